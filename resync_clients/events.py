@@ -1,0 +1,99 @@
+"""Prefect events: the names, resource ids and delivery of what resync-flows announces.
+
+Delivery is at-least-once with stable event ids: each event's id is derived from its
+idempotency key, and the Prefect server stores an event id once and lets its triggers react
+to an id once. A poll cycle replayed after a crash therefore re-sends the same ids and nothing
+downstream happens twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+# Event names (architecture contract; keep stable: deployments trigger on them).
+JOB_ABEND = "tws.job.abend"
+JOB_FAIL = "tws.job.fail"
+JOB_LATE = "tws.job.late"
+JOB_STUCK = "tws.job.stuck"
+WORKSTATION_UNLINKED = "tws.workstation.unlinked"
+INCIDENT_ANALYZED = "resync.incident.analyzed"
+PATTERN_NEW = "resync.pattern.new"
+JOB_AT_RISK = "resync.job.at_risk"
+CAPACITY_RISK = "resync.capacity.risk"
+
+# uuid5 namespace for event ids; changing it would make replays look like new events.
+_EVENT_NAMESPACE = uuid.UUID("7d0f5b8e-3c1a-4e55-9a57-4b8f2f8a1c11")
+
+
+def _strip_folder(name: str) -> str:
+    # TWS names may carry folders ("/PROD/FTA01"); resource ids use the bare names.
+    return name.rstrip("/").rsplit("/", 1)[-1] or name
+
+
+def job_resource_id(workstation: str, job_stream: str, job: str) -> str:
+    """``tws.job.<workstation>.<jobstream>.<job>`` with folder prefixes removed."""
+    return f"tws.job.{_strip_folder(workstation)}.{_strip_folder(job_stream)}.{_strip_folder(job)}"
+
+
+def workstation_resource_id(workstation: str) -> str:
+    return f"tws.workstation.{_strip_folder(workstation)}"
+
+
+def event_id_for(idempotency_key: str) -> uuid.UUID:
+    """The stable event id for an idempotency key (same key, same id, in every process)."""
+    return uuid.uuid5(_EVENT_NAMESPACE, idempotency_key)
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    """An event to announce, with the key that makes re-sending it harmless."""
+
+    name: str
+    resource_id: str
+    idempotency_key: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    resource_labels: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def event_id(self) -> uuid.UUID:
+        return event_id_for(self.idempotency_key)
+
+
+class EventDeliveryError(RuntimeError):
+    """The events could not be handed to Prefect within the time allowed."""
+
+
+def publish_events(events: Sequence[DomainEvent], *, timeout_seconds: float = 30.0) -> int:
+    """Send ``events`` to Prefect and wait until they have left this process.
+
+    Returns how many were sent. Raises ``EventDeliveryError`` when the send queue does not
+    drain in ``timeout_seconds`` (the caller keeps them pending and retries later).
+    """
+    if not events:
+        return 0
+    from prefect.events import emit_event
+    from prefect.events.worker import EventsWorker
+
+    for event in events:
+        emit_event(
+            event=event.name,
+            resource={"prefect.resource.id": event.resource_id, **event.resource_labels},
+            payload=dict(event.payload),
+            occurred=event.occurred_at,
+            id=event.event_id,
+        )
+    _done, not_done = EventsWorker.drain_all(timeout=timeout_seconds, at_exit=False)
+    if not_done:
+        raise EventDeliveryError(
+            f"{len(events)} event(s) not delivered to Prefect within {timeout_seconds:.0f}s"
+        )
+    logger.debug("published %d event(s)", len(events))
+    return len(events)
