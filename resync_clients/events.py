@@ -71,29 +71,41 @@ class EventDeliveryError(RuntimeError):
     """The events could not be handed to Prefect within the time allowed."""
 
 
-def publish_events(events: Sequence[DomainEvent], *, timeout_seconds: float = 30.0) -> int:
-    """Send ``events`` to Prefect and wait until they have left this process.
+async def publish_events(events: Sequence[DomainEvent], *, timeout_seconds: float = 30.0) -> int:
+    """Send ``events`` to the Prefect API (the configured server, or the ephemeral one).
 
-    Returns how many were sent. Raises ``EventDeliveryError`` when the send queue does not
-    drain in ``timeout_seconds`` (the caller keeps them pending and retries later).
+    Returns how many were sent. Raises ``EventDeliveryError`` when they could not be handed
+    over within ``timeout_seconds``; the caller keeps them pending and sends them again later
+    (with the same ids, so a partial first attempt causes no duplicates).
     """
     if not events:
         return 0
-    from prefect.events import emit_event
-    from prefect.events.worker import EventsWorker
+    import asyncio
 
-    for event in events:
-        emit_event(
-            event=event.name,
-            resource={"prefect.resource.id": event.resource_id, **event.resource_labels},
-            payload=dict(event.payload),
-            occurred=event.occurred_at,
-            id=event.event_id,
-        )
-    _done, not_done = EventsWorker.drain_all(timeout=timeout_seconds, at_exit=False)
-    if not_done:
+    from prefect.events import Event
+    from prefect.events.clients import get_events_client
+
+    async def send_all() -> None:
+        async with get_events_client() as client:
+            for event in events:
+                await client.emit(
+                    Event(
+                        id=event.event_id,
+                        event=event.name,
+                        occurred=event.occurred_at,
+                        resource={
+                            "prefect.resource.id": event.resource_id,
+                            **event.resource_labels,
+                        },
+                        payload=dict(event.payload),
+                    )
+                )
+
+    try:
+        await asyncio.wait_for(send_all(), timeout=timeout_seconds)
+    except (TimeoutError, OSError) as exc:
         raise EventDeliveryError(
-            f"{len(events)} event(s) not delivered to Prefect within {timeout_seconds:.0f}s"
-        )
+            f"{len(events)} event(s) not delivered to Prefect within {timeout_seconds:.0f}s: {exc}"
+        ) from exc
     logger.debug("published %d event(s)", len(events))
     return len(events)
