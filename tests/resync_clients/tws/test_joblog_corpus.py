@@ -1,0 +1,65 @@
+"""The labelled joblog corpus is self-consistent (this checks the yardstick, not the analyser)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from resync_clients.tws.simulator.failures import CATEGORIES
+
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "joblogs"
+LABELS: dict[str, dict] = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))
+LOG_FILES = sorted(p.name for p in CORPUS.glob("*.log"))
+
+
+def test_corpus_has_at_least_seventy_logs() -> None:
+    assert len(LOG_FILES) >= 70
+
+
+def test_labels_cover_every_file_and_nothing_else() -> None:
+    assert set(LABELS) == set(LOG_FILES)
+
+
+def test_every_category_has_at_least_four_files() -> None:
+    per_category = Counter(label["category"] for label in LABELS.values())
+    assert set(per_category) == set(CATEGORIES)
+    assert min(per_category.values()) >= 4, per_category
+
+
+@pytest.mark.parametrize("name", LOG_FILES)
+def test_label_is_consistent_with_its_file(name: str) -> None:
+    label = LABELS[name]
+    data = (CORPUS / name).read_bytes()
+    line_count = len(data.split(b"\n"))
+    assert set(label) == {"category", "error_line", "entities"}
+    assert label["category"] in CATEGORIES
+    if label["category"] == "success":
+        assert label["error_line"] == 0
+        assert label["entities"] == []
+    else:
+        assert 1 <= label["error_line"] <= line_count
+        assert data.split(b"\n")[label["error_line"] - 1].strip(), "error line is blank"
+        assert label["entities"], "a failure names at least one entity"
+    for entity in label["entities"]:
+        assert entity.encode("utf-8") in data, entity
+
+
+def test_corpus_carries_the_hostile_bytes_real_logs_carry() -> None:
+    blobs = [(CORPUS / name).read_bytes() for name in LOG_FILES]
+
+    def undecodable(blob: bytes) -> bool:
+        try:
+            blob.decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+        return False
+
+    assert any(b"\r\n" in blob for blob in blobs)
+    assert any(b"\x1b[" in blob for blob in blobs)
+    assert any(b"\x00" in blob for blob in blobs)
+    assert any(undecodable(blob) for blob in blobs)
+    assert any(max(map(len, blob.split(b"\n"))) > 10_000 for blob in blobs)
+    assert any(blob.count(b"\n") > 10_000 for blob in blobs)
