@@ -1,0 +1,249 @@
+"""Typed views of the TWS REST API v2 objects this project reads.
+
+Only the fields we use are declared; everything else in the product's (large) objects is
+ignored, and every declared field has a default, so the models survive both newer product
+versions (extra fields) and sparse answers (missing fields). Attribute names are snake_case;
+the JSON keys are the API's camelCase (``job_stream_name`` ↔ ``jobStreamName``).
+
+Status values are plain strings, not enums: the product adds values between versions
+(z/OS states, new substatuses) and an unknown status must not make a whole page unreadable.
+The constants below name the values we compare against.
+
+Pages are parsed straight from the response bytes (``JobPage.model_validate_json``), which
+skips building intermediate dicts and keeps a 200k-job plan cheap to read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+# CommonStatusV2 values (the DWC "Status" column).
+COMMON_STATUS_ERROR = "ERROR"
+COMMON_STATUS_RUNNING = "RUNNING"
+COMMON_STATUS_SUCCESSFUL = "SUCCESSFUL"
+COMMON_STATUS_HELD = "HELD"
+
+# activeStates values that mean a workstation is linked (any of them). The OQL manual spells
+# FULLYLINKED, the JSON enum FULLY_LINKED; accept both.
+LINKED_STATES = frozenset(
+    {"LINKED", "FULLY_LINKED", "FULLYLINKED", "DIRECTLY_LINKED", "HOST_LINKED"}
+)
+
+
+class _TWSModel(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+
+class CompositeStatus(_TWSModel):
+    """``JobInPlanCompositeStatusV2``: the engine's internal status of a job or run."""
+
+    status: str | None = None
+    """Internal status: SUCC, ABEND, EXEC, HOLD, READY, FAIL, CANCL, ..."""
+    substatus: str | None = None
+    canceled: bool = False
+    error: bool = False
+    started: bool = False
+    cancel_pending: bool = False
+
+
+class TimeInfo(_TWSModel):
+    """``TimeInfoV2``: when a run started and ended, and how long it took or should take."""
+
+    actual_start_time: datetime | None = None
+    actual_end_time: datetime | None = None
+    elapsed_time: timedelta | None = None
+    estimated_duration: timedelta | None = None
+
+
+class JobRun(_TWSModel):
+    """``JobRunInstanceV2``: one run (or rerun) of a job; ``id`` is the ``run_id`` of joblogs."""
+
+    id: str
+    job_id: str | None = None
+    name: str | None = None
+    job_number: int | None = None
+    actual_workstation: str | None = None
+    return_code: int | None = None
+    composite_status: CompositeStatus | None = None
+    common_status: str | None = None
+    rerun_type: str | None = None
+    """REGULAR, RERUN, RECOVERY, RECOVERY_RERUN, RERUN_EVERY, RERUN_FROM or RERUN_STEP."""
+    last_in_rerun_chain: bool = False
+    run_attempt: int | None = None
+    step: str | None = None
+    confirmed: bool = False
+    submitted_time: datetime | None = None
+    time_info: TimeInfo | None = None
+    max_duration_gone: bool = False
+    min_duration_not_reached: bool = False
+
+
+class JobOptions(_TWSModel):
+    """``JobInPlanOptions``: flags the scheduler sets on a job."""
+
+    critical: bool = False
+    requires_confirmation: bool = False
+    every: bool = False
+    no_operation: bool = False
+
+
+class JobStatusFlags(_TWSModel):
+    """``JobInPlanStatusFlags``: read-only flags the engine sets while the job lives."""
+
+    job_late: bool = False
+    deadline_has_passed: bool = False
+    restarted: bool = False
+
+
+class TimeRestrictions(_TWSModel):
+    """``TimeRestrictionsInPlanV2``: the time window the job must respect."""
+
+    start_time: datetime | None = None
+    deadline_time: datetime | None = None
+    latest_start_time: datetime | None = None
+    max_duration: timedelta | None = None
+    min_duration: timedelta | None = None
+
+
+class JobInPlan(_TWSModel):
+    """``JobInPlanV2``: a job in the plan with its runs; ``id`` is the ``job_id`` of actions."""
+
+    id: str
+    key: str | None = None
+    name: str
+    folder: str | None = None
+    workstation: str | None = None
+    job_stream_id: str | None = None
+    job_stream_name: str | None = None
+    job_stream_workstation: str | None = None
+    plan_id: str | None = None
+    priority: int | None = None
+    sched_time: datetime | None = None
+    last_run_composite_status: CompositeStatus | None = None
+    last_run_common_status: str | None = None
+    job_options: JobOptions | None = None
+    job_status_flags: JobStatusFlags | None = None
+    time_restrictions: TimeRestrictions | None = None
+    jobruns: tuple[JobRun, ...] = ()
+
+    @property
+    def current_run(self) -> JobRun | None:
+        """The latest run of the rerun chain (``lastInRerunChain``), else the last run listed."""
+        for run in reversed(self.jobruns):
+            if run.last_in_rerun_chain:
+                return run
+        return self.jobruns[-1] if self.jobruns else None
+
+    @property
+    def status(self) -> str | None:
+        """The common status (``lastRunCommonStatus``), e.g. ERROR, RUNNING, SUCCESSFUL."""
+        return self.last_run_common_status
+
+    @property
+    def internal_status(self) -> str | None:
+        """The engine's internal status (``lastRunCompositeStatus.status``), e.g. ABEND."""
+        composite = self.last_run_composite_status
+        return composite.status if composite is not None else None
+
+    @property
+    def critical(self) -> bool:
+        return self.job_options is not None and self.job_options.critical
+
+    @property
+    def late(self) -> bool:
+        return self.job_status_flags is not None and self.job_status_flags.job_late
+
+
+class Workstation(_TWSModel):
+    """``WorkstationInPlanV2``: a workstation (agent, FTA, pool...) in the plan."""
+
+    id: str
+    name: str
+    key: str | None = None
+    folder: str | None = None
+    type: str | None = None
+    """AGENT, POOL, D-POOL, FTA, MANAGER, X-AGENT, ..."""
+    os: str | None = None
+    domain_name: str | None = None
+    node_name: str | None = None
+    tcp_port: int | None = None
+    limit: int | None = None
+    fence: int | None = None
+    version: str | None = None
+    time_started: datetime | None = None
+    ignore: bool = False
+    active_states: tuple[str, ...] = ()
+    active_flags: tuple[str, ...] = ()
+
+    @property
+    def linked(self) -> bool:
+        """True when the engine reports the workstation linked (any LINKED-like state)."""
+        return not LINKED_STATES.isdisjoint(self.active_states)
+
+
+class JobPage(_TWSModel):
+    """One page of ``GET /plan/job``: the jobs plus the total ``count`` and paging links."""
+
+    count: int | None = None
+    results: tuple[JobInPlan, ...] = ()
+    next: str | None = None
+    previous: str | None = None
+
+
+class WorkstationPage(_TWSModel):
+    """One page of ``GET /plan/workstation``."""
+
+    count: int | None = None
+    results: tuple[Workstation, ...] = ()
+    next: str | None = None
+    previous: str | None = None
+
+
+class JobCount(_TWSModel):
+    """``GroupedCountResponse`` of ``GET /plan/job/count``.
+
+    ``grouped_count`` keeps the product's nested shape (group value → count or sub-groups),
+    which the spec leaves open.
+    """
+
+    count: int
+    grouped_count: dict[str, Any] = Field(default_factory=dict)
+
+
+class ActionResult(_TWSModel):
+    """``ResourceResponseV2`` returned by a job action: the affected (or new) object."""
+
+    id: str | None = None
+    url: str | None = None
+
+
+class Joblog(BaseModel):
+    """A job log as read from TWS, possibly cut at a byte cap.
+
+    ``data`` is the raw bytes (joblogs are not reliably UTF-8). ``truncated`` is True when TWS
+    had more than ``data`` holds. ``from_line``/``to_line`` echo the requested line window
+    (1-based, inclusive), ``None`` when the whole log was asked for.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str | None
+    data: bytes
+    truncated: bool = False
+    from_line: int | None = None
+    to_line: int | None = None
+
+    @property
+    def text(self) -> str:
+        """``data`` decoded as UTF-8 with invalid bytes replaced (never raises)."""
+        return self.data.decode("utf-8", errors="replace")
