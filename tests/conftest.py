@@ -4,4 +4,7 @@ pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.prefect",
     "tests.fixtures.flows",
+    "tests.fixtures.simulator",
+    "tests.fixtures.llm_endpoint",
+    "tests.fixtures.poller",
 ]

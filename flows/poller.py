@@ -1,0 +1,104 @@
+"""The TWS poller: follow the plan, capture failed runs' joblogs, announce what happened.
+
+One cycle = observe the plan (incrementally after the first full read), detect status
+transitions against the stored state, fetch and analyse the joblogs of runs that failed, and
+commit runs, transitions, joblogs, events and the cursor in one transaction; then send the
+committed events. Replaying a cycle (after a crash, or twice by hand) duplicates nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from prefect import flow, get_run_logger
+
+from analytics.job_runs import detect_transitions
+from resync_clients.postgres.locks import exclusive_lock
+from resync_clients.postgres.poller_state import PollCursor
+from resync_flows.settings import get_settings
+from tasks.plan_events import job_events, workstation_events
+from tasks.poll import (
+    capture_failed_joblogs,
+    commit_poll_cycle,
+    load_previous_statuses,
+    observe_plan,
+    publish_pending_events,
+    read_cursor,
+    runs_missing_joblogs,
+)
+from tasks.resources import get_store
+
+# A full read every so many cycles catches what incremental reads cannot see
+# (holds, releases, cancels of jobs that never started).
+FULL_POLL_EVERY = 60
+
+
+@dataclass(frozen=True)
+class PollSummary:
+    """What one poll cycle did (the flow run's result)."""
+
+    skipped: bool
+    full: bool = False
+    jobs_read: int = 0
+    runs_changed: int = 0
+    transitions: int = 0
+    failures: int = 0
+    joblogs_analysed: int = 0
+    events_sent: int = 0
+
+
+@flow(name="poll-tws", log_prints=False)
+async def poll_tws(full: bool = False) -> PollSummary:
+    """Run one poll cycle against TWS. ``full`` forces a read of the whole plan."""
+    logger = get_run_logger()
+    settings = get_settings()
+    store = get_store(settings)
+    with store.connection() as lock_conn, exclusive_lock(lock_conn, "resync.poller") as held:
+        if not held:
+            logger.warning("another poller holds the lock; skipping this cycle")
+            return PollSummary(skipped=True)
+
+        cursor = read_cursor(settings)
+        full = full or cursor.cycles_since_full + 1 >= FULL_POLL_EVERY
+        observation = await observe_plan(settings, cursor, full)
+        observed_at = datetime.now(UTC)
+        previous = load_previous_statuses(settings, [run.run_id for run in observation.runs])
+        transitions = detect_transitions(previous, observation.runs, observed_at)
+
+        failed_now = {t.run_id for t in transitions if t.is_failure}
+        to_analyse = [run for run in observation.runs if run.run_id in failed_now]
+        # Failed runs whose joblog an earlier cycle could not fetch get another try.
+        to_analyse += [
+            run for run in runs_missing_joblogs(settings) if run.run_id not in failed_now
+        ]
+        findings = await capture_failed_joblogs(settings, to_analyse) if to_analyse else []
+
+        patterns = {f.run_id: f.error_pattern for f in findings if f.error_pattern}
+        events = job_events(observation.runs, transitions, patterns, observed_at)
+        unlinks, unlink_counts = workstation_events(
+            observation.workstation_links, cursor.links, cursor.unlink_counts, observed_at
+        )
+        new_cursor = PollCursor(
+            since=observation.since,
+            cycles_since_full=0 if observation.full else cursor.cycles_since_full + 1,
+            links={**cursor.links, **observation.workstation_links},
+            unlink_counts=unlink_counts,
+        )
+        counts = commit_poll_cycle(
+            settings, observation, transitions, findings, events + unlinks, new_cursor
+        )
+
+    sent = await publish_pending_events(settings)
+    summary = PollSummary(
+        skipped=False,
+        full=observation.full,
+        jobs_read=observation.jobs_read,
+        runs_changed=counts.runs_changed,
+        transitions=counts.transitions,
+        failures=len(failed_now),
+        joblogs_analysed=counts.joblogs,
+        events_sent=sent,
+    )
+    logger.info("poll cycle done: %s", summary)
+    return summary

@@ -1,0 +1,60 @@
+"""The poller's cursor: where the last committed cycle left off (``poller_state`` table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+
+@dataclass(frozen=True)
+class PollCursor:
+    """State carried from one committed poll cycle to the next.
+
+    ``since`` is the TWS-side time up to which starts have been seen; ``links`` the last known
+    link state per workstation; ``unlink_counts`` how many unlinks each has had (part of the
+    unlink event's key, so each new unlink is announced once).
+    """
+
+    since: datetime | None = None
+    cycles_since_full: int = 0
+    links: dict[str, bool] = field(default_factory=dict)
+    unlink_counts: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat() if self.since else None,
+            "cycles_since_full": self.cycles_since_full,
+            "links": self.links,
+            "unlink_counts": self.unlink_counts,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PollCursor:
+        since = data.get("since")
+        return cls(
+            since=datetime.fromisoformat(since) if since else None,
+            cycles_since_full=int(data.get("cycles_since_full", 0)),
+            links={str(k): bool(v) for k, v in (data.get("links") or {}).items()},
+            unlink_counts={str(k): int(v) for k, v in (data.get("unlink_counts") or {}).items()},
+        )
+
+
+def load_poll_cursor(conn: psycopg.Connection[Any], name: str) -> PollCursor:
+    """The cursor saved under ``name``; an empty cursor (full poll next) when there is none."""
+    row = conn.execute("SELECT cursor FROM poller_state WHERE name = %s", (name,)).fetchone()
+    if row is None:
+        return PollCursor()
+    return PollCursor.from_json(row["cursor"])
+
+
+def save_poll_cursor(conn: psycopg.Connection[Any], name: str, cursor: PollCursor) -> None:
+    """Save the cursor; call in the transaction that writes the rows it covers."""
+    conn.execute(
+        "INSERT INTO poller_state (name, cursor) VALUES (%s, %s)"
+        " ON CONFLICT (name) DO UPDATE SET cursor = EXCLUDED.cursor",
+        (name, Jsonb(cursor.to_json())),
+    )
