@@ -18,14 +18,14 @@ from typing import TextIO
 
 import orjson
 
-from resync_clients.tws.oql import Query
+from resync_clients.tws.oql import Comparison, Op, Query
 from resync_clients.tws.simulator import ids
 from resync_clients.tws.simulator.config import SimulatorConfig
 from resync_clients.tws.simulator.enterprise import Enterprise, generate_enterprise
 from resync_clients.tws.simulator.metrics import HostMetricSample, host_series, write_csv
 from resync_clients.tws.simulator.model import FINAL_STATUSES, Run, to_datetime
 from resync_clients.tws.simulator.plan import Plan, Storm, day_of_plan_id
-from resync_clients.tws.simulator.render import JobRecord, JobView, job_dict
+from resync_clients.tws.simulator.render import JobRecord, JobView, job_dict, plan_text
 
 logger = logging.getLogger(__name__)
 
@@ -211,7 +211,11 @@ class SimulationEngine:
             predicate = query.compile() if query.where is not None else None
             selected: list[int] = []
             records: list[JobRecord] = []
-            for index in range(len(plan.instances)):
+            # A lookup by job id touches only those jobs, as the product's database index does;
+            # every other filter scans the plan.
+            by_id = _indices_for_ids(plan, query)
+            candidates = range(len(plan.instances)) if by_id is None else by_id
+            for index in candidates:
                 view = JobView(plan, index, now)
                 if name_filter is not None and not name_filter(view):  # type: ignore[operator]
                     continue
@@ -519,3 +523,29 @@ def _banner_extent(lines: tuple[bytes, ...]) -> tuple[int, int]:
 def _is_rule(line: bytes) -> bool:
     stripped = line.strip()
     return len(stripped) >= 10 and set(stripped) == {ord("=")}
+
+
+def _indices_for_ids(plan: Plan, query: Query) -> list[int] | None:
+    """Job indices named by a bare ``id = ...`` / ``id IN [...]`` filter, else None."""
+    where = query.where
+    if not isinstance(where, Comparison) or where.field != "id":
+        return None
+    if where.op is Op.EQ:
+        values = (where.value,)
+    elif where.op is Op.IN and isinstance(where.value, tuple):
+        values = where.value
+    else:
+        return None
+    prefix = plan_text(plan).job_id_prefix
+    indices: set[int] = set()
+    for value in values:
+        text = str(value)
+        if not text.startswith(prefix):
+            continue
+        try:
+            index = int(text[len(prefix) :], 16)
+        except ValueError:
+            continue
+        if 0 <= index < len(plan.instances):
+            indices.add(index)
+    return sorted(indices)
