@@ -70,3 +70,27 @@ def test_reads_a_real_nab_series_when_available():
     samples = list(read_metric_csv(path, host="ec2", metric="cpu.percent"))
     assert len(samples) == 4032
     assert all(0 <= sample.value <= 100 for sample in samples)
+
+
+def test_wide_layout_maps_columns_to_sampler_metrics(tmp_path):
+    path = write(
+        tmp_path,
+        "host,timestamp,cpu_percent,memory_percent,disk_percent,running_jobs\n"
+        "aix01,2026-01-05T10:00:00Z,55.5,61,70.25,12\n"
+        "aix01,2026-01-05T10:05:00Z,57,,71,9\n",
+    )
+    samples = list(read_metric_csv(path))
+    by_metric = {}
+    for sample in samples:
+        by_metric.setdefault(sample.metric, []).append(sample)
+    assert [s.value for s in by_metric["cpu.percent"]] == [55.5, 57.0]
+    assert len(by_metric["memory.percent"]) == 1  # the empty cell is a gap
+    assert by_metric["disk.used_percent"][0].labels == {"mount": "/"}
+    assert by_metric["jobs.running"][1].value == 9.0
+    assert all(s.host == "aix01" for s in samples)
+
+
+def test_wide_layout_rejects_text_values(tmp_path):
+    path = write(tmp_path, "host,timestamp,cpu_percent\nh,2026-01-05T10:00:00Z,high\n")
+    with pytest.raises(MetricHistoryError, match=r"non-numeric cpu_percent on line\(s\) 2"):
+        list(read_metric_csv(path))
