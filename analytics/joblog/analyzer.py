@@ -1,0 +1,286 @@
+"""Analyse a joblog: root cause, the line that states it, entities, fix steps, confidence.
+
+Deterministic and streaming: one pass over the bytes (see :mod:`analytics.joblog.scan`), then
+rules on the few candidate lines. Any bytes are valid input.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from os import PathLike
+from pathlib import Path
+from typing import BinaryIO
+
+from analytics.joblog.banner import parse_banner
+from analytics.joblog.classify import choose_root, find_errors
+from analytics.joblog.confidence import ConfidenceFeatures, score_confidence
+from analytics.joblog.entities import Entity, extract_entities, related_entities
+from analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
+from analytics.joblog.models import (
+    Category,
+    Finding,
+    JobIdentity,
+    JoblogAnalysis,
+    JoblogHeader,
+    LogLine,
+)
+from analytics.joblog.pattern import error_pattern
+from analytics.joblog.rules import EXIT_LINE
+from analytics.joblog.scan import ScanResult, scan_joblog
+from analytics.joblog.steps import suggest_steps
+from analytics.masking import mask_secrets
+
+_READ_BYTES = 4 * 1024 * 1024
+_GENERIC: frozenset[Category] = frozenset({"application_error", "unknown"})
+
+
+def analyze_file(path: str | PathLike[str], *, job: JobIdentity | None = None) -> JoblogAnalysis:
+    """Analyse the joblog at ``path`` in constant memory.
+
+    Raises ``OSError`` (``FileNotFoundError``, ``PermissionError``, ``IsADirectoryError``...)
+    when the file cannot be read; never raises because of its content.
+    """
+    with Path(path).open("rb") as handle:
+        return analyze_joblog(_read_chunks(handle), job=job)
+
+
+def _read_chunks(handle: BinaryIO) -> Iterator[bytes]:
+    while chunk := handle.read(_READ_BYTES):
+        yield chunk
+
+
+def analyze_joblog(
+    data: bytes | str | Iterable[bytes], *, job: JobIdentity | None = None
+) -> JoblogAnalysis:
+    """Analyse one joblog given as bytes, text or an iterable of byte chunks.
+
+    ``job`` names the job when the caller knows it (the banner may be missing, e.g. a joblog
+    fetched with ``contentOnly``); it then wins over the banner. The analysis is deterministic.
+    """
+    scan = scan_joblog(data)
+    header = parse_banner(scan.head, scan.tail)
+    if job is not None:
+        header = dataclasses.replace(header, job=job)
+    exit_code, exit_line = _exit_code(header, scan)
+    findings = find_errors(scan.candidates, header)
+    root = choose_root(findings, exit_code)
+    return _verdict(scan, header, exit_code, exit_line, findings, root)
+
+
+def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogLine | None]:
+    """The exit status and the line stating it: the trailer's, else the last one the job printed."""
+    if header.exit_status is not None:
+        line = next((ln for ln in reversed(scan.tail) if "exit status" in ln.text.lower()), None)
+        return header.exit_status, line
+    for line in reversed(scan.tail):
+        match = EXIT_LINE.search(line.text)
+        if match:
+            return int(match.group(1)), line
+    return None, None
+
+
+def _failure_report_line(scan: ScanResult, header: JoblogHeader) -> LogLine | None:
+    """The last output line that reports a nonzero exit code ("END load.sh rc=1")."""
+    end = header.trailer_start_line or (scan.total_lines + 1)
+    for line in reversed(scan.tail):
+        if line.number >= end or line.text.lstrip().startswith("="):
+            continue
+        match = EXIT_LINE.search(line.text)
+        if match and int(match.group(1)) != 0:
+            return line
+    return None
+
+
+def _verdict(
+    scan: ScanResult,
+    header: JoblogHeader,
+    exit_code: int | None,
+    exit_line: LogLine | None,
+    findings: list[Finding],
+    root: Finding | None,
+) -> JoblogAnalysis:
+    has_banner = header.variant != "none"
+    rc_meaning = explain_exit_code(exit_code)
+    special = is_special_exit_code(exit_code)
+
+    if exit_code == 0 or (exit_code is None and root is None and scan.total_lines > 0):
+        features = ConfidenceFeatures(
+            0, False, False, False, 0, False, has_banner, exit_code == 0, exit_code is None
+        )
+        return _analysis(
+            scan,
+            header,
+            exit_code,
+            "success",
+            "Job ended successfully"
+            + (" (exit status 0)" if exit_code == 0 else " (no error found in the joblog)"),
+            None,
+            (),
+            features,
+            rule="success",
+        )
+
+    rc_only = False
+    if root is None or (special and root.category in _GENERIC and root.tier <= 2):
+        if special and rc_meaning is not None:
+            category: Category = rc_meaning.category
+            label = rc_meaning.label
+            line = exit_line or (root.line if root else None)
+            rc_only = True
+            rule = "exit_code"
+        elif root is not None:
+            category, label, line, rule = root.category, root.label, root.line, root.rule
+        else:
+            line = _failure_report_line(scan, header) or exit_line
+            category, label, rule = "unknown", "No error statement found", "none"
+    elif root.tier <= 1:
+        # Only consequences ("step 3 failed"): the failure is reported, its cause is not.
+        category, label, line, rule = (
+            "unknown",
+            "Failure without a stated cause",
+            root.line,
+            root.rule,
+        )
+    else:
+        category, label, line, rule = root.category, root.label, root.line, root.rule
+
+    entities = _entities_around(line, root)
+    entities = _add_context_entities(entities, category, header, exit_code, rc_only)
+    corroborating = sum(1 for f in findings if f.category == category) - (0 if rc_only else 1)
+    tier = 0 if rc_only or root is None else root.tier
+    features = ConfidenceFeatures(
+        tier=tier,
+        rc_consistent=special and rc_meaning is not None and rc_meaning.category == category,
+        rc_conflict=special and rc_meaning is not None and rc_meaning.category != category,
+        rc_only=rc_only,
+        corroborating=max(0, corroborating),
+        generic_category=category in _GENERIC,
+        has_banner=has_banner,
+        success_exit_zero=False,
+        success_no_errors=False,
+    )
+    on_line = [e for e in entities if line is not None and e.text in mask_secrets(line.text)]
+    sentence = _root_cause_sentence(category, label, on_line, line, exit_code)
+    return _analysis(
+        scan, header, exit_code, category, sentence, line, entities, features, rule, root=root
+    )
+
+
+def _entities_around(line: LogLine | None, root: Finding | None) -> list[Entity]:
+    """Entities of the root-cause line first, then of the lines around it (the file being
+    written, the host being called are often named just before). Lines are masked first so
+    that no secret can leave as an entity."""
+    if line is None:
+        return []
+    lines = [line]
+    if root is not None and root.line is line:
+        lines += [*reversed(root.context_before), *root.context_after]
+    found: list[Entity] = []
+    for source in lines:
+        own = extract_entities(mask_secrets(source.text))
+        found += own + related_entities(own)
+    unique: dict[str, Entity] = {}
+    for entity in found:
+        unique.setdefault(entity.text, entity)
+    return list(unique.values())
+
+
+def _add_context_entities(
+    entities: list[Entity],
+    category: Category,
+    header: JoblogHeader,
+    exit_code: int | None,
+    rc_only: bool,
+) -> list[Entity]:
+    """Entities the error line implies but does not print: the logon user, the script, the RC."""
+    extra: list[Entity] = []
+    texts = {e.text for e in entities}
+    has_user = any(e.kind == "user" for e in entities)
+    if category in ("authentication", "permission_denied") and header.user and not has_user:
+        extra.append(Entity("user", header.user))
+    if (
+        category == "command_not_found"
+        and header.jclfile
+        and not any(e.kind == "command" for e in entities)
+    ):
+        extra.append(Entity("command", header.jclfile))
+    if rc_only and exit_code is not None:
+        extra.append(Entity("code", str(exit_code)))
+    return entities + [e for e in extra if e.text not in texts]
+
+
+_SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
+    "file_not_found": ("path", "object"),
+    "permission_denied": ("path", "object", "user"),
+    "disk_full": ("object", "path"),
+    "command_not_found": ("command",),
+    "network": ("host", "url"),
+    "timeout": ("host", "url", "object", "path"),
+    "authentication": ("user", "host", "url"),
+    "database": ("object",),
+    "resource_busy": ("path", "object", "host"),
+    "invalid_input": ("path", "object"),
+}
+_DEFAULT_SUBJECT_KINDS = ("path", "object", "host", "url", "command")
+
+
+def _root_cause_sentence(
+    category: Category,
+    label: str,
+    entities: list[Entity],
+    line: LogLine | None,
+    exit_code: int | None,
+) -> str:
+    """ "Missing file: /data/in/a.csv (RC 1)", "Oracle tablespace full: ORA-01653 on SCOTT.EMP"."""
+    codes = [e.text for e in entities if e.kind in ("code", "exception")][:2]
+    kinds = _SUBJECT_KINDS.get(category, _DEFAULT_SUBJECT_KINDS)
+    subjects = [e.text for kind in kinds for e in entities if e.kind == kind][:1]
+    detail = " ".join(codes)
+    if subjects:
+        detail += (" on " if codes else "") + ", ".join(subjects)
+    if not detail and line is not None:
+        detail = line.text.strip()[:200]
+    sentence = f"{label}: {detail}" if detail else label
+    if exit_code not in (None, 0):
+        sentence += f" (RC {exit_code})"
+    return sentence
+
+
+def _analysis(
+    scan: ScanResult,
+    header: JoblogHeader,
+    exit_code: int | None,
+    category: Category,
+    root_cause: str,
+    line: LogLine | None,
+    entities: Iterable[Entity],
+    features: ConfidenceFeatures,
+    rule: str,
+    root: Finding | None = None,
+) -> JoblogAnalysis:
+    entity_list = list(entities)
+    steps = suggest_steps(
+        category, entity_list, job=header.job, user=header.user, exit_code=exit_code
+    )
+    context: tuple[LogLine, ...] = ()
+    if root is not None and line is root.line:
+        context = (*root.context_before, root.line, *root.context_after)
+    elif line is not None:
+        context = (line,)
+    return JoblogAnalysis(
+        category=category,
+        root_cause=mask_secrets(root_cause),
+        error_line=line.number if line is not None else 0,
+        error_text=mask_secrets(line.text) if line is not None else "",
+        entities=tuple(dict.fromkeys(e.text for e in entity_list)),
+        steps=steps,
+        confidence=score_confidence(features),
+        header=header,
+        exit_code=exit_code,
+        context=tuple(LogLine(c.number, mask_secrets(c.text)) for c in context),
+        pattern=error_pattern(mask_secrets(line.text)) if line is not None else "",
+        rule=rule,
+        total_lines=scan.total_lines,
+        total_bytes=scan.total_bytes,
+    )

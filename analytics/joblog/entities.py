@@ -1,0 +1,325 @@
+"""Entities named by an error line: paths, tables, host:port, users, commands, error codes and
+exception classes, each copied exactly from the line (a substring of it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+EntityKind = Literal[
+    "code", "exception", "path", "object", "host", "user", "command", "program", "url", "value"
+]
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: EntityKind
+    text: str
+
+
+_ERRNO_TEXTS = (
+    r"No such file or directory|Permission denied|Text file busy|Is a directory|Not a directory|"
+    r"No space left on device|Operation not permitted|Read-only file system|"
+    r"Device or resource busy|"
+    r"Arquivo ou diretório inexistente|Permissão negada|Datei oder Verzeichnis nicht gefunden|"
+    r"Keine Berechtigung|No existe el (?:archivo|fichero) o el directorio|Permiso denegado|"
+    r"Aucun fichier ou dossier de ce type|Permission non accordée|File o directory non esistente|"
+    r"Permesso negato|cannot open|File not found"
+)
+_COMMAND_NOT_FOUND = (
+    r"command not found|comando não encontrado|Befehl nicht gefunden|Kommando nicht gefunden|"
+    r"orden no encontrada|no se encontró la orden|commande introuvable|comando non trovato|"
+    r"not found\.?\s*(?:\[No such file or directory\])?\s*$|bad interpreter"
+)
+
+_PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
+    ("code", re.compile(r"\b(?:ORA|TNS|PLS|SP2|KUP|IMP|EXP|UDE|UDI|RMAN|LRM|DRG)-\d{4,5}\b"), 0),
+    ("code", re.compile(r"\bSQL\*Loader-\d+"), 0),
+    ("code", re.compile(r"\bSQL\d{4,5}[NCW]\b"), 0),
+    ("code", re.compile(r"\bSQLSTATE\s*[=:\[]?\s*([0-9A-Z]{5})\b"), 0),
+    ("code", re.compile(r"\bSQLSTATE\s*[=:\[]?\s*([0-9A-Z]{5})\b"), 1),
+    ("code", re.compile(r"\b(?:AWS[A-Z]{3}\d{3}|EQQ[A-Z0-9]{4,})[IWE]\b"), 0),
+    ("code", re.compile(r"\bERROR (\d{4}) \((\w{5})\)"), 0),
+    ("code", re.compile(r"\bERROR (\d{4}) \((\w{5})\)"), 1),
+    ("code", re.compile(r"\bERROR (\d{4}) \((\w{5})\)"), 2),
+    ("code", re.compile(r"\bMsg \d+\b"), 0),
+    ("code", re.compile(r"\bcurl: \(\d+\)"), 0),
+    ("code", re.compile(r"\[Errno \d+\]"), 0),
+    (
+        "code",
+        re.compile(
+            r"\bE(?:NOENT|ACCES|PERM|NOSPC|NOMEM|CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH|"
+            r"NETUNREACH|BUSY|TXTBSY|ROFS|DQUOT|PIPE|AGAIN|INVAL|MFILE|ADDRINUSE)\b"
+        ),
+        0,
+    ),
+    (
+        "code",
+        re.compile(
+            r"(?:HTTP(?:/[\d.]+)?\s*(?:status\s*)?:?\s*|returned error:\s*|"
+            r"status code\s*)([1-5]\d\d)\b",
+            re.I,
+        ),
+        1,
+    ),
+    (
+        "code",
+        re.compile(
+            r"\b([45]\d\d)\s+(?:Not Found|Forbidden|Unauthorized|Internal Server Error|"
+            r"Bad Gateway|Service Unavailable|Gateway Time-?out|Bad Request|Too Many Requests|"
+            r"Conflict|Request Time-?out)\b",
+            re.I,
+        ),
+        1,
+    ),
+    ("code", re.compile(r"\b(?:signal|SIG)\s?(\d{1,2}|[A-Z]{3,6})\b"), 0),
+    (
+        "exception",
+        re.compile(r"(?<![\w$.])(?:[a-zA-Z_][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Fault)\b"),
+        0,
+    ),
+    (
+        "url",
+        re.compile(
+            r"\b(?:https?|s?ftp|jdbc:[a-z0-9]+|ldaps?|wss?|s3a?|gs|hdfs|abfss?|wasbs?|"
+            r"file)://[^\s'\"<>`]+",
+            re.I,
+        ),
+        0,
+    ),
+    ("url", re.compile(r"\bjdbc:[a-z0-9]+:[^\s'\"<>`]+", re.I), 0),
+    (
+        "path",
+        re.compile(r"(?<![\w:/.~$@-])(?:~|\.{1,2})?/(?=[\w.~$-])[^\s'\"`:;,()<>\[\]{}|*?]+"),
+        0,
+    ),
+    ("path", re.compile(r"(?<![\w])[A-Za-z]:\\[^\s'\"<>|*?]+|\\\\[\w.$-]+\\[^\s'\"<>|*?]+"), 0),
+    ("path", re.compile(r"(?:^|[\s(:])['\"‘“`]([^'\"’”`\s/]+\.[A-Za-z0-9]{1,5})['\"’”`]"), 1),
+    ("path", re.compile(rf"(?:^|: |\s)['‘`\"]?([^\s:'\"‘’`]+?)['’\"]?: (?:{_ERRNO_TEXTS})"), 1),
+    (
+        "command",
+        re.compile(rf"(?:^|: |\s)['‘`\"]?([^\s:'\"‘’`]+?)['’\"]?:\s*(?:{_COMMAND_NOT_FOUND})"),
+        1,
+    ),
+    (
+        "command",
+        re.compile(
+            r"'([^']+)' (?:is not recognized|não é reconhecido|wird nicht als|no se reconoce|"
+            r"n'est pas reconnu|non è riconosciuto)"
+        ),
+        1,
+    ),
+    ("command", re.compile(r"The term '([^']+)' is not recognized"), 1),
+    ("command", re.compile(r"Cannot run program \"([^\"]+)\""), 1),
+    ("command", re.compile(r"^env: ['‘`]?([^'’:\s]+)['’]?:"), 1),
+    ("program", re.compile(r"^([a-z][\w.+-]{1,30}): (?=\S)"), 1),
+    ("user", re.compile(r"('[^'\s]+'@'[^'\s]+')"), 1),
+    ("user", re.compile(r"(?<![\w/])([A-Za-z_][\w$#]*)/(?:\*\*\*|[^\s@/]+)@[\w.:/()-]+"), 1),
+    ("object", re.compile(r"(?<![\w/])[A-Za-z_][\w$#]*/(?:\*\*\*|[^\s@/]+)@([\w.-]+)"), 1),
+    ("code", re.compile(r"\(([A-Z][a-z]+(?:[A-Z][a-z]*)+)\)"), 1),
+    ("value", re.compile(r"(?i)\bpid[=: ]+(\d+)"), 1),
+    (
+        "user",
+        re.compile(
+            r"\b(?:user(?:name)?|role|login|logon user|account|"
+            r"owner)\s*[=:]?\s*[\"'`‘“]([^\"'’”`\s]+)[\"'’”`]",
+            re.I,
+        ),
+        1,
+    ),
+    ("user", re.compile(r"\b(?:for|unknown) user\s+([A-Za-z_][\w.$\\-]*)", re.I), 1),
+    ("user", re.compile(r"\b(?:user|uid|login|owner|principal)=([\w.$\\@-]+)", re.I), 1),
+    (
+        "user",
+        re.compile(
+            r"\buser\s+([A-Za-z_][\w.$-]*)\s+(?:does not exist|not found|is unknown|"
+            r"is not authorized)",
+            re.I,
+        ),
+        1,
+    ),
+    (
+        "host",
+        re.compile(r"(?<![\w.@-])([A-Za-z0-9._-]+@[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?![\w@])"),
+        1,
+    ),
+    (
+        "host",
+        re.compile(
+            r"(?<![\w.:/@-])((?:[A-Za-z][\w-]*(?:\.[\w-]+)*|(?:\d{1,3}\.){3}\d{1,3}|"
+            r"\[[0-9a-fA-F:]+\]):\d{2,5})(?![\w:.]|/\d)"
+        ),
+        1,
+    ),
+    (
+        "host",
+        re.compile(
+            r"\b(?:server at|server on|connect to host|connect to|to host|resolve host|hostname|"
+            r"host|server)\s*[:=]?\s*[\"'“‘]?([A-Za-z0-9][\w.-]*[A-Za-z0-9])[\"'”’]?",
+            re.I,
+        ),
+        1,
+    ),
+    ("host", re.compile(r"\b(?:server|host) on '([\w.-]+)'", re.I), 1),
+    ("host", re.compile(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?![\w.])"), 1),
+    ("host", re.compile(r"\bport\s+(\d{1,5})\b", re.I), 1),
+    ("object", re.compile(r"(\"[A-Za-z0-9_$#]+\"(?:\.\"[A-Za-z0-9_$#]+\")+)"), 1),
+    ("object", re.compile(r"\(([A-Z][A-Z0-9_$#]*\.[A-Z][A-Z0-9_$#]*)\)"), 1),
+    (
+        "object",
+        re.compile(r"(?<![\w.\"/])([A-Z][A-Z0-9_$#@]*(?:\.[A-Z][A-Z0-9_$#@-]*)+)(?![\w.\"/])"),
+        1,
+    ),
+    ("object", re.compile(r"(?<![\w.\"/-])([A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)+)(?![\w.\"/-])"), 1),
+    ("object", re.compile(r"(?<![\w.\"/-])([A-Z]{2,}[0-9]{2,}[A-Z0-9]*)(?![\w.\"/-])"), 1),
+    (
+        "code",
+        re.compile(
+            r"(?<![\w-])([SU][0-9A-F]{3,4}|[A-Z]{3,4}\d{3,4}[A-Z]|[A-Z]{2,5}_\d{3,5})(?![\w-])"
+        ),
+        1,
+    ),
+    ("code", re.compile(r"\b0x[0-9A-Fa-f]{6,}\b"), 0),
+    ("code", re.compile(r"\bMsg (\d+)\b"), 1),
+    ("code", re.compile(r"(?i)\b(?:rc|exit(?: code| status)?|return code)\s?[=:]?\s?-?\d+\b"), 0),
+    ("value", re.compile(r"\"([^\"\s][^\"]{0,58}[^\"\s]|[^\"\s])\""), 1),
+    ("value", re.compile(r"(?<![\w])'([^'\s][^']{0,58}[^'\s]|[^'\s])'"), 1),
+    ("value", re.compile(r"ORA-\d+: .*?\[([^\]\s]{2,40})\]"), 1),
+    ("value", re.compile(r":\d+: (\w+): Assertion"), 1),
+    (
+        "command",
+        re.compile(r"(?<![\w.-])([\w-]+\.(?:exe|sh|ksh|bash|py|pl|jar|cmd|bat|ps1|sql|ctl|com))\b"),
+        1,
+    ),
+    ("object", re.compile(r"\bat ([\w$.<>]+?)\.[\w$<>]+\("), 1),
+    ("object", re.compile(r"\bat ([\w$.<>]+)\("), 1),
+    ("object", re.compile(r"\b([a-z][a-z0-9]*(?:\.[a-z][A-Za-z0-9]*){2,})\b"), 1),
+    (
+        "host",
+        re.compile(
+            r"\b((?:[a-z0-9][a-z0-9-]*\.)+(?:com|net|org|br|de|es|fr|it|io|local|corp|internal|"
+            r"example|lan|intra|int|gov|edu|co|uk|biz|info|us|eu|pt|mx|ar|cl))\b(?!\.[A-Za-z])"
+        ),
+        1,
+    ),
+    (
+        "object",
+        re.compile(
+            r"\b(?:table|relation|view|object name|object|index|tablespace|constraint|column|"
+            r"schema|database|sequence|procedure|package|function|trigger|synonym|collection|"
+            r"bucket|queue|topic)\s+[\"'`‘“\[]?([A-Za-z_][\w$#.]*[\w$#])[\"'`’”\]]?",
+            re.I,
+        ),
+        1,
+    ),
+)
+
+_STOPWORDS = frozenset(
+    [
+        "or",
+        "and",
+        "is",
+        "in",
+        "by",
+        "for",
+        "to",
+        "the",
+        "not",
+        "does",
+        "doesn't",
+        "of",
+        "on",
+        "at",
+        "a",
+        "an",
+        "as",
+        "was",
+        "has",
+        "be",
+        "exists",
+        "exist",
+        "specified",
+        "found",
+        "named",
+        "with",
+        "from",
+        "into",
+        "that",
+        "this",
+        "which",
+        "already",
+        "does_not",
+        "space",
+        "full",
+        "user",
+    ]
+)
+
+
+_QUOTES = "'\"‘’“”`"
+
+
+def _clean(text: str) -> str:
+    text = text.strip().rstrip(".,;:")
+    while text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].rstrip(".,;:")
+    if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        inner = text[1:-1]
+        if not any(q in inner for q in _QUOTES):
+            text = inner
+    return text
+
+
+def extract_entities(line: str) -> list[Entity]:
+    """Entities in one line, in order of appearance, each a substring of ``line``."""
+    found: list[tuple[int, Entity]] = []
+    for kind, pattern, group in _PATTERNS:
+        for match in pattern.finditer(line):
+            value = match.group(group)
+            if not value:
+                continue
+            start = match.start(group)
+            cleaned = _clean(value)
+            if not cleaned or cleaned.lower() in _STOPWORDS or cleaned not in line:
+                continue
+            if kind == "object" and (cleaned.isdigit() or len(cleaned) < 2):
+                continue
+            if kind == "path" and cleaned in {"/", ".", ".."}:
+                continue
+            found.append((start, Entity(kind, cleaned)))
+    found.sort(key=lambda item: item[0])
+    unique: list[Entity] = []
+    seen: set[str] = set()
+    for _, entity in found:
+        if entity.text not in seen:
+            seen.add(entity.text)
+            unique.append(entity)
+    return unique
+
+
+def related_entities(entities: Iterable[Entity]) -> list[Entity]:
+    """Substrings worth naming too: a file's directory, the host of ``user@host``, the short
+    name of a qualified exception or object (all occur in the log as parts of the originals)."""
+    extra: list[Entity] = []
+    for entity in entities:
+        text = entity.text
+        if entity.kind in ("path", "url") and "/" in text.rstrip("/")[1:]:
+            directory = text.rstrip("/").rsplit("/", 1)[0]
+            if directory and not directory.endswith(":/"):
+                extra += [Entity("path", directory), Entity("path", directory + "/")]
+        elif entity.kind == "path" and "\\" in text.rstrip("\\"):
+            extra.append(Entity("path", text.rstrip("\\").rsplit("\\", 1)[0]))
+        elif entity.kind == "host" and "@" in text:
+            user, host = text.split("@", 1)
+            extra += [Entity("user", user.strip("'")), Entity("host", host.strip("'"))]
+        elif entity.kind in ("exception", "object") and "." in text:
+            first, last = text.split(".", 1)[0], text.rsplit(".", 1)[1]
+            extra += [Entity(entity.kind, last), Entity(entity.kind, first)]
+    return [e for e in extra if e.text]
+
+
+def entity_texts(entities: Iterable[Entity]) -> tuple[str, ...]:
+    return tuple(e.text for e in entities)

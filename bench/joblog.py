@@ -1,0 +1,129 @@
+"""Joblog analyser throughput and memory on a large synthetic joblog.
+
+Prints the analyser's MB/s next to a single compiled-regex scan of the same bytes
+(``re.compile(rb"error|fail", re.I).finditer``) measured in the same run, and the peak RSS.
+Size: ``--mb`` or ``RESYNC_BENCH_JOBLOG_MB`` (default 200). Goal: >= 20 MB/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analytics.joblog.analyzer import analyze_file
+
+HEADER = b"""===============================================================
+= JOB       : FTA01#NIGHTLY[(0200 03/14/25),(0AAAAAAAAAAAB2CD)].BIG_EXTRACT
+= USER      : batchusr
+= JCLFILE   : /opt/app/bin/big_extract.sh
+= Job Number: 512233
+= Fri 03/14/25 02:00:05 CET
+===============================================================
+WA for UNIX/JOBMANRC 10.2.x
+AWSBIS307I Starting /opt/hwa/TWS/jobmanrc /opt/app/bin/big_extract.sh
+"""
+TRAILER = b"""AWSBIS308I End of job
+===============================================================
+= Exit Status           : 1
+= System Time (Seconds) : 12     Elapsed Time (hh:mm:ss) : 01:10:01
+= User Time (Seconds)   : 3400
+= Fri 03/14/25 03:10:06 CET
+===============================================================
+"""
+# A realistic mix: mostly progress lines, some warnings and recovered retries that mention
+# errors, identifiers containing "error", and one real failure near the end.
+BODY = [
+    b"2025-03-14 02:%02d:%02d INFO  [extract-%d] fetched 5000 rows from SALES.ORDERS batch %d\n",
+    b"2025-03-14 02:%02d:%02d INFO  [extract-%d] wrote /data/out/orders_part_%d.csv (1.2 MB)\n",
+    b"2025-03-14 02:%02d:%02d DEBUG [extract-%d] commit checkpoint %d reached, 0 errors so far\n",
+    b"2025-03-14 02:%02d:%02d INFO  [extract-%d] progress 37%% (%d of 99999 partitions)\n",
+    b"2025-03-14 02:%02d:%02d INFO  [extract-%d] loading into ERRORS_TABLE staging %d\n",
+]
+RARE = b"2025-03-14 02:%02d:%02d WARN  [extract-%d] Connection reset by peer, retrying (%d/5)\n"
+FAILURE = b"ORA-01653: unable to extend table SALES.ORDERS_STAGE by 8192 in tablespace STAGE_TS\n"
+
+
+def generate(path: Path, size_mb: int) -> int:
+    target = size_mb * 1024 * 1024
+    written = 0
+    with path.open("wb") as out:
+        out.write(HEADER)
+        block = bytearray()
+        i = 0
+        while written < target:
+            block.clear()
+            for _ in range(20000):
+                i += 1
+                template = RARE if i % 997 == 0 else BODY[i % len(BODY)]
+                block += template % (i // 60 % 60, i % 60, i % 8, i)
+            out.write(block)
+            written += len(block)
+        out.write(FAILURE)
+        out.write(b"ERROR: extract failed, see above\n")
+        out.write(TRAILER)
+    return path.stat().st_size
+
+
+def baseline_scan(path: Path) -> int:
+    pattern = re.compile(rb"error|fail", re.I)
+    hits = 0
+    with path.open("rb") as handle:
+        carry = b""
+        while chunk := handle.read(4 * 1024 * 1024):
+            buf = carry + chunk
+            cut = buf.rfind(b"\n") + 1
+            for _ in pattern.finditer(buf, 0, cut):
+                hits += 1
+            carry = buf[cut:]
+    return hits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--mb", type=int, default=int(os.environ.get("RESYNC_BENCH_JOBLOG_MB", 200))
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.joblog"
+        size = generate(path, args.mb)
+        mb = size / 1024 / 1024
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+        start = time.perf_counter()
+        hits = baseline_scan(path)
+        baseline_s = time.perf_counter() - start
+
+        start = time.perf_counter()
+        analysis = analyze_file(path)
+        analyser_s = time.perf_counter() - start
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    print(f"joblog size               : {mb:8.1f} MB ({analysis.total_lines} lines)")
+    print(
+        f"baseline regex scan       : {mb / baseline_s:8.1f} MB/s ({hits} hits, {baseline_s:.2f} s)"
+    )
+    print(f"analyser                  : {mb / analyser_s:8.1f} MB/s ({analyser_s:.2f} s)")
+    print(f"analyser / baseline       : {baseline_s / analyser_s:8.2f}x the baseline's speed")
+    print(
+        f"peak RSS                  : {rss_after / 1024:8.1f} MB "
+        f"(before analysis {rss_before / 1024:.1f} MB)"
+    )
+    print(
+        f"verdict                   : {analysis.category} at line {analysis.error_line}: "
+        f"{analysis.root_cause}"
+    )
+    if mb / analyser_s < 20:
+        print("below the 20 MB/s goal", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""``resync-flows joblog``: analyse TWS joblogs from files.
+
+``joblog analyze FILE... --json`` prints one JSON object per file and line (the contract in
+architecture.md); without ``--json`` a readable summary. A file that cannot be read gives an
+error on stderr and exit status 1, after the other files are analysed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(
+    help="Analyse TWS joblogs: root cause, error line, fix steps.", no_args_is_help=True
+)
+
+
+@app.command("analyze")
+def analyze(
+    files: list[Path] = typer.Argument(..., help="Joblog files (any bytes; any size)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per file, one per line."),
+) -> None:
+    """Name the root cause of each joblog, the line that states it, and how to fix it."""
+    from analytics.joblog.analyzer import analyze_file
+
+    failures = 0
+    for path in files:
+        try:
+            analysis = analyze_file(path)
+        except OSError as exc:
+            failures += 1
+            reason = exc.strerror or exc.__class__.__name__
+            typer.echo(f"error: cannot read {path}: {reason}", err=True)
+            continue
+        if as_json:
+            typer.echo(json.dumps(analysis.to_contract_dict(str(path)), ensure_ascii=False))
+        else:
+            _print_summary(str(path), analysis)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _print_summary(file: str, analysis) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+
+    console = Console()
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold")
+    table.add_column()
+    header = analysis.header
+    if header.job is not None:
+        table.add_row("Job", escape(header.job.selector))
+    if analysis.exit_code is not None:
+        table.add_row("Exit status", str(analysis.exit_code))
+    table.add_row("Category", analysis.category)
+    table.add_row("Root cause", escape(analysis.root_cause))
+    table.add_row("Confidence", f"{analysis.confidence:.0%}")
+    if analysis.error_line:
+        table.add_row("Error line", f"{analysis.error_line}: {escape(analysis.error_text)}")
+    if analysis.entities:
+        table.add_row("Entities", escape(", ".join(analysis.entities)))
+    for number, step in enumerate(analysis.steps, 1):
+        table.add_row("Steps" if number == 1 else "", f"{number}. {escape(step)}")
+    style = "green" if analysis.category == "success" else "red"
+    console.print(Panel(table, title=escape(file), border_style=style, expand=False))
