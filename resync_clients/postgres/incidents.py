@@ -1,0 +1,569 @@
+"""Reads and writes of incidents, the runs they cover, recommendations and operator feedback.
+
+Concurrency: any number of flow runs may claim incidents at once (one per ABEND event, hundreds
+in a storm). :func:`claim_incident` serialises claims of one fingerprint with a transaction-level
+advisory lock, and the partial unique index ``incidents_open_fingerprint_key`` (one open
+incident per fingerprint) backs it: a fingerprint never gets two open incidents.
+
+Idempotency: a run is linked to at most one incident by these functions (a run already linked
+is left where it is), a recommendation is stored once per incident and source, so re-running
+the analysis of a run writes nothing new.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from analytics.incident_grouping import GroupingPolicy, is_quiet
+from analytics.incident_similarity import FeedbackNote, PastIncident
+from analytics.job_runs import JobRunRecord
+
+# Verdicts recorded for a proposed rerun (operators' decisions, or their silence).
+RERUN_APPROVED = "rerun_approved"
+RERUN_REJECTED = "rerun_rejected"
+RERUN_UNANSWERED = "rerun_unanswered"
+
+
+class IncidentNotFoundError(LookupError):
+    """No incident with the given id."""
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A job run as stored by the poller, with its (masked) joblog when it was captured."""
+
+    run: JobRunRecord
+    joblog_text: str | None
+    error_pattern: str | None
+    error_line: int | None
+
+
+@dataclass(frozen=True)
+class IncidentDraft:
+    """What an incident is opened with: its fingerprint and the diagnosis of its first run."""
+
+    fingerprint: str
+    pattern_id: str | None
+    job_key: str
+    category: str
+    root_cause: str
+    error_line: int
+    error_text: str
+    entities: tuple[str, ...]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class StoredIncident:
+    id: int
+    fingerprint: str
+    pattern_id: str | None
+    job_key: str | None
+    category: str
+    root_cause: str
+    error_line: int | None
+    error_text: str | None
+    entities: tuple[str, ...]
+    confidence: float
+    status: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class IncidentClaim:
+    """The incident some runs belong to. ``created``: this claim opened it;
+    ``linked_run_ids``: the runs this claim added (empty when they were all linked before)."""
+
+    incident: StoredIncident
+    created: bool
+    linked_run_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecommendationDraft:
+    steps: tuple[str, ...]
+    rerun_command: str | None
+    source: str  # "deterministic" | "llm"
+    model: str | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class StoredRecommendation:
+    id: int
+    incident_id: int
+    steps: tuple[str, ...]
+    rerun_command: str | None
+    source: str
+    model: str | None
+    confidence: float
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AffectedRun:
+    """A run an incident covers, with what the poller stored about it (None when unknown)."""
+
+    run_id: str
+    job_key: str | None
+    workstation: str | None
+    job_stream: str | None
+    job_name: str | None
+    internal_status: str | None
+    return_code: int | None
+    end_time: datetime | None
+    error_line: int | None
+
+
+@dataclass(frozen=True)
+class IncidentOverview:
+    incident: StoredIncident
+    run_count: int
+    last_failed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RecentFailureRow:
+    """A failed run near another one in time, with its error pattern's category."""
+
+    run_id: str
+    job_key: str
+    category: str
+    pattern_id: str
+    failed_at: datetime
+
+
+_INCIDENT_COLUMNS = (
+    "id, fingerprint, pattern_id, job_key, category, root_cause, error_line, error_text,"
+    " entities, confidence, status, created_at, resolved_at"
+)
+
+
+def _incident(row: dict[str, Any]) -> StoredIncident:
+    return StoredIncident(
+        id=row["id"],
+        fingerprint=row["fingerprint"],
+        pattern_id=row["pattern_id"],
+        job_key=row["job_key"],
+        category=row["category"],
+        root_cause=row["root_cause"],
+        error_line=row["error_line"],
+        error_text=row["error_text"],
+        entities=tuple(row["entities"] or ()),
+        confidence=float(row["confidence"]),
+        status=row["status"],
+        created_at=row["created_at"],
+        resolved_at=row["resolved_at"],
+    )
+
+
+def _recommendation(row: dict[str, Any]) -> StoredRecommendation:
+    return StoredRecommendation(
+        id=row["id"],
+        incident_id=row["incident_id"],
+        steps=tuple(row["steps"] or ()),
+        rerun_command=row["rerun_command"],
+        source=row["source"],
+        model=row["model"],
+        confidence=float(row["confidence"]),
+        created_at=row["created_at"],
+    )
+
+
+# ----------------------------------------------------------------- job runs read for incidents
+
+_RUN_FIELDS = JobRunRecord.__dataclass_fields__
+
+
+def _stored_run(row: dict[str, Any]) -> StoredRun:
+    return StoredRun(
+        run=JobRunRecord(**{key: value for key, value in row.items() if key in _RUN_FIELDS}),
+        joblog_text=row["joblog_text"],
+        error_pattern=row["error_pattern"],
+        error_line=row["error_line"],
+    )
+
+
+def load_runs(conn: psycopg.Connection[Any], run_ids: Sequence[str]) -> dict[str, StoredRun]:
+    """The stored runs among ``run_ids`` (missing ids are simply absent)."""
+    if not run_ids:
+        return {}
+    rows = conn.execute("SELECT * FROM job_runs WHERE run_id = ANY(%s)", (list(run_ids),))
+    return {row["run_id"]: _stored_run(row) for row in rows}
+
+
+def latest_failed_run(
+    conn: psycopg.Connection[Any], *, workstation: str, job_stream: str, job_name: str
+) -> StoredRun | None:
+    """The most recent ABEND/FAIL run of one job (None when it never failed)."""
+    row = conn.execute(
+        "SELECT * FROM job_runs WHERE workstation = %s AND job_stream = %s AND job_name = %s"
+        " AND internal_status IN ('ABEND', 'FAIL')"
+        " ORDER BY end_time DESC NULLS LAST, run_id DESC LIMIT 1",
+        (workstation, job_stream, job_name),
+    ).fetchone()
+    return _stored_run(row) if row else None
+
+
+def failures_between(
+    conn: psycopg.Connection[Any], start: datetime, end: datetime, limit: int = 20000
+) -> list[RecentFailureRow]:
+    """Failed runs that ended in ``[start, end]`` and whose joblog stated an error pattern."""
+    rows = conn.execute(
+        "SELECT j.run_id, j.job_key, j.error_pattern, j.end_time, p.category"
+        " FROM job_runs j JOIN error_patterns p ON p.pattern_id = j.error_pattern"
+        " WHERE j.internal_status IN ('ABEND', 'FAIL') AND j.end_time BETWEEN %s AND %s"
+        " ORDER BY j.end_time LIMIT %s",
+        (start, end, limit),
+    )
+    return [
+        RecentFailureRow(
+            run_id=row["run_id"],
+            job_key=row["job_key"],
+            category=row["category"] or "unknown",
+            pattern_id=row["error_pattern"],
+            failed_at=row["end_time"],
+        )
+        for row in rows
+    ]
+
+
+# ----------------------------------------------------------------- incidents
+
+
+def load_incident(conn: psycopg.Connection[Any], incident_id: int) -> StoredIncident | None:
+    row = conn.execute(
+        f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE id = %s", (incident_id,)
+    ).fetchone()
+    return _incident(row) if row else None
+
+
+def incidents_of_runs(
+    conn: psycopg.Connection[Any], run_ids: Sequence[str]
+) -> dict[str, StoredIncident]:
+    """The incident each of ``run_ids`` is linked to (the earliest one if several)."""
+    if not run_ids:
+        return {}
+    rows = conn.execute(
+        f"SELECT DISTINCT ON (r.run_id) r.run_id AS linked_run_id, {_prefixed('i')}"
+        " FROM incident_runs r JOIN incidents i ON i.id = r.incident_id"
+        " WHERE r.run_id = ANY(%s) ORDER BY r.run_id, i.id",
+        (list(run_ids),),
+    )
+    return {row["linked_run_id"]: _incident(row) for row in rows}
+
+
+def _prefixed(alias: str) -> str:
+    return ", ".join(f"{alias}.{column.strip()}" for column in _INCIDENT_COLUMNS.split(","))
+
+
+def _last_failed_at(conn: psycopg.Connection[Any], incident_id: int) -> datetime | None:
+    row = conn.execute(
+        "SELECT max(COALESCE(j.end_time, r.added_at)) AS last FROM incident_runs r"
+        " LEFT JOIN job_runs j ON j.run_id = r.run_id WHERE r.incident_id = %s",
+        (incident_id,),
+    ).fetchone()
+    return row["last"] if row else None
+
+
+def claim_incident(
+    conn: psycopg.Connection[Any],
+    draft: IncidentDraft,
+    runs: Sequence[tuple[str, datetime]],
+    policy: GroupingPolicy,
+) -> IncidentClaim:
+    """Link ``runs`` (run id, failure time) to the open incident of ``draft.fingerprint``,
+    opening one from ``draft`` when there is none (or the open one has gone quiet).
+
+    Runs already linked to an incident stay there; when all of them are, their incident is
+    returned unchanged. Commits on its own transaction (or joins the caller's).
+    """
+    if not runs:
+        raise ValueError("claim_incident needs at least one run")
+    with conn.transaction():
+        # One claimer per fingerprint at a time, across processes; released at commit.
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"resync.incident:{draft.fingerprint}",)
+        )
+        already = incidents_of_runs(conn, [run_id for run_id, _ in runs])
+        new_runs = [(run_id, at) for run_id, at in runs if run_id not in already]
+        if not new_runs:
+            return IncidentClaim(already[runs[0][0]], created=False, linked_run_ids=())
+
+        earliest = min(at for _, at in new_runs)
+        row = conn.execute(
+            f"SELECT {_INCIDENT_COLUMNS} FROM incidents"
+            " WHERE fingerprint = %s AND status = 'open' FOR UPDATE",
+            (draft.fingerprint,),
+        ).fetchone()
+        incident = _incident(row) if row else None
+        if incident is not None and is_quiet(
+            draft.fingerprint, _last_failed_at(conn, incident.id), earliest, policy
+        ):
+            conn.execute(
+                "UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = %s",
+                (incident.id,),
+            )
+            incident = None
+
+        created = False
+        if incident is None:
+            row = conn.execute(
+                "INSERT INTO incidents (fingerprint, pattern_id, job_key, category, root_cause,"
+                " error_line, error_text, entities, confidence)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (fingerprint) WHERE status = 'open' DO NOTHING"
+                f" RETURNING {_INCIDENT_COLUMNS}",
+                (
+                    draft.fingerprint,
+                    draft.pattern_id,
+                    draft.job_key,
+                    draft.category,
+                    draft.root_cause,
+                    draft.error_line,
+                    draft.error_text,
+                    Jsonb(list(draft.entities)),
+                    min(1.0, max(0.0, draft.confidence)),
+                ),
+            ).fetchone()
+            if row is None:  # only without the lock (another writer); take theirs
+                row = conn.execute(
+                    f"SELECT {_INCIDENT_COLUMNS} FROM incidents"
+                    " WHERE fingerprint = %s AND status = 'open'",
+                    (draft.fingerprint,),
+                ).fetchone()
+            else:
+                created = True
+            assert row is not None
+            incident = _incident(row)
+
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO incident_runs (incident_id, run_id) VALUES (%s, %s)"
+                " ON CONFLICT DO NOTHING",
+                [(incident.id, run_id) for run_id, _ in new_runs],
+            )
+        return IncidentClaim(
+            incident, created=created, linked_run_ids=tuple(run_id for run_id, _ in new_runs)
+        )
+
+
+def update_incident_diagnosis(
+    conn: psycopg.Connection[Any],
+    incident_id: int,
+    *,
+    root_cause: str,
+    confidence: float,
+    entities: Sequence[str],
+) -> None:
+    """Replace the diagnosis text of an incident (e.g. after enrichment)."""
+    conn.execute(
+        "UPDATE incidents SET root_cause = %s, confidence = %s, entities = %s WHERE id = %s",
+        (root_cause, min(1.0, max(0.0, confidence)), Jsonb(list(entities)), incident_id),
+    )
+
+
+def resolve_incident(conn: psycopg.Connection[Any], incident_id: int) -> bool:
+    """Mark an open incident resolved; False when it was not open."""
+    cur = conn.execute(
+        "UPDATE incidents SET status = 'resolved', resolved_at = now()"
+        " WHERE id = %s AND status = 'open'",
+        (incident_id,),
+    )
+    return cur.rowcount > 0
+
+
+def affected_runs(
+    conn: psycopg.Connection[Any], incident_id: int, limit: int = 1000
+) -> list[AffectedRun]:
+    """The runs an incident covers, earliest failure first."""
+    rows = conn.execute(
+        "SELECT r.run_id, j.job_key, j.workstation, j.job_stream, j.job_name,"
+        " j.internal_status, j.return_code, j.end_time, j.error_line"
+        " FROM incident_runs r LEFT JOIN job_runs j ON j.run_id = r.run_id"
+        " WHERE r.incident_id = %s"
+        " ORDER BY COALESCE(j.end_time, r.added_at), r.run_id LIMIT %s",
+        (incident_id, limit),
+    )
+    return [AffectedRun(**row) for row in rows]
+
+
+def count_affected_runs(conn: psycopg.Connection[Any], incident_id: int) -> int:
+    row = conn.execute(
+        "SELECT count(*) AS n FROM incident_runs WHERE incident_id = %s", (incident_id,)
+    ).fetchone()
+    return int(row["n"]) if row else 0
+
+
+def list_open_incidents(conn: psycopg.Connection[Any], limit: int = 100) -> list[IncidentOverview]:
+    """Open incidents, most recently fed first."""
+    rows = conn.execute(
+        f"SELECT {_prefixed('i')}, s.run_count, s.last_failed_at FROM incidents i"
+        " LEFT JOIN LATERAL (SELECT count(*) AS run_count,"
+        "   max(COALESCE(j.end_time, r.added_at)) AS last_failed_at"
+        "   FROM incident_runs r LEFT JOIN job_runs j ON j.run_id = r.run_id"
+        "   WHERE r.incident_id = i.id) s ON true"
+        " WHERE i.status = 'open'"
+        " ORDER BY s.last_failed_at DESC NULLS LAST, i.id DESC LIMIT %s",
+        (limit,),
+    )
+    return [
+        IncidentOverview(_incident(row), int(row["run_count"] or 0), row["last_failed_at"])
+        for row in rows
+    ]
+
+
+# ----------------------------------------------------------------- recommendations
+
+
+def add_recommendation(
+    conn: psycopg.Connection[Any], incident_id: int, draft: RecommendationDraft
+) -> StoredRecommendation:
+    """Store ``draft`` unless the incident already has a recommendation from that source;
+    returns the stored one either way."""
+    with conn.transaction():
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"resync.recommendation:{incident_id}",)
+        )
+        row = conn.execute(
+            "SELECT * FROM recommendations WHERE incident_id = %s AND source = %s"
+            " ORDER BY id LIMIT 1",
+            (incident_id, draft.source),
+        ).fetchone()
+        if row is None:
+            row = conn.execute(
+                "INSERT INTO recommendations"
+                " (incident_id, steps, rerun_command, source, model, confidence)"
+                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
+                (
+                    incident_id,
+                    Jsonb(list(draft.steps)),
+                    draft.rerun_command,
+                    draft.source,
+                    draft.model,
+                    min(1.0, max(0.0, draft.confidence)),
+                ),
+            ).fetchone()
+        assert row is not None
+        return _recommendation(row)
+
+
+def latest_recommendation(
+    conn: psycopg.Connection[Any], incident_id: int
+) -> StoredRecommendation | None:
+    """The recommendation to show: the LLM's when there is one, else the deterministic one."""
+    row = conn.execute(
+        "SELECT * FROM recommendations WHERE incident_id = %s"
+        " ORDER BY (source = 'llm') DESC, id DESC LIMIT 1",
+        (incident_id,),
+    ).fetchone()
+    return _recommendation(row) if row else None
+
+
+def has_recommendation(conn: psycopg.Connection[Any], incident_id: int, source: str) -> bool:
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM recommendations WHERE incident_id = %s AND source = %s)"
+        " AS found",
+        (incident_id, source),
+    ).fetchone()
+    return bool(row and row["found"])
+
+
+# ----------------------------------------------------------------- feedback and history
+
+
+def record_feedback(
+    conn: psycopg.Connection[Any],
+    incident_id: int,
+    *,
+    verdict: str,
+    resolution: str | None = None,
+    operator: str | None = None,
+    resolve: bool = False,
+) -> int:
+    """Record what an operator said about an incident (and how it was fixed); returns the
+    feedback id. ``resolve`` also closes the incident. Raises ``IncidentNotFoundError``."""
+    verdict = verdict.strip()
+    if not verdict:
+        raise ValueError("verdict must not be empty")
+    with conn.transaction():
+        if load_incident(conn, incident_id) is None:
+            raise IncidentNotFoundError(f"no incident {incident_id}")
+        recommendation = latest_recommendation(conn, incident_id)
+        row = conn.execute(
+            "INSERT INTO feedback (incident_id, recommendation_id, verdict, resolution, operator)"
+            " VALUES (%s, %s, %s, %s, %s) RETURNING id",
+            (
+                incident_id,
+                recommendation.id if recommendation else None,
+                verdict,
+                resolution.strip() if resolution and resolution.strip() else None,
+                operator,
+            ),
+        ).fetchone()
+        if resolve:
+            resolve_incident(conn, incident_id)
+    assert row is not None
+    return int(row["id"])
+
+
+def _feedback_notes(raw: Any) -> tuple[FeedbackNote, ...]:
+    items = json.loads(raw) if isinstance(raw, str) else (raw or [])
+    return tuple(
+        FeedbackNote(
+            verdict=item["verdict"],
+            resolution=item.get("resolution"),
+            operator=item.get("operator"),
+            created_at=datetime.fromisoformat(item["created_at"]),
+        )
+        for item in items
+    )
+
+
+def past_incidents(
+    conn: psycopg.Connection[Any],
+    *,
+    fingerprint: str,
+    pattern_id: str | None,
+    exclude_incident_id: int | None,
+    limit: int = 50,
+) -> list[PastIncident]:
+    """Other incidents with the same fingerprint or error pattern, newest first, with all
+    their feedback."""
+    rows = conn.execute(
+        f"SELECT {_prefixed('i')},"
+        " (SELECT count(*) FROM incident_runs r WHERE r.incident_id = i.id) AS run_count,"
+        " COALESCE((SELECT jsonb_agg(jsonb_build_object('verdict', f.verdict,"
+        "   'resolution', f.resolution, 'operator', f.operator, 'created_at', f.created_at)"
+        "   ORDER BY f.created_at) FROM feedback f WHERE f.incident_id = i.id), '[]')"
+        "   AS feedback"
+        " FROM incidents i"
+        " WHERE i.id IS DISTINCT FROM %s"
+        " AND (i.fingerprint = %s OR (%s::text IS NOT NULL AND i.pattern_id = %s))"
+        " ORDER BY i.created_at DESC, i.id DESC LIMIT %s",
+        (exclude_incident_id, fingerprint, pattern_id, pattern_id, limit),
+    )
+    return [
+        PastIncident(
+            incident_id=row["id"],
+            fingerprint=row["fingerprint"],
+            pattern_id=row["pattern_id"],
+            category=row["category"],
+            root_cause=row["root_cause"],
+            job_key=row["job_key"],
+            status=row["status"],
+            created_at=row["created_at"],
+            resolved_at=row["resolved_at"],
+            run_count=int(row["run_count"]),
+            feedback=_feedback_notes(row["feedback"]),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,579 @@
+"""Tasks of the incident analysis: from a failed run to a stored, explained, announced incident.
+
+Tasks take batches (one run for an event, hundreds in a storm): per-run work is plain Python
+inside a task, and the per-incident tasks run once per distinct cause, not once per job.
+Joblog text is masked (``mask_secrets``) before it is analysed, stored or shown, so no
+diagnosis, row, report, log line or event carries a secret from a joblog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from analytics.enrichment import EnrichedAnalysis
+from analytics.incident_grouping import (
+    Failure,
+    GroupingPolicy,
+    Storm,
+    cause_fingerprint,
+    detect_storms,
+)
+from analytics.incident_similarity import SimilarIncident, rank_similar_incidents
+from analytics.job_runs import JobRunRecord
+from analytics.joblog import analyze_joblog
+from analytics.joblog.models import JobIdentity, JoblogAnalysis, LogLine
+from analytics.joblog.steps import conman_rerun
+from analytics.masking import mask_secrets
+from resync_clients.events import INCIDENT_ANALYZED, DomainEvent, job_resource_id, publish_events
+from resync_clients.postgres.incidents import (
+    IncidentClaim,
+    IncidentDraft,
+    RecommendationDraft,
+    StoredRun,
+    add_recommendation,
+    affected_runs,
+    claim_incident,
+    count_affected_runs,
+    failures_between,
+    latest_failed_run,
+    latest_recommendation,
+    load_incident,
+    load_runs,
+    past_incidents,
+    record_feedback,
+    update_incident_diagnosis,
+)
+from resync_clients.postgres.job_runs import JoblogFinding, store_joblog_findings
+from resync_clients.postgres.outbox import enqueue_events, mark_events_emitted
+from resync_clients.tws.client import Justification
+from resync_clients.tws.errors import TWSNotFoundError
+from resync_flows.settings import Settings
+from tasks.incident_report import IncidentView
+from tasks.poll import JOBLOG_TAIL_LINES, joblog_finding, pattern_id, tws_client
+from tasks.resources import get_store
+
+# An incident whose opener has not stored a recommendation after this long is analysed by
+# the next run that joins it (the opener crashed); before that, joiners leave it alone, so a
+# storm costs one analysis, not one per job.
+ANALYSIS_GRACE = timedelta(minutes=10)
+
+
+class FailedRunNotFoundError(LookupError):
+    """The run to analyse is not stored (the poller has not seen it) or never failed."""
+
+
+@dataclass(frozen=True)
+class FailureDiagnosis:
+    """One failed run and the deterministic analysis of its (masked) joblog.
+
+    ``line_offset`` turns the analysis's line numbers into the joblog's: the stored text may
+    be the log's tail.
+    """
+
+    run: JobRunRecord
+    analysis: JoblogAnalysis
+    pattern_id: str | None
+    fingerprint: str
+    failed_at: datetime
+    line_offset: int = 0
+
+    @property
+    def error_line(self) -> int:
+        return self.analysis.error_line + self.line_offset if self.analysis.error_line else 0
+
+    @property
+    def context(self) -> tuple[LogLine, ...]:
+        return tuple(
+            LogLine(line.number + self.line_offset, line.text) for line in self.analysis.context
+        )
+
+    @property
+    def rerun_command(self) -> str:
+        return conman_rerun(_job_identity(self.run))
+
+    def as_failure(self) -> Failure:
+        return Failure(
+            run_id=self.run.run_id,
+            job_key=self.run.job_key,
+            category=self.analysis.category,
+            pattern_id=self.pattern_id or "",
+            failed_at=self.failed_at,
+        )
+
+
+@dataclass(frozen=True)
+class IncidentGroup:
+    """Runs of one batch that belong to one incident; ``lead`` is the earliest failure."""
+
+    claim: IncidentClaim
+    diagnoses: tuple[FailureDiagnosis, ...]
+    lead: FailureDiagnosis
+    storm: Storm | None
+
+    @property
+    def needs_analysis(self) -> bool:
+        """Whether this batch owns the incident's analysis (it opened the incident)."""
+        return self.claim.created
+
+
+@dataclass(frozen=True)
+class RerunOutcome:
+    """What became of a proposed rerun: ``decision`` is one of the ``RERUN_*`` verdicts."""
+
+    decision: str
+    operator: str | None = None
+    new_run_id: str | None = None
+
+
+def _job_identity(run: JobRunRecord) -> JobIdentity:
+    return JobIdentity(workstation=run.workstation, stream=run.job_stream, job=run.job_name)
+
+
+# ----------------------------------------------------------------- load and fetch
+
+
+@task(name="load-failed-runs", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def load_failed_runs(
+    settings: Settings,
+    run_ids: Sequence[str] = (),
+    *,
+    workstation: str | None = None,
+    job_stream: str | None = None,
+    job_name: str | None = None,
+) -> list[StoredRun]:
+    """The stored runs to analyse: ``run_ids``, or the latest failed run of the named job.
+
+    Raises ``FailedRunNotFoundError`` when nothing matches. Runs that did not fail are
+    skipped with a warning (an event may be replayed after a successful rerun).
+    """
+    logger = get_run_logger()
+    store = get_store(settings)
+    with store.connection() as conn:
+        if run_ids:
+            found = load_runs(conn, list(dict.fromkeys(run_ids)))
+            runs = [found[run_id] for run_id in dict.fromkeys(run_ids) if run_id in found]
+            missing = [run_id for run_id in run_ids if run_id not in found]
+            if missing:
+                logger.warning(
+                    "%d run(s) not stored yet (the poller has not seen them): %s",
+                    len(missing),
+                    ", ".join(missing[:10]),
+                )
+        elif workstation and job_stream and job_name:
+            latest = latest_failed_run(
+                conn, workstation=workstation, job_stream=job_stream, job_name=job_name
+            )
+            runs = [latest] if latest else []
+        else:
+            raise ValueError("give run ids or a workstation, job stream and job name")
+    failed = [stored for stored in runs if stored.run.failed]
+    for stored in runs:
+        if not stored.run.failed:
+            logger.warning(
+                "run %s of %s is %s, not failed: nothing to analyse",
+                stored.run.run_id,
+                stored.run.job_key,
+                stored.run.internal_status,
+            )
+    if not failed:
+        what = ", ".join(run_ids) if run_ids else f"{workstation}#{job_stream}.{job_name}"
+        raise FailedRunNotFoundError(f"no stored failed run for {what}")
+    return failed
+
+
+@task(name="fetch-joblogs", retries=2, retry_delay_seconds=[5, 20], cache_policy=NO_CACHE)
+async def fetch_joblogs(settings: Settings, runs: Sequence[StoredRun]) -> list[StoredRun]:
+    """Runs with their joblogs: stored ones as they are, missing ones read from TWS (tail
+    first, byte-capped), masked and stored with the run.
+
+    A joblog TWS no longer has is stored as empty. Raises ``TWSError`` when TWS cannot be
+    read now (the task retries, then the flow fails visibly).
+    """
+    logger = get_run_logger()
+    missing = [stored for stored in runs if stored.joblog_text is None]
+    if not missing:
+        return list(runs)
+    observed_at = datetime.now(UTC)
+    async with tws_client(settings) as tws:
+
+        async def fetch(stored: StoredRun) -> JoblogFinding:
+            try:
+                joblog = await tws.get_joblog_tail(
+                    stored.run.run_id,
+                    lines=JOBLOG_TAIL_LINES,
+                    max_bytes=settings.joblog_max_bytes,
+                )
+            except TWSNotFoundError:
+                return joblog_finding(stored.run.run_id, b"", 1, mask=True, observed_at=observed_at)
+            # Always masked here: the text is analysed and shown, not only stored.
+            return await asyncio.to_thread(
+                joblog_finding,
+                stored.run.run_id,
+                joblog.data,
+                joblog.from_line or 1,
+                mask=True,
+                observed_at=observed_at,
+            )
+
+        findings = await asyncio.gather(*(fetch(stored) for stored in missing))
+    store = get_store(settings)
+    with store.connection() as conn, conn.transaction():
+        store_joblog_findings(conn, findings)
+    logger.info("read %d joblog(s) from TWS", len(findings))
+    by_run = {finding.run_id: finding for finding in findings}
+    return [
+        replace(
+            stored,
+            joblog_text=by_run[stored.run.run_id].joblog_text or "",
+            error_pattern=by_run[stored.run.run_id].error_pattern,
+            error_line=by_run[stored.run.run_id].error_line,
+        )
+        if stored.run.run_id in by_run
+        else stored
+        for stored in runs
+    ]
+
+
+# ----------------------------------------------------------------- analyse and group
+
+
+def diagnose(stored: StoredRun, now: datetime | None = None) -> FailureDiagnosis:
+    """Analyse one run's joblog (masked first) and fingerprint its cause. Plain Python."""
+    text = mask_secrets(stored.joblog_text or "")
+    analysis = analyze_joblog(text, job=_job_identity(stored.run))
+    offset = 0
+    # The stored text may be the log's tail: the poller stored the line number in the whole log.
+    if stored.error_line and analysis.error_line and stored.error_line >= analysis.error_line:
+        offset = stored.error_line - analysis.error_line
+    return FailureDiagnosis(
+        run=stored.run,
+        analysis=analysis,
+        pattern_id=pattern_id(analysis.pattern) if analysis.pattern else None,
+        fingerprint=cause_fingerprint(
+            analysis.category, analysis.pattern, analysis.error_text, analysis.entities
+        ),
+        failed_at=stored.run.end_time or now or datetime.now(UTC),
+        line_offset=offset,
+    )
+
+
+@task(name="analyze-failures", cache_policy=NO_CACHE)
+def analyze_failures(runs: Sequence[StoredRun]) -> list[FailureDiagnosis]:
+    """The deterministic diagnosis of each run (root cause, error line, steps, confidence)."""
+    now = datetime.now(UTC)
+    diagnoses = [diagnose(stored, now) for stored in runs]
+    logger = get_run_logger()
+    for diagnosis in diagnoses[:20]:
+        logger.info(
+            "run %s (%s): %s at line %d, confidence %.2f",
+            diagnosis.run.run_id,
+            diagnosis.run.job_key,
+            diagnosis.analysis.category,
+            diagnosis.error_line,
+            diagnosis.analysis.confidence,
+        )
+    return diagnoses
+
+
+def _draft(lead: FailureDiagnosis, fingerprint: str) -> IncidentDraft:
+    analysis = lead.analysis
+    return IncidentDraft(
+        fingerprint=fingerprint,
+        pattern_id=lead.pattern_id,
+        job_key=lead.run.job_key,
+        category=analysis.category,
+        root_cause=mask_secrets(analysis.root_cause),
+        error_line=lead.error_line,
+        error_text=mask_secrets(analysis.error_text),
+        entities=tuple(mask_secrets(entity) for entity in analysis.entities),
+        confidence=analysis.confidence,
+    )
+
+
+@task(name="group-into-incidents", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def group_into_incidents(
+    settings: Settings,
+    diagnoses: Sequence[FailureDiagnosis],
+    policy: GroupingPolicy | None = None,
+) -> list[IncidentGroup]:
+    """Put each failure into its incident: a storm's shared incident when many jobs fail
+    together for one reason (judged with the stored failures around them), else the
+    incident of its specific cause. Safe against concurrent flow runs and re-runs."""
+    logger = get_run_logger()
+    policy = policy or GroupingPolicy()
+    if not diagnoses:
+        return []
+    store = get_store(settings)
+    start = min(d.failed_at for d in diagnoses) - policy.storm_window
+    end = max(d.failed_at for d in diagnoses) + policy.storm_window
+    with store.connection() as conn:
+        stored = failures_between(conn, start, end)
+    context = [
+        Failure(row.run_id, row.job_key, row.category, row.pattern_id, row.failed_at)
+        for row in stored
+    ]
+    storms = detect_storms([d.as_failure() for d in diagnoses], policy, context)
+
+    by_fingerprint: dict[str, list[FailureDiagnosis]] = {}
+    for diagnosis in diagnoses:
+        storm = storms.get(diagnosis.run.run_id)
+        fingerprint = storm.fingerprint if storm else diagnosis.fingerprint
+        by_fingerprint.setdefault(fingerprint, []).append(diagnosis)
+
+    groups: list[IncidentGroup] = []
+    with store.connection() as conn:
+        for fingerprint, members in by_fingerprint.items():
+            members.sort(key=lambda d: (d.failed_at, d.run.run_id))
+            lead = members[0]
+            claim = claim_incident(
+                conn,
+                _draft(lead, fingerprint),
+                [(d.run.run_id, d.failed_at) for d in members],
+                policy,
+            )
+            conn.commit()
+            storm = storms.get(lead.run.run_id)
+            groups.append(IncidentGroup(claim, tuple(members), lead, storm))
+            logger.info(
+                "%s incident %d (%s) for %d run(s)%s",
+                "opened" if claim.created else "joined",
+                claim.incident.id,
+                fingerprint,
+                len(members),
+                f", ABEND storm of {storm.job_count} jobs" if storm else "",
+            )
+    return groups
+
+
+@task(name="find-similar-incidents", retries=3, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def find_similar_incidents(
+    settings: Settings, group: IncidentGroup, limit: int = 5
+) -> tuple[SimilarIncident, ...]:
+    """Earlier incidents of the same cause or error pattern, most useful first (recorded
+    resolutions that helped before come first)."""
+    incident = group.claim.incident
+    store = get_store(settings)
+    with store.connection() as conn:
+        candidates = past_incidents(
+            conn,
+            fingerprint=incident.fingerprint,
+            pattern_id=incident.pattern_id or group.lead.pattern_id,
+            exclude_incident_id=incident.id,
+        )
+    return tuple(rank_similar_incidents(candidates, fingerprint=incident.fingerprint, limit=limit))
+
+
+# ----------------------------------------------------------------- enrich, store, publish
+
+
+@task(name="enrich-with-llm", retries=1, retry_delay_seconds=[10], cache_policy=NO_CACHE)
+def enrich_with_llm(settings: Settings, group: IncidentGroup) -> EnrichedAnalysis:
+    """Ask the configured LLM to refine the lead run's diagnosis (advice only, validated
+    against the joblog). Called once per incident, by the run that opened it."""
+    from tasks.enrichment import enrich_analysis
+
+    store = get_store(settings)
+    with store.connection() as conn:
+        row = conn.execute(
+            "SELECT joblog_text FROM job_runs WHERE run_id = %s", (group.lead.run.run_id,)
+        ).fetchone()
+    joblog_text = mask_secrets((row or {}).get("joblog_text") or "")
+    return enrich_analysis(group.lead.analysis, joblog_text, settings, store)
+
+
+@task(name="store-incident", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def store_incident(
+    settings: Settings, group: IncidentGroup, enriched: EnrichedAnalysis | None = None
+) -> IncidentView:
+    """Store the incident's recommendation (once per incident and source) and return what
+    the report shows: the stored diagnosis, the best recommendation, the affected runs."""
+    lead = group.lead
+    incident = group.claim.incident
+    store = get_store(settings)
+    with store.connection() as conn:
+        if group.needs_analysis or _lacks_analysis(conn, incident.id, incident.created_at):
+            add_recommendation(
+                conn,
+                incident.id,
+                RecommendationDraft(
+                    steps=tuple(mask_secrets(step) for step in lead.analysis.steps),
+                    rerun_command=lead.rerun_command,
+                    source="deterministic",
+                    model=None,
+                    confidence=lead.analysis.confidence,
+                ),
+            )
+        note = enriched.note if enriched is not None else None
+        if enriched is not None and enriched.source == "llm":
+            final = enriched.analysis
+            add_recommendation(
+                conn,
+                incident.id,
+                RecommendationDraft(
+                    steps=tuple(mask_secrets(step) for step in final.steps),
+                    rerun_command=lead.rerun_command,
+                    source="llm",
+                    model=enriched.model or settings.llm_model,
+                    confidence=final.confidence,
+                ),
+            )
+            update_incident_diagnosis(
+                conn,
+                incident.id,
+                root_cause=mask_secrets(final.root_cause),
+                confidence=final.confidence,
+                entities=[mask_secrets(entity) for entity in final.entities],
+            )
+        conn.commit()
+        current = load_incident(conn, incident.id) or incident
+        recommendation = latest_recommendation(conn, incident.id)
+        runs = affected_runs(conn, incident.id, limit=500)
+        count = count_affected_runs(conn, incident.id)
+
+    storm = group.storm
+    if storm is None and current.fingerprint.startswith("storm:"):
+        storm = Storm(
+            fingerprint=current.fingerprint,
+            key=current.fingerprint.removeprefix("storm:"),
+            job_count=len({run.job_key for run in runs}),
+            run_ids=tuple(run.run_id for run in runs),
+            first_failed_at=min((r.end_time for r in runs if r.end_time), default=lead.failed_at),
+            last_failed_at=max((r.end_time for r in runs if r.end_time), default=lead.failed_at),
+        )
+    rerun_commands = tuple(
+        dict.fromkeys(
+            conman_rerun(JobIdentity(r.workstation, r.job_stream, r.job_name))
+            for r in runs
+            if r.workstation and r.job_stream and r.job_name
+        )
+    )
+    return IncidentView(
+        incident=current,
+        steps=recommendation.steps if recommendation else lead.analysis.steps,
+        rerun_command=(recommendation.rerun_command if recommendation else None)
+        or lead.rerun_command,
+        source=recommendation.source if recommendation else "deterministic",
+        note=note,
+        context_run_id=lead.run.run_id,
+        context=lead.context,
+        affected=tuple(runs),
+        affected_count=count,
+        storm=storm,
+        rerun_commands=rerun_commands,
+    )
+
+
+def _lacks_analysis(conn: psycopg.Connection[Any], incident_id: int, created_at: datetime) -> bool:
+    row = conn.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM recommendations WHERE incident_id = %s)"
+        " AND %s < now() - %s AS lacking",
+        (incident_id, created_at, ANALYSIS_GRACE),
+    ).fetchone()
+    return bool(row and row["lacking"])
+
+
+def should_enrich(settings: Settings, group: IncidentGroup) -> bool:
+    """At most one LLM call per incident: only the run that opened it asks."""
+    return settings.llm_enabled and group.needs_analysis
+
+
+# ----------------------------------------------------------------- announce
+
+
+def incident_event(view: IncidentView, run: JobRunRecord, report_key: str) -> DomainEvent:
+    """``resync.incident.analyzed`` for ``run`` in ``view``'s incident (one per incident and
+    run: re-running the analysis re-sends the same event id)."""
+    incident = view.incident
+    return DomainEvent(
+        name=INCIDENT_ANALYZED,
+        resource_id=job_resource_id(run.workstation, run.job_stream, run.job_name),
+        idempotency_key=f"{INCIDENT_ANALYZED}:{incident.id}:{run.run_id}",
+        payload={
+            "incident_id": incident.id,
+            "run_id": run.run_id,
+            "job_key": run.job_key,
+            "workstation": run.workstation,
+            "job_stream": run.job_stream,
+            "job_name": run.job_name,
+            "category": incident.category,
+            "root_cause": mask_secrets(incident.root_cause),
+            "error_line": incident.error_line,
+            "confidence": round(incident.confidence, 3),
+            "fingerprint": incident.fingerprint,
+            "storm": view.storm is not None,
+            "affected_runs": view.affected_count,
+            "source": view.source,
+            "report_artifact": report_key,
+        },
+        resource_labels={
+            "tws.workstation": run.workstation,
+            "tws.job_stream": run.job_stream,
+            "tws.job": run.job_name,
+            "resync.incident.id": str(incident.id),
+        },
+    )
+
+
+@task(name="announce-incident", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+async def announce_incident(
+    settings: Settings, view: IncidentView, runs: Sequence[JobRunRecord], report_key: str
+) -> int:
+    """Record ``resync.incident.analyzed`` in the outbox, then send it; returns how many were
+    sent now. Unsent events stay in the outbox for the next publisher."""
+    events = [incident_event(view, run, report_key) for run in runs]
+    store = get_store(settings)
+    with store.connection() as conn, conn.transaction():
+        enqueue_events(conn, events)
+    sent = await publish_events(events)
+    with store.connection() as conn:
+        mark_events_emitted(conn, [event.idempotency_key for event in events], datetime.now(UTC))
+    return sent
+
+
+# ----------------------------------------------------------------- rerun
+
+
+@task(name="rerun-failed-job", cache_policy=NO_CACHE)
+async def rerun_failed_job(
+    settings: Settings, run: JobRunRecord, incident_id: int, operator: str | None
+) -> str | None:
+    """Rerun ``run``'s job in TWS (after an operator approved it); returns the new run id.
+
+    No automatic retries: a rerun is not idempotent. Raises ``TWSError`` when TWS refuses.
+    """
+    justification = Justification(
+        category="resync incident",
+        description=f"incident {incident_id}: rerun approved by {operator or 'an operator'}",
+    )
+    async with tws_client(settings) as tws:
+        result = await tws.rerun(run.run_id, justification=justification)
+    get_run_logger().info("reran %s (run %s): new run %s", run.job_key, run.run_id, result.id)
+    return result.id
+
+
+@task(name="record-rerun-decision", retries=3, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def record_rerun_decision(
+    settings: Settings,
+    incident_id: int,
+    decision: str,
+    operator: str | None,
+    comment: str | None,
+) -> int:
+    """Record the operator's rerun decision (or its absence) with the incident's feedback."""
+    store = get_store(settings)
+    with store.connection() as conn:
+        return record_feedback(
+            conn,
+            incident_id,
+            verdict=decision,
+            resolution=mask_secrets(comment) if comment else None,
+            operator=operator,
+        )
