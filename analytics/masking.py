@@ -23,10 +23,11 @@ _SQLPLUS_LOGON = re.compile(
     re.IGNORECASE,
 )
 _KEY_VALUE = re.compile(
-    r"(?i)(\b(?:[\w.-]*[_.-])?(?:password|passwd|passphrase|pwd|pass|secret|client[_-]?secret|"
+    # Long words may be glued to a prefix (PGPASSWORD, ORAPASSWD); short ones need a separator.
+    r"(?i)(\b(?:[\w.-]*(?:password|passwd|passphrase)|(?:[\w.-]*[_.-])?(?:pwd|pass|secret|client[_-]?secret|"
     r"api[_-]?key|apikey|access[_-]?key|secret[_-]?access[_-]?key|secret[_-]?key|token|"
     r"auth[_-]?token|access[_-]?token|refresh[_-]?token|private[_-]?key|credentials?|"
-    r"sas[_-]?token|signature)\b[\"']?\s*(?:=|:|=>)\s*)"
+    r"sas[_-]?token|signature))\b[\"']?\s*(?:=|:|=>)\s*)"
     r"(?!(?:YES|NO|true|false|null|none|\*+)\b)(\"[^\"]*\"|'[^']*'|[^\s\"'&;,)}\]]+)"
 )
 _UPPER_PASSWORD = re.compile(r"\b(PASSWORD|PASSWD|PWD|PASS|IDENTIFIED BY)(\s+)(\"[^\"]*\"|\S+)")

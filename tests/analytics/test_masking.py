@@ -109,3 +109,15 @@ def test_analysis_of_masked_log_is_the_same():
         masked.error_line,
         masked.entities,
     )
+
+
+@pytest.mark.parametrize(
+    "line, secret",
+    [
+        ("export PGPASSWORD=s3cr3t-pg", "s3cr3t-pg"),
+        ("set PGPASSWORD=Hunter2&& psql -h db01", "Hunter2"),
+        ("ORAPASSWD=tiger99 sqlplus /nolog", "tiger99"),
+    ],
+)
+def test_password_variables_glued_to_a_prefix_are_masked(line, secret):
+    assert secret not in mask_secrets(line)
