@@ -134,7 +134,10 @@ class RerunOutcome:
 
 
 def _job_identity(run: JobRunRecord) -> JobIdentity:
-    return JobIdentity(workstation=run.workstation, stream=run.job_stream, job=run.job_name)
+    # conman selects a job by its job stream's workstation (the key's WS#), not by the agent
+    # or pool member the run happened to execute on.
+    stream_workstation = run.job_key.split("#", 1)[0] if "#" in run.job_key else run.workstation
+    return JobIdentity(workstation=stream_workstation, stream=run.job_stream, job=run.job_name)
 
 
 # ----------------------------------------------------------------- load and fetch

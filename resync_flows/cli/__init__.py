@@ -28,6 +28,36 @@ def _register_commands() -> None:
     from resync_flows.cli import db
 
     app.add_typer(db.app, name="db")
+    from resync_flows.cli import joblog
+
+    app.add_typer(joblog.app, name="joblog")
+    from resync_flows.cli import poll
+
+    app.command("poll")(poll.poll)
+    from resync_flows.cli import simulator
+
+    app.command("simulator")(simulator.serve)
+    from resync_flows.cli import incident
+
+    app.add_typer(incident.app, name="incident")
+    from resync_flows.cli import patterns
+
+    app.add_typer(patterns.app, name="patterns")
+    from resync_flows.cli import forecast
+
+    app.add_typer(forecast.app, name="forecast")
+    from resync_flows.cli import anomalies
+
+    app.add_typer(anomalies.app, name="anomalies")
+    from resync_flows.cli import serve
+
+    app.command("serve")(serve.serve)
+    from resync_flows.cli import health
+
+    app.command("health")(health.health)
+    from resync_flows.cli import demo
+
+    app.command("demo")(demo.demo)
 
 
 _register_commands()

@@ -1,0 +1,216 @@
+"""The end-to-end demo: a simulated TWS shop, every flow once, and what they found.
+
+Runs on the embedded defaults only (embedded PostgreSQL in its own data directory, the
+built-in simulator on loopback, Prefect's ephemeral API), so it works on a fresh machine and
+never touches a real TWS or the user's own database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from resync_flows.settings import get_settings
+
+# Failure templates injected "tonight", one per kind of trouble an operator meets.
+TONIGHT_FAILURES = (
+    "fnf.trigger_file",
+    "disk.oracle_extend",
+    "oom.java_heap",
+    "cmd.jobmanrc",
+    "perm.sftp_put",
+    "net.oracle_tns",
+    "auth.oracle",
+    "busy.ora_54",
+)
+DEMO_SEED = 2026
+
+
+@dataclass
+class DemoReport:
+    """What the demo found, for the summary."""
+
+    schema_version: int = 0
+    store_location: str = ""
+    simulator_url: str = ""
+    history_runs: int = 0
+    metric_samples: int = 0
+    plan_jobs: int = 0
+    failures_tonight: int = 0
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+    capacity_risks: list[dict[str, Any]] = field(default_factory=list)
+    at_risk_jobs: list[dict[str, Any]] = field(default_factory=list)
+    patterns: list[dict[str, Any]] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+
+StepRunner = Callable[[str, Callable[[], Any]], Any]
+
+
+@contextmanager
+def demo_environment(data_dir: Path) -> Iterator[None]:
+    """Point the process settings at the demo's own data directory (embedded PostgreSQL)."""
+    saved = {name: os.environ.get(name) for name in _DEMO_VARIABLES}
+    for name in _DEMO_VARIABLES:
+        os.environ.pop(name, None)
+    os.environ["RESYNC_DATA_DIR"] = str(data_dir)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()
+
+
+_DEMO_VARIABLES = (
+    "RESYNC_DATA_DIR",
+    "RESYNC_DATABASE_URL",
+    "RESYNC_TWS_URL",
+    "RESYNC_TWS_USERNAME",
+    "RESYNC_TWS_PASSWORD",
+    "RESYNC_TWS_API_KEY",
+    "RESYNC_LLM_MODEL",
+)
+
+
+def run_demo(step: StepRunner, *, data_dir: Path, history_days: int = 30) -> DemoReport:
+    """Run every flow once against a simulated shop; ``step(title, fn)`` shows progress."""
+    from resync_clients.tws.simulator import SimulatorConfig, run_simulator
+    from tasks.resources import close_store, get_store
+
+    report = DemoReport()
+    with demo_environment(data_dir):
+        close_store()
+        store = step("Starting PostgreSQL (embedded) and applying migrations", get_store)
+        report.store_location = store.location
+        report.schema_version = store.schema_version()
+
+        config = SimulatorConfig(
+            seed=DEMO_SEED, scenario="default", backfill_days=history_days, clock_rate=0
+        )
+        with ExitStack() as stack:
+            sim = step(
+                "Starting the TWS simulator (REST API v2 on loopback)",
+                lambda: stack.enter_context(run_simulator(config)),
+            )
+            report.simulator_url = sim.base_url
+            user, password = sim.basic_auth
+            os.environ.update(
+                RESYNC_TWS_URL=sim.base_url,
+                RESYNC_TWS_USERNAME=user,
+                RESYNC_TWS_PASSWORD=password,
+            )
+            get_settings.cache_clear()
+            _run_flows(step, sim, report, history_days)
+        close_store()
+    return report
+
+
+def _run_flows(step: StepRunner, sim: Any, report: DemoReport, history_days: int) -> None:
+    from flows.backfill import backfill_history
+    from flows.incident import analyze_incidents
+    from flows.metrics import import_metrics
+    from flows.poller import poll_tws
+
+    engine = sim.engine
+    today = engine.plan().day
+
+    def import_host_metrics() -> int:
+        with tempfile.TemporaryDirectory(prefix="resync-demo-") as directory:
+            path = Path(directory) / "host-metrics.csv"
+            with path.open("w", encoding="utf-8") as out:
+                engine.export_metrics_csv(out, step=1800.0)
+            return import_metrics(path)
+
+    step(f"Importing {history_days} days of host CPU, memory and disk history", import_host_metrics)
+    report.metric_samples = _count("metric_samples")
+
+    past_plans = [f"PLAN_{_plan_date(engine, day)}" for day in range(today - history_days, today)]
+    summary = step(
+        f"Backfilling {history_days} days of job history (runs, failures, joblogs)",
+        lambda: asyncio.run(backfill_history(past_plans)),
+    )
+    report.history_runs = summary.runs
+
+    first = step("First full poll of today's plan", lambda: asyncio.run(poll_tws(full=True)))
+    report.plan_jobs = first.jobs_read
+
+    def tonight() -> list[str]:
+        engine.advance(timedelta(minutes=20).total_seconds())
+        injected = [engine.inject(template_id=template) for template in TONIGHT_FAILURES]
+        asyncio.run(poll_tws())
+        return injected
+
+    injected = step("Simulating tonight: jobs ABEND, the poller catches them", tonight)
+    report.failures_tonight = len(injected)
+
+    outcomes = step(
+        "Analysing tonight's failures into incidents (root cause, steps, rerun)",
+        lambda: asyncio.run(analyze_incidents(injected)),
+    )
+    report.incidents = [_incident_row(outcome) for outcome in outcomes]
+
+    for title, runner in _optional_flows():
+        step(title, lambda runner=runner: runner(report))
+
+
+def _count(table: str) -> int:
+    from psycopg import sql
+
+    from tasks.resources import get_store
+
+    with get_store().connection() as conn:
+        row = conn.execute(sql.SQL("SELECT count(*) AS n FROM {}").format(sql.Identifier(table)))
+        return int(row.fetchone()["n"])
+
+
+def _plan_date(engine: Any, day: int) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(day * 86400, tz=UTC).strftime("%Y%m%d")
+
+
+def _incident_row(outcome: Any) -> dict[str, Any]:
+    from tasks.resources import get_store
+
+    with get_store().connection() as conn:
+        row = conn.execute(
+            "SELECT i.category, i.root_cause, i.error_line, i.error_text, i.confidence,"
+            " i.job_key, r.rerun_command FROM incidents i"
+            " LEFT JOIN LATERAL (SELECT rerun_command FROM recommendations"
+            "  WHERE incident_id = i.id ORDER BY id DESC LIMIT 1) r ON true"
+            " WHERE i.id = %s",
+            (outcome.incident_id,),
+        ).fetchone()
+    return dict(row or {}) | {"incident_id": outcome.incident_id, "runs": outcome.affected_runs}
+
+
+def _optional_flows() -> list[tuple[str, Callable[[DemoReport], None]]]:
+    """Flows beyond decision support, in the order an operator's night would run them."""
+    steps: list[tuple[str, Callable[[DemoReport], None]]] = []
+    return steps
+
+
+def timed_step(announce: Callable[[str], None], done: Callable[[str, float], None]) -> StepRunner:
+    """A ``StepRunner`` that announces each step and reports its duration."""
+
+    def run(title: str, fn: Callable[[], Any]) -> Any:
+        announce(title)
+        started = time.monotonic()
+        result = fn()
+        done(title, time.monotonic() - started)
+        return result
+
+    return run
