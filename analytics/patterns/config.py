@@ -1,0 +1,46 @@
+"""Settings of the pattern miner, kept apart from the algorithm so they can be saved and shown."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MinerConfig:
+    """How eagerly the miner generalises messages into templates.
+
+    One generic configuration serves every log source; the defaults were chosen on the Loghub
+    benchmark (bench/patterns.py) and are not meant to be tuned per system.
+
+    ``similarity_threshold``: share (0–1] of token positions a message must have in common
+    with a template to join it; lower merges more. ``prefix_depth``: how many leading tokens
+    route a message through the parse tree before similarity is computed (more is faster,
+    but a variable word early in the message then splits its event). ``max_children``: branch
+    limit per tree node; tokens beyond it share the wildcard branch, which bounds the tree on
+    messages whose leading words are variable. ``cache_size``: masked messages remembered with
+    their template, the fast path for repeated messages (0 turns it off).
+    """
+
+    similarity_threshold: float = 0.5
+    prefix_depth: int = 2
+    max_children: int = 100
+    cache_size: int = 100_000
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.similarity_threshold <= 1.0:
+            raise ValueError("similarity_threshold must be in (0, 1]")
+        if self.prefix_depth < 0:
+            raise ValueError("prefix_depth must be >= 0")
+        if self.max_children < 1:
+            raise ValueError("max_children must be >= 1")
+        if self.cache_size < 0:
+            raise ValueError("cache_size must be >= 0")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MinerConfig:
+        known = cls.__dataclass_fields__
+        return cls(**{key: value for key, value in data.items() if key in known})

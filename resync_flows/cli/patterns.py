@@ -1,0 +1,81 @@
+"""``resync-flows patterns``: mine recurring message templates from a log file.
+
+``patterns mine FILE --json`` prints one JSON object per input line, in order:
+``{"line", "pattern_id", "template"}`` (the contract in architecture.md). Without ``--json``,
+a table of the templates found with their counts. The file is streamed: any size, any bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Mine recurring message templates from logs.", no_args_is_help=True)
+
+
+@app.command("mine")
+def mine(
+    file: Path = typer.Argument(..., help="Log file, one message per line (any bytes; any size)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per input line."),
+    top: int = typer.Option(30, "--top", min=1, help="Templates shown in the summary table."),
+) -> None:
+    """Group the lines of FILE into templates, with <*> for their variable parts."""
+    from analytics.patterns.miner import PatternMiner
+    from analytics.patterns.stream import mine_lines, read_messages
+
+    miner = PatternMiner()
+    try:
+        handle = file.open("rb")
+    except OSError as exc:
+        typer.echo(f"error: cannot read {file}: {exc.strerror or exc.__class__.__name__}", err=True)
+        raise typer.Exit(1) from exc
+    with handle:
+        if as_json:
+            _write_json_lines(mine_lines(read_messages(handle), miner))
+            return
+        total = sum(1 for _ in miner.add_all(read_messages(handle)))
+    miner.compact()
+    _print_summary(file, miner, total, top)
+
+
+def _write_json_lines(mined) -> None:  # type: ignore[no-untyped-def]
+    # Each template's JSON tail is encoded once; per line only the number is formatted.
+    tails: dict[str, str] = {}
+    write = sys.stdout.write
+    for line, pattern in mined:
+        tail = tails.get(pattern.pattern_id)
+        if tail is None:
+            tail = tails[pattern.pattern_id] = (
+                f', "pattern_id": {json.dumps(pattern.pattern_id)}, '
+                f'"template": {json.dumps(pattern.template)}}}\n'
+            )
+        write(f'{{"line": {line}{tail}')
+    sys.stdout.flush()
+
+
+def _print_summary(file: Path, miner, total: int, top: int) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    patterns = miner.patterns()
+    table = Table(
+        title=f"{escape(str(file))}: {total} line(s), {len(patterns)} template(s)",
+        title_justify="left",
+    )
+    table.add_column("count", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("pattern_id", style="dim")
+    table.add_column("template", overflow="fold")
+    for pattern in patterns[:top]:
+        share = pattern.occurrences / total if total else 0.0
+        table.add_row(
+            str(pattern.occurrences), f"{share:.1%}", pattern.pattern_id, escape(pattern.template)
+        )
+    console = Console()
+    console.print(table)
+    if len(patterns) > top:
+        console.print(f"… and {len(patterns) - top} more (--top to show more)")
