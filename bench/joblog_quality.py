@@ -1,7 +1,8 @@
 """Joblog analyser quality on the labelled corpus and on simulator renderings.
 
-Prints category accuracy, exact error-line accuracy, entity recall and a calibration table
-(confidence bins against the observed share of right answers). ``--misses`` lists the failures.
+Prints category accuracy, exact error-line accuracy, entity recall and precision, and a
+calibration table (confidence bins against the observed share of right answers).
+``--misses`` lists the failures, the missed entities and the unlabelled ones.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def print_report(title: str, report: QualityReport, show_misses: bool) -> None:
     print(f"category accuracy : {report.category_accuracy:6.1%}")
     print(f"error-line exact  : {report.line_accuracy:6.1%}")
     print(f"entity recall     : {report.entity_recall:6.1%}")
+    print(f"entity precision  : {report.entity_precision:6.1%}")
     print("confidence bin   count  mean conf  observed accuracy")
     for b in report.calibration:
         print(
@@ -42,6 +44,8 @@ def print_report(title: str, report: QualityReport, show_misses: bool) -> None:
                     f"  ENTITIES {o.sample.name}: missing {lost} got "
                     f"{list(o.analysis.entities)[:8]}"
                 )
+            if o.unlabelled_entities:
+                print(f"  EXTRA {o.sample.name}: {list(o.unlabelled_entities)}")
     print()
 
 

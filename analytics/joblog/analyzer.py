@@ -7,6 +7,7 @@ rules on the few candidate lines. Any bytes are valid input.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from os import PathLike
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import BinaryIO
 from analytics.joblog.banner import parse_banner
 from analytics.joblog.classify import choose_root, find_errors
 from analytics.joblog.confidence import ConfidenceFeatures, score_confidence
-from analytics.joblog.entities import Entity, extract_entities, related_entities
+from analytics.joblog.entities import Entity
 from analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
 from analytics.joblog.models import (
     Category,
@@ -27,6 +28,7 @@ from analytics.joblog.models import (
 )
 from analytics.joblog.pattern import error_pattern
 from analytics.joblog.rules import EXIT_LINE
+from analytics.joblog.salience import SUBJECT_KINDS, select_entities
 from analytics.joblog.scan import ScanResult, scan_joblog
 from analytics.joblog.steps import suggest_steps
 from analytics.masking import mask_secrets
@@ -145,7 +147,7 @@ def _verdict(
     else:
         category, label, line, rule = root.category, root.label, root.line, root.rule
 
-    entities = _entities_around(line, root)
+    entities = _entities_around(category, line, root, header, findings)
     entities = _add_context_entities(entities, category, header, exit_code, rc_only)
     corroborating = sum(1 for f in findings if f.category == category) - (0 if rc_only else 1)
     tier = 0 if rc_only or root is None else root.tier
@@ -160,30 +162,43 @@ def _verdict(
         success_exit_zero=False,
         success_no_errors=False,
     )
-    on_line = [e for e in entities if line is not None and e.text in mask_secrets(line.text)]
-    sentence = _root_cause_sentence(category, label, on_line, line, exit_code)
+    sentence = _root_cause_sentence(category, label, entities, line, exit_code)
     return _analysis(
         scan, header, exit_code, category, sentence, line, entities, features, rule, root=root
     )
 
 
-def _entities_around(line: LogLine | None, root: Finding | None) -> list[Entity]:
-    """Entities of the root-cause line first, then of the lines around it (the file being
-    written, the host being called are often named just before). Lines are masked first so
-    that no secret can leave as an entity."""
+def _entities_around(
+    category: Category,
+    line: LogLine | None,
+    root: Finding | None,
+    header: JoblogHeader,
+    findings: list[Finding],
+) -> list[Entity]:
+    """Entities of the root cause: those of its line, then what the lines around it add (see
+    :func:`select_entities`). Banner lines around it are TWS plumbing and are left out."""
     if line is None:
         return []
-    lines = [line]
+    before: tuple[LogLine, ...] = ()
+    after: tuple[LogLine, ...] = ()
     if root is not None and root.line is line:
-        lines += [*reversed(root.context_before), *root.context_after]
-    found: list[Entity] = []
-    for source in lines:
-        own = extract_entities(mask_secrets(source.text))
-        found += own + related_entities(own)
-    unique: dict[str, Entity] = {}
-    for entity in found:
-        unique.setdefault(entity.text, entity)
-    return list(unique.values())
+        before = tuple(ln for ln in root.context_before if not _in_banner(ln, header))
+        after = tuple(ln for ln in root.context_after if not _in_banner(ln, header))
+    stated = {f.line.number for f in findings if f.line is not line and f.tier >= 2}
+    chain = [ln for ln in (*before, *after) if ln.number in stated]
+    # The job's own script and agent are named around every error; they are not its subject.
+    script = header.jclfile or ""
+    exclude = {script, script.replace("\\", "/").rsplit("/", 1)[-1], header.agent or ""}
+    if header.job is not None:
+        exclude.add(header.job.workstation)
+    exclude.discard("")
+    return select_entities(category, line, before, after, chain=chain, exclude=exclude)
+
+
+def _in_banner(line: LogLine, header: JoblogHeader) -> bool:
+    if line.number <= header.header_end_line:
+        return True
+    return header.trailer_start_line is not None and line.number >= header.trailer_start_line
 
 
 def _add_context_entities(
@@ -196,33 +211,27 @@ def _add_context_entities(
     """Entities the error line implies but does not print: the logon user, the script, the RC."""
     extra: list[Entity] = []
     texts = {e.text for e in entities}
-    has_user = any(e.kind == "user" for e in entities)
-    if category in ("authentication", "permission_denied") and header.user and not has_user:
+    # A refused logon with no account, host or URL named is the job's own logon user's.
+    names_account = any(e.kind in ("user", "host", "url") for e in entities)
+    if category == "authentication" and header.user and not names_account:
         extra.append(Entity("user", header.user))
-    if (
-        category == "command_not_found"
-        and header.jclfile
-        and not any(e.kind == "command" for e in entities)
-    ):
+    if category in ("command_not_found", "unknown") and header.jclfile and not entities:
         extra.append(Entity("command", header.jclfile))
     if rc_only and exit_code is not None:
         extra.append(Entity("code", str(exit_code)))
     return entities + [e for e in extra if e.text not in texts]
 
 
-_SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
-    "file_not_found": ("path", "object"),
-    "permission_denied": ("path", "object", "user"),
-    "disk_full": ("object", "path"),
-    "command_not_found": ("command",),
-    "network": ("host", "url"),
-    "timeout": ("host", "url", "object", "path"),
-    "authentication": ("user", "host", "url"),
-    "database": ("object",),
-    "resource_busy": ("path", "object", "host"),
-    "invalid_input": ("path", "object"),
-}
-_DEFAULT_SUBJECT_KINDS = ("path", "object", "host", "url", "command")
+_DEFAULT_SUBJECT_KINDS: tuple[str, ...] = ("path", "object", "host", "url", "command")
+_MIN_SUBJECT = 3
+_JOINERS = {"user": " for ", "value": " with "}
+_CODE_LOCATED: frozenset[Category] = frozenset({"application_error", "out_of_memory"})
+_MAX_MESSAGE = 80
+# Leading timestamps, log levels and "tool:file:line:" prefixes say nothing about the cause.
+_LINE_PREFIX = re.compile(
+    r"^(?:\s*(?:\[?\d[\d./:\- T]*\d(?:[.,]\d+)?\]?|[A-Z][a-z]{2} [A-Z][a-z]{2} +\d+ [\d:]+"
+    r"(?: [A-Z]{3,4})? \d{4}|-|ERROR:?|FATAL:?|SEVERE:?|CRITICAL:?|[\w.-]+:/\S+:\d+:)\s+)+"
+)
 
 
 def _root_cause_sentence(
@@ -232,19 +241,62 @@ def _root_cause_sentence(
     line: LogLine | None,
     exit_code: int | None,
 ) -> str:
-    """ "Missing file: /data/in/a.csv (RC 1)", "Oracle tablespace full: ORA-01653 on SCOTT.EMP"."""
-    codes = [e.text for e in entities if e.kind in ("code", "exception")][:2]
-    kinds = _SUBJECT_KINDS.get(category, _DEFAULT_SUBJECT_KINDS)
-    subjects = [e.text for kind in kinds for e in entities if e.kind == kind][:1]
-    detail = " ".join(codes)
-    if subjects:
-        detail += (" on " if codes else "") + ", ".join(subjects)
-    if not detail and line is not None:
-        detail = line.text.strip()[:200]
+    """ "Missing file: /data/in/a.csv (RC 1)", "Oracle tablespace full: ORA-01653 on SCOTT.EMP",
+    "Out of memory: java.lang.OutOfMemoryError: Java heap space in com.acme.Job.load (RC 1)".
+
+    Names the cause's code (an exception with its message) and the one entity a fix acts on;
+    when neither is known, the error line itself without its timestamp and level.
+    """
+    text = mask_secrets(line.text) if line is not None else ""
+    detail = _cause_detail(entities, text, label)
+    subject = _subject(category, entities, detail)
+    if subject is not None:
+        joiner = _JOINERS.get(subject.kind, " on ")
+        if category in _CODE_LOCATED and subject.text not in text:
+            joiner = " in "  # the stack frame the error was thrown in
+        detail = f"{detail}{joiner}{subject.text}" if detail else subject.text
+    if not detail and text:
+        detail = _shorten(_LINE_PREFIX.sub("", text).strip() or text.strip(), 200)
     sentence = f"{label}: {detail}" if detail else label
     if exit_code not in (None, 0):
         sentence += f" (RC {exit_code})"
     return sentence
+
+
+def _cause_detail(entities: list[Entity], text: str, label: str) -> str:
+    """The exception with its message, else up to two codes of the error line."""
+    codes = [e for e in entities if e.kind in ("code", "exception") and e.text not in label]
+    exception = next((e for e in codes if e.kind == "exception" and e.text in text), None)
+    if exception is not None:
+        match = re.search(re.escape(exception.text) + r":\s*(\S.*)", text)
+        if match:
+            return f"{exception.text}: {_shorten(match.group(1).strip(), _MAX_MESSAGE)}"
+        return exception.text
+    named: list[str] = []
+    for code in codes:
+        if not any(code.text in other or other in code.text for other in named):
+            named.append(code.text)
+    return ", ".join(named[:2])
+
+
+def _subject(category: Category, entities: list[Entity], detail: str) -> Entity | None:
+    kinds = SUBJECT_KINDS.get(category, _DEFAULT_SUBJECT_KINDS)
+    for kind in kinds:
+        for entity in entities:
+            if (
+                entity.kind == kind
+                and len(entity.text) >= _MIN_SUBJECT
+                and entity.text not in detail
+            ):
+                return entity
+    return None
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
 
 
 def _analysis(

@@ -97,6 +97,8 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         0,
     ),
     ("path", re.compile(r"(?<![\w])[A-Za-z]:\\[^\s'\"<>|*?]+|\\\\[\w.$-]+\\[^\s'\"<>|*?]+"), 0),
+    # "psql:/opt/etl/sql/load.sql:27: ERROR: ...": a tool names the script and line it ran
+    ("path", re.compile(r"^[\w.-]+:(/[^\s:'\"]+):\d+:"), 1),
     ("path", re.compile(r"(?:^|[\s(:])['\"‘“`]([^'\"’”`\s/]+\.[A-Za-z0-9]{1,5})['\"’”`]"), 1),
     ("path", re.compile(rf"(?:^|: |\s)['‘`\"]?([^\s:'\"‘’`]+?)['’\"]?: (?:{_ERRNO_TEXTS})"), 1),
     (
@@ -114,7 +116,7 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ),
     ("command", re.compile(r"The term '([^']+)' is not recognized"), 1),
     ("command", re.compile(r"Cannot run program \"([^\"]+)\""), 1),
-    ("command", re.compile(r"^env: ['‘`]?([^'’:\s]+)['’]?:"), 1),
+    ("command", re.compile(r"^(?:\S*/)?env: ['‘`]?([^'’:\s]+)['’]?:"), 1),
     ("program", re.compile(r"^([a-z][\w.+-]{1,30}): (?=\S)"), 1),
     ("user", re.compile(r"('[^'\s]+'@'[^'\s]+')"), 1),
     ("user", re.compile(r"(?<![\w/])([A-Za-z_][\w$#]*)/(?:\*\*\*|[^\s@/]+)@[\w.:/()-]+"), 1),
@@ -131,6 +133,12 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         1,
     ),
     ("user", re.compile(r"\b(?:for|unknown) user\s+([A-Za-z_][\w.$\\-]*)", re.I), 1),
+    # "db2 connect to DB user X using ***", "ALTER USER x IDENTIFIED BY ***"
+    (
+        "user",
+        re.compile(r"\buser\s+([A-Za-z_][\w.$\\-]*)\s+(?:using|identified by)\b", re.I),
+        1,
+    ),
     ("user", re.compile(r"\b(?:user|uid|login|owner|principal)=([\w.$\\@-]+)", re.I), 1),
     (
         "user",
@@ -182,7 +190,7 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         ),
         1,
     ),
-    ("code", re.compile(r"\b0x[0-9A-Fa-f]{6,}\b"), 0),
+    ("code", re.compile(r"\b0x[0-9A-Fa-f]{8}\b"), 0),
     ("code", re.compile(r"\bMsg (\d+)\b"), 1),
     ("code", re.compile(r"(?i)\b(?:rc|exit(?: code| status)?|return code)\s?[=:]?\s?-?\d+\b"), 0),
     ("value", re.compile(r"\"([^\"\s][^\"]{0,58}[^\"\s]|[^\"\s])\""), 1),
@@ -196,11 +204,18 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ),
     ("object", re.compile(r"\bat ([\w$.<>]+?)\.[\w$<>]+\("), 1),
     ("object", re.compile(r"\bat ([\w$.<>]+)\("), 1),
-    ("object", re.compile(r"\b([a-z][a-z0-9]*(?:\.[a-z][A-Za-z0-9]*){2,})\b"), 1),
+    (
+        "object",
+        re.compile(
+            r"\b(?:INSERT INTO|UPDATE|DELETE FROM|MERGE INTO|TRUNCATE TABLE|LOCK TABLE)"
+            r"\s+([A-Za-z_][\w$#]*\.[A-Za-z_][\w$#]*)\b"
+        ),
+        1,
+    ),
     (
         "host",
         re.compile(
-            r"\b((?:[a-z0-9][a-z0-9-]*\.)+(?:com|net|org|br|de|es|fr|it|io|local|corp|internal|"
+            r"(?<![\w.-])((?:[a-z0-9][a-z0-9-]*\.)+(?:com|net|org|br|de|es|fr|it|io|local|corp|internal|"
             r"example|lan|intra|int|gov|edu|co|uk|biz|info|us|eu|pt|mx|ar|cl))\b(?!\.[A-Za-z])"
         ),
         1,
@@ -273,9 +288,63 @@ def _clean(text: str) -> str:
     return text
 
 
+# When several patterns find the same text, the most specific reading names its kind (an IP
+# address that an errno pattern also caught is a host, not a path).
+_KIND_RANK: dict[EntityKind, int] = {
+    "code": 0,
+    "exception": 1,
+    "url": 2,
+    "user": 3,
+    "host": 4,
+    "path": 5,
+    "command": 6,
+    "object": 7,
+    "program": 8,
+    "value": 9,
+}
+_IPV4 = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
+_QUALIFIED_NAME = re.compile(r"[A-Za-z_][\w$#]*(?:\.[A-Za-z_][\w$#]*)+")
+_OCTET = re.compile(r"0|[1-9]\d?|1\d\d|2[0-4]\d|25[0-5]")
+_SOURCE_REF = re.compile(
+    r"\.(?:java|kt|scala|groovy|py|pyx|cs|vb|c|cc|cpp|h|go|rb|pl|pm|js|ts|php|cbl|cob|ps1|"
+    r"sh|ksh|sql):\d+$",
+    re.I,
+)
+
+
+def _reading(kind: EntityKind, text: str) -> EntityKind:
+    """The kind a match really is when its pattern was about something else."""
+    if kind == "path" and _IPV4.fullmatch(text):
+        return "host"
+    if kind == "value" and _QUALIFIED_NAME.fullmatch(text):
+        return "object"  # a quoted "SCHEMA.TABLE"
+    return kind
+
+
+def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
+    """Whether a match is an entity rather than a word the pattern happened to catch."""
+    if not any(ch.isalnum() for ch in text):
+        return False
+    if kind == "host" and _IPV4.fullmatch(text.split(":")[0]):
+        # "10.2.8.00" is a product version, not an address
+        return all(_OCTET.fullmatch(octet) for octet in text.split(":")[0].split("."))
+    if kind == "path" and not re.search(r"[/\\.]", text):
+        return False  # "output file: No space left": the word before the errno text
+    if kind == "host" and _SOURCE_REF.search(text):
+        return False  # "Arrays.java:3537" is a source line, not host:port
+    if kind in ("host", "object") and text.isalpha() and text.islower():
+        # "server terminated", "object reference", "index key": prose after a keyword; a
+        # bare lowercase name counts only when the log quotes it (table "orders").
+        return start > 0 and line[start - 1] in _QUOTES
+    if kind == "host" and text.isalpha() and not text.isupper():
+        return False  # "SQL Server : Login"
+    # abbreviated logger names ("o.h.e.j.s.SqlExceptionHelper") are not objects
+    return not (kind == "object" and any(len(part) == 1 for part in text.split(".")[:-1]))
+
+
 def extract_entities(line: str) -> list[Entity]:
     """Entities in one line, in order of appearance, each a substring of ``line``."""
-    found: list[tuple[int, Entity]] = []
+    found: dict[str, tuple[int, Entity]] = {}
     for kind, pattern, group in _PATTERNS:
         for match in pattern.finditer(line):
             value = match.group(group)
@@ -289,36 +358,15 @@ def extract_entities(line: str) -> list[Entity]:
                 continue
             if kind == "path" and cleaned in {"/", ".", ".."}:
                 continue
-            found.append((start, Entity(kind, cleaned)))
-    found.sort(key=lambda item: item[0])
-    unique: list[Entity] = []
-    seen: set[str] = set()
-    for _, entity in found:
-        if entity.text not in seen:
-            seen.add(entity.text)
-            unique.append(entity)
-    return unique
-
-
-def related_entities(entities: Iterable[Entity]) -> list[Entity]:
-    """Substrings worth naming too: a file's directory, the host of ``user@host``, the short
-    name of a qualified exception or object (all occur in the log as parts of the originals)."""
-    extra: list[Entity] = []
-    for entity in entities:
-        text = entity.text
-        if entity.kind in ("path", "url") and "/" in text.rstrip("/")[1:]:
-            directory = text.rstrip("/").rsplit("/", 1)[0]
-            if directory and not directory.endswith(":/"):
-                extra += [Entity("path", directory), Entity("path", directory + "/")]
-        elif entity.kind == "path" and "\\" in text.rstrip("\\"):
-            extra.append(Entity("path", text.rstrip("\\").rsplit("\\", 1)[0]))
-        elif entity.kind == "host" and "@" in text:
-            user, host = text.split("@", 1)
-            extra += [Entity("user", user.strip("'")), Entity("host", host.strip("'"))]
-        elif entity.kind in ("exception", "object") and "." in text:
-            first, last = text.split(".", 1)[0], text.rsplit(".", 1)[1]
-            extra += [Entity(entity.kind, last), Entity(entity.kind, first)]
-    return [e for e in extra if e.text]
+            reading = _reading(kind, cleaned)
+            if not _plausible(reading, cleaned, line, start):
+                continue
+            previous = found.get(cleaned)
+            if previous is None:
+                found[cleaned] = (start, Entity(reading, cleaned))
+            elif _KIND_RANK[reading] < _KIND_RANK[previous[1].kind]:
+                found[cleaned] = (min(start, previous[0]), Entity(reading, cleaned))
+    return [entity for _, entity in sorted(found.values(), key=lambda item: item[0])]
 
 
 def entity_texts(entities: Iterable[Entity]) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""Measure the analyser against labelled joblogs: accuracy, entity recall and calibration.
+"""Measure the analyser against labelled joblogs: accuracy, entity recall and precision,
+calibration.
 
 Used by the quality tests and ``bench/joblog_quality.py``; the labels say which category, which
 line (1-based, 0 for success) and which entities a correct analysis names.
@@ -37,7 +38,17 @@ class Outcome:
 
     @property
     def entities_found(self) -> int:
+        """Labelled entities the analysis names."""
         return sum(1 for e in self.sample.entities if e in self.analysis.entities)
+
+    @property
+    def entities_correct(self) -> int:
+        """Named entities that are labelled (the rest are noise to the reader)."""
+        return sum(1 for e in self.analysis.entities if e in self.sample.entities)
+
+    @property
+    def unlabelled_entities(self) -> tuple[str, ...]:
+        return tuple(e for e in self.analysis.entities if e not in self.sample.entities)
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,9 @@ class QualityReport:
     category_accuracy: float
     line_accuracy: float
     entity_recall: float
+    entity_precision: float
+    """Share of named entities that are labelled, over analyses of failed jobs (a success
+    names none)."""
     calibration: tuple[CalibrationBin, ...]
     outcomes: tuple[Outcome, ...]
 
@@ -70,6 +84,8 @@ def evaluate(samples: Iterable[LabelledJoblog], bins: int = 5) -> QualityReport:
     count = len(outcomes)
     expected_entities = sum(len(o.sample.entities) for o in outcomes)
     found_entities = sum(o.entities_found for o in outcomes)
+    named_entities = sum(len(o.analysis.entities) for o in outcomes)
+    correct_entities = sum(o.entities_correct for o in outcomes)
     calibration = []
     for index in range(bins):
         low, high = index / bins, (index + 1) / bins
@@ -94,6 +110,7 @@ def evaluate(samples: Iterable[LabelledJoblog], bins: int = 5) -> QualityReport:
         category_accuracy=sum(o.category_ok for o in outcomes) / count if count else 0.0,
         line_accuracy=sum(o.line_ok for o in outcomes) / count if count else 0.0,
         entity_recall=found_entities / expected_entities if expected_entities else 1.0,
+        entity_precision=correct_entities / named_entities if named_entities else 1.0,
         calibration=tuple(calibration),
         outcomes=outcomes,
     )

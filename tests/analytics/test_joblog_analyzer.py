@@ -413,3 +413,41 @@ def test_secrets_on_the_error_line_are_masked():
     analysis = analyze_joblog(log)
     assert analysis.category == "authentication"
     assert "tiger" not in analysis.error_text and "tiger" not in " ".join(analysis.entities)
+
+
+JAVA_HEAP = """Exception in thread "main" java.lang.OutOfMemoryError: Java heap space
+\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)
+\tat java.base/java.util.ArrayList.grow(ArrayList.java:237)
+\tat de.logistik.etl.ReconciliationJob.loadAll(ReconciliationJob.java:88)
+\tat de.logistik.etl.ReconciliationJob.main(ReconciliationJob.java:41)
+2025-03-14 02:01:00 WARN  o.h.engine.jdbc.spi.SqlExceptionHelper - connection closed
+"""
+
+
+def test_java_out_of_memory_names_the_exception_and_where_it_was_thrown():
+    analysis = analyze_joblog(joblog(JAVA_HEAP, 1))
+    assert analysis.category == "out_of_memory"
+    assert analysis.entities[0] == "java.lang.OutOfMemoryError"
+    assert "de.logistik.etl.ReconciliationJob.loadAll" in analysis.entities
+    # no thread name, short form, package fragment, source line or TWS banner message id
+    for noise in ("main", "OutOfMemoryError", "java", "o", "spi", "de", "etl", "AWSBIS308I"):
+        assert noise not in analysis.entities, analysis.entities
+    assert not any(e.endswith(".java:3537") for e in analysis.entities)
+    assert analysis.root_cause == (
+        "Out of memory: java.lang.OutOfMemoryError: Java heap space in "
+        "de.logistik.etl.ReconciliationJob.loadAll (RC 1)"
+    )
+
+
+def test_shell_error_names_the_failing_file_not_the_reporting_script():
+    body = "/opt/app/bin/load.sh: line 41: /data/out/x.csv: Permission denied\n"
+    analysis = analyze_joblog(joblog(body, 1))
+    assert analysis.entities == ("/data/out/x.csv",)
+    assert analysis.root_cause == "Permission denied: /data/out/x.csv (RC 1)"
+
+
+def test_sqlstate_and_compound_codes_are_not_repeated():
+    body = 'SQL0204N  "DB2INST1.CARD_TXN_HIST" is an undefined name.  SQLSTATE=42704\n'
+    analysis = analyze_joblog(joblog(body, 4))
+    assert analysis.entities == ("SQL0204N", "DB2INST1.CARD_TXN_HIST")
+    assert analysis.root_cause == "DB2 error: SQL0204N on DB2INST1.CARD_TXN_HIST (RC 4)"
