@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,12 @@ def run_demo(step: StepRunner, *, data_dir: Path, history_days: int = 30) -> Dem
         report.schema_version = store.schema_version()
 
         config = SimulatorConfig(
-            seed=DEMO_SEED, scenario="default", backfill_days=history_days, clock_rate=0
+            seed=DEMO_SEED,
+            scenario="default",
+            backfill_days=history_days,
+            clock_rate=0,
+            # Tonight is tonight: history windows ("the last 7 days") line up with the clock.
+            start=_tonight(),
         )
         with ExitStack() as stack:
             sim = step(
@@ -166,6 +171,13 @@ def _run_flows(step: StepRunner, sim: Any, report: DemoReport, history_days: int
         step(title, lambda runner=runner: runner(report))
 
 
+def _tonight() -> datetime:
+    """Today 06:00 UTC (yesterday's if that is still ahead): the night batch is done."""
+    now = datetime.now(UTC)
+    start = now.replace(hour=6, minute=0, second=0, microsecond=0)
+    return start if start <= now else start - timedelta(days=1)
+
+
 def _count(table: str) -> int:
     from psycopg import sql
 
@@ -199,8 +211,59 @@ def _incident_row(outcome: Any) -> dict[str, Any]:
 
 def _optional_flows() -> list[tuple[str, Callable[[DemoReport], None]]]:
     """Flows beyond decision support, in the order an operator's night would run them."""
-    steps: list[tuple[str, Callable[[DemoReport], None]]] = []
-    return steps
+    return [
+        ("Mining error patterns from a month of failed joblogs", _mine_patterns),
+        ("Forecasting host capacity six weeks ahead (CPU, memory, disk)", _forecast_capacity),
+    ]
+
+
+def _forecast_capacity(report: DemoReport) -> None:
+    from flows.capacity import CapacityParameters, forecast_capacity
+    from tasks.resources import get_store
+
+    asyncio.run(forecast_capacity(CapacityParameters()))
+    with get_store().connection() as conn:
+        rows = conn.execute(
+            "SELECT DISTINCT ON (series_key) series_key, threshold, threshold_eta,"
+            " threshold_eta_lower, threshold_eta_upper, details FROM forecasts"
+            " WHERE threshold_eta IS NOT NULL ORDER BY series_key, generated_at DESC"
+        ).fetchall()
+    rows.sort(key=lambda row: row["threshold_eta"])
+    report.capacity_risks = [
+        {
+            "host": row["details"].get("host"),
+            "metric": row["details"].get("metric"),
+            "now": float(row["details"].get("last_value") or 0),
+            "threshold": float(row["threshold"]),
+            "eta": row["threshold_eta"],
+            "range": _date_range(row["threshold_eta_lower"], row["threshold_eta_upper"]),
+            "drivers": [d["job_key"] for d in row["details"].get("drivers", [])[:3]],
+        }
+        for row in rows
+    ]
+
+
+def _date_range(earliest: datetime | None, latest: datetime | None) -> str:
+    first = f"{earliest:%m-%d}" if earliest else "?"
+    last = f"{latest:%m-%d}" if latest else "later"
+    return f"{first} – {last}"
+
+
+def _mine_patterns(report: DemoReport) -> None:
+    from flows.patterns import mine_error_patterns
+    from tasks.resources import get_store
+
+    asyncio.run(mine_error_patterns(lookback_days=31))
+    with get_store().connection() as conn:
+        # Templates the miner keeps, counted by the failed runs it assigned to them.
+        rows = conn.execute(
+            "SELECT p.template, count(*) AS occurrences FROM error_pattern_runs r"
+            " JOIN error_patterns p USING (pattern_id)"
+            " GROUP BY p.template ORDER BY occurrences DESC, p.template LIMIT 8"
+        ).fetchall()
+    report.patterns = [
+        {"occurrences": row["occurrences"], "template": row["template"][:110]} for row in rows
+    ]
 
 
 def timed_step(announce: Callable[[str], None], done: Callable[[str, float], None]) -> StepRunner:

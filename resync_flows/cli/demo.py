@@ -86,23 +86,40 @@ def _print_summary(report: Any, seconds: float) -> None:
                 highlight=False,
                 markup=False,
             )
-    for title, rows, columns in (
-        ("Capacity risks", report.capacity_risks, None),
-        ("Jobs at risk tonight", report.at_risk_jobs, None),
-        ("Most frequent error patterns", report.patterns, None),
-    ):
-        if not rows:
-            continue
-        extra = Table(title=title)
-        names = columns or list(rows[0])
-        for name in names:
-            extra.add_column(name)
-        for row in rows[:10]:
-            extra.add_row(*(str(row.get(name, "")) for name in names))
-        console.print(extra)
+    _print_capacity(report.capacity_risks)
+    if report.patterns:
+        patterns = Table(title="Most frequent error patterns (a month of failed joblogs)")
+        patterns.add_column("runs", justify="right")
+        patterns.add_column("template")
+        for row in report.patterns[:8]:
+            patterns.add_row(str(row["occurrences"]), row["template"])
+        console.print(patterns)
     console.print(
         f"\nDone in {seconds:.0f} s. To see the same results in the Prefect UI (flow runs, "
         "incident reports as artifacts):\n  prefect server start   # in another terminal\n"
         "  PREFECT_API_URL=http://127.0.0.1:4200/api resync-flows demo\n"
         "then open http://127.0.0.1:4200 → Artifacts."
     )
+
+
+def _print_capacity(risks: list[dict[str, Any]]) -> None:
+    if not risks:
+        return
+    over = [r for r in risks if r["now"] >= r["threshold"]]
+    coming = [r for r in risks if r["now"] < r["threshold"]]
+    console.print("\n[bold]Capacity[/] (forecast six weeks ahead, 80% intervals):")
+    for risk in coming[:8]:
+        drivers = ", ".join(risk["drivers"]) or "no single job stands out"
+        console.print(
+            f"  {risk['host']} {risk['metric']} at {risk['now']:.0f}% will reach "
+            f"{risk['threshold']:.0f}% around {risk['eta']:%Y-%m-%d} ({risk['range']}); "
+            f"growth driven by {drivers}",
+            highlight=False,
+        )
+    if over:
+        hosts = ", ".join(sorted({f"{r['host']} ({r['metric']})" for r in over})[:8])
+        console.print(
+            f"  [red]Already at or over the threshold:[/] {hosts}"
+            + (f" and {len(over) - 8} more" if len(over) > 8 else ""),
+            highlight=False,
+        )

@@ -484,7 +484,8 @@ class SimulationEngine:
                 if (plan := self._plan_for_day(day, now)) is not None
             ]
             return host_series(plans, ws.index, ws.host or ws.name, ws.limit,
-                               self.enterprise.seed_tag, start, end, step, now)  # fmt: skip
+                               self.enterprise.seed_tag, start, end, step, now,
+                               epoch_day=float(days[0]))  # fmt: skip
 
     def export_metrics_csv(
         self,

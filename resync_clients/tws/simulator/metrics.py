@@ -52,7 +52,8 @@ def _profile(seed_tag: int, ws_index: int, limit: int) -> _HostProfile:
         mem_base=rng.uniform(20, 45),
         mem_per_job=rng.uniform(0.6, 2.5),
         disk_base=rng.uniform(30, 60),
-        disk_per_day=rng.uniform(0.01, 0.12),
+        # Most disks fill slowly; a few fill fast enough to need attention within weeks.
+        disk_per_day=rng.uniform(0.01, 0.12) if rng.random() < 0.75 else rng.uniform(0.3, 0.9),
     )
 
 
@@ -91,15 +92,21 @@ def host_series(
     end: float,
     step: float,
     now: float,
+    epoch_day: float = _DISK_EPOCH,
 ) -> list[HostMetricSample]:
-    """Samples every ``step`` seconds from ``start`` to ``min(end, now)`` (aligned to step)."""
+    """Samples every ``step`` seconds from ``start`` to ``min(end, now)`` (aligned to step).
+
+    ``epoch_day`` is the day (days since 1970) at which disks and memory sit at their base
+    fill; the engine passes the first day of its history so a simulation started on any date
+    begins with plausible levels.
+    """
     first = math.ceil(start / step) * step
     times = np.arange(first, min(end, now) + 1e-9, step, dtype=float)
     if len(times) == 0:
         return []
     running = running_counts(plans, ws_index, times, now)
     p = _profile(seed_tag, ws_index, limit)
-    days = times / 86400.0 - _DISK_EPOCH
+    days = times / 86400.0 - epoch_day
     cpu = p.cpu_base + p.cpu_per_job * running * (1 + 0.25 * _noise(times, ws_index))
     cpu = np.clip(cpu + 3 * _noise(times, ws_index + 7), 0, 100)
     mem = p.mem_base + p.mem_per_job * running + 0.02 * days + 2 * _noise(times, ws_index + 13)
