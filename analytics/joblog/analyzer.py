@@ -28,13 +28,16 @@ from analytics.joblog.models import (
 )
 from analytics.joblog.pattern import error_pattern
 from analytics.joblog.rules import EXIT_LINE
-from analytics.joblog.salience import SUBJECT_KINDS, select_entities
+from analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
 from analytics.joblog.scan import ScanResult, scan_joblog
 from analytics.joblog.steps import suggest_steps
 from analytics.masking import mask_secrets
 
 _READ_BYTES = 4 * 1024 * 1024
 _GENERIC: frozenset[Category] = frozenset({"application_error", "unknown"})
+# The lines either side of the root cause that state it (its first-tier entities, the context
+# an operator is shown); the scan keeps more for the second tier of entities.
+_NEAR_LINES = 5
 
 
 def analyze_file(path: str | PathLike[str], *, job: JobIdentity | None = None) -> JoblogAnalysis:
@@ -147,8 +150,7 @@ def _verdict(
     else:
         category, label, line, rule = root.category, root.label, root.line, root.rule
 
-    entities = _entities_around(category, line, root, header, findings)
-    entities = _add_context_entities(entities, category, header, exit_code, rc_only)
+    entities, related = _entities_around(category, line, root, header, findings, exit_code, rc_only)
     corroborating = sum(1 for f in findings if f.category == category) - (0 if rc_only else 1)
     tier = 0 if rc_only or root is None else root.tier
     features = ConfidenceFeatures(
@@ -164,7 +166,17 @@ def _verdict(
     )
     sentence = _root_cause_sentence(category, label, entities, line, exit_code)
     return _analysis(
-        scan, header, exit_code, category, sentence, line, entities, features, rule, root=root
+        scan,
+        header,
+        exit_code,
+        category,
+        sentence,
+        line,
+        entities,
+        features,
+        rule,
+        root=root,
+        related=related,
     )
 
 
@@ -174,11 +186,15 @@ def _entities_around(
     root: Finding | None,
     header: JoblogHeader,
     findings: list[Finding],
-) -> list[Entity]:
-    """Entities of the root cause: those of its line, then what the lines around it add (see
-    :func:`select_entities`). Banner lines around it are TWS plumbing and are left out."""
+    exit_code: int | None,
+    rc_only: bool,
+) -> tuple[list[Entity], list[Entity]]:
+    """Entities of the root cause in two tiers: those of its line and what the lines right
+    around it add (see :func:`select_entities`), then the further ones a wider neighbourhood
+    names (see :func:`related_entities`). Banner lines around it are TWS plumbing and are
+    left out."""
     if line is None:
-        return []
+        return [], []
     before: tuple[LogLine, ...] = ()
     after: tuple[LogLine, ...] = ()
     if root is not None and root.line is line:
@@ -192,7 +208,23 @@ def _entities_around(
     if header.job is not None:
         exclude.add(header.job.workstation)
     exclude.discard("")
-    return select_entities(category, line, before, after, chain=chain, exclude=exclude)
+    near_before = tuple(ln for ln in before if ln.number >= line.number - _NEAR_LINES)
+    near_after = tuple(ln for ln in after if ln.number <= line.number + _NEAR_LINES)
+    near_chain = [ln for ln in chain if abs(ln.number - line.number) <= _NEAR_LINES]
+    first = select_entities(
+        category, line, near_before, near_after, chain=near_chain, exclude=exclude
+    )
+    first = _add_context_entities(first, category, header, exit_code, rc_only)
+    related = related_entities(
+        category,
+        line,
+        before,
+        after,
+        chain=chain,
+        named=first,
+        exclude=exclude,
+    )
+    return first, related
 
 
 def _in_banner(line: LogLine, header: JoblogHeader) -> bool:
@@ -310,14 +342,20 @@ def _analysis(
     features: ConfidenceFeatures,
     rule: str,
     root: Finding | None = None,
+    related: Iterable[Entity] = (),
 ) -> JoblogAnalysis:
+    """``entities`` (the first tier) drive the steps; ``related`` ones are only listed after."""
     entity_list = list(entities)
     steps = suggest_steps(
         category, entity_list, job=header.job, user=header.user, exit_code=exit_code
     )
     context: tuple[LogLine, ...] = ()
     if root is not None and line is root.line:
-        context = (*root.context_before, root.line, *root.context_after)
+        context = (
+            *root.context_before[-_NEAR_LINES:],
+            root.line,
+            *root.context_after[:_NEAR_LINES],
+        )
     elif line is not None:
         context = (line,)
     return JoblogAnalysis(
@@ -325,7 +363,7 @@ def _analysis(
         root_cause=mask_secrets(root_cause),
         error_line=line.number if line is not None else 0,
         error_text=mask_secrets(line.text) if line is not None else "",
-        entities=tuple(dict.fromkeys(e.text for e in entity_list)),
+        entities=tuple(dict.fromkeys(e.text for e in (*entity_list, *related))),
         steps=steps,
         confidence=score_confidence(features),
         header=header,

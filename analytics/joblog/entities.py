@@ -78,7 +78,8 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("code", re.compile(r"\b(?:signal|SIG)\s?(\d{1,2}|[A-Z]{3,6})\b"), 0),
     (
         "exception",
-        re.compile(r"(?<![\w$.])(?:[a-zA-Z_][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Fault)\b"),
+        # a private class ("numpy.core._exceptions._ArrayMemoryError") is still the exception
+        re.compile(r"(?<![\w$.])(?:[a-zA-Z_][\w$]*\.)*_?[A-Z][\w$]*(?:Exception|Error|Fault)\b"),
         0,
     ),
     (
@@ -123,6 +124,8 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("object", re.compile(r"(?<![\w/])[A-Za-z_][\w$#]*/(?:\*\*\*|[^\s@/]+)@([\w.-]+)"), 1),
     ("code", re.compile(r"\(([A-Z][a-z]+(?:[A-Z][a-z]*)+)\)"), 1),
     ("value", re.compile(r"(?i)\bpid[=: ]+(\d+)"), 1),
+    # Zero-padded numbers are keys (an account, a batch, a document), never quantities.
+    ("value", re.compile(r"(?<![\w.,/:=+-])(0\d{3,}(?:-\d+)+|0\d{5,})(?![\w.,/:-])"), 1),
     (
         "user",
         re.compile(
@@ -140,6 +143,8 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         1,
     ),
     ("user", re.compile(r"\b(?:user|uid|login|owner|principal)=([\w.$\\@-]+)", re.I), 1),
+    # Oracle's "userid=USER[/password][@db]": the account is what precedes the password or db
+    ("user", re.compile(r"\buserid=([A-Za-z_][\w$#]*)[/@]", re.I), 1),
     (
         "user",
         re.compile(
@@ -209,6 +214,16 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         re.compile(
             r"\b(?:INSERT INTO|UPDATE|DELETE FROM|MERGE INTO|TRUNCATE TABLE|LOCK TABLE)"
             r"\s+([A-Za-z_][\w$#]*\.[A-Za-z_][\w$#]*)\b"
+        ),
+        1,
+    ),
+    # "https://gw.example:8443/api": the authority with its port is what a firewall rule names
+    ("host", re.compile(r"\b[a-z][a-z0-9+.-]*://(?:[^@/\s]+@)?([\w.-]+:\d{2,5})(?=[/\s]|$)"), 1),
+    # "Consider boosting spark.executor.memoryOverhead": a configuration property to change
+    (
+        "object",
+        re.compile(
+            r"(?<![\w.$/-])([a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)+\.[a-z]+[A-Z][A-Za-z0-9]*)(?![\w(/-])"
         ),
         1,
     ),

@@ -5,6 +5,10 @@ error, a package prefix, ``rc=1``, the short form of a qualified class) is dropp
 come from the lines around it: where a code bug sits (its first application stack frame) and,
 for categories that are about a resource, the resource when the line itself leaves it out (the
 host a socket timed out on, the file a full disk was being written for).
+
+:func:`related_entities` is a second, bounded tier for after them: the well-formed entities a
+wider neighbourhood of the line names (the input file a parser was reading, the account a
+loader logged on as), for a reader who wants more than the subject.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 
 from analytics.joblog.entities import Entity, EntityKind, extract_entities
 from analytics.joblog.models import Category, LogLine
+from analytics.joblog.pattern import error_pattern
 from analytics.masking import mask_secrets
 
 SUBJECT_KINDS: dict[Category, tuple[EntityKind, ...]] = {
@@ -82,6 +87,29 @@ _NEW_STATEMENT = re.compile(r"^\s*(?:\S+:\s*)?(?:ERROR|FATAL|PANIC):")
 # Where an account is refused, ``user@host`` names the account; elsewhere the host matters.
 _ACCOUNT_CATEGORIES: frozenset[Category] = frozenset({"authentication", "permission_denied"})
 
+MAX_RELATED = 3
+"""At most this many second-tier entities: past a handful they bury the first tier."""
+RELATED_DISTANCE = 10
+"""How many lines before and after the root-cause line the second tier looks at."""
+_MIN_RELATED = 3
+_PER_LINE = 1  # one per line: a line listing columns or hosts is one fact
+# Kinds that name something an operator can look up; quoted values and the name of the
+# program that printed a line are too often prose or plumbing away from the error line.
+_RELATED_KINDS: frozenset[EntityKind] = frozenset(
+    {"code", "exception", "path", "object", "host", "user", "url"}
+)
+_NO_ABEND = re.compile(r"^[SU]0+$")  # "ABEND=S000 U0100": the half that did not happen
+_ONE_WORD_PATH = re.compile(r"^/[A-Za-z]+$")  # "/out", "/period": switches, or "/tmp" itself
+# The job's own code and logs are named around every step it takes; the first tier names
+# them when they are the cause (a missing script, the frame that threw).
+_CODE_OR_LOG_PATH = re.compile(
+    r"(?i)\.(?:sh|ksh|bash|cmd|bat|ps1|py|pl|sql|hql|log|out|lst)(?::\d+)?$|[/\\]logs?[/\\]"
+)
+# JES2 job ids and messages ("JOB07120", "$HASP395") are z/OS plumbing, like TWS's AWS...I.
+_JES_PLUMBING = re.compile(r"^(?:\$?HASP\d{3}|JOB\d{5})$")
+# "E:\dwh\jobs>sqlcmd ...": a Windows prompt names the working directory, not the cause.
+_WINDOWS_PROMPT = re.compile(r"^\s*[A-Za-z]:\\[^>]*>")
+
 
 @dataclass(frozen=True)
 class _Source:
@@ -117,6 +145,12 @@ def select_entities(
         chosen += _prune(extract_entities(text), text, category, on_error_line=True)
     if not any(e.kind in ("code", "exception") for e in chosen):
         chosen += _nearest_code(chain, line, category)
+    if category == "unknown" and not chosen:
+        # "finished rc=4" and nothing else: the status is the only fact the line states
+        text = mask_secrets(line.text)
+        chosen += [
+            e for e in extract_entities(text) if e.kind == "code" and _RC_PHRASE.match(e.text)
+        ][:1]
     chosen += _abend_codes((*before, *after))
     if category in _LOCATE_IN_CODE:
         chosen += _code_location(before, after)
@@ -127,6 +161,106 @@ def select_entities(
     for entity in chosen:
         unique.setdefault(entity.text, entity)
     return list(unique.values())
+
+
+def related_entities(
+    category: Category,
+    line: LogLine,
+    before: Sequence[LogLine] = (),
+    after: Sequence[LogLine] = (),
+    *,
+    chain: Sequence[LogLine] = (),
+    named: Sequence[Entity] = (),
+    exclude: Iterable[str] = (),
+    limit: int = MAX_RELATED,
+) -> list[Entity]:
+    """Up to ``limit`` further entities from the lines around ``line``, most relevant first.
+
+    ``before`` and ``after`` are the lines around it in log order (without banner lines); only
+    the ``RELATED_DISTANCE`` nearest either side count. ``chain`` are the other error
+    statements among them, read first (the cause a wrapper exception reports); the other lines
+    follow nearest first. ``named`` are the entities already chosen (see
+    :func:`select_entities`): they, pieces of them and other spellings of them are not
+    repeated; when they name the cause's code or exception, the codes and exceptions around it
+    (wrappers, stack-position codes) are not added, except a z/OS abend code. Left out too:
+    fragments (shorter than three characters, bare lowercase words, one-word paths such as
+    command switches), quoted values, the programs and scripts that print lines, stack frames,
+    TWS plumbing, informational message ids, lines repeating an earlier line's pattern (a
+    progress loop) and the ``exclude`` strings (the job's script, its workstation).
+    """
+    before = before[len(before) - RELATED_DISTANCE :] if len(before) > RELATED_DISTANCE else before
+    after = after[:RELATED_DISTANCE]
+    taken = list(dict.fromkeys(e.text for e in named))
+    excluded = frozenset(exclude)
+    code_named = any(e.kind in ("code", "exception") for e in named)
+    chained = {ln.number for ln in chain}
+    sources = sorted(
+        (s for s in _context(before, after) if s.line.number != line.number),
+        key=lambda source: (source.line.number not in chained, source.distance),
+    )
+    seen_patterns = {error_pattern(line.text)}
+    related: list[Entity] = []
+    for source in sources:
+        if len(related) >= limit:
+            break
+        pattern = error_pattern(source.line.text)
+        if pattern in seen_patterns:
+            continue
+        seen_patterns.add(pattern)
+        from_line = 0
+        for entity in _related_on(source.line, category, code_named=code_named):
+            if len(related) >= limit or from_line >= _PER_LINE:
+                break
+            if entity.text in excluded or _repeats(entity, taken):
+                continue
+            related.append(entity)
+            taken.append(entity.text)
+            from_line += 1
+    return related
+
+
+def _related_on(line: LogLine, category: Category, *, code_named: bool) -> list[Entity]:
+    """The well-formed entities of one line near the root cause."""
+    text = _WINDOWS_PROMPT.sub("", mask_secrets(line.text))
+    if _TWS_MESSAGE.search(text) or _STACK_FRAME.match(text) or _PYTHON_FRAME.match(text):
+        return []  # plumbing, and code locations the first tier already names one of
+    abends = _abend_codes([line])
+    found = _prune(extract_entities(text), text, category, on_error_line=False)
+    hosts = [e.text for e in found if e.kind == "host"]
+    entities = [
+        e
+        for e in found
+        if e.kind in _RELATED_KINDS
+        and not (e.kind == "url" and any(host in e.text for host in hosts))
+        and not (e.kind == "path" and _CODE_OR_LOG_PATH.search(e.text))
+        and not _JES_PLUMBING.match(e.text)
+        and len(e.text) >= _MIN_RELATED
+        and not (e.text.isalpha() and e.text.islower())
+        and not _INFO_MESSAGE_ID.match(e.text)
+        and not _NO_ABEND.match(e.text)
+        and not (e.kind == "path" and _ONE_WORD_PATH.match(e.text))
+        and not (e.kind in ("code", "exception") and (code_named or _RC_PHRASE.match(e.text)))
+    ]
+    entities += [e for e in abends if e not in entities]
+    # The cause's class or code, when the first tier has none, matters more than a path.
+    entities.sort(key=lambda e: e.kind not in ("code", "exception"))
+    return entities
+
+
+def _repeats(entity: Entity, taken: list[str]) -> bool:
+    """Whether ``entity`` is already named (in any letter case), or is a piece of a named one:
+    its short form, or the directory of a named path."""
+    value = entity.text
+    folded = value.casefold()
+    if any(folded == other.casefold() for other in taken):
+        return True
+    if (
+        entity.kind == "path"
+        and value[-1:] in "/\\"
+        and any(other.startswith(value) for other in taken)
+    ):
+        return True
+    return entity.kind != "user" and _is_fragment(value, taken, accounts=True)
 
 
 def _continuation(after: Sequence[LogLine]) -> list[LogLine]:
@@ -223,7 +357,7 @@ def _prune(
         e
         for e in entities
         if not _is_noise(e, text, codes, category, on_error_line=on_error_line)
-        and not _is_fragment(e.text, texts, accounts)
+        and not (e.kind != "user" and _is_fragment(e.text, texts, accounts))
         and not (not accounts and _host_is_named(e, texts))
     ]
     status = _JOB_STATUS.search(text)
@@ -303,4 +437,6 @@ def _is_fragment(value: str, texts: list[str], accounts: bool) -> bool:
             return True
         if other.startswith(value) and other[len(value)] in _SHORT_FORM_SEPARATORS:
             return True
+        if other.startswith(value + ":") and other[len(value) + 1 :].isdigit():
+            return True  # a host beside its host:port
     return False

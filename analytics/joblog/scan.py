@@ -19,7 +19,9 @@ from analytics.joblog.prefilter import is_quiet_line, iter_hit_offsets, lower_ch
 HEAD_LINES = 400
 HEAD_BYTES = 256 * 1024
 TAIL_LINES = 80
-CONTEXT_LINES = 5
+CONTEXT_LINES = 10
+"""Lines kept either side of a candidate: enough for the entities a root cause's neighbourhood
+names (the file a parser was reading a few lines up, the host a retry loop printed)."""
 FIRST_CANDIDATES = 2000
 LAST_CANDIDATES = 300
 MAX_LINE_BYTES = 1024 * 1024
@@ -70,6 +72,9 @@ class _Scanner:
         self.dropped = 0
         self.lines_done = 0  # complete lines consumed so far
         self.total_bytes = 0
+        # Context lines decoded for the last candidates, by number: hits come close together,
+        # so neighbouring candidates share most of their context. Pruned as the scan advances.
+        self.decoded: dict[int, LogLine] = {}
 
     def feed(self, buf: bytes) -> None:
         """Consume ``buf``: whole lines only (the caller keeps any trailing partial line)."""
@@ -148,12 +153,29 @@ class _Scanner:
                 )
         self.open_drafts = [d for d in self.open_drafts if len(d.after) < CONTEXT_LINES]
 
+    def _context_line(self, buf: bytes, start: int, end: int, number: int) -> LogLine:
+        line = self.decoded.get(number)
+        if line is None:
+            line = LogLine(number, decode_line(buf[start:end]))
+            self.decoded[number] = line
+        return line
+
+    def _forget_context_before(self, number: int) -> None:
+        """Drop cached context lines no later candidate can need (in insertion order)."""
+        oldest = number - CONTEXT_LINES
+        while self.decoded:
+            first = next(iter(self.decoded))
+            if first >= oldest:
+                break
+            del self.decoded[first]
+
     def _add_candidate(self, buf: bytes, start: int, end: int, number: int, focus: int) -> None:
+        self._forget_context_before(number)
         before: list[LogLine] = []
         cut = start - 1
         while len(before) < CONTEXT_LINES and cut >= 0:
             prev = buf.rfind(b"\n", 0, cut) + 1
-            before.append(LogLine(number - len(before) - 1, decode_line(buf[prev:cut])))
+            before.append(self._context_line(buf, prev, cut, number - len(before) - 1))
             cut = prev - 1
         if len(before) < CONTEXT_LINES and cut < 0:
             # The lines before are the last lines of the previous buffer.
@@ -166,7 +188,7 @@ class _Scanner:
             nxt = buf.find(b"\n", pos)
             if nxt < 0:
                 nxt = len(buf)
-            after.append(LogLine(number + len(after) + 1, decode_line(buf[pos:nxt])))
+            after.append(self._context_line(buf, pos, nxt, number + len(after) + 1))
             pos = nxt + 1
         draft = _Draft(
             LogLine(number, decode_line(buf[start:end], focus)), tuple(reversed(before)), after
