@@ -73,8 +73,11 @@ def test_abend_becomes_an_incident_with_report_and_event(poller_settings, poller
     assert incident["status"] == "open"
     assert rows(store, "SELECT run_id FROM incident_runs") == [{"run_id": run_id}]
     (recommendation,) = rows(store, "SELECT * FROM recommendations")
-    selector = f"{truth.workstation}#{truth.job_stream}.{truth.job_name}"
-    assert recommendation["rerun_command"] == f'conman "rr {selector};noask"'
+    # conman selects by the job stream's workstation (a pool, say), not the agent the run
+    # executed on: that is the stored job key.
+    job = scalar(store, "SELECT job_key FROM job_runs WHERE run_id = %s", run_id)
+    assert job.endswith(f"#{truth.job_stream}.{truth.job_name}")
+    assert recommendation["rerun_command"] == f'conman "rr {job};noask"'
     assert recommendation["source"] == "deterministic" and recommendation["steps"]
 
     assert outcome.report_key == f"incident-{incident['id']}"
@@ -82,7 +85,7 @@ def test_abend_becomes_an_incident_with_report_and_event(poller_settings, poller
     assert incident["root_cause"] in markdown
     assert f"Line {truth.error_line} of the joblog" in markdown
     assert f"> {truth.error_line} |" in markdown  # the error line itself, marked in its context
-    assert f"rr {selector};noask" in markdown
+    assert f"rr {job};noask" in markdown
     assert f"{round(incident['confidence'] * 100)}%" in markdown
     assert run_id in markdown  # affected jobs
 
