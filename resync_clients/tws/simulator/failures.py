@@ -24,23 +24,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-CATEGORIES: tuple[str, ...] = (
-    "file_not_found",
-    "permission_denied",
-    "disk_full",
-    "out_of_memory",
-    "timeout",
-    "network",
-    "authentication",
-    "database",
-    "command_not_found",
-    "invalid_input",
-    "resource_busy",
-    "signal_or_crash",
-    "application_error",
-    "success",
-    "unknown",
-)
+from analytics.joblog.models import CATEGORIES as TAXONOMY
+
+# The taxonomy is the product's contract (architecture.md); ground truth uses the same one.
+CATEGORIES: tuple[str, ...] = TAXONOMY
 
 AgentKind = Literal["unix", "dynamic", "windows"]
 
