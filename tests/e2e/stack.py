@@ -195,3 +195,23 @@ def process_worker(
     ]  # fmt: skip
     with started_process(command, env, stack.home / f"{name}.log") as worker:
         yield worker
+
+
+@contextlib.contextmanager
+def using_api(api_url: str) -> Iterator[None]:
+    """Point this process's Prefect client at ``api_url`` for the block.
+
+    Prefect keeps one events worker and one log worker per process; one created inside the
+    block keeps sending to ``api_url`` after it, so both are drained (with a bound) before the
+    block ends and are created afresh, for the session's own API, on next use.
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: api_url}):
+        try:
+            yield
+        finally:
+            EventsWorker.drain_all(timeout=30)
+            APILogWorker.drain_all(timeout=30)

@@ -27,7 +27,13 @@ from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES
 from resync_clients.tws.simulator.plan import failure_status
 from resync_flows.settings import get_settings
 from tasks.resources import close_store
-from tests.e2e.stack import PrefectStack, prefect_server, prepare_and_deploy, process_worker
+from tests.e2e.stack import (
+    PrefectStack,
+    prefect_server,
+    prepare_and_deploy,
+    process_worker,
+    using_api,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(420)]
 
@@ -68,14 +74,9 @@ def empty_tables(store: Store) -> None:
 def first_full_poll(stack: PrefectStack, environment: dict[str, str]) -> None:
     """The first cycle reads the whole plan and announces every failure already in it; done
     before the trigger exists so that only the test's own ABEND starts an analysis."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
     from flows.poller import poll_tws
 
-    with (
-        pytest.MonkeyPatch.context() as patch,
-        temporary_settings({PREFECT_API_URL: stack.api_url}),
-    ):
+    with pytest.MonkeyPatch.context() as patch, using_api(stack.api_url):
         for name, value in environment.items():
             patch.setenv(name, value)
         get_settings.cache_clear()
@@ -125,9 +126,8 @@ def run_deployment_through_api(
     """Create a run of deployment ``name`` with ``parameters`` (what the UI's "Run" does) and
     wait for its final state."""
     from prefect.deployments import run_deployment
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with temporary_settings({PREFECT_API_URL: stack.api_url}):
+    with using_api(stack.api_url):
         return run_deployment(name, parameters=parameters, timeout=timeout)
 
 
@@ -156,9 +156,8 @@ def wait_for_incident(end_to_end: EndToEnd, run_id: str) -> dict[str, Any]:
 async def triggered_runs(stack: PrefectStack, deployment: str) -> list[Any]:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with temporary_settings({PREFECT_API_URL: stack.api_url}):
+    with using_api(stack.api_url):
         async with get_client() as client:
             found = await client.read_deployment_by_name(deployment)
             return await client.read_flow_runs(
