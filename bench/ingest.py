@@ -26,31 +26,11 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
+from resync_clients.postgres.job_runs import JOB_RUN_COLUMNS
 from resync_clients.store import Store, UpsertResult, open_store
 from resync_flows.settings import load_settings
 
-COLUMNS = [
-    "run_id",
-    "job_id",
-    "job_key",
-    "plan_id",
-    "workstation",
-    "job_stream",
-    "job_name",
-    "folder",
-    "status",
-    "internal_status",
-    "return_code",
-    "sched_time",
-    "start_time",
-    "end_time",
-    "duration_seconds",
-    "rerun_type",
-    "run_attempt",
-    "is_critical",
-    "error_pattern",
-    "error_line",
-]
+COLUMNS = [*JOB_RUN_COLUMNS, "error_pattern", "error_line"]
 GOAL_RATIO = 3.0
 
 

@@ -34,11 +34,11 @@ def raw_copy_seconds(rows: list[tuple]) -> float:
     """COPY ``rows`` (job_runs column order) into a fresh unindexed table; seconds taken."""
     from psycopg import sql
 
-    from resync_clients.postgres.job_runs import _RUN_COLUMNS
+    from resync_clients.postgres.job_runs import JOB_RUN_COLUMNS
     from tasks.resources import get_store
 
     store = get_store()
-    columns = sql.SQL(", ").join(map(sql.Identifier, _RUN_COLUMNS))
+    columns = sql.SQL(", ").join(map(sql.Identifier, JOB_RUN_COLUMNS))
     started = time.perf_counter()
     with store.connection() as conn, conn.transaction(), conn.cursor() as cur:
         cur.execute(
@@ -59,11 +59,11 @@ def raw_copy_seconds(rows: list[tuple]) -> float:
 
 
 def stored_rows() -> list[tuple]:
-    from resync_clients.postgres.job_runs import _RUN_COLUMNS
+    from resync_clients.postgres.job_runs import JOB_RUN_COLUMNS
     from tasks.resources import get_store
 
     with get_store().connection() as conn, conn.cursor() as cur:
-        cur.execute("SELECT " + ", ".join(_RUN_COLUMNS) + " FROM job_runs")
+        cur.execute("SELECT " + ", ".join(JOB_RUN_COLUMNS) + " FROM job_runs")
         return [tuple(row.values()) for row in cur.fetchall()]
 
 

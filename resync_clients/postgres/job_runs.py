@@ -12,7 +12,7 @@ import psycopg
 from analytics.job_runs import FINAL_STATUSES, JobRunRecord, StatusTransition
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
 
-_RUN_COLUMNS = (
+JOB_RUN_COLUMNS = (
     "run_id",
     "job_id",
     "job_key",
@@ -82,7 +82,7 @@ def upsert_job_runs(conn: psycopg.Connection[Any], runs: Iterable[JobRunRecord])
         )
         for r in runs
     )
-    return bulk_upsert(conn, table="job_runs", columns=_RUN_COLUMNS, rows=rows, key=("run_id",))
+    return bulk_upsert(conn, table="job_runs", columns=JOB_RUN_COLUMNS, rows=rows, key=("run_id",))
 
 
 def insert_transitions(
