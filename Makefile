@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export LITELLM_LOCAL_MODEL_COST_MAP ?= True
 
-.PHONY: demo test lint format bench install install-dev
+.PHONY: demo test lint format bench screenshots install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ format: install-dev
 
 bench: install-dev
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+# README pictures from a real run (a local Prefect server, the demo, headless Chromium).
+screenshots: install
+	bash scripts/screenshots.sh
