@@ -16,6 +16,7 @@ from resync_clients.llm import LLMClient
 from resync_clients.store import Store
 from resync_flows.settings import Settings
 from tasks.enrichment import enrich_analysis
+from tests.analytics.joblog_samples import HEADER, trailer
 from tests.fixtures.llm_endpoint import (
     LLM_TEST_API_KEY,
     LLM_TEST_TIMEOUT_SECONDS,
@@ -27,24 +28,7 @@ from tests.fixtures.llm_endpoint import (
     reply_status,
 )
 
-HEADER = """===============================================================
-= JOB       : FTA01#PAYROLL[(0200 03/14/25),(0AAAAAAAAAAAB2CD)].LOAD_EMP
-= USER      : batchusr
-= JCLFILE   : /opt/app/bin/load_emp.sh
-= Job Number: 412233
-= Fri 03/14/25 02:00:05 CET
-===============================================================
-WA for UNIX/JOBMANRC 10.2.x
-AWSBIS307I Starting /opt/hwa/TWS/jobmanrc /opt/app/bin/load_emp.sh
-"""
-TRAILER = """AWSBIS308I End of job
-===============================================================
-= Exit Status           : 1
-= System Time (Seconds) : 0     Elapsed Time (hh:mm:ss) : 00:00:01
-= User Time (Seconds)   : 0
-= Fri 03/14/25 02:00:06 CET
-===============================================================
-"""
+TRAILER = trailer(1)
 MISSING_FILE = "cat: /data/in/employees.csv: No such file or directory"
 RERUN = 'conman "rr FTA01#PAYROLL.LOAD_EMP;noask"'
 TRANSFER = "2025-03-14 02:00:05 INFO sftp get /outbound/employees.csv from ftp01.example.com"
