@@ -42,6 +42,7 @@ class JobRunRecord:
     rerun_type: str | None
     run_attempt: int
     is_critical: bool
+    deadline_time: datetime | None = None
     is_late: bool = False
     max_duration_exceeded: bool = False
 

@@ -67,6 +67,7 @@ def make_rows(count: int, seed: int = 7) -> list[tuple[Any, ...]]:
                 None,
                 1,
                 number % 50 == 0,
+                sched + timedelta(hours=2),
                 f"p{rng.randrange(30)}" if failed else None,
                 rng.randrange(1, 400) if failed else 0,
             )

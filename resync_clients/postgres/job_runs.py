@@ -31,6 +31,7 @@ JOB_RUN_COLUMNS = (
     "rerun_type",
     "run_attempt",
     "is_critical",
+    "deadline_time",
 )
 
 _TRANSITION_COLUMNS = (
@@ -79,6 +80,7 @@ def upsert_job_runs(conn: psycopg.Connection[Any], runs: Iterable[JobRunRecord])
             r.rerun_type,
             r.run_attempt,
             r.is_critical,
+            r.deadline_time,
         )
         for r in runs
     )

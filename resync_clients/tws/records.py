@@ -80,6 +80,9 @@ def job_run_records(job: JobInPlan, *, plan_id: str) -> list[JobRunRecord]:
                 rerun_type=run.rerun_type,
                 run_attempt=run.run_attempt or attempt,
                 is_critical=job.critical,
+                deadline_time=_utc(job.time_restrictions.deadline_time)
+                if job.time_restrictions
+                else None,
                 is_late=is_current and _late(job),
                 max_duration_exceeded=run.max_duration_gone,
             )

@@ -1,0 +1,74 @@
+"""The predictive-maintenance report a scheduler reads before the batch: markdown text.
+
+New risks come first, one line per job with its reasons. Jobs that are late night after night
+are a known problem with a different fix (the deadline or the stream no longer fits), so they
+are folded into one line per job stream instead of drowning the new risks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from analytics.maintenance.risk import JobRisk, human_duration
+
+
+def report_markdown(
+    risks: Sequence[JobRisk],
+    plan_day: date,
+    *,
+    alert_score: float,
+    history_runs: int,
+    limit: int = 15,
+) -> str:
+    """Markdown for the jobs scored for ``plan_day`` (``risks`` highest score first)."""
+    at_alert = [r for r in risks if r.score >= alert_score]
+    fresh = [r for r in risks if not r.chronically_late and r.reasons]
+    chronic = [r for r in risks if r.chronically_late]
+    lines = [
+        f"# Tonight's risks — plan of {plan_day:%Y-%m-%d}",
+        "",
+        f"{len(risks)} active jobs scored from {history_runs} runs of history; "
+        f"{len(at_alert)} at {alert_score:.0%} risk or more "
+        f"({sum(not r.chronically_late for r in at_alert)} of them new), "
+        f"{len(chronic)} late night after night.",
+        "",
+        "## Likely to fail or finish late tonight",
+        "",
+    ]
+    shown = fresh[:limit]
+    if not shown:
+        lines.append("No job stands out tonight.")
+    for risk in shown:
+        lines.append(
+            f"- **{risk.job_key}** — {risk.score:.0%} (fail {risk.failure_probability:.0%},"
+            f" late {risk.late_probability:.0%}; runs ~{human_duration(risk.predicted_seconds)})"
+        )
+        lines.extend(f"  - {reason.text}" for reason in risk.reasons)
+
+    growing = sorted((r for r in risks if r.weekly_growth > 0), key=lambda r: -r.weekly_growth)
+    if growing:
+        lines += ["", "## Runtimes growing week after week", ""]
+        lines += [
+            f"- `{r.job_key}`: +{r.weekly_growth:.1%} a week, "
+            f"~{human_duration(r.predicted_seconds)} tonight"
+            for r in growing[:limit]
+        ]
+
+    if chronic:
+        lines += ["", "## Late night after night (deadline or stream no longer fits)", ""]
+        by_stream: dict[str, list[JobRisk]] = defaultdict(list)
+        for risk in chronic:
+            by_stream[risk.job_stream].append(risk)
+        ordered = sorted(by_stream.items(), key=lambda item: (-len(item[1]), item[0]))
+        for stream, jobs in ordered[:limit]:
+            worst = max(jobs, key=lambda r: r.late_nights / max(r.deadline_nights, 1))
+            lines.append(
+                f"- `{stream}`: {len(jobs)} job(s) late, e.g. `{worst.job_key.rsplit('.', 1)[1]}` "
+                f"on {worst.late_nights} of {worst.deadline_nights} nights — review the "
+                "deadline, start the stream earlier, or shorten its growing jobs."
+            )
+        if len(ordered) > limit:
+            lines.append(f"- … and {len(ordered) - limit} more job stream(s).")
+    return "\n".join(lines)

@@ -1,0 +1,59 @@
+"""Late risk: runtime against the room its deadline leaves."""
+
+import pytest
+
+from analytics.maintenance.history import epoch_seconds
+from analytics.maintenance.lateness import estimate_late_risk
+from analytics.maintenance.runtimes import estimate_runtimes
+from tests.analytics.maintenance.builders import TONIGHT, history, nightly_runs, noisy, quiet_shop
+
+AS_OF = epoch_seconds(TONIGHT)
+
+
+def late_of(frame, job: str):
+    code = list(frame["job_key"].cat.categories).index(f"FTA01#NIGHTLY.{job}")
+    runtimes = estimate_runtimes(frame, AS_OF)
+    return estimate_late_risk(frame, runtimes, AS_OF).iloc[code]
+
+
+def test_probability_follows_the_slack_left_by_the_deadline():
+    runtime = noisy(3600.0, 0.2, 21)
+    frame = history(
+        quiet_shop(),
+        # Deadline 1h05 after the schedule, start 1 min after: about half the nights late.
+        nightly_runs("TIGHT", seconds=runtime, deadline_after=3900.0),
+        nightly_runs("ROOMY", seconds=runtime, deadline_after=4 * 3600.0),
+        nightly_runs("NONE", seconds=runtime),
+    )
+    tight, roomy, none = late_of(frame, "TIGHT"), late_of(frame, "ROOMY"), late_of(frame, "NONE")
+    assert 0.25 < tight["late_probability"] < 0.75
+    assert roomy["late_probability"] < 0.01
+    assert none["late_probability"] == 0.0
+    assert tight["late_nights"] > 0 and tight["deadline_nights"] == 28
+    assert roomy["late_nights"] == 0
+
+
+def test_a_growing_job_becomes_likely_late_before_it_ever_was():
+    # 8% a week: 2h10 tonight against a 2h30 deadline; it was (almost) never late.
+    noise = noisy(1.0, 0.1, 22)
+    frame = history(
+        quiet_shop(),
+        nightly_runs(
+            "GROW",
+            seconds=lambda d: 7800.0 * 1.08 ** (-d / 7) * noise(d),
+            deadline_after=9000.0,
+        ),
+    )
+    grow = late_of(frame, "GROW")
+    assert grow["late_nights"] <= 1
+    assert grow["late_probability"] > 0.05
+    assert grow["late_probability"] > 2 * grow["late_nights"] / grow["deadline_nights"]
+    assert grow["slack_seconds"] == pytest.approx(9000.0 - 60.0 - 7800.0, rel=0.15)
+
+
+def test_a_start_after_the_deadline_is_certainly_late():
+    frame = history(
+        quiet_shop(),
+        nightly_runs("BLOCKED", start_delay=7200.0, deadline_after=3600.0),
+    )
+    assert late_of(frame, "BLOCKED")["late_probability"] == pytest.approx(1.0)
