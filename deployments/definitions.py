@@ -124,6 +124,8 @@ class DeploymentOptions:
     # Nightly, in ``timezone``: patterns first, so the forecast night sees the day's failures.
     pattern_mining_cron: str = "45 0 * * *"
     capacity_forecast_cron: str = "30 1 * * *"
+    # Before the evening batch window: tonight's risks while there is time to act on them.
+    maintenance_cron: str = "0 17 * * *"
 
     def __post_init__(self) -> None:
         if self.poll_interval_seconds <= 0 or self.metrics_sample_interval_seconds <= 0:
@@ -266,6 +268,16 @@ def deployment_specs(options: DeploymentOptions | None = None) -> tuple[Deployme
             "threshold crossings, name the growing jobs (resync.capacity.risk).",
             tags=(PROJECT_TAG, "capacity"),
             schedule=CronSchedule(options.capacity_forecast_cron, options.timezone),
+            concurrency_limit=1,
+            collision_strategy="CANCEL_NEW",
+        ),
+        DeploymentSpec(
+            name="before-batch",
+            entrypoint="flows.maintenance.predict_tonight_risks",
+            description="Predictive maintenance: which jobs are likely to fail or finish late "
+            "in tonight's plan, and why (resync.job.at_risk, maintenance-report).",
+            tags=(PROJECT_TAG, "maintenance"),
+            schedule=CronSchedule(options.maintenance_cron, options.timezone),
             concurrency_limit=1,
             collision_strategy="CANCEL_NEW",
         ),

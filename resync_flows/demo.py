@@ -214,6 +214,33 @@ def _optional_flows() -> list[tuple[str, Callable[[DemoReport], None]]]:
     return [
         ("Mining error patterns from a month of failed joblogs", _mine_patterns),
         ("Forecasting host capacity six weeks ahead (CPU, memory, disk)", _forecast_capacity),
+        ("Predicting which jobs may fail or finish late tonight", _predict_risks),
+    ]
+
+
+def _predict_risks(report: DemoReport) -> None:
+    from flows.maintenance import MaintenanceParameters, predict_tonight_risks
+    from tasks.resources import get_store
+
+    plan_day = (_tonight() + timedelta(days=1)).date()
+    asyncio.run(predict_tonight_risks(MaintenanceParameters(plan_day=plan_day)))
+    with get_store().connection() as conn:
+        rows = conn.execute(
+            "SELECT job_key, score, reasons FROM risk_scores WHERE scored_for = %s"
+            " ORDER BY score DESC, job_key",
+            (plan_day,),
+        ).fetchall()
+    report.at_risk_jobs = [
+        {
+            "job_key": row["job_key"],
+            "score": float(row["score"]),
+            "fail": float(row["reasons"]["failure_probability"]),
+            "late": float(row["reasons"]["late_probability"]),
+            "reasons": [r["text"] for r in row["reasons"]["reasons"]],
+            # Late night after night is a known problem; the summary leads with new ones.
+            "known": bool(row["reasons"].get("chronically_late")),
+        }
+        for row in rows
     ]
 
 

@@ -55,6 +55,10 @@ def run_history_frame(rows: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd
             out[name] = pd.to_numeric(column).fillna(1).astype("int64").to_numpy()
         elif dtype == "float64":
             out[name] = pd.to_numeric(column).astype("float64").to_numpy()
+        elif dtype == "object":
+            values = column.to_numpy(dtype=object, copy=True)
+            values[pd.isna(values)] = None  # one "missing" for every source: None
+            out[name] = pd.Series(values, dtype=object)
         else:
             out[name] = column.astype(dtype).to_numpy()
     out["job_key"] = out["job_key"].astype("category")

@@ -87,6 +87,7 @@ def _print_summary(report: Any, seconds: float) -> None:
                 markup=False,
             )
     _print_capacity(report.capacity_risks)
+    _print_at_risk(report.at_risk_jobs)
     if report.patterns:
         patterns = Table(title="Most frequent error patterns (a month of failed joblogs)")
         patterns.add_column("runs", justify="right")
@@ -100,6 +101,25 @@ def _print_summary(report: Any, seconds: float) -> None:
         "  PREFECT_API_URL=http://127.0.0.1:4200/api resync-flows demo\n"
         "then open http://127.0.0.1:4200 → Artifacts."
     )
+
+
+def _print_at_risk(jobs: list[dict[str, Any]]) -> None:
+    if not jobs:
+        return
+    fresh = [job for job in jobs if not job["known"]]
+    known = len(jobs) - len(fresh)
+    console.print(
+        f"\n[bold]Tonight's risks[/] ({len(jobs)} jobs scored above 2%; the new ones first, "
+        f"{known} more are late night after night):"
+    )
+    for job in fresh[:8]:
+        console.print(
+            f"  [bold]{job['job_key']}[/] {job['score']:.0%} "
+            f"(fail {job['fail']:.0%}, late {job['late']:.0%})",
+            highlight=False,
+        )
+        for reason in job["reasons"][:3]:
+            console.print(f"    - {reason}", highlight=False, markup=False)
 
 
 def _print_capacity(risks: list[dict[str, Any]]) -> None:

@@ -1,0 +1,147 @@
+"""Tasks of predictive maintenance: load history, score tonight, store, announce, report.
+
+One task run handles every job: the models are vectorised over the whole shop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from analytics.maintenance import JobRisk, MaintenanceConfig, score_tonight
+from analytics.maintenance.report import report_markdown
+from resync_clients.events import JOB_AT_RISK, DomainEvent, job_resource_id
+from resync_clients.postgres.outbox import enqueue_events
+from resync_clients.postgres.risk_scores import reasons_document, replace_risk_scores
+from resync_clients.postgres.run_history import pattern_templates, read_run_history
+from resync_flows.settings import Settings
+from tasks.resources import get_store
+
+REPORT_KEY = "maintenance-report"
+TABLE_KEY = "jobs-at-risk"
+
+
+def plan_start(plan_day: date) -> datetime:
+    """The instant a plan day starts (plan days run midnight to midnight UTC)."""
+    return datetime(plan_day.year, plan_day.month, plan_day.day, tzinfo=UTC)
+
+
+@task(name="load-run-history", retries=2, retry_delay_seconds=[2, 10])
+def load_run_history(settings: Settings, since: datetime, until: datetime) -> pd.DataFrame:
+    """Every stored run scheduled in ``[since, until)``."""
+    with get_store(settings).connection() as conn:
+        history = read_run_history(conn, since=since, until=until)
+    get_run_logger().info(
+        "loaded %d runs of %d jobs since %s",
+        len(history),
+        history["job_key"].nunique(),
+        since.date().isoformat(),
+    )
+    return history
+
+
+@task(name="score-tonight")
+def score_jobs_for_plan(
+    settings: Settings, history: pd.DataFrame, plan_day: date, config: MaintenanceConfig
+) -> list[JobRisk]:
+    """Risk of every active job failing or finishing late in ``plan_day``'s plan."""
+    patterns = history.loc[history["failed"], "error_pattern"].dropna().unique().tolist()
+    with get_store(settings).connection() as conn:
+        templates = pattern_templates(conn, patterns)
+    risks = score_tonight(history, plan_start(plan_day), config, templates)
+    get_run_logger().info(
+        "scored %d jobs for %s; highest %.2f",
+        len(risks),
+        plan_day.isoformat(),
+        risks[0].score if risks else 0.0,
+    )
+    return risks
+
+
+def at_risk_event(risk: JobRisk, plan_day: date) -> DomainEvent:
+    """``resync.job.at_risk`` for one job and plan day (a rerun sends the same event id)."""
+    workstation, rest = risk.job_key.split("#", 1)
+    job_stream, job = rest.rsplit(".", 1)
+    document = reasons_document(risk)
+    return DomainEvent(
+        name=JOB_AT_RISK,
+        resource_id=job_resource_id(workstation, job_stream, job),
+        idempotency_key=f"at_risk:{risk.job_key}:{plan_day.isoformat()}",
+        payload={
+            "job_key": risk.job_key,
+            "plan_day": plan_day.isoformat(),
+            "score": round(risk.score, 4),
+            "failure_probability": round(risk.failure_probability, 4),
+            "late_probability": round(risk.late_probability, 4),
+            "reasons": document["reasons"],
+        },
+        occurred_at=datetime.now(UTC),
+        resource_labels={"tws.workstation": workstation, "tws.jobstream": job_stream},
+    )
+
+
+@task(name="store-risk-scores", retries=3, retry_delay_seconds=[1, 5, 15])
+def store_risk_scores(
+    settings: Settings,
+    plan_day: date,
+    risks: Sequence[JobRisk],
+    *,
+    min_score: float,
+    alert_score: float,
+    max_events: int,
+) -> int:
+    """Store the scores of ``plan_day`` that reach ``min_score`` and, in the same
+    transaction, enqueue an at-risk event for the (at most ``max_events``) new risks at or
+    above ``alert_score``; chronically late jobs are reported, not announced every night.
+    Returns the number of events newly enqueued."""
+    kept = [risk for risk in risks if risk.score >= min_score]
+    alerts = [r for r in kept if r.score >= alert_score and not r.chronically_late][:max_events]
+    with get_store(settings).connection() as conn, conn.transaction():
+        result = replace_risk_scores(conn, plan_day, kept)
+        enqueued = enqueue_events(conn, [at_risk_event(risk, plan_day) for risk in alerts])
+    get_run_logger().info(
+        "stored %d risk score(s) (%d new, %d changed); %d at-risk event(s) enqueued",
+        len(kept),
+        result.inserted,
+        result.updated,
+        enqueued,
+    )
+    return enqueued
+
+
+@task(name="publish-maintenance-report")
+def publish_maintenance_report(
+    risks: Sequence[JobRisk], plan_day: date, *, alert_score: float, history_runs: int
+) -> str:
+    """Publish the markdown report and the table of the riskiest jobs as artifacts."""
+    markdown = report_markdown(risks, plan_day, alert_score=alert_score, history_runs=history_runs)
+    create_markdown_artifact(
+        key=REPORT_KEY, markdown=markdown, description="Jobs likely to fail or run late tonight"
+    )
+    create_table_artifact(
+        key=TABLE_KEY,
+        table=[
+            {
+                "job": risk.job_key,
+                "score": round(risk.score, 3),
+                "fail": round(risk.failure_probability, 3),
+                "late": round(risk.late_probability, 3),
+                "runtime_p90": round(risk.p90_seconds),
+                "weekly_growth": round(risk.weekly_growth, 4),
+                "reasons": "; ".join(reason.text for reason in risk.reasons),
+            }
+            for risk in risks[:200]
+        ],
+        description=f"The 200 riskiest jobs for the plan of {plan_day.isoformat()}",
+    )
+    return markdown
+
+
+def history_window(plan_day: date, lookback_days: float) -> tuple[datetime, datetime]:
+    """The history a plan day is scored from: the ``lookback_days`` before it starts."""
+    start = plan_start(plan_day)
+    return start - timedelta(days=lookback_days), start

@@ -1,0 +1,104 @@
+"""Predictive maintenance end to end: a backfilled simulated shop over real HTTP, real
+PostgreSQL and a real (temporary) Prefect API."""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from flows.backfill import backfill_history
+from flows.maintenance import MaintenanceParameters, predict_tonight_risks
+from resync_clients.tws.simulator import RunningSimulator, SimulatorConfig, run_simulator
+from resync_clients.tws.simulator.history import job_key_of
+from resync_clients.tws.simulator.plan import plan_id_for
+from resync_flows.settings import Settings, get_settings
+from tasks.resources import close_store
+
+HISTORY_DAYS = 21
+START = datetime(2026, 10, 20, 6, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def shop() -> Iterator[RunningSimulator]:
+    seed = zlib.crc32(__name__.encode()) % 100_000
+    config = SimulatorConfig(
+        seed=seed, scenario="small", jobs=1200, backfill_days=HISTORY_DAYS, start=START
+    )
+    with run_simulator(config) as sim:
+        yield sim
+
+
+@pytest.fixture
+def shop_settings(
+    flow_settings: Settings, shop: RunningSimulator, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    user, password = shop.basic_auth
+    monkeypatch.setenv("RESYNC_TWS_URL", shop.base_url)
+    monkeypatch.setenv("RESYNC_TWS_USERNAME", user)
+    monkeypatch.setenv("RESYNC_TWS_PASSWORD", password)
+    get_settings.cache_clear()
+    close_store()
+    today = shop.engine.plan().day
+    plans = [plan_id_for(day) for day in range(today - HISTORY_DAYS, today)]
+    asyncio.run(backfill_history(plans, capture_joblogs=False))
+    yield get_settings()
+    close_store()
+    get_settings.cache_clear()
+
+
+def run_flow(shop: RunningSimulator) -> int:
+    plan_day = datetime.fromtimestamp(shop.engine.plan().day * 86_400, UTC).date()
+    return asyncio.run(predict_tonight_risks(MaintenanceParameters(plan_day=plan_day)))
+
+
+def test_scores_name_the_flaky_jobs_with_reasons_and_announce_new_risks(shop, shop_settings, store):
+    at_risk = run_flow(shop)
+    with store.connection() as conn:
+        with_deadline = conn.execute(
+            "SELECT count(*) AS n FROM job_runs WHERE deadline_time IS NOT NULL"
+        ).fetchone()["n"]
+        scores = conn.execute("SELECT * FROM risk_scores ORDER BY score DESC").fetchall()
+        events = conn.execute("SELECT * FROM event_outbox").fetchall()
+    assert with_deadline > 1000  # the poller's records carry the plan's deadlines
+    assert scores and at_risk > 0
+    assert all(0 <= s["score"] <= 1 for s in scores)
+    assert all(s["reasons"]["reasons"] for s in scores if s["score"] >= 0.5)
+
+    # The jobs scored likeliest to fail are the ones the simulator made flaky.
+    enterprise = shop.engine.enterprise
+    true_rate = {job_key_of(enterprise, job.index): job.fail_rate for job in enterprise.jobs}
+    by_failure = sorted(scores, key=lambda s: -s["reasons"]["failure_probability"])
+    top = [true_rate[s["job_key"]] for s in by_failure[:20]]
+    assert sum(rate > 0.01 for rate in top) >= 10
+
+    assert events and {e["event"] for e in events} == {"resync.job.at_risk"}
+    assert all(e["emitted_at"] is not None for e in events)
+    announced = {e["payload"]["job_key"] for e in events}
+    stored = {s["job_key"]: s["score"] for s in scores}
+    assert all(stored[key] >= 0.5 for key in announced)
+    assert all(e["resource_id"].startswith("tws.job.") for e in events)
+
+
+def test_rerun_for_the_same_plan_day_replaces_scores_and_sends_nothing_twice(
+    shop, shop_settings, store
+):
+    from prefect.artifacts import Artifact
+
+    run_flow(shop)
+    report = Artifact.get("maintenance-report")
+    assert report is not None
+    assert "Likely to fail or finish late tonight" in report.data
+    assert Artifact.get("jobs-at-risk") is not None
+    with store.connection() as conn:
+        first = conn.execute("SELECT job_key, score FROM risk_scores ORDER BY 1").fetchall()
+        events = conn.execute("SELECT count(*) AS n FROM event_outbox").fetchone()["n"]
+    run_flow(shop)
+    with store.connection() as conn:
+        second = conn.execute("SELECT job_key, score FROM risk_scores ORDER BY 1").fetchall()
+        again = conn.execute("SELECT count(*) AS n FROM event_outbox").fetchone()["n"]
+    assert first == second
+    assert again == events
