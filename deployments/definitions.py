@@ -124,6 +124,8 @@ class DeploymentOptions:
     # Nightly, in ``timezone``: patterns first, so the forecast night sees the day's failures.
     pattern_mining_cron: str = "45 0 * * *"
     capacity_forecast_cron: str = "30 1 * * *"
+    # After the day's feedback, before the next day's incidents.
+    learning_cron: str = "15 1 * * *"
 
     def __post_init__(self) -> None:
         if self.poll_interval_seconds <= 0 or self.metrics_sample_interval_seconds <= 0:
@@ -266,6 +268,16 @@ def deployment_specs(options: DeploymentOptions | None = None) -> tuple[Deployme
             "threshold crossings, name the growing jobs (resync.capacity.risk).",
             tags=(PROJECT_TAG, "capacity"),
             schedule=CronSchedule(options.capacity_forecast_cron, options.timezone),
+            concurrency_limit=1,
+            collision_strategy="CANCEL_NEW",
+        ),
+        DeploymentSpec(
+            name="nightly",
+            entrypoint="flows.learning.learn_from_feedback",
+            description="Learn from operator feedback: recalibrate the confidence of each "
+            "category's diagnoses, report the resolutions that worked (learning-report).",
+            tags=(PROJECT_TAG, "learning"),
+            schedule=CronSchedule(options.learning_cron, options.timezone),
             concurrency_limit=1,
             collision_strategy="CANCEL_NEW",
         ),
