@@ -169,3 +169,30 @@ def test_learning_flow_without_feedback_reports_and_stores_nothing(flow_settings
     assert (outcome.feedback, outcome.verdicts, outcome.rows_changed) == (0, 0, 0)
     assert scalar(store, "SELECT count(*) FROM calibration") == 0
     assert "No verdicts on diagnoses yet" in read_artifact_markdown(LEARNING_REPORT_KEY)
+
+
+def test_learning_report_lists_resolutions_learned_with_secrets_masked(flow_settings, store):
+    with store.connection() as conn:
+        for verdict in ("fixed", "fixed", "helpful", "wrong"):
+            # One resolved incident per occurrence of the same cause.
+            incident = conn.execute(
+                "INSERT INTO incidents (fingerprint, category, root_cause, confidence, status)"
+                " VALUES ('network:dbprd01:1521', 'network', 'Listener down', 0.9, 'resolved')"
+                " RETURNING id"
+            ).fetchone()
+            resolution = (
+                f"lsnrctl start as oracle, then sqlplus sys/{SECRET}@DWHPRD to check"
+                if verdict != "wrong"
+                else "Rebooted the application server"
+            )
+            record_feedback(conn, incident["id"], verdict=verdict, resolution=resolution)
+
+    outcome = learn_from_feedback()
+
+    assert outcome.causes_with_resolutions == 1 and outcome.promoted_resolutions == 1
+    markdown = read_artifact_markdown(LEARNING_REPORT_KEY)
+    learned = markdown.split("## Resolutions learned", 1)[1]
+    assert "network:dbprd01:1521" in learned
+    assert "sqlplus sys/***@DWHPRD to check — worked 3 of 3 (recommended first)" in learned
+    assert "Rebooted the application server — worked 0 of 1 (flagged: did not work)" in learned
+    assert SECRET not in markdown
