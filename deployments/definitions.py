@@ -126,6 +126,8 @@ class DeploymentOptions:
     capacity_forecast_cron: str = "30 1 * * *"
     # Before the evening batch window: tonight's risks while there is time to act on them.
     maintenance_cron: str = "0 17 * * *"
+    # After the day's feedback, before the next day's incidents.
+    learning_cron: str = "15 1 * * *"
 
     def __post_init__(self) -> None:
         if self.poll_interval_seconds <= 0 or self.metrics_sample_interval_seconds <= 0:
@@ -278,6 +280,16 @@ def deployment_specs(options: DeploymentOptions | None = None) -> tuple[Deployme
             "in tonight's plan, and why (resync.job.at_risk, maintenance-report).",
             tags=(PROJECT_TAG, "maintenance"),
             schedule=CronSchedule(options.maintenance_cron, options.timezone),
+            concurrency_limit=1,
+            collision_strategy="CANCEL_NEW",
+        ),
+        DeploymentSpec(
+            name="nightly",
+            entrypoint="flows.learning.learn_from_feedback",
+            description="Learn from operator feedback: recalibrate the confidence of each "
+            "category's diagnoses, report the resolutions that worked (learning-report).",
+            tags=(PROJECT_TAG, "learning"),
+            schedule=CronSchedule(options.learning_cron, options.timezone),
             concurrency_limit=1,
             collision_strategy="CANCEL_NEW",
         ),

@@ -3,7 +3,8 @@
 The runbook, step by step: load the failed run → fetch its joblog (unless the poller stored
 it) → analyse it → group it into an incident (one per cause; one for a whole ABEND storm) →
 find similar past incidents and how they were resolved → optionally let the LLM refine the
-analysis (once per incident) → store incident and recommendation → publish the report
+analysis (once per incident) → store incident and recommendation → apply what operators'
+feedback taught (calibrated confidence, resolutions that worked first) → publish the report
 (artifact ``incident-<id>``) → announce ``resync.incident.analyzed`` → optionally propose a
 rerun and wait for an operator's approval. Nothing acts on TWS without that approval.
 
@@ -46,6 +47,7 @@ from tasks.incident import (
     store_incident,
 )
 from tasks.incident_report import publish_incident_report
+from tasks.learning import apply_learning
 
 
 class IncidentRequest(BaseModel):
@@ -110,6 +112,7 @@ async def _explain_and_announce(
     similar = find_similar_incidents(settings, group)
     enriched = enrich_with_llm(settings, group) if should_enrich(settings, group) else None
     view = store_incident(settings, group, enriched)
+    view = apply_learning(settings, group, view)
     report_key = await publish_incident_report(view, similar)
     sent = await announce_incident(settings, view, [d.run for d in announce_runs], report_key)
     incident = view.incident

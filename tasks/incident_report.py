@@ -43,6 +43,8 @@ class IncidentView:
     affected_count: int
     storm: Storm | None
     rerun_commands: tuple[str, ...] = ()
+    # How the shown confidence was calibrated from the analyser's own claim (None: as claimed).
+    confidence_note: str | None = None
 
 
 def artifact_key(incident_id: int) -> str:
@@ -73,6 +75,9 @@ def render_incident_report(view: IncidentView, similar: tuple[SimilarIncident, .
         f" · **Status:** {incident.status} · **Affected runs:** {view.affected_count}"
         f" · **Opened:** {_when(incident.created_at)}"
     )
+    if view.confidence_note:
+        add("")
+        add(view.confidence_note)
     if view.note:
         add("")
         add(f"> {mask_secrets(view.note)}")

@@ -14,7 +14,12 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-VERDICT_HELP = "What you think of the recommendation: helpful, not_helpful, wrong, ..."
+VERDICT_HELP = (
+    "correct (root cause right), helpful (right, and the steps helped), fixed (fixed; say how"
+    " with --resolution), not_helpful (the steps did not fix it) or wrong (root cause wrong)."
+    " Verdicts on the root cause recalibrate the confidence of later incidents; resolutions"
+    " that worked are recommended first for the next incident of the same error."
+)
 
 
 def _apply_overrides(tws_url: str | None, database_url: str | None) -> None:
@@ -163,11 +168,14 @@ def feedback(
     ] = None,
 ) -> None:
     """Record operator feedback on an incident; the next incident of the same error shows it."""
+    from analytics.learning import UnknownVerdictError, normalize_verdict
     from resync_clients.postgres.incidents import IncidentNotFoundError, record_feedback
     from resync_clients.store import open_store
 
-    if not verdict.strip():
-        raise typer.BadParameter("the verdict must not be empty", param_hint="--verdict")
+    try:
+        verdict = normalize_verdict(verdict)
+    except UnknownVerdictError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--verdict") from None
     settings = load_settings(database_url=database_url)
     close = bool(resolution and resolution.strip()) if resolve is None else resolve
     with open_store(settings) as store:

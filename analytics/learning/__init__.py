@@ -1,0 +1,60 @@
+"""Auto-learning: operators' verdicts and resolutions make the next recommendation for the
+same error better and its confidence honest.
+
+- :mod:`~analytics.learning.verdicts`: what each verdict means (diagnosis right or wrong, fix
+  worked or not).
+- :mod:`~analytics.learning.calibration`: per-category recalibration of claimed confidence.
+- :mod:`~analytics.learning.resolutions`: recorded resolutions ranked into first steps.
+- :mod:`~analytics.learning.evaluation`: Brier score and expected calibration error.
+
+Plain logic: no database, no Prefect.
+"""
+
+from analytics.learning.calibration import (
+    GLOBAL,
+    CalibrationAssessment,
+    CalibrationConfig,
+    CalibrationModel,
+    CategoryCalibration,
+    DiagnosisVerdict,
+    assess_calibration,
+    fit_calibration,
+)
+from analytics.learning.evaluation import brier_score, expected_calibration_error
+from analytics.learning.resolutions import (
+    LearnedResolution,
+    ResolutionEvidence,
+    ResolutionPolicy,
+    learned_steps,
+    rank_resolutions,
+)
+from analytics.learning.verdicts import (
+    ACCEPTED_VERDICTS,
+    UnknownVerdictError,
+    diagnosis_label,
+    fix_worked,
+    normalize_verdict,
+)
+
+__all__ = [
+    "ACCEPTED_VERDICTS",
+    "GLOBAL",
+    "CalibrationAssessment",
+    "CalibrationConfig",
+    "CalibrationModel",
+    "CategoryCalibration",
+    "DiagnosisVerdict",
+    "LearnedResolution",
+    "ResolutionEvidence",
+    "ResolutionPolicy",
+    "UnknownVerdictError",
+    "assess_calibration",
+    "brier_score",
+    "diagnosis_label",
+    "expected_calibration_error",
+    "fit_calibration",
+    "fix_worked",
+    "learned_steps",
+    "normalize_verdict",
+    "rank_resolutions",
+]

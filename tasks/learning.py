@@ -1,0 +1,204 @@
+"""Tasks of auto-learning: fit the confidence calibration from operators' verdicts, and apply
+what was learned to a new incident (calibrated confidence, resolutions that worked first).
+
+The maths lives in :mod:`analytics.learning`; these tasks only read, call it and write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from analytics.learning import (
+    CalibrationAssessment,
+    CalibrationConfig,
+    CalibrationModel,
+    LearnedResolution,
+    ResolutionPolicy,
+    assess_calibration,
+    fit_calibration,
+    learned_steps,
+    rank_resolutions,
+)
+from analytics.learning.feedback import FeedbackRecord, diagnosis_verdicts, resolution_evidence
+from resync_clients.postgres.incidents import (
+    RecommendationDraft,
+    add_recommendation,
+    load_incident,
+)
+from resync_clients.postgres.learning import (
+    IncidentCalibration,
+    calibrate_incident,
+    learned_recommendation,
+    load_calibration,
+    load_feedback,
+    load_incident_calibration,
+    resolution_history,
+    store_calibration,
+)
+from resync_flows.settings import Settings
+from tasks.incident import IncidentGroup
+from tasks.incident_report import IncidentView
+from tasks.resources import get_store
+
+
+@dataclass(frozen=True)
+class CalibrationFit:
+    """A fitted calibration and how it scores on the verdicts it was fitted to."""
+
+    model: CalibrationModel
+    assessments: tuple[CalibrationAssessment, ...]
+    verdicts: int
+
+
+@dataclass(frozen=True)
+class CauseResolutions:
+    """The ranked resolutions recorded for one cause (fingerprint)."""
+
+    fingerprint: str
+    category: str
+    resolutions: tuple[LearnedResolution, ...]
+
+
+# ----------------------------------------------------------------- the learning flow
+
+
+@task(name="load-feedback", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def load_feedback_records(settings: Settings, lookback_days: int) -> list[FeedbackRecord]:
+    """Operators' feedback of the last ``lookback_days``, with what each incident claimed."""
+    since = datetime.now(UTC) - timedelta(days=lookback_days)
+    with get_store(settings).connection() as conn:
+        records = load_feedback(conn, since=since)
+    get_run_logger().info("read %d feedback record(s)", len(records))
+    return records
+
+
+@task(name="fit-calibration", cache_policy=NO_CACHE)
+def fit_confidence_calibration(
+    records: Sequence[FeedbackRecord], config: CalibrationConfig, bins: int = 10
+) -> CalibrationFit:
+    """Fit the per-category calibration to the diagnosis verdicts among ``records``."""
+    verdicts = diagnosis_verdicts(records)
+    model = fit_calibration(verdicts, config)
+    fit = CalibrationFit(model, assess_calibration(model, verdicts, bins), len(verdicts))
+    get_run_logger().info(
+        "calibration fitted on %d verdict(s) in %d categor(ies)",
+        fit.verdicts,
+        len(model.categories),
+    )
+    return fit
+
+
+@task(name="store-calibration", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def store_fitted_calibration(settings: Settings, fit: CalibrationFit) -> int:
+    """Store the calibration; returns how many rows changed (0 when the fit is unchanged)."""
+    with get_store(settings).connection() as conn:
+        return store_calibration(conn, fit.model, fit.assessments)
+
+
+@task(name="rank-resolutions", cache_policy=NO_CACHE)
+def rank_recorded_resolutions(
+    records: Sequence[FeedbackRecord], policy: ResolutionPolicy | None = None
+) -> tuple[CauseResolutions, ...]:
+    """Per cause with recorded resolutions, the resolutions ranked as the next incident of
+    that cause would see them (same-cause evidence only), causes with promotions first."""
+    now = datetime.now(UTC)
+    by_cause: dict[str, list[FeedbackRecord]] = {}
+    for record in records:
+        if record.resolution and record.resolution.strip():
+            by_cause.setdefault(record.fingerprint, []).append(record)
+    causes = []
+    for fingerprint, members in sorted(by_cause.items()):
+        ranked = rank_resolutions(
+            resolution_evidence(members, fingerprint=fingerprint), now=now, policy=policy
+        )
+        if ranked:
+            causes.append(CauseResolutions(fingerprint, members[-1].category, ranked))
+    causes.sort(key=lambda c: (-sum(r.promoted for r in c.resolutions), c.fingerprint))
+    return tuple(causes)
+
+
+# ----------------------------------------------------------------- the incident flow
+
+
+def confidence_note(calibration: IncidentCalibration | None) -> str | None:
+    """How the shown confidence came from the analyser's claim (None when it is the claim)."""
+    if calibration is None or calibration.verdicts == 0:
+        return None
+    return (
+        f"Confidence calibrated on operators' verdicts: the analysis claimed"
+        f" {calibration.claimed_confidence:.2f} → {calibration.calibrated_confidence:.2f}"
+        f" after {calibration.verdicts} operator verdict(s)."
+    )
+
+
+@task(name="apply-learning", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def apply_learning(
+    settings: Settings,
+    group: IncidentGroup,
+    view: IncidentView,
+    policy: ResolutionPolicy | None = None,
+) -> IncidentView:
+    """Calibrate the new incident's confidence and put resolutions that worked for the same
+    cause or error pattern first in its steps; returns the view the report shows.
+
+    Done once per incident, by the run that opened it (after any LLM review, so the claim
+    calibrated is the final one); other runs only read the result.
+    """
+    policy = policy or ResolutionPolicy()
+    incident = view.incident
+    with get_store(settings).connection() as conn:
+        if group.needs_analysis:
+            with conn.transaction():
+                current = load_incident(conn, incident.id) or incident
+                model = load_calibration(conn)
+                fit = model.fit_for(current.category)
+                calibrated = model.apply(current.category, current.confidence)
+                if calibrate_incident(
+                    conn,
+                    incident.id,
+                    claimed=current.confidence,
+                    calibrated=calibrated,
+                    verdicts=fit.verdicts if fit else 0,
+                ):
+                    history = resolution_history(
+                        conn,
+                        fingerprint=current.fingerprint,
+                        pattern_id=current.pattern_id or group.lead.pattern_id,
+                        exclude_incident_id=incident.id,
+                    )
+                    ranked = rank_resolutions(
+                        resolution_evidence(history, fingerprint=current.fingerprint),
+                        now=datetime.now(UTC),
+                        policy=policy,
+                    )
+                    if any(r.promoted or r.flagged for r in ranked):
+                        add_recommendation(
+                            conn,
+                            incident.id,
+                            RecommendationDraft(
+                                steps=learned_steps(ranked, view.steps, policy),
+                                rerun_command=view.rerun_command,
+                                source="learned",
+                                model=None,
+                                confidence=calibrated,
+                            ),
+                        )
+                        get_run_logger().info(
+                            "incident %d: %d resolution(s) that worked before put first",
+                            incident.id,
+                            sum(r.promoted for r in ranked[: policy.max_promoted]),
+                        )
+        current = load_incident(conn, incident.id) or incident
+        learned = learned_recommendation(conn, incident.id)
+        calibration = load_incident_calibration(conn, incident.id)
+    return replace(
+        view,
+        incident=current,
+        steps=learned.steps if learned else view.steps,
+        confidence_note=confidence_note(calibration),
+    )

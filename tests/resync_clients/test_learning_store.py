@@ -1,0 +1,81 @@
+"""Storing the calibration and calibrating incidents (real PostgreSQL)."""
+
+from __future__ import annotations
+
+import random
+
+import psycopg
+import pytest
+
+from analytics.learning import DiagnosisVerdict, assess_calibration, fit_calibration
+from resync_clients.postgres.incidents import record_feedback
+from resync_clients.postgres.learning import (
+    calibrate_incident,
+    load_calibration,
+    load_feedback,
+    load_incident_calibration,
+    store_calibration,
+)
+
+
+def verdicts() -> list[DiagnosisVerdict]:
+    rng = random.Random(11)
+    return [DiagnosisVerdict("network", 0.9, rng.random() < 0.5) for _ in range(50)] + [
+        DiagnosisVerdict("timeout", 0.7, rng.random() < 0.7) for _ in range(30)
+    ]
+
+
+def test_calibration_round_trips_and_an_unchanged_fit_writes_nothing(store) -> None:
+    model = fit_calibration(verdicts())
+    assessments = assess_calibration(model, verdicts())
+    with store.connection() as conn:
+        assert load_calibration(conn).apply("network", 0.9) == 0.9  # nothing stored: identity
+        assert store_calibration(conn, model, assessments) == 3
+        fitted_at = [r["fitted_at"] for r in conn.execute("SELECT fitted_at FROM calibration")]
+        assert store_calibration(conn, model, assessments) == 0
+        assert [r["fitted_at"] for r in conn.execute("SELECT fitted_at FROM calibration")] == (
+            fitted_at
+        )
+        loaded = load_calibration(conn)
+        # A category that lost all its verdicts loses its row.
+        smaller = fit_calibration([v for v in verdicts() if v.category == "network"])
+        assert store_calibration(conn, smaller, ()) == 3  # '*' and network changed, timeout gone
+    assert loaded == model
+
+
+def test_an_incident_is_calibrated_once_and_keeps_its_claim(store) -> None:
+    with store.connection() as conn:
+        incident_id = conn.execute(
+            "INSERT INTO incidents (fingerprint, category, root_cause, confidence)"
+            " VALUES ('network:x', 'network', 'Listener down', 0.9) RETURNING id"
+        ).fetchone()["id"]
+        assert calibrate_incident(conn, incident_id, claimed=0.9, calibrated=0.6, verdicts=12)
+        assert not calibrate_incident(conn, incident_id, claimed=0.6, calibrated=0.3, verdicts=13)
+        record_feedback(conn, incident_id, verdict="wrong")
+        (record,) = load_feedback(conn)
+        calibration = load_incident_calibration(conn, incident_id)
+        confidence = conn.execute(
+            "SELECT confidence FROM incidents WHERE id = %s", (incident_id,)
+        ).fetchone()["confidence"]
+    assert confidence == 0.6
+    assert record.claimed_confidence == 0.9  # later fits learn from the claim, not the result
+    assert calibration is not None and calibration.verdicts == 12
+
+
+def test_learned_recommendations_are_allowed_and_others_still_refused(store) -> None:
+    with store.connection() as conn:
+        incident_id = conn.execute(
+            "INSERT INTO incidents (fingerprint, category, root_cause, confidence)"
+            " VALUES ('network:y', 'network', 'Listener down', 0.9) RETURNING id"
+        ).fetchone()["id"]
+        conn.execute(
+            "INSERT INTO recommendations (incident_id, source, confidence)"
+            " VALUES (%s, 'learned', 0.5)",
+            (incident_id,),
+        )
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute(
+                "INSERT INTO recommendations (incident_id, source, confidence)"
+                " VALUES (%s, 'guess', 0.5)",
+                (incident_id,),
+            )
