@@ -48,6 +48,7 @@ class DemoReport:
     incidents: list[dict[str, Any]] = field(default_factory=list)
     capacity_risks: list[dict[str, Any]] = field(default_factory=list)
     at_risk_jobs: list[dict[str, Any]] = field(default_factory=list)
+    learning: dict[str, Any] = field(default_factory=dict)
     patterns: list[dict[str, Any]] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -169,6 +170,73 @@ def _run_flows(step: StepRunner, sim: Any, report: DemoReport, history_days: int
 
     for title, runner in _optional_flows():
         step(title, lambda runner=runner: runner(report))
+
+    step(
+        "Learning: operators judge tonight's incidents, the same failures strike again",
+        lambda: _learn_from_feedback(engine, outcomes, report),
+    )
+
+
+# What the simulated night shift writes when it closes an incident it agrees with.
+DEMO_RESOLUTIONS = {
+    "file_not_found": "Upstream transfer was late: re-sent the file from the partner's outbox, "
+    "then reran the job.",
+    "disk_full": "DBA added a 4 GB datafile to the tablespace (ALTER TABLESPACE ... ADD "
+    "DATAFILE), then reran.",
+    "out_of_memory": "Raised the heap to -Xmx6g in the job's properties and reran.",
+    "command_not_found": "Agent profile lost the tool's PATH after patching; restored "
+    "/etc/profile.d/etl.sh and reran.",
+    "permission_denied": "Partner re-granted write access on the inbound folder; reran.",
+    "network": "Listener was down after the DB restart; DBA started it (lsnrctl start), reran.",
+    "authentication": "Password of the batch account had expired; reset it in the vault and reran.",
+    "resource_busy": "Waited for the online reorganisation to release its lock, then reran.",
+}
+
+
+def _learn_from_feedback(engine: Any, outcomes: list[Any], report: DemoReport) -> None:
+    """Operators record a verdict and a resolution on each of tonight's incidents (right when
+    the simulator's ground truth agrees), the learning flow fits them, and the first failures
+    of tonight happen again: their new incidents start with what fixed them last time."""
+    from flows.incident import analyze_incidents
+    from flows.learning import learn_from_feedback
+    from flows.poller import poll_tws
+    from resync_clients.postgres.incidents import record_feedback
+    from tasks.resources import get_store
+
+    with get_store().connection() as conn:
+        for outcome in outcomes:
+            truth = engine.ground_truth(outcome.run_ids[0])
+            right = truth is not None and truth.category == outcome.category
+            record_feedback(
+                conn,
+                outcome.incident_id,
+                verdict="fixed" if right else "wrong",
+                resolution=DEMO_RESOLUTIONS.get(outcome.category) if right else None,
+                operator="night-shift",
+                resolve=True,
+            )
+    learned = learn_from_feedback()
+
+    engine.advance(timedelta(minutes=30).total_seconds())
+    again = [engine.inject(template_id=template) for template in TONIGHT_FAILURES[:3]]
+    asyncio.run(poll_tws())
+    repeated = asyncio.run(analyze_incidents(again))
+    with get_store().connection() as conn:
+        first_steps = [
+            row["steps"][0]
+            for row in conn.execute(
+                "SELECT DISTINCT ON (incident_id) steps FROM recommendations"
+                " WHERE incident_id = ANY(%s) ORDER BY incident_id, id DESC",
+                ([outcome.incident_id for outcome in repeated],),
+            )
+            if row["steps"]
+        ]
+    report.learning = {
+        "verdicts": learned.verdicts,
+        "categories": learned.categories,
+        "repeated": len(repeated),
+        "first_steps": first_steps,
+    }
 
 
 def _tonight() -> datetime:

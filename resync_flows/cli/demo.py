@@ -88,6 +88,7 @@ def _print_summary(report: Any, seconds: float) -> None:
             )
     _print_capacity(report.capacity_risks)
     _print_at_risk(report.at_risk_jobs)
+    _print_learning(report.learning)
     if report.patterns:
         patterns = Table(title="Most frequent error patterns (a month of failed joblogs)")
         patterns.add_column("runs", justify="right")
@@ -120,6 +121,18 @@ def _print_at_risk(jobs: list[dict[str, Any]]) -> None:
         )
         for reason in job["reasons"][:3]:
             console.print(f"    - {reason}", highlight=False, markup=False)
+
+
+def _print_learning(learning: dict[str, Any]) -> None:
+    if not learning:
+        return
+    console.print(
+        f"\n[bold]Learning[/] ({learning['verdicts']} operator verdicts over "
+        f"{learning['categories']} categories): {learning['repeated']} of tonight's failures "
+        "struck again; their new recommendations begin with"
+    )
+    for step_text in learning["first_steps"]:
+        console.print(f"  - {step_text}", highlight=False, markup=False)
 
 
 def _print_capacity(risks: list[dict[str, Any]]) -> None:
