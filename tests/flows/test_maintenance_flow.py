@@ -17,6 +17,7 @@ from resync_clients.tws.simulator.history import job_key_of
 from resync_clients.tws.simulator.plan import plan_id_for
 from resync_flows.settings import Settings, get_settings
 from tasks.resources import close_store
+from tests.fixtures.poller import point_settings_at
 
 HISTORY_DAYS = 21
 START = datetime(2026, 10, 20, 6, tzinfo=UTC)
@@ -36,16 +37,11 @@ def shop() -> Iterator[RunningSimulator]:
 def shop_settings(
     flow_settings: Settings, shop: RunningSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Settings]:
-    user, password = shop.basic_auth
-    monkeypatch.setenv("RESYNC_TWS_URL", shop.base_url)
-    monkeypatch.setenv("RESYNC_TWS_USERNAME", user)
-    monkeypatch.setenv("RESYNC_TWS_PASSWORD", password)
-    get_settings.cache_clear()
-    close_store()
+    settings = point_settings_at(shop, monkeypatch)
     today = shop.engine.plan().day
     plans = [plan_id_for(day) for day in range(today - HISTORY_DAYS, today)]
     asyncio.run(backfill_history(plans, capture_joblogs=False))
-    yield get_settings()
+    yield settings
     close_store()
     get_settings.cache_clear()
 
