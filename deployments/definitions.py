@@ -214,6 +214,22 @@ def _metrics_deployments(options: DeploymentOptions) -> list[DeploymentSpec]:
     ]
 
 
+def _scheduled_analysis(
+    *, name: str, entrypoint: str, description: str, topic: str, schedule: Schedule
+) -> DeploymentSpec:
+    """A scheduled analysis flow: one run at a time; a run due while one still works is
+    dropped, since the next one reads all the data anyway."""
+    return DeploymentSpec(
+        name=name,
+        entrypoint=entrypoint,
+        description=description,
+        tags=(PROJECT_TAG, topic),
+        schedule=schedule,
+        concurrency_limit=1,
+        collision_strategy="CANCEL_NEW",
+    )
+
+
 def deployment_specs(options: DeploymentOptions | None = None) -> tuple[DeploymentSpec, ...]:
     """Every deployment of the project, in a stable order."""
     options = options or DeploymentOptions()
@@ -253,45 +269,37 @@ def deployment_specs(options: DeploymentOptions | None = None) -> tuple[Deployme
             tags=(PROJECT_TAG, "incident"),
             triggers=(incident_trigger(),),
         ),
-        DeploymentSpec(
+        _scheduled_analysis(
             name="nightly",
             entrypoint="flows.patterns.mine_error_patterns",
             description="Mine the error lines of recent failed runs into templates; announce "
             "new ones (resync.pattern.new).",
-            tags=(PROJECT_TAG, "patterns"),
+            topic="patterns",
             schedule=CronSchedule(options.pattern_mining_cron, options.timezone),
-            concurrency_limit=1,
-            collision_strategy="CANCEL_NEW",
         ),
-        DeploymentSpec(
+        _scheduled_analysis(
             name="nightly",
             entrypoint="flows.capacity.forecast_capacity",
             description="Forecast CPU, memory and disk of every host with intervals, date the "
             "threshold crossings, name the growing jobs (resync.capacity.risk).",
-            tags=(PROJECT_TAG, "capacity"),
+            topic="capacity",
             schedule=CronSchedule(options.capacity_forecast_cron, options.timezone),
-            concurrency_limit=1,
-            collision_strategy="CANCEL_NEW",
         ),
-        DeploymentSpec(
+        _scheduled_analysis(
             name="before-batch",
             entrypoint="flows.maintenance.predict_tonight_risks",
             description="Predictive maintenance: which jobs are likely to fail or finish late "
             "in tonight's plan, and why (resync.job.at_risk, maintenance-report).",
-            tags=(PROJECT_TAG, "maintenance"),
+            topic="maintenance",
             schedule=CronSchedule(options.maintenance_cron, options.timezone),
-            concurrency_limit=1,
-            collision_strategy="CANCEL_NEW",
         ),
-        DeploymentSpec(
+        _scheduled_analysis(
             name="nightly",
             entrypoint="flows.learning.learn_from_feedback",
             description="Learn from operator feedback: recalibrate the confidence of each "
             "category's diagnoses, report the resolutions that worked (learning-report).",
-            tags=(PROJECT_TAG, "learning"),
+            topic="learning",
             schedule=CronSchedule(options.learning_cron, options.timezone),
-            concurrency_limit=1,
-            collision_strategy="CANCEL_NEW",
         ),
         DeploymentSpec(
             name="batch",
