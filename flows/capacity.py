@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, unmapped
 from pydantic import BaseModel, Field
 
 from resync_flows.settings import get_settings
@@ -19,6 +19,7 @@ from tasks.capacity import (
     load_job_history,
     load_metric_history,
     publish_capacity_report,
+    split_by_host,
     store_capacity_forecasts,
 )
 from tasks.poll import publish_pending_events
@@ -45,6 +46,13 @@ class CapacityParameters(BaseModel):
         default_factory=dict,
         description="Workstation -> host name, where they differ (else matched by name).",
     )
+    parallel_chunks: int = Field(
+        1,
+        ge=1,
+        le=256,
+        description="Forecast the hosts in this many task runs at once (threads by default; "
+        "Dask workers with a DaskTaskRunner).",
+    )
     as_of: datetime | None = Field(
         None, description="Forecast as of this instant (default: now); for reruns and tests."
     )
@@ -66,9 +74,14 @@ async def forecast_capacity(parameters: CapacityParameters | None = None) -> int
     series = load_metric_history(settings, list(parameters.thresholds), since, step)
     job_days = load_job_history(settings, since)
     horizon = max(1, int(timedelta(days=parameters.horizon_days) / step))
-    assessments = forecast_host_capacity(
-        series, parameters.thresholds, horizon, job_days, parameters.workstation_hosts
+    futures = forecast_host_capacity.map(
+        split_by_host(series, parameters.parallel_chunks),
+        unmapped(parameters.thresholds),
+        unmapped(horizon),
+        unmapped(job_days),
+        unmapped(parameters.workstation_hosts),
     )
+    assessments = [a for chunk in futures.result() for a in chunk]
     store_capacity_forecasts(
         settings, assessments, generated_at, timedelta(days=parameters.alert_within_days)
     )

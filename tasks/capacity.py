@@ -1,6 +1,7 @@
 """Tasks of the nightly capacity forecast: load history, forecast, store, announce, report.
 
-Each task handles every host at once: the forecasts run batched in one task run.
+Tasks handle hosts in bulk: the forecasts run batched, in as many task runs as the flow asks
+for (``split_by_host``), so a Dask task runner can spread them over workers.
 """
 
 from __future__ import annotations
@@ -81,6 +82,23 @@ def load_job_history(settings: Settings, since: datetime) -> list[JobDay]:
         JobDay(r["workstation"], r["job_key"], r["day"], int(r["runs"]), float(r["busy"]))
         for r in rows
     ]
+
+
+def split_by_host(series: Sequence[MetricSeries], chunks: int) -> list[list[MetricSeries]]:
+    """``series`` in at most ``chunks`` contiguous groups of whole hosts, in their order.
+
+    A host's series stay together so a chunk is a unit of work a task runner (threads, or
+    Dask workers) can take; concatenating the chunks gives back ``series``.
+    """
+    hosts = list(dict.fromkeys(s.host for s in series))
+    if not hosts:
+        return []
+    per_chunk = -(-len(hosts) // max(1, chunks))
+    group = {host: index // per_chunk for index, host in enumerate(hosts)}
+    out: list[list[MetricSeries]] = [[] for _ in range(max(group.values()) + 1)]
+    for one in series:
+        out[group[one.host]].append(one)
+    return out
 
 
 @task(name="forecast-host-capacity")
