@@ -6,7 +6,10 @@ delays its predecessors cause lately) and tonight's runtime comes from the runti
 
     P(late) = mean over recent starts s of P(runtime > deadline - s)
 
-with a log-normal runtime. No deadline: no lateness risk.
+with a runtime that is log-normal on ordinary nights and, as often as the shop's runs land far
+beyond their model, drawn from that tail instead. Starts have a tail too (a predecessor that
+hung or was rerun): as often as the shop's starts come far later than usual, the delay is
+drawn from those delays and must fit in the slack. No deadline: no lateness risk.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pandas as pd
 from scipy.special import ndtr
 
 from analytics.maintenance.history import DAY_SECONDS
+from analytics.maintenance.runtimes import RuntimeModel
 
 
 @dataclass(frozen=True)
@@ -25,11 +29,13 @@ class LatenessConfig:
     """``recent_starts``: how many of the latest starts represent tonight's."""
 
     recent_starts: int = 7
+    start_tail_sigmas: float = 4.0
+    start_tail_min_seconds: float = 600.0
 
 
 def estimate_late_risk(
     history: pd.DataFrame,
-    runtimes: pd.DataFrame,
+    model: RuntimeModel,
     as_of: float,
     config: LatenessConfig | None = None,
 ) -> pd.DataFrame:
@@ -40,6 +46,7 @@ def estimate_late_risk(
     ``late_nights`` of ``deadline_nights`` in the history.
     """
     cfg = config or LatenessConfig()
+    runtimes = model.jobs
     jobs = len(history["job_key"].cat.categories)
     past = history[(history["sched_time"] < as_of) & history["deadline_time"].notna()]
     out = pd.DataFrame(
@@ -78,17 +85,43 @@ def estimate_late_risk(
     available = deadline[:, None] - starts
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (np.log(np.maximum(available, 1.0)) - mu) / sigma
-        p_each = np.where(available <= 0, 1.0, 1.0 - ndtr(z))
+        ordinary = 1.0 - ndtr(z)
+        beyond = model.tail.exceeds(np.nan_to_num(available / np.exp(mu), nan=np.inf))
+        mixed = (1.0 - model.tail.share) * ordinary + model.tail.share * beyond
+        p_each = np.where(available <= 0, 1.0, mixed)
     p_each = np.where(np.isnan(starts) | np.isnan(mu), np.nan, p_each)
     counted = np.sum(~np.isnan(p_each), axis=1)
     with np.errstate(invalid="ignore"):
         probability = np.where(counted > 0, np.nansum(p_each, axis=1) / np.maximum(counted, 1), 0.0)
         usual_start = np.nanmedian(np.where(counted[:, None] > 0, starts, 0.0), axis=1)
+    slack = deadline - usual_start - runtimes["predicted_seconds"].to_numpy()
+    share, delays = _start_delay_tail(codes, start_offset, usual_start, cfg)
+    if delays.size:
+        beyond = delays.size - np.searchsorted(delays, np.nan_to_num(slack, nan=np.inf), "right")
+        delayed = share * beyond / delays.size
+        probability = 1.0 - (1.0 - probability) * (1.0 - delayed)
     out["late_probability"] = np.where(np.isnan(deadline), 0.0, probability)
     out["deadline_offset"] = deadline
     out["usual_start_offset"] = np.where(counted > 0, usual_start, np.nan)
-    out["slack_seconds"] = deadline - usual_start - runtimes["predicted_seconds"].to_numpy()
+    out["slack_seconds"] = slack
     return out
+
+
+def _start_delay_tail(
+    codes: np.ndarray, start_offset: np.ndarray, usual_start: np.ndarray, cfg: LatenessConfig
+) -> tuple[float, np.ndarray]:
+    """Shop-wide: the share of starts far later than the job's usual (recent) start, and
+    those delays (seconds beyond it, sorted). Measured against the recent usual start, a
+    stream that slowly drifts later is not mistaken for a tail."""
+    if not start_offset.size:
+        return 0.0, np.empty(0)
+    delay = start_offset - usual_start[codes]
+    spread = pd.Series(np.abs(delay)).groupby(codes).median()
+    mad = np.zeros(len(usual_start))
+    mad[spread.index.to_numpy()] = spread.to_numpy() * 1.4826
+    threshold = np.maximum(cfg.start_tail_sigmas * mad[codes], cfg.start_tail_min_seconds)
+    beyond = delay > threshold
+    return float(beyond.mean()), np.sort(delay[beyond])
 
 
 def _late_history(past: pd.DataFrame, jobs: int) -> tuple[np.ndarray, np.ndarray]:

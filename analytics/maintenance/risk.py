@@ -105,8 +105,9 @@ def score_tonight(
         return []
     window = window.assign(job_key=window["job_key"].cat.remove_unused_categories())
     failures = estimate_failure_risk(window, as_of, cfg.failure)
-    runtimes = estimate_runtimes(window, as_of, cfg.runtime)
-    lateness = estimate_late_risk(window, runtimes, as_of, cfg.lateness)
+    model = estimate_runtimes(window, as_of, cfg.runtime)
+    runtimes = model.jobs
+    lateness = estimate_late_risk(window, model, as_of, cfg.lateness)
 
     codes = window["job_key"].cat.codes.to_numpy()
     last_seen = np.full(len(failures), -np.inf)

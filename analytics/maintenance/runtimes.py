@@ -8,7 +8,9 @@ per cent of growth a week) are additive in logs, so everything here is fitted on
 - a per-job month-end effect, shrunk toward none (one month-end night is weak evidence);
 - a per-job linear trend, kept only when it is both significant and material, after
   winsorising outliers at 3 robust standard deviations (a stuck run must not fake growth);
-- a robust spread (MAD) of what is left.
+- a robust spread (MAD) of what is left;
+- the shop's tail: how often a run lands far beyond its model (a hung step, a lock wait) and
+  by how much, which a log-normal spread fitted to ordinary nights cannot know.
 
 Every step is a vectorised group-by over integer job codes: ~3M runs in a few seconds.
 """
@@ -38,6 +40,31 @@ class RuntimeModelConfig:
     weekday_min_runs: int = 50
     month_end_days_before: int = 2
     month_end_days_after: int = 1
+    tail_z: float = 4.0
+
+
+@dataclass(frozen=True)
+class RuntimeTail:
+    """Runs far beyond their model, shop-wide: ``share`` of all successful runs, and their
+    ``ratios`` (runtime / the model's median for that run), sorted ascending."""
+
+    share: float
+    ratios: np.ndarray
+
+    def exceeds(self, factor: np.ndarray) -> np.ndarray:
+        """Fraction of tail runs longer than ``factor`` times the median (elementwise)."""
+        if not self.ratios.size:
+            return np.zeros_like(factor, dtype=float)
+        above = self.ratios.size - np.searchsorted(self.ratios, factor, side="right")
+        return above / self.ratios.size
+
+
+@dataclass(frozen=True)
+class RuntimeModel:
+    """Tonight's runtime model per job (``jobs``, indexed by job code) and the shop's tail."""
+
+    jobs: pd.DataFrame
+    tail: RuntimeTail
 
 
 def _group_median(values: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
@@ -49,8 +76,9 @@ def _group_median(values: np.ndarray, codes: np.ndarray, groups: int) -> np.ndar
 
 def estimate_runtimes(
     history: pd.DataFrame, as_of: float, config: RuntimeModelConfig | None = None
-) -> pd.DataFrame:
-    """Per job (index: ``job`` category code), tonight's runtime model.
+) -> RuntimeModel:
+    """Tonight's runtime model: per job (``jobs``, index: ``job`` category code) and the
+    shop's tail of runs far beyond their model (``tail``).
 
     Tonight is the plan day starting at ``as_of`` (epoch s). Columns: ``successes``,
     ``median_seconds`` (usual), ``log_mu`` and ``log_sigma`` (tonight's log-normal runtime),
@@ -127,8 +155,14 @@ def estimate_runtimes(
     if tonight_me[0]:
         log_mu = log_mu + month_end_effect
 
-    last_seconds, last_z = _latest_run(runs, codes, y_adj - fitted, sigma, jobs)
-    return pd.DataFrame(
+    residual = y_adj - fitted
+    last_seconds, last_z = _latest_run(runs, codes, residual, sigma, jobs)
+    beyond = residual > cfg.tail_z * sigma[codes]
+    tail = RuntimeTail(
+        share=float(beyond.mean()) if beyond.size else 0.0,
+        ratios=np.sort(np.exp(residual[beyond])),
+    )
+    per_job = pd.DataFrame(
         {
             "successes": n.astype(int),
             "median_seconds": np.exp(median),
@@ -144,6 +178,7 @@ def estimate_runtimes(
             "last_z": last_z,
         }
     )
+    return RuntimeModel(per_job, tail)
 
 
 def _ols_by_group(

@@ -57,3 +57,24 @@ def test_a_start_after_the_deadline_is_certainly_late():
         nightly_runs("BLOCKED", start_delay=7200.0, deadline_after=3600.0),
     )
     assert late_of(frame, "BLOCKED")["late_probability"] == pytest.approx(1.0)
+
+
+def test_the_shops_hung_runs_give_a_roomy_job_a_small_but_real_late_risk():
+    # Across the shop one run in 40 hangs at 30x its usual time; ROOMY has 3x its runtime
+    # of slack, which no ordinary night uses up but a hang does.
+    def sometimes_hung(seed: int):
+        base = noisy(600.0, 0.1, seed)
+        return lambda d: base(d) * (30.0 if (d + seed) % 40 == 0 else 1.0)
+
+    shop = [
+        row
+        for n in range(60)
+        for row in nightly_runs(f"JOB{n:02d}", seconds=sometimes_hung(300 + n), days=28)
+    ]
+    frame = history(
+        shop, nightly_runs("ROOMY", seconds=noisy(600.0, 0.1, 31), deadline_after=1860.0)
+    )
+    roomy = late_of(frame, "ROOMY")
+    assert roomy["late_nights"] == 0
+    # About the shop's hang rate (1 in 40 nights, ~0.025 after the hangs' own spread).
+    assert 0.01 < roomy["late_probability"] < 0.05

@@ -16,7 +16,7 @@ AS_OF = epoch_seconds(TONIGHT)
 
 def model_of(frame, job: str, as_of: float = AS_OF):
     code = list(frame["job_key"].cat.categories).index(f"FTA01#NIGHTLY.{job}")
-    return estimate_runtimes(frame, as_of).iloc[code]
+    return estimate_runtimes(frame, as_of).jobs.iloc[code]
 
 
 def test_a_job_growing_four_percent_a_week_is_measured_and_projected():
