@@ -37,6 +37,7 @@ from resync_clients.postgres.learning import (
     load_calibration,
     load_feedback,
     load_incident_calibration,
+    record_learned_from,
     resolution_history,
     store_calibration,
 )
@@ -177,7 +178,7 @@ def apply_learning(
                         policy=policy,
                     )
                     if any(r.promoted or r.flagged for r in ranked):
-                        add_recommendation(
+                        stored = add_recommendation(
                             conn,
                             incident.id,
                             RecommendationDraft(
@@ -188,6 +189,8 @@ def apply_learning(
                                 confidence=calibrated,
                             ),
                         )
+                        promoted = [r.text for r in ranked if r.promoted][: policy.max_promoted]
+                        record_learned_from(conn, stored.id, promoted)
                         get_run_logger().info(
                             "incident %d: %d resolution(s) that worked before put first",
                             incident.id,

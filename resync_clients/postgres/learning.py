@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from analytics.learning.calibration import (
     GLOBAL,
@@ -84,6 +85,28 @@ def load_feedback(
     return [_record(row) for row in rows]
 
 
+# Feedback with its own resolution text counts for that text; feedback without one, on an
+# incident whose learned recommendation put resolutions first, judges those resolutions.
+_RESOLUTION_HISTORY_QUERY = (
+    "SELECT f.id AS feedback_id, f.incident_id, i.category, i.fingerprint, i.pattern_id,"
+    " COALESCE(c.claimed_confidence, i.confidence) AS claimed_confidence,"
+    " f.verdict, judged.text AS resolution, f.operator, f.created_at"
+    " FROM feedback f JOIN incidents i ON i.id = f.incident_id"
+    " LEFT JOIN incident_calibrations c ON c.incident_id = i.id"
+    " CROSS JOIN LATERAL ("
+    "   SELECT f.resolution AS text WHERE f.resolution IS NOT NULL"
+    "   UNION ALL"
+    "   SELECT jsonb_array_elements_text(r.learned_from) FROM recommendations r"
+    "   WHERE f.resolution IS NULL AND r.incident_id = i.id AND r.source = 'learned'"
+    "   AND r.learned_from IS NOT NULL"
+    " ) AS judged"
+    " WHERE i.id IS DISTINCT FROM %(exclude)s"
+    " AND (i.fingerprint = %(fingerprint)s"
+    " OR (%(pattern)s::text IS NOT NULL AND i.pattern_id = %(pattern)s))"
+    " ORDER BY f.created_at, f.id LIMIT %(limit)s"
+)
+
+
 def resolution_history(
     conn: psycopg.Connection[Any],
     *,
@@ -92,14 +115,12 @@ def resolution_history(
     exclude_incident_id: int | None,
     limit: int = 1000,
 ) -> list[FeedbackRecord]:
-    """Feedback with a resolution on other incidents of ``fingerprint`` or ``pattern_id``."""
-    condition = sql.SQL(
-        "f.resolution IS NOT NULL AND i.id IS DISTINCT FROM %(exclude)s"
-        " AND (i.fingerprint = %(fingerprint)s"
-        " OR (%(pattern)s::text IS NOT NULL AND i.pattern_id = %(pattern)s))"
-    )
+    """Feedback that judges a resolution, on other incidents of ``fingerprint`` or
+    ``pattern_id``: one record per (feedback, resolution judged). A verdict given without
+    a resolution of its own judges the resolutions the incident's learned recommendation put
+    first."""
     rows = conn.execute(
-        _FEEDBACK_QUERY.format(condition=condition),
+        _RESOLUTION_HISTORY_QUERY,
         {
             "exclude": exclude_incident_id,
             "fingerprint": fingerprint,
@@ -108,6 +129,16 @@ def resolution_history(
         },
     )
     return [_record(row) for row in rows]
+
+
+def record_learned_from(
+    conn: psycopg.Connection[Any], recommendation_id: int, resolutions: Sequence[str]
+) -> None:
+    """Remember the (masked) resolution texts a learned recommendation put first."""
+    conn.execute(
+        "UPDATE recommendations SET learned_from = %s WHERE id = %s AND source = 'learned'",
+        (Jsonb(list(resolutions)), recommendation_id),
+    )
 
 
 # ----------------------------------------------------------------- calibration

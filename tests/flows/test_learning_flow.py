@@ -117,6 +117,38 @@ def test_resolution_called_wrong_is_not_promoted(poller_settings, poller_simulat
     assert steps[-1].endswith("Rebuilt the index on DWH.FACT_SALES")
 
 
+def test_verdicts_on_a_learned_step_without_text_count_for_and_against_it(
+    poller_settings, poller_simulator, store
+):
+    asyncio.run(poll_tws(full=True))
+    (name,) = distinct_job_names(poller_simulator, 1, skip=90)
+    resolution = "Restarted the listener on dwhdb01 (lsnrctl start)"
+    first_incident_with_feedback(
+        poller_simulator, store, name, verdict="fixed", resolution=resolution, operator="anna"
+    )
+
+    def next_incident():
+        (run_id,) = inject_and_poll(poller_simulator, template_id=STABLE_TEMPLATE, job_names=[name])
+        return analyse(run_id)
+
+    # Shown first; the operator follows it, it does not help, they say so without text.
+    second = next_incident()
+    assert learned_steps_of(store, second.incident_id)[0].startswith("What fixed this before")
+    with store.connection() as conn:
+        record_feedback(conn, second.incident_id, verdict="not_helpful", resolve=True)
+    poller_simulator.advance(600)
+
+    # Worked once, then did not (the newer verdict weighs a little more): no longer
+    # recommended first; shown last, with its record, as what not to try first.
+    third = next_incident()
+    steps = learned_steps_of(store, third.incident_id) or []
+    assert not any(step.startswith("What fixed") for step in steps)
+    assert steps[-1] == (
+        f"Tried before without success (did not work 1 of 2 times), not a first choice: "
+        f"{resolution}"
+    )
+
+
 def test_learning_flow_calibrates_the_next_incident_and_reruns_change_nothing(
     poller_settings, poller_simulator, store
 ):
