@@ -62,3 +62,9 @@ def top_risk_scores(
         " ORDER BY score DESC, job_key LIMIT %s",
         (scored_for, limit),
     ).fetchall()
+
+
+def latest_scored_day(conn: psycopg.Connection[Any]) -> date | None:
+    """The most recent plan day with stored scores (None before the first scoring)."""
+    row = conn.execute("SELECT max(scored_for) AS day FROM risk_scores").fetchone()
+    return row["day"] if row else None

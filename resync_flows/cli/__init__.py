@@ -40,6 +40,9 @@ def _register_commands() -> None:
     from resync_flows.cli import incident
 
     app.add_typer(incident.app, name="incident")
+    from resync_flows.cli import risks
+
+    app.add_typer(risks.app, name="risks")
     from resync_flows.cli import patterns
 
     app.add_typer(patterns.app, name="patterns")
