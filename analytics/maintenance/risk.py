@@ -157,8 +157,9 @@ def _reasons(
 ) -> tuple[RiskReason, ...]:
     reasons: list[RiskReason] = []
     p_fail = float(failure["probability"])
-    # A failure-rate reason only when the job stands out from its neighbours.
-    if failure["failures"] > 0 and p_fail >= 2 * float(failure["prior"]):
+    # A failure-rate reason only for a job that failed more than once and stands out from
+    # its neighbours: one failure in a month is what every job does now and then.
+    if failure["failures"] >= 2 and p_fail >= 2 * float(failure["prior"]):
         reasons.append(
             RiskReason(
                 "failure_rate",

@@ -1,0 +1,40 @@
+"""The maintenance report: new risks first with their reasons, chronic lateness folded."""
+
+from datetime import date
+
+from analytics.maintenance import JobRisk, RiskReason
+from analytics.maintenance.report import report_markdown
+
+
+def risk(job_key: str, score: float, *, late_nights: int = 0, growth: float = 0.0) -> JobRisk:
+    return JobRisk(
+        job_key=job_key,
+        workstation=job_key.split("#")[0],
+        score=score,
+        failure_probability=score / 2,
+        late_probability=score / 2,
+        predicted_seconds=600.0,
+        p90_seconds=900.0,
+        weekly_growth=growth,
+        late_nights=late_nights,
+        deadline_nights=28,
+        reasons=(RiskReason("failure_rate", f"reason of {job_key}", score),),
+    )
+
+
+def test_new_risks_lead_and_chronic_lateness_is_one_line_per_stream():
+    risks = [
+        risk("WS1#LATE.A", 0.99, late_nights=28),
+        risk("WS1#LATE.B", 0.98, late_nights=27),
+        risk("WS2#PAY.LOAD", 0.7, growth=0.04),
+        risk("WS2#PAY.SORT", 0.1),
+    ]
+    text = report_markdown(risks, date(2026, 3, 2), alert_score=0.5, history_runs=1000)
+    fresh = text.split("## Likely to fail or finish late tonight", 1)[1].split("##", 1)[0]
+    assert "WS2#PAY.LOAD" in fresh and "reason of WS2#PAY.LOAD" in fresh
+    assert "WS1#LATE.A" not in fresh  # chronic: folded below, not a new risk
+    assert fresh.index("WS2#PAY.LOAD") < fresh.index("WS2#PAY.SORT")
+    assert "+4.0% a week" in text
+    chronic = text.split("## Late night after night", 1)[1]
+    assert chronic.count("`WS1#LATE`") == 1 and "2 job(s) late" in chronic
+    assert "3 at 50% risk or more (1 of them new)" in text
