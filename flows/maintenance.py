@@ -1,15 +1,18 @@
 """Predictive maintenance: which jobs are likely to fail or finish late tonight, and why.
 
-Runs before the batch window: reads a month of job runs, models each job's failure rate
+Runs before the batch window: reads the jobs of the current plan that have not started yet
+(their schedule and deadlines) and a month of job runs, models each job's failure rate
 (empirical Bayes), runtime (weekday, month end, trend) and slack to its deadline, stores one
 risk score per job with its reasons (``risk_scores``), announces the new high risks
-(``resync.job.at_risk``) and publishes the report (artifact ``maintenance-report``).
+(``resync.job.at_risk``) and publishes the report (artifact ``maintenance-report``). When
+TWS cannot be read, it scores the jobs active in the last week instead.
 Re-running it for the same plan day replaces that day's scores and sends no event twice.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from prefect import flow, get_run_logger
 from pydantic import BaseModel, Field
@@ -17,9 +20,11 @@ from pydantic import BaseModel, Field
 from analytics.maintenance import MaintenanceConfig
 from resync_flows.settings import get_settings
 from tasks.maintenance import (
+    default_plan_day,
     history_window,
     load_run_history,
     publish_maintenance_report,
+    read_planned_jobs,
     score_jobs_for_plan,
     store_risk_scores,
 )
@@ -30,7 +35,14 @@ class MaintenanceParameters(BaseModel):
     """Which plan to score and what to call a risk (rendered as a form in the Prefect UI)."""
 
     plan_day: date | None = Field(
-        None, description="Plan day to score (UTC; default: tomorrow, i.e. tonight's batch)."
+        None,
+        description="Plan day to score (UTC). Default: the day of the first job still to run "
+        "in the current plan, or tomorrow when the plan is not read.",
+    )
+    from_plan: bool = Field(
+        True,
+        description="Score the current plan's jobs that have not started (read from TWS); "
+        "off: every job active in the last week, with its latest deadline.",
     )
     lookback_days: int = Field(28, ge=3, le=366, description="History the models learn from.")
     alert_score: float = Field(
@@ -40,17 +52,32 @@ class MaintenanceParameters(BaseModel):
     max_events: int = Field(100, ge=0, description="At most this many at-risk events a night.")
 
 
+@dataclass(frozen=True)
+class MaintenanceOutcome:
+    """What one scoring produced: the plan day, how many jobs were scored (``from_plan``:
+    from the plan itself), how many reach the alert score, and the events sent."""
+
+    plan_day: date
+    scored: int
+    from_plan: bool
+    at_risk: int
+    events_sent: int
+
+
 @flow(name="predict-tonight-risks")
-async def predict_tonight_risks(parameters: MaintenanceParameters | None = None) -> int:
-    """Score tonight's plan; returns the number of jobs at or above the alert score."""
+async def predict_tonight_risks(
+    parameters: MaintenanceParameters | None = None,
+) -> MaintenanceOutcome:
+    """Score tonight's plan and store, announce and report the risks."""
     parameters = parameters or MaintenanceParameters()
     settings = get_settings()
-    plan_day = parameters.plan_day or (datetime.now(UTC) + timedelta(days=1)).date()
+    planned = await read_planned_jobs(settings) if parameters.from_plan else None
+    plan_day = parameters.plan_day or default_plan_day(planned, datetime.now(UTC))
     since, until = history_window(plan_day, parameters.lookback_days)
     config = MaintenanceConfig(lookback_days=float(parameters.lookback_days))
 
     history = load_run_history(settings, since, until)
-    risks = score_jobs_for_plan(settings, history, plan_day, config)
+    risks = score_jobs_for_plan(settings, history, plan_day, config, planned)
     store_risk_scores(
         settings,
         plan_day,
@@ -67,4 +94,4 @@ async def predict_tonight_risks(parameters: MaintenanceParameters | None = None)
     get_run_logger().info(
         "plan %s: %d of %d jobs at risk; %d event(s) sent", plan_day, at_risk, len(risks), sent
     )
-    return at_risk
+    return MaintenanceOutcome(plan_day, len(risks), planned is not None, at_risk, sent)

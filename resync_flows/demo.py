@@ -287,11 +287,12 @@ def _optional_flows() -> list[tuple[str, Callable[[DemoReport], None]]]:
 
 
 def _predict_risks(report: DemoReport) -> None:
-    from flows.maintenance import MaintenanceParameters, predict_tonight_risks
+    from flows.maintenance import predict_tonight_risks
     from tasks.resources import get_store
 
-    plan_day = (_tonight() + timedelta(days=1)).date()
-    asyncio.run(predict_tonight_risks(MaintenanceParameters(plan_day=plan_day)))
+    # The jobs of today's plan still to run (the evening batch), read from the simulator.
+    outcome = asyncio.run(predict_tonight_risks())
+    plan_day = outcome.plan_day
     with get_store().connection() as conn:
         rows = conn.execute(
             "SELECT job_key, score, reasons FROM risk_scores WHERE scored_for = %s"
@@ -307,9 +308,11 @@ def _predict_risks(report: DemoReport) -> None:
             "reasons": [r["text"] for r in row["reasons"]["reasons"]],
             # Late night after night is a known problem; the summary leads with new ones.
             "known": bool(row["reasons"].get("chronically_late")),
+            "news": float(row["reasons"].get("news", row["score"])),
         }
         for row in rows
     ]
+    report.at_risk_jobs.sort(key=lambda job: -job["news"])
 
 
 def _forecast_capacity(report: DemoReport) -> None:

@@ -12,13 +12,16 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from analytics.maintenance import JobRisk, MaintenanceConfig, score_tonight
+from analytics.maintenance import JobRisk, MaintenanceConfig, PlannedJob, score_tonight
 from analytics.maintenance.report import report_markdown
 from resync_clients.events import JOB_AT_RISK, DomainEvent, job_resource_id
 from resync_clients.postgres.outbox import enqueue_events
 from resync_clients.postgres.risk_scores import reasons_document, replace_risk_scores
 from resync_clients.postgres.run_history import pattern_templates, read_run_history
+from resync_clients.tws.errors import TWSError
+from resync_clients.tws.records import planned_job
 from resync_flows.settings import Settings
+from tasks.poll import tws_client
 from tasks.resources import get_store
 
 REPORT_KEY = "maintenance-report"
@@ -44,15 +47,41 @@ def load_run_history(settings: Settings, since: datetime, until: datetime) -> pd
     return history
 
 
+@task(name="read-tonights-plan", retries=1, retry_delay_seconds=5)
+async def read_planned_jobs(settings: Settings) -> list[PlannedJob] | None:
+    """The jobs of the current plan that have not started yet, with their schedule and
+    deadline; None when TWS cannot be read (the scoring then takes the recently active jobs,
+    so a TWS outage costs precision, not the report)."""
+    logger = get_run_logger()
+    if not settings.tws_url:
+        logger.info("no TWS configured (RESYNC_TWS_URL): scoring the recently active jobs")
+        return None
+    planned: list[PlannedJob] = []
+    try:
+        async with tws_client(settings) as tws:
+            async for page in tws.query_job_pages():
+                planned.extend(p for p in map(planned_job, page.results) if p is not None)
+    except TWSError as exc:
+        logger.warning("tonight's plan could not be read (%s); scoring recent jobs instead", exc)
+        return None
+    logger.info("%d job(s) of the current plan have not started yet", len(planned))
+    return planned
+
+
 @task(name="score-tonight")
 def score_jobs_for_plan(
-    settings: Settings, history: pd.DataFrame, plan_day: date, config: MaintenanceConfig
+    settings: Settings,
+    history: pd.DataFrame,
+    plan_day: date,
+    config: MaintenanceConfig,
+    planned: list[PlannedJob] | None = None,
 ) -> list[JobRisk]:
-    """Risk of every active job failing or finishing late in ``plan_day``'s plan."""
+    """Risk of each job failing or finishing late in ``plan_day``'s plan: the ``planned``
+    ones when known, else every recently active one."""
     patterns = history.loc[history["failed"], "error_pattern"].dropna().unique().tolist()
     with get_store(settings).connection() as conn:
         templates = pattern_templates(conn, patterns)
-    risks = score_tonight(history, plan_start(plan_day), config, templates)
+    risks = score_tonight(history, plan_start(plan_day), config, templates, planned)
     get_run_logger().info(
         "scored %d jobs for %s; highest %.2f",
         len(risks),
@@ -139,6 +168,13 @@ def publish_maintenance_report(
         description=f"The 200 riskiest jobs for the plan of {plan_day.isoformat()}",
     )
     return markdown
+
+
+def default_plan_day(planned: list[PlannedJob] | None, now: datetime) -> date:
+    """The day of the first job still to run in the plan; tomorrow without a plan."""
+    if planned:
+        return min(job.sched_time for job in planned).astimezone(UTC).date()
+    return (now + timedelta(days=1)).astimezone(UTC).date()
 
 
 def history_window(plan_day: date, lookback_days: float) -> tuple[datetime, datetime]:

@@ -9,6 +9,7 @@ from analytics.maintenance.history import RunHistoryError, run_history_frame
 from analytics.maintenance.risk import (
     JobRisk,
     MaintenanceConfig,
+    PlannedJob,
     RiskReason,
     human_duration,
     score_tonight,
@@ -17,6 +18,7 @@ from analytics.maintenance.risk import (
 __all__ = [
     "JobRisk",
     "MaintenanceConfig",
+    "PlannedJob",
     "RiskReason",
     "RunHistoryError",
     "human_duration",

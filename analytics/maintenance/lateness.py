@@ -38,12 +38,16 @@ def estimate_late_risk(
     model: RuntimeModel,
     as_of: float,
     config: LatenessConfig | None = None,
+    tonight_deadline_offset: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Per job (index: ``job`` category code): ``late_probability`` (0 without a deadline),
     ``deadline_offset`` and ``usual_start_offset`` (seconds after the scheduled time),
     ``slack_seconds`` (deadline minus usual start minus tonight's median runtime),
     ``sched_of_day`` (seconds after midnight UTC of its latest scheduled time),
     ``late_nights`` of ``deadline_nights`` in the history.
+
+    ``tonight_deadline_offset`` (per job code, seconds after the scheduled time, NaN where
+    unknown) is tonight's deadline as the plan states it; without it the latest run's counts.
     """
     cfg = config or LatenessConfig()
     runtimes = model.jobs
@@ -75,6 +79,8 @@ def estimate_late_risk(
     latest = rank == 0
     deadline = np.full(jobs, np.nan)
     deadline[codes[latest]] = deadline_offset[latest]
+    if tonight_deadline_offset is not None:
+        deadline = np.where(np.isnan(tonight_deadline_offset), deadline, tonight_deadline_offset)
     out.loc[codes[latest], "sched_of_day"] = first["sched_time"].to_numpy()[latest] % DAY_SECONDS
     starts = np.full((jobs, cfg.recent_starts), np.nan)
     keep = rank < cfg.recent_starts

@@ -8,10 +8,37 @@ are folded into one line per job stream instead of drowning the new risks.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TypeVar
 
 from analytics.maintenance.risk import JobRisk, human_duration
+
+ItemT = TypeVar("ItemT")
+
+
+def job_stream_of(job_key: str) -> str:
+    """``WORKSTATION#STREAM`` of a ``WORKSTATION#STREAM.JOB`` key."""
+    return job_key.rsplit(".", 1)[0]
+
+
+def group_by_stream(
+    items: Sequence[ItemT], job_key: Callable[[ItemT], str], min_jobs: int = 3
+) -> list[list[ItemT]]:
+    """``items`` in their order, with the jobs of a stream that has ``min_jobs`` or more of
+    them folded into one group at the place of its first (one cause, one line: a stream
+    that starts late makes all its jobs late)."""
+    per_stream: dict[str, list[ItemT]] = defaultdict(list)
+    for item in items:
+        per_stream[job_stream_of(job_key(item))].append(item)
+    groups: list[list[ItemT]] = []
+    for item in items:
+        members = per_stream[job_stream_of(job_key(item))]
+        if len(members) < min_jobs:
+            groups.append([item])
+        elif members[0] is item:
+            groups.append(members)
+    return groups
 
 
 def report_markdown(
@@ -24,7 +51,10 @@ def report_markdown(
 ) -> str:
     """Markdown for the jobs scored for ``plan_day`` (``risks`` highest score first)."""
     at_alert = [r for r in risks if r.score >= alert_score]
-    fresh = [r for r in risks if not r.chronically_late and r.reasons]
+    # Newest first: a job late most nights is known; one that usually is not, is news.
+    fresh = sorted(
+        (r for r in risks if not r.chronically_late and r.reasons), key=lambda r: -r.news
+    )
     chronic = [r for r in risks if r.chronically_late]
     lines = [
         f"# Tonight's risks — plan of {plan_day:%Y-%m-%d}",
@@ -37,14 +67,22 @@ def report_markdown(
         "## Likely to fail or finish late tonight",
         "",
     ]
-    shown = fresh[:limit]
-    if not shown:
+    groups = group_by_stream(fresh, lambda risk: risk.job_key)[:limit]
+    if not groups:
         lines.append("No job stands out tonight.")
-    for risk in shown:
-        lines.append(
-            f"- **{risk.job_key}** — {risk.score:.0%} (fail {risk.failure_probability:.0%},"
-            f" late {risk.late_probability:.0%}; runs ~{human_duration(risk.predicted_seconds)})"
-        )
+    for group in groups:
+        risk = group[0]
+        if len(group) > 1:
+            lines.append(
+                f"- **{risk.job_stream}**: {len(group)} jobs at risk together, e.g. "
+                f"**{risk.job_key.rsplit('.', 1)[1]}** — {risk.score:.0%}"
+            )
+        else:
+            runs = human_duration(risk.predicted_seconds)
+            lines.append(
+                f"- **{risk.job_key}** — {risk.score:.0%} (fail {risk.failure_probability:.0%},"
+                f" late {risk.late_probability:.0%}; runs ~{runs})"
+            )
         lines.extend(f"  - {reason.text}" for reason in risk.reasons)
 
     growing = sorted((r for r in risks if r.weekly_growth > 0), key=lambda r: -r.weekly_growth)

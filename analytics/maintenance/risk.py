@@ -7,7 +7,7 @@ can act on, each with the numbers behind it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -50,13 +50,29 @@ class JobRisk:
 
     @property
     def chronically_late(self) -> bool:
-        """Late on at least four of five recent nights: a known problem, not a new one."""
-        return self.deadline_nights >= 5 and self.late_nights >= 0.8 * self.deadline_nights
+        """Late on most recent nights: a known problem, not a new one."""
+        return self.deadline_nights >= 5 and self.late_nights >= 0.5 * self.deadline_nights
+
+    @property
+    def news(self) -> float:
+        """How much tonight's risk exceeds what the job's own record already says (the share
+        of its nights it finished late): what a scheduler does not know yet."""
+        known = self.late_nights / self.deadline_nights if self.deadline_nights else 0.0
+        return self.score - known
 
     @property
     def job_stream(self) -> str:
         """``WORKSTATION#STREAM`` of the job key."""
-        return self.job_key.rsplit(".", 1)[0]
+        return self.job_key.rsplit(".", 1)[0]  # keys are WORKSTATION#STREAM.JOB
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    """A job of tonight's plan that has not started yet, as the plan schedules it."""
+
+    job_key: str
+    sched_time: datetime
+    deadline_time: datetime | None
 
 
 @dataclass(frozen=True)
@@ -89,10 +105,14 @@ def score_tonight(
     tonight: datetime,
     config: MaintenanceConfig | None = None,
     pattern_templates: Mapping[str, str] | None = None,
+    planned: Sequence[PlannedJob] | None = None,
 ) -> list[JobRisk]:
-    """Score every job active in the last ``active_within_days`` for the plan starting at
-    ``tonight``, from runs scheduled in the ``lookback_days`` before it. Highest risk first.
+    """Score the jobs of the plan starting at ``tonight`` from runs scheduled in the
+    ``lookback_days`` before it. Highest risk first.
 
+    ``planned``: the plan's jobs not started yet, with tonight's schedule and deadlines; only
+    those (with a history) are scored. Without it, every job active in the last
+    ``active_within_days`` is, with the deadline of its latest run.
     ``pattern_templates`` maps error-pattern ids to their text, for the reasons.
     """
     cfg = config or MaintenanceConfig()
@@ -107,12 +127,20 @@ def score_tonight(
     failures = estimate_failure_risk(window, as_of, cfg.failure)
     model = estimate_runtimes(window, as_of, cfg.runtime)
     runtimes = model.jobs
-    lateness = estimate_late_risk(window, model, as_of, cfg.lateness)
+    keys = window["job_key"].cat.categories
+    tonight_deadline = tonight_sched = active = None
+    if planned is not None:
+        tonight_deadline, tonight_sched, active = _planned_arrays(planned, keys)
+    lateness = estimate_late_risk(window, model, as_of, cfg.lateness, tonight_deadline)
+    if tonight_sched is not None:
+        known = ~np.isnan(tonight_sched)
+        lateness["sched_of_day"] = np.where(known, tonight_sched, lateness["sched_of_day"])
 
     codes = window["job_key"].cat.codes.to_numpy()
-    last_seen = np.full(len(failures), -np.inf)
-    np.fmax.at(last_seen, codes, window["sched_time"].to_numpy())
-    active = last_seen >= as_of - cfg.active_within_days * DAY_SECONDS
+    if active is None:
+        last_seen = np.full(len(failures), -np.inf)
+        np.fmax.at(last_seen, codes, window["sched_time"].to_numpy())
+        active = last_seen >= as_of - cfg.active_within_days * DAY_SECONDS
     workstation = np.full(len(failures), "", dtype=object)
     order = np.argsort(window["sched_time"].to_numpy(), kind="stable")
     workstation[codes[order]] = window["workstation"].astype(str).to_numpy()[order]
@@ -120,7 +148,6 @@ def score_tonight(
     p_fail = failures["probability"].to_numpy()
     p_late = lateness["late_probability"].to_numpy()
     score = 1.0 - (1.0 - p_fail) * (1.0 - p_late)
-    keys = window["job_key"].cat.categories
     templates = pattern_templates or {}
     # Plain dicts: a row lookup in a DataFrame costs ~100x more, and there are 100k jobs.
     failure_rows = failures.to_dict("records")
@@ -145,6 +172,25 @@ def score_tonight(
         for j in np.flatnonzero(active)[np.argsort(-score[active], kind="stable")]
     ]
     return risks
+
+
+def _planned_arrays(
+    planned: Sequence[PlannedJob], keys: pd.Index
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per job code: tonight's deadline offset (NaN: none or unknown), scheduled time of day
+    (NaN: not planned) and whether it is planned."""
+    deadline = np.full(len(keys), np.nan)
+    sched_of_day = np.full(len(keys), np.nan)
+    chosen = np.zeros(len(keys), dtype=bool)
+    positions = keys.get_indexer([job.job_key for job in planned])
+    for job, position in zip(planned, positions, strict=True):
+        if position < 0:
+            continue  # no history: nothing to score it from
+        chosen[position] = True
+        sched_of_day[position] = epoch_seconds(job.sched_time) % DAY_SECONDS
+        if job.deadline_time is not None:
+            deadline[position] = (job.deadline_time - job.sched_time).total_seconds()
+    return deadline, sched_of_day, chosen
 
 
 def _reasons(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from analytics.job_runs import JobRunRecord
+from analytics.maintenance.risk import PlannedJob
 from resync_clients.tws.models import JobInPlan, JobRun
 
 _UNKNOWN = "UNKNOWN"
@@ -88,3 +89,16 @@ def job_run_records(job: JobInPlan, *, plan_id: str) -> list[JobRunRecord]:
             )
         )
     return records
+
+
+def planned_job(job: JobInPlan) -> PlannedJob | None:
+    """``job`` as tonight's plan schedules it, if it has not started yet (else None)."""
+    sched = _utc(job.sched_time)
+    if job.jobruns or sched is None:
+        return None
+    restrictions = job.time_restrictions
+    return PlannedJob(
+        job_key=job_key(job),
+        sched_time=sched,
+        deadline_time=_utc(restrictions.deadline_time) if restrictions else None,
+    )

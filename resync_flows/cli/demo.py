@@ -110,13 +110,20 @@ def _print_at_risk(jobs: list[dict[str, Any]]) -> None:
     fresh = [job for job in jobs if not job["known"]]
     known = len(jobs) - len(fresh)
     console.print(
-        f"\n[bold]Tonight's risks[/] ({len(jobs)} jobs scored above 2%; the new ones first, "
-        f"{known} more are late night after night):"
+        f"\n[bold]Tonight's risks[/] ({len(jobs)} jobs scored above 2%; the newest first, "
+        f"{known} more are late most nights):"
     )
-    for job in fresh[:8]:
+    from analytics.maintenance.report import group_by_stream
+
+    for group in group_by_stream(fresh, lambda job: job["job_key"])[:6]:
+        job = group[0]
+        if len(group) > 1:
+            stream, name = job["job_key"].rsplit(".", 1)
+            title = f"[bold]{stream}[/]: {len(group)} jobs at risk together, e.g. {name}"
+        else:
+            title = f"[bold]{job['job_key']}[/]"
         console.print(
-            f"  [bold]{job['job_key']}[/] {job['score']:.0%} "
-            f"(fail {job['fail']:.0%}, late {job['late']:.0%})",
+            f"  {title} {job['score']:.0%} (fail {job['fail']:.0%}, late {job['late']:.0%})",
             highlight=False,
         )
         for reason in job["reasons"][:3]:

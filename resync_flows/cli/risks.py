@@ -17,7 +17,10 @@ app = typer.Typer(
 
 PlanDay = Annotated[
     str | None,
-    typer.Option(help="Plan day YYYY-MM-DD (show: the latest scored; score: tomorrow)."),
+    typer.Option(
+        help="Plan day YYYY-MM-DD (show: the latest scored; score: the day of the plan's next "
+        "jobs, or tomorrow without TWS)."
+    ),
 ]
 DatabaseUrl = Annotated[str | None, typer.Option(help="PostgreSQL URL (RESYNC_DATABASE_URL).")]
 
@@ -104,21 +107,23 @@ def score(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Score a plan day now (the before-batch flow, run in this process), then show it."""
+    """Score a plan day now (the before-batch flow, run in this process), then show it.
+
+    With RESYNC_TWS_URL set, the jobs of the current plan still to run are scored, with the
+    plan's deadlines; without it (or when TWS cannot be read), the recently active jobs."""
     import asyncio
     import os
-    from datetime import UTC, datetime, timedelta
 
     from resync_flows.settings import get_settings
 
-    day = _plan_day(plan_day) or (datetime.now(UTC) + timedelta(days=1)).date()
+    day = _plan_day(plan_day)
     load_settings(database_url=database_url)  # a bad URL stops here, with its message
     if database_url is not None:
         os.environ["RESYNC_DATABASE_URL"] = database_url
     get_settings.cache_clear()
     from flows.maintenance import MaintenanceParameters, predict_tonight_risks
 
-    asyncio.run(
+    outcome = asyncio.run(
         predict_tonight_risks(MaintenanceParameters(plan_day=day, lookback_days=lookback_days))
     )
-    _show(database_url, day, limit, as_json)
+    _show(database_url, outcome.plan_day, limit, as_json)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from flows.backfill import backfill_history
-from flows.maintenance import MaintenanceParameters, predict_tonight_risks
+from flows.maintenance import MaintenanceOutcome, MaintenanceParameters, predict_tonight_risks
 from resync_clients.tws.simulator import RunningSimulator, SimulatorConfig, run_simulator
 from resync_clients.tws.simulator.history import job_key_of
 from resync_clients.tws.simulator.plan import plan_id_for
@@ -46,13 +46,14 @@ def shop_settings(
     get_settings.cache_clear()
 
 
-def run_flow(shop: RunningSimulator) -> int:
+def run_flow(shop: RunningSimulator) -> MaintenanceOutcome:
     plan_day = datetime.fromtimestamp(shop.engine.plan().day * 86_400, UTC).date()
     return asyncio.run(predict_tonight_risks(MaintenanceParameters(plan_day=plan_day)))
 
 
 def test_scores_name_the_flaky_jobs_with_reasons_and_announce_new_risks(shop, shop_settings, store):
-    at_risk = run_flow(shop)
+    outcome = run_flow(shop)
+    at_risk = outcome.at_risk
     with store.connection() as conn:
         with_deadline = conn.execute(
             "SELECT count(*) AS n FROM job_runs WHERE deadline_time IS NOT NULL"
@@ -61,6 +62,7 @@ def test_scores_name_the_flaky_jobs_with_reasons_and_announce_new_risks(shop, sh
         events = conn.execute("SELECT * FROM event_outbox").fetchall()
     assert with_deadline > 1000  # the poller's records carry the plan's deadlines
     assert scores and at_risk > 0
+    assert outcome.from_plan and outcome.scored >= len(scores)
     assert all(0 <= s["score"] <= 1 for s in scores)
     assert all(s["reasons"]["reasons"] for s in scores if s["score"] >= 0.5)
 
@@ -98,3 +100,33 @@ def test_rerun_for_the_same_plan_day_replaces_scores_and_sends_nothing_twice(
         again = conn.execute("SELECT count(*) AS n FROM event_outbox").fetchone()["n"]
     assert first == second
     assert again == events
+
+
+def test_the_jobs_still_to_run_are_scored_and_a_tws_outage_falls_back_to_recent_jobs(
+    shop, shop_settings, store
+):
+    engine = shop.engine
+    plan, now = engine.plan(), engine.now
+    enterprise = engine.enterprise
+    still_to_run = {
+        job_key_of(enterprise, instance.index)
+        for instance in plan.instances
+        if not instance.started_runs(now)
+    }
+    assert still_to_run  # the evening streams of the simulated day
+
+    run_flow(shop)
+    with store.connection() as conn:
+        scored = {r["job_key"] for r in conn.execute("SELECT job_key FROM risk_scores")}
+    assert scored and scored <= still_to_run
+
+    shop.set_faults(error_rate=1.0)
+    try:
+        assert not run_flow(shop).from_plan
+    finally:
+        shop.clear_faults()
+    with store.connection() as conn:
+        fallback = {r["job_key"] for r in conn.execute("SELECT job_key FROM risk_scores")}
+    # Scored anyway, from the jobs active lately: more of them than are still to run.
+    assert len(fallback) > len(scored)
+    assert fallback - still_to_run

@@ -38,3 +38,13 @@ def test_new_risks_lead_and_chronic_lateness_is_one_line_per_stream():
     chronic = text.split("## Late night after night", 1)[1]
     assert chronic.count("`WS1#LATE`") == 1 and "2 job(s) late" in chronic
     assert "3 at 50% risk or more (1 of them new)" in text
+
+
+def test_a_stream_whose_jobs_are_all_at_risk_is_one_entry():
+    risks = [risk(f"WS3#EVENING.JOB{n}", 0.8 - n / 100) for n in range(5)]
+    risks.append(risk("WS4#OTHER.LOAD", 0.6))
+    text = report_markdown(risks, date(2026, 3, 2), alert_score=0.5, history_runs=10)
+    fresh = text.split("## Likely to fail or finish late tonight", 1)[1].split("##", 1)[0]
+    assert "**WS3#EVENING**: 5 jobs at risk together, e.g. **JOB0** — 80%" in fresh
+    assert fresh.count("- **WS3#EVENING") == 1
+    assert "WS4#OTHER.LOAD" in fresh
