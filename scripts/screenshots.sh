@@ -26,7 +26,7 @@ shoot() {  # shoot NAME URL-PATH
     --user-data-dir="$HOME_DIR/chrome" --window-size=1400,1000 \
     --virtual-time-budget=30000 --screenshot="$OUT/$1.png" "http://127.0.0.1:$PORT$2" 2>/dev/null
 }
-# The newest incident report and the capacity report (artifact pages by id render the body).
+# The newest incident report and the nightly reports (artifact pages by id render the body).
 artifact_id() {
   curl -sf -X POST "$PREFECT_API_URL/artifacts/filter" -H 'Content-Type: application/json' \
     -d '{"limit": 200, "sort": "CREATED_DESC"}' | "$BIN/python" -c \
@@ -34,5 +34,7 @@ artifact_id() {
 }
 shoot incident-artifact "/artifacts/artifact/$(artifact_id incident-)"
 shoot capacity-report "/artifacts/artifact/$(artifact_id capacity-report)"
+shoot maintenance-report "/artifacts/artifact/$(artifact_id maintenance-report)"
+shoot learning-report "/artifacts/artifact/$(artifact_id learning-report)"
 shoot flow-runs "/runs"
 echo "wrote $(ls "$OUT")"
