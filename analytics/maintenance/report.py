@@ -1,8 +1,9 @@
 """The predictive-maintenance report a scheduler reads before the batch: markdown text.
 
-New risks come first, one line per job with its reasons. Jobs that are late night after night
-are a known problem with a different fix (the deadline or the stream no longer fits), so they
-are folded into one line per job stream instead of drowning the new risks.
+New risks come first, one line per job (or per job stream at risk as a whole) with its
+reasons. Jobs that are late most nights are a known problem with a different fix (the
+deadline or the stream no longer fits), so they are folded into one line per job stream
+instead of drowning the new risks.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def report_markdown(
         f"{len(risks)} active jobs scored from {history_runs} runs of history; "
         f"{len(at_alert)} at {alert_score:.0%} risk or more "
         f"({sum(not r.chronically_late for r in at_alert)} of them new), "
-        f"{len(chronic)} late night after night.",
+        f"{len(chronic)} late most nights.",
         "",
         "## Likely to fail or finish late tonight",
         "",
@@ -95,7 +96,7 @@ def report_markdown(
         ]
 
     if chronic:
-        lines += ["", "## Late night after night (deadline or stream no longer fits)", ""]
+        lines += ["", "## Late most nights (the deadline or the stream no longer fits)", ""]
         by_stream: dict[str, list[JobRisk]] = defaultdict(list)
         for risk in chronic:
             by_stream[risk.job_stream].append(risk)

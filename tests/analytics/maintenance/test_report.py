@@ -35,7 +35,7 @@ def test_new_risks_lead_and_chronic_lateness_is_one_line_per_stream():
     assert "WS1#LATE.A" not in fresh  # chronic: folded below, not a new risk
     assert fresh.index("WS2#PAY.LOAD") < fresh.index("WS2#PAY.SORT")
     assert "+4.0% a week" in text
-    chronic = text.split("## Late night after night", 1)[1]
+    chronic = text.split("## Late most nights", 1)[1]
     assert chronic.count("`WS1#LATE`") == 1 and "2 job(s) late" in chronic
     assert "3 at 50% risk or more (1 of them new)" in text
 
