@@ -52,6 +52,9 @@ def _print(rows: list[dict[str, Any]], day: date, as_json: bool) -> None:
                 )
             )
         return
+    if not rows:
+        typer.echo(f"no job at risk stored for the plan of {day.isoformat()}")
+        return
     from rich.console import Console
     from rich.table import Table
 
