@@ -306,6 +306,7 @@ def _predict_risks(report: DemoReport) -> None:
             "fail": float(row["reasons"]["failure_probability"]),
             "late": float(row["reasons"]["late_probability"]),
             "reasons": [r["text"] for r in row["reasons"]["reasons"]],
+            "actions": list(row["reasons"].get("actions", [])),
             # Late night after night is a known problem; the summary leads with new ones.
             "known": bool(row["reasons"].get("chronically_late")),
             "news": float(row["reasons"].get("news", row["score"])),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
 
+from analytics.maintenance.actions import suggest_actions
 from analytics.maintenance.risk import JobRisk, human_duration
 
 ItemT = TypeVar("ItemT")
@@ -85,6 +86,7 @@ def report_markdown(
                 f" late {risk.late_probability:.0%}; runs ~{runs})"
             )
         lines.extend(f"  - {reason.text}" for reason in risk.reasons)
+        lines.extend(f"  - *Before tonight:* {action}" for action in suggest_actions(risk)[:2])
 
     growing = sorted((r for r in risks if r.weekly_growth > 0), key=lambda r: -r.weekly_growth)
     if growing:

@@ -11,6 +11,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from analytics.maintenance import JobRisk
+from analytics.maintenance.actions import suggest_actions
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
 
 _COLUMNS = ("job_key", "scored_for", "score", "reasons")
@@ -20,6 +21,7 @@ def reasons_document(risk: JobRisk) -> dict[str, Any]:
     """What ``risk_scores.reasons`` holds: the reasons and the model's numbers."""
     return {
         "reasons": [asdict(reason) for reason in risk.reasons],
+        "actions": list(suggest_actions(risk)),
         "failure_probability": risk.failure_probability,
         "late_probability": risk.late_probability,
         "predicted_seconds": risk.predicted_seconds,

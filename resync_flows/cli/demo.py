@@ -128,6 +128,8 @@ def _print_at_risk(jobs: list[dict[str, Any]]) -> None:
         )
         for reason in job["reasons"][:3]:
             console.print(f"    - {reason}", highlight=False, markup=False)
+        for action in job["actions"][:1]:
+            console.print(f"    → {action}", highlight=False, markup=False)
 
 
 def _print_learning(learning: dict[str, Any]) -> None:

@@ -48,6 +48,7 @@ def _print(rows: list[dict[str, Any]], day: date, as_json: bool) -> None:
                         "late_probability": round(document["late_probability"], 4),
                         "chronically_late": bool(document.get("chronically_late")),
                         "reasons": [reason["text"] for reason in document["reasons"]],
+                        "actions": document.get("actions", []),
                     }
                 )
             )
@@ -68,7 +69,11 @@ def _print(rows: list[dict[str, Any]], day: date, as_json: bool) -> None:
             f"{float(row['score']):.0%}",
             f"{document['failure_probability']:.0%}",
             f"{document['late_probability']:.0%}",
-            "\n".join(reason["text"] for reason in document["reasons"]) or "—",
+            "\n".join(
+                [reason["text"] for reason in document["reasons"]]
+                + [f"→ {action}" for action in document.get("actions", [])[:1]]
+            )
+            or "—",
         )
     Console().print(table)
 

@@ -74,6 +74,7 @@ def test_score_then_show_puts_the_failing_job_first_with_its_reasons(
     assert lines[0]["plan_day"] == "2026-03-02"
     assert lines[0]["failure_probability"] > 0.1
     assert any(reason.startswith("failed 7 of its last 28 runs") for reason in lines[0]["reasons"])
+    assert any('conman "rr FTA01#NIGHTLY.FLAKY;noask"' in a for a in lines[0]["actions"])
 
     shown = runner.invoke(app, ["risks", "show", "--database-url", database_url])
     assert shown.exit_code == 0
