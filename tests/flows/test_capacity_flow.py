@@ -11,6 +11,7 @@ from flows.capacity import CapacityParameters, forecast_capacity
 from resync_clients.host_metrics import MetricSample
 from resync_clients.postgres.job_runs import upsert_job_runs
 from resync_clients.postgres.metric_samples import upsert_metric_samples
+from tests.job_runs import job_run as make_job_run
 
 AS_OF = datetime(2026, 3, 1, tzinfo=UTC)
 DAYS = 21
@@ -26,26 +27,7 @@ def hourly_samples(host: str, metric: str, values: np.ndarray, **labels: str):
 
 def job_run(day: int, job: str, number: int, seconds: float) -> JobRunRecord:
     start = AS_OF - timedelta(days=DAYS - day) + timedelta(hours=1, minutes=number)
-    return JobRunRecord(
-        run_id=f"{job}-{day}-{number}",
-        job_id=f"{job}-{day}",
-        job_key=f"FTA01#NIGHTLY.{job}",
-        plan_id="current",
-        workstation="FTA01",
-        job_stream="NIGHTLY",
-        job_name=job,
-        folder="/",
-        status="SUCCESSFUL",
-        internal_status="SUCC",
-        return_code=0,
-        sched_time=start,
-        start_time=start,
-        end_time=start + timedelta(seconds=seconds),
-        duration_seconds=seconds,
-        rerun_type=None,
-        run_attempt=1,
-        is_critical=False,
-    )
+    return make_job_run(job, start, seconds=seconds, run_id=f"{job}-{day}-{number}")
 
 
 @pytest.fixture

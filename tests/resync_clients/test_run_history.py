@@ -7,33 +7,21 @@ import numpy as np
 from analytics.job_runs import JobRunRecord
 from resync_clients.postgres.job_runs import upsert_job_runs
 from resync_clients.postgres.run_history import read_run_history
+from tests.job_runs import job_run
 
 DAY = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def run(number: int, *, days_ago: int, failed: bool = False, attempt: int = 1) -> JobRunRecord:
-    sched = DAY - timedelta(days=days_ago) + timedelta(hours=1)
-    start = sched + timedelta(minutes=2)
-    return JobRunRecord(
+    return job_run(
+        "LOAD",
+        DAY - timedelta(days=days_ago) + timedelta(hours=1),
+        seconds=300.0,
         run_id=f"r{number}",
-        job_id=f"j{number}",
-        job_key="FTA01#NIGHTLY.LOAD",
-        plan_id="current",
-        workstation="FTA01",
-        job_stream="NIGHTLY",
-        job_name="LOAD",
-        folder="/",
-        status="ERROR" if failed else "SUCCESSFUL",
-        internal_status="ABEND" if failed else "SUCC",
-        return_code=12 if failed else 0,
-        sched_time=sched,
-        start_time=start,
-        end_time=start + timedelta(seconds=300),
-        duration_seconds=300.0,
-        rerun_type=None if attempt == 1 else "RERUN",
-        run_attempt=attempt,
-        is_critical=False,
-        deadline_time=sched + timedelta(hours=2),
+        failed=failed,
+        attempt=attempt,
+        start_delay=timedelta(minutes=2),
+        deadline_after=timedelta(hours=2),
     )
 
 

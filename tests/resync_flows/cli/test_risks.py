@@ -10,34 +10,21 @@ from typer.testing import CliRunner
 from analytics.job_runs import JobRunRecord
 from resync_clients.postgres.job_runs import upsert_job_runs
 from resync_flows.cli import app
+from tests.job_runs import job_run
 
 runner = CliRunner()
 PLAN_DAY = datetime(2026, 3, 2, tzinfo=UTC)
 
 
 def nightly(job: str, day: int, failed: bool) -> JobRunRecord:
-    sched = PLAN_DAY - timedelta(days=day) + timedelta(hours=2)
-    start = sched + timedelta(minutes=1)
-    return JobRunRecord(
+    return job_run(
+        job,
+        PLAN_DAY - timedelta(days=day) + timedelta(hours=2),
+        seconds=300.0 + 7 * (day % 5),
         run_id=f"{job}-{day}",
-        job_id=f"{job}-{day}",
-        job_key=f"FTA01#NIGHTLY.{job}",
-        plan_id="current",
-        workstation="FTA01",
-        job_stream="NIGHTLY",
-        job_name=job,
-        folder="/",
-        status="ERROR" if failed else "SUCCESSFUL",
-        internal_status="ABEND" if failed else "SUCC",
-        return_code=8 if failed else 0,
-        sched_time=sched,
-        start_time=start,
-        end_time=start + timedelta(seconds=300 + 7 * (day % 5)),
-        duration_seconds=300.0 + 7 * (day % 5),
-        rerun_type=None,
-        run_attempt=1,
-        is_critical=False,
-        deadline_time=sched + timedelta(hours=3),
+        failed=failed,
+        start_delay=timedelta(minutes=1),
+        deadline_after=timedelta(hours=3),
     )
 
 
