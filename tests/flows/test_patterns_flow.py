@@ -57,7 +57,11 @@ def test_flow_mines_counts_once_and_announces_new_patterns(flow_settings, store)
 
     sent = rows(store, "SELECT * FROM event_outbox WHERE event = %s", PATTERN_NEW)
     assert len(sent) == 3 and all(r["emitted_at"] is not None for r in sent)
-    published = read_events(PATTERN_NEW, expect_at_least=3)
+    published = read_events(
+        PATTERN_NEW,
+        expect_at_least=3,
+        where=lambda e: e["payload"].get("pattern_id") in set(first.new_patterns),
+    )
     assert {e["payload"]["pattern_id"] for e in published} >= set(first.new_patterns)
 
     # A second run finds nothing new to count and changes nothing.
