@@ -9,17 +9,19 @@ Status values are plain strings, not enums: the product adds values between vers
 (z/OS states, new substatuses) and an unknown status must not make a whole page unreadable.
 The constants below name the values we compare against.
 
-Pages are parsed straight from the response bytes (``JobPage.model_validate_json``), which
-skips building intermediate dicts and keeps a 200k-job plan cheap to read.
+The API objects are ``msgspec`` structs decoded straight from the response bytes
+(``parse_json``): it validates while it parses and skips the fields we do not declare
+without building them, so a 10k-job page costs less than a plain ``json.loads`` of it, where
+a pydantic model took twice as long. A 200k-job plan is read at the speed of the network.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+import msgspec
+from pydantic import BaseModel, ConfigDict
 
 # CommonStatusV2 values (the DWC "Status" column).
 COMMON_STATUS_ERROR = "ERROR"
@@ -34,14 +36,12 @@ LINKED_STATES = frozenset(
 )
 
 
-class _TWSModel(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        extra="ignore",
-        frozen=True,
-    )
+class _TWSModel(msgspec.Struct, rename="camel", frozen=True, gc=False):
+    """Base of the API objects: camelCase keys, immutable, unknown keys ignored.
+
+    ``gc=False``: these objects never form reference cycles, and keeping tens of thousands
+    of them out of the cycle collector's reach saves it repeated full scans of a large page.
+    """
 
 
 class CompositeStatus(_TWSModel):
@@ -119,8 +119,8 @@ class JobInPlan(_TWSModel):
     """``JobInPlanV2``: a job in the plan with its runs; ``id`` is the ``job_id`` of actions."""
 
     id: str
-    key: str | None = None
     name: str
+    key: str | None = None
     folder: str | None = None
     workstation: str | None = None
     job_stream_id: str | None = None
@@ -217,7 +217,7 @@ class JobCount(_TWSModel):
     """
 
     count: int
-    grouped_count: dict[str, Any] = Field(default_factory=dict)
+    grouped_count: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 class ActionResult(_TWSModel):
@@ -225,6 +225,27 @@ class ActionResult(_TWSModel):
 
     id: str | None = None
     url: str | None = None
+
+
+ModelT = TypeVar("ModelT", bound=_TWSModel)
+
+APIObjectError = msgspec.DecodeError
+"""Raised by ``parse_json`` and ``from_mapping`` for a body that is not JSON or does not fit
+the model (``msgspec.ValidationError`` is a subclass); the message names the path."""
+
+
+def parse_json(model: type[ModelT], body: bytes | str) -> ModelT:
+    """``model`` decoded from a JSON body.
+
+    Lax, like the product's own clients: a number sent as a string, or a duration sent as
+    seconds, is accepted; a missing ``id`` or a string where an object belongs is not.
+    """
+    return msgspec.json.decode(body, type=model, strict=False)
+
+
+def from_mapping(model: type[ModelT], data: Any) -> ModelT:
+    """``model`` from already-decoded JSON data (dicts with the API's camelCase keys)."""
+    return msgspec.convert(data, type=model, strict=False)
 
 
 class Joblog(BaseModel):

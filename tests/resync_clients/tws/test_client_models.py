@@ -6,9 +6,16 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pydantic import ValidationError
 
-from resync_clients.tws.models import JobInPlan, Joblog, JobPage, Workstation
+from resync_clients.tws.models import (
+    APIObjectError,
+    JobInPlan,
+    Joblog,
+    JobPage,
+    Workstation,
+    from_mapping,
+    parse_json,
+)
 
 
 def _job(**overrides: object) -> dict[str, object]:
@@ -53,7 +60,7 @@ def _job(**overrides: object) -> dict[str, object]:
 
 
 def test_job_fields_map_from_camel_case() -> None:
-    job = JobInPlan.model_validate_json(json.dumps(_job()))
+    job = parse_json(JobInPlan, json.dumps(_job()))
     assert job.job_stream_name == "PAYROLL"
     assert job.status == "ERROR"
     assert job.internal_status == "ABEND"
@@ -68,11 +75,11 @@ def test_job_fields_map_from_camel_case() -> None:
 
 
 def test_current_run_is_the_last_in_rerun_chain() -> None:
-    job = JobInPlan.model_validate(_job())
+    job = from_mapping(JobInPlan, _job())
     assert job.current_run is not None and job.current_run.id == "run-2"
     runs = [{"id": "a", "lastInRerunChain": True}, {"id": "b"}]
-    assert JobInPlan.model_validate(_job(jobruns=runs)).current_run.id == "a"  # type: ignore[union-attr]
-    assert JobInPlan.model_validate(_job(jobruns=[])).current_run is None
+    assert from_mapping(JobInPlan, _job(jobruns=runs)).current_run.id == "a"  # type: ignore[union-attr]
+    assert from_mapping(JobInPlan, _job(jobruns=[])).current_run is None
 
 
 def test_unknown_fields_and_values_are_tolerated() -> None:
@@ -81,12 +88,12 @@ def test_unknown_fields_and_values_are_tolerated() -> None:
         lastRunCommonStatus="SOME_FUTURE_STATUS",
         jobDefinition={"task": "<jsdl>...</jsdl>", "userLogins": ["batch"]},
     )
-    job = JobInPlan.model_validate(raw)
+    job = from_mapping(JobInPlan, raw)
     assert job.status == "SOME_FUTURE_STATUS"
 
 
 def test_missing_optional_fields_get_defaults() -> None:
-    job = JobInPlan.model_validate({"id": "x", "name": "ONLY_NAME"})
+    job = from_mapping(JobInPlan, {"id": "x", "name": "ONLY_NAME"})
     assert job.jobruns == ()
     assert job.current_run is None
     assert not job.critical and not job.late
@@ -94,24 +101,42 @@ def test_missing_optional_fields_get_defaults() -> None:
 
 
 def test_a_job_without_id_is_rejected() -> None:
-    with pytest.raises(ValidationError):
-        JobInPlan.model_validate({"name": "NO_ID"})
+    with pytest.raises(APIObjectError):
+        from_mapping(JobInPlan, {"name": "NO_ID"})
 
 
 def test_page_parses_from_bytes() -> None:
     body = json.dumps({"count": 2, "results": [_job(), _job(id="other")], "next": None})
-    page = JobPage.model_validate_json(body.encode())
+    page = parse_json(JobPage, body.encode())
     assert page.count == 2
     assert [job.id for job in page.results][1] == "other"
 
 
 def test_workstation_linked_comes_from_active_states() -> None:
-    linked = Workstation.model_validate({"id": "1", "name": "FTA1", "activeStates": ["LINKED"]})
-    unlinked = Workstation.model_validate({"id": "2", "name": "FTA2", "activeStates": ["RUNNING"]})
+    linked = from_mapping(Workstation, {"id": "1", "name": "FTA1", "activeStates": ["LINKED"]})
+    unlinked = from_mapping(Workstation, {"id": "2", "name": "FTA2", "activeStates": ["RUNNING"]})
     assert linked.linked and not unlinked.linked
-    assert not Workstation.model_validate({"id": "3", "name": "NEW"}).linked
+    assert not from_mapping(Workstation, {"id": "3", "name": "NEW"}).linked
 
 
 def test_joblog_text_never_fails_on_bad_bytes() -> None:
     log = Joblog(run_id="r", data=b"ok \xff\xfe end\n")
     assert log.text.startswith("ok ") and log.text.endswith(" end\n")
+
+
+def test_lax_scalars_are_accepted_like_the_product_clients_do() -> None:
+    raw = _job(priority="10", jobruns=[{"id": "r", "returnCode": "12", "runAttempt": 2}])
+    job = from_mapping(JobInPlan, raw)
+    assert job.priority == 10
+    assert job.jobruns[0].return_code == 12 and job.jobruns[0].run_attempt == 2
+
+
+def test_a_broken_field_is_named_in_the_error() -> None:
+    body = json.dumps({"count": 1, "results": [_job(jobruns={"id": "not-a-list"})]})
+    with pytest.raises(APIObjectError, match=r"results\[0\]\.jobruns"):
+        parse_json(JobPage, body)
+
+
+def test_a_body_that_is_not_json_is_rejected() -> None:
+    with pytest.raises(APIObjectError):
+        parse_json(JobPage, b"<html>Service Unavailable</html>")
