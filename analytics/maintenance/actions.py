@@ -33,6 +33,11 @@ def suggest_actions(risk: JobRisk) -> tuple[str, ...]:
                 f'conman "ap {_selector(risk.job_key)};{HIGH_PRIORITY}"; and watch its '
                 f"predecessors (it needs about {human_duration(risk.p90_seconds)} at worst)."
             )
+    if "late_exposure" in kinds:
+        actions.append(
+            "Watch its stream while it runs: a job before it that hangs leaves it no room "
+            f'(conman "sj {risk.job_stream}.@").'
+        )
     if "runtime_growth" in kinds:
         actions.append(
             f"Runtime grows {risk.weekly_growth:.1%} a week: look for growing input or a "

@@ -1,36 +1,47 @@
 """How likely each job is to finish after its deadline tonight.
 
 A job's deadline and start are measured from its scheduled time, which makes them comparable
-night to night. Tonight's start is taken to be like one of its recent starts (they carry the
-delays its predecessors cause lately) and tonight's runtime comes from the runtime model, so
+night to night. Tonight's start is taken to be like one of its recent usual starts on the same
+kind of night (month end or not): they carry the delays its predecessors cause lately.
+Tonight's runtime comes from the runtime model, so
 
-    P(late) = mean over recent starts s of P(runtime > deadline - s)
+    P(own) = mean over recent starts s of P(runtime > deadline - s)
 
 with a runtime that is log-normal on ordinary nights and, as often as the shop's runs land far
-beyond their model, drawn from that tail instead. Starts have a tail too (a predecessor that
-hung or was rerun): as often as the shop's starts come far later than usual, the delay is
-drawn from those delays and must fit in the slack. No deadline: no lateness risk.
+beyond their model (a hang), drawn from that tail instead.
+
+A hang before the job in its stream delays its start. Every job that usually starts before it
+in the same stream hangs as often as the shop's runs do, and the hang must outlast the job's
+slack, so a job deep in a long stream is more exposed than the stream's first:
+
+    P(late) = 1 - (1 - P(own)) * prod over earlier jobs u of (1 - P(u hangs past the slack))
+
+Starts delayed by such a hang are left out of the usual starts, which would otherwise count
+the same risk twice. No deadline: no lateness risk.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from analytics.maintenance.history import DAY_SECONDS
+from analytics.maintenance.history import DAY_SECONDS, weekday_and_month_end
 from analytics.maintenance.runtimes import RuntimeModel
 
 
 @dataclass(frozen=True)
 class LatenessConfig:
-    """``recent_starts``: how many of the latest starts represent tonight's."""
+    """``recent_starts``: how many of the latest starts represent tonight's. A start more
+    than ``delayed_start_sigmas`` robust deviations (and ``delayed_start_min_seconds``) after
+    the job's usual start was delayed by a hang, not usual."""
 
     recent_starts: int = 7
-    start_tail_sigmas: float = 4.0
-    start_tail_min_seconds: float = 600.0
+    delayed_start_sigmas: float = 4.0
+    delayed_start_min_seconds: float = 600.0
 
 
 def estimate_late_risk(
@@ -44,7 +55,9 @@ def estimate_late_risk(
     ``deadline_offset`` and ``usual_start_offset`` (seconds after the scheduled time),
     ``slack_seconds`` (deadline minus usual start minus tonight's median runtime),
     ``sched_of_day`` (seconds after midnight UTC of its latest scheduled time),
-    ``late_nights`` of ``deadline_nights`` in the history.
+    ``late_nights`` of ``deadline_nights`` in the history, ``jobs_before`` (jobs that usually
+    start before it in its stream) and ``upstream_hang_probability`` (the part of the risk
+    that comes from a hang among those).
 
     ``tonight_deadline_offset`` (per job code, seconds after the scheduled time, NaN where
     unknown) is tonight's deadline as the plan states it; without it the latest run's counts.
@@ -62,6 +75,8 @@ def estimate_late_risk(
             "sched_of_day": np.full(jobs, np.nan),
             "late_nights": np.zeros(jobs, dtype=int),
             "deadline_nights": np.zeros(jobs, dtype=int),
+            "jobs_before": np.zeros(jobs, dtype=int),
+            "upstream_hang_probability": np.zeros(jobs),
         }
     )
     if past.empty:
@@ -82,9 +97,18 @@ def estimate_late_risk(
     if tonight_deadline_offset is not None:
         deadline = np.where(np.isnan(tonight_deadline_offset), deadline, tonight_deadline_offset)
     out.loc[codes[latest], "sched_of_day"] = first["sched_time"].to_numpy()[latest] % DAY_SECONDS
+    # Tonight's start is like recent starts of the same kind of night: a month-end night's
+    # late starts (its predecessors ran long) say little about an ordinary night, and back.
+    if not runtimes.empty:
+        _, month_end = weekday_and_month_end(first["sched_time"].to_numpy())
+        unlike = month_end != bool(runtimes["month_end_tonight"].iloc[0])
+        order = np.lexsort((np.arange(len(codes)), unlike))
+        codes, start_offset = codes[order], start_offset[order]
+        rank = pd.Series(codes).groupby(codes).cumcount().to_numpy()
     starts = np.full((jobs, cfg.recent_starts), np.nan)
     keep = rank < cfg.recent_starts
     starts[codes[keep], rank[keep]] = start_offset[keep]
+    starts = _without_delayed_starts(starts, cfg)
 
     mu = runtimes["log_mu"].to_numpy()[:, None]
     sigma = runtimes["log_sigma"].to_numpy()[:, None]
@@ -101,11 +125,16 @@ def estimate_late_risk(
         probability = np.where(counted > 0, np.nansum(p_each, axis=1) / np.maximum(counted, 1), 0.0)
         usual_start = np.nanmedian(np.where(counted[:, None] > 0, starts, 0.0), axis=1)
     slack = deadline - usual_start - runtimes["predicted_seconds"].to_numpy()
-    share, delays = _start_delay_tail(codes, start_offset, usual_start, cfg)
-    if delays.size:
-        beyond = delays.size - np.searchsorted(delays, np.nan_to_num(slack, nan=np.inf), "right")
-        delayed = share * beyond / delays.size
-        probability = 1.0 - (1.0 - probability) * (1.0 - delayed)
+    upstream, before = _upstream_hang_risk(
+        history["job_key"].cat.categories,
+        out["sched_of_day"].to_numpy() + usual_start,
+        slack,
+        runtimes["predicted_seconds"].to_numpy(),
+        model,
+    )
+    probability = 1.0 - (1.0 - probability) * (1.0 - upstream)
+    out["jobs_before"] = before
+    out["upstream_hang_probability"] = np.where(np.isnan(deadline), 0.0, upstream)
     out["late_probability"] = np.where(np.isnan(deadline), 0.0, probability)
     out["deadline_offset"] = deadline
     out["usual_start_offset"] = np.where(counted > 0, usual_start, np.nan)
@@ -113,21 +142,58 @@ def estimate_late_risk(
     return out
 
 
-def _start_delay_tail(
-    codes: np.ndarray, start_offset: np.ndarray, usual_start: np.ndarray, cfg: LatenessConfig
-) -> tuple[float, np.ndarray]:
-    """Shop-wide: the share of starts far later than the job's usual (recent) start, and
-    those delays (seconds beyond it, sorted). Measured against the recent usual start, a
-    stream that slowly drifts later is not mistaken for a tail."""
-    if not start_offset.size:
-        return 0.0, np.empty(0)
-    delay = start_offset - usual_start[codes]
-    spread = pd.Series(np.abs(delay)).groupby(codes).median()
-    mad = np.zeros(len(usual_start))
-    mad[spread.index.to_numpy()] = spread.to_numpy() * 1.4826
-    threshold = np.maximum(cfg.start_tail_sigmas * mad[codes], cfg.start_tail_min_seconds)
-    beyond = delay > threshold
-    return float(beyond.mean()), np.sort(delay[beyond])
+def _without_delayed_starts(starts: np.ndarray, cfg: LatenessConfig) -> np.ndarray:
+    """``starts`` without those far later than the job's usual start: a night when a
+    predecessor hung is not a usual night; the chance of another hang is counted apart."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: jobs never started
+        usual = np.nanmedian(starts, axis=1, keepdims=True)
+        spread = 1.4826 * np.nanmedian(np.abs(starts - usual), axis=1, keepdims=True)
+        delayed = starts - usual > np.maximum(
+            cfg.delayed_start_sigmas * spread, cfg.delayed_start_min_seconds
+        )
+    return np.where(delayed, np.nan, starts)
+
+
+def _upstream_hang_risk(
+    job_keys: pd.Index,
+    usual_start: np.ndarray,
+    slack: np.ndarray,
+    predicted_seconds: np.ndarray,
+    model: RuntimeModel,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per job: the chance that a job started before it in its stream hangs long enough to
+    use up its slack, and how many jobs usually start before it there. Each earlier job
+    hangs as often as the shop's runs do (the runtime tail's share) and then runs as long as
+    those runs ran; a job late in a long stream is exposed to every hang before it, the
+    stream's first job to none."""
+    risk = np.zeros(len(job_keys))
+    before = np.zeros(len(job_keys), dtype=int)
+    stream = pd.Series(np.asarray(job_keys, dtype=object)).str.rsplit(".", n=1).str[0]
+    jobs = pd.DataFrame(
+        {
+            "job": np.arange(len(job_keys)),
+            "stream": pd.factorize(stream)[0],
+            "start": usual_start,
+            "slack": slack,
+            "median": predicted_seconds,
+        }
+    ).dropna()
+    pairs = jobs.merge(jobs[["stream", "start", "median"]], on="stream", suffixes=("", "_up"))
+    pairs = pairs[pairs["start_up"] < pairs["start"]]
+    counted = pairs["job"].value_counts()
+    before[counted.index.to_numpy()] = counted.to_numpy()
+    tail = model.tail
+    if pairs.empty or not tail.share or not tail.ratios.size:
+        return risk, before
+    # The upstream run must exceed its own median by more than this job's slack.
+    factor = 1.0 + np.maximum(pairs["slack"].to_numpy(), 0.0) / pairs["median_up"].to_numpy()
+    hang = tail.share * tail.exceeds(factor)
+    survive = (
+        pd.Series(np.log1p(-np.minimum(hang, 0.999999))).groupby(pairs["job"].to_numpy()).sum()
+    )
+    risk[survive.index.to_numpy()] = -np.expm1(survive.to_numpy())
+    return risk, before
 
 
 def _late_history(past: pd.DataFrame, jobs: int) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,8 @@ from analytics.maintenance.runtimes import RuntimeModelConfig, estimate_runtimes
 class RiskReason:
     """One reason behind a score. ``kind`` is stable for machines (failure_rate,
     failures_rising, recurring_error, late_risk, late_history, runtime_growth,
-    runtime_anomaly, month_end); ``text`` is for people; ``value`` is the number behind it."""
+    runtime_anomaly, month_end, and for a score with none of these late_exposure or
+    failure_baseline); ``text`` is for people; ``value`` is the number behind it."""
 
     kind: str
     text: str
@@ -246,7 +247,7 @@ def _reasons(
                 f"{p_late:.0%} chance to miss its {deadline:%H:%M} UTC deadline: needs "
                 f"{human_duration(runtime['predicted_seconds'])} (p90 "
                 f"{human_duration(runtime['p90_seconds'])}) from a usual start at "
-                f"{start:%H:%M}",
+                f"{start:%H:%M}" + (f"; {_exposure(late)}" if _mostly_upstream(late) else ""),
                 p_late,
             )
         )
@@ -290,4 +291,47 @@ def _reasons(
                 factor,
             )
         )
+    if not reasons:
+        reasons.append(_baseline_reason(failure, late, tonight))
     return tuple(reasons)
+
+
+def _mostly_upstream(late: Mapping[str, Any]) -> bool:
+    """Most of the job's late risk comes from a hang among the jobs before it."""
+    return float(late["upstream_hang_probability"]) >= 0.5 * float(late["late_probability"])
+
+
+def _exposure(late: Mapping[str, Any]) -> str:
+    """What would make the job late: a hang before it in its stream, or one of its own."""
+    before = int(late["jobs_before"])
+    slack = human_duration(max(0.0, float(np.nan_to_num(late["slack_seconds"]))))
+    if before and _mostly_upstream(late):
+        return (
+            f"{before} job{'s' if before != 1 else ''} run before it in its stream, and a hang "
+            f"in any of them would use up its {slack} of slack"
+        )
+    return f"a hang of its own would use up its {slack} of slack"
+
+
+def _baseline_reason(
+    failure: Mapping[str, Any], late: Mapping[str, Any], tonight: datetime
+) -> RiskReason:
+    """Why a job without any stand-out sign still carries a risk: the larger of its two
+    everyday risks, in words (every score is explained)."""
+    p_fail, p_late = float(failure["probability"]), float(late["late_probability"])
+    if p_late > p_fail and np.isfinite(late["deadline_offset"]):
+        sched = epoch_seconds(tonight) + float(np.nan_to_num(late["sched_of_day"]))
+        deadline = datetime.fromtimestamp(sched + float(late["deadline_offset"]), UTC)
+        return RiskReason(
+            "late_exposure",
+            f"{p_late:.0%} chance to miss its {deadline:%H:%M} UTC deadline: {_exposure(late)}",
+            p_late,
+        )
+    failures, runs = int(failure["failures"]), int(failure["runs"])
+    return RiskReason(
+        "failure_baseline",
+        f"{p_fail:.0%} chance to fail tonight: {failures} failure{'s' if failures != 1 else ''} "
+        f"in its last {runs} runs, on a workstation where {float(failure['prior']):.1%} of runs "
+        "fail",
+        p_fail,
+    )

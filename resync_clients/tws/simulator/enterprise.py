@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resync_clients.tws.simulator.model import JobDef, JobStreamDef, Workstation
+from resync_clients.tws.simulator.model import (
+    GROWTH_CYCLE_WEEKS,
+    JobDef,
+    JobStreamDef,
+    Workstation,
+)
 
 _APPS = (
     "PAYROLL", "GLEDGER", "BILLING", "CRM", "INVENTORY", "DWH", "RISK", "TREASURY", "HR",
@@ -149,6 +154,10 @@ def generate_enterprise(seed: int, job_count: int) -> Enterprise:
     sigmas = rng.uniform(0.08, 0.45, size=job_count)
     growing = rng.random(job_count) < 0.08
     growth = np.where(growing, rng.uniform(0.01, 0.05, size=job_count), 0.0)
+    # Drawn from a generator of its own so that adding it left every other draw unchanged.
+    growth_phase = np.random.default_rng([seed, 0x6207]).uniform(
+        0.0, GROWTH_CYCLE_WEEKS, size=job_count
+    )
     fail_rate = np.where(rng.random(job_count) < 0.05, rng.uniform(0.03, 0.15, job_count), 0.004)
     recovery = rng.random(job_count) < 0.15
     critical = rng.random(job_count) < 0.05
@@ -215,6 +224,7 @@ def generate_enterprise(seed: int, job_count: int) -> Enterprise:
                     critical=bool(critical[j]),
                     priority=int(priority[j]),
                     predecessors=preds,
+                    growth_phase_weeks=float(growth_phase[j]),
                 )
             )
             expected += float(medians[j])

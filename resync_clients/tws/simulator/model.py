@@ -23,6 +23,9 @@ COMMON_STATUS = {
     "CANCL": "CANCELED",
 }
 FINAL_STATUSES = frozenset({"SUCC", "ABEND", "FAIL"})
+# A growing job's runtime compounds for this many weeks, then falls back (yearly archiving
+# of half-year data): at 1-5% a week that is 1.3x to 3.6x at the end of a cycle.
+GROWTH_CYCLE_WEEKS = 26.0
 
 
 def to_datetime(epoch: float) -> datetime:
@@ -93,7 +96,11 @@ class JobStreamDef:
 @dataclass(frozen=True, slots=True)
 class JobDef:
     """A job definition. Runtime model: lognormal around ``median_seconds`` with ``sigma``,
-    scaled by weekday/month-end seasonality and ``weekly_growth``."""
+    scaled by weekday/month-end seasonality and ``weekly_growth``.
+
+    Growth compounds over a cycle of ``GROWTH_CYCLE_WEEKS`` and then falls back, as a table
+    grows until its yearly archiving; ``growth_phase_weeks`` is where in that cycle the job
+    was at the Unix epoch, so growers sit at every stage on any date."""
 
     index: int
     name: str
@@ -112,6 +119,7 @@ class JobDef:
     critical: bool
     priority: int
     predecessors: tuple[int, ...]
+    growth_phase_weeks: float = 0.0
 
 
 class Run:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from resync_clients.tws.simulator.enterprise import Enterprise
 from resync_clients.tws.simulator.model import (
     COMMON_STATUS,
+    GROWTH_CYCLE_WEEKS,
     JobDef,
     JobInstance,
     JobState,
@@ -24,7 +25,7 @@ from resync_clients.tws.simulator.model import (
 )
 
 INF = float("inf")
-_GROWTH_EPOCH = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
+_WEEK = 7 * 86400.0
 _WEEKDAY_FACTOR = (1.10, 1.0, 1.0, 1.0, 1.05, 0.70, 0.60)  # Monday .. Sunday
 STUCK_RATE = 0.002
 
@@ -112,16 +113,19 @@ class Plan:
     def expected_duration(self, job: JobDef) -> float:
         """Median runtime of ``job`` on this plan's day (seasonality and growth applied)."""
         if self._expected is None:
-            weeks = max(0.0, (self.day_start - _GROWTH_EPOCH) / (7 * 86400))
             month_end = self._is_month_end()
             self._expected = [
                 j.median_seconds
                 * self._duration_factor
-                * (1.0 + j.weekly_growth) ** weeks
+                * (1.0 + j.weekly_growth) ** self.growth_weeks(j)
                 * (j.month_end_factor if month_end else 1.0)
                 for j in self.enterprise.jobs
             ]
         return self._expected[job.index]
+
+    def growth_weeks(self, job: JobDef) -> float:
+        """Weeks ``job`` has been growing on this plan's day (0 after each archiving)."""
+        return (self.day_start / _WEEK + job.growth_phase_weeks) % GROWTH_CYCLE_WEEKS
 
     def draw_outcome(self, job: JobDef, attempt: int) -> Outcome:
         """The outcome of run ``attempt`` (1-based) of ``job`` in this plan; reruns fail less."""

@@ -25,6 +25,7 @@ def nightly_runs(
     start_delay: float = 60.0,
     deadline_after: float | None = None,
     workstation: str = "FTA01",
+    stream: str = "NIGHTLY",
     pattern: str | None = None,
 ) -> list[dict[str, object]]:
     """One run a night for the ``days`` nights before ``TONIGHT``; ``day`` counts back from
@@ -36,7 +37,7 @@ def nightly_runs(
         duration = seconds(day)
         rows.append(
             {
-                "job_key": f"{workstation}#NIGHTLY.{job}",
+                "job_key": f"{workstation}#{stream}.{job}",
                 "workstation": workstation,
                 "sched_time": sched,
                 "start_time": start,

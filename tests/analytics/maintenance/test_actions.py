@@ -40,3 +40,8 @@ def test_failures_and_growth_each_bring_their_action():
 
 def test_nothing_to_say_proposes_nothing():
     assert suggest_actions(at_risk()) == ()
+
+
+def test_a_job_exposed_to_hangs_before_it_gets_its_stream_watched():
+    (action,) = suggest_actions(at_risk("late_exposure"))
+    assert 'conman "sj FTA01#NIGHTLY.@"' in action

@@ -1,7 +1,10 @@
 """Late risk: runtime against the room its deadline leaves."""
 
+import itertools
+
 import pytest
 
+from analytics.maintenance import score_tonight
 from analytics.maintenance.history import epoch_seconds
 from analytics.maintenance.lateness import estimate_late_risk
 from analytics.maintenance.runtimes import estimate_runtimes
@@ -59,13 +62,15 @@ def test_a_start_after_the_deadline_is_certainly_late():
     assert late_of(frame, "BLOCKED")["late_probability"] == pytest.approx(1.0)
 
 
+def sometimes_hung(seed: int):
+    """A 10-minute job that hangs at 30x its usual time one night in 40."""
+    base = noisy(600.0, 0.1, seed)
+    return lambda d: base(d) * (30.0 if (d + seed) % 40 == 0 else 1.0)
+
+
 def test_the_shops_hung_runs_give_a_roomy_job_a_small_but_real_late_risk():
     # Across the shop one run in 40 hangs at 30x its usual time; ROOMY has 3x its runtime
     # of slack, which no ordinary night uses up but a hang does.
-    def sometimes_hung(seed: int):
-        base = noisy(600.0, 0.1, seed)
-        return lambda d: base(d) * (30.0 if (d + seed) % 40 == 0 else 1.0)
-
     shop = [
         row
         for n in range(60)
@@ -78,3 +83,48 @@ def test_the_shops_hung_runs_give_a_roomy_job_a_small_but_real_late_risk():
     assert roomy["late_nights"] == 0
     # About the shop's hang rate (1 in 40 nights, ~0.025 after the hangs' own spread).
     assert 0.01 < roomy["late_probability"] < 0.05
+
+
+def test_a_job_deep_in_its_stream_is_exposed_to_every_hang_before_it():
+    # Six 10-minute jobs in a chain, each with the same 20 minutes of slack: their own
+    # risk is the same, but each hang before a job in its stream can make it late too.
+    shop = [
+        row
+        for n in range(60)
+        for row in nightly_runs(f"JOB{n:02d}", seconds=sometimes_hung(500 + n), stream="OTHER")
+    ]
+    chain = [
+        row
+        for step in range(6)
+        for row in nightly_runs(
+            f"STEP{step}",
+            stream="CHAIN",
+            seconds=noisy(600.0, 0.05, 40 + step),
+            start_delay=60.0 + 660.0 * step,
+            deadline_after=60.0 + 660.0 * step + 600.0 + 1200.0,
+        )
+    ]
+    frame = history(shop, chain)
+    keys = list(frame["job_key"].cat.categories)
+
+    # The score says where the risk comes from.
+    risks = {r.job_key: r for r in score_tonight(frame, TONIGHT)}
+    (reason,) = risks["FTA01#CHAIN.STEP5"].reasons
+    assert "5 jobs run before it in its stream" in reason.text
+    risk = estimate_late_risk(frame, estimate_runtimes(frame, AS_OF), AS_OF)
+    chance = [
+        risk.iloc[keys.index(f"FTA01#CHAIN.STEP{step}")]["late_probability"] for step in range(6)
+    ]
+    assert all(later > earlier for earlier, later in itertools.pairwise(chance))
+    assert chance[-1] > 3 * chance[0]
+
+
+def test_a_start_delayed_by_a_hang_is_not_taken_for_a_usual_start():
+    # Three nights ago a hang upstream made the job begin two hours late, and so finish
+    # late; that night is no reason to expect tonight's start to be like it.
+    delayed = nightly_runs("DELAYED_ONCE", start_delay=60.0, deadline_after=1800.0)
+    delayed[2]["start_time"] = float(delayed[2]["start_time"]) + 7200.0
+    delayed[2]["end_time"] = float(delayed[2]["end_time"]) + 7200.0
+    frame = history(quiet_shop(), delayed)
+    assert late_of(frame, "DELAYED_ONCE")["late_probability"] < 0.02
+    assert late_of(frame, "DELAYED_ONCE")["jobs_before"] == 0  # alone in its stream's start

@@ -18,8 +18,10 @@ from resync_clients.tws.simulator.enterprise import generate_enterprise
 from resync_clients.tws.simulator.history import job_key_of, plan_history_rows, plan_outcomes
 from resync_clients.tws.simulator.plan import Plan
 
-FIRST_NIGHT = int(datetime(2026, 11, 2, tzinfo=UTC).timestamp() // 86_400)
-NIGHTS = 5
+# A week with ordinary nights and a month end (28 November to 1 December), when closing
+# streams run long.
+FIRST_NIGHT = int(datetime(2026, 11, 26, tzinfo=UTC).timestamp() // 86_400)
+NIGHTS = 7
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +68,12 @@ def test_failure_probabilities_are_calibrated(evaluation):
 
 
 def test_lateness_is_predicted_well(evaluation):
+    # Lateness here is rare and mostly luck: a run that hangs and delays its stream, a
+    # closing stream that runs long at month end, a grower near the end of its cycle.
     late = score_predictions(evaluation["late"], evaluation["p_late"])
-    assert late.positives >= 100
-    assert late.auc >= 0.95
-    assert late.brier_skill >= 0.8
+    assert late.positives >= 200
+    assert late.auc >= 0.75
+    assert late.brier < late.base_brier
     for row in reliability_table(evaluation["late"], evaluation["p_late"]):
         if row.count >= 100:
-            assert row.observed == pytest.approx(row.predicted, abs=0.2)
+            assert row.observed == pytest.approx(row.predicted, abs=0.05)

@@ -11,6 +11,9 @@ import pytest
 
 from resync_clients.tws.simulator.config import SimulatorConfig
 from resync_clients.tws.simulator.engine import ActionRejected, SimulationEngine
+from resync_clients.tws.simulator.enterprise import generate_enterprise
+from resync_clients.tws.simulator.model import GROWTH_CYCLE_WEEKS
+from resync_clients.tws.simulator.plan import Plan
 
 
 def _snapshot(engine: SimulationEngine) -> bytes:
@@ -54,9 +57,22 @@ def test_runtimes_follow_seasonality_and_growth() -> None:
     days = engine.available_days()
     plans = {d: engine.plan(f"PLAN_{datetime.fromtimestamp(d * 86400, UTC):%Y%m%d}") for d in days}
     jobs = engine.enterprise.jobs
-    grower = next(j for j in jobs if j.weekly_growth > 0.02)
     early, late = plans[days[1]], plans[days[-1]]
-    assert late.expected_duration(grower) > early.expected_duration(grower)
+    # A steady job of the same kind cancels the weekday and month-end factors out.
+    steady = next(j for j in jobs if j.weekly_growth == 0 and j.month_end_factor == 1)
+    grower = next(
+        j
+        for j in jobs
+        if j.weekly_growth > 0.02
+        and j.month_end_factor == 1
+        and late.growth_weeks(j) > early.growth_weeks(j)  # not archived in between
+    )
+
+    def relative(plan: Plan) -> float:
+        return plan.expected_duration(grower) / plan.expected_duration(steady)
+
+    weeks = (days[-1] - days[1]) / 7
+    assert relative(late) / relative(early) == pytest.approx((1 + grower.weekly_growth) ** weeks)
     month_end = next(j for j in jobs if j.month_end_factor > 1)
     by_day = {datetime.fromtimestamp(d * 86400, UTC): p.expected_duration(month_end)
               for d, p in plans.items()}  # fmt: skip
@@ -118,3 +134,15 @@ def test_large_plan_is_compact_and_pages_fast_enough() -> None:
     plan, now = engine.current, engine.now
     page = b"[" + b",".join(engine.job_json(plan, i, now) for i in range(10_000)) + b"]"
     assert len(orjson.loads(page)) == 10_000
+
+
+def test_growth_is_bounded_by_its_archiving_cycle_on_any_date() -> None:
+    enterprise = generate_enterprise(5, 2000)
+    growers = [j for j in enterprise.jobs if j.weekly_growth > 0]
+    assert len(growers) > 50
+    for year in (2025, 2031, 2040):
+        plan = Plan(enterprise, int(datetime(year, 6, 2, tzinfo=UTC).timestamp() // 86400))
+        weeks = [plan.growth_weeks(j) for j in growers]
+        assert all(0 <= w < GROWTH_CYCLE_WEEKS for w in weeks)
+        # Growers sit at every stage of their cycle, whatever the date.
+        assert min(weeks) < 3 and max(weeks) > GROWTH_CYCLE_WEEKS - 3
