@@ -52,7 +52,8 @@ def estimate_late_risk(
     tonight_deadline_offset: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Per job (index: ``job`` category code): ``late_probability`` (0 without a deadline),
-    ``deadline_offset`` and ``usual_start_offset`` (seconds after the scheduled time),
+    ``deadline_offset``, ``usual_start_offset`` and the ``earliest_start_offset`` and
+    ``latest_start_offset`` of its recent usual starts (seconds after the scheduled time),
     ``slack_seconds`` (deadline minus usual start minus tonight's median runtime),
     ``sched_of_day`` (seconds after midnight UTC of its latest scheduled time),
     ``late_nights`` of ``deadline_nights`` in the history, ``jobs_before`` (jobs that usually
@@ -71,6 +72,8 @@ def estimate_late_risk(
             "late_probability": np.zeros(jobs),
             "deadline_offset": np.full(jobs, np.nan),
             "usual_start_offset": np.full(jobs, np.nan),
+            "earliest_start_offset": np.full(jobs, np.nan),
+            "latest_start_offset": np.full(jobs, np.nan),
             "slack_seconds": np.full(jobs, np.nan),
             "sched_of_day": np.full(jobs, np.nan),
             "late_nights": np.zeros(jobs, dtype=int),
@@ -124,6 +127,8 @@ def estimate_late_risk(
     with np.errstate(invalid="ignore"):
         probability = np.where(counted > 0, np.nansum(p_each, axis=1) / np.maximum(counted, 1), 0.0)
         usual_start = np.nanmedian(np.where(counted[:, None] > 0, starts, 0.0), axis=1)
+        earliest = np.nanmin(np.where(counted[:, None] > 0, starts, 0.0), axis=1)
+        latest_start = np.nanmax(np.where(counted[:, None] > 0, starts, 0.0), axis=1)
     slack = deadline - usual_start - runtimes["predicted_seconds"].to_numpy()
     upstream, before = _upstream_hang_risk(
         history["job_key"].cat.categories,
@@ -138,6 +143,8 @@ def estimate_late_risk(
     out["late_probability"] = np.where(np.isnan(deadline), 0.0, probability)
     out["deadline_offset"] = deadline
     out["usual_start_offset"] = np.where(counted > 0, usual_start, np.nan)
+    out["earliest_start_offset"] = np.where(counted > 0, earliest, np.nan)
+    out["latest_start_offset"] = np.where(counted > 0, latest_start, np.nan)
     out["slack_seconds"] = slack
     return out
 

@@ -88,6 +88,10 @@ class MaintenanceConfig:
     lateness: LatenessConfig = field(default_factory=LatenessConfig)
 
 
+# Recent starts further apart than this are reported as a range, not as one usual time.
+WIDE_START_SPREAD_SECONDS = 30 * 60
+
+
 def human_duration(seconds: float) -> str:
     """``42s``, ``13m``, ``2h05m``: durations as an operator reads them."""
     if not np.isfinite(seconds):
@@ -240,14 +244,13 @@ def _reasons(
     if p_late >= 0.05 and np.isfinite(late["deadline_offset"]):
         sched = epoch_seconds(tonight) + float(np.nan_to_num(late["sched_of_day"]))
         deadline = datetime.fromtimestamp(sched + float(late["deadline_offset"]), UTC)
-        start = datetime.fromtimestamp(sched + float(late["usual_start_offset"]), UTC)
         reasons.append(
             RiskReason(
                 "late_risk",
                 f"{p_late:.0%} chance to miss its {deadline:%H:%M} UTC deadline: needs "
                 f"{human_duration(runtime['predicted_seconds'])} (p90 "
-                f"{human_duration(runtime['p90_seconds'])}) from a usual start at "
-                f"{start:%H:%M}" + (f"; {_exposure(late)}" if _mostly_upstream(late) else ""),
+                f"{human_duration(runtime['p90_seconds'])}) from {_usual_start(late, sched)}"
+                + (f"; {_exposure(late)}" if _mostly_upstream(late) else ""),
                 p_late,
             )
         )
@@ -294,6 +297,21 @@ def _reasons(
     if not reasons:
         reasons.append(_baseline_reason(failure, late, tonight))
     return tuple(reasons)
+
+
+def _usual_start(late: Mapping[str, Any], sched: float) -> str:
+    """``a usual start at 01:10``, or the range of recent starts when they spread widely
+    (its predecessors' runtimes vary): the start, not the runtime, is then the risk."""
+
+    def at(column: str) -> str:
+        return f"{datetime.fromtimestamp(sched + float(late[column]), UTC):%H:%M}"
+
+    spread = float(late["latest_start_offset"]) - float(late["earliest_start_offset"])
+    if np.isfinite(spread) and spread >= WIDE_START_SPREAD_SECONDS:
+        return (
+            f"a start between {at('earliest_start_offset')} and {at('latest_start_offset')} lately"
+        )
+    return f"a usual start at {at('usual_start_offset')}"
 
 
 def _mostly_upstream(late: Mapping[str, Any]) -> bool:

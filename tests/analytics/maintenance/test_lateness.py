@@ -128,3 +128,18 @@ def test_a_start_delayed_by_a_hang_is_not_taken_for_a_usual_start():
     frame = history(quiet_shop(), delayed)
     assert late_of(frame, "DELAYED_ONCE")["late_probability"] < 0.02
     assert late_of(frame, "DELAYED_ONCE")["jobs_before"] == 0  # alone in its stream's start
+
+
+def test_a_job_whose_start_wanders_is_told_by_its_range_of_starts():
+    # Its predecessors' runtimes vary: it starts 10 to 100 minutes after its schedule, and
+    # its deadline falls inside that range; the start, not its 5 minutes, is the risk.
+    wander = nightly_runs("WANDER", seconds=noisy(300.0, 0.05, 7), deadline_after=5400.0)
+    for day, row in enumerate(wander):
+        delay = 600.0 + (day * 37 % 10) * 600.0
+        row["start_time"] = float(row["sched_time"]) + delay
+        row["end_time"] = float(row["start_time"]) + float(row["duration_seconds"])
+    frame = history(quiet_shop(), wander)
+    risks = {r.job_key: r for r in score_tonight(frame, TONIGHT)}
+    late = next(r for r in risks["FTA01#NIGHTLY.WANDER"].reasons if r.kind == "late_risk")
+    assert "a start between 01:" in late.text and " lately" in late.text
+    assert "usual start" not in late.text
