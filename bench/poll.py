@@ -121,6 +121,10 @@ def main() -> int:
 
             rows = stored_rows()
             copy_seconds = min(raw_copy_seconds(rows) for _ in range(3))
+            # Stop the embedded server while its data directory still exists.
+            from tasks.resources import close_store
+
+            close_store()
 
     print(f"plan: {full.jobs_read:,} jobs, {len(rows):,} runs stored")
     print(f"raw COPY of the same rows      {copy_seconds:7.2f} s   (baseline)")

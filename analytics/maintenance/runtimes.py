@@ -67,6 +67,12 @@ class RuntimeModel:
     tail: RuntimeTail
 
 
+def _stream_codes(job_keys: pd.Index) -> np.ndarray:
+    """Per job code, a code for its stream (``WORKSTATION#STREAM`` of the job key)."""
+    streams = pd.Series(np.asarray(job_keys, dtype=object)).str.rsplit(".", n=1).str[0]
+    return pd.factorize(streams)[0].astype(np.int64)
+
+
 def _group_median(values: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
     medians = pd.Series(values).groupby(codes).median()
     out = np.full(groups, np.nan)
@@ -116,11 +122,20 @@ def estimate_runtimes(
             weekday_effect[day] = float(np.median(deviation[chosen]))
     y_adj = y - weekday_effect[weekday]
 
-    # Per-job month-end effect, shrunk by one pseudo-night of "no effect".
+    # Per-job month-end effect, shrunk by one pseudo-night towards its stream's effect: a
+    # month has one month end, and the jobs of a closing stream run long together, so the
+    # stream's nights say more about a job's next month end than its own two or three.
     residual = y_adj - _group_median(y_adj, codes, jobs)[codes]
     me_nights = np.bincount(codes, weights=month_end.astype(float), minlength=jobs)
     me_sum = np.bincount(codes, weights=np.where(month_end, residual, 0.0), minlength=jobs)
-    month_end_effect = np.where(me_nights > 0, me_sum / (me_nights + 1.0), 0.0)
+    stream = _stream_codes(history["job_key"].cat.categories)
+    streams = int(stream.max()) + 1 if stream.size else 0
+    stream_nights = np.bincount(stream, weights=me_nights, minlength=streams)
+    stream_sum = np.bincount(stream, weights=me_sum, minlength=streams)
+    stream_effect = (stream_sum / (stream_nights + 1.0))[stream]
+    month_end_effect = np.where(
+        me_nights > 0, (me_sum + stream_effect) / (me_nights + 1.0), stream_effect
+    )
     y_adj = y_adj - np.where(month_end, month_end_effect[codes], 0.0)
 
     # Robust centre and spread, then winsorise before fitting a trend.

@@ -94,3 +94,31 @@ def test_a_job_without_successful_runs_has_no_runtime_model():
     broken = model_of(frame, "BROKEN")
     assert broken["successes"] == 0
     assert np.isnan(broken["predicted_seconds"])
+
+
+def test_a_job_new_to_a_closing_stream_is_expected_to_run_long_at_month_end_like_it():
+    def closing(median: float, seed: int):
+        base = noisy(median, 0.05, seed)
+
+        def seconds(day: int) -> float:
+            moment = TONIGHT.timestamp() - day * 86_400
+            date = datetime.fromtimestamp(moment, UTC).date()
+            return base(day) * (2.5 if is_month_end(date) else 1.0)
+
+        return seconds
+
+    rows = quiet_shop()
+    for n in range(8):
+        rows += nightly_runs(
+            f"CLOSE{n}", stream="CLOSING", seconds=closing(600.0, 300 + n), days=40
+        )
+    # Added to the stream two weeks ago: it has never run at a month end.
+    rows += nightly_runs("NEWCOMER", stream="CLOSING", seconds=closing(300.0, 320), days=14)
+    frame = run_history_frame(pd.DataFrame(rows))
+    keys = list(frame["job_key"].cat.categories)
+    month_end = estimate_runtimes(frame, epoch_seconds(TONIGHT.replace(day=30))).jobs
+    newcomer = month_end.iloc[keys.index("FTA01#CLOSING.NEWCOMER")]
+    regular = month_end.iloc[keys.index("FTA01#CLOSING.CLOSE0")]
+    assert 2.0 < newcomer["predicted_seconds"] / 300.0 < 2.8
+    # With its stream behind it, a regular's own month ends are hardly shrunk.
+    assert 2.1 < regular["predicted_seconds"] / 600.0 < 2.8
