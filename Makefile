@@ -41,5 +41,7 @@ bench: install-dev
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 # README pictures from a real run (a local Prefect server, the demo, headless Chromium).
+# Needs Debian's chromium; installed here when missing (as root, or through sudo).
 screenshots: install
+	command -v chromium >/dev/null || $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium
 	bash scripts/screenshots.sh
