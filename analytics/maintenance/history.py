@@ -80,6 +80,12 @@ def epoch_seconds(moment: datetime) -> float:
     return moment.timestamp()
 
 
+def stream_codes(job_keys: pd.Index) -> np.ndarray:
+    """Per job code, a code for its stream (``WORKSTATION#STREAM`` of the job key)."""
+    streams = pd.Series(np.asarray(job_keys, dtype=object)).str.rsplit(".", n=1).str[0]
+    return pd.factorize(streams)[0].astype(np.int64)
+
+
 def is_month_end(day: date, *, days_before: int = 2, days_after: int = 1) -> bool:
     """True in the month-end window: the last ``days_before`` days of a month and its first
     ``days_after`` days, when closing jobs run longer."""

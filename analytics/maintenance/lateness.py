@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from analytics.maintenance.history import DAY_SECONDS, weekday_and_month_end
+from analytics.maintenance.history import DAY_SECONDS, stream_codes, weekday_and_month_end
 from analytics.maintenance.runtimes import RuntimeModel
 
 
@@ -37,11 +37,13 @@ from analytics.maintenance.runtimes import RuntimeModel
 class LatenessConfig:
     """``recent_starts``: how many of the latest starts represent tonight's. A start more
     than ``delayed_start_sigmas`` robust deviations (and ``delayed_start_min_seconds``) after
-    the job's usual start was delayed by a hang, not usual."""
+    the job's usual start was delayed by a hang, not usual. Hangs are counted among the
+    ``max_jobs_before`` jobs that start last before a job in its stream."""
 
     recent_starts: int = 7
     delayed_start_sigmas: float = 4.0
     delayed_start_min_seconds: float = 600.0
+    max_jobs_before: int = 500
 
 
 def estimate_late_risk(
@@ -136,6 +138,7 @@ def estimate_late_risk(
         slack,
         runtimes["predicted_seconds"].to_numpy(),
         model,
+        cfg,
     )
     probability = 1.0 - (1.0 - probability) * (1.0 - upstream)
     out["jobs_before"] = before
@@ -168,38 +171,40 @@ def _upstream_hang_risk(
     slack: np.ndarray,
     predicted_seconds: np.ndarray,
     model: RuntimeModel,
+    cfg: LatenessConfig,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per job: the chance that a job started before it in its stream hangs long enough to
     use up its slack, and how many jobs usually start before it there. Each earlier job
     hangs as often as the shop's runs do (the runtime tail's share) and then runs as long as
     those runs ran; a job late in a long stream is exposed to every hang before it, the
-    stream's first job to none."""
+    stream's first job to none.
+
+    Jobs are sorted by stream and usual start, and the k-th job before each is taken for
+    k = 1, 2, ...: time and memory grow with the jobs times the longest stream (at most
+    ``max_jobs_before``), never with the square of a stream."""
     risk = np.zeros(len(job_keys))
     before = np.zeros(len(job_keys), dtype=int)
-    stream = pd.Series(np.asarray(job_keys, dtype=object)).str.rsplit(".", n=1).str[0]
-    jobs = pd.DataFrame(
-        {
-            "job": np.arange(len(job_keys)),
-            "stream": pd.factorize(stream)[0],
-            "start": usual_start,
-            "slack": slack,
-            "median": predicted_seconds,
-        }
-    ).dropna()
-    pairs = jobs.merge(jobs[["stream", "start", "median"]], on="stream", suffixes=("", "_up"))
-    pairs = pairs[pairs["start_up"] < pairs["start"]]
-    counted = pairs["job"].value_counts()
-    before[counted.index.to_numpy()] = counted.to_numpy()
+    stream = stream_codes(job_keys)
+    known = np.flatnonzero(~(np.isnan(usual_start) | np.isnan(slack) | np.isnan(predicted_seconds)))
+    order = known[np.lexsort((usual_start[known], stream[known]))]
+    stream, start = stream[order], usual_start[order]
+    room, median = np.maximum(slack[order], 0.0), predicted_seconds[order]
     tail = model.tail
-    if pairs.empty or not tail.share or not tail.ratios.size:
-        return risk, before
-    # The upstream run must exceed its own median by more than this job's slack.
-    factor = 1.0 + np.maximum(pairs["slack"].to_numpy(), 0.0) / pairs["median_up"].to_numpy()
-    hang = tail.share * tail.exceeds(factor)
-    survive = (
-        pd.Series(np.log1p(-np.minimum(hang, 0.999999))).groupby(pairs["job"].to_numpy()).sum()
-    )
-    risk[survive.index.to_numpy()] = -np.expm1(survive.to_numpy())
+    hangs = bool(tail.share) and tail.ratios.size > 0
+    log_survive = np.zeros(len(order))
+    counted = np.zeros(len(order), dtype=int)
+    for lag in range(1, min(cfg.max_jobs_before, len(order) - 1) + 1):
+        same = stream[lag:] == stream[:-lag]
+        if not same.any():
+            break  # no stream has this many jobs
+        earlier = same & (start[:-lag] < start[lag:])
+        counted[lag:] += earlier
+        if hangs:
+            # The upstream run must exceed its own median by more than this job's slack.
+            hang = tail.share * tail.exceeds(1.0 + room[lag:] / median[:-lag])
+            log_survive[lag:] += np.where(earlier, np.log1p(-np.minimum(hang, 0.999999)), 0.0)
+    risk[order] = -np.expm1(log_survive)
+    before[order] = counted
     return risk, before
 
 

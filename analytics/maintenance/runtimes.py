@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.maintenance.history import DAY_SECONDS, weekday_and_month_end
+from analytics.maintenance.history import DAY_SECONDS, stream_codes, weekday_and_month_end
 
 MAD_TO_SIGMA = 1.4826
 
@@ -65,12 +65,6 @@ class RuntimeModel:
 
     jobs: pd.DataFrame
     tail: RuntimeTail
-
-
-def _stream_codes(job_keys: pd.Index) -> np.ndarray:
-    """Per job code, a code for its stream (``WORKSTATION#STREAM`` of the job key)."""
-    streams = pd.Series(np.asarray(job_keys, dtype=object)).str.rsplit(".", n=1).str[0]
-    return pd.factorize(streams)[0].astype(np.int64)
 
 
 def _group_median(values: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
@@ -128,7 +122,7 @@ def estimate_runtimes(
     residual = y_adj - _group_median(y_adj, codes, jobs)[codes]
     me_nights = np.bincount(codes, weights=month_end.astype(float), minlength=jobs)
     me_sum = np.bincount(codes, weights=np.where(month_end, residual, 0.0), minlength=jobs)
-    stream = _stream_codes(history["job_key"].cat.categories)
+    stream = stream_codes(history["job_key"].cat.categories)
     streams = int(stream.max()) + 1 if stream.size else 0
     stream_nights = np.bincount(stream, weights=me_nights, minlength=streams)
     stream_sum = np.bincount(stream, weights=me_sum, minlength=streams)

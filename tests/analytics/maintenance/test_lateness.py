@@ -6,7 +6,7 @@ import pytest
 
 from analytics.maintenance import score_tonight
 from analytics.maintenance.history import epoch_seconds
-from analytics.maintenance.lateness import estimate_late_risk
+from analytics.maintenance.lateness import LatenessConfig, estimate_late_risk
 from analytics.maintenance.runtimes import estimate_runtimes
 from tests.analytics.maintenance.builders import TONIGHT, history, nightly_runs, noisy, quiet_shop
 
@@ -143,3 +143,26 @@ def test_a_job_whose_start_wanders_is_told_by_its_range_of_starts():
     late = next(r for r in risks["FTA01#NIGHTLY.WANDER"].reasons if r.kind == "late_risk")
     assert "a start between 01:" in late.text and " lately" in late.text
     assert "usual start" not in late.text
+
+
+def test_a_very_long_stream_counts_only_the_nearest_jobs_before_each():
+    chain = [
+        row
+        for step in range(120)
+        for row in nightly_runs(
+            f"STEP{step:03d}",
+            stream="LONG",
+            days=7,
+            seconds=noisy(60.0, 0.05, 600 + step),
+            start_delay=60.0 + 70.0 * step,
+            deadline_after=60.0 + 70.0 * step + 1800.0,
+        )
+    ]
+    frame = history(quiet_shop(), chain)
+    keys = list(frame["job_key"].cat.categories)
+    config = LatenessConfig(max_jobs_before=40)
+    risk = estimate_late_risk(frame, estimate_runtimes(frame, AS_OF), AS_OF, config)
+    before = [
+        risk.iloc[keys.index(f"FTA01#LONG.STEP{step:03d}")]["jobs_before"] for step in (0, 10, 119)
+    ]
+    assert before == [0, 10, 40]
