@@ -309,6 +309,8 @@ def _predict_risks(report: DemoReport) -> None:
             "actions": list(row["reasons"].get("actions", [])),
             # Late night after night is a known problem; the summary leads with new ones.
             "known": bool(row["reasons"].get("chronically_late")),
+            # Only the everyday risk of any job: counted, not listed.
+            "everyday": not row["reasons"].get("stands_out", True),
             "news": float(row["reasons"].get("news", row["score"])),
         }
         for row in rows

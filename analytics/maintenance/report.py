@@ -55,7 +55,7 @@ def report_markdown(
     at_alert = [r for r in risks if r.score >= alert_score]
     # Newest first: a job late most nights is known; one that usually is not, is news.
     fresh = sorted(
-        (r for r in risks if not r.chronically_late and r.reasons), key=lambda r: -r.news
+        (r for r in risks if not r.chronically_late and r.stands_out), key=lambda r: -r.news
     )
     chronic = [r for r in risks if r.chronically_late]
     lines = [

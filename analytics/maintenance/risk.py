@@ -50,6 +50,11 @@ class JobRisk:
     reasons: tuple[RiskReason, ...]
 
     @property
+    def stands_out(self) -> bool:
+        """A sign beyond the everyday risk every job carries (a stand-out reason)."""
+        return any(reason.kind not in EVERYDAY_REASONS for reason in self.reasons)
+
+    @property
     def chronically_late(self) -> bool:
         """Late on most recent nights: a known problem, not a new one."""
         return self.deadline_nights >= 5 and self.late_nights >= 0.5 * self.deadline_nights
@@ -87,6 +92,9 @@ class MaintenanceConfig:
     runtime: RuntimeModelConfig = field(default_factory=RuntimeModelConfig)
     lateness: LatenessConfig = field(default_factory=LatenessConfig)
 
+
+# Reasons that only put the everyday risk of any job into words: no sign of trouble.
+EVERYDAY_REASONS = frozenset({"late_exposure", "failure_baseline"})
 
 # Recent starts further apart than this are reported as a range, not as one usual time.
 WIDE_START_SPREAD_SECONDS = 30 * 60

@@ -29,6 +29,7 @@ def reasons_document(risk: JobRisk) -> dict[str, Any]:
         "weekly_growth": risk.weekly_growth,
         "workstation": risk.workstation,
         "chronically_late": risk.chronically_late,
+        "stands_out": risk.stands_out,
         "news": risk.news,
     }
 

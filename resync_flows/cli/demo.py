@@ -107,11 +107,11 @@ def _print_summary(report: Any, seconds: float) -> None:
 def _print_at_risk(jobs: list[dict[str, Any]]) -> None:
     if not jobs:
         return
-    fresh = [job for job in jobs if not job["known"]]
-    known = len(jobs) - len(fresh)
+    fresh = [job for job in jobs if not job["known"] and not job["everyday"]]
+    known = sum(job["known"] for job in jobs)
     console.print(
-        f"\n[bold]Tonight's risks[/] ({len(jobs)} jobs scored above 2%; the newest first, "
-        f"{known} more are late most nights):"
+        f"\n[bold]Tonight's risks[/] ({len(jobs)} jobs scored above 2%, {len(fresh)} with a "
+        f"sign of trouble; the newest first, {known} more are late most nights):"
     )
     from analytics.maintenance.report import group_by_stream
 

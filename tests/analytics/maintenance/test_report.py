@@ -6,7 +6,14 @@ from analytics.maintenance import JobRisk, RiskReason
 from analytics.maintenance.report import report_markdown
 
 
-def risk(job_key: str, score: float, *, late_nights: int = 0, growth: float = 0.0) -> JobRisk:
+def risk(
+    job_key: str,
+    score: float,
+    *,
+    late_nights: int = 0,
+    growth: float = 0.0,
+    kind: str = "failure_rate",
+) -> JobRisk:
     return JobRisk(
         job_key=job_key,
         workstation=job_key.split("#")[0],
@@ -18,7 +25,7 @@ def risk(job_key: str, score: float, *, late_nights: int = 0, growth: float = 0.
         weekly_growth=growth,
         late_nights=late_nights,
         deadline_nights=28,
-        reasons=(RiskReason("failure_rate", f"reason of {job_key}", score),),
+        reasons=(RiskReason(kind, f"reason of {job_key}", score),),
     )
 
 
@@ -48,3 +55,13 @@ def test_a_stream_whose_jobs_are_all_at_risk_is_one_entry():
     assert "**WS3#EVENING**: 5 jobs at risk together, e.g. **JOB0** — 80%" in fresh
     assert fresh.count("- **WS3#EVENING") == 1
     assert "WS4#OTHER.LOAD" in fresh
+
+
+def test_the_everyday_risk_of_jobs_is_not_listed_nor_grouped_with_a_real_one():
+    risks = [risk("WS5#NIGHT.FLAKY", 0.3)]
+    risks += [risk(f"WS5#NIGHT.JOB{n}", 0.03, kind="late_exposure") for n in range(6)]
+    risks.append(risk("WS6#DAY.LOAD", 0.02, kind="failure_baseline"))
+    text = report_markdown(risks, date(2026, 3, 2), alert_score=0.5, history_runs=10)
+    fresh = text.split("## Likely to fail or finish late tonight", 1)[1].split("##", 1)[0]
+    assert "WS5#NIGHT.FLAKY" in fresh and "jobs at risk together" not in fresh
+    assert "JOB0" not in fresh and "WS6#DAY.LOAD" not in fresh
