@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -213,5 +214,12 @@ def using_api(api_url: str) -> Iterator[None]:
         try:
             yield
         finally:
-            EventsWorker.drain_all(timeout=30)
-            APILogWorker.drain_all(timeout=30)
+            # drain_all only waits when no event loop runs in the calling thread (with one,
+            # it returns a coroutine): drain from a thread of its own.
+            def drain() -> None:
+                EventsWorker.drain_all(timeout=30)
+                APILogWorker.drain_all(timeout=30)
+
+            drainer = threading.Thread(target=drain, name="drain-prefect-workers")
+            drainer.start()
+            drainer.join(timeout=70)
