@@ -14,6 +14,8 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from analytics.learning import (
+    DETERMINISTIC,
+    LLM,
     CalibrationAssessment,
     CalibrationConfig,
     CalibrationModel,
@@ -130,8 +132,9 @@ def confidence_note(calibration: IncidentCalibration | None) -> str | None:
     """How the shown confidence came from the analyser's claim (None when it is the claim)."""
     if calibration is None or calibration.verdicts == 0:
         return None
+    judged = "the LLM review" if calibration.analyser == LLM else "the analysis"
     return (
-        f"Confidence calibrated on operators' verdicts: the analysis claimed"
+        f"Confidence calibrated on operators' verdicts: {judged} claimed"
         f" {calibration.claimed_confidence:.2f} → {calibration.calibrated_confidence:.2f}"
         f" after {calibration.verdicts} operator verdict(s)."
     )
@@ -157,14 +160,16 @@ def apply_learning(
             with conn.transaction():
                 current = load_incident(conn, incident.id) or incident
                 model = load_calibration(conn)
-                fit = model.fit_for(current.category)
-                calibrated = model.apply(current.category, current.confidence)
+                analyser = LLM if view.source == "llm" else DETERMINISTIC
+                fit = model.fit_for(current.category, analyser)
+                calibrated = model.apply(current.category, current.confidence, analyser)
                 if calibrate_incident(
                     conn,
                     incident.id,
                     claimed=current.confidence,
                     calibrated=calibrated,
                     verdicts=fit.verdicts if fit else 0,
+                    analyser=analyser,
                 ):
                     history = resolution_history(
                         conn,

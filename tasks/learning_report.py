@@ -13,7 +13,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from analytics.learning import GLOBAL
+from analytics.learning import GLOBAL, LLM
 from analytics.masking import mask_secrets
 from tasks.learning import CalibrationFit, CauseResolutions
 
@@ -57,6 +57,8 @@ def render_learning_report(
         add("|---|---|---|---|---|---|---|")
         for a in fit.assessments:
             name = "**all categories**" if a.category == GLOBAL else _cell(a.category)
+            if a.analyser == LLM:
+                name += " (LLM review)"
             add(
                 f"| {name} | {a.verdicts} | {a.observed_accuracy:.0%} | {a.mean_claimed:.2f}"
                 f" | {a.mean_calibrated:.2f} | {a.brier_before:.3f} → {a.brier_after:.3f}"

@@ -11,7 +11,10 @@ Plain logic: no database, no Prefect.
 """
 
 from analytics.learning.calibration import (
+    ANALYSERS,
+    DETERMINISTIC,
     GLOBAL,
+    LLM,
     CalibrationAssessment,
     CalibrationConfig,
     CalibrationModel,
@@ -38,7 +41,10 @@ from analytics.learning.verdicts import (
 
 __all__ = [
     "ACCEPTED_VERDICTS",
+    "ANALYSERS",
+    "DETERMINISTIC",
     "GLOBAL",
+    "LLM",
     "CalibrationAssessment",
     "CalibrationConfig",
     "CalibrationModel",

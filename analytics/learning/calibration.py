@@ -20,6 +20,10 @@ only as fast as evidence arrives; a category's anchor is the fit of the *other* 
 of 0.9 bring a category to about 0.82, not to 0; 200 verdicts of a category that is right half
 the time while claiming 0.9 bring it close to 0.5.
 
+Each analyser is calibrated apart: the deterministic analyser and an LLM review are different
+judges, honest in different ways. An LLM-reviewed answer uses the deterministic fit until
+operators have judged LLM answers themselves.
+
 Plain logic: no database, no Prefect. Fitting is Newton's method on a convex loss (weighted
 log-loss with soft labels) over the distinct claims; milliseconds for thousands of verdicts.
 """
@@ -35,6 +39,10 @@ from analytics.learning.evaluation import brier_score, expected_calibration_erro
 
 # Category key of the fit shared by all categories (and used for those without verdicts).
 GLOBAL = "*"
+# Who made the diagnosis an operator judged: the rules, or an LLM reviewing them.
+DETERMINISTIC = "deterministic"
+LLM = "llm"
+ANALYSERS = (DETERMINISTIC, LLM)
 
 # Claims are clipped before the logit: 0 and 1 would be infinite log-odds.
 _EPSILON = 0.005
@@ -49,6 +57,11 @@ class DiagnosisVerdict:
     category: str
     claimed: float
     right: bool
+    analyser: str = DETERMINISTIC
+
+    def __post_init__(self) -> None:
+        if self.analyser not in ANALYSERS:
+            raise ValueError(f"unknown analyser {self.analyser!r}; expected one of {ANALYSERS}")
 
 
 @dataclass(frozen=True)
@@ -65,14 +78,16 @@ class CalibrationConfig:
 
 @dataclass(frozen=True)
 class CategoryCalibration:
-    """The fitted map of one category (``GLOBAL`` for the shared fit): the log-odds ``shift``,
-    the ``verdicts`` behind it, their ``observed_accuracy`` and ``mean_claimed`` confidence."""
+    """The fitted map of one category (``GLOBAL`` for the shared fit) of one ``analyser``: the
+    log-odds ``shift``, the ``verdicts`` behind it, their ``observed_accuracy`` and
+    ``mean_claimed`` confidence."""
 
     category: str
     verdicts: int
     shift: float
     observed_accuracy: float
     mean_claimed: float
+    analyser: str = DETERMINISTIC
 
     def apply(self, confidence: float) -> float:
         """The calibrated confidence for a claimed ``confidence`` in [0, 1]."""
@@ -81,9 +96,11 @@ class CategoryCalibration:
 
 @dataclass(frozen=True)
 class CalibrationModel:
-    """Per-category calibration of claimed confidences; identity when nothing was learned."""
+    """Per-analyser, per-category calibration of claimed confidences; the identity when
+    nothing was learned. ``global_fits`` holds each analyser's shared fit, ``categories``
+    the fits of categories with verdicts of their own (each names its analyser)."""
 
-    global_fit: CategoryCalibration | None = None
+    global_fits: tuple[CategoryCalibration, ...] = ()
     categories: tuple[CategoryCalibration, ...] = ()
 
     @classmethod
@@ -92,22 +109,31 @@ class CalibrationModel:
 
     @property
     def verdicts(self) -> int:
-        """How many verdicts the model learned from."""
-        return self.global_fit.verdicts if self.global_fit else 0
+        """How many verdicts the model learned from (all analysers)."""
+        return sum(fit.verdicts for fit in self.global_fits)
 
-    def fit_for(self, category: str) -> CategoryCalibration | None:
-        """The map used for ``category``: its own, else the global one, else None (identity)."""
+    def global_fit(self, analyser: str = DETERMINISTIC) -> CategoryCalibration | None:
+        """The shared fit of ``analyser``'s diagnoses (None without verdicts on them)."""
+        return next((f for f in self.global_fits if f.analyser == analyser), None)
+
+    def fit_for(self, category: str, analyser: str = DETERMINISTIC) -> CategoryCalibration | None:
+        """The map used for a ``category`` diagnosis by ``analyser``: its own, else the
+        analyser's shared one; an analyser nobody judged yet borrows the deterministic
+        analyser's. None: the identity."""
         for fit in self.categories:
-            if fit.category == category:
+            if fit.category == category and fit.analyser == analyser:
                 return fit
-        if self.global_fit is not None and self.global_fit.verdicts > 0:
-            return self.global_fit
+        shared = self.global_fit(analyser)
+        if shared is not None and shared.verdicts > 0:
+            return shared
+        if analyser != DETERMINISTIC:
+            return self.fit_for(category, DETERMINISTIC)
         return None
 
-    def apply(self, category: str, confidence: float) -> float:
+    def apply(self, category: str, confidence: float, analyser: str = DETERMINISTIC) -> float:
         """The calibrated confidence of a ``category`` diagnosis claimed at ``confidence``."""
         confidence = min(1.0, max(0.0, float(confidence)))
-        fit = self.fit_for(category)
+        fit = self.fit_for(category, analyser)
         return confidence if fit is None else fit.apply(confidence)
 
 
@@ -172,6 +198,7 @@ def _summary(
         shift=shift,
         observed_accuracy=sum(v.right for v in verdicts) / n,
         mean_claimed=sum(v.claimed for v in verdicts) / n,
+        analyser=verdicts[0].analyser,
     )
 
 
@@ -187,28 +214,44 @@ def _global(
 def fit_calibration(
     verdicts: Iterable[DiagnosisVerdict], config: CalibrationConfig | None = None
 ) -> CalibrationModel:
-    """Fit the calibration to operators' verdicts (the identity when there are none).
+    """Fit the calibration to operators' verdicts (the identity when there are none), each
+    analyser on the verdicts about its own diagnoses.
 
     Deterministic: the same verdicts, in any order, give the same model.
     """
     config = config or CalibrationConfig()
-    ordered = sorted(verdicts, key=lambda v: (v.category, v.claimed, v.right))
-    if not ordered:
-        return CalibrationModel.identity()
-    by_category: dict[str, list[DiagnosisVerdict]] = {}
+    ordered = sorted(verdicts, key=lambda v: (v.analyser, v.category, v.claimed, v.right))
+    by_analyser: dict[str, list[DiagnosisVerdict]] = {}
     for verdict in ordered:
-        by_category.setdefault(verdict.category, []).append(verdict)
+        by_analyser.setdefault(verdict.analyser, []).append(verdict)
+    global_fits: list[CategoryCalibration] = []
+    categories: list[CategoryCalibration] = []
+    for own in by_analyser.values():
+        shared, per_category = _fit_one_analyser(own, config)
+        global_fits.append(shared)
+        categories.extend(per_category)
+    return CalibrationModel(global_fits=tuple(global_fits), categories=tuple(categories))
 
+
+def _fit_one_analyser(
+    verdicts: Sequence[DiagnosisVerdict], config: CalibrationConfig
+) -> tuple[CategoryCalibration, list[CategoryCalibration]]:
+    """The shared fit and the per-category fits of one analyser's (non-empty) verdicts."""
+    by_category: dict[str, list[DiagnosisVerdict]] = {}
+    for verdict in verdicts:
+        by_category.setdefault(verdict.category, []).append(verdict)
     categories = []
     for category, own in sorted(by_category.items()):
-        anchor = _global([v for v in ordered if v.category != category], config)
+        anchor = _global([v for v in verdicts if v.category != category], config)
         shift = _fit_shift(
             _with_prior(own, anchor, config.prior_verdicts),
             anchor.shift if anchor else 0.0,
             config.max_iterations,
         )
         categories.append(_summary(category, own, shift))
-    return CalibrationModel(global_fit=_global(ordered, config), categories=tuple(categories))
+    shared = _global(verdicts, config)
+    assert shared is not None  # verdicts is not empty
+    return shared, categories
 
 
 @dataclass(frozen=True)
@@ -225,22 +268,27 @@ class CalibrationAssessment:
     brier_after: float
     ece_before: float
     ece_after: float
+    analyser: str = DETERMINISTIC
 
 
 def assess_calibration(
     model: CalibrationModel, verdicts: Iterable[DiagnosisVerdict], bins: int = 10
 ) -> tuple[CalibrationAssessment, ...]:
-    """Brier score and ECE of the claimed and the calibrated confidences, overall (first, as
-    ``GLOBAL``) then per category. On the verdicts the model was fitted to this is in-sample;
-    pass held-out verdicts for an honest figure."""
-    verdicts = list(verdicts)
-    groups: dict[str, list[DiagnosisVerdict]] = {GLOBAL: verdicts} if verdicts else {}
-    for verdict in sorted(verdicts, key=lambda v: v.category):
-        groups.setdefault(verdict.category, []).append(verdict)
+    """Brier score and ECE of the claimed and the calibrated confidences, per analyser
+    (deterministic first): overall (as ``GLOBAL``) then per category. On the verdicts the
+    model was fitted to this is in-sample; pass held-out verdicts for an honest figure."""
+    ordered = sorted(verdicts, key=lambda v: (ANALYSERS.index(v.analyser), v.category))
+    groups: dict[tuple[str, str], list[DiagnosisVerdict]] = {}
+    for analyser in ANALYSERS:
+        own = [v for v in ordered if v.analyser == analyser]
+        if own:
+            groups[(analyser, GLOBAL)] = own
+        for verdict in own:
+            groups.setdefault((analyser, verdict.category), []).append(verdict)
     assessments = []
-    for category, members in groups.items():
+    for (analyser, category), members in groups.items():
         claimed = [v.claimed for v in members]
-        calibrated = [model.apply(v.category, v.claimed) for v in members]
+        calibrated = [model.apply(v.category, v.claimed, v.analyser) for v in members]
         outcomes = [v.right for v in members]
         assessments.append(
             CalibrationAssessment(
@@ -253,6 +301,7 @@ def assess_calibration(
                 brier_after=brier_score(calibrated, outcomes),
                 ece_before=expected_calibration_error(claimed, outcomes, bins),
                 ece_after=expected_calibration_error(calibrated, outcomes, bins),
+                analyser=analyser,
             )
         )
     return tuple(assessments)

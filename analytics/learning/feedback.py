@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from analytics.learning.calibration import DiagnosisVerdict
+from analytics.learning.calibration import DETERMINISTIC, DiagnosisVerdict
 from analytics.learning.resolutions import ResolutionEvidence
 from analytics.learning.verdicts import diagnosis_label
 
@@ -17,7 +17,7 @@ from analytics.learning.verdicts import diagnosis_label
 @dataclass(frozen=True)
 class FeedbackRecord:
     """One feedback row with what its incident claimed: ``claimed_confidence`` is the
-    analyser's confidence before calibration."""
+    ``analyser``'s confidence before calibration."""
 
     feedback_id: int
     incident_id: int
@@ -29,6 +29,7 @@ class FeedbackRecord:
     resolution: str | None
     operator: str | None
     created_at: datetime
+    analyser: str = DETERMINISTIC
 
 
 def diagnosis_verdicts(records: Iterable[FeedbackRecord]) -> list[DiagnosisVerdict]:
@@ -44,6 +45,7 @@ def diagnosis_verdicts(records: Iterable[FeedbackRecord]) -> list[DiagnosisVerdi
             category=record.category,
             claimed=min(1.0, max(0.0, record.claimed_confidence)),
             right=bool(diagnosis_label(record.verdict)),
+            analyser=record.analyser,
         )
         for _, record in sorted(latest.items())
     ]

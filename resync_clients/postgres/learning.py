@@ -18,6 +18,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from analytics.learning.calibration import (
+    DETERMINISTIC,
     GLOBAL,
     CalibrationAssessment,
     CalibrationModel,
@@ -29,14 +30,16 @@ from resync_clients.postgres.incidents import StoredRecommendation
 _FEEDBACK_QUERY = sql.SQL(
     "SELECT f.id AS feedback_id, f.incident_id, i.category, i.fingerprint, i.pattern_id,"
     " COALESCE(c.claimed_confidence, i.confidence) AS claimed_confidence,"
+    " COALESCE(c.analyser, 'deterministic') AS analyser,"
     " f.verdict, f.resolution, f.operator, f.created_at"
     " FROM feedback f JOIN incidents i ON i.id = f.incident_id"
     " LEFT JOIN incident_calibrations c ON c.incident_id = i.id"
     " WHERE {condition} ORDER BY f.created_at, f.id LIMIT %(limit)s"
 )
 
-_CALIBRATION_COLUMNS = (
-    "category",
+# The key first (analyser, category), then what an unchanged fit leaves as it is.
+_CALIBRATION_KEY = ("analyser", "category")
+_FITTED = (
     "verdicts",
     "shift",
     "observed_accuracy",
@@ -46,6 +49,7 @@ _CALIBRATION_COLUMNS = (
     "ece_before",
     "ece_after",
 )
+_CALIBRATION_COLUMNS = (*_CALIBRATION_KEY, *_FITTED)
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class IncidentCalibration:
     calibrated_confidence: float
     verdicts: int
     calibrated_at: datetime
+    analyser: str = DETERMINISTIC
 
 
 def _record(row: dict[str, Any]) -> FeedbackRecord:
@@ -71,6 +76,7 @@ def _record(row: dict[str, Any]) -> FeedbackRecord:
         resolution=row["resolution"],
         operator=row["operator"],
         created_at=row["created_at"],
+        analyser=row.get("analyser", DETERMINISTIC),
     )
 
 
@@ -151,13 +157,13 @@ def store_calibration(
 ) -> int:
     """Make the ``calibration`` table hold ``model`` (with the scores of ``assessments``);
     returns how many rows were inserted, changed or deleted (0 when the fit is unchanged)."""
-    scores = {a.category: a for a in assessments}
-    fits = [fit for fit in (model.global_fit, *model.categories) if fit is not None]
+    scores = {(a.analyser, a.category): a for a in assessments}
     rows = []
-    for fit in fits:
-        score = scores.get(fit.category)
+    for fit in (*model.global_fits, *model.categories):
+        score = scores.get((fit.analyser, fit.category))
         rows.append(
             (
+                fit.analyser,
                 fit.category,
                 fit.verdicts,
                 fit.shift,
@@ -171,17 +177,15 @@ def store_calibration(
         )
     columns = sql.SQL(", ").join(map(sql.Identifier, _CALIBRATION_COLUMNS))
     updates = sql.SQL(", ").join(
-        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in _CALIBRATION_COLUMNS[1:]
+        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in _FITTED
     )
     current = sql.SQL(", ").join(
-        sql.SQL("calibration.{}").format(sql.Identifier(c)) for c in _CALIBRATION_COLUMNS[1:]
+        sql.SQL("calibration.{}").format(sql.Identifier(c)) for c in _FITTED
     )
-    excluded = sql.SQL(", ").join(
-        sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in _CALIBRATION_COLUMNS[1:]
-    )
+    excluded = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in _FITTED)
     upsert = sql.SQL(
         "INSERT INTO calibration ({columns}) VALUES ({values})"
-        " ON CONFLICT (category) DO UPDATE SET {updates}, fitted_at = now()"
+        " ON CONFLICT (analyser, category) DO UPDATE SET {updates}, fitted_at = now()"
         " WHERE ({current}) IS DISTINCT FROM ({excluded})"
     ).format(
         columns=columns,
@@ -199,8 +203,8 @@ def store_calibration(
                 cur.execute(upsert, row)
                 changed += cur.rowcount
             cur.execute(
-                "DELETE FROM calibration WHERE NOT (category = ANY(%s))",
-                ([row[0] for row in rows],),
+                "DELETE FROM calibration WHERE NOT ((analyser || '/' || category) = ANY(%s))",
+                ([f"{row[0]}/{row[1]}" for row in rows],),
             )
             changed += cur.rowcount
     return changed
@@ -209,12 +213,14 @@ def store_calibration(
 def load_calibration(conn: psycopg.Connection[Any]) -> CalibrationModel:
     """The stored calibration (the identity when none was fitted)."""
     rows = conn.execute(
-        "SELECT category, verdicts, shift, observed_accuracy, mean_claimed FROM calibration"
-        " ORDER BY category"
+        "SELECT analyser, category, verdicts, shift, observed_accuracy, mean_claimed"
+        " FROM calibration ORDER BY analyser, category"
     ).fetchall()
-    fits = {row["category"]: CategoryCalibration(**row) for row in rows}
-    global_fit = fits.pop(GLOBAL, None)
-    return CalibrationModel(global_fit=global_fit, categories=tuple(fits.values()))
+    fits = [CategoryCalibration(**row) for row in rows]
+    return CalibrationModel(
+        global_fits=tuple(f for f in fits if f.category == GLOBAL),
+        categories=tuple(f for f in fits if f.category != GLOBAL),
+    )
 
 
 def calibration_fitted_at(conn: psycopg.Connection[Any]) -> datetime | None:
@@ -230,16 +236,19 @@ def calibrate_incident(
     claimed: float,
     calibrated: float,
     verdicts: int,
+    analyser: str = DETERMINISTIC,
 ) -> bool:
-    """Set an incident's confidence to ``calibrated`` and record its ``claimed`` one, unless
-    it was calibrated before; True when this call did it. Joins the caller's transaction."""
+    """Set an incident's confidence to ``calibrated`` and record its ``claimed`` one (and the
+    ``analyser`` that claimed it), unless it was calibrated before; True when this call did
+    it. Joins the caller's transaction."""
     claimed = min(1.0, max(0.0, claimed))
     calibrated = min(1.0, max(0.0, calibrated))
     row = conn.execute(
         "INSERT INTO incident_calibrations"
-        " (incident_id, claimed_confidence, calibrated_confidence, verdicts)"
-        " VALUES (%s, %s, %s, %s) ON CONFLICT (incident_id) DO NOTHING RETURNING incident_id",
-        (incident_id, claimed, calibrated, verdicts),
+        " (incident_id, claimed_confidence, calibrated_confidence, verdicts, analyser)"
+        " VALUES (%s, %s, %s, %s, %s)"
+        " ON CONFLICT (incident_id) DO NOTHING RETURNING incident_id",
+        (incident_id, claimed, calibrated, verdicts, analyser),
     ).fetchone()
     if row is None:
         return False
@@ -251,8 +260,8 @@ def load_incident_calibration(
     conn: psycopg.Connection[Any], incident_id: int
 ) -> IncidentCalibration | None:
     row = conn.execute(
-        "SELECT incident_id, claimed_confidence, calibrated_confidence, verdicts, calibrated_at"
-        " FROM incident_calibrations WHERE incident_id = %s",
+        "SELECT incident_id, claimed_confidence, calibrated_confidence, verdicts, calibrated_at,"
+        " analyser FROM incident_calibrations WHERE incident_id = %s",
         (incident_id,),
     ).fetchone()
     return IncidentCalibration(**row) if row else None

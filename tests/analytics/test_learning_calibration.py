@@ -7,7 +7,9 @@ import random
 import pytest
 
 from analytics.learning import (
+    DETERMINISTIC,
     GLOBAL,
+    LLM,
     CalibrationConfig,
     CalibrationModel,
     DiagnosisVerdict,
@@ -78,7 +80,7 @@ def test_calibration_is_monotone_and_order_independent() -> None:
 
 def test_a_category_without_verdicts_uses_the_shared_fit() -> None:
     model = fit_calibration(simulated("network", 0.9, 0.5, 300, seed=8))
-    assert model.apply("timeout", 0.9) == pytest.approx(model.global_fit.apply(0.9))
+    assert model.apply("timeout", 0.9) == pytest.approx(model.global_fit().apply(0.9))
     assert model.apply("timeout", 0.9) < 0.8
 
 
@@ -101,3 +103,25 @@ def test_brier_and_ece_known_values() -> None:
         brier_score([0.5], [True, False])
     with pytest.raises(ValueError):
         expected_calibration_error([1.5], [True])
+
+
+def test_llm_answers_are_calibrated_apart_and_borrow_the_rules_fit_until_judged() -> None:
+    # The rules are honest at 0.8 about "network"; the LLM review claims 0.95 and is right
+    # 60% of the time.
+    rules = simulated("network", 0.8, 0.8, 300, seed=21)
+    before_llm = fit_calibration(rules)
+    # No LLM answer judged yet: an LLM claim gets the rules' map, not the identity.
+    assert before_llm.fit_for("network", LLM) == before_llm.fit_for("network", DETERMINISTIC)
+
+    rng = random.Random(22)
+    llm = [DiagnosisVerdict("network", 0.95, rng.random() < 0.6, analyser=LLM) for _ in range(300)]
+    model = fit_calibration(rules + llm)
+    assert 0.5 < model.apply("network", 0.95, LLM) < 0.7
+    assert model.apply("network", 0.8) == pytest.approx(before_llm.apply("network", 0.8))
+    assessed = {(a.analyser, a.category) for a in assess_calibration(model, rules + llm)}
+    assert assessed == {(a, c) for a in (DETERMINISTIC, LLM) for c in (GLOBAL, "network")}
+
+
+def test_an_unknown_analyser_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown analyser 'gpt'"):
+        DiagnosisVerdict("network", 0.9, True, analyser="gpt")

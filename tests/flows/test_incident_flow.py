@@ -318,3 +318,10 @@ def test_a_storm_costs_one_llm_review(
     assert outcome.storm and {o.incident_id for o in again} == {outcome.incident_id}
     assert len(llm_endpoint.requests) == 1
     assert LLM_TEST_API_KEY not in read_artifact_markdown(outcome.report_key)
+    # The confidence calibrated is the LLM review's claim, and later fits will know it.
+    analyser = scalar(
+        store,
+        "SELECT analyser FROM incident_calibrations WHERE incident_id = %s",
+        outcome.incident_id,
+    )
+    assert analyser == "llm"

@@ -7,7 +7,8 @@ import random
 import psycopg
 import pytest
 
-from analytics.learning import DiagnosisVerdict, assess_calibration, fit_calibration
+from analytics.learning import LLM, DiagnosisVerdict, assess_calibration, fit_calibration
+from analytics.learning.feedback import diagnosis_verdicts
 from resync_clients.postgres.incidents import record_feedback
 from resync_clients.postgres.learning import (
     calibrate_incident,
@@ -79,3 +80,51 @@ def test_learned_recommendations_are_allowed_and_others_still_refused(store) -> 
                 " VALUES (%s, 'guess', 0.5)",
                 (incident_id,),
             )
+
+
+def test_each_analyser_has_its_own_rows_and_an_incident_remembers_whose_claim_it_was(
+    store,
+) -> None:
+    llm = [DiagnosisVerdict("network", 0.95, i % 3 == 0, analyser=LLM) for i in range(30)]
+    model = fit_calibration(verdicts() + llm)
+    with store.connection() as conn:
+        store_calibration(conn, model, assess_calibration(model, verdicts() + llm))
+        rows = conn.execute(
+            "SELECT analyser, category, ece_before FROM calibration ORDER BY 1, 2"
+        ).fetchall()
+        loaded = load_calibration(conn)
+        incident_id = conn.execute(
+            "INSERT INTO incidents (fingerprint, category, root_cause, confidence)"
+            " VALUES ('network:y', 'network', 'Listener down', 0.95) RETURNING id"
+        ).fetchone()["id"]
+        calibrate_incident(
+            conn, incident_id, claimed=0.95, calibrated=0.4, verdicts=30, analyser=LLM
+        )
+        record_feedback(conn, incident_id, verdict="correct")
+        (record,) = load_feedback(conn)
+        calibration = load_incident_calibration(conn, incident_id)
+    assert [(r["analyser"], r["category"]) for r in rows] == [
+        ("deterministic", "*"),
+        ("deterministic", "network"),
+        ("deterministic", "timeout"),
+        ("llm", "*"),
+        ("llm", "network"),
+    ]
+    assert all(r["ece_before"] > 0 for r in rows)  # every row got its own scores
+    assert loaded == model
+    # The LLM's map comes from verdicts on LLM answers alone.
+    only_llm = fit_calibration(llm).apply("network", 0.95, LLM)
+    assert loaded.apply("network", 0.95, LLM) == pytest.approx(only_llm)
+    assert loaded.apply("network", 0.95, LLM) < 0.7
+    assert record.analyser == LLM and calibration is not None and calibration.analyser == LLM
+    (verdict,) = diagnosis_verdicts([record])
+    assert verdict.analyser == LLM
+
+
+def test_an_unknown_analyser_is_refused_by_the_database(store) -> None:
+    with store.connection() as conn, pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute(
+            "INSERT INTO calibration (analyser, category, verdicts, shift, observed_accuracy,"
+            " mean_claimed, brier_before, brier_after, ece_before, ece_after)"
+            " VALUES ('gpt', '*', 1, 0, 1, 1, 0, 0, 0, 0)"
+        )
