@@ -97,7 +97,16 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         re.compile(r"(?<![\w:/.~$@-])(?:~|\.{1,2})?/(?=[\w.~$-])[^\s'\"`:;,()<>\[\]{}|*?]+"),
         0,
     ),
-    ("path", re.compile(r"(?<![\w])[A-Za-z]:\\[^\s'\"<>|*?]+|\\\\[\w.$-]+\\[^\s'\"<>|*?]+"), 0),
+    # Windows and UNC paths; a folder name may hold spaces ("C:\Program Files\..."), the
+    # last part may not (the sentence goes on after it); no part holds a colon.
+    (
+        "path",
+        re.compile(
+            r"(?<![\w])(?:[A-Za-z]:\\|\\\\[\w.$-]+\\)"
+            r"(?:[^\s'\"<>|*?\\:]+(?: [^\s'\"<>|*?\\:]+)*\\)*[^\s'\"<>|*?\\:]*"
+        ),
+        0,
+    ),
     # "psql:/opt/etl/sql/load.sql:27: ERROR: ...": a tool names the script and line it ran
     ("path", re.compile(r"^[\w.-]+:(/[^\s:'\"]+):\d+:"), 1),
     ("path", re.compile(r"(?:^|[\s(:])['\"‘“`]([^'\"’”`\s/]+\.[A-Za-z0-9]{1,5})['\"’”`]"), 1),

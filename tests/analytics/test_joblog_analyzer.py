@@ -451,3 +451,25 @@ def test_sqlstate_and_compound_codes_are_not_repeated():
     analysis = analyze_joblog(joblog(body, 4))
     assert analysis.entities == ("SQL0204N", "DB2INST1.CARD_TXN_HIST")
     assert analysis.root_cause == "DB2 error: SQL0204N on DB2INST1.CARD_TXN_HIST (RC 4)"
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        (
+            r"module found in C:\Program Files\WindowsPowerShell\Modules is older",
+            r"C:\Program Files\WindowsPowerShell\Modules",
+        ),
+        (
+            r"Access is denied: \\nas01\fin share\Daily Reports\gl.csv",
+            r"\\nas01\fin share\Daily Reports\gl.csv",
+        ),
+        (r"copied C:\data\in to D:\out", r"C:\data\in"),
+    ],
+)
+def test_windows_paths_keep_their_spaced_folders_and_stop_where_the_sentence_goes_on(
+    line: str, path: str
+) -> None:
+    from analytics.joblog.entities import entity_texts, extract_entities
+
+    assert path in entity_texts(extract_entities(line))
