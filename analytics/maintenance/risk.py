@@ -250,8 +250,7 @@ def _reasons(
         )
     p_late = float(late["late_probability"])
     if p_late >= 0.05 and np.isfinite(late["deadline_offset"]):
-        sched = epoch_seconds(tonight) + float(np.nan_to_num(late["sched_of_day"]))
-        deadline = datetime.fromtimestamp(sched + float(late["deadline_offset"]), UTC)
+        sched, deadline = _schedule_tonight(late, tonight)
         reasons.append(
             RiskReason(
                 "late_risk",
@@ -307,6 +306,12 @@ def _reasons(
     return tuple(reasons)
 
 
+def _schedule_tonight(late: Mapping[str, Any], tonight: datetime) -> tuple[float, datetime]:
+    """Tonight's scheduled time of the job (epoch seconds) and its deadline."""
+    sched = epoch_seconds(tonight) + float(np.nan_to_num(late["sched_of_day"]))
+    return sched, datetime.fromtimestamp(sched + float(late["deadline_offset"]), UTC)
+
+
 def _usual_start(late: Mapping[str, Any], sched: float) -> str:
     """``a usual start at 01:10``, or the range of recent starts when they spread widely
     (its predecessors' runtimes vary): the start, not the runtime, is then the risk."""
@@ -346,8 +351,7 @@ def _baseline_reason(
     everyday risks, in words (every score is explained)."""
     p_fail, p_late = float(failure["probability"]), float(late["late_probability"])
     if p_late > p_fail and np.isfinite(late["deadline_offset"]):
-        sched = epoch_seconds(tonight) + float(np.nan_to_num(late["sched_of_day"]))
-        deadline = datetime.fromtimestamp(sched + float(late["deadline_offset"]), UTC)
+        _, deadline = _schedule_tonight(late, tonight)
         return RiskReason(
             "late_exposure",
             f"{p_late:.0%} chance to miss its {deadline:%H:%M} UTC deadline: {_exposure(late)}",
