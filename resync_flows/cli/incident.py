@@ -134,7 +134,8 @@ def list_incidents(
         return
     table = Table(title=f"Open incidents ({len(overviews)})")
     for column in ("id", "category", "root cause", "first job", "runs", "last failure"):
-        table.add_column(column)
+        # A job key is copied into conman: wrapped, never cut short.
+        table.add_column(column, overflow="fold")
     for item in overviews:
         incident = item.incident
         table.add_row(

@@ -60,8 +60,11 @@ def _print(rows: list[dict[str, Any]], day: date, as_json: bool) -> None:
     from rich.table import Table
 
     table = Table(title=f"Tonight's risks — plan of {day.isoformat()}", show_lines=True)
-    for column in ("job", "risk", "fail", "late", "why"):
-        table.add_column(column, justify="right" if column in ("risk", "fail", "late") else "left")
+    # Job keys and conman commands are copied from here: wrapped, never cut short.
+    table.add_column("job", overflow="fold")
+    for column in ("risk", "fail", "late"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("why", overflow="fold")
     for row in rows:
         document = row["reasons"]
         table.add_row(
