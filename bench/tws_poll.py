@@ -55,8 +55,8 @@ async def raw_loop(base_url: str, page_size: int) -> int:
             offset += len(results)
 
 
-async def client_loop(base_url: str, page_size: int, prefetch: bool) -> int:
-    config = TWSClientConfig(
+def client_config(base_url: str, page_size: int, prefetch: bool = True) -> TWSClientConfig:
+    return TWSClientConfig(
         base_url=base_url,
         username=USERNAME,
         password=PASSWORD,
@@ -64,23 +64,19 @@ async def client_loop(base_url: str, page_size: int, prefetch: bool) -> int:
         timeout_seconds=120.0,
         prefetch_pages=prefetch,
     )
+
+
+async def client_loop(base_url: str, page_size: int, prefetch: bool) -> int:
     seen = 0
-    async with TWSClient(config) as tws:
+    async with TWSClient(client_config(base_url, page_size, prefetch)) as tws:
         async for page in tws.query_job_pages():
             seen += len(page.results)
     return seen
 
 
 async def client_job_loop(base_url: str, page_size: int) -> int:
-    config = TWSClientConfig(
-        base_url=base_url,
-        username=USERNAME,
-        password=PASSWORD,
-        page_size=page_size,
-        timeout_seconds=120.0,
-    )
     seen = 0
-    async with TWSClient(config) as tws:
+    async with TWSClient(client_config(base_url, page_size)) as tws:
         async for _job in tws.query_jobs():
             seen += 1
     return seen
