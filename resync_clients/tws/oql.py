@@ -39,15 +39,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeAlias
 
 __all__ = [
+    "MAX_NESTING",
     "And",
     "Comparison",
     "Expr",
     "Field",
+    "LikePattern",
     "OQLSyntaxError",
     "Op",
     "Or",
     "Query",
     "Scalar",
+    "compile_like",
     "format_duration",
     "format_instant",
     "parse_query",
@@ -389,11 +392,20 @@ def _tokenize(text: str) -> list[_Token]:
     return tokens
 
 
+MAX_NESTING = 64
+"""Deepest parenthesis nesting a query may have; deeper is an :class:`OQLSyntaxError`.
+
+The parser (and everything that walks the tree) recurses once per level: an unbounded depth
+would end in RecursionError instead of a syntax error a caller can report.
+"""
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens = _tokenize(text)
         self.index = 0
+        self.depth = 0
 
     # -- token helpers
     @property
@@ -464,9 +476,13 @@ class _Parser:
 
     def parse_primary(self) -> Expr:
         if self.current.kind == "punct" and self.current.text == "(":
+            if self.depth >= MAX_NESTING:
+                self.fail(f"parentheses nested deeper than {MAX_NESTING} levels")
+            self.depth += 1
             self.advance()
             inner = self.parse_or()
             self.expect_punct(")")
+            self.depth -= 1
             return inner
         return self.parse_comparison()
 
@@ -658,16 +674,55 @@ def _same_kind(a: Any, b: Any) -> bool:
     return type(a) is type(b)
 
 
-def _like_regex(pattern: str) -> re.Pattern[str]:
-    parts = []
-    for char in pattern:
-        if char == "@":
-            parts.append(".*")
-        elif char == "?":
-            parts.append(".")
-        else:
-            parts.append(re.escape(char))
-    return re.compile("".join(parts), re.DOTALL)
+class LikePattern:
+    """A ``LIKE`` pattern (``@`` any string, ``?`` one character) matched in linear time.
+
+    A regex with one ``.*`` per ``@`` backtracks: ``@@@@@@@@@Z`` against a long name takes
+    seconds and each further ``@`` multiplies it. Here the pattern is split at ``@`` into
+    fixed-length pieces (literals and ``?``); the first must match at the start, the last at
+    the end, and the others are found left to right, each at its earliest place — for
+    fixed-length pieces the earliest place is always a safe choice, so nothing is retried.
+    """
+
+    __slots__ = ("_first", "_last", "_middle", "_minimum", "_single")
+
+    def __init__(self, pattern: str) -> None:
+        pieces = pattern.split("@")
+        compiled = [re.compile(_piece_regex(p), re.DOTALL) for p in pieces]
+        self._single = compiled[0] if len(pieces) == 1 else None
+        self._first = (compiled[0], len(pieces[0]))
+        self._last = (compiled[-1], len(pieces[-1]))
+        self._middle = [c for c, p in zip(compiled[1:-1], pieces[1:-1], strict=True) if p]
+        self._minimum = sum(len(p) for p in pieces)
+
+    def fullmatch(self, text: str) -> bool:
+        """True if the whole of ``text`` matches the pattern."""
+        if self._single is not None:
+            return self._single.fullmatch(text) is not None
+        if len(text) < self._minimum:
+            return False
+        first, first_len = self._first
+        last, last_len = self._last
+        end = len(text) - last_len
+        if first.match(text) is None or last.fullmatch(text, end) is None:
+            return False
+        position = first_len
+        for piece in self._middle:
+            found = piece.search(text, position, end)
+            if found is None:
+                return False
+            position = found.end()
+        return True
+
+
+def _piece_regex(piece: str) -> str:
+    # Literals and "?" only: no quantifier, so a search is at worst len(text) x len(piece).
+    return "".join("." if char == "?" else re.escape(char) for char in piece)
+
+
+def compile_like(pattern: str) -> LikePattern:
+    """A matcher for a ``LIKE`` pattern; ``compile_like(p).fullmatch(text)`` is a bool."""
+    return LikePattern(pattern)
 
 
 def _compile(expr: Expr) -> Callable[[Record], bool]:
@@ -694,10 +749,10 @@ def _compile_comparison(cmp: Comparison) -> Callable[[Record], bool]:
 
     op = cmp.op
     if op in (Op.LIKE, Op.NOT_LIKE):
-        regex = _like_regex(cmp.value)  # type: ignore[arg-type]
+        pattern = LikePattern(cmp.value)  # type: ignore[arg-type]
 
         def like(record: Any) -> bool:
-            return any(isinstance(v, str) and regex.fullmatch(v) for v in values_of(record))
+            return any(isinstance(v, str) and pattern.fullmatch(v) for v in values_of(record))
 
         return like if op is Op.LIKE else (lambda r: not like(r))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -10,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from resync_clients.tws.oql import (
+    MAX_NESTING,
     And,
     Comparison,
     Field,
@@ -17,6 +20,7 @@ from resync_clients.tws.oql import (
     OQLSyntaxError,
     Or,
     Query,
+    compile_like,
     parse_query,
 )
 
@@ -225,3 +229,48 @@ def test_garbage_only_ever_raises_oql_syntax_error(text: str) -> None:
         assert 0 <= exc.position <= len(text)
     else:
         assert parse_query(str(query)) == query
+
+
+# --------------------------------------------------------------------------------------------
+# LIKE in linear time, bounded nesting
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("@" * 200 + "Z", "A" * 5000),  # backtracked for ever as a regex of 200 ".*"
+        ("@A" * 100 + "Z", "A" * 5000),  # not cured by merging consecutive "@"
+        ("?@" * 100 + "Z", "A" * 5000),
+    ],
+)
+def test_pathological_like_patterns_answer_at_once(pattern: str, text: str) -> None:
+    predicate = parse_query(f"name LIKE '{pattern}'").compile()
+    started = time.perf_counter()
+    assert predicate({"name": text}) is False
+    assert predicate({"name": text + "Z"}) is True
+    assert time.perf_counter() - started < 1.0  # generous: it takes milliseconds
+
+
+def _reference_like(pattern: str, text: str) -> bool:
+    regex = "".join(".*" if c == "@" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text, re.DOTALL) is not None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab@?", max_size=8), st.text(alphabet="abc", max_size=10))
+def test_like_agrees_with_the_wildcard_definition(pattern: str, text: str) -> None:
+    assert compile_like(pattern).fullmatch(text) is _reference_like(pattern, text)
+
+
+def test_deeply_nested_parentheses_are_a_syntax_error_with_a_position() -> None:
+    depth = MAX_NESTING + 1
+    with pytest.raises(OQLSyntaxError) as caught:
+        parse_query("(" * depth + "a = 1" + ")" * depth)
+    assert "nested" in caught.value.message and caught.value.position == MAX_NESTING
+    with pytest.raises(OQLSyntaxError):
+        parse_query("(" * 100_000)  # would be a RecursionError without the bound
+
+
+def test_nesting_up_to_the_bound_parses_and_evaluates() -> None:
+    query = parse_query("(" * MAX_NESTING + "a = 1" + ")" * MAX_NESTING)
+    assert query.matches({"a": 1}) and not query.matches({"a": 2})
