@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export LITELLM_LOCAL_MODEL_COST_MAP ?= True
 
-.PHONY: demo test lint format bench screenshots install install-dev
+.PHONY: demo test lint format bench screenshots install install-dev probe-simulator
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,8 @@ bench: install-dev
 screenshots: install
 	command -v chromium >/dev/null || $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium
 	bash scripts/screenshots.sh
+
+# Schemathesis against the TWS simulator with the product's OpenAPI spec (../shared/tws-api);
+# prints operations, cases and failures, fails on any failure beyond the documented quirks.
+probe-simulator: install-dev
+	$(BIN)/python scripts/spec_probe.py $(PROBE_ARGS)

@@ -8,7 +8,9 @@ import typer
 
 
 def serve(
-    port: int = typer.Option(31116, help="TCP port to listen on (the product's default)."),
+    port: int = typer.Option(
+        31116, min=1, max=65535, help="TCP port to listen on, 1-65535 (the product's default)."
+    ),
     host: str = typer.Option("127.0.0.1", help="Interface to bind (loopback by default)."),
     seed: int = typer.Option(42, help="Seed: the same seed gives the same enterprise."),
     scenario: str = typer.Option(

@@ -13,13 +13,14 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from resync_clients.tws import oql as oql_lang
 from resync_clients.tws.simulator import ids
@@ -56,6 +57,61 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
+
+
+# The spec types limit, offset, from_line, to_line and depth as int32: larger is a bad request.
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+Int32 = Annotated[int, Query(ge=_INT32_MIN, le=_INT32_MAX)]
+
+
+class ConditionsBody(BaseModel):
+    """``ConditionsV2``: the optional body of confirm-succ and confirm-abend."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    conditions: list[str] | None = None
+
+
+class RerunBody(BaseModel):
+    """``RerunDetailsV2``: the optional body of a rerun (read for its types, not acted on)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    jobDefinitionDbIdentifier: str | None = Field(
+        default=None, pattern=r"(\w{8,8}-)(\w{4,4}-){3,3}(\w{12,12})"
+    )
+    jobDefinitionDbKey: str | None = None
+    userLogin: str | None = None
+    variables: dict[str, str] | None = None
+    priority: int | None = Field(default=None, ge=_INT32_MIN, le=_INT32_MAX)
+    startTime: str | None = None
+    asap: bool | None = None
+    stepName: str | None = None
+    skipCheckForJobSuccessorRerun: bool | None = None
+    rerunJobOnTermination: bool | None = None
+    rerunJobOnSameWorkstation: bool | None = None
+    jobDefinitionInPlan: dict[str, Any] | None = None
+    successorsInfo: dict[str, Any] | None = None
+    successorsInformation: dict[str, Any] | None = None
+
+
+class AnyObjectBody(BaseModel):
+    """Actions whose spec defines no body: ``{}`` (or any object) is accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+_ACTION_BODIES: dict[str, type[BaseModel]] = {
+    "confirm-succ": ConditionsBody,
+    "confirm-abend": ConditionsBody,
+}
+
+
+def _validation_message(errors: list[Any]) -> str:
+    """One line naming where each problem is (``query.limit``, ``body.conditions.0``)."""
+    parts = []
+    for error in errors[:3]:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "AWSBIO027E The request is not valid: " + "; ".join(parts) + "."
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -103,9 +159,9 @@ def _plan_filter(text: str | None) -> Callable[[JobView], bool] | None:
     stream_part, dot, job_part = rest.rpartition(".")
     if not dot:
         stream_part, job_part = rest, "@"
-    ws_pattern = oql_lang._like_regex(ws_part.rsplit("/", 1)[-1] or "@")
-    stream_pattern = oql_lang._like_regex(stream_part.rsplit("/", 1)[-1] or "@")
-    job_pattern = oql_lang._like_regex(job_part or "@")
+    ws_pattern = oql_lang.compile_like(ws_part.rsplit("/", 1)[-1] or "@")
+    stream_pattern = oql_lang.compile_like(stream_part.rsplit("/", 1)[-1] or "@")
+    job_pattern = oql_lang.compile_like(job_part or "@")
 
     def matches(view: JobView) -> bool:
         return bool(
@@ -182,6 +238,11 @@ def create_app(engine: SimulationEngine) -> FastAPI:
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.message, exc.headers)
 
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The product answers malformed parameters with 400 and its own error body.
+        return _error(400, _validation_message(list(exc.errors())))
+
     @app.middleware("http")
     async def _authenticate(request: Request, call_next):
         path = request.url.path
@@ -194,10 +255,11 @@ def create_app(engine: SimulationEngine) -> FastAPI:
                 return _error(failure.status, failure.message, headers)
         return await call_next(request)
 
-    def plan_or_404(plan_id: str | None) -> Plan:
+    def plan_or_error(plan_id: str | None, status: int = 400) -> Plan:
+        # The spec lists 400 (not 404) for the queries that take a plan_id: a bad parameter.
         plan = engine.plan(plan_id)
         if plan is None:
-            raise ApiError(404, f"AWSBIO030E The plan {plan_id!r} was not found.")
+            raise ApiError(status, f"AWSBIO030E The plan {plan_id!r} was not found.")
         return plan
 
     def job_or_404(job_id: str) -> tuple[Plan, int]:
@@ -224,12 +286,12 @@ def create_app(engine: SimulationEngine) -> FastAPI:
         oql: str | None = None,
         plan_filter: str | None = None,
         plan_id: str | None = None,
-        limit: int = 10000,
-        offset: int = 0,
+        limit: Int32 = 10000,
+        offset: Int32 = 0,
     ) -> Response:
         _check_paging(limit, offset)
         with engine.lock():
-            plan = plan_or_404(plan_id)
+            plan = plan_or_error(plan_id)
             selected = selected_jobs(plan, oql, plan_filter)
             now = engine.now
             page = [engine.job_json(plan, i, now) for i in selected[offset : offset + limit]]
@@ -252,7 +314,7 @@ def create_app(engine: SimulationEngine) -> FastAPI:
         if unknown:
             raise ApiError(400, f"AWSBIO024E Unknown grouping filter {unknown[0]!r}.")
         with engine.lock():
-            plan = plan_or_404(plan_id)
+            plan = plan_or_error(plan_id)
             selected = selected_jobs(plan, None, plan_filter)
             grouped: dict[str, int] = {}
             if groups:
@@ -279,11 +341,11 @@ def create_app(engine: SimulationEngine) -> FastAPI:
         plan_id: str | None = None,
         contentOnly: str | None = None,
         follow: str | None = None,
-        from_line: int | None = None,
-        to_line: int | None = None,
+        from_line: Int32 | None = None,
+        to_line: Int32 | None = None,
     ) -> Response:
         with engine.lock():
-            plan = plan_or_404(plan_id)
+            plan = plan_or_error(plan_id)
             selected = selected_jobs(plan, oql, plan_filter)
             run_id = None
             for index in selected:
@@ -300,8 +362,8 @@ def create_app(engine: SimulationEngine) -> FastAPI:
         run_id: str,
         contentOnly: str | None = None,
         follow: str | None = None,
-        from_line: int | None = None,
-        to_line: int | None = None,
+        from_line: Int32 | None = None,
+        to_line: Int32 | None = None,
         plan_id: str | None = None,
     ) -> Response:
         return await _joblog_response(run_id, contentOnly, follow, from_line, to_line)
@@ -361,8 +423,10 @@ def create_app(engine: SimulationEngine) -> FastAPI:
             return Response(engine.job_json(plan, index, engine.now), media_type=_JSON)
 
     def _related(job_id: str, depth: int | None, forward: bool) -> Response:
-        if depth is not None and depth < 1:
-            raise ApiError(400, "AWSBIO026E depth must be at least 1.")
+        """Jobs up to ``depth`` levels away (default 1); ``depth`` below 1 walks no level.
+
+        The spec lists no 400 for these two operations, so a depth below 1 is not an error.
+        """
         with engine.lock():
             plan, index = job_or_404(job_id)
             jobs = plan.enterprise.jobs
@@ -378,7 +442,7 @@ def create_app(engine: SimulationEngine) -> FastAPI:
                          for j in range(stream.first_job, stream.stop_job)}  # fmt: skip
             seen: list[int] = []
             frontier = [index]
-            for _ in range(depth or 1):
+            for _ in range(1 if depth is None else max(depth, 0)):
                 frontier = [n for j in frontier for n in edges[j] if n not in seen and n != index]
                 frontier = list(dict.fromkeys(frontier))
                 seen.extend(frontier)
@@ -390,15 +454,18 @@ def create_app(engine: SimulationEngine) -> FastAPI:
                         media_type=_JSON)  # fmt: skip
 
     @api.get("/plan/job/{job_id}/predecessors")
-    def predecessors(job_id: str, depth: int | None = None, plan_id: str | None = None) -> Response:
+    def predecessors(
+        job_id: str, depth: Int32 | None = None, plan_id: str | None = None
+    ) -> Response:
         return _related(job_id, depth, forward=False)
 
     @api.get("/plan/job/{job_id}/successors")
-    def successors(job_id: str, depth: int | None = None, plan_id: str | None = None) -> Response:
+    def successors(job_id: str, depth: Int32 | None = None, plan_id: str | None = None) -> Response:
         return _related(job_id, depth, forward=True)
 
     # -------------------------------------------------------------------- actions
-    async def _require_json(request: Request) -> None:
+    async def _require_json(request: Request, schema: type[BaseModel] = AnyObjectBody) -> None:
+        """415 without a JSON content type; 400 unless the body (if any) fits ``schema``."""
         content_type = request.headers.get("content-type", "")
         if content_type.split(";")[0].strip().lower() != _JSON:
             raise ApiError(415, "AWSBIO415E Unsupported media type: send Content-Type: "
@@ -411,10 +478,15 @@ def create_app(engine: SimulationEngine) -> FastAPI:
                 raise ApiError(400, "AWSBIO027E The request body is not valid JSON.") from None
             if not isinstance(parsed, dict):
                 raise ApiError(400, "AWSBIO027E The request body must be a JSON object.")
+            try:
+                schema.model_validate_json(body)
+            except ValidationError as exc:
+                errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+                raise ApiError(400, _validation_message(errors)) from None
 
     def _action_route(action: str) -> None:
         async def run_action(job_id: str, request: Request) -> Response:
-            await _require_json(request)
+            await _require_json(request, _ACTION_BODIES.get(action, AnyObjectBody))
             try:
                 found = await asyncio.to_thread(engine.act, job_id, action)
             except ActionRejected as exc:
@@ -431,7 +503,7 @@ def create_app(engine: SimulationEngine) -> FastAPI:
 
     @api.put("/plan/job/run/{run_id}/action/rerun")
     async def rerun(run_id: str, request: Request) -> Response:
-        await _require_json(request)
+        await _require_json(request, RerunBody)
         try:
             new_run = await asyncio.to_thread(engine.rerun, run_id)
         except ActionRejected as exc:
@@ -458,15 +530,15 @@ def create_app(engine: SimulationEngine) -> FastAPI:
         oql: str | None = None,
         plan_filter: str | None = None,
         plan_id: str | None = None,
-        limit: int = 10000,
-        offset: int = 0,
+        limit: Int32 = 10000,
+        offset: Int32 = 0,
     ) -> Response:
         _check_paging(limit, offset)
         query = _parse_oql(oql, _WORKSTATION_FIELDS, frozenset())
         with engine.lock():
-            rows = _workstation_rows(plan_or_404(plan_id))
+            rows = _workstation_rows(plan_or_error(plan_id))
         if plan_filter and plan_filter not in ("@", "/@/@"):
-            pattern = oql_like(plan_filter.rsplit("/", 1)[-1])
+            pattern = oql_lang.compile_like(plan_filter.rsplit("/", 1)[-1] or "@")
             rows = [r for r in rows if pattern.fullmatch(r["name"])]
         predicate = query.compile()
         pairs = [(r, workstation_record(r)) for r in rows]
@@ -484,7 +556,7 @@ def create_app(engine: SimulationEngine) -> FastAPI:
     @api.get("/plan/workstation/{workstation_id}")
     def get_workstation(workstation_id: str, plan_id: str | None = None) -> Response:
         with engine.lock():
-            for row in _workstation_rows(plan_or_404(plan_id)):
+            for row in _workstation_rows(plan_or_error(plan_id, 404)):
                 if workstation_id in (row["id"], row["name"]):
                     return _json(row)
         raise ApiError(404, f"AWSBIO032E The workstation {workstation_id!r} was not found.")
@@ -590,10 +662,6 @@ def create_app(engine: SimulationEngine) -> FastAPI:
 
     app.include_router(sim)
     return FaultInjector(app, faults)  # type: ignore[return-value]
-
-
-def oql_like(pattern: str):
-    return oql_lang._like_regex(pattern or "@")
 
 
 def _day_text(day: int) -> str:

@@ -247,7 +247,8 @@ def test_past_plans_and_metrics(client: httpx.Client) -> None:
     assert all(j["planId"] == past for j in jobs["results"])
     run = next(j["jobruns"][-1] for j in jobs["results"] if j["jobruns"])
     assert client.get(f"{API}/plan/job/run/{run['id']}/joblog").status_code == 200
-    assert client.get(f"{API}/plan/job", params={"plan_id": "PLAN_19990101"}).status_code == 404
+    unknown_plan = client.get(f"{API}/plan/job", params={"plan_id": "PLAN_19990101"})
+    assert unknown_plan.status_code == 400 and "AWSBIO030E" in unknown_plan.json()["messages"][0]
     host = status["hosts"][1]
     series = client.get("/sim/metrics", params={"host": host, "step": 900}).json()["samples"]
     assert len(series) > 100 and all(0 <= s["cpu"] <= 100 for s in series)
