@@ -7,6 +7,8 @@ Secrets are ``SecretStr`` so they never show in a repr, a log line or an error m
 
 from __future__ import annotations
 
+import re
+import ssl
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -123,11 +125,33 @@ class Settings(BaseSettings):
             raise ValueError("not an http(s) URL")
         return value.strip().rstrip("/")
 
+    @field_validator("tws_password", "tws_api_key", "llm_api_key")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty RESYNC_TWS_PASSWORD= line in a .env means "not configured", not "".
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return value
+
     @field_validator("tws_ca_bundle")
     @classmethod
     def _check_ca_bundle(cls, value: Path | None) -> Path | None:
-        if value is not None and not value.is_file():
+        if value is None:
+            return None
+        if not value.is_file():
             raise ValueError(f"file {value} does not exist")
+        try:
+            pem = value.read_bytes()
+        except OSError as exc:
+            raise ValueError(f"file {value} cannot be read: {exc.strerror}") from None
+        # A DER file, a key or a typo'd path to some other file would only fail at the first
+        # TLS handshake (or not at all with an empty bundle); say so now.
+        if b"-----BEGIN CERTIFICATE-----" not in pem:
+            raise ValueError(f"file {value} holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        try:
+            ssl.create_default_context(cafile=str(value))
+        except (ssl.SSLError, ValueError) as exc:
+            raise ValueError(f"file {value} is not a valid PEM CA bundle ({exc})") from None
         return value
 
     @field_validator("schedule_timezone")
@@ -149,7 +173,12 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _check_tws_auth(self) -> Settings:
         if self.tws_password is not None and not self.tws_username:
-            raise ValueError("tws_password is set but tws_username is not")
+            raise ValueError("RESYNC_TWS_PASSWORD is set but RESYNC_TWS_USERNAME is not")
+        if self.tws_username and self.tws_password is None and self.tws_api_key is None:
+            raise ValueError(
+                "RESYNC_TWS_USERNAME is set but RESYNC_TWS_PASSWORD is empty or unset "
+                "(set the password, or use RESYNC_TWS_API_KEY instead)"
+            )
         return self
 
     @property
@@ -165,21 +194,36 @@ class Settings(BaseSettings):
         return self.tws_url is None
 
 
+_SECRET_SETTINGS = frozenset({"tws_password", "tws_api_key", "llm_api_key", "database_url"})
+# Everything up to the last "@" of a value: the user:password part of any URL, even a
+# malformed one (no scheme, "@" or "/" in the password) that urlsplit would misread.
+_USERINFO = re.compile(r"^((?:[A-Za-z][\w+.-]*:)?/*).*@", re.DOTALL)
+
+
+def redact_credentials(value: str) -> str:
+    """``value`` with any ``user:password@`` part replaced by ``***@`` (safe to show)."""
+    return _USERINFO.sub(lambda m: f"{m.group(1)}***@", value.strip())
+
+
 def _explain(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
-        name = str(item["loc"][0]) if item["loc"] else "settings"
+        reason = item["msg"].removeprefix("Value error, ")
+        if not item["loc"]:  # a rule across settings: its message names them
+            lines.append(reason)
+            continue
+        name = str(item["loc"][0])
         env_name = f"{ENV_PREFIX}{name.upper()}"
         expected = EXPECTED_FORMS.get(name, "a valid value")
         given = item.get("input")
-        # Never echo a secret back; other values help the operator spot the typo.
-        shown = (
-            ""
-            if name in {"tws_password", "tws_api_key", "llm_api_key", "database_url"}
-            or isinstance(given, dict)
-            else f", got {given!r}"
-        )
-        reason = item["msg"].removeprefix("Value error, ")
+        # Never echo a secret back, nor the credentials in a URL; other values help the
+        # operator spot the typo.
+        if name in _SECRET_SETTINGS or isinstance(given, dict):
+            shown = ""
+        elif isinstance(given, str):
+            shown = f", got {redact_credentials(given)!r}"
+        else:
+            shown = f", got {given!r}"
         lines.append(f"{env_name}: expected {expected}{shown} ({reason})")
     return "invalid configuration:\n  " + "\n  ".join(lines)
 

@@ -31,8 +31,7 @@ from resync_flows.settings import load_settings
 
 
 def test_config_from_settings_takes_url_auth_limits_and_plan(tmp_path: Path) -> None:
-    ca = tmp_path / "ca.pem"
-    ca.write_text("placeholder")
+    ca, _, _ = _certificate_chain(tmp_path)  # settings refuse a CA bundle that is not PEM
     settings = load_settings(
         tws_url="https://mdm.example.com:31116/twsd/",
         tws_username="ops",
