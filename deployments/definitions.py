@@ -1,8 +1,8 @@
-"""Every deployment of resync-flows, described once.
+"""Every deployment of resync-flows, built once with Prefect's own ``flow.to_deployment``.
 
-``prefect.yaml`` (for ``prefect deploy --all`` and workers) is rendered from these definitions
-by ``python -m deployments.render``, and ``resync-flows serve`` builds its in-process
-deployments from them, so a schedule, trigger or parameter is changed here and nowhere else.
+``resync-flows serve`` hands these ``RunnerDeployment`` objects to ``prefect.serve``;
+``python -m deployments.render`` writes ``prefect.yaml`` (for ``prefect deploy --all`` and
+workers) from the same objects, so a schedule, trigger or parameter is changed here only.
 
 Entrypoints are module paths (``flows.poller.poll_tws``): the flows ship in the installed
 package, so a worker on any host (process, docker or kubernetes) imports them without a copy
@@ -11,10 +11,26 @@ of the source tree and without pull steps.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.events import DeploymentEventTrigger
+from prefect.events.schemas.automations import Posture
+from prefect.flows import Flow
+from prefect.schedules import Cron, Interval, Schedule
+
+from flows.backfill import backfill_history
+from flows.capacity import forecast_capacity
+from flows.incident import analyze_incidents, incident_analysis
+from flows.learning import learn_from_feedback
+from flows.maintenance import predict_tonight_risks
+from flows.metrics import import_metrics, sample_host_metrics
+from flows.patterns import mine_error_patterns
+from flows.poller import poll_tws
 from resync_clients.events import JOB_ABEND
 from resync_flows.settings import Settings
 
@@ -30,81 +46,15 @@ TWS_API_LIMIT = "tws-api"
 # What deployed runs carry, so an operator can filter the UI and automations on them.
 PROJECT_TAG = "resync"
 
-CollisionStrategy = Literal["ENQUEUE", "CANCEL_NEW"]
+# One run at a time; a run due while one still works is cancelled, not queued: the next run
+# reads all the data anyway (poller, samplers, the scheduled analyses).
+ONE_AT_A_TIME = ConcurrencyLimitConfig(
+    limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+)
 
-
-@dataclass(frozen=True)
-class IntervalSchedule:
-    """Run every ``seconds``; ``timezone`` anchors the intervals (and DST handling)."""
-
-    seconds: float
-    timezone: str
-
-
-@dataclass(frozen=True)
-class CronSchedule:
-    """Run at the times of a five-field ``cron`` expression in ``timezone``."""
-
-    cron: str
-    timezone: str
-
-
-Schedule = IntervalSchedule | CronSchedule
-
-
-@dataclass(frozen=True)
-class EventTrigger:
-    """Start a run for every event named in ``expect`` on a resource matching ``match``.
-
-    ``for_each`` evaluates the trigger per distinct value of these resource labels (one run
-    per TWS job, not one bucket for all jobs). ``parameters`` may use Jinja templates over
-    the event, e.g. ``{{ event.payload.run_id }}``; Prefect renders them when it fires.
-    """
-
-    name: str
-    expect: tuple[str, ...]
-    match: Mapping[str, str]
-    for_each: tuple[str, ...]
-    parameters: Mapping[str, Any]
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class DeploymentSpec:
-    """One deployment: which flow, when it runs, with what, and how many at once.
-
-    ``concurrency_limit`` caps the deployment's simultaneous runs; ``collision_strategy``
-    says what happens to a run over the cap (wait, or be cancelled: right for a poller whose
-    next cycle catches up anyway).
-    """
-
-    name: str
-    entrypoint: str
-    description: str
-    tags: tuple[str, ...]
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    schedule: Schedule | None = None
-    triggers: tuple[EventTrigger, ...] = ()
-    concurrency_limit: int | None = None
-    collision_strategy: CollisionStrategy = "ENQUEUE"
-    work_queue: str = DEFAULT_QUEUE
-
-    @property
-    def flow_module(self) -> str:
-        return self.entrypoint.rsplit(".", 1)[0]
-
-    @property
-    def flow_function(self) -> str:
-        return self.entrypoint.rsplit(".", 1)[1]
-
-
-@dataclass(frozen=True)
-class GlobalLimit:
-    """A Prefect global concurrency limit: at most ``limit`` slots held at once."""
-
-    name: str
-    limit: int
-    description: str
+# Interval schedules count from a fixed instant, so cycles fall on whole multiples of the
+# interval and prefect.yaml renders the same text every time.
+INTERVAL_ANCHOR = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -112,7 +62,7 @@ class DeploymentOptions:
     """What a site tunes about its deployments (defaults = the settings' defaults).
 
     ``metrics_hosts`` names the hosts that run a worker for their own host-metrics sampler;
-    empty means one sampler on whichever worker takes it.
+    empty means one sampler on whichever worker takes it. Cron times are in ``timezone``.
     """
 
     poll_interval_seconds: float = 30.0
@@ -121,7 +71,7 @@ class DeploymentOptions:
     metrics_sample_interval_seconds: float = 10.0
     metrics_hosts: tuple[str, ...] = ()
     tws_api_slots: int = 4
-    # Nightly, in ``timezone``: patterns first, so the forecast night sees the day's failures.
+    # Nightly: patterns first, so the forecast night sees the day's failures.
     pattern_mining_cron: str = "45 0 * * *"
     capacity_forecast_cron: str = "30 1 * * *"
     # Before the evening batch window: tonight's risks while there is time to act on them.
@@ -152,172 +102,167 @@ class DeploymentOptions:
         """One sampler run covers ``samples * interval``; the next starts when it ends."""
         return self.metrics_samples * self.metrics_sample_interval_seconds
 
+    def every(self, seconds: float) -> Schedule:
+        return Interval(seconds, anchor_date=INTERVAL_ANCHOR, timezone=self.timezone)
 
-def plain_data(value: Any) -> Any:
-    """``value`` with mappings and tuples turned into dicts and lists (for YAML and the API)."""
-    if isinstance(value, Mapping):
-        return {key: plain_data(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain_data(item) for item in value]
-    return value
+    def at(self, cron: str) -> Schedule:
+        return Cron(cron, timezone=self.timezone)
 
 
-def incident_trigger() -> EventTrigger:
-    """Analyse every ABEND: one run per ABEND event, evaluated per job resource."""
-    return EventTrigger(
+def incident_trigger() -> DeploymentEventTrigger:
+    """Analyse every ABEND: one run per ``tws.job.abend`` event, evaluated per job resource
+    (one bucket per ``tws.job.<ws>.<stream>.<job>``), with the event's run id as parameter;
+    Prefect renders the Jinja template when the trigger fires."""
+    return DeploymentEventTrigger(
         name="analyse-abend",
         description="A TWS job ABENDed: analyse its joblog into an incident report.",
-        expect=(JOB_ABEND,),
+        enabled=True,
         match={"prefect.resource.id": "tws.job.*"},
-        for_each=("prefect.resource.id",),
+        expect={JOB_ABEND},
+        for_each={"prefect.resource.id"},
+        posture=Posture.Reactive,
+        threshold=1,
+        within=0,
         parameters={"request": {"run_id": "{{ event.payload.run_id }}"}},
     )
 
 
-def _metrics_deployments(options: DeploymentOptions) -> list[DeploymentSpec]:
-    schedule = IntervalSchedule(options.metrics_schedule_seconds, options.timezone)
-    common = {
-        "samples": options.metrics_samples,
-        "interval_seconds": options.metrics_sample_interval_seconds,
-    }
-    description = (
-        "Sample CPU, memory and disk of the host whose worker runs it "
-        f"({options.metrics_samples} samples, {options.metrics_sample_interval_seconds:g}s apart)."
-    )
-    if not options.metrics_hosts:
-        return [
-            DeploymentSpec(
-                name="this-host",
-                entrypoint="flows.metrics.sample_host_metrics",
-                description=description,
-                tags=(PROJECT_TAG, "metrics"),
-                parameters={**common, "host": None},
-                schedule=schedule,
-                concurrency_limit=1,
-                collision_strategy="CANCEL_NEW",
-            )
-        ]
-    # One deployment per host, each on its own work queue: only that host's worker polls it.
-    return [
-        DeploymentSpec(
-            name=f"host-{host}",
-            entrypoint="flows.metrics.sample_host_metrics",
+def global_limits(
+    options: DeploymentOptions | None = None,
+) -> tuple[GlobalConcurrencyLimitCreate, ...]:
+    """The global concurrency limits the deployed flows rely on (created by deployments.setup)."""
+    options = options or DeploymentOptions()
+    return (GlobalConcurrencyLimitCreate(name=TWS_API_LIMIT, limit=options.tws_api_slots),)
+
+
+def build_deployments(
+    options: DeploymentOptions | None = None, *, work_pool: str | None = WORK_POOL
+) -> list[RunnerDeployment]:
+    """Every deployment of the project, in a stable order.
+
+    ``work_pool=None`` gives them unbound, as ``prefect.serve`` wants them (it runs them
+    in-process); otherwise they target ``work_pool`` as ``prefect deploy`` creates them.
+    """
+    o = options or DeploymentOptions()
+
+    def deploy(
+        flow: Flow[..., Any],
+        name: str,
+        description: str,
+        tags: list[str],
+        work_queue: str = DEFAULT_QUEUE,
+        **settings: Any,
+    ) -> RunnerDeployment:
+        return flow.to_deployment(
+            name=name,
             description=description,
-            tags=(PROJECT_TAG, "metrics", f"host:{host}"),
-            parameters={**common, "host": host},
-            schedule=schedule,
-            concurrency_limit=1,
-            collision_strategy="CANCEL_NEW",
-            work_queue=f"host-{host}",
+            tags=[PROJECT_TAG, *tags],
+            enforce_parameter_schema=True,
+            entrypoint_type=EntrypointType.MODULE_PATH,
+            work_pool_name=work_pool,
+            work_queue_name=work_queue if work_pool else None,
+            **settings,
         )
-        for host in options.metrics_hosts
-    ]
 
-
-def _scheduled_analysis(
-    *, name: str, entrypoint: str, description: str, topic: str, schedule: Schedule
-) -> DeploymentSpec:
-    """A scheduled analysis flow: one run at a time; a run due while one still works is
-    dropped, since the next one reads all the data anyway."""
-    return DeploymentSpec(
-        name=name,
-        entrypoint=entrypoint,
-        description=description,
-        tags=(PROJECT_TAG, topic),
-        schedule=schedule,
-        concurrency_limit=1,
-        collision_strategy="CANCEL_NEW",
+    sampler = (
+        "Sample CPU, memory and disk of the host whose worker runs it "
+        f"({o.metrics_samples} samples, {o.metrics_sample_interval_seconds:g}s apart)."
     )
+    sampling = {"samples": o.metrics_samples, "interval_seconds": o.metrics_sample_interval_seconds}
+    # Without named hosts one sampler measures whichever worker takes it; with them, each host
+    # gets a deployment on a work queue of its own that only that host's worker polls.
+    hosts: list[tuple[str, list[str], str | None, str]] = [
+        (f"host-{host}", [f"host:{host}"], host, f"host-{host}") for host in o.metrics_hosts
+    ] or [("this-host", [], None, DEFAULT_QUEUE)]
 
-
-def deployment_specs(options: DeploymentOptions | None = None) -> tuple[DeploymentSpec, ...]:
-    """Every deployment of the project, in a stable order."""
-    options = options or DeploymentOptions()
-    return (
-        DeploymentSpec(
-            name="poller",
-            entrypoint="flows.poller.poll_tws",
-            description="Follow the TWS plan: store job runs and transitions, analyse failed "
-            "joblogs, announce tws.job.* events.",
-            tags=(PROJECT_TAG, "tws", "poller"),
+    return [
+        deploy(
+            poll_tws,
+            "poller",
+            "Follow the TWS plan: store job runs and transitions, analyse failed joblogs, "
+            "announce tws.job.* events.",
+            ["tws", "poller"],
             parameters={"full": False},
-            schedule=IntervalSchedule(options.poll_interval_seconds, options.timezone),
+            schedules=[o.every(o.poll_interval_seconds)],
             # Overlapping cycles would only wait on the poller lock; the next one catches up.
-            concurrency_limit=1,
-            collision_strategy="CANCEL_NEW",
+            concurrency_limit=ONE_AT_A_TIME,
         ),
-        DeploymentSpec(
-            name="manual",
-            entrypoint="flows.backfill.backfill_history",
-            description="Load past plans (job runs, failed joblogs) into PostgreSQL: the history "
-            "forecasts and anomaly detection learn from. Manual runs only.",
-            tags=(PROJECT_TAG, "tws", "backfill"),
+        deploy(
+            backfill_history,
+            "manual",
+            "Load past plans (job runs, failed joblogs) into PostgreSQL: the history forecasts "
+            "and anomaly detection learn from. Manual runs only.",
+            ["tws", "backfill"],
         ),
-        *_metrics_deployments(options),
-        DeploymentSpec(
-            name="import-history",
-            entrypoint="flows.metrics.import_metrics",
-            description="Import a metric-history CSV (a file on the worker's host) for a host "
-            "where no sampler runs. Manual runs only.",
-            tags=(PROJECT_TAG, "metrics"),
+        *(
+            deploy(
+                sample_host_metrics,
+                name,
+                sampler,
+                ["metrics", *host_tags],
+                work_queue=queue,
+                parameters={**sampling, "host": host},
+                schedules=[o.every(o.metrics_schedule_seconds)],
+                concurrency_limit=ONE_AT_A_TIME,
+            )
+            for name, host_tags, host, queue in hosts
         ),
-        DeploymentSpec(
-            name="on-abend",
-            entrypoint="flows.incident.incident_analysis",
-            description="Decision support: root cause, error line and fix steps of an ABENDed "
-            "job; started by every tws.job.abend event, or by hand with a run id.",
-            tags=(PROJECT_TAG, "incident"),
-            triggers=(incident_trigger(),),
+        deploy(
+            import_metrics,
+            "import-history",
+            "Import a metric-history CSV (a file on the worker's host) for a host where no "
+            "sampler runs. Manual runs only.",
+            ["metrics"],
         ),
-        _scheduled_analysis(
-            name="nightly",
-            entrypoint="flows.patterns.mine_error_patterns",
-            description="Mine the error lines of recent failed runs into templates; announce "
-            "new ones (resync.pattern.new).",
-            topic="patterns",
-            schedule=CronSchedule(options.pattern_mining_cron, options.timezone),
+        deploy(
+            incident_analysis,
+            "on-abend",
+            "Decision support: root cause, error line and fix steps of an ABENDed job; started "
+            "by every tws.job.abend event, or by hand with a run id.",
+            ["incident"],
+            triggers=[incident_trigger()],
         ),
-        _scheduled_analysis(
-            name="nightly",
-            entrypoint="flows.capacity.forecast_capacity",
-            description="Forecast CPU, memory and disk of every host with intervals, date the "
-            "threshold crossings, name the growing jobs (resync.capacity.risk).",
-            topic="capacity",
-            schedule=CronSchedule(options.capacity_forecast_cron, options.timezone),
+        deploy(
+            mine_error_patterns,
+            "nightly",
+            "Mine the error lines of recent failed runs into templates; announce new ones "
+            "(resync.pattern.new).",
+            ["patterns"],
+            schedules=[o.at(o.pattern_mining_cron)],
+            concurrency_limit=ONE_AT_A_TIME,
         ),
-        _scheduled_analysis(
-            name="before-batch",
-            entrypoint="flows.maintenance.predict_tonight_risks",
-            description="Predictive maintenance: which jobs are likely to fail or finish late "
-            "in tonight's plan, and why (resync.job.at_risk, maintenance-report).",
-            topic="maintenance",
-            schedule=CronSchedule(options.maintenance_cron, options.timezone),
+        deploy(
+            forecast_capacity,
+            "nightly",
+            "Forecast CPU, memory and disk of every host with intervals, date the threshold "
+            "crossings, name the growing jobs (resync.capacity.risk).",
+            ["capacity"],
+            schedules=[o.at(o.capacity_forecast_cron)],
+            concurrency_limit=ONE_AT_A_TIME,
         ),
-        _scheduled_analysis(
-            name="nightly",
-            entrypoint="flows.learning.learn_from_feedback",
-            description="Learn from operator feedback: recalibrate the confidence of each "
-            "category's diagnoses, report the resolutions that worked (learning-report).",
-            topic="learning",
-            schedule=CronSchedule(options.learning_cron, options.timezone),
+        deploy(
+            predict_tonight_risks,
+            "before-batch",
+            "Predictive maintenance: which jobs are likely to fail or finish late in tonight's "
+            "plan, and why (resync.job.at_risk, maintenance-report).",
+            ["maintenance"],
+            schedules=[o.at(o.maintenance_cron)],
+            concurrency_limit=ONE_AT_A_TIME,
         ),
-        DeploymentSpec(
-            name="batch",
-            entrypoint="flows.incident.analyze_incidents",
-            description="Analyse many failed runs at once (a storm, a backlog): one incident "
-            "per distinct cause. Manual runs only.",
-            tags=(PROJECT_TAG, "incident"),
+        deploy(
+            learn_from_feedback,
+            "nightly",
+            "Learn from operator feedback: recalibrate the confidence of each category's "
+            "diagnoses, report the resolutions that worked (learning-report).",
+            ["learning"],
+            schedules=[o.at(o.learning_cron)],
+            concurrency_limit=ONE_AT_A_TIME,
         ),
-    )
-
-
-def global_limits(options: DeploymentOptions | None = None) -> tuple[GlobalLimit, ...]:
-    """The global concurrency limits the deployed flows rely on."""
-    options = options or DeploymentOptions()
-    return (
-        GlobalLimit(
-            name=TWS_API_LIMIT,
-            limit=options.tws_api_slots,
-            description="Task runs calling the TWS REST API at once, across all hosts.",
+        deploy(
+            analyze_incidents,
+            "batch",
+            "Analyse many failed runs at once (a storm, a backlog): one incident per distinct "
+            "cause. Manual runs only.",
+            ["incident"],
         ),
-    )
+    ]

@@ -11,22 +11,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from typing import TYPE_CHECKING
 
-from deployments.definitions import WORK_POOL, DeploymentOptions, GlobalLimit, global_limits
+from prefect.client.orchestration import PrefectClient, get_client
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, WorkPoolCreate
+from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+from prefect.workers.process import ProcessWorker
 
-if TYPE_CHECKING:
-    from prefect.client.orchestration import PrefectClient
+from deployments.definitions import WORK_POOL, DeploymentOptions, global_limits
+from resync_flows.settings import SettingsError, load_settings
 
 logger = logging.getLogger(__name__)
 
 
 async def ensure_work_pool(client: PrefectClient, name: str = WORK_POOL) -> bool:
     """Create the process work pool ``name`` unless it exists; True when it was created."""
-    from prefect.client.schemas.actions import WorkPoolCreate
-    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
-    from prefect.workers.process import ProcessWorker
-
     try:
         await client.read_work_pool(name)
         return False
@@ -47,7 +45,9 @@ async def ensure_work_pool(client: PrefectClient, name: str = WORK_POOL) -> bool
     return True
 
 
-async def ensure_global_limits(client: PrefectClient, limits: tuple[GlobalLimit, ...]) -> None:
+async def ensure_global_limits(
+    client: PrefectClient, limits: tuple[GlobalConcurrencyLimitCreate, ...]
+) -> None:
     """Create each global concurrency limit, or set its size when it exists."""
     for limit in limits:
         await client.upsert_global_concurrency_limit_by_name(limit.name, limit.limit)
@@ -58,8 +58,6 @@ async def prepare_server(
     options: DeploymentOptions | None = None, *, work_pool: bool = True
 ) -> None:
     """Everything above against the configured Prefect API (``PREFECT_API_URL``)."""
-    from prefect.client.orchestration import get_client
-
     async with get_client() as client:
         if work_pool:
             await ensure_work_pool(client)
@@ -67,8 +65,6 @@ async def prepare_server(
 
 
 def main() -> int:
-    from resync_flows.settings import SettingsError, load_settings
-
     try:
         options = DeploymentOptions.from_settings(load_settings())
     except SettingsError as exc:

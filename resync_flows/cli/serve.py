@@ -1,7 +1,7 @@
 """``resync-flows serve``: every deployment, with its schedule and triggers, in one process.
 
 For a small site: no work pool and no worker, the runs execute as subprocesses of this one.
-The deployments come from the same definitions as ``prefect.yaml``.
+The deployments are the ``flow.to_deployment`` objects ``prefect.yaml`` is rendered from.
 """
 
 from __future__ import annotations
@@ -45,8 +45,7 @@ def serve(
     from prefect import serve as prefect_serve
     from prefect.settings import PREFECT_API_URL
 
-    from deployments.definitions import DeploymentOptions, deployment_specs
-    from deployments.runner import load_flow, runner_deployment
+    from deployments.definitions import DeploymentOptions, build_deployments
     from deployments.setup import prepare_server
 
     settings = load_settings()
@@ -64,9 +63,10 @@ def serve(
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    specs = deployment_specs(options)
+    # Unbound to a work pool: served runs execute as subprocesses of this process.
+    deployments = build_deployments(options, work_pool=None)
     if only:
-        known = {f"{load_flow(spec).name}/{spec.name}": spec for spec in specs}
+        known = {f"{d.flow_name}/{d.name}": d for d in deployments}
         unknown = sorted(set(only) - known.keys())
         if unknown:
             typer.echo(
@@ -75,9 +75,8 @@ def serve(
                 err=True,
             )
             raise typer.Exit(2)
-        specs = tuple(known[name] for name in only)
+        deployments = [known[name] for name in only]
 
     # Served runs take the same global limits as deployed ones; the work pool is not needed.
     asyncio.run(prepare_server(options, work_pool=False))
-    deployments = [runner_deployment(spec) for spec in specs]
     prefect_serve(*deployments, limit=limit, query_seconds=poll_seconds)

@@ -1,38 +1,32 @@
-"""prefect.yaml and ``resync-flows serve`` describe the same deployments, from one definition."""
+"""prefect.yaml, read the way ``prefect deploy`` reads it, holds the catalog's deployments."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-import yaml
-from prefect.client.schemas.schedules import CronSchedule, IntervalSchedule
-from prefect.events import DeploymentEventTrigger
-from prefect.flows import Flow, load_flow_from_entrypoint
+from prefect.cli.deploy._config import _load_deploy_configs_and_actions
+from prefect.cli.deploy._schedules import _schedule_config_to_deployment_schedule
+from prefect.cli.deploy._triggers import _initialize_deployment_triggers
+from prefect.flows import Flow
+from prefect.utilities.importtools import import_object
+from rich.console import Console
 
-import flows
-from deployments.definitions import (
-    TWS_API_LIMIT,
-    WORK_POOL,
-    DeploymentOptions,
-    deployment_specs,
-    global_limits,
-)
-from deployments.prefect_yaml import render_prefect_yaml
+from deployments.definitions import TWS_API_LIMIT, DeploymentOptions, build_deployments
 from deployments.render import main as render_main
-from deployments.runner import runner_deployment
-from resync_clients.events import JOB_ABEND
-from resync_flows.settings import load_settings
+from deployments.render import render_prefect_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PREFECT_YAML = REPO_ROOT / "prefect.yaml"
 
 
-def load_prefect_yaml() -> dict:
-    return yaml.safe_load(PREFECT_YAML.read_text(encoding="utf-8"))
+def load_with_prefect(path: Path) -> list[dict[str, Any]]:
+    """The deployment configs as ``prefect deploy`` gets them (Prefect's prefect.yaml schema;
+    an invalid file comes back empty, which the tests below catch)."""
+    configs, actions = _load_deploy_configs_and_actions(path, console=Console(quiet=True))
+    assert actions == {"build": [], "push": [], "pull": []}
+    return configs
 
 
 def test_prefect_yaml_is_what_the_definitions_render() -> None:
@@ -41,135 +35,59 @@ def test_prefect_yaml_is_what_the_definitions_render() -> None:
     )
 
 
-def test_default_options_are_the_settings_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    monkeypatch.delenv("RESYNC_POLL_INTERVAL_SECONDS", raising=False)
-    monkeypatch.delenv("RESYNC_SCHEDULE_TIMEZONE", raising=False)
-    monkeypatch.chdir(tmp_path)
-    assert DeploymentOptions.from_settings(load_settings()) == DeploymentOptions()
+def test_every_entrypoint_imports_and_is_a_flow() -> None:
+    configs = load_with_prefect(PREFECT_YAML)
+    assert len(configs) == len(build_deployments())
+    for config in configs:
+        assert isinstance(import_object(config["entrypoint"]), Flow), config["entrypoint"]
 
 
-def yaml_deployments() -> list[tuple[dict, object]]:
-    """Each prefect.yaml deployment with the RunnerDeployment serve builds for the same spec."""
-    documents = load_prefect_yaml()["deployments"]
-    specs = deployment_specs()
-    assert [d["name"] for d in documents] == [s.name for s in specs]
-    return [
-        (document, runner_deployment(spec)) for document, spec in zip(documents, specs, strict=True)
+@pytest.mark.parametrize(
+    "options", [DeploymentOptions(), DeploymentOptions(metrics_hosts=("db01", "app02"))]
+)
+def test_prefect_deploy_would_create_the_catalog_deployments_field_by_field(
+    options: DeploymentOptions, tmp_path: Path
+) -> None:
+    path = tmp_path / "prefect.yaml"
+    path.write_text(render_prefect_yaml(options), encoding="utf-8")
+    configs = load_with_prefect(path)
+    catalog = build_deployments(options)
+    assert [(c["entrypoint"], c["name"]) for c in configs] == [
+        (d.entrypoint, d.name) for d in catalog
     ]
+    for config, deployment in zip(configs, catalog, strict=True):
+        name = f"{deployment.flow_name}/{deployment.name}"
+        assert import_object(config["entrypoint"]).name == deployment.flow_name, name
+        assert config["description"] == deployment.description, name
+        assert config["parameters"] == deployment.parameters, name
+        assert config["tags"] == deployment.tags, name
+        assert config["enforce_parameter_schema"] is True, name
+        assert config["work_pool"] == {
+            "name": deployment.work_pool_name,
+            "work_queue_name": deployment.work_queue_name,
+            "job_variables": {},
+        }, name
 
+        schedules = [_schedule_config_to_deployment_schedule(s) for s in config["schedules"]]
+        assert [(s["schedule"], s["active"]) for s in schedules] == [
+            (s.schedule, s.active) for s in deployment.schedules or []
+        ], name
 
-def test_prefect_yaml_and_served_deployments_agree_field_by_field() -> None:
-    for document, served in yaml_deployments():
-        name = document["name"]
-        flow = load_flow_from_entrypoint(document["entrypoint"])
-        assert flow.name == served.flow_name, name
-        assert document["entrypoint"] == served.entrypoint, name
-        assert document["parameters"] == served.parameters, name
-        assert sorted(document["tags"]) == sorted(served.tags), name
-        assert document["work_pool"]["name"] == WORK_POOL
+        triggers = _initialize_deployment_triggers(deployment.name, config["triggers"])
+        assert triggers == deployment.triggers, name
 
-        yaml_schedules = []
-        for entry in document["schedules"]:
-            if "cron" in entry:
-                yaml_schedules.append(CronSchedule(cron=entry["cron"], timezone=entry["timezone"]))
-            else:
-                interval = timedelta(seconds=entry["interval"])
-                yaml_schedules.append(
-                    IntervalSchedule(interval=interval, timezone=entry["timezone"])
-                )
-        served_schedules = [s.schedule for s in served.schedules]
-        assert len(yaml_schedules) == len(served_schedules), name
-        for from_yaml, from_serve in zip(yaml_schedules, served_schedules, strict=True):
-            assert type(from_yaml) is type(from_serve), name
-            assert from_yaml.timezone == from_serve.timezone, name
-            assert getattr(from_yaml, "interval", None) == getattr(from_serve, "interval", None)
-            assert getattr(from_yaml, "cron", None) == getattr(from_serve, "cron", None)
-
-        yaml_triggers = [DeploymentEventTrigger.model_validate(t) for t in document["triggers"]]
-        assert yaml_triggers == served.triggers, name
-
-        limit = document.get("concurrency_limit")
-        if limit is None:
-            assert served.concurrency_limit is None, name
+        limit = config.get("concurrency_limit")
+        if deployment.concurrency_limit is None:
+            assert limit is None, name
         else:
-            assert limit["limit"] == served.concurrency_limit, name
-            assert limit["collision_strategy"] == served.concurrency_options.collision_strategy
+            assert limit == {
+                "limit": deployment.concurrency_limit,
+                "collision_strategy": deployment.concurrency_options.collision_strategy.value,
+            }, name
 
 
-def test_abend_trigger_starts_one_incident_analysis_per_job_with_the_run_id() -> None:
-    (incident,) = [d for d in load_prefect_yaml()["deployments"] if d["name"] == "on-abend"]
-    assert incident["entrypoint"] == "flows.incident.incident_analysis"
-    (trigger,) = incident["triggers"]
-    parsed = DeploymentEventTrigger.model_validate(trigger)
-    assert parsed.expect == {JOB_ABEND}
-    assert parsed.for_each == {"prefect.resource.id"}
-    assert parsed.threshold == 1 and parsed.within == timedelta(0)
-    assert parsed.match.root == {"prefect.resource.id": "tws.job.*"}
-    assert parsed.parameters == {"request": {"run_id": "{{ event.payload.run_id }}"}}
-
-
-def test_parameters_and_rendered_trigger_parameters_validate_against_each_flow() -> None:
-    for spec in deployment_specs():
-        flow = load_flow_from_entrypoint(spec.entrypoint)
-        # What the UI's form and the API validate before a run is created.
-        if spec.parameters:
-            flow.validate_parameters(dict(spec.parameters))
-        for trigger in spec.triggers:
-            rendered = yaml.safe_load(
-                yaml.safe_dump(dict(trigger.parameters)).replace(
-                    "'{{ event.payload.run_id }}'", "'RUN-123'"
-                )
-            )
-            validated = flow.validate_parameters(rendered)
-            assert validated["request"].run_id == "RUN-123"
-
-
-def test_every_flow_of_the_project_has_a_deployment() -> None:
-    deployed = {spec.entrypoint for spec in deployment_specs()}
-    found = set()
-    for module_info in pkgutil.iter_modules(flows.__path__):
-        module = importlib.import_module(f"flows.{module_info.name}")
-        for attribute, value in vars(module).items():
-            if isinstance(value, Flow) and value.fn.__module__ == module.__name__:
-                found.add(f"flows.{module_info.name}.{attribute}")
-    assert found - deployed == set(), "flows without a deployment: add them to definitions.py"
-    assert deployed - found == set(), "deployments of flows that do not exist"
-
-
-def test_schedules_follow_the_settings_time_zone_and_poll_interval() -> None:
-    settings = load_settings(schedule_timezone="Europe/Berlin", poll_interval_seconds=5)
-    options = DeploymentOptions.from_settings(settings)
-    document = yaml.safe_load(render_prefect_yaml(options))
-    (poller,) = [d for d in document["deployments"] if d["name"] == "poller"]
-    assert poller["schedules"] == [{"interval": 5.0, "timezone": "Europe/Berlin", "active": True}]
-    for deployment in document["deployments"]:
-        for schedule in deployment["schedules"]:
-            assert schedule["timezone"] == "Europe/Berlin"
-    served = runner_deployment(deployment_specs(options)[0])
-    assert served.schedules[0].schedule.timezone == "Europe/Berlin"
-
-
-def test_each_metrics_host_gets_its_own_deployment_and_work_queue() -> None:
-    options = DeploymentOptions(metrics_hosts=("db01", "app02"))
-    samplers = [
-        s for s in deployment_specs(options) if s.entrypoint.endswith("sample_host_metrics")
-    ]
-    assert [(s.name, s.work_queue, s.parameters["host"]) for s in samplers] == [
-        ("host-db01", "host-db01", "db01"),
-        ("host-app02", "host-app02", "app02"),
-    ]
-    with pytest.raises(ValueError, match="host name"):
-        DeploymentOptions(metrics_hosts=("bad host",))
-
-
-def test_poller_overlaps_are_cancelled_not_queued() -> None:
-    (poller,) = [s for s in deployment_specs() if s.name == "poller"]
-    assert (poller.concurrency_limit, poller.collision_strategy) == (1, "CANCEL_NEW")
-
-
-def test_tws_api_global_limit_is_declared() -> None:
-    assert [limit.name for limit in global_limits()] == [TWS_API_LIMIT]
-    assert f"prefect gcl create {TWS_API_LIMIT} --limit" in PREFECT_YAML.read_text()
+def test_tws_api_global_limit_is_named_in_the_setup_instructions() -> None:
+    assert f"prefect gcl create {TWS_API_LIMIT} --limit 4" in PREFECT_YAML.read_text()
 
 
 def test_no_credentials_are_written_into_prefect_yaml() -> None:
@@ -194,3 +112,16 @@ def test_render_check_fails_on_a_stale_file_and_passes_after_rendering(
     monkeypatch.setenv("RESYNC_SCHEDULE_TIMEZONE", "Not/AZone")
     assert render_main(["--output", str(target)]) == 2
     assert "RESYNC_SCHEDULE_TIMEZONE" in capsys.readouterr().err
+
+
+def test_render_takes_metrics_hosts_and_the_tws_api_slots(tmp_path: Path) -> None:
+    target = tmp_path / "prefect.yaml"
+    assert render_main(["--output", str(target), "--metrics-host", "db01"]) == 0
+    assert (
+        render_main(["--output", str(target), "--metrics-host", "db01", "--tws-api-slots", "2"])
+        == 0
+    )
+    text = target.read_text()
+    assert "name: host-db01" in text and "work_queue_name: host-db01" in text
+    assert f"prefect gcl create {TWS_API_LIMIT} --limit 2" in text
+    assert render_main(["--output", str(target), "--metrics-host", "bad host"]) == 2
