@@ -8,19 +8,24 @@ committed events. Replaying a cycle (after a crash, or twice by hand) duplicates
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger
 
 from analytics.job_runs import detect_transitions
 from resync_clients.postgres.locks import exclusive_lock
-from resync_clients.postgres.poller_state import PollCursor
+from resync_clients.postgres.poller_state import PollCursor, claim_poller_epoch
+from resync_clients.postgres.quarantine import check_job_runs
 from resync_flows.settings import get_settings
 from tasks.plan_events import job_events, workstation_events
 from tasks.poll import (
+    POLLER_NAME,
+    CycleFence,
     capture_failed_joblogs,
     commit_poll_cycle,
+    cycle_budget_seconds,
     load_previous_statuses,
     observe_plan,
     publish_pending_events,
@@ -28,6 +33,8 @@ from tasks.poll import (
     runs_missing_joblogs,
 )
 from tasks.resources import get_store
+
+POLLER_LOCK = "resync.poller"
 
 # A full read every so many cycles catches what incremental reads cannot see
 # (holds, releases, cancels of jobs that never started).
@@ -46,22 +53,44 @@ class PollSummary:
     failures: int = 0
     joblogs_analysed: int = 0
     events_sent: int = 0
+    # Runs TWS sent that the store's constraints would refuse: left out, or stored corrected.
+    quarantined: int = 0
+    clamped: int = 0
 
 
 @flow(name="poll-tws", log_prints=False)
 async def poll_tws(full: bool = False) -> PollSummary:
-    """Run one poll cycle against TWS. ``full`` forces a read of the whole plan."""
+    """Run one poll cycle against TWS. ``full`` forces a read of the whole plan.
+
+    The cycle waits on TWS at most ``min(poll interval, client retry budget)`` in all (joblog
+    fetches get a few seconds more), then fails with one clear error. It holds the poller
+    lock throughout and commits only if the lock's session still holds it and no other
+    poller claimed the cursor since (``LockLostError`` / ``CursorFencedError`` otherwise).
+    """
     logger = get_run_logger()
     settings = get_settings()
+    deadline = time.monotonic() + cycle_budget_seconds(settings)
     store = get_store(settings)
-    with store.connection() as lock_conn, exclusive_lock(lock_conn, "resync.poller") as held:
-        if not held:
+    with store.connection() as lock_conn, exclusive_lock(lock_conn, POLLER_LOCK) as held:
+        if held is None:
             logger.warning("another poller holds the lock; skipping this cycle")
             return PollSummary(skipped=True)
+        fence = CycleFence(POLLER_LOCK, held.pid, claim_poller_epoch(lock_conn, POLLER_NAME))
 
         cursor = read_cursor(settings)
         full = full or cursor.cycles_since_full + 1 >= FULL_POLL_EVERY
-        observation = await observe_plan(settings, cursor, full)
+        observation = await observe_plan(settings, cursor, full, deadline)
+        # One record the store would refuse must not fail the cycle for every other one.
+        checked = check_job_runs(observation.runs)
+        for rejected in checked.rejected:
+            logger.warning(
+                "run %r of %r %s: %s",
+                rejected.record.run_id,
+                rejected.record.job_key,
+                rejected.action,
+                "; ".join(rejected.reasons),
+            )
+        observation = replace(observation, runs=checked.valid)
         observed_at = datetime.now(UTC)
         previous = load_previous_statuses(settings, [run.run_id for run in observation.runs])
         transitions = detect_transitions(previous, observation.runs, observed_at)
@@ -72,7 +101,9 @@ async def poll_tws(full: bool = False) -> PollSummary:
         to_analyse += [
             run for run in runs_missing_joblogs(settings) if run.run_id not in failed_now
         ]
-        findings = await capture_failed_joblogs(settings, to_analyse) if to_analyse else []
+        findings = (
+            await capture_failed_joblogs(settings, to_analyse, deadline) if to_analyse else []
+        )
 
         patterns = {f.run_id: f.error_pattern for f in findings if f.error_pattern}
         events = job_events(observation.runs, transitions, patterns, observed_at)
@@ -85,8 +116,16 @@ async def poll_tws(full: bool = False) -> PollSummary:
             links={**cursor.links, **observation.workstation_links},
             unlink_counts=unlink_counts,
         )
+        held.verify()  # fail before any write if the lock's session is gone
         counts = commit_poll_cycle(
-            settings, observation, transitions, findings, events + unlinks, new_cursor
+            settings,
+            observation,
+            transitions,
+            findings,
+            events + unlinks,
+            new_cursor,
+            checked.rejected,
+            fence,
         )
 
     sent = await publish_pending_events(settings)
@@ -99,6 +138,8 @@ async def poll_tws(full: bool = False) -> PollSummary:
         failures=len(failed_now),
         joblogs_analysed=counts.joblogs,
         events_sent=sent,
+        quarantined=counts.quarantined,
+        clamped=counts.clamped,
     )
     logger.info("poll cycle done: %s", summary)
     return summary

@@ -7,28 +7,50 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import psycopg
 from prefect import get_run_logger, task
 
 from analytics.job_runs import JobRunRecord, StatusTransition
 from analytics.joblog.analyzer import analyze_joblog
+from analytics.joblog.completeness import has_trailer
 from analytics.masking import mask_secrets
 from resync_clients.events import DomainEvent, publish_events
 from resync_clients.postgres.job_runs import (
     JoblogFinding,
     insert_transitions,
     load_run_statuses,
+    load_runs_needing_joblogs,
     load_unfinished_job_ids,
     store_joblog_findings,
     upsert_job_runs,
 )
+from resync_clients.postgres.locks import LockLostError, check_lock_held
 from resync_clients.postgres.outbox import enqueue_events, mark_events_emitted, pending_events
-from resync_clients.postgres.poller_state import PollCursor, load_poll_cursor, save_poll_cursor
+from resync_clients.postgres.poller_state import (
+    CursorFencedError,
+    PollCursor,
+    check_poller_epoch,
+    load_poll_cursor,
+    save_poll_cursor,
+)
+from resync_clients.postgres.quarantine import (
+    RejectedRun,
+    isolate_rejected,
+    record_rejected_runs,
+)
 from resync_clients.tws.client import TWSClient, TWSClientConfig
-from resync_clients.tws.errors import TWSError, TWSNotFoundError
+from resync_clients.tws.errors import (
+    CircuitOpenError,
+    TWSError,
+    TWSNotFoundError,
+    TWSUnavailableError,
+)
 from resync_clients.tws.oql import Field
 from resync_clients.tws.records import job_run_records
 from resync_flows.settings import Settings
@@ -43,6 +65,12 @@ UNFINISHED_LOOKBACK = timedelta(days=2)
 ID_CHUNK = 200
 # Joblog lines read per failed run (from the end: the cause is nearly always there).
 JOBLOG_TAIL_LINES = 5000
+# A joblog cut short in transit is fetched again at most this many times in all.
+JOBLOG_MAX_ATTEMPTS = 5
+# The plan read is retried once by Prefect (transient faults only) after this pause.
+OBSERVE_RETRY_DELAY_SECONDS = 5
+# Joblog fetches get at least this long, even when the plan read used the cycle's budget.
+MIN_JOBLOG_SECONDS = 5.0
 
 ProgressCallback = Callable[[int, int | None], None]
 _progress_callbacks: list[ProgressCallback] = []
@@ -69,8 +97,48 @@ class PlanObservation:
     workstation_links: dict[str, bool] = field(default_factory=dict)
 
 
-def tws_client(settings: Settings) -> TWSClient:
-    return TWSClient(TWSClientConfig.from_settings(settings))
+class CycleBudgetSpent(TWSUnavailableError):
+    """TWS did not answer usefully within this cycle's retry budget; the next cycle tries
+    again. Not retried within the cycle: that would stack retries beyond the interval."""
+
+
+def cycle_budget_seconds(settings: Settings) -> float:
+    """How long one cycle may wait on TWS in all: the poll interval, at most the client's
+    own retry budget (a 30 s interval gives 30 s, not task tries × client retries)."""
+    policy = TWSClientConfig.from_settings(settings).retry
+    return min(settings.poll_interval_seconds, policy.max_total_seconds)
+
+
+def tws_client(settings: Settings, call_budget_seconds: float | None = None) -> TWSClient:
+    """The TWS client; ``call_budget_seconds`` caps each call's time including its retries."""
+    config = TWSClientConfig.from_settings(settings)
+    if call_budget_seconds is not None:
+        seconds = max(min(call_budget_seconds, config.retry.max_total_seconds), 0.1)
+        config = replace(config, retry=replace(config.retry, max_total_seconds=seconds))
+    return TWSClient(config)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for faults a retry within the cycle may fix: TWS unavailable (not after the cycle
+    budget, not while its circuit is open) and a lost database connection. Protocol errors,
+    4xx answers, data errors and a lost poller lock are deterministic: repeating changes
+    nothing, so they fail the cycle at once with one clear message."""
+    if isinstance(exc, (CycleBudgetSpent, CircuitOpenError, LockLostError, CursorFencedError)):
+        return False
+    if isinstance(exc, TWSError):
+        return isinstance(exc, TWSUnavailableError)
+    return isinstance(exc, psycopg.OperationalError)
+
+
+def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect ``retry_condition_fn``: retry a failed task run only for a transient fault."""
+    exc = state.data if isinstance(state.data, BaseException) else None
+    if exc is None:
+        try:
+            state.result(raise_on_failure=True)
+        except BaseException as raised:  # the state's own exception, re-raised to inspect it
+            exc = raised
+    return exc is not None and is_transient(exc)
 
 
 def _incremental_queries(cursor_since: datetime, unfinished_job_ids: Sequence[str]) -> list:
@@ -80,13 +148,41 @@ def _incremental_queries(cursor_since: datetime, unfinished_job_ids: Sequence[st
     return queries
 
 
-@task(name="observe-plan", retries=1, retry_delay_seconds=5)
-async def observe_plan(settings: Settings, cursor: PollCursor, full: bool) -> PlanObservation:
+@task(
+    name="observe-plan",
+    retries=1,
+    retry_delay_seconds=OBSERVE_RETRY_DELAY_SECONDS,
+    retry_condition_fn=retry_if_transient,
+)
+async def observe_plan(
+    settings: Settings, cursor: PollCursor, full: bool, deadline: float | None = None
+) -> PlanObservation:
     """Read the plan: everything on a full poll, else what can have changed since ``cursor``.
 
     Incremental reads ask for runs started since the cursor (minus an overlap) and, by id,
-    for jobs whose stored run was still going before that window.
+    for jobs whose stored run was still going before that window. ``deadline`` (a
+    ``time.monotonic()`` instant) ends the cycle's retry budget: each TWS call may retry only
+    until then, and a transient failure too close to it raises ``CycleBudgetSpent``.
     """
+    remaining = None if deadline is None else deadline - time.monotonic()
+    try:
+        return await _observe_plan(settings, cursor, full, remaining)
+    except TWSUnavailableError as exc:
+        if (
+            deadline is not None
+            and not isinstance(exc, CycleBudgetSpent)
+            and time.monotonic() + OBSERVE_RETRY_DELAY_SECONDS >= deadline
+        ):
+            raise CycleBudgetSpent(
+                f"{exc} (cycle budget of TWS retries spent; the next cycle tries again)",
+                status=exc.status,
+            ) from None
+        raise
+
+
+async def _observe_plan(
+    settings: Settings, cursor: PollCursor, full: bool, call_budget: float | None
+) -> PlanObservation:
     logger = get_run_logger()
     plan_id = settings.tws_plan_id
     full = full or cursor.since is None
@@ -103,7 +199,7 @@ async def observe_plan(settings: Settings, cursor: PollCursor, full: bool) -> Pl
 
     runs: dict[str, JobRunRecord] = {}
     jobs_read = 0
-    async with tws_client(settings) as tws:
+    async with tws_client(settings, call_budget) as tws:
         for query in queries:
             async for page in tws.query_job_pages(query):
                 for job in page.results:
@@ -131,7 +227,12 @@ async def observe_plan(settings: Settings, cursor: PollCursor, full: bool) -> Pl
     )
 
 
-@task(name="load-previous-statuses", retries=3, retry_delay_seconds=[1, 5, 15])
+@task(
+    name="load-previous-statuses",
+    retries=3,
+    retry_delay_seconds=[1, 5, 15],
+    retry_condition_fn=retry_if_transient,
+)
 def load_previous_statuses(settings: Settings, run_ids: Sequence[str]) -> dict[str, str]:
     store = get_store(settings)
     with store.connection() as conn:
@@ -146,7 +247,11 @@ def pattern_id(pattern: str) -> str:
 def joblog_finding(
     run_id: str, data: bytes, first_line: int, *, mask: bool, observed_at: datetime
 ) -> JoblogFinding:
-    """Analyse a joblog (or its tail starting at ``first_line``) for storage with its run."""
+    """Analyse a joblog (or its tail starting at ``first_line``) for storage with its run.
+
+    The run has ended, so its log must close with TWS's trailer; without one it was cut short
+    in transit and is marked incomplete (stored, and fetched again by a later cycle).
+    """
     analysis = analyze_joblog(data)
     text = data.decode("utf-8", errors="replace").replace("\x00", "")
     if mask:
@@ -160,23 +265,27 @@ def joblog_finding(
         category=analysis.category,
         error_line=analysis.error_line + offset if analysis.error_line else 0,
         observed_at=observed_at,
+        complete=has_trailer(data),
     )
 
 
 @task(name="capture-failed-joblogs")
 async def capture_failed_joblogs(
-    settings: Settings, runs: Sequence[JobRunRecord]
+    settings: Settings, runs: Sequence[JobRunRecord], deadline: float | None = None
 ) -> list[JoblogFinding]:
     """Fetch (tail first, byte-capped) and analyse the joblogs of failed runs.
 
     A joblog TWS no longer has is stored as empty (nothing to retry); one that could not be
-    fetched now is left out, so the run keeps no joblog and a later cycle tries again.
+    fetched now is left out, so the run keeps no joblog and a later cycle tries again. Fetches
+    still running at ``deadline`` (at least ``MIN_JOBLOG_SECONDS`` from now) are dropped the
+    same way, so a hanging TWS cannot hold the cycle.
     """
     logger = get_run_logger()
     observed_at = datetime.now(UTC)
     findings: list[JoblogFinding] = []
+    budget = None if deadline is None else max(deadline - time.monotonic(), MIN_JOBLOG_SECONDS)
 
-    async with tws_client(settings) as tws:
+    async with tws_client(settings, budget) as tws:
 
         async def capture(run: JobRunRecord) -> JoblogFinding | None:
             try:
@@ -197,9 +306,26 @@ async def capture_failed_joblogs(
                 observed_at=observed_at,
             )
 
-        # The client bounds concurrent requests itself; gather just keeps them all in flight.
-        results = await asyncio.gather(*(capture(run) for run in runs))
+        # The client bounds concurrent requests itself; all fetches are in flight at once.
+        pending = [asyncio.ensure_future(capture(run)) for run in runs]
+        done, late = await asyncio.wait(pending, timeout=budget) if pending else (set(), set())
+        for future in late:
+            future.cancel()
+        if late:
+            await asyncio.gather(*late, return_exceptions=True)
+            logger.warning(
+                "%d joblog fetch(es) did not finish within the cycle's budget; a later "
+                "cycle tries again",
+                len(late),
+            )
+    results = [future.result() for future in pending if future in done]
     findings = [finding for finding in results if finding is not None]
+    incomplete = sum(1 for finding in findings if finding.complete is False)
+    if incomplete:
+        logger.warning(
+            "%d joblog(s) arrived without their trailer (cut short); stored and fetched again",
+            incomplete,
+        )
     logger.info("analysed %d of %d failed run joblog(s)", len(findings), len(runs))
     return findings
 
@@ -210,9 +336,26 @@ class CycleCounts:
     transitions: int
     joblogs: int
     events_enqueued: int
+    quarantined: int = 0
+    clamped: int = 0
 
 
-@task(name="commit-poll-cycle", retries=3, retry_delay_seconds=[1, 5, 15])
+@dataclass(frozen=True)
+class CycleFence:
+    """What proves this process may still commit the cycle: the poller lock held by backend
+    ``lock_pid`` and the poller epoch claimed when taking it."""
+
+    lock_name: str
+    lock_pid: int
+    epoch: int
+
+
+@task(
+    name="commit-poll-cycle",
+    retries=3,
+    retry_delay_seconds=[1, 5, 15],
+    retry_condition_fn=retry_if_transient,
+)
 def commit_poll_cycle(
     settings: Settings,
     observation: PlanObservation,
@@ -220,20 +363,52 @@ def commit_poll_cycle(
     findings: Sequence[JoblogFinding],
     events: Sequence[DomainEvent],
     cursor: PollCursor,
+    rejected: Sequence[RejectedRun] = (),
+    fence: CycleFence | None = None,
 ) -> CycleCounts:
     """Write the whole cycle in ONE transaction: runs, transitions, joblogs, events, cursor.
 
     A crash before the commit leaves the previous cursor, so the next cycle redoes this one;
-    every write is an idempotent upsert, so redoing it creates no duplicates.
+    every write is an idempotent upsert, so redoing it creates no duplicates. ``rejected``
+    (runs the pre-write check clamped or quarantined) are recorded in the quarantine table;
+    a run the database still refuses is isolated and quarantined too, with its transitions,
+    joblog and events, so one bad record never blocks the rest of the cycle. With ``fence``
+    the commit first checks that the poller lock is still held and the epoch still current
+    (raises ``LockLostError`` / ``CursorFencedError``, writing nothing).
     """
+    logger = get_run_logger()
     store = get_store(settings)
     with store.connection() as conn, conn.transaction():
-        runs = upsert_job_runs(conn, observation.runs)
+        if fence is not None:
+            check_poller_epoch(conn, POLLER_NAME, fence.epoch)
+            check_lock_held(conn, fence.lock_name, fence.lock_pid)
+        changed, refused = isolate_rejected(
+            conn, observation.runs, lambda runs: upsert_job_runs(conn, runs).changed
+        )
+        if refused:
+            logger.warning(
+                "%d run(s) refused by the database, quarantined: %s",
+                len(refused),
+                "; ".join(f"{r.record.run_id}: {r.reasons[0]}" for r in refused[:5]),
+            )
+            gone = {r.record.run_id for r in refused}
+            transitions = [t for t in transitions if t.run_id not in gone]
+            findings = [f for f in findings if f.run_id not in gone]
+            events = [e for e in events if e.payload.get("run_id") not in gone]
+        all_rejected = [*rejected, *refused]
+        record_rejected_runs(conn, all_rejected, datetime.now(UTC))
         recorded = insert_transitions(conn, transitions)
         store_joblog_findings(conn, findings)
         enqueued = enqueue_events(conn, events)
         save_poll_cursor(conn, POLLER_NAME, cursor)
-    return CycleCounts(runs.changed, recorded.inserted, len(findings), enqueued)
+    return CycleCounts(
+        changed,
+        recorded.inserted,
+        len(findings),
+        enqueued,
+        quarantined=sum(1 for r in all_rejected if r.action == "quarantined"),
+        clamped=sum(1 for r in all_rejected if r.action == "clamped"),
+    )
 
 
 @task(name="publish-pending-events", retries=2, retry_delay_seconds=[2, 10])
@@ -259,13 +434,8 @@ def read_cursor(settings: Settings) -> PollCursor:
 
 
 def runs_missing_joblogs(settings: Settings, limit: int = 200) -> list[JobRunRecord]:
-    """Failed runs stored without a joblog (a fetch failed in an earlier cycle)."""
+    """Failed runs stored without a joblog (a fetch failed in an earlier cycle) or with one
+    cut short (fetched fewer than ``JOBLOG_MAX_ATTEMPTS`` times)."""
     store = get_store(settings)
     with store.connection() as conn:
-        rows = conn.execute(
-            "SELECT * FROM job_runs WHERE internal_status IN ('ABEND', 'FAIL')"
-            " AND joblog_text IS NULL ORDER BY end_time DESC NULLS LAST LIMIT %s",
-            (limit,),
-        ).fetchall()
-    fields = JobRunRecord.__dataclass_fields__
-    return [JobRunRecord(**{k: v for k, v in row.items() if k in fields}) for row in rows]
+        return load_runs_needing_joblogs(conn, JOBLOG_MAX_ATTEMPTS, limit)

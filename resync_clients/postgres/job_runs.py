@@ -56,6 +56,8 @@ class JoblogFinding:
     category: str | None
     error_line: int | None
     observed_at: datetime
+    # False: the joblog lacks its trailer (cut short) and is fetched again; None: not checked.
+    complete: bool | None = None
 
 
 def upsert_job_runs(conn: psycopg.Connection[Any], runs: Iterable[JobRunRecord]) -> UpsertResult:
@@ -113,6 +115,21 @@ def insert_transitions(
     )
 
 
+def load_runs_needing_joblogs(
+    conn: psycopg.Connection[Any], max_attempts: int, limit: int
+) -> list[JobRunRecord]:
+    """Failed runs whose joblog is missing (a fetch failed) or was cut short and has been
+    fetched fewer than ``max_attempts`` times; the most recently ended first."""
+    rows = conn.execute(
+        "SELECT * FROM job_runs WHERE internal_status IN ('ABEND', 'FAIL')"
+        " AND (joblog_text IS NULL OR (joblog_complete = false AND joblog_attempts < %s))"
+        " ORDER BY end_time DESC NULLS LAST LIMIT %s",
+        (max_attempts, limit),
+    ).fetchall()
+    fields = JobRunRecord.__dataclass_fields__
+    return [JobRunRecord(**{k: v for k, v in row.items() if k in fields}) for row in rows]
+
+
 def load_run_statuses(conn: psycopg.Connection[Any], run_ids: Sequence[str]) -> dict[str, str]:
     """Stored internal status of each of ``run_ids`` that is already known."""
     if not run_ids:
@@ -142,14 +159,22 @@ def load_unfinished_job_ids(
 
 
 def store_joblog_findings(conn: psycopg.Connection[Any], findings: Sequence[JoblogFinding]) -> None:
-    """Attach joblogs and error patterns to their runs; keep the pattern catalogue current."""
+    """Attach joblogs and error patterns to their runs; keep the pattern catalogue current.
+
+    Each stored joblog counts one fetch attempt (``joblog_attempts``), which bounds how often
+    an incomplete one is fetched again.
+    """
     if not findings:
         return
     with conn.cursor() as cur:
         cur.executemany(
-            "UPDATE job_runs SET joblog_text = %s, error_pattern = %s, error_line = %s"
+            "UPDATE job_runs SET joblog_text = %s, error_pattern = %s, error_line = %s,"
+            " joblog_complete = %s, joblog_attempts = LEAST(joblog_attempts + 1, 32767)"
             " WHERE run_id = %s",
-            [(f.joblog_text, f.error_pattern, f.error_line, f.run_id) for f in findings],
+            [
+                (f.joblog_text, f.error_pattern, f.error_line, f.complete, f.run_id)
+                for f in findings
+            ],
         )
     patterns = {f.error_pattern: f for f in findings if f.error_pattern and f.pattern_template}
     if not patterns:

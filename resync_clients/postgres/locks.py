@@ -1,28 +1,94 @@
-"""Session-level advisory locks: one holder at a time across every process and host."""
+"""Session-level advisory locks: one holder at a time across every process and host.
+
+A session lock lasts as long as its database session. When that session dies (the server
+restarted, a network cut, ``pg_terminate_backend``) the lock is gone, and another process may
+take it while the first one still runs: ``HeldLock.verify`` tells the holder so. Writes that
+must never come from two holders are additionally fenced on an epoch (see
+``resync_clients.postgres.poller_state.claim_poller_epoch``).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
+logger = logging.getLogger(__name__)
+
+# pg_locks shows a bigint advisory key as classid (high 32 bits) and objid (low 32 bits).
+_HOLDS_LOCK = (
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    " AND pid = %s AND objsubid = 1"
+    " AND ((classid::bigint << 32) | objid::bigint) = hashtext(%s)::bigint) AS held"
+)
+
+
+class LockLostError(RuntimeError):
+    """The session that held a lock ended (or no longer holds it): another process may hold
+    it now, so the work done under it must not be committed."""
+
+
+def _value(row: Any, key: str) -> Any:
+    return row[key] if isinstance(row, dict) else row[0]
+
+
+def check_lock_held(conn: psycopg.Connection[Any], name: str, pid: int) -> None:
+    """Raise ``LockLostError`` unless backend ``pid`` holds the lock ``name``, asked on
+    ``conn`` (another session, e.g. inside the transaction whose writes need the lock)."""
+    row = conn.execute(_HOLDS_LOCK, (pid, name)).fetchone()
+    if not (row and _value(row, "held")):
+        raise LockLostError(f"lost the lock {name!r}: session {pid} no longer holds it")
+
+
+@dataclass(frozen=True)
+class HeldLock:
+    """A lock this process holds on ``conn``'s session (backend ``pid``)."""
+
+    conn: psycopg.Connection[Any]
+    name: str
+    pid: int
+
+    def verify(self) -> None:
+        """Raise ``LockLostError`` unless the lock session is alive and still holds the lock."""
+        try:
+            row = self.conn.execute(_HOLDS_LOCK, (self.pid, self.name)).fetchone()
+            self.conn.commit()
+        except psycopg.Error as exc:
+            raise LockLostError(
+                f"lost the lock {self.name!r}: its database session (pid {self.pid}) ended "
+                f"({' '.join(str(exc).split())[:200]})"
+            ) from None
+        if not (row and _value(row, "held")):
+            raise LockLostError(
+                f"lost the lock {self.name!r}: session {self.pid} no longer holds it"
+            )
+
 
 @contextmanager
-def exclusive_lock(conn: psycopg.Connection[Any], name: str) -> Iterator[bool]:
-    """Try to take the lock ``name`` on ``conn``; yields True when this session holds it.
+def exclusive_lock(conn: psycopg.Connection[Any], name: str) -> Iterator[HeldLock | None]:
+    """Try to take the lock ``name`` on ``conn``; yields a ``HeldLock``, or None if taken.
 
     Keep ``conn`` for the whole block (borrow it for that long). The lock is released when the
     block ends or when the process dies (the server drops the session), so a crashed holder
-    never blocks the next one.
+    never blocks the next one. A session that died meanwhile is not an error at release.
     """
-    row = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s)) AS held", (name,)).fetchone()
+    row = conn.execute(
+        "SELECT pg_try_advisory_lock(hashtext(%s)) AS held, pg_backend_pid() AS pid", (name,)
+    ).fetchone()
     conn.commit()
-    acquired = bool(row and (row["held"] if isinstance(row, dict) else row[0]))
+    acquired = bool(row and _value(row, "held"))
+    pid = int(row["pid"] if isinstance(row, dict) else row[1]) if row else 0
     try:
-        yield acquired
+        yield HeldLock(conn, name, pid) if acquired else None
     finally:
-        if acquired:
-            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
-            conn.commit()
+        if acquired and not conn.closed:
+            try:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
+                conn.commit()
+            except psycopg.Error as exc:
+                # The session is gone, and its lock with it: nothing left to release.
+                logger.warning("lock %r was not released (session ended): %s", name, exc)

@@ -58,3 +58,37 @@ def save_poll_cursor(conn: psycopg.Connection[Any], name: str, cursor: PollCurso
         " ON CONFLICT (name) DO UPDATE SET cursor = EXCLUDED.cursor",
         (name, Jsonb(cursor.to_json())),
     )
+
+
+class CursorFencedError(RuntimeError):
+    """Another poller claimed the cursor since this one did: its cycle must not commit."""
+
+
+def claim_poller_epoch(conn: psycopg.Connection[Any], name: str) -> int:
+    """Start a new epoch for ``name`` (call right after taking the poller lock); returns it.
+
+    Commits at once, so a poller that lost its lock sees the new epoch at its next write.
+    """
+    row = conn.execute(
+        "INSERT INTO poller_state (name, cursor, epoch) VALUES (%s, '{}', 1)"
+        " ON CONFLICT (name) DO UPDATE SET epoch = poller_state.epoch + 1 RETURNING epoch",
+        (name,),
+    ).fetchone()
+    conn.commit()
+    assert row is not None
+    return int(row["epoch"] if isinstance(row, dict) else row[0])
+
+
+def check_poller_epoch(conn: psycopg.Connection[Any], name: str, epoch: int) -> None:
+    """Lock the cursor row for this transaction; raise ``CursorFencedError`` if ``epoch`` is
+    no longer the current one. Call first in the transaction that saves the cursor: a newer
+    poller's claim then waits for this commit, or this check sees it."""
+    row = conn.execute(
+        "SELECT epoch FROM poller_state WHERE name = %s FOR UPDATE", (name,)
+    ).fetchone()
+    current = None if row is None else int(row["epoch"] if isinstance(row, dict) else row[0])
+    if current != epoch:
+        raise CursorFencedError(
+            f"poller {name!r} epoch is {current}, this cycle started in epoch {epoch}: another "
+            "poller took over; this cycle's writes are rolled back"
+        )

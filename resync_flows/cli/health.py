@@ -1,8 +1,9 @@
 """``resync-flows health``: is every outside system this site depends on reachable and sane?
 
 Checks, concurrently and each within ``--timeout`` seconds: PostgreSQL (connect, schema
-version), the TWS REST API (one cheap count query, its latency, the client's circuit breaker),
-the Prefect API (``/health``) and, when configured, the LLM (a tiny completion). A component
+version, job runs the poller had to quarantine in the last day), the TWS REST API (one cheap
+count query, its latency, the client's circuit breaker), the Prefect API (``/health``) and,
+when configured, the LLM (a tiny completion). A component
 is ``ok``, ``warn`` (works, but needs attention), ``down``, or ``off`` (not configured). The
 exit code is 1 when any component is down.
 """
@@ -65,6 +66,7 @@ async def check_postgres(settings: Settings, timeout: float) -> ComponentHealth:
                 status = store.migration_status()
                 server = store.server_version()
                 location = store.location
+                rejects = None if status.pending else _poller_rejects(store)
         except (StoreError, OSError) as exc:
             return ComponentHealth("postgresql", "down", _short(exc), timer.ms)
         except Exception as exc:  # a driver error we did not foresee is still "down"
@@ -86,9 +88,28 @@ async def check_postgres(settings: Settings, timeout: float) -> ComponentHealth:
             detail = f"schema {status.current_version} is newer than this code knows"
             return ComponentHealth("postgresql", "warn", detail, timer.ms, facts)
         detail = f"PostgreSQL {server}, schema {status.current_version} ({location})"
+        if rejects is not None:
+            facts["quarantined_runs_24h"] = rejects.quarantined
+            facts["corrected_runs_24h"] = rejects.clamped
+            if rejects.quarantined:
+                detail += (
+                    f"; the poller quarantined {rejects.quarantined} job run(s) TWS sent in the "
+                    "last 24 h (see table job_run_quarantine)"
+                )
+                return ComponentHealth("postgresql", "warn", detail, timer.ms, facts)
         return ComponentHealth("postgresql", "ok", detail, timer.ms, facts)
 
     return await asyncio.to_thread(probe)
+
+
+def _poller_rejects(store):  # type: ignore[no-untyped-def]
+    """Job runs the poller quarantined or corrected in the last day (a TWS data problem)."""
+    from datetime import UTC, datetime, timedelta
+
+    from resync_clients.postgres.quarantine import summarise_quarantine
+
+    with store.connection() as conn:
+        return summarise_quarantine(conn, datetime.now(UTC) - timedelta(days=1))
 
 
 async def check_tws(settings: Settings, timeout: float) -> ComponentHealth:

@@ -42,6 +42,20 @@ def test_postgres_up_reports_the_schema_version(store, database_url: str) -> Non
     assert result.latency_ms is not None and result.latency_ms > 0
 
 
+def test_postgres_warns_when_the_poller_quarantined_job_runs(store, database_url: str) -> None:
+    with store.connection() as conn:
+        conn.execute(
+            "INSERT INTO job_run_quarantine (run_id, job_key, action, reasons, payload)"
+            " VALUES ('R1', 'WS#S.J', 'quarantined', '[\"run_id contains a NUL byte\"]', '{}'),"
+            " ('R2', 'WS#S.K', 'clamped', '[\"run_attempt 0 < 1: set to 1\"]', '{}')"
+        )
+    result = asyncio.run(check_postgres(load_settings(database_url=database_url), 5.0))
+    assert result.status == "warn", result.detail
+    assert result.facts["quarantined_runs_24h"] == 1
+    assert result.facts["corrected_runs_24h"] == 1
+    assert "job_run_quarantine" in result.detail
+
+
 def test_postgres_without_schema_is_a_warning(fresh_database_url: str) -> None:
     result = asyncio.run(check_postgres(load_settings(database_url=fresh_database_url), 5.0))
     assert result.status == "warn"
