@@ -55,6 +55,9 @@ _VARIABLE = re.compile("|".join(_ALTERNATIVES))
 # Runs of masked values with only separators between them ("<*> <*> <*>", "<*>:<*>:<*>")
 # are one variable: a list of three numbers and a list of five are the same event.
 _REPEATED = re.compile(r"<\*>(?:[\s,;:#/._-]*<\*>)+")
+# Longer messages are masked directly: memoising their shapes would let the memo hold
+# 65,536 of them (up to 8 GB of 64 KiB lines) for messages that rarely repeat.
+_MEMO_MAX_CHARS = 1024
 
 
 def mask_variables(text: str) -> str:
@@ -64,6 +67,8 @@ def mask_variables(text: str) -> str:
     """
     # Messages of one event mostly differ only in their digits, so the masked form of the
     # digit-normalised shape is memoised; it is the answer whenever no digit survived masking.
+    if len(text) > _MEMO_MAX_CHARS:
+        return _mask(text)
     shape = text.encode("utf-8", "surrogatepass").translate(_DIGITS_TO_ZERO)
     masked = _mask_shape(shape.decode("utf-8", "surrogatepass"))
     return masked if masked is not None else _mask(text)

@@ -5,7 +5,9 @@ through a tree: first by token count, then by its first ``prefix_depth`` tokens.
 it joins the template it shares the most token positions with, if that share reaches the
 similarity threshold; positions where they differ become ``<*>``. Otherwise it founds a new
 template. Each message costs one regex pass and a few comparisons, and memory grows with the
-number of templates, not of messages.
+number of templates, not of messages. Long messages are bounded: at most
+``MAX_MESSAGE_CHARS`` characters are read and at most ``MinerConfig.max_tokens`` tokens kept,
+and every step (including ``compact``) is linear in a template's tokens.
 
 Templates only ever generalise, so the template a message joined keeps matching it; a
 template's ``pattern_id`` is fixed when it is founded and never changes, even as it
@@ -31,6 +33,15 @@ _SEPARATORS = re.compile(r"([\s=:,;()\[\]{}\"|]+)")
 _DIGIT = re.compile(r"\d")
 # Words two templates must share, beyond the one they differ in, to be merged as neighbours.
 _MIN_SHARED_WORDS = 3
+# A message is cut here before masking, as ``stream.read_messages`` cuts a file's line: the
+# masks and the cache then never hold more than this per message, whatever a caller passes.
+MAX_MESSAGE_CHARS = 64 * 1024
+# The repeated-message cache is cleared when its keys hold more characters than this, so
+# long messages cannot make it grow to cache_size times their length.
+_CACHE_MAX_CHARS = 16 * 1024 * 1024
+# Rolling hash of token sequences (neighbour merging): a Mersenne prime modulus, odd base.
+_HASH_MODULUS = (1 << 61) - 1
+_HASH_BASE = 1_000_003
 
 
 @dataclass(frozen=True)
@@ -94,9 +105,20 @@ class _Template:
                 self.parts[2 * index] = WILDCARD
 
 
-def split_tokens(masked: str) -> list[str]:
-    """Token/separator parts of a masked message: tokens at even positions."""
-    return _SEPARATORS.split(masked.strip())
+def split_tokens(masked: str, max_tokens: int | None = None) -> list[str]:
+    """Token/separator parts of a masked message: tokens at even positions.
+
+    With ``max_tokens``, a message of more tokens keeps its first ``max_tokens - 1`` and one
+    trailing ``<*>`` stands for the rest (the rest is never split).
+    """
+    text = masked.strip()
+    if max_tokens is None:
+        return _SEPARATORS.split(text)
+    parts = _SEPARATORS.split(text, maxsplit=max_tokens - 1)
+    # The last part is the unsplit rest: more than one token when it still has a separator.
+    if len(parts) == 2 * max_tokens - 1 and _SEPARATORS.search(parts[-1]):
+        parts[-1] = WILDCARD
+    return parts
 
 
 class PatternMiner:
@@ -114,20 +136,24 @@ class PatternMiner:
         self._redirects: dict[int, int] = {}
         self._tree: dict[int, dict] = {}
         self._cache: dict[str, int] = {}
+        self._cache_chars = 0
         self._ids: set[str] = set()
         self._next_key = 1
 
     # ------------------------------------------------------------------ learning
 
     def add(self, message: str) -> int:
-        """Learn from ``message`` (one log line, any text) and return its template's key."""
-        masked = mask_variables(message)
+        """Learn from ``message`` (one log line, any text) and return its template's key.
+
+        Only the first ``MAX_MESSAGE_CHARS`` characters and ``config.max_tokens`` tokens count.
+        """
+        masked = mask_variables(message[:MAX_MESSAGE_CHARS])
         cached = self._cache.get(masked)
         if cached is not None:
             template = self._templates[self._resolve(cached)]
             template.occurrences += 1
             return template.key
-        parts = split_tokens(masked)
+        parts = split_tokens(masked, self.config.max_tokens)
         tokens = parts[0::2]
         route = self._route(tokens, create=True)
         assert route is not None
@@ -153,11 +179,11 @@ class PatternMiner:
 
     def match(self, message: str) -> Pattern | None:
         """The template ``message`` belongs to, without learning; None when none fits."""
-        masked = mask_variables(message)
+        masked = mask_variables(message[:MAX_MESSAGE_CHARS])
         cached = self._cache.get(masked)
         if cached is not None:
             return self.pattern(cached)
-        tokens = split_tokens(masked)[0::2]
+        tokens = split_tokens(masked, self.config.max_tokens)[0::2]
         route = self._route(tokens, create=False)
         leaf = self._leaf_at(len(tokens), route, create=False) if route is not None else None
         if leaf is None:
@@ -188,7 +214,7 @@ class PatternMiner:
             merged += 1
         merged += self._merge_neighbours()
         if merged:
-            self._cache.clear()
+            self._clear_cache()
         return merged
 
     def _merge_neighbours(self) -> int:
@@ -200,7 +226,12 @@ class PatternMiner:
         similarity threshold) keep short, truly different messages apart
         ("Starting service" / "Stopping service").
         """
-        buckets: dict[tuple[int, tuple[str, ...]], int] = {}
+        # A probe is a template with one position made a wildcard. It is keyed by rolling
+        # hashes of the tokens before and after that position, so a template of n tokens
+        # costs O(n) (tuples of every probe would cost O(n^2)); a hit is confirmed against
+        # the tokens the bucket's template had when its probes were stored.
+        buckets: dict[tuple[int, int, int, int], list[int]] = {}
+        stored: dict[int, tuple[str, ...]] = {}
         merged = 0
         for key in sorted(self._templates):
             if key in self._redirects:
@@ -210,23 +241,34 @@ class PatternMiner:
             shared = sum(1 for token in tokens if token != WILDCARD) - 1
             if shared < max(_MIN_SHARED_WORDS, self.config.similarity_threshold * len(tokens)):
                 continue
-            probes = []
-            for index in range(len(tokens)):
-                # A wildcard position also finds templates that hold a constant there: they
-                # are specialisations of this one, kept apart only by the tree.
-                probe = (index, (*tokens[:index], WILDCARD, *tokens[index + 1 :]))
-                other = buckets.get(probe)
-                if other is not None:
-                    survivor = self._templates[self._resolve(other)]
-                    if survivor is not template and len(survivor.tokens) == len(tokens):
-                        self._absorb(survivor, template)
-                        merged += 1
-                        break
-                probes.append(probe)
-            else:
-                for probe in probes:
-                    buckets[probe] = key
+            probes = _neighbour_probes(tokens)
+            if self._merge_into_neighbour(template, probes, buckets, stored):
+                merged += 1
+                continue
+            stored[key] = tuple(tokens)
+            for probe in probes:
+                buckets.setdefault(probe, []).append(key)
         return merged
+
+    def _merge_into_neighbour(
+        self,
+        template: _Template,
+        probes: list[tuple[int, int, int, int]],
+        buckets: dict[tuple[int, int, int, int], list[int]],
+        stored: dict[int, tuple[str, ...]],
+    ) -> bool:
+        tokens = template.tokens
+        for index, probe in enumerate(probes):
+            # A wildcard position also finds templates that hold a constant there: they
+            # are specialisations of this one, kept apart only by the tree.
+            for other in buckets.get(probe, ()):
+                if not _equal_except(stored[other], tokens, index):
+                    continue  # a hash collision, not a neighbour
+                survivor = self._templates[self._resolve(other)]
+                if survivor is not template and len(survivor.tokens) == len(tokens):
+                    self._absorb(survivor, template)
+                    return True
+        return False
 
     # ------------------------------------------------------------------ reading
 
@@ -341,10 +383,15 @@ class PatternMiner:
     def _remember(self, masked: str, key: int) -> None:
         if self.config.cache_size == 0:
             return
-        if len(self._cache) >= self.config.cache_size:
+        if len(self._cache) >= self.config.cache_size or self._cache_chars >= _CACHE_MAX_CHARS:
             # Cheap bound: start over rather than track recency per hit.
-            self._cache.clear()
+            self._clear_cache()
         self._cache[masked] = key
+        self._cache_chars += len(masked)
+
+    def _clear_cache(self) -> None:
+        self._cache.clear()
+        self._cache_chars = 0
 
     def _absorb(self, survivor: _Template, absorbed: _Template) -> None:
         # The absorbed template stays in the tree, so messages of its length keep finding it;
@@ -387,6 +434,30 @@ class PatternMiner:
         miner._redirects.update(state.redirects)
         miner._next_key = max([state.next_key, *(k + 1 for k in miner._templates)])
         return miner
+
+
+def _neighbour_probes(tokens: list[str]) -> list[tuple[int, int, int, int]]:
+    """For each position i: (length, i, hash of tokens[:i], hash of tokens[i+1:]), in O(n)."""
+    length = len(tokens)
+    codes = [hash(token) & _HASH_MODULUS for token in tokens]
+    prefix = [0] * (length + 1)
+    for index, code in enumerate(codes):
+        prefix[index + 1] = (prefix[index] * _HASH_BASE + code) % _HASH_MODULUS
+    suffix = [0] * (length + 1)
+    for index in range(length - 1, -1, -1):
+        suffix[index] = (suffix[index + 1] * _HASH_BASE + codes[index]) % _HASH_MODULUS
+    return [(length, index, prefix[index], suffix[index + 1]) for index in range(length)]
+
+
+def _equal_except(stored: tuple[str, ...], tokens: list[str], index: int) -> bool:
+    """Whether the two token sequences are equal everywhere but at ``index``."""
+    if len(stored) != len(tokens):
+        return False
+    return all(
+        a == b
+        for position, (a, b) in enumerate(zip(stored, tokens, strict=True))
+        if position != index
+    )
 
 
 def _shape(tokens: list[str]) -> tuple[str, ...]:
