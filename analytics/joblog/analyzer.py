@@ -346,8 +346,12 @@ def _analysis(
 ) -> JoblogAnalysis:
     """``entities`` (the first tier) drive the steps; ``related`` ones are only listed after."""
     entity_list = list(entities)
-    steps = suggest_steps(
-        category, entity_list, job=header.job, user=header.user, exit_code=exit_code
+    # Entities taken from the banner (a dynamic agent's command line) were never masked.
+    steps = tuple(
+        mask_secrets(step)
+        for step in suggest_steps(
+            category, entity_list, job=header.job, user=header.user, exit_code=exit_code
+        )
     )
     context: tuple[LogLine, ...] = ()
     if root is not None and line is root.line:
@@ -363,7 +367,7 @@ def _analysis(
         root_cause=mask_secrets(root_cause),
         error_line=line.number if line is not None else 0,
         error_text=mask_secrets(line.text) if line is not None else "",
-        entities=tuple(dict.fromkeys(e.text for e in (*entity_list, *related))),
+        entities=tuple(dict.fromkeys(mask_secrets(e.text) for e in (*entity_list, *related))),
         steps=steps,
         confidence=score_confidence(features),
         header=header,
