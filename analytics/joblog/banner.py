@@ -14,9 +14,13 @@ from analytics.joblog.models import BannerVariant, JobIdentity, JoblogHeader, Lo
 
 _RULE_LINE = re.compile(r"^\s*={5,}\s*$")
 _KEY_VALUE = re.compile(r"^([A-Za-z][A-Za-z ]*?(?:\s*\([^)]*\))?)\s*:\s?(.*)$")
+# Only TWS name characters (letters, digits, "_", "-", "/" of folders) are taken as the job's
+# names: a banner carrying quotes, ";" or "$(" gives no identity rather than one that ends up
+# in a command an operator pastes into a shell.
 _JOB_VALUE = re.compile(
-    r"^(?:(?P<ws>[^#\s]+)#)?(?P<js>[^\s\[(.#]+)"
-    r"(?:\[(?P<inst>[^\]]*)\]|\((?P<inst2>[^)]*)\))?\.(?P<job>[^\s;]+)"
+    r"^(?:(?P<ws>[\w/-]+)#)?(?P<js>[\w/-]+)"
+    r"(?:\[(?P<inst>[^\]]*)\]|\((?P<inst2>[^)]*)\))?\.(?P<job>[\w-]+)(?=\s|$)",
+    re.ASCII,
 )
 _INSTANCE = re.compile(r"\(([^)]*)\)")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -6,6 +6,7 @@ without defensive copies.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -32,6 +33,28 @@ CATEGORIES: tuple[Category, ...] = Category.__args__  # type: ignore[attr-define
 BannerVariant = Literal["unix", "dynamic", "windows", "none"]
 
 
+# TWS object names (composer reference, AWSBIB006E): a letter, then letters, digits, "_" and
+# "-"; workstation and job stream names up to 16 bytes, job names up to 40. Folder paths
+# ("/FOLDER/SUB/") may precede a name. Names that break these rules are never put in a command
+# an operator pastes into a shell.
+_TWS_NAME = re.compile(r"(?:/?(?:[A-Za-z][A-Za-z0-9_-]*/)+)?([A-Za-z][A-Za-z0-9_-]*)")
+MAX_NAME_LENGTH: dict[str, int] = {"workstation": 16, "job stream": 16, "job": 40}
+
+
+def tws_name_problem(kind: str, name: str) -> str | None:
+    """Why ``name`` is not a valid TWS ``kind`` name ("workstation", "job stream", "job"),
+    or ``None`` when it is (letters, digits, ``_``, ``-``, starting with a letter, an
+    optional folder path, at most :data:`MAX_NAME_LENGTH` characters)."""
+    match = _TWS_NAME.fullmatch(name)
+    if match is None:
+        return (
+            f"the {kind} name is not a valid TWS name (a letter, then letters, digits, '_' or '-')"
+        )
+    if len(match.group(1)) > MAX_NAME_LENGTH[kind]:
+        return f"the {kind} name is longer than TWS allows ({MAX_NAME_LENGTH[kind]} characters)"
+    return None
+
+
 @dataclass(frozen=True)
 class JobIdentity:
     """A TWS job in the plan: ``WS#JS.JOB`` plus, when known, the stream instance.
@@ -51,6 +74,16 @@ class JobIdentity:
         """The conman job selector ``WS#JS.JOB`` (``JS.JOB`` when no workstation is known)."""
         prefix = f"{self.workstation}#" if self.workstation else ""
         return f"{prefix}{self.stream}.{self.job}"
+
+    @property
+    def name_problem(self) -> str | None:
+        """Why this job's names cannot go into a runnable conman command, or ``None``."""
+        parts = [("job stream", self.stream), ("job", self.job)]
+        if self.workstation:
+            parts.insert(0, ("workstation", self.workstation))
+        return next(
+            (problem for kind, name in parts if (problem := tws_name_problem(kind, name))), None
+        )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """Fix steps for a root cause: concrete commands for its category and entities, ending with the
 conman command that reruns this job (README §8: quote the argument, it contains ``;``).
+
+Operators paste these commands into a shell, so a job's names go into one only when they are
+valid TWS names (letters, digits, ``_``, ``-``: nothing a shell expands inside the double
+quotes); otherwise the command shows placeholders and the step says why.
 """
 
 from __future__ import annotations
@@ -13,14 +17,22 @@ from analytics.joblog.models import Category, JobIdentity
 PLACEHOLDER_SELECTOR = "<WS>#<JOBSTREAM>.<JOB>"
 
 
+def safe_selector(job: JobIdentity | None) -> str:
+    """``WS#JS.JOB`` when every name of ``job`` is a valid TWS name, else the placeholders."""
+    if job is None or job.name_problem is not None:
+        return PLACEHOLDER_SELECTOR
+    return job.selector
+
+
 def conman_rerun(job: JobIdentity | None) -> str:
-    """``conman "rr WS#JS.JOB;noask"`` for ``job`` (placeholders when unknown)."""
-    return f'conman "rr {job.selector if job else PLACEHOLDER_SELECTOR};noask"'
+    """``conman "rr WS#JS.JOB;noask"`` for ``job``; placeholders when it is unknown or a name
+    is not a valid TWS name (so pasting it never runs anything but conman)."""
+    return f'conman "rr {safe_selector(job)};noask"'
 
 
 def conman_stdlist(job: JobIdentity | None) -> str:
-    """``conman "sj WS#JS.JOB;stdlist"``: print the job's joblog."""
-    return f'conman "sj {job.selector if job else PLACEHOLDER_SELECTOR};stdlist"'
+    """``conman "sj WS#JS.JOB;stdlist"``: print the job's joblog (placeholders as above)."""
+    return f'conman "sj {safe_selector(job)};stdlist"'
 
 
 def _first(entities: Sequence[Entity], *kinds: str) -> str | None:
@@ -127,7 +139,7 @@ def suggest_steps(
         target = host or obj or "the remote system or query"
         add(
             f"Check whether {target} is slow or hung right now, and how long this job usually "
-            f'runs (`conman "sj {job.selector if job else PLACEHOLDER_SELECTOR};props"`).'
+            f'runs (`conman "sj {safe_selector(job)};props"`).'
         )
         add(
             "Find the slow step (long-running query, remote transfer) and fix it, or raise the "
@@ -232,10 +244,12 @@ def suggest_steps(
         )
         add("Check the engine's log for this job: <TWS_home>/stdlist/logs/<yyyymmdd>_TWSMERGE.log.")
 
-    if job is None:
+    problem = job.name_problem if job is not None else None
+    if job is None or problem is not None:
+        why = f"{problem}, so it is not put in a command; " if problem else ""
         add(
-            f"After the fix, rerun the job: `{conman_rerun(None)}` (replace the placeholders with "
-            "the workstation, job stream and job names; "
+            f"After the fix, rerun the job: `{conman_rerun(None)}` ({why}replace the "
+            "placeholders with the workstation, job stream and job names; "
             '`conman "sj @#@.@+state=abend"` lists them).'
         )
     else:

@@ -7,14 +7,34 @@ they are proposals for the people who own the plan.
 
 from __future__ import annotations
 
+from analytics.joblog.models import tws_name_problem
 from analytics.maintenance.risk import JobRisk, human_duration
 
 # conman's highest numeric priority short of "go": the job starts as soon as it is ready.
 HIGH_PRIORITY = 99
+PLACEHOLDER_SELECTOR = "<WS>#<JOBSTREAM>.<JOB>"
 
 
 def _selector(job_key: str) -> str:
-    return job_key  # WORKSTATION#STREAM.JOB is conman's job selector as it stands
+    """``WORKSTATION#STREAM.JOB`` (conman's job selector as it stands) when every name is a
+    valid TWS name; placeholders otherwise, so a pasted command never runs anything else."""
+    workstation, _, rest = job_key.rpartition("#")
+    stream, _, job = rest.partition(".")
+    names = [("job stream", stream), ("job", job)]
+    if workstation:
+        names.append(("workstation", workstation))
+    if any(tws_name_problem(kind, name) for kind, name in names):
+        return PLACEHOLDER_SELECTOR
+    return job_key
+
+
+def _stream_selector(job_stream: str) -> str:
+    """``WORKSTATION#STREAM`` as it stands when its names are valid, else placeholders."""
+    workstation, _, stream = job_stream.rpartition("#")
+    names = [("job stream", stream)] + ([("workstation", workstation)] if workstation else [])
+    if any(tws_name_problem(kind, name) for kind, name in names):
+        return "<WS>#<JOBSTREAM>"
+    return job_stream
 
 
 def suggest_actions(risk: JobRisk) -> tuple[str, ...]:
@@ -36,7 +56,7 @@ def suggest_actions(risk: JobRisk) -> tuple[str, ...]:
     if "late_exposure" in kinds:
         actions.append(
             "Watch its stream while it runs: a job before it that hangs leaves it no room "
-            f'(conman "sj {risk.job_stream}.@").'
+            f'(conman "sj {_stream_selector(risk.job_stream)}.@").'
         )
     if "runtime_growth" in kinds:
         actions.append(
