@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export LITELLM_LOCAL_MODEL_COST_MAP ?= True
 
-.PHONY: demo test lint format bench screenshots install install-dev probe-simulator
+.PHONY: demo test lint format bench screenshots install install-dev probe-simulator probe-client
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,12 @@ screenshots: install
 # prints operations, cases and failures, fails on any failure beyond the documented quirks.
 probe-simulator: install-dev
 	$(BIN)/python scripts/spec_probe.py $(PROBE_ARGS)
+
+# The TWS client and poller against Stoplight Prism mocks of the product's spec (installed
+# here under .probe/ with npm; needs node and the local PostgreSQL). Fails on any problem.
+PRISM := .probe/node_modules/.bin/prism
+$(PRISM):
+	npm install --prefix .probe --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5.14.2
+
+probe-client: install-dev $(PRISM)
+	$(BIN)/python bench/prism_probe.py --gate $(PROBE_CLIENT_ARGS)

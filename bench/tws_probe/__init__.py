@@ -1,0 +1,6 @@
+"""Probe of the TWS client and poller against Stoplight Prism mocks of the product's spec.
+
+``mock`` starts Prism and a recording proxy in front of it, ``calls`` drives ``TWSClient``
+and classifies each call, ``poll`` runs ``resync-flows poll --once`` against a mock.
+``bench/prism_probe.py`` is the command line.
+"""
