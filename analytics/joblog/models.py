@@ -34,11 +34,12 @@ BannerVariant = Literal["unix", "dynamic", "windows", "none"]
 
 
 # TWS object names (composer reference, AWSBIB006E): a letter, then letters, digits, "_" and
-# "-"; workstation and job stream names up to 16 bytes, job names up to 40. Folder paths
-# ("/FOLDER/SUB/") may precede a name. Names that break these rules are never put in a command
-# an operator pastes into a shell.
+# "-". Folder paths ("/FOLDER/SUB/") may precede a name. Names that break these rules are never
+# put in a command an operator pastes into a shell. The documented lengths (16 for workstations
+# and job streams, 40 for jobs) differ between releases and a name TWS itself reports is one
+# its release accepts, so length only guards against garbage: the characters decide safety.
 _TWS_NAME = re.compile(r"(?:/?(?:[A-Za-z][A-Za-z0-9_-]*/)+)?([A-Za-z][A-Za-z0-9_-]*)")
-MAX_NAME_LENGTH: dict[str, int] = {"workstation": 16, "job stream": 16, "job": 40}
+MAX_NAME_LENGTH: dict[str, int] = {"workstation": 64, "job stream": 64, "job": 64}
 
 
 def tws_name_problem(kind: str, name: str) -> str | None:
@@ -51,7 +52,7 @@ def tws_name_problem(kind: str, name: str) -> str | None:
             f"the {kind} name is not a valid TWS name (a letter, then letters, digits, '_' or '-')"
         )
     if len(match.group(1)) > MAX_NAME_LENGTH[kind]:
-        return f"the {kind} name is longer than TWS allows ({MAX_NAME_LENGTH[kind]} characters)"
+        return f"the {kind} name is longer than any TWS allows ({MAX_NAME_LENGTH[kind]} characters)"
     return None
 
 
