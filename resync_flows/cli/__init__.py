@@ -67,9 +67,21 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point of the ``resync-flows`` script: clear errors, no tracebacks for bad input."""
+    """Entry point of the ``resync-flows`` script: clear errors, no tracebacks for bad input.
+
+    Bad settings exit 2; an unreachable database (any command) exits 1 with one line naming
+    the server (password masked) and what to check.
+    """
     try:
         app()
     except SettingsError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except Exception as exc:
+        from resync_flows.cli.errors import describe_database_error
+
+        message = describe_database_error(exc)
+        if message is None:
+            raise
+        typer.echo(f"error: {message}", err=True)
+        sys.exit(1)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from resync_flows.cli.flow_runs import check_database, database_errors, quiet_expected_failures
 from resync_flows.settings import load_settings
 
 app = typer.Typer(
@@ -58,6 +59,8 @@ def analyze(
 
     from pydantic import ValidationError
 
+    from resync_flows.settings import get_settings
+
     _apply_overrides(tws_url, database_url)
     from flows.incident import IncidentRequest, incident_analysis
     from tasks.incident import FailedRunNotFoundError
@@ -72,8 +75,11 @@ def analyze(
         )
     except ValidationError as exc:
         raise typer.BadParameter(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+    # An unreachable database stops here, before Prefect starts and logs the failed run.
+    check_database(get_settings())
     try:
-        outcome = asyncio.run(incident_analysis(request))
+        with quiet_expected_failures(FailedRunNotFoundError, *database_errors()):
+            outcome = asyncio.run(incident_analysis(request))
     except FailedRunNotFoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

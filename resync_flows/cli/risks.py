@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from resync_flows.cli.flow_runs import check_database, database_errors, quiet_expected_failures
 from resync_flows.settings import load_settings
 
 app = typer.Typer(
@@ -132,9 +133,12 @@ def score(
     if database_url is not None:
         os.environ["RESYNC_DATABASE_URL"] = database_url
     get_settings.cache_clear()
+    # An unreachable database stops here, before Prefect starts and logs the failed run.
+    check_database(get_settings())
     from flows.maintenance import MaintenanceParameters, predict_tonight_risks
 
-    outcome = asyncio.run(
-        predict_tonight_risks(MaintenanceParameters(plan_day=day, lookback_days=lookback_days))
-    )
+    with quiet_expected_failures(*database_errors()):
+        outcome = asyncio.run(
+            predict_tonight_risks(MaintenanceParameters(plan_day=day, lookback_days=lookback_days))
+        )
     _show(database_url, outcome.plan_day, limit, as_json)
