@@ -208,12 +208,17 @@ def _forecast_group(
     errors = {m.name: _backtest_errors(history, plan, m, period) for m in methods}
     scale = _naive_scale(history, period)
     maes = np.column_stack([np.abs(errors[m.name]).mean(axis=(1, 2)) for m in methods])
+    # A method whose backtest overflowed (inf or NaN error) must never be chosen, and must not
+    # leave a row with no candidate at all: it scores as infinitely bad.
+    maes = np.where(np.isfinite(maes), maes, np.inf)
     chosen = np.zeros(count, dtype=int)
     for row in range(count):
         best = int(np.argmin(maes[row]))
-        # The simplest method within the tie margin of the best one.
+        # The simplest method within the tie margin of the best one (the best itself when
+        # every score is infinite).
         chosen[row] = next(
-            i for i in range(len(methods)) if maes[row, i] <= maes[row, best] * (1 + TIE_MARGIN)
+            (i for i in range(len(methods)) if maes[row, i] <= maes[row, best] * (1 + TIE_MARGIN)),
+            best,
         )
 
     results: list[SeriesForecast | None] = [None] * count

@@ -26,6 +26,10 @@ SNAP_TOLERANCE = 0.1
 MAX_OFF_GRID_SHARE = 0.1
 # Beyond this share of empty grid points interpolation would invent the series.
 MAX_MISSING_SHARE = 0.5
+# Larger magnitudes are refused: no metric comes near (a yottabyte is 1e24 bytes), and the
+# differences, squares and sums of forecasting must stay finite (values near float's 1.8e308
+# overflowed to inf and NaN, and method selection failed; from ~1e70 fitting slowed tenfold).
+MAX_ABS_VALUE = 1e30
 
 
 class SeriesError(ValueError):
@@ -150,6 +154,12 @@ def read_series_csv(source: Path | str | io.TextIOBase) -> RegularSeries:
             f"{name}: non-numeric value on line(s) {_lines(bad_values)}"
             f" (e.g. {value_texts.iloc[bad_values[0]]!r})"
         )
+    huge = np.flatnonzero(np.abs(values) > MAX_ABS_VALUE)
+    if huge.size:
+        raise SeriesError(
+            f"{name}: value too large on line(s) {_lines(huge)}"
+            f" (e.g. {value_texts.iloc[huge[0]]!r}); values must be within ±{MAX_ABS_VALUE:g}"
+        )
     return regularise(parsed, values, style=_timestamp_style(texts, parsed), name=name)
 
 
@@ -173,8 +183,9 @@ def regularise(
     Rows are sorted; values at the same instant are averaged; timestamps within 10% of a step
     of the grid are snapped to it; when more rows than that are off the grid the samples are
     averaged per step-wide bin; missing grid points are filled by linear interpolation.
-    Raises ``SeriesError`` when fewer than ``min_points`` remain, no step can be inferred, or
-    more than half of the grid would have to be invented.
+    Raises ``SeriesError`` when fewer than ``min_points`` remain, no step can be inferred,
+    more than half of the grid would have to be invented, or a value is not finite or beyond
+    ``MAX_ABS_VALUE``.
     """
     index = pd.DatetimeIndex(times)
     data = np.asarray(values, dtype=float)
@@ -182,6 +193,8 @@ def regularise(
         raise SeriesError(f"{name}: {len(index)} timestamps but {len(data)} values")
     if not np.isfinite(data).all():
         raise SeriesError(f"{name}: values must be finite numbers")
+    if data.size and np.abs(data).max() > MAX_ABS_VALUE:
+        raise SeriesError(f"{name}: values must be within ±{MAX_ABS_VALUE:g}")
     if style is None:
         style = TimestampStyle(tz=None if index.tz is None else str(index.tz))
     notes: list[str] = []

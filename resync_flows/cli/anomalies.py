@@ -1,7 +1,8 @@
 """``resync-flows anomalies``: find anomalous episodes in a metric series from a CSV file.
 
 ``anomalies detect CSV --json`` prints ``{"anomalies": [{"timestamp", "score"}...]}``: one
-entry per episode (its start), score in [0, 1]. Bad input gives a message on stderr, exit 2.
+entry per episode (its start), score in [0, 1]. Bad input (including a FIFO, a device or a
+file over ``inputs.MAX_CSV_BYTES``) gives a message on stderr, exit 2.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ def detect(
     """List the anomalous episodes of the series (start time and score)."""
     from analytics.anomalies import detect_anomalies
     from analytics.forecasting import SeriesError, read_series_csv
+    from resync_flows.cli.inputs import MAX_CSV_BYTES, InputFileError, check_regular_file
 
     try:
+        check_regular_file(csv_path, MAX_CSV_BYTES)
         data = read_series_csv(csv_path)
-    except SeriesError as exc:
+    except (InputFileError, SeriesError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(BAD_INPUT) from None
     anomalies = detect_anomalies(data)

@@ -2,7 +2,9 @@
 
 ``forecast series CSV --horizon N [--threshold X] --json`` prints one JSON object (the contract
 in architecture.md): the method chosen by backtest, the step, N forecast points with an 80%
-interval, and when the forecast reaches X. Bad input gives a message on stderr and exit 2.
+interval, and when the forecast reaches X. Bad input gives a message on stderr and exit 2:
+a FIFO, a device or a file over ``inputs.MAX_CSV_BYTES``, values too large to forecast, or
+a horizon outside 1..``MAX_HORIZON``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import typer
 app = typer.Typer(help="Forecast metric series with calibrated intervals.", no_args_is_help=True)
 
 BAD_INPUT = 2
+# 10,000 steps is over a year of hourly points or 27 years of daily ones; more is no forecast
+# anyone can act on, and a million steps took 17 s and 1 GB.
+MAX_HORIZON = 10_000
 
 
 @app.command("series")
@@ -24,7 +29,9 @@ def series(
     csv_path: Annotated[
         Path, typer.Argument(metavar="CSV", help="CSV with header timestamp,value.")
     ],
-    horizon: Annotated[int, typer.Option("--horizon", help="Steps to forecast (>= 1).")],
+    horizon: Annotated[
+        int, typer.Option("--horizon", help=f"Steps to forecast (1 to {MAX_HORIZON:,}).")
+    ],
     threshold: Annotated[
         float | None,
         typer.Option("--threshold", help="Report when the forecast first reaches this value."),
@@ -39,13 +46,17 @@ def series(
         read_series_csv,
         threshold_eta,
     )
+    from resync_flows.cli.inputs import MAX_CSV_BYTES, InputFileError, check_regular_file
 
+    if not 1 <= horizon <= MAX_HORIZON:
+        _fail(f"--horizon must be between 1 and {MAX_HORIZON:,} steps, got {horizon:,}")
     if threshold is not None and not math.isfinite(threshold):
         _fail("--threshold must be a finite number")
     try:
+        check_regular_file(csv_path, MAX_CSV_BYTES)
         data = read_series_csv(csv_path)
         forecast = forecast_series(data, horizon)
-    except (SeriesError, ForecastError) as exc:
+    except (InputFileError, SeriesError, ForecastError) as exc:
         _fail(str(exc))
     eta = threshold_eta(forecast, threshold) if threshold is not None else None
     document = _contract(data, forecast, eta)

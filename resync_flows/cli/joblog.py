@@ -1,8 +1,9 @@
 """``resync-flows joblog``: analyse TWS joblogs from files.
 
 ``joblog analyze FILE... --json`` prints one JSON object per file and line (the contract in
-architecture.md); without ``--json`` a readable summary. A file that cannot be read gives an
-error on stderr and exit status 1, after the other files are analysed.
+architecture.md); without ``--json`` a readable summary. A file that cannot be read (or is
+not a regular file: a FIFO or a device would block or never end) gives an error on stderr
+and exit status 1, after the other files are analysed. Files of any size are streamed.
 """
 
 from __future__ import annotations
@@ -24,9 +25,16 @@ def analyze(
 ) -> None:
     """Name the root cause of each joblog, the line that states it, and how to fix it."""
     from analytics.joblog.analyzer import analyze_file
+    from resync_flows.cli.inputs import InputFileError, check_regular_file
 
     failures = 0
     for path in files:
+        try:
+            check_regular_file(path)
+        except InputFileError as exc:
+            failures += 1
+            typer.echo(f"error: {exc}", err=True)
+            continue
         try:
             analysis = analyze_file(path)
         except OSError as exc:

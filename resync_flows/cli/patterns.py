@@ -2,7 +2,8 @@
 
 ``patterns mine FILE --json`` prints one JSON object per input line, in order:
 ``{"line", "pattern_id", "template"}`` (the contract in architecture.md). Without ``--json``,
-a table of the templates found with their counts. The file is streamed: any size, any bytes.
+a table of the templates found with their counts. The file is streamed: any size, any bytes;
+what is not a regular file (a FIFO, a device) is refused with exit status 1.
 """
 
 from __future__ import annotations
@@ -25,8 +26,14 @@ def mine(
     """Group the lines of FILE into templates, with <*> for their variable parts."""
     from analytics.patterns.miner import PatternMiner
     from analytics.patterns.stream import mine_lines, read_messages
+    from resync_flows.cli.inputs import InputFileError, check_regular_file
 
     miner = PatternMiner()
+    try:
+        check_regular_file(file)
+    except InputFileError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     try:
         handle = file.open("rb")
     except OSError as exc:
