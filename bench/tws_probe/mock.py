@@ -109,7 +109,8 @@ class Exchange:
     body: bytes
     request_violations: list[str] = field(default_factory=list)
     response_violations: list[str] = field(default_factory=list)
-    violated_fields: list[str] = field(default_factory=list)  # e.g. elapsedTime
+    # Body paths Prism says break the spec, e.g. results.0.jobruns.0.timeInfo.elapsedTime.
+    violated_fields: list[str] = field(default_factory=list)
     prism_error: str | None = None  # Prism's problem+json "type" suffix, e.g. NOT_ACCEPTABLE
 
     def describe(self) -> str:
@@ -121,7 +122,7 @@ _VIOLATION = re.compile(r'\{"location":\[([^\]]*)\].*?"message":"((?:[^"\\]|\\.)
 
 
 def _violations(header: str | None) -> tuple[list[str], list[str], list[str]]:
-    """Request violations, response violations, and the response fields they name.
+    """Request violations, response violations, and the body paths they name.
 
     Read item by item with a pattern, not as JSON: past a few dozen items Prism sends
     ``Too many violations! [...]`` with the list cut short.
@@ -135,7 +136,7 @@ def _violations(header: str | None) -> tuple[list[str], list[str], list[str]]:
             request.append(message)
         else:
             response.append(message)
-            fields += [part for part in location[2:] if not part.isdigit()][-1:]
+            fields.append(".".join(location[2:]))  # e.g. results.0.jobruns.0.timeInfo.elapsedTime
     return request, response, list(dict.fromkeys(fields))
 
 

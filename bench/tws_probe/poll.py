@@ -25,7 +25,7 @@ import psycopg
 from psycopg import sql
 
 from tws_probe.mock import Exchange, RecordingProxy
-from tws_probe.verdict import Outcome, request_breaches
+from tws_probe.verdict import Outcome, names_violation, request_breaches
 
 _CYCLE_FAILED = re.compile(r"cycle failed:\s*(\w+)[:\s]+(.*)", re.S)
 
@@ -158,6 +158,10 @@ def _judge_poll(
         kind_name, message = failed.group(1), " ".join(failed.group(2).split())[:300]
         if not kind_name.startswith("TWS"):
             return outcome("problem", f"{kind_name}: {message}", "crash")
+        answered = [e for e in exchanges if 200 <= e.status < 300]
+        violated = {path for e in answered for path in e.violated_fields}
+        if kind_name == "TWSProtocolError" and answered and not names_violation(message, violated):
+            return outcome("problem", f"cycle lost on a spec-valid answer: {message}", "rejects")
         return outcome("clear", f"{kind_name}: {message}")
     served = _served_runs(exchanges)
     stored_ids = database.get("ids") or set()

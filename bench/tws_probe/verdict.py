@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -23,6 +24,7 @@ from typing import Literal
 from resync_clients.tws.errors import TWSError, TWSProtocolError
 from tws_probe.mock import Exchange
 
+_MSGSPEC_PATH = re.compile(r"\$\.[\w.\[\]]+")
 Verdict = Literal["ok", "clear", "problem"]
 # Prism's answers to a request the spec forbids (problem+json "type" suffixes).
 REQUEST_REJECTIONS = frozenset({"NOT_ACCEPTABLE", "INVALID_CONTENT_TYPE", "UNPROCESSABLE_ENTITY"})
@@ -95,8 +97,8 @@ def judge(
         if isinstance(error, TWSProtocolError) and delivered == 0:
             # Refusing a whole answer is fair only for a field Prism says breaks the spec.
             answered = [e for e in exchanges if 200 <= e.status < 300]
-            fields = {name for e in answered for name in e.violated_fields}
-            if answered and not any(name in message for name in fields):
+            violated = {path for e in answered for path in e.violated_fields}
+            if answered and not names_violation(message, violated):
                 return problem("rejects", f"nothing delivered of a spec-valid answer: {message}")
         if delivered:
             message += f" (after {delivered} item(s) delivered)"
@@ -104,6 +106,23 @@ def judge(
     if silent:
         return problem("silent", silent)
     return Outcome(mode, call, "ok", summary, None, requests)
+
+
+def names_violation(message: str, violated: set[str]) -> bool:
+    """Whether the error names a body path (or, lacking one, a field) Prism says is invalid.
+
+    msgspec names the exact place (``$.results[0].jobruns[0].timeInfo.elapsedTime``): that
+    path must be a violated one, not merely a field of the same name elsewhere on the page.
+    """
+    paths = [_dotted(found) for found in _MSGSPEC_PATH.findall(message)]
+    if paths:
+        return any(path in violated for path in paths)
+    leaves = {path.rpartition(".")[2] for path in violated}
+    return any(leaf and leaf in message for leaf in leaves)
+
+
+def _dotted(msgspec_path: str) -> str:
+    return re.sub(r"\[(\d+)\]", r".\1", msgspec_path.removeprefix("$.")).strip(".")
 
 
 def _more(items: Sequence[str]) -> str:
