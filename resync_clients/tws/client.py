@@ -9,8 +9,19 @@
 One ``TWSClient`` owns one pooled ``httpx.AsyncClient`` with explicit timeouts and limits. Every
 call goes through the same path: a concurrency limit (``max_concurrency`` requests in flight),
 a circuit breaker, and retries with exponential backoff and full jitter on connection errors,
-timeouts, HTTP 5xx and HTTP 429 (``Retry-After`` honoured, capped). Retries of one call never
+timeouts, HTTP 5xx, 408 and 429 (``Retry-After`` honoured, capped). Retries of one call never
 run longer than ``RetryPolicy.max_total_seconds``; then ``TWSUnavailableError`` is raised.
+Deterministic answers (another 4xx, a malformed page) are never retried: the error's
+``retryable`` attribute tells the two kinds apart for callers. A caller that must finish in a
+given time (one poll cycle) gives the client a ``deadline``; no call outlives it.
+
+Each request asks for the media type its operation produces in the API spec: joblogs are
+``text/plain``, everything else ``application/json``. A TWS that refuses it (406/415) raises
+``TWSMediaTypeError``, naming the operation and the media type.
+
+Paged queries stop with ``TWSProtocolError`` (and a WARNING) when TWS repeats itself: a page
+that holds no job not already read, or more pages than its ``count`` allows. A TWS that
+ignores ``offset`` therefore ends a query at the second page instead of looping forever.
 
 Actions (rerun, hold, release, cancel, confirm) change the plan, so they are retried only when
 TWS surely did not act on them: the connection was never made, or TWS answered 429 or 503.
@@ -23,8 +34,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import ssl
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,11 +46,15 @@ from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
+import msgspec
 import pydantic
+import truststore
 from pydantic import SecretStr
 
 from resync_clients.tws.errors import (
     TWSAuthError,
+    TWSDeadlineError,
+    TWSMediaTypeError,
     TWSNotFoundError,
     TWSProtocolError,
     TWSRequestError,
@@ -75,9 +92,15 @@ _ERROR_BODY_LIMIT = 64 * 1024
 # Pages bigger than this are parsed in a worker thread (about 2 ms of parsing per MB).
 _INLINE_PARSE_BYTES = 2 * 1024 * 1024
 # Statuses that mean "TWS is overloaded or sick": retried, and counted by the circuit breaker.
-_UNAVAILABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+_UNAVAILABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Statuses after which TWS surely did not perform a (non-idempotent) action.
-_REFUSED_STATUSES = frozenset({429, 503})
+_REFUSED_STATUSES = frozenset({408, 429, 503})
+# What the spec's operations produce: joblogs are text, every other answer is JSON.
+_JSON = "application/json"
+_TEXT = "text/plain"
+_ACCEPT_TEXT = {"Accept": _TEXT}
+# A paged query may need this many pages beyond count/limit: the plan changes while it is read.
+_EXTRA_PAGES = 2
 # Transport errors raised before the request left this process.
 _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -109,7 +132,7 @@ class TWSClientConfig:
     ``base_url`` is the engine's address, e.g. ``https://mdm.example.com:31116`` (a trailing
     ``/twsd`` or ``/twsd/api/v2`` is accepted). Authentication is a bearer ``api_key`` (a DWC
     API key) if set, else HTTP basic with ``username``/``password``. ``ca_bundle`` is a PEM file
-    of CAs to trust instead of the default store; TLS is always verified.
+    of CAs to trust instead of the system trust store; TLS is always verified.
     """
 
     base_url: str
@@ -210,10 +233,19 @@ class TWSClientConfig:
             return httpx.BasicAuth(self.username, password)
         return None
 
-    def verify(self) -> ssl.SSLContext | bool:
-        if self.ca_bundle is not None:
+    def verify(self) -> ssl.SSLContext:
+        """The TLS context: only ``ca_bundle``'s CAs when set, else the system trust store.
+
+        The system store is the operating system's (via ``truststore``: what the OS and the
+        company's installed CAs say, not a bundle shipped with a Python package). Raises
+        ``ValueError`` when the CA bundle cannot be read.
+        """
+        if self.ca_bundle is None:
+            return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        try:
             return ssl.create_default_context(cafile=str(self.ca_bundle))
-        return True
+        except (OSError, ssl.SSLError) as exc:
+            raise ValueError(f"the TWS CA bundle {self.ca_bundle} cannot be read: {exc}") from None
 
 
 class _BearerAuth(httpx.Auth):
@@ -250,12 +282,26 @@ class TWSClient:
 
     Accepts a ``TWSClientConfig`` or the project ``Settings``. All methods raise only
     ``TWSError`` subclasses. ``circuit_state`` reports the breaker for health checks.
+
+    ``deadline`` (settable at any time) is a ``time.monotonic()`` instant, e.g.
+    ``TWSClient(config, deadline=time.monotonic() + 50)`` to bound one poll cycle: an attempt
+    in flight is cut at the deadline, no attempt starts after it, and no retry is scheduled
+    that would end after it; the call then raises ``TWSDeadlineError`` (a retryable
+    ``TWSUnavailableError``). Several clients may share one deadline. It bounds establishing
+    ``follow_joblog``'s stream, not how long the caller keeps reading it.
+
+    ``invalid_values`` counts the values TWS sent that could not be read and were set to None
+    (unparseable durations) since the client was made; each page that had some logs a WARNING.
     """
 
-    def __init__(self, config: TWSClientConfig | Settings) -> None:
+    def __init__(
+        self, config: TWSClientConfig | Settings, *, deadline: float | None = None
+    ) -> None:
         if not isinstance(config, TWSClientConfig):
             config = TWSClientConfig.from_settings(config)
         self.config = config
+        self.deadline = deadline
+        self.invalid_values = 0
         self._http: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(config.max_concurrency)
         self._breaker = CircuitBreaker(
@@ -271,7 +317,7 @@ class TWSClient:
             verify=self.config.verify(),
             timeout=self.config.timeout(),
             limits=self.config.limits(),
-            headers={"Accept": "application/json", "User-Agent": self.config.user_agent},
+            headers={"Accept": _JSON, "User-Agent": self.config.user_agent},
         )
         return self
 
@@ -334,7 +380,7 @@ class TWSClient:
         body = await self._get_bytes(
             f"plan/job/{_segment(job_id)}", params={"plan_id": plan_id or self.config.plan_id}
         )
-        return _parse(JobInPlan, body, "job")
+        return self._decode(JobInPlan, body, "job")
 
     async def count_jobs(
         self,
@@ -354,7 +400,7 @@ class TWSClient:
         if grouping:
             params["grouping_filters"] = ",".join(grouping)
         body = await self._get_bytes("plan/job/count", params=params)
-        return _parse(JobCount, body, "job count")
+        return self._decode(JobCount, body, "job count")
 
     # ----------------------------------------------------------------- workstations
 
@@ -508,7 +554,9 @@ class TWSClient:
         idle = self.config.follow_idle_timeout_seconds
         timeout = httpx.Timeout(idle, connect=self.config.connect_timeout_seconds)
         path = f"plan/job/run/{_segment(run_id)}/joblog"
-        response = await self._call("GET", path, params=params, timeout=timeout, keep_open=True)
+        response = await self._call(
+            "GET", path, params=params, headers=_ACCEPT_TEXT, timeout=timeout, keep_open=True
+        )
         try:
             async for chunk in response.aiter_bytes():
                 yield chunk
@@ -554,19 +602,19 @@ class TWSClient:
         self, job_id: str, *, justification: Justification | None = None
     ) -> ActionResult:
         """Put a job on hold so it does not start (``JobInPlan.id``)."""
-        return await self._job_action(job_id, "hold", {}, justification)
+        return await self._job_action(job_id, "hold", None, justification)
 
     async def release(
         self, job_id: str, *, justification: Justification | None = None
     ) -> ActionResult:
         """Release a held job so it may start."""
-        return await self._job_action(job_id, "release", {}, justification)
+        return await self._job_action(job_id, "release", None, justification)
 
     async def cancel(
         self, job_id: str, *, justification: Justification | None = None
     ) -> ActionResult:
         """Cancel a job (a running job keeps running; no recovery runs)."""
-        return await self._job_action(job_id, "cancel", {}, justification)
+        return await self._job_action(job_id, "cancel", None, justification)
 
     async def confirm(
         self,
@@ -589,16 +637,23 @@ class TWSClient:
     # ----------------------------------------------------------------- internals: calls
 
     async def _job_action(
-        self, job_id: str, action: str, body: dict[str, Any], justification: Justification | None
+        self,
+        job_id: str,
+        action: str,
+        body: dict[str, Any] | None,
+        justification: Justification | None,
     ) -> ActionResult:
         return await self._action(
             f"plan/job/{_segment(job_id)}/action/{action}", body, justification
         )
 
     async def _action(
-        self, path: str, body: dict[str, Any], justification: Justification | None
+        self, path: str, body: dict[str, Any] | None, justification: Justification | None
     ) -> ActionResult:
-        headers = {"Content-Type": "application/json"}
+        """PUT an action. ``body`` None for operations the spec gives no request body (hold,
+        release, cancel): a spec-strict TWS refuses a body there, while the header stays
+        because TWS answers 415 to an action PUT without ``Content-Type: application/json``."""
+        headers = {"Content-Type": _JSON}
         if justification is not None:
             headers.update(justification.headers())
         raw = await self._call(
@@ -625,6 +680,7 @@ class TWSClient:
         *,
         keep: Literal["head", "tail"],
     ) -> tuple[bytes, bool]:
+        """A joblog (``text/plain`` in the spec) read up to ``max_bytes``."""
         cap = max_bytes or self.config.joblog_max_bytes
         if cap < 1:
             raise ValueError("max_bytes must be positive")
@@ -632,7 +688,25 @@ class TWSClient:
         async def consume(response: httpx.Response) -> tuple[bytes, bool]:
             return await _read_capped(response, cap, keep)
 
-        return await self._call("GET", path, params=params, consume=consume)
+        return await self._call("GET", path, params=params, headers=_ACCEPT_TEXT, consume=consume)
+
+    def _decode(self, model: type[ModelT], body: bytes, what: str) -> ModelT:
+        invalid: list[str] = []
+        result = _parse(model, body, what, invalid)
+        self._count_invalid(invalid, what)
+        return result
+
+    def _count_invalid(self, invalid: list[str], what: str) -> None:
+        if not invalid:
+            return
+        self.invalid_values += len(invalid)
+        shown = ", ".join(invalid[:5]) + (", ..." if len(invalid) > 5 else "")
+        logger.warning(
+            "TWS sent %d unreadable duration(s) in a %s, kept as unknown (None): %s",
+            len(invalid),
+            what,
+            shown,
+        )
 
     def _joblog_params(
         self,
@@ -710,7 +784,9 @@ class TWSClient:
             "GET", path, params=params, headers={"Include-Count": "true"}, consume=_read_all
         )
         total: int | None = None
-        seen = 0
+        max_pages: int | None = None
+        pages = 0
+        seen_ids: set[str] = set()
         prefetch: asyncio.Task[bytes] | None = None
         try:
             while True:
@@ -719,14 +795,30 @@ class TWSClient:
                 guess = {**params, "offset": offset + limit}
                 if self.config.prefetch_pages and (total is None or offset + limit < total):
                     prefetch = self._start_prefetch(path, guess)
-                page = await _parse_page(page_model, body)
+                invalid: list[str] = []
+                page = await _parse_page(page_model, body, invalid)
+                self._count_invalid(invalid, f"page of /{path}")
+                pages += 1
+                returned = len(page.results)
                 if total is None:
                     total = page.count
-                returned = len(page.results)
-                seen += returned
-                following = _following_params(page, params, returned, seen, total)
+                    if total is not None and returned:
+                        # TWS may serve fewer than asked: size the cap by what it served.
+                        max_pages = math.ceil(total / min(limit, returned)) + _EXTRA_PAGES
+                page = self._new_items_only(page, seen_ids, path, pages, offset, total)
+                if max_pages is not None and pages > max_pages:
+                    self._stop_paging(
+                        path,
+                        f"page {pages} is more than count {total} allows at {limit} per page",
+                        len(seen_ids),
+                        total,
+                    )
+                following = _following_params(page, params, returned, len(seen_ids), total)
                 if following is not None and following == params:
-                    raise TWSProtocolError(f"TWS paging of /{path} does not advance: {page.next}")
+                    self._stop_paging(
+                        path, f"the next page is this page again ({page.next})", len(seen_ids),
+                        total,
+                    )  # fmt: skip
                 if prefetch is not None and following != guess:
                     prefetch.cancel()
                     prefetch = None
@@ -748,6 +840,46 @@ class TWSClient:
                 body_call.close()
             elif isinstance(body_call, asyncio.Task) and not body_call.done():
                 body_call.cancel()
+
+    def _new_items_only(
+        self,
+        page: PageT,
+        seen_ids: set[str],
+        path: str,
+        number: int,
+        offset: int,
+        total: int | None,
+    ) -> PageT:
+        """``page`` without the items an earlier page already gave (the plan shifted while it
+        was read); a non-empty page with nothing new means TWS repeats itself: stop."""
+        before = len(seen_ids)
+        fresh = [item for item in page.results if item.id not in seen_ids]
+        seen_ids.update(item.id for item in fresh)
+        if len(fresh) == len(page.results):
+            return page
+        if not fresh:
+            self._stop_paging(
+                path,
+                f"page {number} (offset {offset}) holds only items already read, so TWS "
+                "ignores the offset or repeats a page",
+                before,
+                total,
+            )
+        logger.info(
+            "TWS page %d of /%s repeated %d item(s) of earlier pages; each is kept once",
+            number,
+            path,
+            len(page.results) - len(fresh),
+        )
+        return msgspec.structs.replace(page, results=tuple(fresh))
+
+    def _stop_paging(self, path: str, reason: str, read: int, total: int | None) -> None:
+        message = (
+            f"TWS paging of /{path} stopped: {reason}; {read} distinct item(s) read of "
+            f"count {total if total is not None else 'unknown'}"
+        )
+        logger.warning("%s", message)
+        raise TWSProtocolError(message)
 
     def _start_prefetch(self, path: str, params: dict[str, str | int]) -> asyncio.Task[bytes]:
         task = asyncio.ensure_future(self._call("GET", path, params=params, consume=_read_all))
@@ -771,23 +903,30 @@ class TWSClient:
         """Send one logical call with concurrency limit, circuit breaker and retries.
 
         Each attempt holds one concurrency slot and must finish within what is left of the
-        retry budget. With ``consume`` the 2xx response is read by it inside the attempt (so
-        a body cut off mid-way is retried too) and its result returned. With ``keep_open``
-        the open 2xx response is returned still holding its slot: the caller must close it
-        and release ``self._slots``.
+        retry budget and before ``self.deadline``. With ``consume`` the 2xx response is read by
+        it inside the attempt (so a body cut off mid-way is retried too) and its result
+        returned. With ``keep_open`` the open 2xx response is returned still holding its slot:
+        the caller must close it and release ``self._slots``.
         """
         if self._http is None:
             raise RuntimeError("TWSClient is not open: use 'async with TWSClient(...)'")
         http = self._http
         policy = self.config.retry
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+        started = time.monotonic()
         what = f"TWS {method} /{path}"
         attempt = 0
+        last_failure = ""
         while True:
             attempt += 1
+            deadline = self.deadline
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TWSDeadlineError(
+                    f"{what} not attempted: the caller's deadline has passed{last_failure}"
+                )
             self._breaker.before_call()
-            remaining = max(started + policy.max_total_seconds - loop.time(), 0.001)
+            remaining = max(started + policy.max_total_seconds - time.monotonic(), 0.001)
+            if deadline is not None:
+                remaining = max(min(remaining, deadline - time.monotonic()), 0.001)
             request = http.build_request(
                 method,
                 path,
@@ -814,7 +953,9 @@ class TWSClient:
                 return result
 
             self._breaker.record_failure()
-            elapsed = loop.time() - started
+            now = time.monotonic()
+            elapsed = now - started
+            last_failure = f" (attempt {attempt} failed: {outcome.reason})"
             if not outcome.safe_to_repeat:
                 raise TWSUnavailableError(
                     f"{what} failed ({outcome.reason}); not repeated because TWS may have "
@@ -825,6 +966,12 @@ class TWSClient:
             if attempt >= policy.max_attempts or elapsed + delay > policy.max_total_seconds:
                 raise TWSUnavailableError(
                     f"{what} failed after {attempt} attempt(s) in {elapsed:.1f}s: {outcome.reason}",
+                    status=outcome.status,
+                )
+            if self.deadline is not None and now + delay >= self.deadline:
+                raise TWSDeadlineError(
+                    f"{what} failed after {attempt} attempt(s) in {elapsed:.1f}s and the "
+                    f"caller's deadline leaves no time for another: {outcome.reason}",
                     status=outcome.status,
                 )
             logger.warning(
@@ -877,7 +1024,8 @@ class TWSClient:
             ) from None
         except TimeoutError:
             raise _RetryableFailure(
-                f"no answer within the {self.config.retry.max_total_seconds:g}s retry budget",
+                f"no answer within the {budget_seconds:.1f}s left of the retry budget "
+                "or the caller's deadline",
                 safe_to_repeat=idempotent,
             ) from None
         finally:
@@ -901,6 +1049,16 @@ async def _raise_for_status(response: httpx.Response, what: str, idempotent: boo
             safe_to_repeat=idempotent or status in _REFUSED_STATUSES,
         )
     text = f"{what} rejected with HTTP {status}: {summary}"
+    if status in (406, 415):
+        header = "Accept" if status == 406 else "Content-Type"
+        media_type = response.request.headers.get(header, "none")
+        refused = "cannot produce" if status == 406 else "does not accept"
+        raise TWSMediaTypeError(
+            f"{what} rejected with HTTP {status}: TWS {refused} {header} {media_type}: {summary}",
+            status=status,
+            media_type=media_type,
+            messages=messages,
+        )
     if status in (401, 403):
         raise TWSAuthError(text, status=status, messages=messages)
     if status == 404:
@@ -999,20 +1157,21 @@ ModelT = TypeVar("ModelT", JobInPlan, JobCount, JobPage, WorkstationPage)
 PageT = TypeVar("PageT", JobPage, WorkstationPage)
 
 
-def _parse(model: type[ModelT], body: bytes, what: str) -> ModelT:
+def _parse(model: type[ModelT], body: bytes, what: str, invalid: list[str] | None = None) -> ModelT:
+    """``model`` from ``body``; unreadable durations become None and are added to ``invalid``."""
     try:
-        return parse_json(model, body)
+        return parse_json(model, body, invalid=invalid)
     except APIObjectError as exc:
         # msgspec names the place: "Expected `str`, got `int` - at `$.results[3].id`".
         raise TWSProtocolError(f"TWS sent an unreadable {what}: {exc}") from None
 
 
-async def _parse_page(model: type[PageT], body: bytes) -> PageT:
+async def _parse_page(model: type[PageT], body: bytes, invalid: list[str]) -> PageT:
     # A large page takes a noticeable time to validate: do it off the event loop so other
     # calls (and the prefetch of the next page) keep moving meanwhile.
     if len(body) < _INLINE_PARSE_BYTES:
-        return _parse(model, body, "page")
-    return await asyncio.to_thread(_parse, model, body, "page")
+        return _parse(model, body, "page", invalid)
+    return await asyncio.to_thread(_parse, model, body, "page", invalid)
 
 
 def _following_params(

@@ -3,12 +3,21 @@
 ::
 
     TWSError                     anything that went wrong talking to TWS
-    ├── TWSUnavailableError      transport failure, timeout, 5xx, 429: retry later
-    │   └── CircuitOpenError     the client stopped calling a failing TWS for a while
+    ├── TWSUnavailableError      transport failure, timeout, 5xx, 408, 429: retry later
+    │   ├── CircuitOpenError     the client stopped calling a failing TWS for a while
+    │   └── TWSDeadlineError     the caller's deadline for the work passed first
     ├── TWSAuthError             401/403: credentials or permissions need fixing
     ├── TWSRequestError          any other 4xx: the request itself was rejected
-    │   └── TWSNotFoundError     404: no such job, run or workstation
-    └── TWSProtocolError         the answer was not what the API promises (bad JSON, bad shape)
+    │   ├── TWSNotFoundError     404: no such job, run or workstation
+    │   └── TWSMediaTypeError    406/415: TWS does not accept the media type sent or asked for
+    └── TWSProtocolError         the answer was not what the API promises (bad JSON, bad shape,
+                                 paging that does not advance)
+
+``retryable`` on every class says whether the same request may succeed later: True only for
+``TWSUnavailableError`` and its subclasses (the outside fault is transient). Everything else is
+deterministic: sending the same request again gets the same answer, so neither the client nor
+its callers should repeat it before something changes (config, request, or the TWS version).
+The client itself already retried a retryable error within its ``RetryPolicy`` before raising.
 
 Messages name the method and path, the HTTP status and the product's own ``messages``; they
 never contain credentials (the client puts none in URLs, and headers are never echoed).
@@ -18,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import ClassVar
 
 # AWS<component><3 digits><severity>, e.g. AWSBIN076E; z/OS ones are EQQ<x><3 digits><severity>.
 _MESSAGE_ID = re.compile(r"\b(AWS[A-Z]{3}\d{3}[IWE]|EQQ[A-Z]\d{3}[IWE])\b")
@@ -34,15 +44,22 @@ def parse_message_ids(messages: Sequence[str]) -> tuple[str, ...]:
 
 
 class TWSError(Exception):
-    """Base class of every error raised by the TWS client."""
+    """Base class of every error raised by the TWS client.
+
+    ``retryable`` is True when the same request may succeed later (see the module docstring).
+    """
+
+    retryable: ClassVar[bool] = False
 
 
 class TWSUnavailableError(TWSError):
     """TWS could not be reached or did not answer usefully in time (retry later).
 
     Raised after the client's own retries are spent: connection errors, timeouts, HTTP 5xx and
-    HTTP 429. ``status`` is the last HTTP status seen, or ``None`` for transport failures.
+    HTTP 408/429. ``status`` is the last HTTP status seen, or ``None`` for transport failures.
     """
+
+    retryable: ClassVar[bool] = True
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
@@ -58,6 +75,15 @@ class CircuitOpenError(TWSUnavailableError):
     def __init__(self, message: str, *, retry_after_seconds: float) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class TWSDeadlineError(TWSUnavailableError):
+    """The deadline the caller gave the client passed before TWS answered usefully.
+
+    Raised instead of starting (or waiting out) an attempt or a backoff that would end after
+    the deadline, and when an attempt in flight reaches it. ``status`` is the last HTTP
+    status seen, if any. Retryable: the next cycle may find TWS healthy again.
+    """
 
 
 class _RejectedError(TWSError):
@@ -86,5 +112,17 @@ class TWSNotFoundError(TWSRequestError):
     """HTTP 404: the job, run or workstation does not exist in the plan."""
 
 
+class TWSMediaTypeError(TWSRequestError):
+    """HTTP 406 or 415: TWS refused the media type of the request (``Content-Type``, 415) or
+    cannot produce the one asked for (``Accept``, 406). ``media_type`` is the one sent."""
+
+    def __init__(
+        self, message: str, *, status: int, media_type: str, messages: Sequence[str] = ()
+    ) -> None:
+        super().__init__(message, status=status, messages=messages)
+        self.media_type = media_type
+
+
 class TWSProtocolError(TWSError):
-    """TWS answered 2xx with something the API does not promise (malformed JSON, wrong shape)."""
+    """TWS answered 2xx with something the API does not promise (malformed JSON, wrong shape,
+    paging that repeats itself). Not retried: the same request gets the same answer."""

@@ -13,6 +13,11 @@ The API objects are ``msgspec`` structs decoded straight from the response bytes
 (``parse_json``): it validates while it parses and skips the fields we do not declare
 without building them, so a 10k-job page costs less than a plain ``json.loads`` of it, where
 a pydantic model took twice as long. A 200k-job plan is read at the speed of the network.
+
+Durations (``format: duration``) are read as Java writes them, negative components included
+(``PT-0.5S``, ``P1DT-1H``; see ``durations``). One that cannot be read becomes ``None`` and is
+reported to the caller of ``parse_json``; it never makes the page it is on unreadable. Only a
+page that fails the fast decode pays for that second, lenient pass.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from typing import Any, TypeVar
 
 import msgspec
 from pydantic import BaseModel, ConfigDict
+
+from resync_clients.tws.durations import parse_duration
 
 # CommonStatusV2 values (the DWC "Status" column).
 COMMON_STATUS_ERROR = "ERROR"
@@ -66,7 +73,13 @@ class TimeInfo(_TWSModel):
 
 
 class JobRun(_TWSModel):
-    """``JobRunInstanceV2``: one run (or rerun) of a job; ``id`` is the ``run_id`` of joblogs."""
+    """``JobRunInstanceV2``: one run (or rerun) of a job; ``id`` is the ``run_id`` of joblogs.
+
+    ``run_attempt`` is exactly what TWS sent: the spec declares a plain integer, so 0 or a
+    negative number is decoded as it is, never rejected (and never makes the page unreadable).
+    Deciding what such a value means is the consumer's job; ``records.job_run_records``
+    replaces a value below 1 by the run's place in its rerun chain (1-based).
+    """
 
     id: str
     job_id: str | None = None
@@ -234,18 +247,85 @@ APIObjectError = msgspec.DecodeError
 the model (``msgspec.ValidationError`` is a subclass); the message names the path."""
 
 
-def parse_json(model: type[ModelT], body: bytes | str) -> ModelT:
+def parse_json(
+    model: type[ModelT], body: bytes | str, *, invalid: list[str] | None = None
+) -> ModelT:
     """``model`` decoded from a JSON body.
 
     Lax, like the product's own clients: a number sent as a string, or a duration sent as
     seconds, is accepted; a missing ``id`` or a string where an object belongs is not.
+    A duration that cannot be read is set to None and described in ``invalid`` (appended to,
+    when given), e.g. ``"elapsedTime='PT1X'"``. Raises ``APIObjectError`` for anything else.
     """
-    return msgspec.json.decode(body, type=model, strict=False)
+    try:
+        return msgspec.json.decode(body, type=model, strict=False)
+    except msgspec.ValidationError:
+        # JSON is fine but something does not fit: repair the durations and try once more.
+        return _convert_repairing(model, msgspec.json.decode(body), invalid)
 
 
-def from_mapping(model: type[ModelT], data: Any) -> ModelT:
-    """``model`` from already-decoded JSON data (dicts with the API's camelCase keys)."""
-    return msgspec.convert(data, type=model, strict=False)
+def from_mapping(model: type[ModelT], data: Any, *, invalid: list[str] | None = None) -> ModelT:
+    """``model`` from already-decoded JSON data (dicts with the API's camelCase keys).
+
+    Unreadable durations are handled as in ``parse_json``; ``data`` itself is not changed.
+    """
+    try:
+        return msgspec.convert(data, type=model, strict=False)
+    except msgspec.ValidationError:
+        return _convert_repairing(model, msgspec.json.decode(msgspec.json.encode(data)), invalid)
+
+
+def _convert_repairing(model: type[ModelT], data: Any, invalid: list[str] | None) -> ModelT:
+    """Convert ``data`` after reading every duration the Java way (unreadable ones → None).
+
+    A page broken elsewhere still raises, naming the broken place as the fast pass would.
+    """
+    found: list[str] = []
+    _repair_durations(data, found)
+    result = msgspec.convert(data, type=model, strict=False)
+    if invalid is not None:
+        invalid.extend(found)
+    return result
+
+
+def _repair_durations(data: Any, invalid: list[str]) -> None:
+    """Replace, in place, each duration value by its seconds (or None when unreadable)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(value for value in item if isinstance(value, dict | list))
+            continue
+        if not isinstance(item, dict):
+            continue
+        for key, value in item.items():
+            if key in _DURATION_KEYS and value is not None:
+                item[key] = _duration_seconds(key, value, invalid)
+            elif isinstance(value, dict | list):
+                stack.append(value)
+
+
+def _duration_seconds(key: str, value: Any, invalid: list[str]) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    parsed = parse_duration(value) if isinstance(value, str) else None
+    if parsed is None:
+        invalid.append(f"{key}={str(value)[:40]!r}")
+        return None
+    return parsed.total_seconds()
+
+
+def _duration_keys() -> frozenset[str]:
+    """The JSON names of every duration field the models declare."""
+    keys: set[str] = set()
+    for model in _TWSModel.__subclasses__():
+        for info in msgspec.structs.fields(model):
+            if info.type == timedelta | None or info.type is timedelta:
+                keys.add(info.encode_name)
+    return frozenset(keys)
+
+
+_DURATION_KEYS = _duration_keys()
 
 
 class Joblog(BaseModel):

@@ -47,11 +47,18 @@ def _late(job: JobInPlan) -> bool:
     return flags is not None and (flags.job_late or flags.deadline_has_passed)
 
 
+def _attempt_number(sent: int | None, position: int) -> int:
+    return sent if sent is not None and sent >= 1 else position
+
+
 def job_run_records(job: JobInPlan, *, plan_id: str) -> list[JobRunRecord]:
     """Every run of ``job`` as a record (oldest first).
 
     Lateness comes from the engine's own flags (its clock and calendars decide it), not from
-    comparing a deadline with this machine's clock.
+    comparing a deadline with this machine's clock. ``run_attempt`` is TWS's ``runAttempt``
+    when it is 1 or more; a missing, zero or negative one (the spec allows any integer) is
+    replaced by the run's place in ``job.jobruns`` (1-based), so a record always has a
+    usable attempt number. The raw value stays on ``JobRun.run_attempt``.
     """
     records: list[JobRunRecord] = []
     key = job_key(job)
@@ -79,7 +86,7 @@ def job_run_records(job: JobInPlan, *, plan_id: str) -> list[JobRunRecord]:
                 end_time=end,
                 duration_seconds=_duration_seconds(run, start, end),
                 rerun_type=run.rerun_type,
-                run_attempt=run.run_attempt or attempt,
+                run_attempt=_attempt_number(run.run_attempt, attempt),
                 is_critical=job.critical,
                 deadline_time=_utc(job.time_restrictions.deadline_time)
                 if job.time_restrictions

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import truststore
 import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -211,3 +212,34 @@ def test_tls_is_verified_against_the_configured_ca_bundle(
     with pytest.raises(TWSUnavailableError, match="CA bundle") as caught:
         asyncio.run(count(untrusted))  # not retried: waiting does not make a CA trusted
     assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
+
+
+def test_without_a_ca_bundle_the_system_trust_store_decides(
+    https_simulator: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_url, ca = https_simulator
+    config = TWSClientConfig(
+        base_url=base_url,
+        username="resync",
+        password="resync-sim",
+        retry=RetryPolicy(max_attempts=1),
+    )
+    # The operating system's store (truststore), not a bundle shipped with a Python package.
+    assert isinstance(config.verify(), truststore.SSLContext)
+
+    async def count() -> int:
+        async with TWSClient(config) as tws:
+            return (await tws.count_jobs()).count
+
+    # OpenSSL's system store honours SSL_CERT_FILE: a CA the machine trusts is trusted.
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    assert asyncio.run(count()) == 50
+
+
+def test_an_unreadable_ca_bundle_is_a_clear_config_error(tmp_path: Path) -> None:
+    bundle = tmp_path / "not-a-ca.pem"
+    bundle.write_text("placeholder")
+    config = TWSClientConfig(base_url="https://mdm:31116", ca_bundle=bundle)
+    with pytest.raises(ValueError, match=r"CA bundle .*not-a-ca\.pem"):
+        config.verify()
