@@ -2,8 +2,8 @@
 
 Per file: labelled windows hit, detections outside any window (false positives), and the
 NAB-like normalised score (0 = reports nothing, 100 = every window at its start; see
-``analytics.anomalies.evaluation``). The baseline is a windowed Gaussian: z-score of each point
-against the mean and standard deviation of the previous day, flagged at |z| >= 3, with the
+``resync_analytics.anomalies.evaluation``). The baseline is a windowed Gaussian: z-score of each
+point against the mean and standard deviation of the previous day, flagged at |z| >= 3, with the
 same one-report-per-episode rule. Also prints the detector's time per series.
 
     .venv/bin/python bench/anomalies.py [--data ../shared/data/nab]
@@ -22,8 +22,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.anomalies import LabelledWindow, detect_anomalies, evaluate_detections
-from analytics.forecasting import RegularSeries, read_series_csv
+from resync_analytics.anomalies import LabelledWindow, detect_anomalies, evaluate_detections
+from resync_analytics.forecasting import RegularSeries, read_series_csv
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "nab"
 

@@ -40,7 +40,7 @@ from resync_clients.store import Store, open_store
 from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES
 from resync_clients.tws.simulator.plan import failure_status
 from resync_clients.tws.simulator.server import SimulatorConfig, run_simulator_process
-from resync_flows.settings import get_settings, load_settings
+from resync_core.settings import get_settings, load_settings
 from tests.e2e.stack import PrefectStack, prefect_server, started_process
 
 GOAL_P50_SECONDS = 10.0

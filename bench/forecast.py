@@ -22,8 +22,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.forecasting import forecast_many, forecast_series, read_series_csv, regularise
-from analytics.forecasting.models import LINEAR_TREND, SEASONAL_NAIVE, seasonal_naive
+from resync_analytics.forecasting import forecast_many, forecast_series, read_series_csv, regularise
+from resync_analytics.forecasting.models import LINEAR_TREND, SEASONAL_NAIVE, seasonal_naive
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "nab"
 

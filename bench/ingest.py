@@ -28,7 +28,7 @@ from psycopg import sql
 
 from resync_clients.postgres.job_runs import JOB_RUN_COLUMNS
 from resync_clients.store import Store, UpsertResult, open_store
-from resync_flows.settings import load_settings
+from resync_core.settings import load_settings
 
 COLUMNS = [*JOB_RUN_COLUMNS, "error_pattern", "error_line"]
 GOAL_RATIO = 3.0

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.joblog.analyzer import analyze_file
+from resync_analytics.joblog.analyzer import analyze_file
 
 HEADER = b"""===============================================================
 = JOB       : FTA01#NIGHTLY[(0200 03/14/25),(0AAAAAAAAAAAB2CD)].BIG_EXTRACT

@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.joblog.evaluation import QualityReport, evaluate
-from tests.analytics.joblog_corpora import load_corpus, render_simulated
+from resync_analytics.joblog.evaluation import QualityReport, evaluate
+from tests.resync_analytics.joblog_corpora import load_corpus, render_simulated
 
 
 def print_report(title: str, report: QualityReport, show_misses: bool) -> None:

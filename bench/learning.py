@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.joblog import analyze_joblog
-from analytics.learning import (
+from resync_analytics.joblog import analyze_joblog
+from resync_analytics.learning import (
     GLOBAL,
     CalibrationAssessment,
     CalibrationConfig,
@@ -27,7 +27,7 @@ from analytics.learning import (
     assess_calibration,
     fit_calibration,
 )
-from tests.analytics.joblog_corpora import load_corpus, render_simulated
+from tests.resync_analytics.joblog_corpora import load_corpus, render_simulated
 
 
 def simulated_verdicts(seeds: int) -> list[DiagnosisVerdict]:

@@ -28,10 +28,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analytics.maintenance import run_history_frame, score_tonight
+from resync_analytics.maintenance import run_history_frame, score_tonight
 from resync_clients.postgres.run_history import read_run_history
 from resync_clients.store import open_store
-from resync_flows.settings import load_settings
+from resync_core.settings import load_settings
 
 TONIGHT = datetime(2026, 3, 2, tzinfo=UTC)
 DAY = 86_400.0

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.masking import mask_secrets
+from resync_analytics.masking import mask_secrets
 
 # Most joblog lines are progress lines; every 50th one here echoes a command with credentials.
 TYPICAL = [

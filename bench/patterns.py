@@ -6,7 +6,7 @@ a larger stream built from the same messages with their digits re-drawn at rando
 repeat in shape, as real logs do, but rarely verbatim), every miner on the same lines in the
 same run; plus the full ``patterns mine --json`` path (file in, JSON lines out).
 
-Miners: ``ours`` (analytics.patterns), ``drain3`` with its defaults and ``drain3+masks`` with
+Miners: ``ours`` (resync_analytics.patterns), ``drain3`` with its defaults and ``drain3+masks`` with
 the generic masks of its documentation, and ``mask+exact`` (our masks, then identical masked
 messages grouped together). drain3 is optional: its ``cachetools==4.2.1`` pin conflicts with
 Prefect's, so install it apart, e.g. ``pip install --no-deps --target /tmp/d3 drain3
@@ -30,9 +30,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.patterns import masking
-from analytics.patterns.evaluation import LabelledLog, grouping_accuracy, load_loghub, mine_groups
-from analytics.patterns.masking import mask_variables
+from resync_analytics.patterns import masking
+from resync_analytics.patterns.evaluation import (
+    LabelledLog,
+    grouping_accuracy,
+    load_loghub,
+    mine_groups,
+)
+from resync_analytics.patterns.masking import mask_variables
 
 Grouper = Callable[[Sequence[str]], list]
 

@@ -49,7 +49,7 @@ def write_long_lines(path: Path, lines: int, words: int, seed: int = 7) -> int:
 
 def write_short_lines(path: Path, total_bytes: int, loghub: Path) -> None:
     """About ``total_bytes`` of real log lines: the Loghub 2k messages, repeated."""
-    from analytics.patterns.evaluation import load_loghub
+    from resync_analytics.patterns.evaluation import load_loghub
 
     messages = [m for log in load_loghub(loghub) for m in log.messages]
     if not messages:

@@ -27,7 +27,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from resync_clients.tws.simulator.server import SimulatorConfig, run_simulator_process
-from resync_flows.settings import get_settings
+from resync_core.settings import get_settings
 
 
 def raw_copy_seconds(rows: list[tuple]) -> float:

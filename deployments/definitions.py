@@ -32,7 +32,7 @@ from flows.metrics import import_metrics, sample_host_metrics
 from flows.patterns import mine_error_patterns
 from flows.poller import poll_tws
 from resync_clients.events import JOB_ABEND
-from resync_flows.settings import Settings
+from resync_core.settings import Settings
 
 # The process work pool every deployment targets; docker and kubernetes pools take the same
 # deployments with other job variables (docs/operations.md).

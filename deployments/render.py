@@ -21,7 +21,7 @@ import yaml
 from prefect.deployments.runner import RunnerDeployment
 
 from deployments.definitions import DeploymentOptions, build_deployments, global_limits
-from resync_flows.settings import SettingsError, load_settings
+from resync_core.settings import SettingsError, load_settings
 
 HEADER = """\
 # Deployments of resync-flows, generated from deployments/definitions.py by

@@ -18,7 +18,7 @@ from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from prefect.workers.process import ProcessWorker
 
 from deployments.definitions import WORK_POOL, DeploymentOptions, global_limits
-from resync_flows.settings import SettingsError, load_settings
+from resync_core.settings import SettingsError, load_settings
 
 logger = logging.getLogger(__name__)
 

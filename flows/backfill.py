@@ -8,14 +8,15 @@ from dataclasses import dataclass
 
 from prefect import flow, get_run_logger, task
 
-from analytics.job_runs import JobRunRecord, detect_transitions
+from resync_analytics.job_runs import detect_transitions
 from resync_clients.postgres.job_runs import (
     insert_transitions,
     store_joblog_findings,
     upsert_job_runs,
 )
 from resync_clients.tws.records import job_run_records
-from resync_flows.settings import Settings, get_settings
+from resync_core.job_runs import JobRunRecord
+from resync_core.settings import Settings, get_settings
 from tasks.poll import capture_failed_joblogs, tws_client
 from tasks.resources import get_store
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from prefect import flow, get_run_logger, unmapped
 from pydantic import BaseModel, Field
 
-from resync_flows.settings import get_settings
+from resync_core.settings import get_settings
 from tasks.capacity import (
     forecast_host_capacity,
     load_job_history,

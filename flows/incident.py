@@ -27,9 +27,9 @@ from prefect.flow_runs import apause_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from analytics.masking import mask_secrets
+from resync_analytics.masking import mask_secrets
 from resync_clients.postgres.incidents import RERUN_APPROVED, RERUN_REJECTED, RERUN_UNANSWERED
-from resync_flows.settings import Settings, get_settings
+from resync_core.settings import Settings, get_settings
 from tasks.incident import (
     FailureDiagnosis,
     IncidentGroup,

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from prefect import flow, get_run_logger
 from pydantic import BaseModel, ConfigDict, Field
 
-from analytics.learning import CalibrationConfig
-from resync_flows.settings import get_settings
+from resync_analytics.learning import CalibrationConfig
+from resync_core.settings import get_settings
 from tasks.learning import (
     fit_confidence_calibration,
     load_feedback_records,

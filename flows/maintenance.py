@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime
 from prefect import flow, get_run_logger
 from pydantic import BaseModel, Field
 
-from analytics.maintenance import MaintenanceConfig
-from resync_flows.settings import get_settings
+from resync_analytics.maintenance import MaintenanceConfig
+from resync_core.settings import get_settings
 from tasks.maintenance import (
     default_plan_day,
     history_window,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
-from resync_flows.settings import get_settings
+from resync_core.settings import get_settings
 from tasks.patterns import PatternMiningSummary, mine_and_store_patterns, read_error_lines
 from tasks.poll import publish_pending_events
 

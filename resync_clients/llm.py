@@ -25,6 +25,7 @@ map instead of downloading one.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import threading
 import time
@@ -35,7 +36,7 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
-from resync_flows.settings import Settings, mask_url_password
+from resync_core.settings import Settings, mask_url_password
 
 __all__ = [
     "ChatMessage",
@@ -162,6 +163,9 @@ def _litellm() -> ModuleType:
     global _litellm_module
     with _litellm_lock:
         if _litellm_module is None:
+            # litellm downloads a price map at import unless told to use its bundled copy;
+            # an LLM adapter must work on a site without internet access.
+            os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
             try:
                 import litellm
             except ImportError as exc:

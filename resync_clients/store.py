@@ -44,7 +44,7 @@ from resync_clients.postgres.migrations import (
     read_status,
 )
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
-from resync_flows.settings import Settings, mask_url_password
+from resync_core.settings import Settings, mask_url_password
 
 __all__ = [
     "AppliedMigration",

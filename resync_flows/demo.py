@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from resync_flows.settings import get_settings
+from resync_core.settings import get_settings
 
 # Failure templates injected "tonight", one per kind of trouble an operator meets.
 TONIGHT_FAILURES = (

@@ -16,17 +16,17 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from psycopg.types.json import Jsonb
 
-from analytics.forecasting.capacity import (
+from resync_analytics.forecasting.capacity import (
     CapacityAssessment,
     JobDay,
     MetricSeries,
     assess_capacity,
 )
-from analytics.forecasting.series import SeriesError, regularise
+from resync_analytics.forecasting.series import SeriesError, regularise
 from resync_clients.events import CAPACITY_RISK, DomainEvent, workstation_resource_id
 from resync_clients.postgres.metric_samples import read_metric_series
 from resync_clients.postgres.outbox import enqueue_events
-from resync_flows.settings import Settings
+from resync_core.settings import Settings
 from tasks.resources import get_store
 
 REPORT_KEY = "capacity-report"

@@ -14,7 +14,7 @@ import logging
 import psycopg
 from pydantic import ValidationError
 
-from analytics.enrichment import (
+from resync_analytics.enrichment import (
     PROMPT_VERSION,
     EnrichedAnalysis,
     EnrichmentPrompt,
@@ -26,7 +26,7 @@ from analytics.enrichment import (
     parse_verdict,
     review_verdict,
 )
-from analytics.joblog.models import JoblogAnalysis
+from resync_analytics.joblog.models import JoblogAnalysis
 from resync_clients.llm import ChatMessage, LLMClient, LLMConfig, LLMError
 from resync_clients.postgres.errors import StoreError
 from resync_clients.postgres.llm_cache import (
@@ -35,7 +35,7 @@ from resync_clients.postgres.llm_cache import (
     save_llm_response,
 )
 from resync_clients.store import Store
-from resync_flows.settings import Settings
+from resync_core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -18,20 +18,19 @@ import psycopg
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from analytics.enrichment import EnrichedAnalysis
-from analytics.incident_grouping import (
+from resync_analytics.enrichment import EnrichedAnalysis
+from resync_analytics.incident_grouping import (
     Failure,
     GroupingPolicy,
     Storm,
     cause_fingerprint,
     detect_storms,
 )
-from analytics.incident_similarity import SimilarIncident, rank_similar_incidents
-from analytics.job_runs import JobRunRecord
-from analytics.joblog import analyze_joblog
-from analytics.joblog.models import JobIdentity, JoblogAnalysis, LogLine
-from analytics.joblog.steps import conman_rerun
-from analytics.masking import mask_secrets
+from resync_analytics.incident_similarity import SimilarIncident, rank_similar_incidents
+from resync_analytics.joblog import analyze_joblog
+from resync_analytics.joblog.models import JobIdentity, JoblogAnalysis, LogLine
+from resync_analytics.joblog.steps import conman_rerun
+from resync_analytics.masking import mask_secrets
 from resync_clients.events import INCIDENT_ANALYZED, DomainEvent, job_resource_id, publish_events
 from resync_clients.postgres.incidents import (
     IncidentClaim,
@@ -55,7 +54,8 @@ from resync_clients.postgres.job_runs import JoblogFinding, store_joblog_finding
 from resync_clients.postgres.outbox import enqueue_events, mark_events_emitted
 from resync_clients.tws.client import Justification
 from resync_clients.tws.errors import TWSNotFoundError
-from resync_flows.settings import Settings
+from resync_core.job_runs import JobRunRecord
+from resync_core.settings import Settings
 from tasks.incident_report import IncidentView
 from tasks.poll import JOBLOG_TAIL_LINES, joblog_finding, pattern_id, tws_client
 from tasks.resources import get_store

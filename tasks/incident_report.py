@@ -17,10 +17,10 @@ from prefect import get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from analytics.incident_grouping import Storm
-from analytics.incident_similarity import SimilarIncident
-from analytics.joblog.models import LogLine
-from analytics.masking import mask_secrets
+from resync_analytics.incident_grouping import Storm
+from resync_analytics.incident_similarity import SimilarIncident
+from resync_analytics.joblog.models import LogLine
+from resync_analytics.masking import mask_secrets
 from resync_clients.postgres.incidents import AffectedRun, StoredIncident
 
 # Rows of the affected-jobs table and rerun commands listed in full; the rest is counted.

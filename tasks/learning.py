@@ -1,7 +1,7 @@
 """Tasks of auto-learning: fit the confidence calibration from operators' verdicts, and apply
 what was learned to a new incident (calibrated confidence, resolutions that worked first).
 
-The maths lives in :mod:`analytics.learning`; these tasks only read, call it and write.
+The maths lives in :mod:`resync_analytics.learning`; these tasks only read, call it and write.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from analytics.learning import (
+from resync_analytics.learning import (
     DETERMINISTIC,
     LLM,
     CalibrationAssessment,
@@ -26,7 +26,11 @@ from analytics.learning import (
     learned_steps,
     rank_resolutions,
 )
-from analytics.learning.feedback import FeedbackRecord, diagnosis_verdicts, resolution_evidence
+from resync_analytics.learning.feedback import (
+    FeedbackRecord,
+    diagnosis_verdicts,
+    resolution_evidence,
+)
 from resync_clients.postgres.incidents import (
     RecommendationDraft,
     add_recommendation,
@@ -43,7 +47,7 @@ from resync_clients.postgres.learning import (
     resolution_history,
     store_calibration,
 )
-from resync_flows.settings import Settings
+from resync_core.settings import Settings
 from tasks.incident import IncidentGroup
 from tasks.incident_report import IncidentView
 from tasks.resources import get_store

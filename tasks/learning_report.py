@@ -13,8 +13,8 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from analytics.learning import GLOBAL, LLM
-from analytics.masking import mask_secrets
+from resync_analytics.learning import GLOBAL, LLM
+from resync_analytics.masking import mask_secrets
 from tasks.learning import CalibrationFit, CauseResolutions
 
 LEARNING_REPORT_KEY = "learning-report"

@@ -12,15 +12,15 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from analytics.maintenance import JobRisk, MaintenanceConfig, PlannedJob, score_tonight
-from analytics.maintenance.report import report_markdown
+from resync_analytics.maintenance import JobRisk, MaintenanceConfig, PlannedJob, score_tonight
+from resync_analytics.maintenance.report import report_markdown
 from resync_clients.events import JOB_AT_RISK, DomainEvent, job_resource_id
 from resync_clients.postgres.outbox import enqueue_events
 from resync_clients.postgres.risk_scores import reasons_document, replace_risk_scores
 from resync_clients.postgres.run_history import pattern_templates, read_run_history
 from resync_clients.tws.errors import TWSError
 from resync_clients.tws.records import planned_job
-from resync_flows.settings import Settings
+from resync_core.settings import Settings
 from tasks.poll import tws_client
 from tasks.resources import get_store
 

@@ -18,11 +18,11 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from psycopg.types.json import Jsonb
 
-from analytics.patterns.miner import PatternMiner
-from analytics.patterns.persistence import miner_from_json, miner_to_json
+from resync_analytics.patterns.miner import PatternMiner
+from resync_analytics.patterns.persistence import miner_from_json, miner_to_json
 from resync_clients.events import PATTERN_NEW, DomainEvent
 from resync_clients.postgres.outbox import enqueue_events
-from resync_flows.settings import Settings
+from resync_core.settings import Settings
 from tasks.resources import get_store
 
 MINER_STATE_NAME = "pattern-miner"

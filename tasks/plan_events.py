@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from analytics.job_runs import JobRunRecord, StatusTransition
 from resync_clients.events import (
     JOB_ABEND,
     JOB_FAIL,
@@ -20,6 +19,7 @@ from resync_clients.events import (
     job_resource_id,
     workstation_resource_id,
 )
+from resync_core.job_runs import JobRunRecord, StatusTransition
 
 _FAILURE_EVENTS = {"ABEND": JOB_ABEND, "FAIL": JOB_FAIL}
 

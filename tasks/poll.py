@@ -16,10 +16,9 @@ from typing import Any
 import psycopg
 from prefect import get_run_logger, task
 
-from analytics.job_runs import JobRunRecord, StatusTransition
-from analytics.joblog.analyzer import analyze_joblog
-from analytics.joblog.completeness import has_trailer
-from analytics.masking import mask_secrets
+from resync_analytics.joblog.analyzer import analyze_joblog
+from resync_analytics.joblog.completeness import has_trailer
+from resync_analytics.masking import mask_secrets
 from resync_clients.events import DomainEvent, publish_events
 from resync_clients.postgres.job_runs import (
     JoblogFinding,
@@ -53,7 +52,8 @@ from resync_clients.tws.errors import (
 )
 from resync_clients.tws.oql import Field
 from resync_clients.tws.records import job_run_records
-from resync_flows.settings import Settings
+from resync_core.job_runs import JobRunRecord, StatusTransition
+from resync_core.settings import Settings
 from tasks.resources import get_store
 
 POLLER_NAME = "tws"

@@ -11,7 +11,7 @@ import atexit
 import threading
 
 from resync_clients.store import Store, open_store
-from resync_flows.settings import Settings, get_settings
+from resync_core.settings import Settings, get_settings
 
 _lock = threading.Lock()
 _store: Store | None = None

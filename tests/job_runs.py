@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from analytics.job_runs import JobRunRecord
+from resync_core.job_runs import JobRunRecord
 
 
 def job_run(

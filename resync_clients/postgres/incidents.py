@@ -21,9 +21,9 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from analytics.incident_grouping import GroupingPolicy, is_quiet
-from analytics.incident_similarity import FeedbackNote, PastIncident
-from analytics.job_runs import JobRunRecord
+from resync_analytics.incident_grouping import GroupingPolicy, is_quiet
+from resync_analytics.incident_similarity import FeedbackNote, PastIncident
+from resync_core.job_runs import JobRunRecord
 
 # Verdicts recorded for a proposed rerun (operators' decisions, or their silence).
 RERUN_APPROVED = "rerun_approved"

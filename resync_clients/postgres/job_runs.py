@@ -9,8 +9,8 @@ from typing import Any
 
 import psycopg
 
-from analytics.job_runs import FINAL_STATUSES, JobRunRecord, StatusTransition
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
+from resync_core.job_runs import FINAL_STATUSES, JobRunRecord, StatusTransition
 
 JOB_RUN_COLUMNS = (
     "run_id",

@@ -17,14 +17,14 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from analytics.learning.calibration import (
+from resync_analytics.learning.calibration import (
     DETERMINISTIC,
     GLOBAL,
     CalibrationAssessment,
     CalibrationModel,
     CategoryCalibration,
 )
-from analytics.learning.feedback import FeedbackRecord
+from resync_analytics.learning.feedback import FeedbackRecord
 from resync_clients.postgres.incidents import StoredRecommendation
 
 _FEEDBACK_QUERY = sql.SQL(

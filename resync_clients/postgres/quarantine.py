@@ -21,7 +21,7 @@ import psycopg
 import psycopg.errors
 from psycopg.types.json import Jsonb
 
-from analytics.job_runs import JobRunRecord
+from resync_core.job_runs import JobRunRecord
 
 INT32_MAX = 2**31 - 1
 INT32_MIN = -(2**31)

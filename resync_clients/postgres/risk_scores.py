@@ -10,8 +10,8 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from analytics.maintenance import JobRisk
-from analytics.maintenance.actions import suggest_actions
+from resync_analytics.maintenance import JobRisk
+from resync_analytics.maintenance.actions import suggest_actions
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
 
 _COLUMNS = ("job_key", "scored_for", "score", "reasons")

@@ -16,7 +16,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from analytics.maintenance.history import RUN_HISTORY_COLUMNS, run_history_frame
+from resync_analytics.maintenance.history import RUN_HISTORY_COLUMNS, run_history_frame
 
 # Times leave the server as epoch seconds: parsed as floats, no timestamp parsing.
 _HISTORY_QUERY = sql.SQL(
@@ -60,7 +60,7 @@ def read_run_history(
     conn: psycopg.Connection[Any], *, since: datetime, until: datetime
 ) -> pd.DataFrame:
     """Every run scheduled in ``[since, until)`` as a run-history frame
-    (``analytics.maintenance.history``), oldest first."""
+    (``resync_analytics.maintenance.history``), oldest first."""
     statement = _HISTORY_QUERY.format(since=sql.Literal(since), until=sql.Literal(until))
     dtypes = {
         name: ("string" if dtype in ("category", "object") else "float64")

@@ -80,7 +80,7 @@ from resync_clients.tws.resilience import (
 )
 
 if TYPE_CHECKING:
-    from resync_flows.settings import Settings
+    from resync_core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,11 @@ import sys
 
 import typer
 
-from resync_flows.settings import SettingsError
+from resync_core.offline import apply_offline_defaults
+from resync_core.settings import SettingsError
+
+# Before any command imports Prefect or litellm: both phone home at import otherwise.
+apply_offline_defaults()
 
 app = typer.Typer(
     name="resync-flows",

@@ -26,8 +26,8 @@ def detect(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """List the anomalous episodes of the series (start time and score)."""
-    from analytics.anomalies import detect_anomalies
-    from analytics.forecasting import SeriesError, read_series_csv
+    from resync_analytics.anomalies import detect_anomalies
+    from resync_analytics.forecasting import SeriesError, read_series_csv
     from resync_flows.cli.inputs import MAX_CSV_BYTES, InputFileError, check_regular_file
 
     try:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from resync_flows.settings import load_settings
+from resync_core.settings import load_settings
 
 if TYPE_CHECKING:
     from resync_clients.store import MigrationStatus

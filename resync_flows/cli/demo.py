@@ -28,8 +28,8 @@ def demo(
 
     # Flow-run logs would drown the summary; the Prefect UI keeps them in full.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from resync_core.settings import load_settings
     from resync_flows.demo import run_demo, timed_step
-    from resync_flows.settings import load_settings
 
     directory = data_dir or load_settings().data_dir / "demo"
     console.print(
@@ -113,7 +113,7 @@ def _print_at_risk(jobs: list[dict[str, Any]]) -> None:
         f"\n[bold]Tonight's risks[/] ({len(jobs)} jobs scored above 2%, {len(fresh)} with a "
         f"sign of trouble; the newest first, {known} more are late most nights):"
     )
-    from analytics.maintenance.report import group_by_stream
+    from resync_analytics.maintenance.report import group_by_stream
 
     for group in group_by_stream(fresh, lambda job: job["job_key"])[:6]:
         job = group[0]

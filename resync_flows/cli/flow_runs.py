@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from resync_flows.settings import Settings
+    from resync_core.settings import Settings
 
 
 def database_errors() -> tuple[type[Exception], ...]:

@@ -39,7 +39,7 @@ def series(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Forecast the series HORIZON steps past its last point, with an 80% interval."""
-    from analytics.forecasting import (
+    from resync_analytics.forecasting import (
         ForecastError,
         SeriesError,
         forecast_series,

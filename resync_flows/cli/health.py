@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from resync_flows.settings import Settings, load_settings
+from resync_core.settings import Settings, load_settings
 
 Status = Literal["ok", "warn", "down", "off"]
 DEFAULT_TIMEOUT_SECONDS = 5.0

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from resync_core.settings import load_settings
 from resync_flows.cli.flow_runs import check_database, database_errors, quiet_expected_failures
-from resync_flows.settings import load_settings
 
 app = typer.Typer(
     help="Decision support for failed TWS jobs: incidents, their reports and feedback.",
@@ -27,7 +27,7 @@ def _apply_overrides(tws_url: str | None, database_url: str | None) -> None:
     """Flows read the process settings; flags become that environment (validated first)."""
     import os
 
-    from resync_flows.settings import get_settings
+    from resync_core.settings import get_settings
 
     overrides = {"tws_url": tws_url, "database_url": database_url}
     load_settings(**overrides)
@@ -59,7 +59,7 @@ def analyze(
 
     from pydantic import ValidationError
 
-    from resync_flows.settings import get_settings
+    from resync_core.settings import get_settings
 
     _apply_overrides(tws_url, database_url)
     from flows.incident import IncidentRequest, incident_analysis
@@ -175,7 +175,7 @@ def feedback(
     ] = None,
 ) -> None:
     """Record operator feedback on an incident; the next incident of the same error shows it."""
-    from analytics.learning import UnknownVerdictError, normalize_verdict
+    from resync_analytics.learning import UnknownVerdictError, normalize_verdict
     from resync_clients.postgres.incidents import IncidentNotFoundError, record_feedback
     from resync_clients.store import open_store
 

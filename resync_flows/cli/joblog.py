@@ -24,7 +24,7 @@ def analyze(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file, one per line."),
 ) -> None:
     """Name the root cause of each joblog, the line that states it, and how to fix it."""
-    from analytics.joblog.analyzer import analyze_file
+    from resync_analytics.joblog.analyzer import analyze_file
     from resync_flows.cli.inputs import InputFileError, check_regular_file
 
     failures = 0

@@ -24,8 +24,8 @@ def mine(
     top: int = typer.Option(30, "--top", min=1, help="Templates shown in the summary table."),
 ) -> None:
     """Group the lines of FILE into templates, with <*> for their variable parts."""
-    from analytics.patterns.miner import PatternMiner
-    from analytics.patterns.stream import mine_lines, read_messages
+    from resync_analytics.patterns.miner import PatternMiner
+    from resync_analytics.patterns.stream import mine_lines, read_messages
     from resync_flows.cli.inputs import InputFileError, check_regular_file
 
     miner = PatternMiner()

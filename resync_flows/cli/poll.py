@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from resync_flows.settings import load_settings
+from resync_core.settings import load_settings
 
 console = Console(stderr=True)
 # Longer than a day between cycles is no longer "following the plan" (and time.sleep
@@ -137,7 +137,7 @@ def poll(
     ] = None,
 ) -> None:
     """Poll TWS: store job runs and transitions, analyse failed joblogs, emit events."""
-    from resync_flows.settings import get_settings
+    from resync_core.settings import get_settings
 
     if interval is not None:
         checked_interval(interval)

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from resync_core.settings import load_settings
 from resync_flows.cli.flow_runs import check_database, database_errors, quiet_expected_failures
-from resync_flows.settings import load_settings
 
 app = typer.Typer(
     help="Predictive maintenance: tonight's riskiest jobs, with the reasons behind each score.",
@@ -126,7 +126,7 @@ def score(
     import asyncio
     import os
 
-    from resync_flows.settings import get_settings
+    from resync_core.settings import get_settings
 
     day = _plan_day(plan_day)
     load_settings(database_url=database_url)  # a bad URL stops here, with its message

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from resync_flows.settings import load_settings
+from resync_core.settings import load_settings
 
 
 def serve(

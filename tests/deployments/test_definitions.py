@@ -26,7 +26,7 @@ from deployments.definitions import (
     global_limits,
 )
 from resync_clients.events import JOB_ABEND
-from resync_flows.settings import load_settings
+from resync_core.settings import load_settings
 
 
 def by_key(deployments: list[RunnerDeployment]) -> dict[str, RunnerDeployment]:

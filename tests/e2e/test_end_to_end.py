@@ -25,7 +25,7 @@ from resync_clients.store import Store
 from resync_clients.tws.simulator import RunningSimulator, SimulatorConfig, run_simulator
 from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES
 from resync_clients.tws.simulator.plan import failure_status
-from resync_flows.settings import get_settings
+from resync_core.settings import get_settings
 from tasks.resources import close_store
 from tests.e2e.stack import (
     PrefectStack,

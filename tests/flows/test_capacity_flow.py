@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from analytics.job_runs import JobRunRecord
 from flows.capacity import CapacityParameters, forecast_capacity
 from resync_clients.host_metrics import MetricSample
 from resync_clients.postgres.job_runs import upsert_job_runs
 from resync_clients.postgres.metric_samples import upsert_metric_samples
+from resync_core.job_runs import JobRunRecord
 from tests.job_runs import job_run as make_job_run
 
 AS_OF = datetime(2026, 3, 1, tzinfo=UTC)

@@ -288,7 +288,7 @@ def test_planted_secrets_never_leave_the_joblog(poller_settings, store, caplog):
 def test_a_storm_costs_one_llm_review(
     poller_settings, poller_simulator, store, llm_endpoint, monkeypatch
 ):
-    from resync_flows.settings import get_settings
+    from resync_core.settings import get_settings
     from tests.fixtures.llm_endpoint import LLM_TEST_API_KEY, LLM_TEST_MODEL, reply_json
 
     monkeypatch.setenv("RESYNC_LLM_MODEL", LLM_TEST_MODEL)

@@ -15,7 +15,7 @@ from flows.maintenance import MaintenanceOutcome, MaintenanceParameters, predict
 from resync_clients.tws.simulator import RunningSimulator, SimulatorConfig, run_simulator
 from resync_clients.tws.simulator.history import job_key_of
 from resync_clients.tws.simulator.plan import plan_id_for
-from resync_flows.settings import Settings, get_settings
+from resync_core.settings import Settings, get_settings
 from tasks.resources import close_store
 from tests.fixtures.poller import point_settings_at
 

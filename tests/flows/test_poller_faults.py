@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from analytics.joblog.completeness import has_trailer
 from flows.poller import POLLER_LOCK, poll_tws
+from resync_analytics.joblog.completeness import has_trailer
 from resync_clients.postgres.locks import LockLostError
 from resync_clients.tws.errors import TWSProtocolError
 from tasks.poll import JOBLOG_MAX_ATTEMPTS, OBSERVE_RETRY_DELAY_SECONDS

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from analytics.incident_grouping import GroupingPolicy
+from resync_analytics.incident_grouping import GroupingPolicy
 from resync_clients.postgres.incidents import (
     IncidentDraft,
     IncidentNotFoundError,

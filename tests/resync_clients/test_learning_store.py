@@ -7,8 +7,8 @@ import random
 import psycopg
 import pytest
 
-from analytics.learning import LLM, DiagnosisVerdict, assess_calibration, fit_calibration
-from analytics.learning.feedback import diagnosis_verdicts
+from resync_analytics.learning import LLM, DiagnosisVerdict, assess_calibration, fit_calibration
+from resync_analytics.learning.feedback import diagnosis_verdicts
 from resync_clients.postgres.incidents import record_feedback
 from resync_clients.postgres.learning import (
     calibrate_incident,

@@ -16,7 +16,7 @@ from resync_clients.llm import (
     LLMResponseError,
     LLMUnavailableError,
 )
-from resync_flows.settings import Settings
+from resync_core.settings import Settings
 from tests.fixtures.llm_endpoint import (
     LLM_TEST_API_KEY,
     LLM_TEST_RETRIES,

@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 
-from analytics.joblog.analyzer import analyze_joblog
+from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_clients.llm import LLMClient
 from resync_clients.store import Store
-from resync_flows.settings import Settings
+from resync_core.settings import Settings
 from tasks.enrichment import enrich_analysis
-from tests.analytics.joblog_samples import HEADER, trailer
 from tests.fixtures.llm_endpoint import (
     LLM_TEST_API_KEY,
     LLM_TEST_TIMEOUT_SECONDS,
@@ -27,6 +26,7 @@ from tests.fixtures.llm_endpoint import (
     reply_raw,
     reply_status,
 )
+from tests.resync_analytics.joblog_samples import HEADER, trailer
 
 TRAILER = trailer(1)
 MISSING_FILE = "cat: /data/in/employees.csv: No such file or directory"

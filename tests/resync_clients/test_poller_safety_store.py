@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
-from analytics.job_runs import JobRunRecord
 from resync_clients.postgres.job_runs import upsert_job_runs
 from resync_clients.postgres.locks import LockLostError, check_lock_held, exclusive_lock
 from resync_clients.postgres.poller_state import (
@@ -22,6 +21,7 @@ from resync_clients.postgres.quarantine import (
     isolate_rejected,
     record_rejected_runs,
 )
+from resync_core.job_runs import JobRunRecord
 
 LOCK = "resync.poller.test"
 

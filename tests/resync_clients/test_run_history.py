@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from analytics.job_runs import JobRunRecord
 from resync_clients.postgres.job_runs import upsert_job_runs
 from resync_clients.postgres.run_history import read_run_history
+from resync_core.job_runs import JobRunRecord
 from tests.job_runs import job_run
 
 DAY = datetime(2026, 3, 1, tzinfo=UTC)

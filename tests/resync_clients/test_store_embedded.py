@@ -15,7 +15,7 @@ import pytest
 
 from resync_clients.postgres.embedded import EmbeddedPostgres, server_major_version
 from resync_clients.store import EmbeddedDatabaseError, open_store
-from resync_flows.settings import load_settings
+from resync_core.settings import load_settings
 
 
 def test_data_survives_a_stop_and_a_restart(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from resync_clients.postgres.migrations import (
     read_status,
 )
 from resync_clients.store import MigrationError, open_store
-from resync_flows.settings import load_settings
+from resync_core.settings import load_settings
 
 CORE_TABLES = {
     "job_runs",

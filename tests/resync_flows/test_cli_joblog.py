@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from resync_flows.cli import app
-from tests.analytics.joblog_samples import joblog, line_of
+from tests.resync_analytics.joblog_samples import joblog, line_of
 
 CONTRACT_KEYS = [
     "file",

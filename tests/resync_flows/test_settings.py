@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from resync_flows.settings import SettingsError, load_settings, mask_url_password
+from resync_core.settings import SettingsError, load_settings, mask_url_password
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from analytics.joblog.models import CATEGORIES as TAXONOMY
+from resync_core.taxonomy import CATEGORIES as TAXONOMY
 
 # The taxonomy is the product's contract (architecture.md); ground truth uses the same one.
 CATEGORIES: tuple[str, ...] = TAXONOMY

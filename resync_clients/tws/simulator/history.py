@@ -34,7 +34,7 @@ def job_key_of(enterprise: Enterprise, index: int) -> str:
 
 
 def plan_history_rows(plan: Plan) -> Iterator[dict[str, object]]:
-    """One run-history row (``analytics.maintenance.history`` columns) per run in ``plan``,
+    """One run-history row (``resync_analytics.maintenance.history`` columns) per run in ``plan``,
     times as epoch seconds."""
     enterprise = plan.enterprise
     for instance in plan.instances:

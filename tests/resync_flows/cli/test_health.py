@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from resync_clients.postgres.migrations import load_migrations
+from resync_core.settings import get_settings, load_settings
 from resync_flows.cli import app
 from resync_flows.cli.health import check_llm, check_postgres, check_prefect, check_tws
-from resync_flows.settings import get_settings, load_settings
 from tests.fixtures.llm_endpoint import LLM_TEST_MODEL, reply_json, reply_status
 
 LATEST = load_migrations()[-1].version

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from typer.testing import CliRunner
 
-from analytics.job_runs import JobRunRecord
 from resync_clients.postgres.job_runs import upsert_job_runs
+from resync_core.job_runs import JobRunRecord
 from resync_flows.cli import app
 from tests.job_runs import job_run
 

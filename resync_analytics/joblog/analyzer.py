@@ -1,0 +1,380 @@
+"""Analyse a joblog: root cause, the line that states it, entities, fix steps, confidence.
+
+Deterministic and streaming: one pass over the bytes (see :mod:`resync_analytics.joblog.scan`), then
+rules on the few candidate lines. Any bytes are valid input.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+from os import PathLike
+from pathlib import Path
+from typing import BinaryIO
+
+from resync_analytics.joblog.banner import parse_banner
+from resync_analytics.joblog.classify import choose_root, find_errors
+from resync_analytics.joblog.confidence import ConfidenceFeatures, score_confidence
+from resync_analytics.joblog.entities import Entity
+from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
+from resync_analytics.joblog.models import (
+    Category,
+    Finding,
+    JobIdentity,
+    JoblogAnalysis,
+    JoblogHeader,
+    LogLine,
+)
+from resync_analytics.joblog.pattern import error_pattern
+from resync_analytics.joblog.rules import EXIT_LINE
+from resync_analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
+from resync_analytics.joblog.scan import ScanResult, scan_joblog
+from resync_analytics.joblog.steps import suggest_steps
+from resync_analytics.masking import mask_secrets
+
+_READ_BYTES = 4 * 1024 * 1024
+_GENERIC: frozenset[Category] = frozenset({"application_error", "unknown"})
+# The lines either side of the root cause that state it (its first-tier entities, the context
+# an operator is shown); the scan keeps more for the second tier of entities.
+_NEAR_LINES = 5
+
+
+def analyze_file(path: str | PathLike[str], *, job: JobIdentity | None = None) -> JoblogAnalysis:
+    """Analyse the joblog at ``path`` in constant memory.
+
+    Raises ``OSError`` (``FileNotFoundError``, ``PermissionError``, ``IsADirectoryError``...)
+    when the file cannot be read; never raises because of its content.
+    """
+    with Path(path).open("rb") as handle:
+        return analyze_joblog(_read_chunks(handle), job=job)
+
+
+def _read_chunks(handle: BinaryIO) -> Iterator[bytes]:
+    while chunk := handle.read(_READ_BYTES):
+        yield chunk
+
+
+def analyze_joblog(
+    data: bytes | str | Iterable[bytes], *, job: JobIdentity | None = None
+) -> JoblogAnalysis:
+    """Analyse one joblog given as bytes, text or an iterable of byte chunks.
+
+    ``job`` names the job when the caller knows it (the banner may be missing, e.g. a joblog
+    fetched with ``contentOnly``); it then wins over the banner. The analysis is deterministic.
+    """
+    scan = scan_joblog(data)
+    header = parse_banner(scan.head, scan.tail)
+    if job is not None:
+        header = dataclasses.replace(header, job=job)
+    exit_code, exit_line = _exit_code(header, scan)
+    findings = find_errors(scan.candidates, header)
+    root = choose_root(findings, exit_code)
+    return _verdict(scan, header, exit_code, exit_line, findings, root)
+
+
+def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogLine | None]:
+    """The exit status and the line stating it: the trailer's, else the last one the job printed."""
+    if header.exit_status is not None:
+        line = next((ln for ln in reversed(scan.tail) if "exit status" in ln.text.lower()), None)
+        return header.exit_status, line
+    for line in reversed(scan.tail):
+        match = EXIT_LINE.search(line.text)
+        if match:
+            return int(match.group(1)), line
+    return None, None
+
+
+def _failure_report_line(scan: ScanResult, header: JoblogHeader) -> LogLine | None:
+    """The last output line that reports a nonzero exit code ("END load.sh rc=1")."""
+    end = header.trailer_start_line or (scan.total_lines + 1)
+    for line in reversed(scan.tail):
+        if line.number >= end or line.text.lstrip().startswith("="):
+            continue
+        match = EXIT_LINE.search(line.text)
+        if match and int(match.group(1)) != 0:
+            return line
+    return None
+
+
+def _verdict(
+    scan: ScanResult,
+    header: JoblogHeader,
+    exit_code: int | None,
+    exit_line: LogLine | None,
+    findings: list[Finding],
+    root: Finding | None,
+) -> JoblogAnalysis:
+    has_banner = header.variant != "none"
+    rc_meaning = explain_exit_code(exit_code)
+    special = is_special_exit_code(exit_code)
+
+    if exit_code == 0 or (exit_code is None and root is None and scan.total_lines > 0):
+        features = ConfidenceFeatures(
+            0, False, False, False, 0, False, has_banner, exit_code == 0, exit_code is None
+        )
+        return _analysis(
+            scan,
+            header,
+            exit_code,
+            "success",
+            "Job ended successfully"
+            + (" (exit status 0)" if exit_code == 0 else " (no error found in the joblog)"),
+            None,
+            (),
+            features,
+            rule="success",
+        )
+
+    rc_only = False
+    if root is None or (special and root.category in _GENERIC and root.tier <= 2):
+        if special and rc_meaning is not None:
+            category: Category = rc_meaning.category
+            label = rc_meaning.label
+            line = exit_line or (root.line if root else None)
+            rc_only = True
+            rule = "exit_code"
+        elif root is not None:
+            category, label, line, rule = root.category, root.label, root.line, root.rule
+        else:
+            line = _failure_report_line(scan, header) or exit_line
+            category, label, rule = "unknown", "No error statement found", "none"
+    elif root.tier <= 1:
+        # Only consequences ("step 3 failed"): the failure is reported, its cause is not.
+        category, label, line, rule = (
+            "unknown",
+            "Failure without a stated cause",
+            root.line,
+            root.rule,
+        )
+    else:
+        category, label, line, rule = root.category, root.label, root.line, root.rule
+
+    entities, related = _entities_around(category, line, root, header, findings, exit_code, rc_only)
+    corroborating = sum(1 for f in findings if f.category == category) - (0 if rc_only else 1)
+    tier = 0 if rc_only or root is None else root.tier
+    features = ConfidenceFeatures(
+        tier=tier,
+        rc_consistent=special and rc_meaning is not None and rc_meaning.category == category,
+        rc_conflict=special and rc_meaning is not None and rc_meaning.category != category,
+        rc_only=rc_only,
+        corroborating=max(0, corroborating),
+        generic_category=category in _GENERIC,
+        has_banner=has_banner,
+        success_exit_zero=False,
+        success_no_errors=False,
+    )
+    sentence = _root_cause_sentence(category, label, entities, line, exit_code)
+    return _analysis(
+        scan,
+        header,
+        exit_code,
+        category,
+        sentence,
+        line,
+        entities,
+        features,
+        rule,
+        root=root,
+        related=related,
+    )
+
+
+def _entities_around(
+    category: Category,
+    line: LogLine | None,
+    root: Finding | None,
+    header: JoblogHeader,
+    findings: list[Finding],
+    exit_code: int | None,
+    rc_only: bool,
+) -> tuple[list[Entity], list[Entity]]:
+    """Entities of the root cause in two tiers: those of its line and what the lines right
+    around it add (see :func:`select_entities`), then the further ones a wider neighbourhood
+    names (see :func:`related_entities`). Banner lines around it are TWS plumbing and are
+    left out."""
+    if line is None:
+        return [], []
+    before: tuple[LogLine, ...] = ()
+    after: tuple[LogLine, ...] = ()
+    if root is not None and root.line is line:
+        before = tuple(ln for ln in root.context_before if not _in_banner(ln, header))
+        after = tuple(ln for ln in root.context_after if not _in_banner(ln, header))
+    stated = {f.line.number for f in findings if f.line is not line and f.tier >= 2}
+    chain = [ln for ln in (*before, *after) if ln.number in stated]
+    # The job's own script and agent are named around every error; they are not its subject.
+    script = header.jclfile or ""
+    exclude = {script, script.replace("\\", "/").rsplit("/", 1)[-1], header.agent or ""}
+    if header.job is not None:
+        exclude.add(header.job.workstation)
+    exclude.discard("")
+    near_before = tuple(ln for ln in before if ln.number >= line.number - _NEAR_LINES)
+    near_after = tuple(ln for ln in after if ln.number <= line.number + _NEAR_LINES)
+    near_chain = [ln for ln in chain if abs(ln.number - line.number) <= _NEAR_LINES]
+    first = select_entities(
+        category, line, near_before, near_after, chain=near_chain, exclude=exclude
+    )
+    first = _add_context_entities(first, category, header, exit_code, rc_only)
+    related = related_entities(
+        category,
+        line,
+        before,
+        after,
+        chain=chain,
+        named=first,
+        exclude=exclude,
+    )
+    return first, related
+
+
+def _in_banner(line: LogLine, header: JoblogHeader) -> bool:
+    if line.number <= header.header_end_line:
+        return True
+    return header.trailer_start_line is not None and line.number >= header.trailer_start_line
+
+
+def _add_context_entities(
+    entities: list[Entity],
+    category: Category,
+    header: JoblogHeader,
+    exit_code: int | None,
+    rc_only: bool,
+) -> list[Entity]:
+    """Entities the error line implies but does not print: the logon user, the script, the RC."""
+    extra: list[Entity] = []
+    texts = {e.text for e in entities}
+    # A refused logon with no account, host or URL named is the job's own logon user's.
+    names_account = any(e.kind in ("user", "host", "url") for e in entities)
+    if category == "authentication" and header.user and not names_account:
+        extra.append(Entity("user", header.user))
+    if category in ("command_not_found", "unknown") and header.jclfile and not entities:
+        extra.append(Entity("command", header.jclfile))
+    if rc_only and exit_code is not None:
+        extra.append(Entity("code", str(exit_code)))
+    return entities + [e for e in extra if e.text not in texts]
+
+
+_DEFAULT_SUBJECT_KINDS: tuple[str, ...] = ("path", "object", "host", "url", "command")
+_MIN_SUBJECT = 3
+_JOINERS = {"user": " for ", "value": " with "}
+_CODE_LOCATED: frozenset[Category] = frozenset({"application_error", "out_of_memory"})
+_MAX_MESSAGE = 80
+# Leading timestamps, log levels and "tool:file:line:" prefixes say nothing about the cause.
+_LINE_PREFIX = re.compile(
+    r"^(?:\s*(?:\[?\d[\d./:\- T]*\d(?:[.,]\d+)?\]?|[A-Z][a-z]{2} [A-Z][a-z]{2} +\d+ [\d:]+"
+    r"(?: [A-Z]{3,4})? \d{4}|-|ERROR:?|FATAL:?|SEVERE:?|CRITICAL:?|[\w.-]+:/\S+:\d+:)\s+)+"
+)
+
+
+def _root_cause_sentence(
+    category: Category,
+    label: str,
+    entities: list[Entity],
+    line: LogLine | None,
+    exit_code: int | None,
+) -> str:
+    """ "Missing file: /data/in/a.csv (RC 1)", "Oracle tablespace full: ORA-01653 on SCOTT.EMP",
+    "Out of memory: java.lang.OutOfMemoryError: Java heap space in com.acme.Job.load (RC 1)".
+
+    Names the cause's code (an exception with its message) and the one entity a fix acts on;
+    when neither is known, the error line itself without its timestamp and level.
+    """
+    text = mask_secrets(line.text) if line is not None else ""
+    detail = _cause_detail(entities, text, label)
+    subject = _subject(category, entities, detail)
+    if subject is not None:
+        joiner = _JOINERS.get(subject.kind, " on ")
+        if category in _CODE_LOCATED and subject.text not in text:
+            joiner = " in "  # the stack frame the error was thrown in
+        detail = f"{detail}{joiner}{subject.text}" if detail else subject.text
+    if not detail and text:
+        detail = _shorten(_LINE_PREFIX.sub("", text).strip() or text.strip(), 200)
+    sentence = f"{label}: {detail}" if detail else label
+    if exit_code not in (None, 0):
+        sentence += f" (RC {exit_code})"
+    return sentence
+
+
+def _cause_detail(entities: list[Entity], text: str, label: str) -> str:
+    """The exception with its message, else up to two codes of the error line."""
+    codes = [e for e in entities if e.kind in ("code", "exception") and e.text not in label]
+    exception = next((e for e in codes if e.kind == "exception" and e.text in text), None)
+    if exception is not None:
+        match = re.search(re.escape(exception.text) + r":\s*(\S.*)", text)
+        if match:
+            return f"{exception.text}: {_shorten(match.group(1).strip(), _MAX_MESSAGE)}"
+        return exception.text
+    named: list[str] = []
+    for code in codes:
+        if not any(code.text in other or other in code.text for other in named):
+            named.append(code.text)
+    return ", ".join(named[:2])
+
+
+def _subject(category: Category, entities: list[Entity], detail: str) -> Entity | None:
+    kinds = SUBJECT_KINDS.get(category, _DEFAULT_SUBJECT_KINDS)
+    for kind in kinds:
+        for entity in entities:
+            if (
+                entity.kind == kind
+                and len(entity.text) >= _MIN_SUBJECT
+                and entity.text not in detail
+            ):
+                return entity
+    return None
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
+
+
+def _analysis(
+    scan: ScanResult,
+    header: JoblogHeader,
+    exit_code: int | None,
+    category: Category,
+    root_cause: str,
+    line: LogLine | None,
+    entities: Iterable[Entity],
+    features: ConfidenceFeatures,
+    rule: str,
+    root: Finding | None = None,
+    related: Iterable[Entity] = (),
+) -> JoblogAnalysis:
+    """``entities`` (the first tier) drive the steps; ``related`` ones are only listed after."""
+    entity_list = list(entities)
+    # Entities taken from the banner (a dynamic agent's command line) were never masked.
+    steps = tuple(
+        mask_secrets(step)
+        for step in suggest_steps(
+            category, entity_list, job=header.job, user=header.user, exit_code=exit_code
+        )
+    )
+    context: tuple[LogLine, ...] = ()
+    if root is not None and line is root.line:
+        context = (
+            *root.context_before[-_NEAR_LINES:],
+            root.line,
+            *root.context_after[:_NEAR_LINES],
+        )
+    elif line is not None:
+        context = (line,)
+    return JoblogAnalysis(
+        category=category,
+        root_cause=mask_secrets(root_cause),
+        error_line=line.number if line is not None else 0,
+        error_text=mask_secrets(line.text) if line is not None else "",
+        entities=tuple(dict.fromkeys(mask_secrets(e.text) for e in (*entity_list, *related))),
+        steps=steps,
+        confidence=score_confidence(features),
+        header=header,
+        exit_code=exit_code,
+        context=tuple(LogLine(c.number, mask_secrets(c.text)) for c in context),
+        pattern=error_pattern(mask_secrets(line.text)) if line is not None else "",
+        rule=rule,
+        total_lines=scan.total_lines,
+        total_bytes=scan.total_bytes,
+    )

@@ -1,0 +1,369 @@
+"""From candidate lines to findings, and from findings to the one that states the root cause.
+
+A candidate becomes a :class:`Finding` unless it is noise: banner lines, stack frames, source
+lines of a traceback, ``set -x`` echoes, SQL text, lines logged at INFO/WARN level, "0 errors"
+summaries. Then three general signals decide among findings:
+
+- *specificity*: a precise message family (tier 3-4) outranks a free-text "ERROR" line or a
+  consequence such as "load failed" (tier 1-2), wherever they appear;
+- *order*: among equally useful statements the first causal one wins (later ones are cascades);
+- *chains*: a Java ``Caused by:`` chain is represented by its deepest cause, a Python chain by
+  its first exception; an error followed by a retry that later succeeds is no cause at all.
+The exit code breaks ties: with RC 127 a "command not found" line beats an earlier one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from resync_analytics.joblog.banner import is_banner_line
+from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
+from resync_analytics.joblog.models import Category, Finding, JoblogHeader
+from resync_analytics.joblog.rules import EXIT_LINE, match_rule
+from resync_analytics.joblog.scan import Candidate
+
+_FRAME = re.compile(
+    r"^\s+at\s+[\w$.<>/\[\]-]+\(|^\s*\.\.\.\s*\d+\s+(more|common frames)|"
+    r"^\s*File \"[^\"]*\", line \d+|^\s*Traceback \(most recent call last\)|^\s+at .*\(.*:\d+\)$"
+)
+_PY_SOURCE_FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+")
+_INDENTED = re.compile(r"^\s+\S")
+# `set -x` traces, Windows cmd echo (`D:\dir>command`), report labels with dot leaders.
+_ECHO = re.compile(r"^\s*\+{1,4} \S|^[A-Za-z]:\\[^>\n]*>\s*\S|(?:\s\.){3,}\s*:")
+_SQL_TEXT = re.compile(
+    r"^(?:SQL>\s*|\s*\d+\s+)?\s*(SELECT|INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|"
+    r"WHENEVER|SPOOL|SET|BEGIN|DECLARE|EXCEPTION|WHEN|RAISE|RAISE_APPLICATION_ERROR|EXEC|"
+    r"EXECUTE|CALL|GRANT|PROMPT|REM|FROM|WHERE|AND|OR|VALUES|INTO|END|IF|ELSE|ELSIF|COMMIT|"
+    r"ROLLBACK|DBMS_OUTPUT|LOAD DATA|INFILE|BADFILE|DISCARDFILE|FIELDS|APPEND|REPLACE)(?:\s|;|$)"
+)
+"""Echoed SQL text (SQL*Plus echo, control files): upper-case keywords at the line start."""
+_LEVEL = re.compile(
+    r"(?<![\w./-])(?:(TRACE|DEBUG|FINEST|FINER|FINE|CONFIG|INFO|INFORMATION|NOTICE|HINT|DETAIL|"
+    r"CONTEXT|STATEMENT|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|CRIT|ALERT|EMERG|PANIC)"
+    r"(?![\w./-])|\[(trace|debug|info|notice|warn|warning|error|err|fatal|critical)\]|"
+    r"(?i:(?<![\w-])(warning|warn|info|notice|note|hint|detail|debug)\s*:))"
+)
+_BENIGN_LEVELS = frozenset(
+    [
+        "trace",
+        "debug",
+        "finest",
+        "finer",
+        "fine",
+        "config",
+        "info",
+        "information",
+        "notice",
+        "note",
+        "hint",
+        "detail",
+        "context",
+        "statement",
+        "warn",
+        "warning",
+    ]
+)
+_AWS_SEVERITY = re.compile(r"\bAWS[A-Z]{3}\d{3}([IWE])\b")
+_CAUSE_MARKERS = re.compile(r"Exception|Error:|ORA-|SQLSTATE|Caused by")
+_ZERO_COUNTS = re.compile(
+    r"\b(?:0|no|zero|none)\s+(?:[\w()-]+\s+){0,6}?(?:errors?|error\(s\)|failures?|failed|"
+    r"warnings?|rejected|exceptions?|problems?|discarded)\b|"
+    r"\b(?:errors?|error\(s\)|failures?|failed|rejected|exceptions?|discarded|warnings?|erros|"
+    r"fehler|erreurs|errori)\s*[:=]?\s*0(?![.,]?\d)|\bwithout (?:any )?(?:errors?|failures?)\b|"
+    r"^\s*0\s+(?:rows?|records?|files?|lines?)\b.*|\(\s*0+\s+\w+\s*\)|"
+    r"\b(?:errors?|error records?|rejected|failed|failures?|discarded)\b[^:=\n]{0,60}[:=]\s*0+\s*$",
+    re.IGNORECASE,
+)
+_BENIGN_CLEANUP = re.compile(
+    r"^(rm|rmdir|unlink|mkdir): .*(No such file|File exists|Arquivo ou diretório inexistente|"
+    r"Datei oder Verzeichnis nicht gefunden|No existe el|Aucun fichier|non esistente)",
+    re.IGNORECASE,
+)
+# Informational messages that carry an error-like code (DB2 load/import progress).
+_INFO_CODES = re.compile(r"\bSQL(3109|3110|3500|3519|3520|3515|3107|27935)[NWI]\b")
+# Errors raised while a shell reads its startup files: noisy, almost never the cause.
+_STARTUP_FILE = re.compile(
+    r"\.(?:kshrc|bashrc|bash_profile|profile|zshrc|cshrc|login)\b|/etc/(?:profile|bashrc)\b"
+)
+_SHARED_TOKEN = re.compile(
+    r"\b(?:ORA|TNS|SP2|PLS)-\d{4,5}\b|\bSQL\d{4,5}[NC]\b|\b[A-Z]\w+(?:Exception|Error)\b|/[\w./-]+"
+)
+_RETRY = re.compile(
+    r"(?<![\w-])(?:retrying|will retry|re-trying|reconnecting|backing off|next attempt|"
+    r"retry(?: #?\d+| in \d+| after \d+|ing)|attempt\s*#?\s*\d+\s*(?:of|/)\s*\d+|"
+    r"tentando novamente|nova tentativa|erneuter Versuch|reintentando|nouvelle tentative|"
+    r"nuovo tentativo|riprovo)(?![\w-])",
+    re.IGNORECASE,
+)
+"""A retry in progress. Advice such as "please try again" is not one."""
+_GIVE_UP = re.compile(
+    r"giving up|gave up|no more (?:retries|attempts)|"
+    r"(?:retries|attempts|retry limit|retry count) (?:exhausted|exceeded|reached)|"
+    r"max(?:imum)?[ _-]?(?:retries|attempts|retry)|after \d+ (?:attempts|retries|tries)|"
+    r"all \d+ (?:attempts|retries)|failed after",
+    re.IGNORECASE,
+)
+_ATTEMPT_OF = re.compile(
+    r"(?:attempt|try|retry)\s*#?\s*(\d+)\s*(?:of|/)\s*(\d+)|\((\d+)/(\d+)\)", re.I
+)
+_JAVA_CAUSE = re.compile(r"^\s*Caused by:\s")
+_JAVA_HEADER = re.compile(
+    r"^(?:Exception in thread \"[^\"]*\"\s+)?(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|"
+    r"Throwable)\b"
+)
+_JAVA_SUPPRESSED = re.compile(r"^\s*Suppressed:\s")
+_PY_EXCEPTION = re.compile(
+    r"^(?:[A-Za-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\b(?::|$)"
+)
+_GENERIC = frozenset({"application_error", "unknown"})
+_SYMPTOM = re.compile(
+    r"reset|broken pipe|EOF|closed|lost|shut ?down|FetchFailed|interrupted|terminated", re.I
+)
+"""Network symptoms that a process dying (out of memory, killed) elsewhere explains."""
+_LIBRARY_EXCEPTION = re.compile(
+    r"(?:^|\s)(?:java|javax|jdk|sun|kotlin|scala|System)\.[\w.$]*(?:Exception|Error)\b"
+)
+_SHELL_EXEC_MISSING = re.compile(r"(?:line \d+|\[\d+\]): [^:]+: No such file or directory")
+_PY_CHAIN = re.compile(
+    r"During handling of the above exception|The above exception was the direct cause"
+)
+
+
+def _level(text: str) -> str | None:
+    head = text[:100]
+    aws = _AWS_SEVERITY.search(head)
+    if aws:
+        return {"I": "info", "W": "warn", "E": "error"}[aws.group(1)]
+    match = _LEVEL.search(head)
+    if not match:
+        return None
+    if _CAUSE_MARKERS.search(head[: match.start()]):
+        return None  # "IllegalStateException: INFO missing": the word is message, not level
+    return next(g for g in match.groups() if g).lower()
+
+
+def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
+    line = candidate.line
+    text = line.text
+    if not text.strip() or is_banner_line(text):
+        return True
+    if line.number <= header.header_end_line:
+        return True
+    if header.trailer_start_line is not None and line.number >= header.trailer_start_line:
+        return True
+    if _FRAME.search(text) or _ECHO.match(text) or _JAVA_SUPPRESSED.match(text):
+        return True
+    if (
+        candidate.before
+        and _PY_SOURCE_FRAME.match(candidate.before[-1].text)
+        and _INDENTED.match(text)
+    ):
+        return True  # the source line a traceback prints under each frame
+    if _SQL_TEXT.match(text) or _BENIGN_CLEANUP.search(text) or _INFO_CODES.search(text):
+        return True
+    level = _level(text)
+    return level in _BENIGN_LEVELS
+
+
+def _is_transient(candidate: Candidate) -> tuple[bool, bool]:
+    """(retried, gave up) for an error line and the line right after it."""
+    text = candidate.line.text
+    following = candidate.after[0].text if candidate.after else ""
+    for source in (text, following):
+        attempt = _ATTEMPT_OF.search(source)
+        if attempt:
+            numbers = [int(g) for g in attempt.groups() if g]
+            if len(numbers) == 2 and numbers[0] >= numbers[1] > 1:
+                return False, True  # the last attempt
+    if _GIVE_UP.search(text):
+        return False, True
+    retried = bool(_RETRY.search(text) or (following and _RETRY.search(following)))
+    if retried and following and _GIVE_UP.search(following):
+        return False, True
+    return retried, False
+
+
+def judge_candidate(candidate: Candidate, header: JoblogHeader) -> Finding | None:
+    """The finding a candidate line states, or ``None`` when it states no error."""
+    if _is_noise(candidate, header):
+        return None
+    text = candidate.line.text
+    cleaned = _ZERO_COUNTS.sub(" ", text)
+    rule = match_rule(cleaned)
+    if rule is None or rule.tier <= 1:
+        exit_match = EXIT_LINE.search(cleaned)
+        meaning = explain_exit_code(int(exit_match.group(1))) if exit_match else None
+        if meaning is not None and meaning.category != "success":
+            return _finding(candidate, "exit_code", meaning.category, 2, meaning.label)
+    if rule is None:
+        return None
+    if _STARTUP_FILE.search(text):
+        return None
+    return _finding(candidate, rule.name, rule.category, rule.tier, rule.label)
+
+
+def _finding(candidate: Candidate, rule: str, category: Category, tier: int, label: str) -> Finding:
+    text = candidate.line.text
+    transient, giving_up = _is_transient(candidate)
+    java_role: Literal["header", "cause", ""] = ""
+    if _JAVA_CAUSE.match(text):
+        java_role = "cause"
+    elif _JAVA_HEADER.match(text.strip()):
+        java_role = "header"
+    return Finding(
+        line=candidate.line,
+        rule=rule,
+        category=category,
+        tier=tier,
+        label=label,
+        transient=transient,
+        giving_up=giving_up,
+        java_role=java_role,
+        python_exception=bool(_PY_EXCEPTION.match(text)) and not java_role,
+        context_before=candidate.before,
+        context_after=candidate.after,
+    )
+
+
+def find_errors(candidates: Sequence[Candidate], header: JoblogHeader) -> list[Finding]:
+    """Judge every candidate and drop findings that are consequences or recovered retries.
+
+    Returns the remaining findings in line order; chain members replaced by their root cause.
+    """
+    findings: list[Finding] = []
+    python_chain_pending = False
+    superseded: set[int] = set()
+    last_python: int | None = None
+    for candidate in candidates:
+        if _PY_CHAIN.search(candidate.line.text):
+            python_chain_pending = True
+            continue
+        finding = judge_candidate(candidate, header)
+        if finding is None:
+            continue
+        index = len(findings)
+        if finding.python_exception:
+            if python_chain_pending and last_python is not None:
+                superseded.add(index)  # raised while handling (or from) the earlier exception
+            else:
+                last_python = index
+            python_chain_pending = False
+        findings.append(finding)
+
+    superseded |= _java_chain_members(findings)
+    superseded |= _recovered_retries(findings)
+    return [f for i, f in enumerate(findings) if i not in superseded]
+
+
+def _java_chain_members(findings: Sequence[Finding]) -> set[int]:
+    """Indices of chain members that a deeper ``Caused by:`` explains."""
+    superseded: set[int] = set()
+    chain: list[int] = []
+
+    def close() -> None:
+        # The deepest cause that names a specific kind of failure; else simply the deepest.
+        keep = chain[-1] if chain else None
+        if keep is not None and _LIBRARY_EXCEPTION.search(findings[keep].line.text):
+            # A generic library exception at the bottom ("EOFException: SSL peer shut down")
+            # says less than the specific one above it.
+            specific = [i for i in chain if findings[i].category not in _GENERIC]
+            keep = specific[-1] if specific else keep
+        superseded.update(i for i in chain if i != keep)
+        chain.clear()
+
+    for index, finding in enumerate(findings):
+        if finding.java_role == "header":
+            close()
+            chain.append(index)
+        elif finding.java_role == "cause":
+            chain.append(index)
+        else:
+            close()
+    close()
+    return superseded
+
+
+def _recovered_retries(findings: Sequence[Finding]) -> set[int]:
+    """Retried errors with no later failure of the same kind (the retry succeeded)."""
+    recovered: set[int] = set()
+    for index, finding in enumerate(findings):
+        if not finding.transient:
+            continue
+        later = findings[index + 1 :]
+        still_failing = any(
+            f.giving_up or (not f.transient and f.category == finding.category) for f in later
+        )
+        if not still_failing:
+            recovered.add(index)
+    return recovered
+
+
+def choose_root(findings: Sequence[Finding], exit_code: int | None) -> Finding | None:
+    """The finding that states the root cause, or ``None`` when no line states an error."""
+    if not findings:
+        return None
+    strong = [f for f in findings if f.tier >= 3]
+    if is_special_exit_code(exit_code):
+        meaning = explain_exit_code(exit_code)
+        assert meaning is not None
+        pool = [_as_exit_code_implies(f, exit_code) for f in (strong or findings)]
+        consistent = [f for f in pool if f.category == meaning.category]
+        if consistent:
+            return _refine(consistent[0], strong)
+    if not strong:
+        middle = [f for f in findings if f.tier == 2]
+        return (middle or list(findings))[0]
+    return _refine(strong[0], strong)
+
+
+def _as_exit_code_implies(finding: Finding, exit_code: int | None) -> Finding:
+    """With RC 127, a shell's "line 38: /usr/bin/java: No such file" is a missing command."""
+    if (
+        exit_code == 127
+        and finding.category == "file_not_found"
+        and _SHELL_EXEC_MISSING.search(finding.line.text)
+    ):
+        return dataclasses.replace(finding, category="command_not_found", label="Command not found")
+    return finding
+
+
+def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
+    """Move from a first statement to the line that states the same cause better."""
+    if root.tier == 3:
+        # A wrapper ("Msg 208, Level 16", "SQL*Loader-128: unable to begin a session", a crash
+        # banner) whose specific cause is printed right after it.
+        follower = next(
+            (f for f in strong if 0 < f.line.number - root.line.number <= 2 and f.tier == 4), None
+        )
+        if follower is not None:
+            root = follower
+    if not (root.java_role or root.python_exception):
+        # The same error logged first and then raised: the exception line is the statement.
+        tokens = set(_SHARED_TOKEN.findall(root.line.text))
+        raised = next(
+            (
+                f
+                for f in strong
+                if f.line.number > root.line.number
+                and (f.java_role == "cause" or f.python_exception)
+                and f.category == root.category
+                and tokens & set(_SHARED_TOKEN.findall(f.line.text))
+            ),
+            None,
+        )
+        if raised is not None:
+            root = raised
+    if root.category == "network" and _SYMPTOM.search(root.line.text):
+        death = next(
+            (f for f in strong if f.category in ("out_of_memory", "disk_full") and f.tier == 4),
+            None,
+        )
+        if death is not None:
+            root = death
+    return root
+
+
+__all__ = ["choose_root", "find_errors", "judge_candidate"]

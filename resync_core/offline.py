@@ -1,0 +1,25 @@
+"""Defaults for sites without internet access, applied by the entry points that want them.
+
+Prefect reports usage and litellm downloads a price map when they are imported; production TWS
+sites run without internet access as often as not. ``setdefault`` keeps an operator's explicit
+choice. Libraries importing this package are not affected until an entry point calls
+:func:`apply_offline_defaults`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import MutableMapping
+
+OFFLINE_DEFAULTS: dict[str, str] = {
+    "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+
+def apply_offline_defaults(environ: MutableMapping[str, str] | None = None) -> None:
+    """Set each of :data:`OFFLINE_DEFAULTS` in ``environ`` (the process environment by default)
+    unless it is already set."""
+    target = os.environ if environ is None else environ
+    for name, value in OFFLINE_DEFAULTS.items():
+        target.setdefault(name, value)

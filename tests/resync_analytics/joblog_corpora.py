@@ -1,0 +1,65 @@
+"""Labelled joblogs: the hand-written corpus in tests/data/joblogs and simulator renderings."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from resync_analytics.joblog.evaluation import LabelledJoblog
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "joblogs"
+
+
+def load_corpus() -> list[LabelledJoblog]:
+    labels = json.loads((CORPUS_DIR / "labels.json").read_text())
+    return [
+        LabelledJoblog(
+            name,
+            (CORPUS_DIR / name).read_bytes(),
+            label["category"],
+            label["error_line"],
+            tuple(label["entities"]),
+        )
+        for name, label in sorted(labels.items())
+    ]
+
+
+def render_simulated(seeds_per_template: int = 3) -> list[LabelledJoblog]:
+    """Every failure template on every agent kind, plus successes, with their ground truth."""
+    from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES
+    from resync_clients.tws.simulator.joblogs import JobContext, render_joblog
+
+    cet = timezone(timedelta(hours=1), "CET")
+    samples = []
+    for template in (*FAILURE_TEMPLATES, None):
+        for kind in ("unix", "dynamic", "windows"):
+            for seed in range(seeds_per_template):
+                start = datetime(2025, 3, 14, 2, 0, 5, tzinfo=cet)
+                rc = template.return_code if template else 0
+                ctx = JobContext(
+                    workstation="FTA01",
+                    job_stream="PAYROLL",
+                    job_name="LOAD_EMP",
+                    job_number=412233,
+                    user="batchusr",
+                    script="D:\\batch\\load_emp.cmd"
+                    if kind == "windows"
+                    else "/opt/app/bin/load_emp.sh",
+                    sched_time=start.replace(minute=0, second=0),
+                    start_time=start,
+                    end_time=start + timedelta(minutes=7),
+                    return_code=rc,
+                    agent_kind=kind,
+                )
+                name = f"{template.template_id if template else 'success'}/{kind}/{seed}"
+                rendered = render_joblog(ctx, template, random.Random(name))
+                truth = rendered.ground_truth
+                assert truth is not None
+                samples.append(
+                    LabelledJoblog(
+                        name, rendered.data, truth.category, truth.error_line, truth.entities
+                    )
+                )
+    return samples
