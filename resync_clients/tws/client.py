@@ -37,12 +37,13 @@ import logging
 import math
 import random
 import ssl
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Self, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -51,6 +52,7 @@ import pydantic
 import truststore
 from pydantic import SecretStr
 
+from resync_clients.retries import GiveUp, RetryPolicy, retrying
 from resync_clients.tws.errors import (
     TWSAuthError,
     TWSDeadlineError,
@@ -71,13 +73,8 @@ from resync_clients.tws.models import (
     WorkstationPage,
     parse_json,
 )
+from resync_clients.tws.resilience import CircuitBreaker, CircuitState, parse_retry_after
 from resync_clients.tws.oql import Expr, Query
-from resync_clients.tws.resilience import (
-    CircuitBreaker,
-    CircuitState,
-    RetryPolicy,
-    parse_retry_after,
-)
 
 if TYPE_CHECKING:
     from resync_core.settings import Settings
@@ -259,6 +256,89 @@ class _BearerAuth(httpx.Auth):
         yield request
 
 
+def _open_http(config: TWSClientConfig) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=config.api_url,
+        auth=config.auth(),
+        verify=config.verify(),
+        timeout=config.timeout(),
+        limits=config.limits(),
+        headers={"Accept": _JSON, "User-Agent": config.user_agent},
+    )
+
+
+class TWSConnections:
+    """What every call to one TWS engine shares within a process: one circuit breaker, and one
+    connection pool and concurrency limit per event loop.
+
+    Long-lived (``tasks.resources`` keeps one per engine), so the breaker opened by one task
+    run still protects TWS during the next. An httpx async pool is bound to the event loop it
+    was opened on, and Prefect may run task runs on several loops (threads of a task runner),
+    so pools are per loop; a pool whose loop has closed is dropped. Thread-safe.
+
+    ``client()`` gives a ``TWSClient`` session over this state, used as ``async with``.
+    """
+
+    def __init__(self, config: TWSClientConfig) -> None:
+        self.config = config
+        self.breaker = CircuitBreaker(
+            failure_threshold=config.breaker_failure_threshold,
+            reset_timeout_seconds=config.breaker_reset_timeout_seconds,
+        )
+        self._lock = threading.Lock()
+        self._pools: dict[
+            asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, asyncio.Semaphore]
+        ] = {}
+
+    @property
+    def circuit_state(self) -> CircuitState:
+        return self.breaker.state
+
+    def client(
+        self, *, deadline: float | None = None, call_budget_seconds: float | None = None
+    ) -> TWSClient:
+        """A session; ``call_budget_seconds`` caps each call's time, its retries included."""
+        config = self.config
+        if call_budget_seconds is not None:
+            seconds = max(min(call_budget_seconds, config.retry.max_total_seconds), 0.1)
+            config = replace(config, retry=replace(config.retry, max_total_seconds=seconds))
+        return TWSClient(config, deadline=deadline, connections=self)
+
+    def for_running_loop(self) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
+        """The running loop's pool and concurrency limit, opened on first use."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            for gone in [known for known in self._pools if known.is_closed()]:
+                del self._pools[gone]  # its sockets went with its loop
+            pool = self._pools.get(loop)
+            if pool is None or pool[0].is_closed:
+                pool = (_open_http(self.config), asyncio.Semaphore(self.config.max_concurrency))
+                self._pools[loop] = pool
+            return pool
+
+    async def aclose(self) -> None:
+        """Close the running loop's pool (the next session opens a new one)."""
+        with self._lock:
+            pool = self._pools.pop(asyncio.get_running_loop(), None)
+        if pool is not None:
+            await pool[0].aclose()
+
+    def close(self) -> None:
+        """Close every pool whose loop can still run it (at exit; not from a running loop)."""
+        with self._lock:
+            pools, self._pools = self._pools, {}
+        for loop, (http, _) in pools.items():
+            if loop.is_closed() or asyncio._get_running_loop() is loop:
+                continue
+            try:
+                if loop.is_running():
+                    asyncio.run_coroutine_threadsafe(http.aclose(), loop).result(timeout=5)
+                else:
+                    loop.run_until_complete(http.aclose())
+            except Exception as exc:  # at exit a pool that cannot close is simply dropped
+                logger.debug("TWS connection pool not closed: %s", exc)
+
+
 class _RetryableFailure(Exception):
     """One attempt failed in a way worth retrying (internal to the retry loop)."""
 
@@ -292,33 +372,42 @@ class TWSClient:
 
     ``invalid_values`` counts the values TWS sent that could not be read and were set to None
     (unparseable durations) since the client was made; each page that had some logs a WARNING.
+
+    Made with ``connections`` (see ``TWSConnections.client``), the client is a session over
+    state shared by the process: its circuit breaker, and the connection pool and concurrency
+    limit of the running event loop. Closing the session leaves them open for the next one.
     """
 
     def __init__(
-        self, config: TWSClientConfig | Settings, *, deadline: float | None = None
+        self,
+        config: TWSClientConfig | Settings,
+        *,
+        deadline: float | None = None,
+        connections: TWSConnections | None = None,
     ) -> None:
         if not isinstance(config, TWSClientConfig):
             config = TWSClientConfig.from_settings(config)
         self.config = config
         self.deadline = deadline
         self.invalid_values = 0
+        self._connections = connections
         self._http: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(config.max_concurrency)
-        self._breaker = CircuitBreaker(
-            failure_threshold=config.breaker_failure_threshold,
-            reset_timeout_seconds=config.breaker_reset_timeout_seconds,
+        self._breaker = (
+            connections.breaker
+            if connections is not None
+            else CircuitBreaker(
+                failure_threshold=config.breaker_failure_threshold,
+                reset_timeout_seconds=config.breaker_reset_timeout_seconds,
+            )
         )
         self._rng = random.Random()
 
     async def __aenter__(self) -> Self:
-        self._http = httpx.AsyncClient(
-            base_url=self.config.api_url,
-            auth=self.config.auth(),
-            verify=self.config.verify(),
-            timeout=self.config.timeout(),
-            limits=self.config.limits(),
-            headers={"Accept": _JSON, "User-Agent": self.config.user_agent},
-        )
+        if self._connections is not None:
+            self._http, self._slots = self._connections.for_running_loop()
+        else:
+            self._http = _open_http(self.config)
         return self
 
     async def __aexit__(
@@ -330,9 +419,10 @@ class TWSClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (idempotent)."""
+        """Close the connection pool (idempotent); a session leaves the shared pool open."""
         if self._http is not None:
-            await self._http.aclose()
+            if self._connections is None:
+                await self._http.aclose()
             self._http = None
 
     @property
@@ -914,10 +1004,12 @@ class TWSClient:
         policy = self.config.retry
         started = time.monotonic()
         what = f"TWS {method} /{path}"
-        attempt = 0
         last_failure = ""
-        while True:
-            attempt += 1
+        attempts = 0
+
+        async def attempt() -> Any:
+            nonlocal last_failure, attempts
+            attempts += 1
             deadline = self.deadline
             if deadline is not None and time.monotonic() >= deadline:
                 raise TWSDeadlineError(
@@ -941,48 +1033,59 @@ class TWSClient:
                     keep_open=keep_open,
                 )  # fmt: skip
             except _RetryableFailure as failure:
-                outcome = failure
+                self._breaker.record_failure()
+                last_failure = f" (attempt {attempts} failed: {failure.reason})"
+                if not failure.safe_to_repeat:
+                    raise TWSUnavailableError(
+                        f"{what} failed ({failure.reason}); not repeated because TWS may have "
+                        "acted on it: check the plan",
+                        status=failure.status,
+                    ) from None
+                raise
             except (TWSAuthError, TWSRequestError):
                 self._breaker.record_success()  # TWS is up and answering
                 raise
             except BaseException:
                 self._breaker.release_trial()  # no verdict on TWS's health
                 raise
-            else:
-                self._breaker.record_success()
-                return result
+            self._breaker.record_success()
+            return result
 
-            self._breaker.record_failure()
-            now = time.monotonic()
-            elapsed = now - started
-            last_failure = f" (attempt {attempt} failed: {outcome.reason})"
-            if not outcome.safe_to_repeat:
-                raise TWSUnavailableError(
-                    f"{what} failed ({outcome.reason}); not repeated because TWS may have "
-                    "acted on it: check the plan",
-                    status=outcome.status,
-                )
-            delay = policy.delay_seconds(attempt, outcome.retry_after, self._rng)
-            if attempt >= policy.max_attempts or elapsed + delay > policy.max_total_seconds:
-                raise TWSUnavailableError(
-                    f"{what} failed after {attempt} attempt(s) in {elapsed:.1f}s: {outcome.reason}",
-                    status=outcome.status,
-                )
-            if self.deadline is not None and now + delay >= self.deadline:
-                raise TWSDeadlineError(
-                    f"{what} failed after {attempt} attempt(s) in {elapsed:.1f}s and the "
-                    f"caller's deadline leaves no time for another: {outcome.reason}",
-                    status=outcome.status,
-                )
+        def on_retry(failure: BaseException, number: int, delay: float) -> None:
+            reason = failure.reason if isinstance(failure, _RetryableFailure) else str(failure)
             logger.warning(
                 "%s failed (%s); retry %d/%d in %.2fs",
                 what,
-                outcome.reason,
-                attempt,
+                reason,
+                number,
                 policy.max_attempts - 1,
                 delay,
             )
-            await asyncio.sleep(delay)
+
+        def give_up(failure: BaseException, why: GiveUp, attempts: int, elapsed: float) -> NoReturn:
+            assert isinstance(failure, _RetryableFailure)
+            if why is GiveUp.DEADLINE:
+                raise TWSDeadlineError(
+                    f"{what} failed after {attempts} attempt(s) in {elapsed:.1f}s and the "
+                    f"caller's deadline leaves no time for another: {failure.reason}",
+                    status=failure.status,
+                )
+            raise TWSUnavailableError(
+                f"{what} failed after {attempts} attempt(s) in {elapsed:.1f}s: {failure.reason}",
+                status=failure.status,
+            )
+
+        controller = retrying(
+            policy,
+            retryable=lambda exc: isinstance(exc, _RetryableFailure),
+            retry_after=lambda exc: getattr(exc, "retry_after", None),
+            deadline=lambda: self.deadline,
+            on_retry=on_retry,
+            give_up=give_up,
+            rng=self._rng,
+            asynchronous=True,
+        )
+        return await controller(attempt)
 
     async def _attempt(
         self,
