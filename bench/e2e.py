@@ -37,10 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from resync_clients.postgres.embedded import EmbeddedPostgres
 from resync_clients.store import Store, open_store
-from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES
-from resync_clients.tws.simulator.plan import failure_status
-from resync_clients.tws.simulator.server import SimulatorConfig, run_simulator_process
 from resync_core.settings import get_settings, load_settings
+from resync_simulator.failures import FAILURE_TEMPLATES
+from resync_simulator.plan import failure_status
+from resync_simulator.server import SimulatorConfig, run_simulator_process
 from tests.e2e.stack import PrefectStack, prefect_server, started_process
 
 GOAL_P50_SECONDS = 10.0

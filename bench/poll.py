@@ -26,8 +26,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from resync_clients.tws.simulator.server import SimulatorConfig, run_simulator_process
 from resync_core.settings import get_settings
+from resync_simulator.server import SimulatorConfig, run_simulator_process
 
 
 def raw_copy_seconds(rows: list[tuple]) -> float:

@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from resync_clients.tws.client import TWSClient, TWSClientConfig
-from resync_clients.tws.simulator.server import SimulatorConfig, run_simulator_process
+from resync_simulator.server import SimulatorConfig, run_simulator_process
 
 USERNAME, PASSWORD = "resync", "resync-sim"
 

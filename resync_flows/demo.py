@@ -88,7 +88,7 @@ _DEMO_VARIABLES = (
 
 def run_demo(step: StepRunner, *, data_dir: Path, history_days: int = 30) -> DemoReport:
     """Run every flow once against a simulated shop; ``step(title, fn)`` shows progress."""
-    from resync_clients.tws.simulator import SimulatorConfig, run_simulator
+    from resync_simulator import SimulatorConfig, run_simulator
     from tasks.resources import close_store, get_store
 
     report = DemoReport()

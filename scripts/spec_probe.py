@@ -6,7 +6,7 @@ not_a_server_error, status_code_conformance, content_type_conformance and
 response_schema_conformance, prints operations, cases and failures, and exits 1 on any failure.
 
 Spec quirks (patched in the probe's copy of the spec, not in the simulator; details in
-:mod:`resync_clients.tws.simulator.conformance`):
+:mod:`resync_simulator.conformance`):
 
 - trailing commas in WA_API3_v2.json (not JSON) are stripped;
 - ``Duration`` is ``format: duration`` (RFC 3339, ``PT1H0M58S``) but the product writes
@@ -33,8 +33,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from resync_clients.tws.simulator.config import SimulatorConfig
-from resync_clients.tws.simulator.conformance import (
+from resync_simulator.config import SimulatorConfig
+from resync_simulator.conformance import (
     CHECKS,
     load_spec,
     probe_spec,

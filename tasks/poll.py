@@ -50,9 +50,9 @@ from resync_clients.tws.errors import (
     TWSNotFoundError,
     TWSUnavailableError,
 )
-from resync_clients.tws.oql import Field
 from resync_clients.tws.records import job_run_records
 from resync_core.job_runs import JobRunRecord, StatusTransition
+from resync_core.oql import Field
 from resync_core.settings import Settings
 from tasks.resources import get_store
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from resync_clients.tws.client import TWSClient, TWSClientConfig
-from resync_clients.tws.oql import Field
+from resync_core.oql import Field
 from tws_probe.mock import Exchange, RecordingProxy
 from tws_probe.verdict import Outcome, PagingCapReached, judge
 

@@ -74,7 +74,7 @@ from resync_clients.tws.models import (
     parse_json,
 )
 from resync_clients.tws.resilience import CircuitBreaker, CircuitState, parse_retry_after
-from resync_clients.tws.oql import Expr, Query
+from resync_core.oql import Expr, Query
 
 if TYPE_CHECKING:
     from resync_core.settings import Settings

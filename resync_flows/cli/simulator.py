@@ -25,8 +25,8 @@ def serve(
     ),
 ) -> None:
     """Serve a simulated TWS (REST API v2 and /sim controls) until Ctrl-C."""
-    from resync_clients.tws.simulator.config import SCENARIOS, SimulatorConfig
-    from resync_clients.tws.simulator.server import serve_forever
+    from resync_simulator.config import SCENARIOS, SimulatorConfig
+    from resync_simulator.server import serve_forever
 
     if scenario not in SCENARIOS:
         typer.echo(f"error: unknown scenario {scenario!r}; choose {', '.join(SCENARIOS)}", err=True)

@@ -22,10 +22,10 @@ import pytest
 
 from deployments.definitions import WORK_POOL
 from resync_clients.store import Store
-from resync_clients.tws.simulator import RunningSimulator, SimulatorConfig, run_simulator
-from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES
-from resync_clients.tws.simulator.plan import failure_status
 from resync_core.settings import get_settings
+from resync_simulator import RunningSimulator, SimulatorConfig, run_simulator
+from resync_simulator.failures import FAILURE_TEMPLATES
+from resync_simulator.plan import failure_status
 from tasks.resources import close_store
 from tests.e2e.stack import (
     PrefectStack,

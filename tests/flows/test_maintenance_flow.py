@@ -12,10 +12,10 @@ import pytest
 
 from flows.backfill import backfill_history
 from flows.maintenance import MaintenanceOutcome, MaintenanceParameters, predict_tonight_risks
-from resync_clients.tws.simulator import RunningSimulator, SimulatorConfig, run_simulator
-from resync_clients.tws.simulator.history import job_key_of
-from resync_clients.tws.simulator.plan import plan_id_for
 from resync_core.settings import Settings, get_settings
+from resync_simulator import RunningSimulator, SimulatorConfig, run_simulator
+from resync_simulator.history import job_key_of
+from resync_simulator.plan import plan_id_for
 from tasks.resources import close_store
 from tests.fixtures.poller import point_settings_at
 

@@ -28,8 +28,8 @@ def load_corpus() -> list[LabelledJoblog]:
 
 def render_simulated(seeds_per_template: int = 3) -> list[LabelledJoblog]:
     """Every failure template on every agent kind, plus successes, with their ground truth."""
-    from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES
-    from resync_clients.tws.simulator.joblogs import JobContext, render_joblog
+    from resync_simulator.failures import FAILURE_TEMPLATES
+    from resync_simulator.joblogs import JobContext, render_joblog
 
     cet = timezone(timedelta(hours=1), "CET")
     samples = []

@@ -14,9 +14,9 @@ import pytest
 
 from resync_analytics.maintenance import run_history_frame, score_tonight
 from resync_analytics.maintenance.evaluation import reliability_table, score_predictions
-from resync_clients.tws.simulator.enterprise import generate_enterprise
-from resync_clients.tws.simulator.history import job_key_of, plan_history_rows, plan_outcomes
-from resync_clients.tws.simulator.plan import Plan
+from resync_simulator.enterprise import generate_enterprise
+from resync_simulator.history import job_key_of, plan_history_rows, plan_outcomes
+from resync_simulator.plan import Plan
 
 # A week with ordinary nights and a month end (28 November to 1 December), when closing
 # streams run long.

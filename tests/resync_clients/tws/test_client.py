@@ -12,7 +12,7 @@ import pytest
 from resync_clients.tws.client import TWSClient, TWSClientConfig
 from resync_clients.tws.errors import TWSAuthError, TWSNotFoundError, TWSRequestError
 from resync_clients.tws.models import JobInPlan
-from resync_clients.tws.oql import Field, Query
+from resync_core.oql import Field, Query
 
 pytestmark = pytest.mark.anyio
 

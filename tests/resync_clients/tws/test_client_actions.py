@@ -17,7 +17,7 @@ from resync_clients.tws.errors import (
 )
 from resync_clients.tws.models import JobInPlan
 from resync_clients.tws.resilience import RetryPolicy
-from resync_clients.tws.simulator.server import (
+from resync_simulator.server import (
     RunningSimulator,
     SimulatorConfig,
     run_simulator,

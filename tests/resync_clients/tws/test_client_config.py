@@ -27,8 +27,8 @@ from cryptography.x509.oid import NameOID
 from resync_clients.tws.client import TWSClient, TWSClientConfig
 from resync_clients.tws.errors import TWSUnavailableError
 from resync_clients.tws.resilience import RetryPolicy
-from resync_clients.tws.simulator.server import SimulatorConfig, build_app
 from resync_core.settings import load_settings
+from resync_simulator.server import SimulatorConfig, build_app
 
 
 def test_config_from_settings_takes_url_auth_limits_and_plan(tmp_path: Path) -> None:

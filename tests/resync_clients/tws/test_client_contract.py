@@ -27,9 +27,9 @@ import yaml
 
 from resync_clients.tws.client import TWSClient, TWSClientConfig
 from resync_clients.tws.errors import TWSAuthError, TWSNotFoundError, TWSRequestError
-from resync_clients.tws.oql import Field, Query
 from resync_clients.tws.resilience import RetryPolicy
-from resync_clients.tws.simulator.server import (
+from resync_core.oql import Field, Query
+from resync_simulator.server import (
     RunningSimulator,
     SimulatorConfig,
     run_simulator,

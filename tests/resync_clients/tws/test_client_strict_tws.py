@@ -27,9 +27,9 @@ from resync_clients.tws.errors import (
     TWSRequestError,
     TWSUnavailableError,
 )
-from resync_clients.tws.oql import Field, Query
 from resync_clients.tws.records import job_run_records
 from resync_clients.tws.resilience import RetryPolicy
+from resync_core.oql import Field, Query
 from tests.resync_clients.tws.strict_gate import Gate, accepts, serve_asgi
 
 pytestmark = pytest.mark.anyio

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from resync_clients.tws.simulator.failures import CATEGORIES
+from resync_core.taxonomy import CATEGORIES
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "joblogs"
 LABELS: dict[str, dict] = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))

@@ -2,7 +2,7 @@
 
 A small pass (a few examples per operation, all phases, fixed seed) of what
 ``make probe-simulator`` runs in full; the spec quirks it patches are listed in
-:mod:`resync_clients.tws.simulator.conformance`. Runs against a simulator of its own, since the
+:mod:`resync_simulator.conformance`. Runs against a simulator of its own, since the
 stateful phase holds, cancels and confirms jobs.
 """
 
@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from resync_clients.tws.simulator import SimulatorConfig, run_simulator
-from resync_clients.tws.simulator.conformance import (
+from resync_simulator import SimulatorConfig, run_simulator
+from resync_simulator.conformance import (
     load_spec,
     probe_spec,
     run_probe,
     served_operations,
 )
 
-SPEC_PATH = Path(__file__).resolve().parents[3].parent / "shared" / "tws-api" / "WA_API3_v2.json"
+SPEC_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "tws-api" / "WA_API3_v2.json"
 
 pytestmark = [
     pytest.mark.slow,

@@ -16,8 +16,8 @@ from typing import TextIO
 
 import numpy as np
 
-from resync_clients.tws.simulator.model import iso_instant
-from resync_clients.tws.simulator.plan import Plan
+from resync_simulator.model import iso_instant
+from resync_simulator.plan import Plan
 
 _DISK_EPOCH = 20_089  # day number (2025-01-01) at which disks sit at their base fill
 

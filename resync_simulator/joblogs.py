@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from resync_clients.tws.simulator.failures import FailureTemplate, JobOutput, compose_success
+from resync_simulator.failures import FailureTemplate, JobOutput, compose_success
 
 _RULE = b"=" * 63
 _JSDL_NS = "http://www.ibm.com/xmlns/prod/scheduling/1.0/jsdl"

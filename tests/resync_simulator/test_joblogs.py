@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES, FailureTemplate
-from resync_clients.tws.simulator.joblogs import JobContext, RenderedJoblog, render_joblog
+from resync_simulator.failures import FAILURE_TEMPLATES, FailureTemplate
+from resync_simulator.joblogs import JobContext, RenderedJoblog, render_joblog
 
 AGENT_KINDS = ("unix", "dynamic", "windows")
 CET = timezone(timedelta(hours=1), "CET")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from resync_clients.tws.simulator.enterprise import Enterprise
-from resync_clients.tws.simulator.plan import Plan
+from resync_simulator.enterprise import Enterprise
+from resync_simulator.plan import Plan
 
 _FAILED = frozenset({"ABEND", "FAIL"})
 

@@ -14,8 +14,8 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from resync_clients.tws.simulator.enterprise import Enterprise
-from resync_clients.tws.simulator.model import (
+from resync_simulator.enterprise import Enterprise
+from resync_simulator.model import (
     COMMON_STATUS,
     GROWTH_CYCLE_WEEKS,
     JobDef,
@@ -65,7 +65,7 @@ def day_of_plan_id(plan_id: str) -> int | None:
 
 
 def _templates() -> dict[str, object]:
-    from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES
+    from resync_simulator.failures import FAILURE_TEMPLATES
 
     return {t.template_id: t for t in FAILURE_TEMPLATES}
 
@@ -133,7 +133,7 @@ class Plan:
         duration = self.expected_duration(job) * math.exp(rng.gauss(0.0, job.sigma))
         fail_rate = job.fail_rate if attempt == 1 else job.fail_rate / 3
         if rng.random() < fail_rate:
-            from resync_clients.tws.simulator.failures import pick_failure
+            from resync_simulator.failures import pick_failure
 
             template = pick_failure(rng)
             status = failure_status(template)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from resync_clients.tws.simulator import ids
-from resync_clients.tws.simulator.model import (
+from resync_simulator import ids
+from resync_simulator.model import (
     COMMON_STATUS,
     JobState,
     Run,
@@ -21,7 +21,7 @@ from resync_clients.tws.simulator.model import (
     iso_duration,
     iso_instant,
 )
-from resync_clients.tws.simulator.plan import Plan
+from resync_simulator.plan import Plan
 
 JOBS_PATH = "/twsd/api/v2/plan/job"
 

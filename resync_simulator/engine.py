@@ -18,14 +18,15 @@ from typing import TextIO
 
 import orjson
 
-from resync_clients.tws.oql import Comparison, Op, Query
-from resync_clients.tws.simulator import ids
-from resync_clients.tws.simulator.config import SimulatorConfig
-from resync_clients.tws.simulator.enterprise import Enterprise, generate_enterprise
-from resync_clients.tws.simulator.metrics import HostMetricSample, host_series, write_csv
-from resync_clients.tws.simulator.model import FINAL_STATUSES, Run, to_datetime
-from resync_clients.tws.simulator.plan import Plan, Storm, day_of_plan_id
-from resync_clients.tws.simulator.render import JobRecord, JobView, job_dict, plan_text
+from resync_core.oql import Comparison, Op, Query
+from resync_simulator import ids
+from resync_simulator.config import SimulatorConfig
+from resync_simulator.enterprise import Enterprise, generate_enterprise
+from resync_simulator.metrics import HostMetricSample, host_series, write_csv
+from resync_simulator.model import FINAL_STATUSES, Run, to_datetime
+from resync_simulator.oql_eval import compile_query, sort_records
+from resync_simulator.plan import Plan, Storm, day_of_plan_id
+from resync_simulator.render import JobRecord, JobView, job_dict, plan_text
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +209,7 @@ class SimulationEngine:
         """Indices of the plan's jobs matching ``query`` (and ``name_filter(view)``), sorted."""
         with self._lock:
             now = self.now
-            predicate = query.compile() if query.where is not None else None
+            predicate = compile_query(query) if query.where is not None else None
             selected: list[int] = []
             records: list[JobRecord] = []
             # A lookup by job id touches only those jobs, as the product's database index does;
@@ -226,7 +227,7 @@ class SimulationEngine:
                 if query.order_by:
                     records.append(record)
             if query.order_by:
-                return [r.view.index for r in query.sort(records)]
+                return [r.view.index for r in sort_records(query, records)]
             return selected
 
     def job_json(self, plan: Plan, index: int, now: float) -> bytes:
@@ -324,8 +325,8 @@ class SimulationEngine:
         ``template_id`` the template is drawn like a natural failure. Raises ``KeyError`` for
         an unknown job name or template.
         """
-        from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES, pick_failure
-        from resync_clients.tws.simulator.plan import failure_status
+        from resync_simulator.failures import FAILURE_TEMPLATES, pick_failure
+        from resync_simulator.plan import failure_status
 
         with self._lock:
             plan, now = self.current, self.now
@@ -374,8 +375,8 @@ class SimulationEngine:
 
     # ------------------------------------------------------------------ joblogs
     def _render(self, ref: _RunRef):
-        from resync_clients.tws.simulator.failures import FAILURE_TEMPLATES
-        from resync_clients.tws.simulator.joblogs import JobContext, render_joblog
+        from resync_simulator.failures import FAILURE_TEMPLATES
+        from resync_simulator.joblogs import JobContext, render_joblog
 
         key = (ref.run_id, ref.run.template_id, ref.run.end)
         cached = self._joblogs.get(key)

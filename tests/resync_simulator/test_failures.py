@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from resync_clients.tws.simulator.failures import (
+from resync_simulator.failures import (
     CATEGORIES,
     FAILURE_TEMPLATES,
     FailureTemplate,

@@ -59,9 +59,9 @@ class ProbeResult:
 
 def served_operations() -> set[tuple[str, str]]:
     """``(method, path)`` of every product operation the simulator serves."""
-    from resync_clients.tws.simulator.app import create_app
-    from resync_clients.tws.simulator.config import SimulatorConfig
-    from resync_clients.tws.simulator.engine import SimulationEngine
+    from resync_simulator.app import create_app
+    from resync_simulator.config import SimulatorConfig
+    from resync_simulator.engine import SimulationEngine
 
     # Routes do not depend on the enterprise: the smallest one is enough to list them.
     app = create_app(SimulationEngine(SimulatorConfig(scenario="small", jobs=1))).app  # type: ignore[attr-defined]

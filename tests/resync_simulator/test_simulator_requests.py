@@ -12,7 +12,7 @@ import time
 import httpx
 import pytest
 
-from resync_clients.tws.simulator import RunningSimulator
+from resync_simulator import RunningSimulator
 
 API = "/twsd/api/v2"
 BEYOND_INT32 = 2**31

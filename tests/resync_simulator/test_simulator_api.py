@@ -7,7 +7,7 @@ import threading
 import httpx
 import pytest
 
-from resync_clients.tws.simulator import RunningSimulator
+from resync_simulator import RunningSimulator
 
 API = "/twsd/api/v2"
 

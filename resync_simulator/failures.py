@@ -12,7 +12,7 @@ root-cause line is always the FIRST causal line: for Java the deepest ``Caused b
 the final ``XxxError:`` line of the traceback, for a cascade the error that started it.
 
 The TWS banners around the output, hostile bytes and line numbering live in
-:mod:`resync_clients.tws.simulator.joblogs`.
+:mod:`resync_simulator.joblogs`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The simulator's HTTP API: the TWS REST API v2 under ``/twsd/api/v2`` and controls under ``/sim``.
 
-Built with :func:`create_app`; served by :mod:`resync_clients.tws.simulator.server`. Every
+Built with :func:`create_app`; served by :mod:`resync_simulator.server`. Every
 response body of the product's API follows the schemas of the product's OpenAPI spec; errors
 are ``{"messages": ["AWS...E text"]}``.
 """
@@ -22,15 +22,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from resync_clients.tws import oql as oql_lang
-from resync_clients.tws.simulator import ids
-from resync_clients.tws.simulator.auth import Authenticator
-from resync_clients.tws.simulator.config import FaultConfig
-from resync_clients.tws.simulator.engine import ACTIONS, ActionRejected, SimulationEngine
-from resync_clients.tws.simulator.faults import FaultInjector, FaultState
-from resync_clients.tws.simulator.model import iso_instant
-from resync_clients.tws.simulator.plan import Plan
-from resync_clients.tws.simulator.render import (
+from resync_core import oql as oql_lang
+from resync_simulator import ids
+from resync_simulator.auth import Authenticator
+from resync_simulator.config import FaultConfig
+from resync_simulator.engine import ACTIONS, ActionRejected, SimulationEngine
+from resync_simulator.faults import FaultInjector, FaultState
+from resync_simulator.model import iso_instant
+from resync_simulator.oql_eval import compile_like, compile_query, sort_records
+from resync_simulator.plan import Plan
+from resync_simulator.render import (
     JOB_FIELDS,
     JOB_OBJECT_FIELDS,
     JobView,
@@ -159,9 +160,9 @@ def _plan_filter(text: str | None) -> Callable[[JobView], bool] | None:
     stream_part, dot, job_part = rest.rpartition(".")
     if not dot:
         stream_part, job_part = rest, "@"
-    ws_pattern = oql_lang.compile_like(ws_part.rsplit("/", 1)[-1] or "@")
-    stream_pattern = oql_lang.compile_like(stream_part.rsplit("/", 1)[-1] or "@")
-    job_pattern = oql_lang.compile_like(job_part or "@")
+    ws_pattern = compile_like(ws_part.rsplit("/", 1)[-1] or "@")
+    stream_pattern = compile_like(stream_part.rsplit("/", 1)[-1] or "@")
+    job_pattern = compile_like(job_part or "@")
 
     def matches(view: JobView) -> bool:
         return bool(
@@ -538,14 +539,16 @@ def create_app(engine: SimulationEngine) -> FastAPI:
         with engine.lock():
             rows = _workstation_rows(plan_or_error(plan_id))
         if plan_filter and plan_filter not in ("@", "/@/@"):
-            pattern = oql_lang.compile_like(plan_filter.rsplit("/", 1)[-1] or "@")
+            pattern = compile_like(plan_filter.rsplit("/", 1)[-1] or "@")
             rows = [r for r in rows if pattern.fullmatch(r["name"])]
-        predicate = query.compile()
+        predicate = compile_query(query)
         pairs = [(r, workstation_record(r)) for r in rows]
         pairs = [(r, rec) for r, rec in pairs if predicate(rec)]
         if query.order_by:
             order = {id(rec): r for r, rec in pairs}
-            pairs = [(order[id(rec)], rec) for rec in query.sort([rec for _, rec in pairs])]
+            pairs = [
+                (order[id(rec)], rec) for rec in sort_records(query, [rec for _, rec in pairs])
+            ]
         body: dict[str, Any] = {}
         if _include_count(request):
             body["count"] = len(pairs)
@@ -642,7 +645,7 @@ def create_app(engine: SimulationEngine) -> FastAPI:
         except KeyError as exc:
             raise ApiError(404, str(exc.args[0])) from None
         if format == "csv":
-            from resync_clients.tws.simulator.metrics import write_csv
+            from resync_simulator.metrics import write_csv
 
             out = io.StringIO()
             write_csv(samples, out)

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
-from resync_clients.tws.simulator.config import SimulatorConfig
-from resync_clients.tws.simulator.engine import ActionRejected, SimulationEngine
-from resync_clients.tws.simulator.enterprise import generate_enterprise
-from resync_clients.tws.simulator.model import GROWTH_CYCLE_WEEKS
-from resync_clients.tws.simulator.plan import Plan
+from resync_simulator.config import SimulatorConfig
+from resync_simulator.engine import ActionRejected, SimulationEngine
+from resync_simulator.enterprise import generate_enterprise
+from resync_simulator.model import GROWTH_CYCLE_WEEKS
+from resync_simulator.plan import Plan
 
 
 def _snapshot(engine: SimulationEngine) -> bytes:

@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from resync_clients.tws.simulator import RunningSimulator
+from resync_simulator import RunningSimulator
 
-SPEC_PATH = Path(__file__).resolve().parents[3].parent / "shared" / "tws-api" / "WA_API3_v2.json"
+SPEC_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "tws-api" / "WA_API3_v2.json"
 API = "/twsd/api/v2"
 
 pytestmark = pytest.mark.skipif(not SPEC_PATH.exists(), reason="product spec not available")
@@ -139,7 +139,7 @@ def test_every_served_endpoint_matches_the_spec(
 def test_the_served_routes_are_all_in_the_spec(
     spec: dict[str, Any], tws_sim: RunningSimulator
 ) -> None:
-    from resync_clients.tws.simulator.app import create_app
+    from resync_simulator.app import create_app
 
     app = create_app(tws_sim.engine).app  # type: ignore[arg-type, attr-defined]
     served = {path for path in app.openapi()["paths"] if path.startswith("/twsd")}

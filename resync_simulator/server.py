@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import httpx
 import uvicorn
 
-from resync_clients.tws.simulator.config import SCENARIOS, FaultConfig, SimulatorConfig
-from resync_clients.tws.simulator.engine import SimulationEngine
+from resync_simulator.config import SCENARIOS, FaultConfig, SimulatorConfig
+from resync_simulator.engine import SimulationEngine
 
 __all__ = [
     "SCENARIOS",
@@ -95,7 +95,7 @@ def _free_port(host: str = "127.0.0.1") -> int:
 
 def build_app(config: SimulatorConfig) -> tuple[SimulationEngine, object]:
     """The engine and the ASGI app for ``config`` (for embedding in another server)."""
-    from resync_clients.tws.simulator.app import create_app
+    from resync_simulator.app import create_app
 
     engine = SimulationEngine(config)
     return engine, create_app(engine)
@@ -150,7 +150,7 @@ def run_simulator_process(
     """Serve the simulator in a child process (own CPU, own GIL: for benchmarks)."""
     config = config or SimulatorConfig()
     port = _free_port(host)
-    child = "from resync_clients.tws.simulator.server import _main; _main()"
+    child = "from resync_simulator.server import _main; _main()"
     command = [sys.executable, "-c", child, host, str(port)]
     process = subprocess.Popen(
         command,

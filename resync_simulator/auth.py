@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from resync_clients.tws.simulator.config import ApiKeyCredential, Rights, UserCredential
+from resync_simulator.config import ApiKeyCredential, Rights, UserCredential
 
 
 @dataclass(frozen=True)

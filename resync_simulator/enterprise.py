@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resync_clients.tws.simulator.model import (
+from resync_simulator.model import (
     GROWTH_CYCLE_WEEKS,
     JobDef,
     JobStreamDef,

@@ -4,8 +4,8 @@ Start it with :func:`run_simulator` (background thread) or :func:`run_simulator_
 (child process), or from the command line with ``resync-flows simulator``.
 """
 
-from resync_clients.tws.simulator.config import FaultConfig, SimulatorConfig
-from resync_clients.tws.simulator.server import (
+from resync_simulator.config import FaultConfig, SimulatorConfig
+from resync_simulator.server import (
     RunningSimulator,
     run_simulator,
     run_simulator_process,

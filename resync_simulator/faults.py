@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from resync_clients.tws.simulator.config import FaultConfig
+from resync_simulator.config import FaultConfig
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
