@@ -15,7 +15,9 @@ Errors, grouped by what the caller should do about them::
 
 Every call is bounded in time: at most ``retries + 1`` attempts of at most
 ``timeout_seconds`` each, backoff sleeps included (a sleep that would overrun the budget is not
-started). Messages and logs name the model and the failure, never the API key or the prompt.
+started). Retries go through the adapters' one retry mechanism (``resync_clients.retries``)
+under ``LLMConfig.retry_policy``; only errors whose ``retryable`` is True are retried. Messages
+and logs name the model and the failure, never the API key or the prompt.
 
 litellm is imported on first use: it takes seconds to import, and most processes never call a
 model. ``resync_flows`` (imported by this package) has already told it to use its bundled price
@@ -26,16 +28,16 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, NoReturn
 
 from pydantic import SecretStr
 
+from resync_clients.retries import GiveUp, RetryPolicy, retrying
 from resync_core.settings import Settings, mask_url_password
 
 __all__ = [
@@ -59,7 +61,12 @@ _MIN_ATTEMPT_SECONDS = 0.05
 
 
 class LLMError(Exception):
-    """Base class of every error raised by the LLM adapter."""
+    """Base class of every error raised by the LLM adapter.
+
+    ``retryable`` is True when the same request may succeed later (only unavailability).
+    """
+
+    retryable: ClassVar[bool] = False
 
 
 class LLMUnavailableError(LLMError):
@@ -68,6 +75,8 @@ class LLMUnavailableError(LLMError):
     ``status`` is the last HTTP status seen (5xx or 429), ``None`` for a transport failure or
     a timeout; ``timed_out`` tells the two apart.
     """
+
+    retryable: ClassVar[bool] = True
 
     def __init__(self, message: str, *, status: int | None = None, timed_out: bool = False):
         super().__init__(message)
@@ -123,6 +132,17 @@ class LLMConfig:
     def total_budget_seconds(self) -> float:
         """The longest a call may take, retries and backoff included."""
         return self.timeout_seconds * (self.retries + 1)
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The one retry policy of calls to the model."""
+        return RetryPolicy(
+            max_attempts=self.retries + 1,
+            base_delay_seconds=self.backoff_seconds,
+            max_delay_seconds=self.total_budget_seconds,
+            max_total_seconds=self.total_budget_seconds,
+            min_attempt_seconds=_MIN_ATTEMPT_SECONDS,
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> LLMConfig:
@@ -207,44 +227,47 @@ class LLMClient:
         _litellm()  # the first import takes seconds; it must not eat the call's time budget
         start = self._clock()
         deadline = start + config.total_budget_seconds
-        last_error: LLMUnavailableError | None = None
-        attempt = 0
-        for attempt in range(1, config.retries + 2):
-            if attempt > 1:
-                delay = random.uniform(0, config.backoff_seconds * 2 ** (attempt - 2))
-                if self._clock() + delay + _MIN_ATTEMPT_SECONDS >= deadline:
-                    break
-                self._sleep(delay)
-            remaining = deadline - self._clock()
-            if remaining < _MIN_ATTEMPT_SECONDS:
-                break
+        attempts = 0
+
+        def attempt() -> str:
+            nonlocal attempts
+            attempts += 1
+            remaining = max(deadline - self._clock(), _MIN_ATTEMPT_SECONDS)
             try:
-                text = self._attempt(messages, timeout=min(config.timeout_seconds, remaining))
+                return self._attempt(messages, timeout=min(config.timeout_seconds, remaining))
             except LLMUnavailableError as exc:
-                last_error = exc
                 # INFO: the caller decides whether the final failure deserves a warning.
                 logger.info(
                     "LLM %s attempt %d/%d failed: %s",
                     config.model,
-                    attempt,
+                    attempts,
                     config.retries + 1,
                     exc,
                 )
-                continue
-            return LLMReply(
-                text=text,
-                model=config.model,
-                attempts=attempt,
-                elapsed_seconds=self._clock() - start,
-            )
-        elapsed = self._clock() - start
-        if last_error is None:  # the budget is shorter than one useful attempt
-            raise LLMUnavailableError(f"LLM {config.model}: no attempt fitted in the budget")
-        raise LLMUnavailableError(
-            f"{last_error} (gave up after {attempt} attempt(s) in {elapsed:.1f}s)",
-            status=last_error.status,
-            timed_out=last_error.timed_out,
-        ) from last_error
+                raise
+
+        def give_up(exc: BaseException, why: GiveUp, tried: int, elapsed: float) -> NoReturn:
+            assert isinstance(exc, LLMUnavailableError)
+            raise LLMUnavailableError(
+                f"{exc} (gave up after {tried} attempt(s) in {elapsed:.1f}s)",
+                status=exc.status,
+                timed_out=exc.timed_out,
+            ) from exc
+
+        controller = retrying(
+            config.retry_policy,
+            retryable=lambda exc: isinstance(exc, LLMError) and exc.retryable,
+            give_up=give_up,
+            clock=self._clock,
+            sleep=self._sleep,
+        )
+        text = controller(attempt)
+        return LLMReply(
+            text=text,
+            model=config.model,
+            attempts=attempts,
+            elapsed_seconds=self._clock() - start,
+        )
 
     def _attempt(self, messages: Sequence[ChatMessage], *, timeout: float) -> str:
         litellm = _litellm()
