@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from prefect import flow, get_run_logger, unmapped
 from pydantic import BaseModel, Field
 
+from resync_analytics.forecasting.capacity_report import split_by_host
 from resync_core.settings import get_settings
 from tasks.capacity import (
     forecast_host_capacity,
     load_job_history,
     load_metric_history,
     publish_capacity_report,
-    split_by_host,
     store_capacity_forecasts,
 )
 from tasks.poll import publish_pending_events

@@ -18,10 +18,9 @@ from prefect import flow, get_run_logger
 from pydantic import BaseModel, Field
 
 from resync_analytics.maintenance import MaintenanceConfig
+from resync_analytics.maintenance.plan_day import default_plan_day, history_window
 from resync_core.settings import get_settings
 from tasks.maintenance import (
-    default_plan_day,
-    history_window,
     load_run_history,
     publish_maintenance_report,
     read_planned_jobs,

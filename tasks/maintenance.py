@@ -6,20 +6,28 @@ One task run handles every job: the models are vectorised over the whole shop.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pandas as pd
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from resync_analytics.maintenance import JobRisk, MaintenanceConfig, PlannedJob, score_tonight
-from resync_analytics.maintenance.report import report_markdown
+from resync_analytics.maintenance import (
+    MaintenanceConfig,
+    reasons_document,
+    risk_scores,
+    run_history_frame,
+    score_tonight,
+)
+from resync_analytics.maintenance.plan_day import alerts_to_send, failed_patterns, plan_start
+from resync_analytics.maintenance.report import report_markdown, risk_table
 from resync_clients.events import JOB_AT_RISK, DomainEvent, job_resource_id
 from resync_clients.postgres.outbox import enqueue_events
-from resync_clients.postgres.risk_scores import reasons_document, replace_risk_scores
+from resync_clients.postgres.risk_scores import replace_risk_scores
 from resync_clients.postgres.run_history import pattern_templates, read_run_history
 from resync_clients.tws.errors import TWSError
 from resync_clients.tws.records import planned_job
+from resync_core.risk import JobRisk, PlannedJob
 from resync_core.settings import Settings
 from tasks.poll import tws_client
 from tasks.resources import get_store
@@ -28,16 +36,11 @@ REPORT_KEY = "maintenance-report"
 TABLE_KEY = "jobs-at-risk"
 
 
-def plan_start(plan_day: date) -> datetime:
-    """The instant a plan day starts (plan days run midnight to midnight UTC)."""
-    return datetime(plan_day.year, plan_day.month, plan_day.day, tzinfo=UTC)
-
-
 @task(name="load-run-history", retries=2, retry_delay_seconds=[2, 10])
 def load_run_history(settings: Settings, since: datetime, until: datetime) -> pd.DataFrame:
-    """Every stored run scheduled in ``[since, until)``."""
+    """Every stored run scheduled in ``[since, until)``, as a run-history frame."""
     with get_store(settings).connection() as conn:
-        history = read_run_history(conn, since=since, until=until)
+        history = run_history_frame(read_run_history(conn, since=since, until=until))
     get_run_logger().info(
         "loaded %d runs of %d jobs since %s",
         len(history),
@@ -78,9 +81,8 @@ def score_jobs_for_plan(
 ) -> list[JobRisk]:
     """Risk of each job failing or finishing late in ``plan_day``'s plan: the ``planned``
     ones when known, else every recently active one."""
-    patterns = history.loc[history["failed"], "error_pattern"].dropna().unique().tolist()
     with get_store(settings).connection() as conn:
-        templates = pattern_templates(conn, patterns)
+        templates = pattern_templates(conn, failed_patterns(history))
     risks = score_tonight(history, plan_start(plan_day), config, templates, planned)
     get_run_logger().info(
         "scored %d jobs for %s; highest %.2f",
@@ -95,7 +97,6 @@ def at_risk_event(risk: JobRisk, plan_day: date) -> DomainEvent:
     """``resync.job.at_risk`` for one job and plan day (a rerun sends the same event id)."""
     workstation, rest = risk.job_key.split("#", 1)
     job_stream, job = rest.rsplit(".", 1)
-    document = reasons_document(risk)
     return DomainEvent(
         name=JOB_AT_RISK,
         resource_id=job_resource_id(workstation, job_stream, job),
@@ -106,7 +107,7 @@ def at_risk_event(risk: JobRisk, plan_day: date) -> DomainEvent:
             "score": round(risk.score, 4),
             "failure_probability": round(risk.failure_probability, 4),
             "late_probability": round(risk.late_probability, 4),
-            "reasons": document["reasons"],
+            "reasons": reasons_document(risk)["reasons"],
         },
         occurred_at=datetime.now(UTC),
         resource_labels={"tws.workstation": workstation, "tws.jobstream": job_stream},
@@ -127,10 +128,11 @@ def store_risk_scores(
     transaction, enqueue an at-risk event for the (at most ``max_events``) new risks at or
     above ``alert_score``; chronically late jobs are reported, not announced every night.
     Returns the number of events newly enqueued."""
-    kept = [risk for risk in risks if risk.score >= min_score]
-    alerts = [r for r in kept if r.score >= alert_score and not r.chronically_late][:max_events]
+    kept, alerts = alerts_to_send(
+        risks, min_score=min_score, alert_score=alert_score, max_events=max_events
+    )
     with get_store(settings).connection() as conn, conn.transaction():
-        result = replace_risk_scores(conn, plan_day, kept)
+        result = replace_risk_scores(conn, plan_day, risk_scores(kept))
         enqueued = enqueue_events(conn, [at_risk_event(risk, plan_day) for risk in alerts])
     get_run_logger().info(
         "stored %d risk score(s) (%d new, %d changed); %d at-risk event(s) enqueued",
@@ -153,31 +155,7 @@ def publish_maintenance_report(
     )
     create_table_artifact(
         key=TABLE_KEY,
-        table=[
-            {
-                "job": risk.job_key,
-                "score": round(risk.score, 3),
-                "fail": round(risk.failure_probability, 3),
-                "late": round(risk.late_probability, 3),
-                "runtime_p90": round(risk.p90_seconds),
-                "weekly_growth": round(risk.weekly_growth, 4),
-                "reasons": "; ".join(reason.text for reason in risk.reasons),
-            }
-            for risk in risks[:200]
-        ],
+        table=risk_table(risks),
         description=f"The 200 riskiest jobs for the plan of {plan_day.isoformat()}",
     )
     return markdown
-
-
-def default_plan_day(planned: list[PlannedJob] | None, now: datetime) -> date:
-    """The day of the first job still to run in the plan; tomorrow without a plan."""
-    if planned:
-        return min(job.sched_time for job in planned).astimezone(UTC).date()
-    return (now + timedelta(days=1)).astimezone(UTC).date()
-
-
-def history_window(plan_day: date, lookback_days: float) -> tuple[datetime, datetime]:
-    """The history a plan day is scored from: the ``lookback_days`` before it starts."""
-    start = plan_start(plan_day)
-    return start - timedelta(days=lookback_days), start

@@ -6,14 +6,9 @@ what happened.
 """
 
 from resync_analytics.maintenance.history import RunHistoryError, run_history_frame
-from resync_analytics.maintenance.risk import (
-    JobRisk,
-    MaintenanceConfig,
-    PlannedJob,
-    RiskReason,
-    human_duration,
-    score_tonight,
-)
+from resync_analytics.maintenance.risk import MaintenanceConfig, human_duration, score_tonight
+from resync_analytics.maintenance.scores import reasons_document, risk_scores
+from resync_core.risk import JobRisk, PlannedJob, RiskReason
 
 __all__ = [
     "JobRisk",
@@ -22,6 +17,8 @@ __all__ = [
     "RiskReason",
     "RunHistoryError",
     "human_duration",
+    "reasons_document",
+    "risk_scores",
     "run_history_frame",
     "score_tonight",
 ]

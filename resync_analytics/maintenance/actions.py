@@ -8,7 +8,8 @@ they are proposals for the people who own the plan.
 from __future__ import annotations
 
 from resync_analytics.joblog.models import tws_name_problem
-from resync_analytics.maintenance.risk import JobRisk, human_duration
+from resync_analytics.maintenance.risk import human_duration
+from resync_core.risk import JobRisk
 
 # conman's highest numeric priority short of "go": the job starts as soon as it is ready.
 HIGH_PRIORITY = 99

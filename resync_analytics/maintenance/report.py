@@ -14,7 +14,8 @@ from datetime import date
 from typing import TypeVar
 
 from resync_analytics.maintenance.actions import suggest_actions
-from resync_analytics.maintenance.risk import JobRisk, human_duration
+from resync_analytics.maintenance.risk import human_duration
+from resync_core.risk import JobRisk
 
 ItemT = TypeVar("ItemT")
 
@@ -113,3 +114,19 @@ def report_markdown(
         if len(ordered) > limit:
             lines.append(f"- … and {len(ordered) - limit} more job stream(s).")
     return "\n".join(lines)
+
+
+def risk_table(risks: Sequence[JobRisk], limit: int = 200) -> list[dict[str, object]]:
+    """The ``limit`` riskiest jobs as table rows (``risks`` highest score first)."""
+    return [
+        {
+            "job": risk.job_key,
+            "score": round(risk.score, 3),
+            "fail": round(risk.failure_probability, 3),
+            "late": round(risk.late_probability, 3),
+            "runtime_p90": round(risk.p90_seconds),
+            "weekly_growth": round(risk.weekly_growth, 4),
+            "reasons": "; ".join(reason.text for reason in risk.reasons),
+        }
+        for risk in risks[:limit]
+    ]

@@ -19,66 +19,10 @@ from resync_analytics.maintenance.failures import FailureModelConfig, estimate_f
 from resync_analytics.maintenance.history import DAY_SECONDS, epoch_seconds
 from resync_analytics.maintenance.lateness import LatenessConfig, estimate_late_risk
 from resync_analytics.maintenance.runtimes import RuntimeModelConfig, estimate_runtimes
-
-
-@dataclass(frozen=True)
-class RiskReason:
-    """One reason behind a score. ``kind`` is stable for machines (failure_rate,
-    failures_rising, recurring_error, late_risk, late_history, runtime_growth,
-    runtime_anomaly, month_end, and for a score with none of these late_exposure or
-    failure_baseline); ``text`` is for people; ``value`` is the number behind it."""
-
-    kind: str
-    text: str
-    value: float
-
-
-@dataclass(frozen=True)
-class JobRisk:
-    """Risk that ``job_key`` fails or finishes late in tonight's plan (probabilities 0-1)."""
-
-    job_key: str
-    workstation: str
-    score: float
-    failure_probability: float
-    late_probability: float
-    predicted_seconds: float
-    p90_seconds: float
-    weekly_growth: float
-    late_nights: int
-    deadline_nights: int
-    reasons: tuple[RiskReason, ...]
-
-    @property
-    def stands_out(self) -> bool:
-        """A sign beyond the everyday risk every job carries (a stand-out reason)."""
-        return any(reason.kind not in EVERYDAY_REASONS for reason in self.reasons)
-
-    @property
-    def chronically_late(self) -> bool:
-        """Late on most recent nights: a known problem, not a new one."""
-        return self.deadline_nights >= 5 and self.late_nights >= 0.5 * self.deadline_nights
-
-    @property
-    def news(self) -> float:
-        """How much tonight's risk exceeds what the job's own record already says (the share
-        of its nights it finished late): what a scheduler does not know yet."""
-        known = self.late_nights / self.deadline_nights if self.deadline_nights else 0.0
-        return self.score - known
-
-    @property
-    def job_stream(self) -> str:
-        """``WORKSTATION#STREAM`` of the job key."""
-        return self.job_key.rsplit(".", 1)[0]  # keys are WORKSTATION#STREAM.JOB
-
-
-@dataclass(frozen=True)
-class PlannedJob:
-    """A job of tonight's plan that has not started yet, as the plan schedules it."""
-
-    job_key: str
-    sched_time: datetime
-    deadline_time: datetime | None
+from resync_core.risk import EVERYDAY_REASONS as EVERYDAY_REASONS
+from resync_core.risk import JobRisk as JobRisk
+from resync_core.risk import PlannedJob as PlannedJob
+from resync_core.risk import RiskReason as RiskReason
 
 
 @dataclass(frozen=True)
@@ -92,9 +36,6 @@ class MaintenanceConfig:
     runtime: RuntimeModelConfig = field(default_factory=RuntimeModelConfig)
     lateness: LatenessConfig = field(default_factory=LatenessConfig)
 
-
-# Reasons that only put the everyday risk of any job into words: no sign of trouble.
-EVERYDAY_REASONS = frozenset({"late_exposure", "failure_baseline"})
 
 # Recent starts further apart than this are reported as a range, not as one usual time.
 WIDE_START_SPREAD_SECONDS = 30 * 60

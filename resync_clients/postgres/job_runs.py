@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
+from psycopg.rows import tuple_row
 
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
 from resync_core.job_runs import FINAL_STATUSES, JobRunRecord, StatusTransition
@@ -198,3 +199,17 @@ def store_joblog_findings(conn: psycopg.Connection[Any], findings: Sequence[Jobl
             " WHERE p.pattern_id = c.error_pattern",
             (list(patterns),),
         )
+
+
+def daily_job_counts(
+    conn: psycopg.Connection[Any], since: datetime
+) -> list[tuple[str, str, date, int, float]]:
+    """(workstation, job key, UTC day, runs, busy seconds) per workstation, job and day of
+    the runs started since ``since``."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        return cur.execute(
+            "SELECT workstation, job_key, (start_time AT TIME ZONE 'UTC')::date AS day,"
+            " count(*)::int AS runs, coalesce(sum(duration_seconds), 0)::float8 AS busy"
+            " FROM job_runs WHERE start_time >= %s GROUP BY 1, 2, 3",
+            (since,),
+        ).fetchall()

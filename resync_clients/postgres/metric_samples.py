@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb
 
 from resync_clients.host_metrics import MetricSample
@@ -29,6 +30,19 @@ def upsert_metric_samples(
     )
 
 
+def metric_series_keys(
+    conn: psycopg.Connection[Any], metrics: Sequence[str], since: datetime
+) -> list[tuple[str, str, dict[str, str]]]:
+    """(host, metric, labels) of every series of ``metrics`` sampled since ``since``, by host
+    and metric."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        return cur.execute(
+            "SELECT DISTINCT host, metric, labels FROM metric_samples"
+            " WHERE metric = ANY(%s) AND sampled_at >= %s ORDER BY host, metric",
+            (list(metrics), since),
+        ).fetchall()
+
+
 def read_metric_series(
     conn: psycopg.Connection[Any],
     *,
@@ -38,16 +52,11 @@ def read_metric_series(
     labels: dict[str, str] | None = None,
 ) -> Sequence[tuple[datetime, float]]:
     """The (sampled_at, value) points of one series in time order."""
-    rows = conn.execute(
-        "SELECT sampled_at, value FROM metric_samples"
-        " WHERE host = %s AND metric = %s AND labels = %s"
-        " AND (%s::timestamptz IS NULL OR sampled_at >= %s)"
-        " ORDER BY sampled_at",
-        (host, metric, Jsonb(labels or {}), since, since),
-    ).fetchall()
-    return [(_value(row, "sampled_at", 0), _value(row, "value", 1)) for row in rows]
-
-
-def _value(row: Any, name: str, index: int) -> Any:
-    # Works with the store's dict rows and with plain tuple rows.
-    return row[name] if isinstance(row, dict) else row[index]
+    with conn.cursor(row_factory=tuple_row) as cur:
+        return cur.execute(
+            "SELECT sampled_at, value FROM metric_samples"
+            " WHERE host = %s AND metric = %s AND labels = %s"
+            " AND (%s::timestamptz IS NULL OR sampled_at >= %s)"
+            " ORDER BY sampled_at",
+            (host, metric, Jsonb(labels or {}), since, since),
+        ).fetchall()

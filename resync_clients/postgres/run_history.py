@@ -2,7 +2,9 @@
 
 A month of a large shop is millions of runs, so the rows stream out of PostgreSQL with
 ``COPY ... TO STDOUT`` straight into pandas' CSV parser: no Python object per row, and memory
-bounded by the resulting frame.
+bounded by the resulting frame. The frame comes back raw (the columns of
+``RUN_HISTORY_QUERY_COLUMNS``, typed as read); ``resync_analytics.maintenance.history`` makes
+it the validated run-history frame the models use.
 """
 
 from __future__ import annotations
@@ -15,8 +17,21 @@ from typing import Any
 import pandas as pd
 import psycopg
 from psycopg import sql
+from psycopg.rows import tuple_row
 
-from resync_analytics.maintenance.history import RUN_HISTORY_COLUMNS, run_history_frame
+# name -> dtype as parsed from the COPY: times are epoch seconds, ``failed`` a boolean.
+RUN_HISTORY_QUERY_COLUMNS: dict[str, str] = {
+    "job_key": "string",
+    "workstation": "string",
+    "sched_time": "float64",
+    "start_time": "float64",
+    "end_time": "float64",
+    "deadline_time": "float64",
+    "duration_seconds": "float64",
+    "failed": "bool",
+    "run_attempt": "int64",
+    "error_pattern": "string",
+}
 
 # Times leave the server as epoch seconds: parsed as floats, no timestamp parsing.
 _HISTORY_QUERY = sql.SQL(
@@ -59,33 +74,34 @@ class _CopyReader(io.RawIOBase):
 def read_run_history(
     conn: psycopg.Connection[Any], *, since: datetime, until: datetime
 ) -> pd.DataFrame:
-    """Every run scheduled in ``[since, until)`` as a run-history frame
-    (``resync_analytics.maintenance.history``), oldest first."""
+    """Every run scheduled in ``[since, until)``, oldest first, as a raw frame with the
+    columns of ``RUN_HISTORY_QUERY_COLUMNS`` (``error_pattern`` None where unset)."""
     statement = _HISTORY_QUERY.format(since=sql.Literal(since), until=sql.Literal(until))
     dtypes = {
-        name: ("string" if dtype in ("category", "object") else "float64")
-        for name, dtype in RUN_HISTORY_COLUMNS.items()
-        if name not in ("failed", "run_attempt")
+        name: dtype
+        for name, dtype in RUN_HISTORY_QUERY_COLUMNS.items()
+        if name != "failed"  # parsed from t/f by true_values/false_values
     }
     with conn.cursor() as cur, cur.copy(statement) as copy:
         frame = pd.read_csv(
             io.BufferedReader(_CopyReader(iter(copy))),
-            dtype=dtypes | {"run_attempt": "int64"},
+            dtype=dtypes,
             true_values=["t"],
             false_values=["f"],
         )
     frame["error_pattern"] = (
         frame["error_pattern"].astype(object).where(frame["error_pattern"].notna(), None)
     )
-    return run_history_frame(frame)
+    return frame
 
 
 def pattern_templates(conn: psycopg.Connection[Any], pattern_ids: Sequence[str]) -> dict[str, str]:
     """The template text of each known error pattern id."""
     if not pattern_ids:
         return {}
-    rows = conn.execute(
-        "SELECT pattern_id, template FROM error_patterns WHERE pattern_id = ANY(%s)",
-        (list(pattern_ids),),
-    ).fetchall()
-    return {row["pattern_id"]: row["template"] for row in rows}
+    with conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(
+            "SELECT pattern_id, template FROM error_patterns WHERE pattern_id = ANY(%s)",
+            (list(pattern_ids),),
+        ).fetchall()
+    return dict(rows)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from resync_analytics.maintenance.risk import PlannedJob
 from resync_clients.tws.models import JobInPlan, JobRun
 from resync_core.job_runs import JobRunRecord
+from resync_core.risk import PlannedJob
 
 _UNKNOWN = "UNKNOWN"
 

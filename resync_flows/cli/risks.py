@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from resync_core.risk import RiskScore
 from resync_core.settings import load_settings
 from resync_flows.cli.flow_runs import check_database, database_errors, quiet_expected_failures
 
@@ -35,16 +36,16 @@ def _plan_day(text: str | None) -> date | None:
         raise typer.BadParameter("expected a date as YYYY-MM-DD", param_hint="--plan-day") from None
 
 
-def _print(rows: list[dict[str, Any]], day: date, as_json: bool) -> None:
+def _print(rows: list[RiskScore], day: date, as_json: bool) -> None:
     if as_json:
         for row in rows:
-            document = row["reasons"]
+            document = row.reasons
             typer.echo(
                 json.dumps(
                     {
-                        "job_key": row["job_key"],
+                        "job_key": row.job_key,
                         "plan_day": day.isoformat(),
-                        "score": round(float(row["score"]), 4),
+                        "score": round(float(row.score), 4),
                         "failure_probability": round(document["failure_probability"], 4),
                         "late_probability": round(document["late_probability"], 4),
                         "chronically_late": bool(document.get("chronically_late")),
@@ -67,10 +68,10 @@ def _print(rows: list[dict[str, Any]], day: date, as_json: bool) -> None:
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("why", overflow="fold")
     for row in rows:
-        document = row["reasons"]
+        document = row.reasons
         table.add_row(
-            row["job_key"],
-            f"{float(row['score']):.0%}",
+            row.job_key,
+            f"{float(row.score):.0%}",
             f"{document['failure_probability']:.0%}",
             f"{document['late_probability']:.0%}",
             "\n".join(

@@ -7,7 +7,7 @@ from distributed import Client, LocalCluster, get_task_stream
 from prefect_dask import DaskTaskRunner
 
 from flows.capacity import CapacityParameters, forecast_capacity
-from tasks.capacity import split_by_host
+from resync_analytics.forecasting.capacity_report import split_by_host
 from tests.flows.test_capacity_flow import AS_OF, history  # noqa: F401  (fixture)
 
 

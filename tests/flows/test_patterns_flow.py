@@ -81,8 +81,10 @@ def test_flow_mines_counts_once_and_announces_new_patterns(flow_settings, store)
     )
     assert count[0]["occurrences"] == 4
     assert len(rows(store, "SELECT * FROM event_outbox WHERE event = %s", PATTERN_NEW)) == 3
-    state = rows(store, "SELECT cursor FROM poller_state WHERE name = 'pattern-miner'")
-    assert state and state[0]["cursor"]["miner"]["templates"]
+    state = rows(store, "SELECT state FROM pattern_miner_state WHERE name = 'pattern-miner'")
+    assert state and state[0]["state"]["templates"]
+    # The poller's cursor table holds the poller's cursors only.
+    assert rows(store, "SELECT * FROM poller_state WHERE name = 'pattern-miner'") == []
 
 
 def test_old_failures_are_left_out(flow_settings, store):

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from resync_analytics.maintenance.history import run_history_frame
 from resync_clients.postgres.job_runs import upsert_job_runs
 from resync_clients.postgres.run_history import read_run_history
 from resync_core.job_runs import JobRunRecord
@@ -37,7 +38,7 @@ def test_runs_in_the_window_come_back_typed_oldest_first(store):
         upsert_job_runs(conn, runs)
         conn.execute("UPDATE job_runs SET error_pattern = 'p-ora' WHERE run_id = 'r2'")
         conn.commit()
-        frame = read_run_history(conn, since=DAY - timedelta(days=28), until=DAY)
+        frame = run_history_frame(read_run_history(conn, since=DAY - timedelta(days=28), until=DAY))
 
     assert len(frame) == 3
     assert list(frame["failed"]) == [False, True, False]
@@ -52,6 +53,6 @@ def test_runs_in_the_window_come_back_typed_oldest_first(store):
 
 def test_an_empty_window_gives_an_empty_frame_with_the_columns(store):
     with store.connection() as conn:
-        frame = read_run_history(conn, since=DAY - timedelta(days=28), until=DAY)
+        frame = run_history_frame(read_run_history(conn, since=DAY - timedelta(days=28), until=DAY))
     assert len(frame) == 0
     assert {"job_key", "failed", "deadline_time"} <= set(frame.columns)
