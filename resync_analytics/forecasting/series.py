@@ -114,16 +114,7 @@ def read_series_csv(source: Path | str | io.TextIOBase) -> RegularSeries:
     values, or a series that cannot be regularised (see ``regularise``).
     """
     name = str(source) if isinstance(source, (str, Path)) else "input"
-    try:
-        frame = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except FileNotFoundError:
-        raise SeriesError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise SeriesError(f"{name}: is a directory, not a CSV file") from None
-    except pd.errors.EmptyDataError:
-        raise SeriesError(f"{name}: empty file (expected a header 'timestamp,value')") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
-        raise SeriesError(f"{name}: not a readable CSV file ({exc})") from None
+    frame = _read_frame(source, name, "timestamp,value")
     columns = {str(column).strip().lower(): column for column in frame.columns}
     missing = [column for column in ("timestamp", "value") if column not in columns]
     if missing:
@@ -136,6 +127,27 @@ def read_series_csv(source: Path | str | io.TextIOBase) -> RegularSeries:
     value_texts = frame[columns["value"]].astype(str).str.strip()
     if len(texts) == 0:
         raise SeriesError(f"{name}: no data rows")
+    parsed, values = _parse_points(name, texts, value_texts)
+    return regularise(parsed, values, style=_timestamp_style(texts, parsed), name=name)
+
+
+def _read_frame(source: Path | str | io.TextIOBase, name: str, header: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except FileNotFoundError:
+        raise SeriesError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise SeriesError(f"{name}: is a directory, not a CSV file") from None
+    except pd.errors.EmptyDataError:
+        raise SeriesError(f"{name}: empty file (expected a header '{header}')") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
+        raise SeriesError(f"{name}: not a readable CSV file ({exc})") from None
+
+
+def _parse_points(
+    name: str, texts: pd.Series, value_texts: pd.Series
+) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Timestamps and values of the rows; ``SeriesError`` naming the lines of bad ones."""
     try:
         parsed = pd.DatetimeIndex(pd.to_datetime(texts, errors="coerce", format="mixed"))
     except (ValueError, TypeError) as exc:
@@ -160,7 +172,56 @@ def read_series_csv(source: Path | str | io.TextIOBase) -> RegularSeries:
             f"{name}: value too large on line(s) {_lines(huge)}"
             f" (e.g. {value_texts.iloc[huge[0]]!r}); values must be within ±{MAX_ABS_VALUE:g}"
         )
-    return regularise(parsed, values, style=_timestamp_style(texts, parsed), name=name)
+    return parsed, values
+
+
+def is_long_csv(source: Path | str) -> bool:
+    """True when the CSV's header has a ``series`` column (``series,timestamp,value``)."""
+    try:
+        with open(source, encoding="utf-8", errors="replace") as handle:
+            header = handle.readline(65_536)
+    except OSError:
+        return False  # the reader that follows reports it
+    return "series" in {column.strip().strip('"').lower() for column in header.split(",")}
+
+
+def read_long_series_csv(source: Path | str | io.TextIOBase) -> list[tuple[str, RegularSeries]]:
+    """Read a ``series,timestamp,value`` CSV: one regularised series per distinct ``series``,
+    in the order each first appears.
+
+    Raises ``SeriesError`` as ``read_series_csv`` does (lines counted in the whole file), or
+    naming the series that cannot be regularised.
+    """
+    name = str(source) if isinstance(source, (str, Path)) else "input"
+    header = "series,timestamp,value"
+    frame = _read_frame(source, name, header)
+    columns = {str(column).strip().lower(): column for column in frame.columns}
+    missing = [column for column in ("series", "timestamp", "value") if column not in columns]
+    if missing:
+        found = ", ".join(map(str, frame.columns)) or "nothing"
+        raise SeriesError(
+            f"{name}: missing column(s) {', '.join(missing)}; expected a header "
+            f"'{header}', found {found}"
+        )
+    if len(frame) == 0:
+        raise SeriesError(f"{name}: no data rows")
+    keys = frame[columns["series"]].astype(str).str.strip()
+    empty = np.flatnonzero((keys == "").to_numpy())
+    if empty.size:
+        raise SeriesError(f"{name}: empty series name on line(s) {_lines(empty)}")
+    texts = frame[columns["timestamp"]].astype(str).str.strip()
+    value_texts = frame[columns["value"]].astype(str).str.strip()
+    parsed, values = _parse_points(name, texts, value_texts)
+    codes, uniques = pd.factorize(keys)
+    members = pd.Series(np.arange(len(codes))).groupby(codes).indices
+    result = []
+    for code, key in enumerate(uniques):
+        rows = members[code]
+        style = _timestamp_style(texts.iloc[rows], parsed[rows])
+        result.append(
+            (str(key), regularise(parsed[rows], values[rows], style=style, name=f"{name} [{key}]"))
+        )
+    return result
 
 
 def _lines(positions: np.ndarray) -> str:

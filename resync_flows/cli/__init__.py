@@ -56,6 +56,9 @@ def _register_commands() -> None:
     from resync_flows.cli import anomalies
 
     app.add_typer(anomalies.app, name="anomalies")
+    from resync_flows.cli import runtimes
+
+    app.add_typer(runtimes.app, name="runtimes")
     from resync_flows.cli import serve
 
     app.command("serve")(serve.serve)

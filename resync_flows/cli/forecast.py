@@ -2,7 +2,9 @@
 
 ``forecast series CSV --horizon N [--threshold X] --json`` prints one JSON object (the contract
 in architecture.md): the method chosen by backtest, the step, N forecast points with an 80%
-interval, and when the forecast reaches X. Bad input gives a message on stderr and exit 2:
+interval, and when the forecast reaches X. A long CSV (header ``series,timestamp,value``) gets
+one such object per series, one per line in first-appearance order, each with a ``series``
+field. Bad input gives a message on stderr and exit 2:
 a FIFO, a device or a file over ``inputs.MAX_CSV_BYTES``, values too large to forecast, or
 a horizon outside 1..``MAX_HORIZON``.
 """
@@ -27,7 +29,10 @@ MAX_HORIZON = 10_000
 @app.command("series")
 def series(
     csv_path: Annotated[
-        Path, typer.Argument(metavar="CSV", help="CSV with header timestamp,value.")
+        Path,
+        typer.Argument(
+            metavar="CSV", help="CSV with header timestamp,value (or series,timestamp,value)."
+        ),
     ],
     horizon: Annotated[
         int, typer.Option("--horizon", help=f"Steps to forecast (1 to {MAX_HORIZON:,}).")
@@ -42,10 +47,12 @@ def series(
     from resync_analytics.forecasting import (
         ForecastError,
         SeriesError,
+        forecast_many,
         forecast_series,
         read_series_csv,
         threshold_eta,
     )
+    from resync_analytics.forecasting.series import is_long_csv, read_long_series_csv
     from resync_flows.cli.inputs import MAX_CSV_BYTES, InputFileError, check_regular_file
 
     if not 1 <= horizon <= MAX_HORIZON:
@@ -54,10 +61,24 @@ def series(
         _fail("--threshold must be a finite number")
     try:
         check_regular_file(csv_path, MAX_CSV_BYTES)
-        data = read_series_csv(csv_path)
-        forecast = forecast_series(data, horizon)
+        if is_long_csv(csv_path):
+            named = read_long_series_csv(csv_path)
+            forecasts = forecast_many([data for _, data in named], horizon)
+        else:
+            named = []
+            data = read_series_csv(csv_path)
+            forecast = forecast_series(data, horizon)
     except (InputFileError, SeriesError, ForecastError) as exc:
         _fail(str(exc))
+    if named:
+        for (key, data), forecast in zip(named, forecasts, strict=True):
+            eta = threshold_eta(forecast, threshold) if threshold is not None else None
+            document = {"series": key, **_contract(data, forecast, eta)}
+            if as_json:
+                typer.echo(json.dumps(document))
+            else:
+                _print_readable(f"{csv_path} [{key}]", data, forecast, document, threshold)
+        return
     eta = threshold_eta(forecast, threshold) if threshold is not None else None
     document = _contract(data, forecast, eta)
     if as_json:
