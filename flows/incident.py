@@ -27,13 +27,16 @@ from prefect.flow_runs import apause_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from resync_analytics.incident_view import FailureDiagnosis, IncidentGroup
 from resync_analytics.masking import mask_secrets
-from resync_clients.postgres.incidents import RERUN_APPROVED, RERUN_REJECTED, RERUN_UNANSWERED
+from resync_core.incidents import (
+    RERUN_APPROVED,
+    RERUN_REJECTED,
+    RERUN_UNANSWERED,
+    RerunOutcome,
+)
 from resync_core.settings import Settings, get_settings
 from tasks.incident import (
-    FailureDiagnosis,
-    IncidentGroup,
-    RerunOutcome,
     analyze_failures,
     announce_incident,
     enrich_with_llm,

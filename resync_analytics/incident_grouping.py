@@ -187,5 +187,10 @@ def is_quiet(
     ``failed_at`` (a new incident should be opened instead of joining it)."""
     if last_failed_at is None:
         return False
-    quiet = policy.storm_window if is_storm_fingerprint(fingerprint) else policy.cause_quiet_period
-    return failed_at - last_failed_at > quiet
+    return failed_at - last_failed_at > quiet_period(fingerprint, policy)
+
+
+def quiet_period(fingerprint: str, policy: GroupingPolicy) -> timedelta:
+    """How long an open incident of ``fingerprint`` may go without a new failure before it
+    is over: a storm's window, else the cause quiet period."""
+    return policy.storm_window if is_storm_fingerprint(fingerprint) else policy.cause_quiet_period

@@ -9,53 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
-# Verdicts that say the recommendation or the recorded resolution worked.
-POSITIVE_VERDICTS = frozenset({"helpful", "correct", "fixed", "resolved"})
-# Verdicts that say it did not: still shown, as what not to try first.
-NEGATIVE_VERDICTS = frozenset({"wrong", "not_helpful", "unhelpful", "incorrect"})
-
-
-@dataclass(frozen=True)
-class FeedbackNote:
-    """What an operator said about an incident, and how it was actually fixed."""
-
-    verdict: str
-    resolution: str | None
-    operator: str | None
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class PastIncident:
-    """An earlier incident of the same cause or error pattern, with its feedback."""
-
-    incident_id: int
-    fingerprint: str
-    pattern_id: str | None
-    category: str
-    root_cause: str
-    job_key: str | None
-    status: str
-    created_at: datetime
-    resolved_at: datetime | None
-    run_count: int
-    feedback: tuple[FeedbackNote, ...] = ()
-
-    @property
-    def resolutions(self) -> tuple[str, ...]:
-        """Recorded resolutions, helpful ones first, without repeats."""
-        ordered = sorted(
-            (note for note in self.feedback if note.resolution and note.resolution.strip()),
-            key=lambda note: (note.verdict not in POSITIVE_VERDICTS, -note.created_at.timestamp()),
-        )
-        seen: list[str] = []
-        for note in ordered:
-            text = (note.resolution or "").strip()
-            if text not in seen:
-                seen.append(text)
-        return tuple(seen)
+from resync_core.feedback import NEGATIVE_VERDICTS as NEGATIVE_VERDICTS
+from resync_core.feedback import POSITIVE_VERDICTS as POSITIVE_VERDICTS
+from resync_core.feedback import FeedbackNote as FeedbackNote
+from resync_core.incidents import PastIncident as PastIncident
 
 
 @dataclass(frozen=True)

@@ -201,6 +201,7 @@ def _learn_from_feedback(engine: Any, outcomes: list[Any], report: DemoReport) -
     from flows.learning import learn_from_feedback
     from flows.poller import poll_tws
     from resync_clients.postgres.incidents import record_feedback
+    from resync_clients.postgres.reports import first_steps as read_first_steps
     from tasks.resources import get_store
 
     with get_store().connection() as conn:
@@ -222,15 +223,7 @@ def _learn_from_feedback(engine: Any, outcomes: list[Any], report: DemoReport) -
     asyncio.run(poll_tws())
     repeated = asyncio.run(analyze_incidents(again))
     with get_store().connection() as conn:
-        first_steps = [
-            row["steps"][0]
-            for row in conn.execute(
-                "SELECT DISTINCT ON (incident_id) steps FROM recommendations"
-                " WHERE incident_id = ANY(%s) ORDER BY incident_id, id DESC",
-                ([outcome.incident_id for outcome in repeated],),
-            )
-            if row["steps"]
-        ]
+        first_steps = read_first_steps(conn, [outcome.incident_id for outcome in repeated])
     report.learning = {
         "verdicts": learned.verdicts,
         "categories": learned.categories,
@@ -247,13 +240,11 @@ def _tonight() -> datetime:
 
 
 def _count(table: str) -> int:
-    from psycopg import sql
-
+    from resync_clients.postgres.reports import table_count
     from tasks.resources import get_store
 
     with get_store().connection() as conn:
-        row = conn.execute(sql.SQL("SELECT count(*) AS n FROM {}").format(sql.Identifier(table)))
-        return int(row.fetchone()["n"])
+        return table_count(conn, table)
 
 
 def _plan_date(engine: Any, day: int) -> str:
@@ -263,17 +254,11 @@ def _plan_date(engine: Any, day: int) -> str:
 
 
 def _incident_row(outcome: Any) -> dict[str, Any]:
+    from resync_clients.postgres.reports import incident_summary
     from tasks.resources import get_store
 
     with get_store().connection() as conn:
-        row = conn.execute(
-            "SELECT i.category, i.root_cause, i.error_line, i.error_text, i.confidence,"
-            " i.job_key, r.rerun_command FROM incidents i"
-            " LEFT JOIN LATERAL (SELECT rerun_command FROM recommendations"
-            "  WHERE incident_id = i.id ORDER BY id DESC LIMIT 1) r ON true"
-            " WHERE i.id = %s",
-            (outcome.incident_id,),
-        ).fetchone()
+        row = incident_summary(conn, outcome.incident_id)
     return dict(row or {}) | {"incident_id": outcome.incident_id, "runs": outcome.affected_runs}
 
 
@@ -288,17 +273,14 @@ def _optional_flows() -> list[tuple[str, Callable[[DemoReport], None]]]:
 
 def _predict_risks(report: DemoReport) -> None:
     from flows.maintenance import predict_tonight_risks
+    from resync_clients.postgres.reports import risk_scores_for
     from tasks.resources import get_store
 
     # The jobs of today's plan still to run (the evening batch), read from the simulator.
     outcome = asyncio.run(predict_tonight_risks())
     plan_day = outcome.plan_day
     with get_store().connection() as conn:
-        rows = conn.execute(
-            "SELECT job_key, score, reasons FROM risk_scores WHERE scored_for = %s"
-            " ORDER BY score DESC, job_key",
-            (plan_day,),
-        ).fetchall()
+        rows = risk_scores_for(conn, plan_day)
     report.at_risk_jobs = [
         {
             "job_key": row["job_key"],
@@ -320,15 +302,12 @@ def _predict_risks(report: DemoReport) -> None:
 
 def _forecast_capacity(report: DemoReport) -> None:
     from flows.capacity import CapacityParameters, forecast_capacity
+    from resync_clients.postgres.reports import threshold_forecasts
     from tasks.resources import get_store
 
     asyncio.run(forecast_capacity(CapacityParameters()))
     with get_store().connection() as conn:
-        rows = conn.execute(
-            "SELECT DISTINCT ON (series_key) series_key, threshold, threshold_eta,"
-            " threshold_eta_lower, threshold_eta_upper, details FROM forecasts"
-            " WHERE threshold_eta IS NOT NULL ORDER BY series_key, generated_at DESC"
-        ).fetchall()
+        rows = threshold_forecasts(conn)
     rows.sort(key=lambda row: row["threshold_eta"])
     report.capacity_risks = [
         {
@@ -352,16 +331,12 @@ def _date_range(earliest: datetime | None, latest: datetime | None) -> str:
 
 def _mine_patterns(report: DemoReport) -> None:
     from flows.patterns import mine_error_patterns
+    from resync_clients.postgres.reports import top_error_templates
     from tasks.resources import get_store
 
     asyncio.run(mine_error_patterns(lookback_days=31))
     with get_store().connection() as conn:
-        # Templates the miner keeps, counted by the failed runs it assigned to them.
-        rows = conn.execute(
-            "SELECT p.template, count(*) AS occurrences FROM error_pattern_runs r"
-            " JOIN error_patterns p USING (pattern_id)"
-            " GROUP BY p.template ORDER BY occurrences DESC, p.template LIMIT 8"
-        ).fetchall()
+        rows = top_error_templates(conn, limit=8)
     report.patterns = [
         {"occurrences": row["occurrences"], "template": row["template"][:110]} for row in rows
     ]

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import psycopg
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -22,26 +20,33 @@ from resync_analytics.enrichment import EnrichedAnalysis
 from resync_analytics.incident_grouping import (
     Failure,
     GroupingPolicy,
-    Storm,
     cause_fingerprint,
     detect_storms,
+    quiet_period,
 )
 from resync_analytics.incident_similarity import SimilarIncident, rank_similar_incidents
+from resync_analytics.incident_view import (
+    FailureDiagnosis,
+    IncidentGroup,
+    IncidentView,
+    build_incident_view,
+    group_by_incident,
+    incident_draft,
+    job_identity,
+    recommendation_draft,
+)
 from resync_analytics.joblog import analyze_joblog
-from resync_analytics.joblog.models import JobIdentity, JoblogAnalysis, LogLine
-from resync_analytics.joblog.steps import conman_rerun
 from resync_analytics.masking import mask_secrets
 from resync_clients.events import INCIDENT_ANALYZED, DomainEvent, job_resource_id, publish_events
 from resync_clients.postgres.incidents import (
-    IncidentClaim,
-    IncidentDraft,
-    RecommendationDraft,
     StoredRun,
     add_recommendation,
     affected_runs,
     claim_incident,
     count_affected_runs,
     failures_between,
+    joblog_text,
+    lacks_recommendation,
     latest_failed_run,
     latest_recommendation,
     load_incident,
@@ -56,7 +61,6 @@ from resync_clients.tws.client import Justification
 from resync_clients.tws.errors import TWSNotFoundError
 from resync_core.job_runs import JobRunRecord
 from resync_core.settings import Settings
-from tasks.incident_report import IncidentView
 from tasks.poll import JOBLOG_TAIL_LINES, joblog_finding, pattern_id, tws_client
 from tasks.resources import get_store
 
@@ -68,76 +72,6 @@ ANALYSIS_GRACE = timedelta(minutes=10)
 
 class FailedRunNotFoundError(LookupError):
     """The run to analyse is not stored (the poller has not seen it) or never failed."""
-
-
-@dataclass(frozen=True)
-class FailureDiagnosis:
-    """One failed run and the deterministic analysis of its (masked) joblog.
-
-    ``line_offset`` turns the analysis's line numbers into the joblog's: the stored text may
-    be the log's tail.
-    """
-
-    run: JobRunRecord
-    analysis: JoblogAnalysis
-    pattern_id: str | None
-    fingerprint: str
-    failed_at: datetime
-    line_offset: int = 0
-
-    @property
-    def error_line(self) -> int:
-        return self.analysis.error_line + self.line_offset if self.analysis.error_line else 0
-
-    @property
-    def context(self) -> tuple[LogLine, ...]:
-        return tuple(
-            LogLine(line.number + self.line_offset, line.text) for line in self.analysis.context
-        )
-
-    @property
-    def rerun_command(self) -> str:
-        return conman_rerun(_job_identity(self.run))
-
-    def as_failure(self) -> Failure:
-        return Failure(
-            run_id=self.run.run_id,
-            job_key=self.run.job_key,
-            category=self.analysis.category,
-            pattern_id=self.pattern_id or "",
-            failed_at=self.failed_at,
-        )
-
-
-@dataclass(frozen=True)
-class IncidentGroup:
-    """Runs of one batch that belong to one incident; ``lead`` is the earliest failure."""
-
-    claim: IncidentClaim
-    diagnoses: tuple[FailureDiagnosis, ...]
-    lead: FailureDiagnosis
-    storm: Storm | None
-
-    @property
-    def needs_analysis(self) -> bool:
-        """Whether this batch owns the incident's analysis (it opened the incident)."""
-        return self.claim.created
-
-
-@dataclass(frozen=True)
-class RerunOutcome:
-    """What became of a proposed rerun: ``decision`` is one of the ``RERUN_*`` verdicts."""
-
-    decision: str
-    operator: str | None = None
-    new_run_id: str | None = None
-
-
-def _job_identity(run: JobRunRecord) -> JobIdentity:
-    # conman selects a job by its job stream's workstation (the key's WS#), not by the agent
-    # or pool member the run happened to execute on.
-    stream_workstation = run.job_key.split("#", 1)[0] if "#" in run.job_key else run.workstation
-    return JobIdentity(workstation=stream_workstation, stream=run.job_stream, job=run.job_name)
 
 
 # ----------------------------------------------------------------- load and fetch
@@ -251,7 +185,7 @@ async def fetch_joblogs(settings: Settings, runs: Sequence[StoredRun]) -> list[S
 def diagnose(stored: StoredRun, now: datetime | None = None) -> FailureDiagnosis:
     """Analyse one run's joblog (masked first) and fingerprint its cause. Plain Python."""
     text = mask_secrets(stored.joblog_text or "")
-    analysis = analyze_joblog(text, job=_job_identity(stored.run))
+    analysis = analyze_joblog(text, job=job_identity(stored.run))
     offset = 0
     # The stored text may be the log's tail: the poller stored the line number in the whole log.
     if stored.error_line and analysis.error_line and stored.error_line >= analysis.error_line:
@@ -286,21 +220,6 @@ def analyze_failures(runs: Sequence[StoredRun]) -> list[FailureDiagnosis]:
     return diagnoses
 
 
-def _draft(lead: FailureDiagnosis, fingerprint: str) -> IncidentDraft:
-    analysis = lead.analysis
-    return IncidentDraft(
-        fingerprint=fingerprint,
-        pattern_id=lead.pattern_id,
-        job_key=lead.run.job_key,
-        category=analysis.category,
-        root_cause=mask_secrets(analysis.root_cause),
-        error_line=lead.error_line,
-        error_text=mask_secrets(analysis.error_text),
-        entities=tuple(mask_secrets(entity) for entity in analysis.entities),
-        confidence=analysis.confidence,
-    )
-
-
 @task(name="group-into-incidents", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
 def group_into_incidents(
     settings: Settings,
@@ -325,22 +244,15 @@ def group_into_incidents(
     ]
     storms = detect_storms([d.as_failure() for d in diagnoses], policy, context)
 
-    by_fingerprint: dict[str, list[FailureDiagnosis]] = {}
-    for diagnosis in diagnoses:
-        storm = storms.get(diagnosis.run.run_id)
-        fingerprint = storm.fingerprint if storm else diagnosis.fingerprint
-        by_fingerprint.setdefault(fingerprint, []).append(diagnosis)
-
     groups: list[IncidentGroup] = []
     with store.connection() as conn:
-        for fingerprint, members in by_fingerprint.items():
-            members.sort(key=lambda d: (d.failed_at, d.run.run_id))
+        for fingerprint, members in group_by_incident(diagnoses, storms).items():
             lead = members[0]
             claim = claim_incident(
                 conn,
-                _draft(lead, fingerprint),
+                incident_draft(lead, fingerprint),
                 [(d.run.run_id, d.failed_at) for d in members],
-                policy,
+                quiet_period(fingerprint, policy),
             )
             conn.commit()
             storm = storms.get(lead.run.run_id)
@@ -385,11 +297,8 @@ def enrich_with_llm(settings: Settings, group: IncidentGroup) -> EnrichedAnalysi
 
     store = get_store(settings)
     with store.connection() as conn:
-        row = conn.execute(
-            "SELECT joblog_text FROM job_runs WHERE run_id = %s", (group.lead.run.run_id,)
-        ).fetchone()
-    joblog_text = mask_secrets((row or {}).get("joblog_text") or "")
-    return enrich_analysis(group.lead.analysis, joblog_text, settings, store)
+        text = joblog_text(conn, group.lead.run.run_id)
+    return enrich_analysis(group.lead.analysis, mask_secrets(text or ""), settings, store)
 
 
 @task(name="store-incident", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
@@ -400,33 +309,17 @@ def store_incident(
     the report shows: the stored diagnosis, the best recommendation, the affected runs."""
     lead = group.lead
     incident = group.claim.incident
-    store = get_store(settings)
-    with store.connection() as conn:
-        if group.needs_analysis or _lacks_analysis(conn, incident.id, incident.created_at):
-            add_recommendation(
-                conn,
-                incident.id,
-                RecommendationDraft(
-                    steps=tuple(mask_secrets(step) for step in lead.analysis.steps),
-                    rerun_command=lead.rerun_command,
-                    source="deterministic",
-                    model=None,
-                    confidence=lead.analysis.confidence,
-                ),
-            )
-        note = enriched.note if enriched is not None else None
+    with get_store(settings).connection() as conn:
+        if group.needs_analysis or lacks_recommendation(
+            conn, incident.id, incident.created_at, ANALYSIS_GRACE
+        ):
+            draft = recommendation_draft(lead, lead.analysis, source="deterministic", model=None)
+            add_recommendation(conn, incident.id, draft)
         if enriched is not None and enriched.source == "llm":
             final = enriched.analysis
+            model = enriched.model or settings.llm_model
             add_recommendation(
-                conn,
-                incident.id,
-                RecommendationDraft(
-                    steps=tuple(mask_secrets(step) for step in final.steps),
-                    rerun_command=lead.rerun_command,
-                    source="llm",
-                    model=enriched.model or settings.llm_model,
-                    confidence=final.confidence,
-                ),
+                conn, incident.id, recommendation_draft(lead, final, source="llm", model=model)
             )
             update_incident_diagnosis(
                 conn,
@@ -440,47 +333,7 @@ def store_incident(
         recommendation = latest_recommendation(conn, incident.id)
         runs = affected_runs(conn, incident.id, limit=500)
         count = count_affected_runs(conn, incident.id)
-
-    storm = group.storm
-    if storm is None and current.fingerprint.startswith("storm:"):
-        storm = Storm(
-            fingerprint=current.fingerprint,
-            key=current.fingerprint.removeprefix("storm:"),
-            job_count=len({run.job_key for run in runs}),
-            run_ids=tuple(run.run_id for run in runs),
-            first_failed_at=min((r.end_time for r in runs if r.end_time), default=lead.failed_at),
-            last_failed_at=max((r.end_time for r in runs if r.end_time), default=lead.failed_at),
-        )
-    rerun_commands = tuple(
-        dict.fromkeys(
-            conman_rerun(JobIdentity(r.workstation, r.job_stream, r.job_name))
-            for r in runs
-            if r.workstation and r.job_stream and r.job_name
-        )
-    )
-    return IncidentView(
-        incident=current,
-        steps=recommendation.steps if recommendation else lead.analysis.steps,
-        rerun_command=(recommendation.rerun_command if recommendation else None)
-        or lead.rerun_command,
-        source=recommendation.source if recommendation else "deterministic",
-        note=note,
-        context_run_id=lead.run.run_id,
-        context=lead.context,
-        affected=tuple(runs),
-        affected_count=count,
-        storm=storm,
-        rerun_commands=rerun_commands,
-    )
-
-
-def _lacks_analysis(conn: psycopg.Connection[Any], incident_id: int, created_at: datetime) -> bool:
-    row = conn.execute(
-        "SELECT NOT EXISTS (SELECT 1 FROM recommendations WHERE incident_id = %s)"
-        " AND %s < now() - %s AS lacking",
-        (incident_id, created_at, ANALYSIS_GRACE),
-    ).fetchone()
-    return bool(row and row["lacking"])
+    return build_incident_view(group, current, recommendation, runs, count, enriched)
 
 
 def should_enrich(settings: Settings, group: IncidentGroup) -> bool:

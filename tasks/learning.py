@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from resync_analytics.incident_view import IncidentGroup, IncidentView
 from resync_analytics.learning import (
     DETERMINISTIC,
     LLM,
@@ -26,18 +27,9 @@ from resync_analytics.learning import (
     learned_steps,
     rank_resolutions,
 )
-from resync_analytics.learning.feedback import (
-    FeedbackRecord,
-    diagnosis_verdicts,
-    resolution_evidence,
-)
-from resync_clients.postgres.incidents import (
-    RecommendationDraft,
-    add_recommendation,
-    load_incident,
-)
+from resync_analytics.learning.feedback import diagnosis_verdicts, resolution_evidence
+from resync_clients.postgres.incidents import add_recommendation, load_incident
 from resync_clients.postgres.learning import (
-    IncidentCalibration,
     calibrate_incident,
     learned_recommendation,
     load_calibration,
@@ -47,9 +39,10 @@ from resync_clients.postgres.learning import (
     resolution_history,
     store_calibration,
 )
+from resync_core.calibration import IncidentCalibration
+from resync_core.feedback import FeedbackRecord
+from resync_core.incidents import RecommendationDraft
 from resync_core.settings import Settings
-from tasks.incident import IncidentGroup
-from tasks.incident_report import IncidentView
 from tasks.resources import get_store
 
 
@@ -104,7 +97,7 @@ def fit_confidence_calibration(
 def store_fitted_calibration(settings: Settings, fit: CalibrationFit) -> int:
     """Store the calibration; returns how many rows changed (0 when the fit is unchanged)."""
     with get_store(settings).connection() as conn:
-        return store_calibration(conn, fit.model, fit.assessments)
+        return store_calibration(conn, fit.model.rows(fit.assessments))
 
 
 @task(name="rank-resolutions", cache_policy=NO_CACHE)
@@ -163,7 +156,7 @@ def apply_learning(
         if group.needs_analysis:
             with conn.transaction():
                 current = load_incident(conn, incident.id) or incident
-                model = load_calibration(conn)
+                model = CalibrationModel.from_rows(load_calibration(conn))
                 analyser = LLM if view.source == "llm" else DETERMINISTIC
                 fit = model.fit_for(current.category, analyser)
                 calibrated = model.apply(current.category, current.confidence, analyser)

@@ -36,13 +36,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from resync_analytics.learning.evaluation import brier_score, expected_calibration_error
-
-# Category key of the fit shared by all categories (and used for those without verdicts).
-GLOBAL = "*"
-# Who made the diagnosis an operator judged: the rules, or an LLM reviewing them.
-DETERMINISTIC = "deterministic"
-LLM = "llm"
-ANALYSERS = (DETERMINISTIC, LLM)
+from resync_core.calibration import GLOBAL as GLOBAL
+from resync_core.calibration import CalibrationRow
+from resync_core.feedback import ANALYSERS as ANALYSERS
+from resync_core.feedback import DETERMINISTIC as DETERMINISTIC
+from resync_core.feedback import LLM as LLM
 
 # Claims are clipped before the logit: 0 and 1 would be infinite log-odds.
 _EPSILON = 0.005
@@ -106,6 +104,48 @@ class CalibrationModel:
     @classmethod
     def identity(cls) -> CalibrationModel:
         return cls()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[CalibrationRow]) -> CalibrationModel:
+        """The model the stored ``rows`` describe (the identity when there are none)."""
+        fits = [
+            CategoryCalibration(
+                category=row.category,
+                verdicts=row.verdicts,
+                shift=row.shift,
+                observed_accuracy=row.observed_accuracy,
+                mean_claimed=row.mean_claimed,
+                analyser=row.analyser,
+            )
+            for row in rows
+        ]
+        return cls(
+            global_fits=tuple(f for f in fits if f.category == GLOBAL),
+            categories=tuple(f for f in fits if f.category != GLOBAL),
+        )
+
+    def rows(self, assessments: Iterable[CalibrationAssessment] = ()) -> tuple[CalibrationRow, ...]:
+        """The rows that store this model, each with its fit's scores from ``assessments``
+        (0 for a fit without an assessment)."""
+        scores = {(a.analyser, a.category): a for a in assessments}
+        rows = []
+        for fit in (*self.global_fits, *self.categories):
+            score = scores.get((fit.analyser, fit.category))
+            rows.append(
+                CalibrationRow(
+                    analyser=fit.analyser,
+                    category=fit.category,
+                    verdicts=fit.verdicts,
+                    shift=fit.shift,
+                    observed_accuracy=fit.observed_accuracy,
+                    mean_claimed=fit.mean_claimed,
+                    brier_before=score.brier_before if score else 0.0,
+                    brier_after=score.brier_after if score else 0.0,
+                    ece_before=score.ece_before if score else 0.0,
+                    ece_after=score.ece_after if score else 0.0,
+                )
+            )
+        return tuple(rows)
 
     @property
     def verdicts(self) -> int:

@@ -6,30 +6,11 @@ Plain logic: no database, no Prefect.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
-from resync_analytics.learning.calibration import DETERMINISTIC, DiagnosisVerdict
+from resync_analytics.learning.calibration import DiagnosisVerdict
 from resync_analytics.learning.resolutions import ResolutionEvidence
 from resync_analytics.learning.verdicts import diagnosis_label
-
-
-@dataclass(frozen=True)
-class FeedbackRecord:
-    """One feedback row with what its incident claimed: ``claimed_confidence`` is the
-    ``analyser``'s confidence before calibration."""
-
-    feedback_id: int
-    incident_id: int
-    category: str
-    fingerprint: str
-    pattern_id: str | None
-    claimed_confidence: float
-    verdict: str
-    resolution: str | None
-    operator: str | None
-    created_at: datetime
-    analyser: str = DETERMINISTIC
+from resync_core.feedback import FeedbackRecord as FeedbackRecord
 
 
 def diagnosis_verdicts(records: Iterable[FeedbackRecord]) -> list[DiagnosisVerdict]:

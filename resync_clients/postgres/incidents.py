@@ -14,131 +14,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from resync_analytics.incident_grouping import GroupingPolicy, is_quiet
-from resync_analytics.incident_similarity import FeedbackNote, PastIncident
+from resync_core.feedback import FeedbackNote
+from resync_core.incidents import RERUN_APPROVED as RERUN_APPROVED
+from resync_core.incidents import RERUN_REJECTED as RERUN_REJECTED
+from resync_core.incidents import RERUN_UNANSWERED as RERUN_UNANSWERED
+from resync_core.incidents import AffectedRun as AffectedRun
+from resync_core.incidents import IncidentClaim as IncidentClaim
+from resync_core.incidents import IncidentDraft as IncidentDraft
+from resync_core.incidents import IncidentOverview as IncidentOverview
+from resync_core.incidents import PastIncident as PastIncident
+from resync_core.incidents import RecentFailureRow as RecentFailureRow
+from resync_core.incidents import RecommendationDraft as RecommendationDraft
+from resync_core.incidents import StoredIncident as StoredIncident
+from resync_core.incidents import StoredRecommendation as StoredRecommendation
+from resync_core.incidents import StoredRun as StoredRun
 from resync_core.job_runs import JobRunRecord
-
-# Verdicts recorded for a proposed rerun (operators' decisions, or their silence).
-RERUN_APPROVED = "rerun_approved"
-RERUN_REJECTED = "rerun_rejected"
-RERUN_UNANSWERED = "rerun_unanswered"
 
 
 class IncidentNotFoundError(LookupError):
     """No incident with the given id."""
-
-
-@dataclass(frozen=True)
-class StoredRun:
-    """A job run as stored by the poller, with its (masked) joblog when it was captured."""
-
-    run: JobRunRecord
-    joblog_text: str | None
-    error_pattern: str | None
-    error_line: int | None
-
-
-@dataclass(frozen=True)
-class IncidentDraft:
-    """What an incident is opened with: its fingerprint and the diagnosis of its first run."""
-
-    fingerprint: str
-    pattern_id: str | None
-    job_key: str
-    category: str
-    root_cause: str
-    error_line: int
-    error_text: str
-    entities: tuple[str, ...]
-    confidence: float
-
-
-@dataclass(frozen=True)
-class StoredIncident:
-    id: int
-    fingerprint: str
-    pattern_id: str | None
-    job_key: str | None
-    category: str
-    root_cause: str
-    error_line: int | None
-    error_text: str | None
-    entities: tuple[str, ...]
-    confidence: float
-    status: str
-    created_at: datetime
-    resolved_at: datetime | None
-
-
-@dataclass(frozen=True)
-class IncidentClaim:
-    """The incident some runs belong to. ``created``: this claim opened it;
-    ``linked_run_ids``: the runs this claim added (empty when they were all linked before)."""
-
-    incident: StoredIncident
-    created: bool
-    linked_run_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RecommendationDraft:
-    steps: tuple[str, ...]
-    rerun_command: str | None
-    source: str  # "deterministic" | "llm"
-    model: str | None
-    confidence: float
-
-
-@dataclass(frozen=True)
-class StoredRecommendation:
-    id: int
-    incident_id: int
-    steps: tuple[str, ...]
-    rerun_command: str | None
-    source: str
-    model: str | None
-    confidence: float
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class AffectedRun:
-    """A run an incident covers, with what the poller stored about it (None when unknown)."""
-
-    run_id: str
-    job_key: str | None
-    workstation: str | None
-    job_stream: str | None
-    job_name: str | None
-    internal_status: str | None
-    return_code: int | None
-    end_time: datetime | None
-    error_line: int | None
-
-
-@dataclass(frozen=True)
-class IncidentOverview:
-    incident: StoredIncident
-    run_count: int
-    last_failed_at: datetime | None
-
-
-@dataclass(frozen=True)
-class RecentFailureRow:
-    """A failed run near another one in time, with its error pattern's category."""
-
-    run_id: str
-    job_key: str
-    category: str
-    pattern_id: str
-    failed_at: datetime
 
 
 _INCIDENT_COLUMNS = (
@@ -148,34 +49,13 @@ _INCIDENT_COLUMNS = (
 
 
 def _incident(row: dict[str, Any]) -> StoredIncident:
-    return StoredIncident(
-        id=row["id"],
-        fingerprint=row["fingerprint"],
-        pattern_id=row["pattern_id"],
-        job_key=row["job_key"],
-        category=row["category"],
-        root_cause=row["root_cause"],
-        error_line=row["error_line"],
-        error_text=row["error_text"],
-        entities=tuple(row["entities"] or ()),
-        confidence=float(row["confidence"]),
-        status=row["status"],
-        created_at=row["created_at"],
-        resolved_at=row["resolved_at"],
-    )
+    fields = {key: row[key] for key in StoredIncident.__dataclass_fields__}
+    return StoredIncident(**{**fields, "entities": tuple(row["entities"] or ())})
 
 
 def _recommendation(row: dict[str, Any]) -> StoredRecommendation:
-    return StoredRecommendation(
-        id=row["id"],
-        incident_id=row["incident_id"],
-        steps=tuple(row["steps"] or ()),
-        rerun_command=row["rerun_command"],
-        source=row["source"],
-        model=row["model"],
-        confidence=float(row["confidence"]),
-        created_at=row["created_at"],
-    )
+    fields = {key: row[key] for key in StoredRecommendation.__dataclass_fields__}
+    return StoredRecommendation(**{**fields, "steps": tuple(row["steps"] or ())})
 
 
 # ----------------------------------------------------------------- job runs read for incidents
@@ -213,27 +93,25 @@ def latest_failed_run(
     return _stored_run(row) if row else None
 
 
+def joblog_text(conn: psycopg.Connection[Any], run_id: str) -> str | None:
+    """The stored (masked) joblog of a run; None when the run or its joblog is not stored."""
+    row = conn.execute("SELECT joblog_text FROM job_runs WHERE run_id = %s", (run_id,)).fetchone()
+    return row["joblog_text"] if row else None
+
+
 def failures_between(
     conn: psycopg.Connection[Any], start: datetime, end: datetime, limit: int = 20000
 ) -> list[RecentFailureRow]:
     """Failed runs that ended in ``[start, end]`` and whose joblog stated an error pattern."""
-    rows = conn.execute(
-        "SELECT j.run_id, j.job_key, j.error_pattern, j.end_time, p.category"
-        " FROM job_runs j JOIN error_patterns p ON p.pattern_id = j.error_pattern"
-        " WHERE j.internal_status IN ('ABEND', 'FAIL') AND j.end_time BETWEEN %s AND %s"
-        " ORDER BY j.end_time LIMIT %s",
-        (start, end, limit),
-    )
-    return [
-        RecentFailureRow(
-            run_id=row["run_id"],
-            job_key=row["job_key"],
-            category=row["category"] or "unknown",
-            pattern_id=row["error_pattern"],
-            failed_at=row["end_time"],
-        )
-        for row in rows
-    ]
+    with conn.cursor(row_factory=class_row(RecentFailureRow)) as cur:
+        return cur.execute(
+            "SELECT j.run_id, j.job_key, COALESCE(p.category, 'unknown') AS category,"
+            " j.error_pattern AS pattern_id, j.end_time AS failed_at"
+            " FROM job_runs j JOIN error_patterns p ON p.pattern_id = j.error_pattern"
+            " WHERE j.internal_status IN ('ABEND', 'FAIL') AND j.end_time BETWEEN %s AND %s"
+            " ORDER BY j.end_time LIMIT %s",
+            (start, end, limit),
+        ).fetchall()
 
 
 # ----------------------------------------------------------------- incidents
@@ -278,10 +156,12 @@ def claim_incident(
     conn: psycopg.Connection[Any],
     draft: IncidentDraft,
     runs: Sequence[tuple[str, datetime]],
-    policy: GroupingPolicy,
+    quiet_after: timedelta,
 ) -> IncidentClaim:
     """Link ``runs`` (run id, failure time) to the open incident of ``draft.fingerprint``,
-    opening one from ``draft`` when there is none (or the open one has gone quiet).
+    opening one from ``draft`` when there is none or the open one has gone quiet: its last
+    failure came more than ``quiet_after`` before the earliest of ``runs`` (the open one is
+    then resolved).
 
     Runs already linked to an incident stay there; when all of them are, their incident is
     returned unchanged. Commits on its own transaction (or joins the caller's).
@@ -305,9 +185,9 @@ def claim_incident(
             (draft.fingerprint,),
         ).fetchone()
         incident = _incident(row) if row else None
-        if incident is not None and is_quiet(
-            draft.fingerprint, _last_failed_at(conn, incident.id), earliest, policy
-        ):
+        last_failed_at = _last_failed_at(conn, incident.id) if incident is not None else None
+        # Gone quiet (fed last more than quiet_after ago): close it, open a new one.
+        if incident is not None and last_failed_at and earliest - last_failed_at > quiet_after:
             conn.execute(
                 "UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = %s",
                 (incident.id,),
@@ -385,15 +265,15 @@ def affected_runs(
     conn: psycopg.Connection[Any], incident_id: int, limit: int = 1000
 ) -> list[AffectedRun]:
     """The runs an incident covers, earliest failure first."""
-    rows = conn.execute(
-        "SELECT r.run_id, j.job_key, j.workstation, j.job_stream, j.job_name,"
-        " j.internal_status, j.return_code, j.end_time, j.error_line"
-        " FROM incident_runs r LEFT JOIN job_runs j ON j.run_id = r.run_id"
-        " WHERE r.incident_id = %s"
-        " ORDER BY COALESCE(j.end_time, r.added_at), r.run_id LIMIT %s",
-        (incident_id, limit),
-    )
-    return [AffectedRun(**row) for row in rows]
+    with conn.cursor(row_factory=class_row(AffectedRun)) as cur:
+        return cur.execute(
+            "SELECT r.run_id, j.job_key, j.workstation, j.job_stream, j.job_name,"
+            " j.internal_status, j.return_code, j.end_time, j.error_line"
+            " FROM incident_runs r LEFT JOIN job_runs j ON j.run_id = r.run_id"
+            " WHERE r.incident_id = %s"
+            " ORDER BY COALESCE(j.end_time, r.added_at), r.run_id LIMIT %s",
+            (incident_id, limit),
+        ).fetchall()
 
 
 def count_affected_runs(conn: psycopg.Connection[Any], incident_id: int) -> int:
@@ -468,6 +348,19 @@ def latest_recommendation(
     return _recommendation(row) if row else None
 
 
+def lacks_recommendation(
+    conn: psycopg.Connection[Any], incident_id: int, created_at: datetime, grace: timedelta
+) -> bool:
+    """Whether the incident (opened at ``created_at``) still has no recommendation although
+    it was opened more than ``grace`` ago (by the database's clock)."""
+    row = conn.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM recommendations WHERE incident_id = %s)"
+        " AND %s < now() - %s AS lacking",
+        (incident_id, created_at, grace),
+    ).fetchone()
+    return bool(row and row["lacking"])
+
+
 def has_recommendation(conn: psycopg.Connection[Any], incident_id: int, source: str) -> bool:
     row = conn.execute(
         "SELECT EXISTS (SELECT 1 FROM recommendations WHERE incident_id = %s AND source = %s)"
@@ -539,7 +432,8 @@ def past_incidents(
     """Other incidents with the same fingerprint or error pattern, newest first, with all
     their feedback."""
     rows = conn.execute(
-        f"SELECT {_prefixed('i')},"
+        "SELECT i.id AS incident_id, i.fingerprint, i.pattern_id, i.category, i.root_cause,"
+        " i.job_key, i.status, i.created_at, i.resolved_at,"
         " (SELECT count(*) FROM incident_runs r WHERE r.incident_id = i.id) AS run_count,"
         " COALESCE((SELECT jsonb_agg(jsonb_build_object('verdict', f.verdict,"
         "   'resolution', f.resolution, 'operator', f.operator, 'created_at', f.created_at)"
@@ -551,19 +445,4 @@ def past_incidents(
         " ORDER BY i.created_at DESC, i.id DESC LIMIT %s",
         (exclude_incident_id, fingerprint, pattern_id, pattern_id, limit),
     )
-    return [
-        PastIncident(
-            incident_id=row["id"],
-            fingerprint=row["fingerprint"],
-            pattern_id=row["pattern_id"],
-            category=row["category"],
-            root_cause=row["root_cause"],
-            job_key=row["job_key"],
-            status=row["status"],
-            created_at=row["created_at"],
-            resolved_at=row["resolved_at"],
-            run_count=int(row["run_count"]),
-            feedback=_feedback_notes(row["feedback"]),
-        )
-        for row in rows
-    ]
+    return [PastIncident(**{**row, "feedback": _feedback_notes(row["feedback"])}) for row in rows]

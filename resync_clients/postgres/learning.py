@@ -9,23 +9,18 @@ of the incident flow changes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from resync_analytics.learning.calibration import (
-    DETERMINISTIC,
-    GLOBAL,
-    CalibrationAssessment,
-    CalibrationModel,
-    CategoryCalibration,
-)
-from resync_analytics.learning.feedback import FeedbackRecord
-from resync_clients.postgres.incidents import StoredRecommendation
+from resync_core.calibration import CalibrationRow
+from resync_core.calibration import IncidentCalibration as IncidentCalibration
+from resync_core.feedback import DETERMINISTIC, FeedbackRecord
+from resync_core.incidents import StoredRecommendation
 
 _FEEDBACK_QUERY = sql.SQL(
     "SELECT f.id AS feedback_id, f.incident_id, i.category, i.fingerprint, i.pattern_id,"
@@ -52,43 +47,14 @@ _FITTED = (
 _CALIBRATION_COLUMNS = (*_CALIBRATION_KEY, *_FITTED)
 
 
-@dataclass(frozen=True)
-class IncidentCalibration:
-    """How one incident's confidence was calibrated."""
-
-    incident_id: int
-    claimed_confidence: float
-    calibrated_confidence: float
-    verdicts: int
-    calibrated_at: datetime
-    analyser: str = DETERMINISTIC
-
-
-def _record(row: dict[str, Any]) -> FeedbackRecord:
-    return FeedbackRecord(
-        feedback_id=row["feedback_id"],
-        incident_id=row["incident_id"],
-        category=row["category"],
-        fingerprint=row["fingerprint"],
-        pattern_id=row["pattern_id"],
-        claimed_confidence=float(row["claimed_confidence"]),
-        verdict=row["verdict"],
-        resolution=row["resolution"],
-        operator=row["operator"],
-        created_at=row["created_at"],
-        analyser=row.get("analyser", DETERMINISTIC),
-    )
-
-
 def load_feedback(
     conn: psycopg.Connection[Any], *, since: datetime | None = None, limit: int = 200_000
 ) -> list[FeedbackRecord]:
     """Feedback recorded at or after ``since`` (all of it when None), oldest first."""
     condition = sql.SQL("%(since)s::timestamptz IS NULL OR f.created_at >= %(since)s")
-    rows = conn.execute(
-        _FEEDBACK_QUERY.format(condition=condition), {"since": since, "limit": limit}
-    )
-    return [_record(row) for row in rows]
+    with conn.cursor(row_factory=class_row(FeedbackRecord)) as cur:
+        query = _FEEDBACK_QUERY.format(condition=condition)
+        return cur.execute(query, {"since": since, "limit": limit}).fetchall()
 
 
 # Feedback with its own resolution text counts for that text; feedback without one, on an
@@ -125,16 +91,15 @@ def resolution_history(
     ``pattern_id``: one record per (feedback, resolution judged). A verdict given without
     a resolution of its own judges the resolutions the incident's learned recommendation put
     first."""
-    rows = conn.execute(
-        _RESOLUTION_HISTORY_QUERY,
-        {
-            "exclude": exclude_incident_id,
-            "fingerprint": fingerprint,
-            "pattern": pattern_id,
-            "limit": limit,
-        },
-    )
-    return [_record(row) for row in rows]
+    params = {
+        "exclude": exclude_incident_id,
+        "fingerprint": fingerprint,
+        "pattern": pattern_id,
+        "limit": limit,
+    }
+    # Without an analyser column the records take FeedbackRecord's default (deterministic).
+    with conn.cursor(row_factory=class_row(FeedbackRecord)) as cur:
+        return cur.execute(_RESOLUTION_HISTORY_QUERY, params).fetchall()
 
 
 def record_learned_from(
@@ -150,31 +115,9 @@ def record_learned_from(
 # ----------------------------------------------------------------- calibration
 
 
-def store_calibration(
-    conn: psycopg.Connection[Any],
-    model: CalibrationModel,
-    assessments: Sequence[CalibrationAssessment],
-) -> int:
-    """Make the ``calibration`` table hold ``model`` (with the scores of ``assessments``);
-    returns how many rows were inserted, changed or deleted (0 when the fit is unchanged)."""
-    scores = {(a.analyser, a.category): a for a in assessments}
-    rows = []
-    for fit in (*model.global_fits, *model.categories):
-        score = scores.get((fit.analyser, fit.category))
-        rows.append(
-            (
-                fit.analyser,
-                fit.category,
-                fit.verdicts,
-                fit.shift,
-                fit.observed_accuracy,
-                fit.mean_claimed,
-                score.brier_before if score else 0.0,
-                score.brier_after if score else 0.0,
-                score.ece_before if score else 0.0,
-                score.ece_after if score else 0.0,
-            )
-        )
+def store_calibration(conn: psycopg.Connection[Any], rows: Sequence[CalibrationRow]) -> int:
+    """Make the ``calibration`` table hold exactly ``rows``; returns how many rows were
+    inserted, changed or deleted (0 when the fit is unchanged)."""
     columns = sql.SQL(", ").join(map(sql.Identifier, _CALIBRATION_COLUMNS))
     updates = sql.SQL(", ").join(
         sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in _FITTED
@@ -200,27 +143,22 @@ def store_calibration(
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('resync.calibration'))")
         with conn.cursor() as cur:
             for row in rows:
-                cur.execute(upsert, row)
+                cur.execute(upsert, [getattr(row, column) for column in _CALIBRATION_COLUMNS])
                 changed += cur.rowcount
             cur.execute(
                 "DELETE FROM calibration WHERE NOT ((analyser || '/' || category) = ANY(%s))",
-                ([f"{row[0]}/{row[1]}" for row in rows],),
+                ([f"{row.analyser}/{row.category}" for row in rows],),
             )
             changed += cur.rowcount
     return changed
 
 
-def load_calibration(conn: psycopg.Connection[Any]) -> CalibrationModel:
-    """The stored calibration (the identity when none was fitted)."""
-    rows = conn.execute(
-        "SELECT analyser, category, verdicts, shift, observed_accuracy, mean_claimed"
-        " FROM calibration ORDER BY analyser, category"
-    ).fetchall()
-    fits = [CategoryCalibration(**row) for row in rows]
-    return CalibrationModel(
-        global_fits=tuple(f for f in fits if f.category == GLOBAL),
-        categories=tuple(f for f in fits if f.category != GLOBAL),
-    )
+def load_calibration(conn: psycopg.Connection[Any]) -> list[CalibrationRow]:
+    """The stored calibration rows, by analyser and category (empty when none was fitted)."""
+    with conn.cursor(row_factory=class_row(CalibrationRow)) as cur:
+        return cur.execute(
+            f"SELECT {', '.join(_CALIBRATION_COLUMNS)} FROM calibration ORDER BY analyser, category"
+        ).fetchall()
 
 
 def calibration_fitted_at(conn: psycopg.Connection[Any]) -> datetime | None:
@@ -259,12 +197,12 @@ def calibrate_incident(
 def load_incident_calibration(
     conn: psycopg.Connection[Any], incident_id: int
 ) -> IncidentCalibration | None:
-    row = conn.execute(
-        "SELECT incident_id, claimed_confidence, calibrated_confidence, verdicts, calibrated_at,"
-        " analyser FROM incident_calibrations WHERE incident_id = %s",
-        (incident_id,),
-    ).fetchone()
-    return IncidentCalibration(**row) if row else None
+    with conn.cursor(row_factory=class_row(IncidentCalibration)) as cur:
+        return cur.execute(
+            "SELECT incident_id, claimed_confidence, calibrated_confidence, verdicts,"
+            " calibrated_at, analyser FROM incident_calibrations WHERE incident_id = %s",
+            (incident_id,),
+        ).fetchone()
 
 
 def learned_recommendation(
@@ -277,8 +215,4 @@ def learned_recommendation(
         " ORDER BY id LIMIT 1",
         (incident_id,),
     ).fetchone()
-    if row is None:
-        return None
-    return StoredRecommendation(
-        **{**row, "steps": tuple(row["steps"] or ()), "confidence": float(row["confidence"])}
-    )
+    return StoredRecommendation(**{**row, "steps": tuple(row["steps"] or ())}) if row else None

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 
@@ -40,19 +41,11 @@ class CachedLLMResponse:
 
 def load_llm_response(conn: psycopg.Connection[Any], key: str) -> CachedLLMResponse | None:
     """The answer stored under ``key``, or None."""
-    row = conn.execute(
-        "SELECT key, model, prompt_version, response, created_at FROM llm_cache WHERE key = %s",
-        (key,),
-    ).fetchone()
-    if row is None:
-        return None
-    return CachedLLMResponse(
-        key=row["key"],
-        model=row["model"],
-        prompt_version=row["prompt_version"],
-        response=row["response"],
-        created_at=row["created_at"],
-    )
+    with conn.cursor(row_factory=class_row(CachedLLMResponse)) as cur:
+        return cur.execute(
+            "SELECT key, model, prompt_version, response, created_at FROM llm_cache WHERE key = %s",
+            (key,),
+        ).fetchone()
 
 
 def save_llm_response(

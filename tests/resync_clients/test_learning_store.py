@@ -7,7 +7,13 @@ import random
 import psycopg
 import pytest
 
-from resync_analytics.learning import LLM, DiagnosisVerdict, assess_calibration, fit_calibration
+from resync_analytics.learning import (
+    LLM,
+    CalibrationModel,
+    DiagnosisVerdict,
+    assess_calibration,
+    fit_calibration,
+)
 from resync_analytics.learning.feedback import diagnosis_verdicts
 from resync_clients.postgres.incidents import record_feedback
 from resync_clients.postgres.learning import (
@@ -30,17 +36,18 @@ def test_calibration_round_trips_and_an_unchanged_fit_writes_nothing(store) -> N
     model = fit_calibration(verdicts())
     assessments = assess_calibration(model, verdicts())
     with store.connection() as conn:
-        assert load_calibration(conn).apply("network", 0.9) == 0.9  # nothing stored: identity
-        assert store_calibration(conn, model, assessments) == 3
+        # Nothing stored: the identity.
+        assert CalibrationModel.from_rows(load_calibration(conn)).apply("network", 0.9) == 0.9
+        assert store_calibration(conn, model.rows(assessments)) == 3
         fitted_at = [r["fitted_at"] for r in conn.execute("SELECT fitted_at FROM calibration")]
-        assert store_calibration(conn, model, assessments) == 0
+        assert store_calibration(conn, model.rows(assessments)) == 0
         assert [r["fitted_at"] for r in conn.execute("SELECT fitted_at FROM calibration")] == (
             fitted_at
         )
-        loaded = load_calibration(conn)
+        loaded = CalibrationModel.from_rows(load_calibration(conn))
         # A category that lost all its verdicts loses its row.
         smaller = fit_calibration([v for v in verdicts() if v.category == "network"])
-        assert store_calibration(conn, smaller, ()) == 3  # '*' and network changed, timeout gone
+        assert store_calibration(conn, smaller.rows()) == 3  # '*' and network changed, timeout gone
     assert loaded == model
 
 
@@ -88,11 +95,11 @@ def test_each_analyser_has_its_own_rows_and_an_incident_remembers_whose_claim_it
     llm = [DiagnosisVerdict("network", 0.95, i % 3 == 0, analyser=LLM) for i in range(30)]
     model = fit_calibration(verdicts() + llm)
     with store.connection() as conn:
-        store_calibration(conn, model, assess_calibration(model, verdicts() + llm))
+        store_calibration(conn, model.rows(assess_calibration(model, verdicts() + llm)))
         rows = conn.execute(
             "SELECT analyser, category, ece_before FROM calibration ORDER BY 1, 2"
         ).fetchall()
-        loaded = load_calibration(conn)
+        loaded = CalibrationModel.from_rows(load_calibration(conn))
         incident_id = conn.execute(
             "INSERT INTO incidents (fingerprint, category, root_cause, confidence)"
             " VALUES ('network:y', 'network', 'Listener down', 0.95) RETURNING id"
