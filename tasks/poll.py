@@ -9,7 +9,7 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -54,7 +54,7 @@ from resync_clients.tws.records import job_run_records
 from resync_core.job_runs import JobRunRecord, StatusTransition
 from resync_core.oql import Field
 from resync_core.settings import Settings
-from tasks.resources import get_store
+from tasks.resources import get_resources, get_store
 
 POLLER_NAME = "tws"
 # Starts are re-read this far back: covers clock skew and runs that started mid-query.
@@ -110,12 +110,9 @@ def cycle_budget_seconds(settings: Settings) -> float:
 
 
 def tws_client(settings: Settings, call_budget_seconds: float | None = None) -> TWSClient:
-    """The TWS client; ``call_budget_seconds`` caps each call's time including its retries."""
-    config = TWSClientConfig.from_settings(settings)
-    if call_budget_seconds is not None:
-        seconds = max(min(call_budget_seconds, config.retry.max_total_seconds), 0.1)
-        config = replace(config, retry=replace(config.retry, max_total_seconds=seconds))
-    return TWSClient(config)
+    """A TWS session (``async with``) over the process's shared breaker and connection pool;
+    ``call_budget_seconds`` caps each call's time including its retries."""
+    return get_resources(settings).tws_client(settings, call_budget_seconds=call_budget_seconds)
 
 
 def is_transient(exc: BaseException) -> bool:
