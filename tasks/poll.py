@@ -145,6 +145,9 @@ def _incremental_queries(cursor_since: datetime, unfinished_job_ids: Sequence[st
     return queries
 
 
+# One task retry: the read changes nothing, so repeating the whole task is safe. It is not a
+# second TWS retry loop: the client already retried within the cycle's budget, and
+# retry_if_transient refuses an open circuit and a spent cycle budget.
 @task(
     name="observe-plan",
     retries=1,
