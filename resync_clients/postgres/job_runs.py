@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import psycopg
-from psycopg.rows import tuple_row
+from psycopg.rows import scalar_row, tuple_row
 
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
 from resync_core.job_runs import FINAL_STATUSES, JobRunRecord, StatusTransition
@@ -135,10 +135,12 @@ def load_run_statuses(conn: psycopg.Connection[Any], run_ids: Sequence[str]) -> 
     """Stored internal status of each of ``run_ids`` that is already known."""
     if not run_ids:
         return {}
-    rows = conn.execute(
-        "SELECT run_id, internal_status FROM job_runs WHERE run_id = ANY(%s)", (list(run_ids),)
-    ).fetchall()
-    return {row["run_id"]: row["internal_status"] for row in rows}
+    with conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(
+            "SELECT run_id, internal_status FROM job_runs WHERE run_id = ANY(%s)",
+            (list(run_ids),),
+        ).fetchall()
+    return dict(rows)
 
 
 def load_unfinished_job_ids(
@@ -150,13 +152,13 @@ def load_unfinished_job_ids(
     ``started_after`` bounds the look-back, so a run that a lost plan never finished is not
     asked for forever.
     """
-    rows = conn.execute(
-        "SELECT DISTINCT job_id FROM job_runs"
-        " WHERE job_id IS NOT NULL AND start_time < %s AND start_time >= %s"
-        " AND NOT (internal_status = ANY(%s))",
-        (started_before, started_after, sorted(FINAL_STATUSES)),
-    ).fetchall()
-    return [row["job_id"] for row in rows]
+    with conn.cursor(row_factory=scalar_row) as cur:
+        return cur.execute(
+            "SELECT DISTINCT job_id FROM job_runs"
+            " WHERE job_id IS NOT NULL AND start_time < %s AND start_time >= %s"
+            " AND NOT (internal_status = ANY(%s))",
+            (started_before, started_after, sorted(FINAL_STATUSES)),
+        ).fetchall()
 
 
 def store_joblog_findings(conn: psycopg.Connection[Any], findings: Sequence[JoblogFinding]) -> None:

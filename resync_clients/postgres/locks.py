@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from psycopg.rows import tuple_row
 
 logger = logging.getLogger(__name__)
 
@@ -32,15 +33,16 @@ class LockLostError(RuntimeError):
     it now, so the work done under it must not be committed."""
 
 
-def _value(row: Any, key: str) -> Any:
-    return row[key] if isinstance(row, dict) else row[0]
+def _holds(conn: psycopg.Connection[Any], name: str, pid: int) -> bool:
+    with conn.cursor(row_factory=tuple_row) as cur:
+        row = cur.execute(_HOLDS_LOCK, (pid, name)).fetchone()
+    return bool(row and row[0])
 
 
 def check_lock_held(conn: psycopg.Connection[Any], name: str, pid: int) -> None:
     """Raise ``LockLostError`` unless backend ``pid`` holds the lock ``name``, asked on
     ``conn`` (another session, e.g. inside the transaction whose writes need the lock)."""
-    row = conn.execute(_HOLDS_LOCK, (pid, name)).fetchone()
-    if not (row and _value(row, "held")):
+    if not _holds(conn, name, pid):
         raise LockLostError(f"lost the lock {name!r}: session {pid} no longer holds it")
 
 
@@ -55,14 +57,14 @@ class HeldLock:
     def verify(self) -> None:
         """Raise ``LockLostError`` unless the lock session is alive and still holds the lock."""
         try:
-            row = self.conn.execute(_HOLDS_LOCK, (self.pid, self.name)).fetchone()
+            held = _holds(self.conn, self.name, self.pid)
             self.conn.commit()
         except psycopg.Error as exc:
             raise LockLostError(
                 f"lost the lock {self.name!r}: its database session (pid {self.pid}) ended "
                 f"({' '.join(str(exc).split())[:200]})"
             ) from None
-        if not (row and _value(row, "held")):
+        if not held:
             raise LockLostError(
                 f"lost the lock {self.name!r}: session {self.pid} no longer holds it"
             )
@@ -76,12 +78,13 @@ def exclusive_lock(conn: psycopg.Connection[Any], name: str) -> Iterator[HeldLoc
     block ends or when the process dies (the server drops the session), so a crashed holder
     never blocks the next one. A session that died meanwhile is not an error at release.
     """
-    row = conn.execute(
-        "SELECT pg_try_advisory_lock(hashtext(%s)) AS held, pg_backend_pid() AS pid", (name,)
-    ).fetchone()
+    with conn.cursor(row_factory=tuple_row) as cur:
+        row = cur.execute(
+            "SELECT pg_try_advisory_lock(hashtext(%s)) AS held, pg_backend_pid() AS pid", (name,)
+        ).fetchone()
     conn.commit()
-    acquired = bool(row and _value(row, "held"))
-    pid = int(row["pid"] if isinstance(row, dict) else row[1]) if row else 0
+    acquired = bool(row and row[0])
+    pid = int(row[1]) if row else 0
     try:
         yield HeldLock(conn, name, pid) if acquired else None
     finally:

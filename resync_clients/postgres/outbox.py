@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from resync_clients.events import DomainEvent
@@ -39,21 +40,13 @@ def enqueue_events(conn: psycopg.Connection[Any], events: Iterable[DomainEvent])
 
 def pending_events(conn: psycopg.Connection[Any], limit: int = 500) -> list[DomainEvent]:
     """Events not yet sent, oldest first."""
-    rows = conn.execute(
-        "SELECT idempotency_key, event, resource_id, payload, created_at FROM event_outbox"
-        " WHERE emitted_at IS NULL ORDER BY created_at, idempotency_key LIMIT %s",
-        (limit,),
-    ).fetchall()
-    return [
-        DomainEvent(
-            name=row["event"],
-            resource_id=row["resource_id"],
-            idempotency_key=row["idempotency_key"],
-            payload=row["payload"],
-            occurred_at=row["created_at"],
-        )
-        for row in rows
-    ]
+    with conn.cursor(row_factory=class_row(DomainEvent)) as cur:
+        return cur.execute(
+            "SELECT idempotency_key, event AS name, resource_id, payload,"
+            " created_at AS occurred_at FROM event_outbox"
+            " WHERE emitted_at IS NULL ORDER BY created_at, idempotency_key LIMIT %s",
+            (limit,),
+        ).fetchall()
 
 
 def mark_events_emitted(

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg.rows import scalar_row
 from psycopg.types.json import Jsonb
 
 
@@ -45,10 +46,9 @@ class PollCursor:
 
 def load_poll_cursor(conn: psycopg.Connection[Any], name: str) -> PollCursor:
     """The cursor saved under ``name``; an empty cursor (full poll next) when there is none."""
-    row = conn.execute("SELECT cursor FROM poller_state WHERE name = %s", (name,)).fetchone()
-    if row is None:
-        return PollCursor()
-    return PollCursor.from_json(row["cursor"])
+    with conn.cursor(row_factory=scalar_row) as cur:
+        saved = cur.execute("SELECT cursor FROM poller_state WHERE name = %s", (name,)).fetchone()
+    return PollCursor() if saved is None else PollCursor.from_json(saved)
 
 
 def save_poll_cursor(conn: psycopg.Connection[Any], name: str, cursor: PollCursor) -> None:
@@ -69,24 +69,25 @@ def claim_poller_epoch(conn: psycopg.Connection[Any], name: str) -> int:
 
     Commits at once, so a poller that lost its lock sees the new epoch at its next write.
     """
-    row = conn.execute(
-        "INSERT INTO poller_state (name, cursor, epoch) VALUES (%s, '{}', 1)"
-        " ON CONFLICT (name) DO UPDATE SET epoch = poller_state.epoch + 1 RETURNING epoch",
-        (name,),
-    ).fetchone()
+    with conn.cursor(row_factory=scalar_row) as cur:
+        epoch = cur.execute(
+            "INSERT INTO poller_state (name, cursor, epoch) VALUES (%s, '{}', 1)"
+            " ON CONFLICT (name) DO UPDATE SET epoch = poller_state.epoch + 1 RETURNING epoch",
+            (name,),
+        ).fetchone()
     conn.commit()
-    assert row is not None
-    return int(row["epoch"] if isinstance(row, dict) else row[0])
+    assert epoch is not None
+    return int(epoch)
 
 
 def check_poller_epoch(conn: psycopg.Connection[Any], name: str, epoch: int) -> None:
     """Lock the cursor row for this transaction; raise ``CursorFencedError`` if ``epoch`` is
     no longer the current one. Call first in the transaction that saves the cursor: a newer
     poller's claim then waits for this commit, or this check sees it."""
-    row = conn.execute(
-        "SELECT epoch FROM poller_state WHERE name = %s FOR UPDATE", (name,)
-    ).fetchone()
-    current = None if row is None else int(row["epoch"] if isinstance(row, dict) else row[0])
+    with conn.cursor(row_factory=scalar_row) as cur:
+        current = cur.execute(
+            "SELECT epoch FROM poller_state WHERE name = %s FOR UPDATE", (name,)
+        ).fetchone()
     if current != epoch:
         raise CursorFencedError(
             f"poller {name!r} epoch is {current}, this cycle started in epoch {epoch}: another "

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import psycopg
 import psycopg.errors
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from resync_core.job_runs import JobRunRecord
@@ -251,11 +252,12 @@ class QuarantineSummary:
 
 def summarise_quarantine(conn: psycopg.Connection[Any], since: datetime) -> QuarantineSummary:
     """How many runs were quarantined or clamped, seen at or after ``since``."""
-    row = conn.execute(
-        "SELECT count(*) FILTER (WHERE action = 'quarantined') AS quarantined,"
-        " count(*) FILTER (WHERE action = 'clamped') AS clamped, max(last_seen) AS last_seen"
-        " FROM job_run_quarantine WHERE last_seen >= %s",
-        (since,),
-    ).fetchone()
-    assert row is not None
-    return QuarantineSummary(row["quarantined"], row["clamped"], row["last_seen"])
+    with conn.cursor(row_factory=class_row(QuarantineSummary)) as cur:
+        summary = cur.execute(
+            "SELECT count(*) FILTER (WHERE action = 'quarantined') AS quarantined,"
+            " count(*) FILTER (WHERE action = 'clamped') AS clamped, max(last_seen) AS last_seen"
+            " FROM job_run_quarantine WHERE last_seen >= %s",
+            (since,),
+        ).fetchone()
+    assert summary is not None
+    return summary
