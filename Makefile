@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export LITELLM_LOCAL_MODEL_COST_MAP ?= True
 
-.PHONY: demo test lint format bench screenshots install install-dev probe-simulator probe-client
+.PHONY: demo test lint typecheck format bench screenshots install install-dev probe-simulator probe-client
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+
+# The product packages (listed in pyproject's [tool.mypy] files) must type-check clean.
+typecheck: install-dev
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -44,14 +44,9 @@ FIRST_DAY = int(datetime(2026, 9, 1, tzinfo=UTC).timestamp() // 86_400)
 
 def simulator_history(jobs: int, nights: int, seed: int = 11) -> pd.DataFrame:
     """Successful runs of ``jobs`` simulated jobs over ``nights`` plan days."""
-    try:
-        from resync_simulator.enterprise import generate_enterprise
-        from resync_simulator.history import plan_history_rows
-        from resync_simulator.plan import Plan
-    except ImportError:  # before the simulator's move out of resync_clients
-        from resync_clients.tws.simulator.enterprise import generate_enterprise
-        from resync_clients.tws.simulator.history import plan_history_rows
-        from resync_clients.tws.simulator.plan import Plan
+    from resync_simulator.enterprise import generate_enterprise
+    from resync_simulator.history import plan_history_rows
+    from resync_simulator.plan import Plan
 
     enterprise = generate_enterprise(seed, jobs)
     rows = [
