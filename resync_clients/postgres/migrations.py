@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg.rows import tuple_row
+from psycopg.rows import class_row, tuple_row
 
 from resync_clients.postgres.errors import MigrationError
 
@@ -100,7 +101,9 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> tuple[Migration, ...]:
     return tuple(migrations[version] for version in sorted(migrations))
 
 
-def read_status(conn: psycopg.Connection, migrations: tuple[Migration, ...]) -> MigrationStatus:
+def read_status(
+    conn: psycopg.Connection[Any], migrations: tuple[Migration, ...]
+) -> MigrationStatus:
     """Compare the database with ``migrations`` without changing anything."""
     applied = _applied(conn)
     done = {item.version for item in applied}
@@ -113,7 +116,7 @@ def read_status(conn: psycopg.Connection, migrations: tuple[Migration, ...]) -> 
 
 
 def apply_migrations(
-    conn: psycopg.Connection,
+    conn: psycopg.Connection[Any],
     migrations: tuple[Migration, ...],
     *,
     lock_timeout_seconds: float = 300.0,
@@ -141,7 +144,7 @@ def apply_migrations(
             conn.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
 
 
-def _acquire_lock(conn: psycopg.Connection, timeout_seconds: float) -> None:
+def _acquire_lock(conn: psycopg.Connection[Any], timeout_seconds: float) -> None:
     # lock_timeout bounds the wait for a process that holds the lock while stuck.
     conn.execute(
         sql.SQL("SET lock_timeout = {}").format(sql.Literal(f"{int(timeout_seconds * 1000)}ms"))
@@ -157,15 +160,15 @@ def _acquire_lock(conn: psycopg.Connection, timeout_seconds: float) -> None:
         conn.execute("RESET lock_timeout")
 
 
-def _applied(conn: psycopg.Connection) -> list[AppliedMigration]:
+def _applied(conn: psycopg.Connection[Any]) -> list[AppliedMigration]:
     with conn.cursor(row_factory=tuple_row) as cur:
         exists = cur.execute("SELECT to_regclass('schema_migrations')").fetchone()
-        if exists is None or exists[0] is None:
-            return []
-        rows = cur.execute(
+    if exists is None or exists[0] is None:
+        return []
+    with conn.cursor(row_factory=class_row(AppliedMigration)) as cur:
+        return cur.execute(
             "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version"
         ).fetchall()
-    return [AppliedMigration(*row) for row in rows]
 
 
 def _check_applied_match_files(status: MigrationStatus, migrations: tuple[Migration, ...]) -> None:
@@ -185,20 +188,20 @@ def _check_applied_match_files(status: MigrationStatus, migrations: tuple[Migrat
             )
 
 
-def _apply_one(conn: psycopg.Connection, migration: Migration) -> AppliedMigration:
+def _apply_one(conn: psycopg.Connection[Any], migration: Migration) -> AppliedMigration:
     logger.info("applying migration %s", migration.file_name)
     try:
-        with conn.transaction(), conn.cursor(row_factory=tuple_row) as cur:
+        with conn.transaction():
             # No parameters: the file is sent as is, several statements at once.
-            cur.execute(migration.sql.encode("utf-8"))
-            cur.execute(
-                "INSERT INTO schema_migrations (version, name, checksum) VALUES (%s, %s, %s) "
-                "RETURNING applied_at",
-                (migration.version, migration.name, migration.checksum),
-            )
-            row = cur.fetchone()
+            conn.execute(migration.sql.encode("utf-8"))
+            with conn.cursor(row_factory=class_row(AppliedMigration)) as cur:
+                row = cur.execute(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (%s, %s, %s) "
+                    "RETURNING version, name, checksum, applied_at",
+                    (migration.version, migration.name, migration.checksum),
+                ).fetchone()
     except psycopg.Error as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise MigrationError(f"migration {migration.file_name} failed: {first_line}") from exc
     assert row is not None
-    return AppliedMigration(migration.version, migration.name, migration.checksum, row[0])
+    return row

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -151,6 +153,29 @@ def test_two_processes_upgrading_at_once_apply_each_migration_once(
     expected = [m.version for m in load_migrations(directory)]
     assert sorted(outcomes, key=len) == [[], expected]
     assert recorded_versions(fresh_database_url) == expected
+
+
+def test_two_stores_starting_at_once_on_an_empty_database_apply_each_migration_once(
+    fresh_database_url: str,
+) -> None:
+    # Two services starting together: both see every migration pending, both upgrade.
+    barrier = threading.Barrier(2)
+
+    def start() -> list[int]:
+        with open_store(load_settings(database_url=fresh_database_url)) as store:
+            barrier.wait(timeout=60)
+            return [item.version for item in store.ensure_schema()]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = [future.result(timeout=120) for future in [pool.submit(start) for _ in "ab"]]
+
+    expected = [m.version for m in load_migrations()]
+    assert sorted(outcomes, key=len) == [[], expected]
+    with psycopg.connect(fresh_database_url) as conn:
+        counts = conn.execute(
+            "SELECT version, count(*) FROM schema_migrations GROUP BY version ORDER BY version"
+        ).fetchall()
+    assert counts == [(version, 1) for version in expected]
 
 
 def test_an_edited_applied_migration_is_refused(fresh_database_url: str, tmp_path: Path) -> None:
