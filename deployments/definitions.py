@@ -142,6 +142,7 @@ def build_deployments(
 
     ``work_pool=None`` gives them unbound, as ``prefect.serve`` wants them (it runs them
     in-process); otherwise they target ``work_pool`` as ``prefect deploy`` creates them.
+    Call it from synchronous code: inside a running event loop it raises ``RuntimeError``.
     """
     o = options or DeploymentOptions()
 
@@ -153,7 +154,7 @@ def build_deployments(
         work_queue: str = DEFAULT_QUEUE,
         **settings: Any,
     ) -> RunnerDeployment:
-        return flow.to_deployment(
+        deployment = flow.to_deployment(
             name=name,
             description=description,
             tags=[PROJECT_TAG, *tags],
@@ -163,6 +164,11 @@ def build_deployments(
             work_queue_name=work_queue if work_pool else None,
             **settings,
         )
+        # Inside a running event loop to_deployment hands back a coroutine instead.
+        if not isinstance(deployment, RunnerDeployment):
+            deployment.close()
+            raise RuntimeError("build_deployments() must be called outside an event loop")
+        return deployment
 
     sampler = (
         "Sample CPU, memory and disk of the host whose worker runs it "

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from prefect.client.schemas.actions import DeploymentScheduleCreate, DeploymentScheduleUpdate
 from prefect.deployments.runner import RunnerDeployment
 
 from deployments.definitions import DeploymentOptions, build_deployments, global_limits
@@ -45,10 +46,7 @@ def deployment_entry(deployment: RunnerDeployment) -> dict[str, Any]:
         "tags": list(deployment.tags),
         "parameters": deployment.parameters,
         "enforce_parameter_schema": deployment.enforce_parameter_schema,
-        "schedules": [
-            {**s.schedule.model_dump(mode="json"), "active": s.active}
-            for s in deployment.schedules or []
-        ],
+        "schedules": [_schedule_entry(s) for s in deployment.schedules or []],
         # Only what the definition states (plus the type), not every default of the model.
         "triggers": [
             {"type": t.type, **t.model_dump(mode="json", exclude_unset=True)}
@@ -69,6 +67,14 @@ def deployment_entry(deployment: RunnerDeployment) -> dict[str, Any]:
     return entry
 
 
+def _schedule_entry(item: DeploymentScheduleCreate | DeploymentScheduleUpdate) -> dict[str, Any]:
+    # RunnerDeployment types its schedules as creates or updates; an update may leave out the
+    # schedule itself, which prefect.yaml cannot express.
+    if item.schedule is None:
+        raise ValueError("a deployment schedule without its schedule cannot be rendered")
+    return {**item.schedule.model_dump(mode="json"), "active": item.active}
+
+
 class _NoAliasDumper(yaml.SafeDumper):
     # Shared sub-objects would otherwise become &id001 anchors, which hide the real values.
     def ignore_aliases(self, data: Any) -> bool:
@@ -77,6 +83,7 @@ class _NoAliasDumper(yaml.SafeDumper):
 
 def render_prefect_yaml(options: DeploymentOptions | None = None) -> str:
     """The text of ``prefect.yaml`` for ``options`` (deterministic: same options, same text)."""
+    entries = [deployment_entry(d) for d in build_deployments(options)]
     document = {
         "name": "resync-flows",
         # Flows come from the installed package (module-path entrypoints): nothing to build,
@@ -84,7 +91,7 @@ def render_prefect_yaml(options: DeploymentOptions | None = None) -> str:
         "build": None,
         "push": None,
         "pull": [],
-        "deployments": [deployment_entry(d) for d in build_deployments(options)],
+        "deployments": entries,
     }
     body = yaml.dump(
         document,
@@ -94,7 +101,7 @@ def render_prefect_yaml(options: DeploymentOptions | None = None) -> str:
         allow_unicode=True,
         width=100,
     )
-    pool = document["deployments"][0]["work_pool"]["name"]
+    pool = entries[0]["work_pool"]["name"]
     limits = " ".join(f"{limit.name} --limit {limit.limit}" for limit in global_limits(options))
     return HEADER.format(pool=pool, limits=limits) + "\n" + body
 

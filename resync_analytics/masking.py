@@ -141,7 +141,12 @@ def _mask_cli(match: re.Match[str]) -> str:
     return f"{match.group(3)}{_mask_quoted(match.group(4))}"
 
 
-def _after(command: re.Pattern[str], rule: re.Pattern[str], repl, line: str) -> str:  # type: ignore[no-untyped-def]
+def _after(
+    command: re.Pattern[str],
+    rule: re.Pattern[str],
+    repl: Callable[[re.Match[str]], str],
+    line: str,
+) -> str:
     """Apply ``rule`` to what follows ``command`` in ``line`` (untouched when it is absent)."""
     found = command.search(line)
     if found is None:

@@ -97,8 +97,9 @@ def _ew_before(values: np.ndarray, prepared: _Prepared, halflife: float) -> np.n
 
 
 def _count_before(valid: np.ndarray, prepared: _Prepared) -> np.ndarray:
-    counts = pd.Series(valid.astype(np.int64)).groupby(prepared.codes, sort=False).cumsum()
-    counts = counts.to_numpy()
+    counts = (
+        pd.Series(valid.astype(np.int64)).groupby(prepared.codes, sort=False).cumsum().to_numpy()
+    )
     out = np.zeros(len(valid), dtype=np.int64)
     has = prepared.before >= 0
     out[has] = counts[prepared.before[has]]
@@ -186,10 +187,15 @@ def fit_offsets(
     if not present:
         return cfg
     # A band with too few errors borrows the nearest fitted band's offsets.
-    pairs = [fitted[min(present, key=lambda p, b=b: abs(p - b))] for b in range(len(fitted))]
+    pairs = [fitted[_nearest(present, b)] for b in range(len(fitted))]
     offsets50 = [pair[0] for pair in pairs if pair is not None]
     offsets90 = [pair[1] for pair in pairs if pair is not None]
     return replace(cfg, offsets50=tuple(offsets50), offsets90=tuple(offsets90))
+
+
+def _nearest(candidates: list[int], band: int) -> int:
+    """The candidate band closest to ``band`` (the lower one on a tie)."""
+    return min(candidates, key=lambda candidate: abs(candidate - band))
 
 
 def pinball_loss(actual: np.ndarray, predicted: np.ndarray, quantile: float) -> float:

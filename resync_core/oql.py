@@ -313,7 +313,7 @@ def _literal(value: object) -> Scalar:
     if value is None or isinstance(value, bool | int | str):
         if isinstance(value, enum.Enum):
             return _literal(value.value)
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"OQL has no literal for {value!r}")

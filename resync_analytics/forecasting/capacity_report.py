@@ -137,10 +137,10 @@ def report_markdown(assessments: Sequence[CapacityAssessment], generated_at: dat
             )
     lines += ["", "| series | now | threshold | method | ETA |", "|---|---|---|---|---|"]
     for a in assessments:
-        eta = "—" if a.eta is None else f"{a.eta.expected:%Y-%m-%d}"
+        eta_day = "—" if a.eta is None else f"{a.eta.expected:%Y-%m-%d}"
         lines.append(
             f"| {a.target.key} | {a.last_value:.1f} | {a.threshold:g} "
-            f"| {a.forecast.method} | {eta} |"
+            f"| {a.forecast.method} | {eta_day} |"
         )
     return "\n".join(lines)
 

@@ -228,7 +228,7 @@ def _forecast_group(
             continue
         point = method.predict(history[rows], horizon, period)
         low, high = interval_offsets(errors[method.name][rows], horizon, coverage)
-        for slot, row in enumerate(rows):
+        for slot, row in enumerate(rows.tolist()):
             scores = sorted(
                 (
                     MethodScore(m.name, float(maes[row, i]), float(maes[row, i] / scale[row]))

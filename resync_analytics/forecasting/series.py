@@ -14,9 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from pandas._typing import SequenceNotStr
 
 # Fewer points than this leave nothing to learn a level, a trend and an error from.
 MIN_POINTS = 8
@@ -248,7 +252,9 @@ def regularise(
     more than half of the grid would have to be invented, or a value is not finite or beyond
     ``MAX_ABS_VALUE``.
     """
-    index = pd.DatetimeIndex(times)
+    # pandas takes any sequence of datetimes; its stubs want one indexable by any SupportsIndex
+    # (SequenceNotStr), which typing's Sequence (indexed by int) is not.
+    index = pd.DatetimeIndex(cast("SequenceNotStr[datetime] | pd.DatetimeIndex", times))
     data = np.asarray(values, dtype=float)
     if len(index) != len(data):
         raise SeriesError(f"{name}: {len(index)} timestamps but {len(data)} values")
@@ -271,9 +277,12 @@ def regularise(
             f"{name}: {len(frame)} distinct timestamp(s); at least {min_points} are needed"
         )
 
+    # sort_index() and groupby(level=0) keep the DatetimeIndex; pandas-stubs type every
+    # Series index as a plain Index.
+    frame_times = cast(pd.DatetimeIndex, frame.index)
     if step is None:
-        step = _infer_step(frame.index, name)
-    seconds = _seconds_since(frame.index, frame.index[0])
+        step = _infer_step(frame_times, name)
+    seconds = _seconds_since(frame_times, frame_times[0])
     step_s = step.total_seconds()
     positions = seconds / step_s
     nearest = np.round(positions)

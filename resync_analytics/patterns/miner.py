@@ -150,9 +150,9 @@ class PatternMiner:
         masked = mask_variables(message[:MAX_MESSAGE_CHARS])
         cached = self._cache.get(masked)
         if cached is not None:
-            template = self._templates[self._resolve(cached)]
-            template.occurrences += 1
-            return template.key
+            hit = self._templates[self._resolve(cached)]
+            hit.occurrences += 1
+            return hit.key
         parts = split_tokens(masked, self.config.max_tokens)
         tokens = parts[0::2]
         route = self._route(tokens, create=True)
