@@ -8,6 +8,7 @@ import pytest
 
 from flows.poller import poll_tws
 from resync_clients.events import JOB_ABEND, JOB_FAIL
+from tasks.resources import close_resources
 from tests.fixtures.prefect import read_events
 
 
@@ -94,6 +95,9 @@ def test_unreachable_tws_fails_the_cycle_and_the_next_one_catches_up(
     assert scalar(store, "SELECT count(*) FROM job_runs WHERE run_id = %s", run_id) in (0, 1)
 
     poller_simulator.clear_faults()
+    # The failed cycle opened the process's TWS circuit for its cool-down; the next cycle here
+    # stands for one after it (fresh resources: the circuit starts closed).
+    close_resources()
     asyncio.run(poll_tws())
     status = scalar(store, "SELECT internal_status FROM job_runs WHERE run_id = %s", run_id)
     assert status in {"ABEND", "FAIL"}
