@@ -4,8 +4,9 @@
     python bench/ingest.py --database-url URL   # a scratch schema on URL's server, dropped after
 
 Prints the time of each step and the ratio (store upsert / raw COPY into an unindexed table,
-both measured in this run); the goal is a ratio of at most 3. Also times re-upserting the same
-rows (nothing changes) and with 1% of them changed.
+both measured in this run, round by round so that both see the same load on a shared machine);
+the goal is a ratio of at most 2. Also times re-upserting the same rows (nothing changes) and
+with 1% of them changed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import random
 import secrets
+import statistics
 import sys
 import tempfile
 import time
@@ -31,7 +33,7 @@ from resync_clients.store import Store, UpsertResult, open_store
 from resync_core.settings import load_settings
 
 COLUMNS = [*JOB_RUN_COLUMNS, "error_pattern", "error_line"]
-GOAL_RATIO = 3.0
+GOAL_RATIO = 2.0
 
 
 def make_rows(count: int, seed: int = 7) -> list[tuple[Any, ...]]:
@@ -186,11 +188,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"database: {store.location} (PostgreSQL {store.server_version()})")
             print(f"rows: {len(rows):,} job runs, {len(COLUMNS)} columns, best of {args.repeat}")
             changed_rows = changed_copy(rows, 0.01)
-            copy_seconds, _ = best_of(args.repeat, lambda: raw_copy(store, rows))
+            # Raw COPY and the first upsert alternate, one of each per round: load from other
+            # work then hits both alike, and each round gives a ratio of its own.
+            rounds = [
+                (
+                    best_of(1, lambda: raw_copy(store, rows)),
+                    best_of(1, lambda: upsert(store, rows), before=lambda: empty_job_runs(store)),
+                )
+                for _ in range(args.repeat)
+            ]
+            copy_seconds = min(copy for (copy, _), _ in rounds)
+            first_seconds, first = min((upserted for _, upserted in rounds), key=lambda r: r[0])
+            round_ratios = [upserted[0] / copy[0] for copy, upserted in rounds]
             indexed_seconds, _ = best_of(args.repeat, lambda: raw_copy(store, rows, indexed=True))
-            first_seconds, first = best_of(
-                args.repeat, lambda: upsert(store, rows), before=lambda: empty_job_runs(store)
-            )
             same_seconds, same = best_of(args.repeat, lambda: upsert(store, rows))
             changed_seconds, changed = best_of(
                 args.repeat, lambda: upsert(store, changed_rows), before=lambda: upsert(store, rows)
@@ -204,6 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"store upsert, 1% rows changed {changed_seconds:7.3f} s   {changed}")
     verdict = "ok" if ratio <= GOAL_RATIO else f"ABOVE GOAL {GOAL_RATIO}"
     print(f"ratio store upsert / raw COPY: {ratio:.2f} ({verdict})")
+    print(
+        "  per round: "
+        + ", ".join(f"{r:.2f}" for r in round_ratios)
+        + f" (median {statistics.median(round_ratios):.2f})"
+    )
     print(f"ratio store upsert / COPY with the same indexes: {first_seconds / indexed_seconds:.2f}")
     print(
         f"ratio re-upsert / raw COPY: same rows {same_seconds / copy_seconds:.2f}, "
