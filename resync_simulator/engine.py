@@ -532,6 +532,7 @@ def _indices_for_ids(plan: Plan, query: Query) -> list[int] | None:
     where = query.where
     if not isinstance(where, Comparison) or where.field != "id":
         return None
+    values: tuple[object, ...]
     if where.op is Op.EQ:
         values = (where.value,)
     elif where.op is Op.IN and isinstance(where.value, tuple):

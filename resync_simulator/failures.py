@@ -25,11 +25,10 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from resync_core.taxonomy import CATEGORIES as TAXONOMY
+from resync_simulator.model import AgentKind
 
 # The taxonomy is the product's contract (architecture.md); ground truth uses the same one.
 CATEGORIES: tuple[str, ...] = TAXONOMY
-
-AgentKind = Literal["unix", "dynamic", "windows"]
 
 # Timestamp styles as the programs that write them use them (strftime plus {ms} for millis).
 TS_ISO = "%Y-%m-%d %H:%M:%S"

@@ -15,9 +15,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from resync_simulator.failures import FailureTemplate, JobOutput, compose_success
+from resync_simulator.model import AgentKind
 
 _RULE = b"=" * 63
 _JSDL_NS = "http://www.ibm.com/xmlns/prod/scheduling/1.0/jsdl"
@@ -45,7 +45,7 @@ class JobContext:
     start_time: datetime
     end_time: datetime
     return_code: int
-    agent_kind: Literal["unix", "dynamic", "windows"]
+    agent_kind: AgentKind
 
 
 @dataclass(frozen=True)

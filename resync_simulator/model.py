@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Literal
+
+# The joblog format of a workstation's agent.
+AgentKind = Literal["unix", "dynamic", "windows"]
 
 # Internal status → DWC common status (README §3); HOLD is WAITING unless held by a user.
 COMMON_STATUS = {
@@ -71,7 +75,7 @@ class Workstation:
     name: str
     type: str  # WorkstationType enum of the spec
     os: str  # OperatingSystemV2 enum
-    agent_kind: str  # joblog format: "unix" | "dynamic" | "windows"
+    agent_kind: AgentKind
     host: str | None
     domain: str
     limit: int

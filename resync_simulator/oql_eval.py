@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from resync_core.oql import And, Comparison, Expr, Op, Or, Query, Scalar
@@ -299,7 +300,7 @@ def sort_records(query: Query, records: Iterable[Any]) -> list[Any]:
     """``records`` sorted by ``query.order_by`` (stable; missing values sort first ascending)."""
     ordered = list(records)
     for name, direction in reversed(query.order_by):
-        ordered.sort(key=lambda r, n=name: _sort_key(r, n), reverse=direction == "DESC")
+        ordered.sort(key=partial(_sort_key, path=name), reverse=direction == "DESC")
     return ordered
 
 

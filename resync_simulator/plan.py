@@ -13,6 +13,7 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from resync_simulator.enterprise import Enterprise
 from resync_simulator.model import (
@@ -23,6 +24,9 @@ from resync_simulator.model import (
     JobState,
     Run,
 )
+
+if TYPE_CHECKING:
+    from resync_simulator.failures import FailureTemplate
 
 INF = float("inf")
 _WEEK = 7 * 86400.0
@@ -64,7 +68,7 @@ def day_of_plan_id(plan_id: str) -> int | None:
     return int(parsed.timestamp() // 86400)
 
 
-def _templates() -> dict[str, object]:
+def _templates() -> dict[str, FailureTemplate]:
     from resync_simulator.failures import FAILURE_TEMPLATES
 
     return {t.template_id: t for t in FAILURE_TEMPLATES}

