@@ -14,9 +14,12 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from resync_analytics.forecasting import RegularSeries, SeriesForecast, ThresholdEta
 
 app = typer.Typer(help="Forecast metric series with calibrated intervals.", no_args_is_help=True)
 
@@ -87,12 +90,14 @@ def series(
         _print_readable(csv_path, data, forecast, document, threshold)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(BAD_INPUT)
 
 
-def _contract(data, forecast, eta) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _contract(
+    data: RegularSeries, forecast: SeriesForecast, eta: ThresholdEta | None
+) -> dict[str, Any]:
     fmt = data.format_timestamp
     return {
         "method": forecast.method,
@@ -113,7 +118,13 @@ def _contract(data, forecast, eta) -> dict[str, Any]:  # type: ignore[no-untyped
     }
 
 
-def _print_readable(path, data, forecast, document, threshold) -> None:  # type: ignore[no-untyped-def]
+def _print_readable(
+    path: Path | str,
+    data: RegularSeries,
+    forecast: SeriesForecast,
+    document: dict[str, Any],
+    threshold: float | None,
+) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

@@ -15,13 +15,19 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from resync_core.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from resync_clients.postgres.quarantine import QuarantineSummary
+    from resync_clients.store import Store
+
 Status = Literal["ok", "warn", "down", "off"]
+# What a probe reports besides its status; ComponentHealth keeps it read-only.
+_Facts = dict[str, str | int | None]
 DEFAULT_TIMEOUT_SECONDS = 5.0
 
 
@@ -72,7 +78,7 @@ async def check_postgres(settings: Settings, timeout: float) -> ComponentHealth:
         except Exception as exc:  # a driver error we did not foresee is still "down"
             detail = f"{type(exc).__name__}: {_short(exc)}"
             return ComponentHealth("postgresql", "down", detail, timer.ms)
-        facts = {
+        facts: _Facts = {
             "schema_version": status.current_version,
             "latest_schema_version": status.latest_version,
             "server_version": server,
@@ -102,7 +108,7 @@ async def check_postgres(settings: Settings, timeout: float) -> ComponentHealth:
     return await asyncio.to_thread(probe)
 
 
-def _poller_rejects(store):  # type: ignore[no-untyped-def]
+def _poller_rejects(store: Store) -> QuarantineSummary:
     """Job runs the poller quarantined or corrected in the last day (a TWS data problem)."""
     from datetime import UTC, datetime, timedelta
 
@@ -135,7 +141,7 @@ async def check_tws(settings: Settings, timeout: float) -> ComponentHealth:
             count = await asyncio.wait_for(tws.count_jobs(), timeout=timeout * 2)
         except TWSAuthError as exc:
             detail = f"credentials rejected: {_short(exc)}"
-            facts = {"circuit": str(tws.circuit_state)}
+            facts: _Facts = {"circuit": str(tws.circuit_state)}
             return ComponentHealth("tws", "down", detail, timer.ms, facts)
         except (TWSError, TimeoutError) as exc:
             detail = _short(exc) if str(exc) else "no answer in time"

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from resync_analytics.joblog.models import JoblogAnalysis
 
 app = typer.Typer(
     help="Analyse TWS joblogs: root cause, error line, fix steps.", no_args_is_help=True
@@ -50,7 +54,7 @@ def analyze(
         raise typer.Exit(1)
 
 
-def _print_summary(file: str, analysis) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(file: str, analysis: JoblogAnalysis) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.panel import Panel

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from resync_analytics.patterns.miner import PatternMiner
+    from resync_analytics.patterns.stream import MinedLine
 
 app = typer.Typer(help="Mine recurring message templates from logs.", no_args_is_help=True)
 
@@ -48,7 +54,7 @@ def mine(
     _print_summary(file, miner, total, top)
 
 
-def _write_json_lines(mined) -> None:  # type: ignore[no-untyped-def]
+def _write_json_lines(mined: Iterable[MinedLine]) -> None:
     # Each template's JSON tail is encoded once; per line only the number is formatted.
     tails: dict[str, str] = {}
     write = sys.stdout.write
@@ -63,7 +69,7 @@ def _write_json_lines(mined) -> None:  # type: ignore[no-untyped-def]
     sys.stdout.flush()
 
 
-def _print_summary(file: Path, miner, total: int, top: int) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(file: Path, miner: PatternMiner, total: int, top: int) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

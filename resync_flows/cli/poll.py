@@ -13,9 +13,9 @@ import math
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -202,7 +202,12 @@ def _rejects(quarantined: int, clamped: int) -> str:
     )
 
 
-def _with_progress(run, add_callback):  # type: ignore[no-untyped-def]
+_T = TypeVar("_T")
+
+
+def _with_progress(
+    run: Callable[[], _T], add_callback: Callable[[Callable[[int, int | None], None]], None]
+) -> _T:
     with Progress(
         TextColumn("reading the plan"),
         BarColumn(),

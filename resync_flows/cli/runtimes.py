@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 app = typer.Typer(help="Runtime predictions backtested on a run history.", no_args_is_help=True)
 
@@ -66,7 +70,7 @@ def backtest(
         )
 
 
-def _write_lines(p50, p90) -> None:  # type: ignore[no-untyped-def]
+def _write_lines(p50: npt.NDArray[np.float64], p90: npt.NDArray[np.float64]) -> None:
     import pandas as pd
 
     out = sys.stdout
