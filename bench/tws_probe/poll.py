@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
+from resync_clients.tws import errors as tws_errors
 from tws_probe.mock import Exchange, RecordingProxy
 from tws_probe.verdict import Outcome, names_violation, request_breaches
 
@@ -129,6 +130,12 @@ def probe_poll(
     return _judge_poll(mode, code, output, exchanges, database, time.monotonic() - started, timeout)
 
 
+def _is_tws_error(name: str) -> bool:
+    """Whether ``name`` is a class of the client's error hierarchy (CircuitOpenError too)."""
+    found = getattr(tws_errors, name, None)
+    return isinstance(found, type) and issubclass(found, tws_errors.TWSError)
+
+
 def _judge_poll(
     mode: str,
     code: int | None,
@@ -156,7 +163,7 @@ def _judge_poll(
             tail = output.strip().splitlines()[-1:] or ["(no output)"]
             return outcome("problem", f"exit {code} without a cycle report: {tail[0]}", "crash")
         kind_name, message = failed.group(1), " ".join(failed.group(2).split())[:300]
-        if not kind_name.startswith("TWS"):
+        if not _is_tws_error(kind_name):
             return outcome("problem", f"{kind_name}: {message}", "crash")
         answered = [e for e in exchanges if 200 <= e.status < 300]
         violated = {path for e in answered for path in e.violated_fields}

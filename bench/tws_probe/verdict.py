@@ -117,8 +117,14 @@ def names_violation(message: str, violated: set[str]) -> bool:
     paths = [_dotted(found) for found in _MSGSPEC_PATH.findall(message)]
     if paths:
         return any(path in violated for path in paths)
-    leaves = {path.rpartition(".")[2] for path in violated}
-    return any(leaf and leaf in message for leaf in leaves)
+    leaves = {_leaf(path) for path in violated} - {""}
+    return any(re.search(rf"\b{re.escape(leaf)}\b", message) for leaf in leaves)
+
+
+def _leaf(path: str) -> str:
+    """The last field name of a dotted body path (``results.0.userLogins.0`` -> userLogins)."""
+    names = [part for part in path.split(".") if part and not part.isdigit()]
+    return names[-1] if names else ""
 
 
 def _dotted(msgspec_path: str) -> str:
