@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import importlib
 import pkgutil
@@ -193,3 +194,12 @@ def test_tws_api_global_limit_is_declared_with_the_configured_slots() -> None:
     assert [(limit.name, limit.limit) for limit in global_limits()] == [(TWS_API_LIMIT, 4)]
     limits = global_limits(DeploymentOptions(tws_api_slots=2))
     assert [(limit.name, limit.limit) for limit in limits] == [(TWS_API_LIMIT, 2)]
+
+
+def test_building_deployments_inside_an_event_loop_is_refused() -> None:
+    # Prefect's to_deployment would hand back coroutines there, not deployments.
+    async def build() -> list[RunnerDeployment]:
+        return build_deployments()
+
+    with pytest.raises(RuntimeError, match="outside an event loop"):
+        asyncio.run(build())
