@@ -9,13 +9,14 @@ import pytest
 from prefect.cli.deploy._config import _load_deploy_configs_and_actions
 from prefect.cli.deploy._schedules import _schedule_config_to_deployment_schedule
 from prefect.cli.deploy._triggers import _initialize_deployment_triggers
+from prefect.client.schemas.actions import DeploymentScheduleUpdate
 from prefect.flows import Flow
 from prefect.utilities.importtools import import_object
 from rich.console import Console
 
 from deployments.definitions import TWS_API_LIMIT, DeploymentOptions, build_deployments
+from deployments.render import deployment_entry, render_prefect_yaml
 from deployments.render import main as render_main
-from deployments.render import render_prefect_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PREFECT_YAML = REPO_ROOT / "prefect.yaml"
@@ -125,3 +126,10 @@ def test_render_takes_metrics_hosts_and_the_tws_api_slots(tmp_path: Path) -> Non
     assert "name: host-db01" in text and "work_queue_name: host-db01" in text
     assert f"prefect gcl create {TWS_API_LIMIT} --limit 2" in text
     assert render_main(["--output", str(target), "--metrics-host", "bad host"]) == 2
+
+
+def test_a_schedule_entry_without_its_schedule_is_refused_by_name() -> None:
+    deployment = build_deployments()[0]
+    deployment.schedules = [DeploymentScheduleUpdate(active=True)]
+    with pytest.raises(ValueError, match="schedule without its schedule"):
+        deployment_entry(deployment)
