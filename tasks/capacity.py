@@ -35,12 +35,13 @@ from resync_clients.postgres.metric_samples import metric_series_keys, read_metr
 from resync_clients.postgres.outbox import enqueue_events
 from resync_core.settings import Settings
 from tasks.resources import get_store
+from tasks.retry import DATABASE_RETRIES
 
 REPORT_KEY = "capacity-report"
 TABLE_KEY = "capacity-forecasts"
 
 
-@task(name="load-metric-history", retries=2, retry_delay_seconds=[2, 10])
+@task(name="load-metric-history", **DATABASE_RETRIES)
 def load_metric_history(
     settings: Settings, metrics: Sequence[str], since: datetime, step: timedelta
 ) -> list[MetricSeries]:
@@ -66,7 +67,7 @@ def load_metric_history(
     return loaded
 
 
-@task(name="load-job-history", retries=2, retry_delay_seconds=[2, 10])
+@task(name="load-job-history", **DATABASE_RETRIES)
 def load_job_history(settings: Settings, since: datetime) -> list[JobDay]:
     """Runs and busy seconds per workstation, job and day, from the stored job runs."""
     with get_store(settings).connection() as conn:
@@ -128,7 +129,7 @@ def risk_event(assessment: CapacityAssessment, generated_at: datetime) -> Domain
     )
 
 
-@task(name="store-capacity-forecasts", retries=3, retry_delay_seconds=[1, 5, 15])
+@task(name="store-capacity-forecasts", **DATABASE_RETRIES)
 def store_capacity_forecasts(
     settings: Settings,
     assessments: Sequence[CapacityAssessment],

@@ -63,6 +63,7 @@ from resync_core.job_runs import JobRunRecord
 from resync_core.settings import Settings
 from tasks.poll import JOBLOG_TAIL_LINES, joblog_finding, pattern_id, tws_client
 from tasks.resources import get_store
+from tasks.retry import DATABASE_RETRIES
 
 # An incident whose opener has not stored a recommendation after this long is analysed by
 # the next run that joins it (the opener crashed); before that, joiners leave it alone, so a
@@ -77,7 +78,7 @@ class FailedRunNotFoundError(LookupError):
 # ----------------------------------------------------------------- load and fetch
 
 
-@task(name="load-failed-runs", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+@task(name="load-failed-runs", **DATABASE_RETRIES, cache_policy=NO_CACHE)
 def load_failed_runs(
     settings: Settings,
     run_ids: Sequence[str] = (),
@@ -126,7 +127,8 @@ def load_failed_runs(
     return failed
 
 
-@task(name="fetch-joblogs", retries=2, retry_delay_seconds=[5, 20], cache_policy=NO_CACHE)
+# TWS faults were retried by the client within its budget: repeat only for PostgreSQL.
+@task(name="fetch-joblogs", **DATABASE_RETRIES, cache_policy=NO_CACHE)
 async def fetch_joblogs(settings: Settings, runs: Sequence[StoredRun]) -> list[StoredRun]:
     """Runs with their joblogs: stored ones as they are, missing ones read from TWS (tail
     first, byte-capped), masked and stored with the run.
@@ -220,7 +222,7 @@ def analyze_failures(runs: Sequence[StoredRun]) -> list[FailureDiagnosis]:
     return diagnoses
 
 
-@task(name="group-into-incidents", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+@task(name="group-into-incidents", **DATABASE_RETRIES, cache_policy=NO_CACHE)
 def group_into_incidents(
     settings: Settings,
     diagnoses: Sequence[FailureDiagnosis],
@@ -268,7 +270,7 @@ def group_into_incidents(
     return groups
 
 
-@task(name="find-similar-incidents", retries=3, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(name="find-similar-incidents", **DATABASE_RETRIES, cache_policy=NO_CACHE)
 def find_similar_incidents(
     settings: Settings, group: IncidentGroup, limit: int = 5
 ) -> tuple[SimilarIncident, ...]:
@@ -289,7 +291,9 @@ def find_similar_incidents(
 # ----------------------------------------------------------------- enrich, store, publish
 
 
-@task(name="enrich-with-llm", retries=1, retry_delay_seconds=[10], cache_policy=NO_CACHE)
+# No task retry: the LLM client retried within its budget, and enrichment never raises
+# for model faults (the deterministic analysis stands).
+@task(name="enrich-with-llm", cache_policy=NO_CACHE)
 def enrich_with_llm(settings: Settings, group: IncidentGroup) -> EnrichedAnalysis:
     """Ask the configured LLM to refine the lead run's diagnosis (advice only, validated
     against the joblog). Called once per incident, by the run that opened it."""
@@ -301,7 +305,7 @@ def enrich_with_llm(settings: Settings, group: IncidentGroup) -> EnrichedAnalysi
     return enrich_analysis(group.lead.analysis, mask_secrets(text or ""), settings, store)
 
 
-@task(name="store-incident", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+@task(name="store-incident", **DATABASE_RETRIES, cache_policy=NO_CACHE)
 def store_incident(
     settings: Settings, group: IncidentGroup, enriched: EnrichedAnalysis | None = None
 ) -> IncidentView:
@@ -415,7 +419,7 @@ async def rerun_failed_job(
     return result.id
 
 
-@task(name="record-rerun-decision", retries=3, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(name="record-rerun-decision", **DATABASE_RETRIES, cache_policy=NO_CACHE)
 def record_rerun_decision(
     settings: Settings,
     incident_id: int,

@@ -44,6 +44,7 @@ from resync_core.feedback import FeedbackRecord
 from resync_core.incidents import RecommendationDraft
 from resync_core.settings import Settings
 from tasks.resources import get_store
+from tasks.retry import DATABASE_RETRIES
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class CauseResolutions:
 # ----------------------------------------------------------------- the learning flow
 
 
-@task(name="load-feedback", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+@task(name="load-feedback", **DATABASE_RETRIES, cache_policy=NO_CACHE)
 def load_feedback_records(settings: Settings, lookback_days: int) -> list[FeedbackRecord]:
     """Operators' feedback of the last ``lookback_days``, with what each incident claimed."""
     since = datetime.now(UTC) - timedelta(days=lookback_days)
@@ -93,7 +94,7 @@ def fit_confidence_calibration(
     return fit
 
 
-@task(name="store-calibration", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+@task(name="store-calibration", **DATABASE_RETRIES, cache_policy=NO_CACHE)
 def store_fitted_calibration(settings: Settings, fit: CalibrationFit) -> int:
     """Store the calibration; returns how many rows changed (0 when the fit is unchanged)."""
     with get_store(settings).connection() as conn:
@@ -137,7 +138,7 @@ def confidence_note(calibration: IncidentCalibration | None) -> str | None:
     )
 
 
-@task(name="apply-learning", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+@task(name="apply-learning", **DATABASE_RETRIES, cache_policy=NO_CACHE)
 def apply_learning(
     settings: Settings,
     group: IncidentGroup,

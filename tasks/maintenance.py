@@ -31,12 +31,13 @@ from resync_core.risk import JobRisk, PlannedJob
 from resync_core.settings import Settings
 from tasks.poll import tws_client
 from tasks.resources import get_store
+from tasks.retry import DATABASE_RETRIES, retry_if_transient
 
 REPORT_KEY = "maintenance-report"
 TABLE_KEY = "jobs-at-risk"
 
 
-@task(name="load-run-history", retries=2, retry_delay_seconds=[2, 10])
+@task(name="load-run-history", **DATABASE_RETRIES)
 def load_run_history(settings: Settings, since: datetime, until: datetime) -> pd.DataFrame:
     """Every stored run scheduled in ``[since, until)``, as a run-history frame."""
     with get_store(settings).connection() as conn:
@@ -50,7 +51,13 @@ def load_run_history(settings: Settings, since: datetime, until: datetime) -> pd
     return history
 
 
-@task(name="read-tonights-plan", retries=1, retry_delay_seconds=5)
+# One repeat for a TWS that stayed unavailable: reading the plan is safe to repeat.
+@task(
+    name="read-tonights-plan",
+    retries=1,
+    retry_delay_seconds=5,
+    retry_condition_fn=retry_if_transient,
+)
 async def read_planned_jobs(settings: Settings) -> list[PlannedJob] | None:
     """The jobs of the current plan that have not started yet, with their schedule and
     deadline; None when TWS cannot be read (the scoring then takes the recently active jobs,
@@ -114,7 +121,7 @@ def at_risk_event(risk: JobRisk, plan_day: date) -> DomainEvent:
     )
 
 
-@task(name="store-risk-scores", retries=3, retry_delay_seconds=[1, 5, 15])
+@task(name="store-risk-scores", **DATABASE_RETRIES)
 def store_risk_scores(
     settings: Settings,
     plan_day: date,

@@ -11,6 +11,7 @@ from resync_clients.host_metrics import HostMetricsSampler, MetricSample
 from resync_clients.metric_csv import read_metric_csv
 from resync_clients.postgres.metric_samples import upsert_metric_samples
 from tasks.resources import get_store
+from tasks.retry import DATABASE_RETRIES
 
 
 @task(name="sample-system-metrics")
@@ -30,7 +31,7 @@ def sample_system_metrics(
     return collected
 
 
-@task(name="store-metric-samples", retries=3, retry_delay_seconds=[1, 5, 15])
+@task(name="store-metric-samples", **DATABASE_RETRIES)
 def store_metric_samples(samples: list[MetricSample]) -> int:
     """Upsert ``samples`` into PostgreSQL; returns how many rows changed."""
     store = get_store()
@@ -39,7 +40,7 @@ def store_metric_samples(samples: list[MetricSample]) -> int:
     return result.changed
 
 
-@task(name="import-metric-history", retries=2, retry_delay_seconds=5)
+@task(name="import-metric-history", **DATABASE_RETRIES)
 def import_metric_history(
     path: Path, host: str | None = None, metric: str | None = None, batch_size: int = 50_000
 ) -> int:

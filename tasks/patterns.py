@@ -23,6 +23,7 @@ from resync_clients.postgres.outbox import enqueue_events
 from resync_core.patterns import ErrorLine
 from resync_core.settings import Settings
 from tasks.resources import get_store
+from tasks.retry import DATABASE_RETRIES
 
 MINER_STATE_NAME = "pattern-miner"
 
@@ -35,7 +36,7 @@ class PatternMiningSummary:
     templates_total: int
 
 
-@task(name="read-error-lines", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+@task(name="read-error-lines", **DATABASE_RETRIES, cache_policy=NO_CACHE)
 def read_error_lines(settings: Settings, lookback_days: int, limit: int) -> list[ErrorLine]:
     """Error lines of failed runs that ended in the last ``lookback_days`` and are not counted."""
     since = datetime.now(UTC) - timedelta(days=lookback_days)

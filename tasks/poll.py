@@ -11,9 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import psycopg
 from prefect import get_run_logger, task
 
 from resync_analytics.joblog.analyzer import analyze_joblog
@@ -29,10 +27,9 @@ from resync_clients.postgres.job_runs import (
     store_joblog_findings,
     upsert_job_runs,
 )
-from resync_clients.postgres.locks import LockLostError, check_lock_held
+from resync_clients.postgres.locks import check_lock_held
 from resync_clients.postgres.outbox import enqueue_events, mark_events_emitted, pending_events
 from resync_clients.postgres.poller_state import (
-    CursorFencedError,
     PollCursor,
     check_poller_epoch,
     load_poll_cursor,
@@ -45,7 +42,6 @@ from resync_clients.postgres.quarantine import (
 )
 from resync_clients.tws.client import TWSClient, TWSClientConfig
 from resync_clients.tws.errors import (
-    CircuitOpenError,
     TWSError,
     TWSNotFoundError,
     TWSUnavailableError,
@@ -55,6 +51,7 @@ from resync_core.job_runs import JobRunRecord, StatusTransition
 from resync_core.oql import Field
 from resync_core.settings import Settings
 from tasks.resources import get_resources, get_store
+from tasks.retry import CycleBudgetSpent, retry_if_transient
 
 POLLER_NAME = "tws"
 # Starts are re-read this far back: covers clock skew and runs that started mid-query.
@@ -97,11 +94,6 @@ class PlanObservation:
     workstation_links: dict[str, bool] = field(default_factory=dict)
 
 
-class CycleBudgetSpent(TWSUnavailableError):
-    """TWS did not answer usefully within this cycle's retry budget; the next cycle tries
-    again. Not retried within the cycle: that would stack retries beyond the interval."""
-
-
 def cycle_budget_seconds(settings: Settings) -> float:
     """How long one cycle may wait on TWS in all: the poll interval, at most the client's
     own retry budget (a 30 s interval gives 30 s, not task tries × client retries)."""
@@ -113,29 +105,6 @@ def tws_client(settings: Settings, call_budget_seconds: float | None = None) -> 
     """A TWS session (``async with``) over the process's shared breaker and connection pool;
     ``call_budget_seconds`` caps each call's time including its retries."""
     return get_resources(settings).tws_client(settings, call_budget_seconds=call_budget_seconds)
-
-
-def is_transient(exc: BaseException) -> bool:
-    """True for faults a retry within the cycle may fix: TWS unavailable (not after the cycle
-    budget, not while its circuit is open) and a lost database connection. Protocol errors,
-    4xx answers, data errors and a lost poller lock are deterministic: repeating changes
-    nothing, so they fail the cycle at once with one clear message."""
-    if isinstance(exc, (CycleBudgetSpent, CircuitOpenError, LockLostError, CursorFencedError)):
-        return False
-    if isinstance(exc, TWSError):
-        return isinstance(exc, TWSUnavailableError)
-    return isinstance(exc, psycopg.OperationalError)
-
-
-def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
-    """Prefect ``retry_condition_fn``: retry a failed task run only for a transient fault."""
-    exc = state.data if isinstance(state.data, BaseException) else None
-    if exc is None:
-        try:
-            state.result(raise_on_failure=True)
-        except BaseException as raised:  # the state's own exception, re-raised to inspect it
-            exc = raised
-    return exc is not None and is_transient(exc)
 
 
 def _incremental_queries(cursor_since: datetime, unfinished_job_ids: Sequence[str]) -> list:
