@@ -11,6 +11,7 @@ from flows.poller import poll_tws
 from resync_clients.events import INCIDENT_ANALYZED
 from resync_clients.postgres.incidents import record_feedback
 from tests.fixtures.prefect import read_events
+from tests.resync_analytics.secret_forms import FORMS as SECRET_FORMS
 
 SINGLE_TEMPLATE = "fnf.shell_read"
 # One fixed error message (ORA-00942): every failure from it has the same error pattern.
@@ -235,9 +236,12 @@ def test_planted_secrets_never_leave_the_joblog(poller_settings, store, caplog):
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJldGwifQ.c2lnbmF0dXJlMTIz' https://api.example.com/x",
             "psql: error: connection to server at db01 failed: password=Sup3rS3cretPw rejected",
             "ORA-01017: invalid username/password; logon denied (etl/Tiger$ecret99@DWHPRD)",
+            # Every form operators really use (curl -u, sshpass, jdbc thin, net use, ...).
+            *(form.text for form in SECRET_FORMS),
             "exit code 1",
         ]
     )
+    secrets += [fragment for form in SECRET_FORMS for fragment in form.fragments()]
     with store.connection() as conn:
         conn.execute(
             "INSERT INTO job_runs (run_id, job_key, workstation, job_stream, job_name, status,"
@@ -282,7 +286,7 @@ def test_planted_secrets_never_leave_the_joblog(poller_settings, store, caplog):
             "events": events,
             "logs": logs,
         }.items():
-            assert secret not in text, f"secret leaked into {where}"
+            assert secret not in text, f"secret {secret!r} leaked into {where}"
 
 
 def test_a_storm_costs_one_llm_review(
