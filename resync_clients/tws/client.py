@@ -19,9 +19,13 @@ Each request asks for the media type its operation produces in the API spec: job
 ``text/plain``, everything else ``application/json``. A TWS that refuses it (406/415) raises
 ``TWSMediaTypeError``, naming the operation and the media type.
 
-Paged queries stop with ``TWSProtocolError`` (and a WARNING) when TWS repeats itself: a page
-that holds no job not already read, or more pages than its ``count`` allows. A TWS that
-ignores ``offset`` therefore ends a query at the second page instead of looping forever.
+Paged queries stop early, with a WARNING, when TWS repeats itself or will not end: a page
+that holds no job not already read, a ``next`` link to the same page, or more pages than its
+``count`` allows (a count that is negative or beyond what an int32 offset can reach is
+unknown: then a generous cap derived from the page size applies). The pages with new items
+are delivered, the iteration ends normally, and ``TWSClient.incomplete_reads`` records the
+read as possibly incomplete: a caller that must not act on a partial read checks it. A TWS
+that ignores ``offset`` therefore ends a query at the second page instead of looping forever.
 
 Actions (rerun, hold, release, cancel, confirm) change the plan, so they are retried only when
 TWS surely did not act on them: the connection was never made, or TWS answered 429 or 503.
@@ -39,7 +43,15 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
@@ -98,6 +110,10 @@ _TEXT = "text/plain"
 _ACCEPT_TEXT = {"Accept": _TEXT}
 # A paged query may need this many pages beyond count/limit: the plan changes while it is read.
 _EXTRA_PAGES = 2
+# A count above this cannot be paged through (``offset`` is an int32 in the spec): unknown.
+_MAX_USABLE_COUNT = 2**31 - 1
+# Without a usable count, a query reads at most this many items' worth of pages.
+_UNKNOWN_COUNT_MAX_ITEMS = 1_000_000
 # Transport errors raised before the request left this process.
 _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -251,7 +267,7 @@ class _BearerAuth(httpx.Auth):
     def __init__(self, token: SecretStr) -> None:
         self._token = token
 
-    def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
         yield request
 
@@ -373,6 +389,11 @@ class TWSClient:
     ``invalid_values`` counts the values TWS sent that could not be read and were set to None
     (unparseable durations) since the client was made; each page that had some logs a WARNING.
 
+    ``incomplete_reads`` holds one message per paged query that stopped before TWS said it
+    had ended (TWS repeated a page, or paged past what its count allows): those queries
+    ended normally after the pages with new items, but may have missed some. Compare its
+    length before and after a read to know whether that read may be incomplete.
+
     Made with ``connections`` (see ``TWSConnections.client``), the client is a session over
     state shared by the process: its circuit breaker, and the connection pool and concurrency
     limit of the running event loop. Closing the session leaves them open for the next one.
@@ -390,6 +411,7 @@ class TWSClient:
         self.config = config
         self.deadline = deadline
         self.invalid_values = 0
+        self.incomplete_reads: list[str] = []
         self._connections = connections
         self._http: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(config.max_concurrency)
@@ -444,6 +466,7 @@ class TWSClient:
 
         ``page_size`` defaults to the config's; TWS's own maximum is 10000. The first page
         asks TWS for the total (``JobPage.count``). Raises ``TWSRequestError`` for a bad filter.
+        A query TWS will not end properly stops early and is added to ``incomplete_reads``.
         """
         async for page in self._pages(
             "plan/job", JobPage, oql, plan_filter=plan_filter, plan_id=plan_id, page_size=page_size
@@ -844,18 +867,19 @@ class TWSClient:
     async def _pages(
         self,
         path: str,
-        page_model: type[JobPage] | type[WorkstationPage],
+        page_model: type[PageT],
         oql: OQL | None,
         *,
         plan_filter: str | None,
         plan_id: str | None,
         page_size: int | None,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[PageT]:
         """Yield parsed pages of a paged query, following ``next`` (or the offset) to the end.
 
         While one page is parsed and consumed, the next one (guessed by offset, the way TWS
         builds its ``next`` links) is already downloading; a wrong guess is dropped and the
-        real link followed, so the prefetch never changes what is returned.
+        real link followed, so the prefetch never changes what is returned. A query TWS will
+        not end (see the module docstring) stops after its last page with new items.
         """
         limit = page_size or self.config.page_size
         if limit < 1:
@@ -870,7 +894,7 @@ class TWSClient:
         if plan_filter:
             params["plan_filter"] = plan_filter
         # Only the first page asks for the total: counting can cost TWS a second query.
-        body_call = self._call(
+        body_call: asyncio.Task[bytes] | Coroutine[Any, Any, bytes] = self._call(
             "GET", path, params=params, headers={"Include-Count": "true"}, consume=_read_all
         )
         total: int | None = None
@@ -890,25 +914,37 @@ class TWSClient:
                 self._count_invalid(invalid, f"page of /{path}")
                 pages += 1
                 returned = len(page.results)
-                if total is None:
-                    total = page.count
-                    if total is not None and returned:
-                        # TWS may serve fewer than asked: size the cap by what it served.
-                        max_pages = math.ceil(total / min(limit, returned)) + _EXTRA_PAGES
-                page = self._new_items_only(page, seen_ids, path, pages, offset, total)
-                if max_pages is not None and pages > max_pages:
-                    self._stop_paging(
+                if pages == 1:
+                    total = _usable_count(page.count, path)
+                    # TWS may serve fewer than asked: size the cap by what it served.
+                    max_pages = _page_cap(total, min(limit, returned)) if returned else None
+                page, fresh = _new_items_only(page, seen_ids, path, pages)
+                if returned and not fresh:
+                    self._read_incomplete(
                         path,
-                        f"page {pages} is more than count {total} allows at {limit} per page",
+                        f"page {pages} (offset {offset}) holds only items already read, so TWS "
+                        "ignores the offset or repeats a page",
                         len(seen_ids),
                         total,
                     )
+                    return
                 following = _following_params(page, params, returned, len(seen_ids), total)
                 if following is not None and following == params:
-                    self._stop_paging(
+                    self._read_incomplete(
                         path, f"the next page is this page again ({page.next})", len(seen_ids),
                         total,
                     )  # fmt: skip
+                    following = None
+                elif following is not None and max_pages is not None and pages >= max_pages:
+                    allowed = f"count {total}" if total is not None else "an unknown count"
+                    self._read_incomplete(
+                        path,
+                        f"{pages} page(s) of up to {limit} is the most {allowed} allows and TWS "
+                        "still offers more",
+                        len(seen_ids),
+                        total,
+                    )
+                    following = None
                 if prefetch is not None and following != guess:
                     prefetch.cancel()
                     prefetch = None
@@ -926,50 +962,20 @@ class TWSClient:
         finally:
             if prefetch is not None:
                 prefetch.cancel()
-            if asyncio.iscoroutine(body_call):
+            if isinstance(body_call, asyncio.Task):
+                if not body_call.done():
+                    body_call.cancel()
+            elif asyncio.iscoroutine(body_call):
                 body_call.close()
-            elif isinstance(body_call, asyncio.Task) and not body_call.done():
-                body_call.cancel()
 
-    def _new_items_only(
-        self,
-        page: PageT,
-        seen_ids: set[str],
-        path: str,
-        number: int,
-        offset: int,
-        total: int | None,
-    ) -> PageT:
-        """``page`` without the items an earlier page already gave (the plan shifted while it
-        was read); a non-empty page with nothing new means TWS repeats itself: stop."""
-        before = len(seen_ids)
-        fresh = [item for item in page.results if item.id not in seen_ids]
-        seen_ids.update(item.id for item in fresh)
-        if len(fresh) == len(page.results):
-            return page
-        if not fresh:
-            self._stop_paging(
-                path,
-                f"page {number} (offset {offset}) holds only items already read, so TWS "
-                "ignores the offset or repeats a page",
-                before,
-                total,
-            )
-        logger.info(
-            "TWS page %d of /%s repeated %d item(s) of earlier pages; each is kept once",
-            number,
-            path,
-            len(page.results) - len(fresh),
-        )
-        return msgspec.structs.replace(page, results=tuple(fresh))
-
-    def _stop_paging(self, path: str, reason: str, read: int, total: int | None) -> None:
+    def _read_incomplete(self, path: str, reason: str, read: int, total: int | None) -> None:
+        """Record (and log) a paged query that stops before TWS said it had ended."""
         message = (
             f"TWS paging of /{path} stopped: {reason}; {read} distinct item(s) read of "
-            f"count {total if total is not None else 'unknown'}"
+            f"count {total if total is not None else 'unknown'}; the read may be incomplete"
         )
         logger.warning("%s", message)
-        raise TWSProtocolError(message)
+        self.incomplete_reads.append(message)
 
     def _start_prefetch(self, path: str, params: dict[str, str | int]) -> asyncio.Task[bytes]:
         task = asyncio.ensure_future(self._call("GET", path, params=params, consume=_read_all))
@@ -1275,6 +1281,42 @@ async def _parse_page(model: type[PageT], body: bytes, invalid: list[str]) -> Pa
     if len(body) < _INLINE_PARSE_BYTES:
         return _parse(model, body, "page", invalid)
     return await asyncio.to_thread(_parse, model, body, "page", invalid)
+
+
+def _usable_count(count: int | None, path: str) -> int | None:
+    """TWS's total ``count``, or None (unknown) when no offset could page through it."""
+    if count is None or 0 <= count <= _MAX_USABLE_COUNT:
+        return count
+    logger.warning(
+        "TWS gave /%s a count of %d, which no paging can reach; paging it as unknown",
+        path,
+        count,
+    )
+    return None
+
+
+def _page_cap(total: int | None, per_page: int) -> int:
+    """How many pages a query may take: what ``total`` needs (plus a margin for a plan that
+    grows while it is read), or a generous bound when the total is unknown."""
+    items = total if total is not None else _UNKNOWN_COUNT_MAX_ITEMS
+    return math.ceil(items / per_page) + _EXTRA_PAGES
+
+
+def _new_items_only(page: PageT, seen_ids: set[str], path: str, number: int) -> tuple[PageT, int]:
+    """``page`` without the items an earlier page already gave (the plan shifted while it was
+    read), and how many items were new; records the new ids in ``seen_ids``."""
+    fresh = [item for item in page.results if item.id not in seen_ids]
+    seen_ids.update(item.id for item in fresh)
+    if len(fresh) == len(page.results):
+        return page, len(fresh)
+    if fresh:
+        logger.info(
+            "TWS page %d of /%s repeated %d item(s) of earlier pages; each is kept once",
+            number,
+            path,
+            len(page.results) - len(fresh),
+        )
+    return msgspec.structs.replace(page, results=tuple(fresh)), len(fresh)
 
 
 def _following_params(

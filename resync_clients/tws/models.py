@@ -48,10 +48,12 @@ class _TWSModel(msgspec.Struct, rename="camel", frozen=True, gc=False):
 
     ``gc=False``: these objects never form reference cycles, and keeping tens of thousands
     of them out of the cycle collector's reach saves it repeated full scans of a large page.
+    Subclasses repeat ``frozen=True`` (msgspec inherits it anyway) so type checkers see them
+    frozen too.
     """
 
 
-class CompositeStatus(_TWSModel):
+class CompositeStatus(_TWSModel, frozen=True):
     """``JobInPlanCompositeStatusV2``: the engine's internal status of a job or run."""
 
     status: str | None = None
@@ -63,7 +65,7 @@ class CompositeStatus(_TWSModel):
     cancel_pending: bool = False
 
 
-class TimeInfo(_TWSModel):
+class TimeInfo(_TWSModel, frozen=True):
     """``TimeInfoV2``: when a run started and ended, and how long it took or should take."""
 
     actual_start_time: datetime | None = None
@@ -72,7 +74,7 @@ class TimeInfo(_TWSModel):
     estimated_duration: timedelta | None = None
 
 
-class JobRun(_TWSModel):
+class JobRun(_TWSModel, frozen=True):
     """``JobRunInstanceV2``: one run (or rerun) of a job; ``id`` is the ``run_id`` of joblogs.
 
     ``run_attempt`` is exactly what TWS sent: the spec declares a plain integer, so 0 or a
@@ -101,7 +103,7 @@ class JobRun(_TWSModel):
     min_duration_not_reached: bool = False
 
 
-class JobOptions(_TWSModel):
+class JobOptions(_TWSModel, frozen=True):
     """``JobInPlanOptions``: flags the scheduler sets on a job."""
 
     critical: bool = False
@@ -110,7 +112,7 @@ class JobOptions(_TWSModel):
     no_operation: bool = False
 
 
-class JobStatusFlags(_TWSModel):
+class JobStatusFlags(_TWSModel, frozen=True):
     """``JobInPlanStatusFlags``: read-only flags the engine sets while the job lives."""
 
     job_late: bool = False
@@ -118,7 +120,7 @@ class JobStatusFlags(_TWSModel):
     restarted: bool = False
 
 
-class TimeRestrictions(_TWSModel):
+class TimeRestrictions(_TWSModel, frozen=True):
     """``TimeRestrictionsInPlanV2``: the time window the job must respect."""
 
     start_time: datetime | None = None
@@ -128,7 +130,7 @@ class TimeRestrictions(_TWSModel):
     min_duration: timedelta | None = None
 
 
-class JobInPlan(_TWSModel):
+class JobInPlan(_TWSModel, frozen=True):
     """``JobInPlanV2``: a job in the plan with its runs; ``id`` is the ``job_id`` of actions."""
 
     id: str
@@ -177,7 +179,7 @@ class JobInPlan(_TWSModel):
         return self.job_status_flags is not None and self.job_status_flags.job_late
 
 
-class Workstation(_TWSModel):
+class Workstation(_TWSModel, frozen=True):
     """``WorkstationInPlanV2``: a workstation (agent, FTA, pool...) in the plan."""
 
     id: str
@@ -204,7 +206,7 @@ class Workstation(_TWSModel):
         return not LINKED_STATES.isdisjoint(self.active_states)
 
 
-class JobPage(_TWSModel):
+class JobPage(_TWSModel, frozen=True):
     """One page of ``GET /plan/job``: the jobs plus the total ``count`` and paging links."""
 
     count: int | None = None
@@ -213,7 +215,7 @@ class JobPage(_TWSModel):
     previous: str | None = None
 
 
-class WorkstationPage(_TWSModel):
+class WorkstationPage(_TWSModel, frozen=True):
     """One page of ``GET /plan/workstation``."""
 
     count: int | None = None
@@ -222,7 +224,7 @@ class WorkstationPage(_TWSModel):
     previous: str | None = None
 
 
-class JobCount(_TWSModel):
+class JobCount(_TWSModel, frozen=True):
     """``GroupedCountResponse`` of ``GET /plan/job/count``.
 
     ``grouped_count`` keeps the product's nested shape (group value → count or sub-groups),
@@ -233,7 +235,7 @@ class JobCount(_TWSModel):
     grouped_count: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-class ActionResult(_TWSModel):
+class ActionResult(_TWSModel, frozen=True):
     """``ResourceResponseV2`` returned by a job action: the affected (or new) object."""
 
     id: str | None = None

@@ -136,20 +136,19 @@ async def test_an_action_refused_as_unsupported_media_type_is_a_media_type_error
 # ----------------------------------------------------------------- 2. paging
 
 
-async def test_a_tws_that_ignores_offset_ends_the_query_at_the_second_page(
+async def test_a_tws_that_ignores_offset_ends_the_query_normally_after_the_first_page(
     tws, gate, caplog
 ) -> None:  # type: ignore[no-untyped-def]
     behaviour, _ = gate
     behaviour.ignore_offset = True
     caplog.set_level(logging.WARNING, logger=CLIENT_LOGGER)
-    pages = []
-    with pytest.raises(TWSProtocolError, match="ignores the offset or repeats a page"):
-        async for page in tws.query_job_pages(STREAM, page_size=4):
-            pages.append(page)
+    pages = [page async for page in tws.query_job_pages(STREAM, page_size=4)]
     assert len(pages) == 1 and len(pages[0].results) == 4
     assert len(behaviour.requests_to("/plan/job")) == 2
+    assert len(tws.incomplete_reads) == 1
+    assert "ignores the offset or repeats a page" in tws.incomplete_reads[0]
     assert "paging of /plan/job stopped" in caplog.text
-    assert "4 distinct item(s) read" in caplog.text
+    assert "4 distinct item(s) read" in caplog.text and "may be incomplete" in caplog.text
 
 
 async def test_a_tws_that_ignores_offset_with_prefetch_still_stops(gate) -> None:  # type: ignore[no-untyped-def]
@@ -157,22 +156,24 @@ async def test_a_tws_that_ignores_offset_with_prefetch_still_stops(gate) -> None
     behaviour.ignore_offset = True
     async with TWSClient(config(url, prefetch_pages=True)) as client:
         started = time.monotonic()
-        with pytest.raises(TWSProtocolError):
-            async for _ in client.query_jobs(page_size=4):
-                pass
+        jobs = [job async for job in client.query_jobs(page_size=4)]
+        assert len(jobs) == 4 and len(client.incomplete_reads) == 1
     assert time.monotonic() - started < 5
     assert len(behaviour.requests_to("/plan/job")) <= 3
 
 
-async def test_a_repeated_page_stops_the_query(tws, gate) -> None:  # type: ignore[no-untyped-def]
+async def test_a_repeated_page_ends_the_query_with_the_pages_read_and_flags_it(tws, gate) -> None:  # type: ignore[no-untyped-def]
     behaviour, _ = gate
     behaviour.serve_offset_instead = {8: 4}  # the third page is the second one again
-    pages = []
-    with pytest.raises(TWSProtocolError, match="page 3 \\(offset 8\\)"):
-        async for page in tws.query_job_pages(STREAM, page_size=4):
-            pages.append(page)
-    assert len(pages) == 2
+    pages = [page async for page in tws.query_job_pages(STREAM, page_size=4)]
+    assert len(pages) == 2 and len({job.id for page in pages for job in page.results}) == 8
     assert len(behaviour.requests_to("/plan/job")) == 3
+    assert len(tws.incomplete_reads) == 1 and "page 3 (offset 8)" in tws.incomplete_reads[0]
+
+
+async def test_a_complete_query_is_not_flagged_incomplete(tws, gate) -> None:  # type: ignore[no-untyped-def]
+    jobs = [job async for job in tws.query_jobs(STREAM, page_size=4)]
+    assert len(jobs) > 8 and tws.incomplete_reads == []
 
 
 async def test_overlapping_pages_give_each_job_once(tws, gate) -> None:  # type: ignore[no-untyped-def]
@@ -182,17 +183,50 @@ async def test_overlapping_pages_give_each_job_once(tws, gate) -> None:  # type:
     behaviour.serve_offset_instead = {4: 2}  # the plan "shifted" by two jobs between pages
     got = [job.id async for job in tws.query_jobs(STREAM, page_size=4)]
     assert got == expected
+    assert tws.incomplete_reads == []
 
 
-async def test_endless_fresh_pages_stop_at_what_count_allows(caplog) -> None:  # type: ignore[no-untyped-def]
-    served = 0
+@pytest.mark.parametrize("count", [-9007199254740991, -1, 9007199254740991, 2**31])
+async def test_a_count_no_offset_can_reach_is_unknown_and_every_page_is_read(
+    tws, gate, caplog, count
+) -> None:  # type: ignore[no-untyped-def]
+    behaviour, _ = gate
+    expected = [job.id async for job in tws.query_jobs(STREAM, page_size=4)]
 
-    async def endless(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
-        # Every page is new jobs, always "4 of 8" with a next link: a counter gone wrong.
-        nonlocal served
-        served += 1
-        jobs = [{"id": f"job-{served}-{n}", "name": f"J{n}"} for n in range(4)]
-        body = orjson.dumps({"count": 8, "results": jobs, "next": f"/x?offset={served * 4}"})
+    def odd_count(page: dict[str, Any]) -> None:
+        page["count"] = count
+
+    behaviour.rewrite_page = odd_count
+    caplog.set_level(logging.WARNING, logger=CLIENT_LOGGER)
+    pages = [page async for page in tws.query_job_pages(STREAM, page_size=4)]
+    assert [job.id for page in pages for job in page.results] == expected
+    assert tws.incomplete_reads == []
+    warnings = [r for r in caplog.records if "no paging can reach" in r.getMessage()]
+    assert len(warnings) == 1 and str(count) in warnings[0].getMessage()
+
+
+async def test_a_negative_count_with_a_tws_that_ignores_offset_keeps_the_first_page(
+    tws, gate
+) -> None:  # type: ignore[no-untyped-def]
+    behaviour, _ = gate
+    behaviour.ignore_offset = True
+
+    def negative(page: dict[str, Any]) -> None:
+        page["count"] = -9007199254740991
+
+    behaviour.rewrite_page = negative
+    jobs = [job async for job in tws.query_jobs(STREAM, page_size=4)]
+    assert len(jobs) == 4 and len(tws.incomplete_reads) == 1
+
+
+def _endless(count: int | None) -> tuple[Any, list[int]]:
+    """An ASGI app serving fresh jobs on every page, ``count`` as the total, a next link."""
+    served = [0]
+
+    async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        served[0] += 1
+        jobs = [{"id": f"job-{served[0]}-{n}", "name": f"J{n}"} for n in range(4)]
+        page = {"count": count, "results": jobs, "next": f"/x?offset={served[0] * 4}"}
         await send(
             {
                 "type": "http.response.start",
@@ -200,16 +234,40 @@ async def test_endless_fresh_pages_stop_at_what_count_allows(caplog) -> None:  #
                 "headers": [(b"content-type", b"application/json")],
             }
         )
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": orjson.dumps(page)})
 
+    return app, served
+
+
+async def test_endless_fresh_pages_stop_at_what_count_allows(caplog) -> None:  # type: ignore[no-untyped-def]
+    # Every page is new jobs, always "4 of 8" with a next link: a counter gone wrong.
+    app, served = _endless(8)
     caplog.set_level(logging.WARNING, logger=CLIENT_LOGGER)
-    with serve_asgi(endless) as url:
+    with serve_asgi(app) as url:
         async with TWSClient(config(url, page_size=4)) as client:
-            with pytest.raises(TWSProtocolError, match="more than count 8 allows"):
-                async for _ in client.query_jobs():
-                    pass
-    assert served == 5  # 8/4 pages + 2 spare for a plan growing while it is read, then stop
+            jobs = [job async for job in client.query_jobs()]
+            assert len(client.incomplete_reads) == 1
+            assert "count 8 allows" in client.incomplete_reads[0]
+    assert served[0] == 4  # 8/4 pages + 2 spare for a plan growing while it is read, then stop
+    assert len(jobs) == 16
     assert "paging of /plan/job stopped" in caplog.text
+
+
+@pytest.mark.parametrize("count", [None, -9007199254740991])
+async def test_endless_fresh_pages_without_a_usable_count_stop_at_the_page_cap(
+    monkeypatch, caplog, count
+) -> None:  # type: ignore[no-untyped-def]
+    import resync_clients.tws.client as client_module
+
+    monkeypatch.setattr(client_module, "_UNKNOWN_COUNT_MAX_ITEMS", 40)  # 10 pages of 4, + 2
+    app, served = _endless(count)
+    caplog.set_level(logging.WARNING, logger=CLIENT_LOGGER)
+    with serve_asgi(app) as url:
+        async with TWSClient(config(url, page_size=4)) as client:
+            jobs = [job async for job in client.query_jobs()]
+            assert len(client.incomplete_reads) == 1
+            assert "an unknown count allows" in client.incomplete_reads[0]
+    assert served[0] == 12 and len(jobs) == 48
 
 
 # ----------------------------------------------------------------- 3./4. odd values
