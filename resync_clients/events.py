@@ -1,4 +1,4 @@
-"""Prefect events: the names, resource ids and delivery of what resync-flows announces.
+"""Prefect events: delivery of what resync-flows announces (the events: ``resync_core.events``).
 
 Delivery is at-least-once with stable event ids: each event's id is derived from its
 idempotency key, and the Prefect server stores an event id once and lets its triggers react
@@ -9,62 +9,24 @@ downstream happens twice.
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Sequence
+
+# The events themselves are domain types; re-exported for the callers of this adapter.
+from resync_core.events import CAPACITY_RISK as CAPACITY_RISK
+from resync_core.events import INCIDENT_ANALYZED as INCIDENT_ANALYZED
+from resync_core.events import JOB_ABEND as JOB_ABEND
+from resync_core.events import JOB_AT_RISK as JOB_AT_RISK
+from resync_core.events import JOB_FAIL as JOB_FAIL
+from resync_core.events import JOB_LATE as JOB_LATE
+from resync_core.events import JOB_STUCK as JOB_STUCK
+from resync_core.events import PATTERN_NEW as PATTERN_NEW
+from resync_core.events import WORKSTATION_UNLINKED as WORKSTATION_UNLINKED
+from resync_core.events import DomainEvent as DomainEvent
+from resync_core.events import event_id_for as event_id_for
+from resync_core.events import job_resource_id as job_resource_id
+from resync_core.events import workstation_resource_id as workstation_resource_id
 
 logger = logging.getLogger(__name__)
-
-# Event names (architecture contract; keep stable: deployments trigger on them).
-JOB_ABEND = "tws.job.abend"
-JOB_FAIL = "tws.job.fail"
-JOB_LATE = "tws.job.late"
-JOB_STUCK = "tws.job.stuck"
-WORKSTATION_UNLINKED = "tws.workstation.unlinked"
-INCIDENT_ANALYZED = "resync.incident.analyzed"
-PATTERN_NEW = "resync.pattern.new"
-JOB_AT_RISK = "resync.job.at_risk"
-CAPACITY_RISK = "resync.capacity.risk"
-
-# uuid5 namespace for event ids; changing it would make replays look like new events.
-_EVENT_NAMESPACE = uuid.UUID("7d0f5b8e-3c1a-4e55-9a57-4b8f2f8a1c11")
-
-
-def _strip_folder(name: str) -> str:
-    # TWS names may carry folders ("/PROD/FTA01"); resource ids use the bare names.
-    return name.rstrip("/").rsplit("/", 1)[-1] or name
-
-
-def job_resource_id(workstation: str, job_stream: str, job: str) -> str:
-    """``tws.job.<workstation>.<jobstream>.<job>`` with folder prefixes removed."""
-    return f"tws.job.{_strip_folder(workstation)}.{_strip_folder(job_stream)}.{_strip_folder(job)}"
-
-
-def workstation_resource_id(workstation: str) -> str:
-    return f"tws.workstation.{_strip_folder(workstation)}"
-
-
-def event_id_for(idempotency_key: str) -> uuid.UUID:
-    """The stable event id for an idempotency key (same key, same id, in every process)."""
-    return uuid.uuid5(_EVENT_NAMESPACE, idempotency_key)
-
-
-@dataclass(frozen=True)
-class DomainEvent:
-    """An event to announce, with the key that makes re-sending it harmless."""
-
-    name: str
-    resource_id: str
-    idempotency_key: str
-    payload: Mapping[str, Any] = field(default_factory=dict)
-    occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    resource_labels: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def event_id(self) -> uuid.UUID:
-        return event_id_for(self.idempotency_key)
 
 
 class EventDeliveryError(RuntimeError):

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from resync_analytics.enrichment import EnrichedAnalysis
-from resync_analytics.incident_grouping import (
-    Failure,
-    GroupingPolicy,
-    cause_fingerprint,
-    detect_storms,
-    quiet_period,
+from resync_analytics.incident_diagnosis import diagnose
+from resync_analytics.incident_events import incident_event
+from resync_analytics.incident_grouping import Failure, GroupingPolicy, detect_storms, quiet_period
+from resync_analytics.incident_runs import (
+    RunSelection,
+    attach_joblogs,
+    runs_without_joblog,
+    select_runs,
+    unique_run_ids,
 )
 from resync_analytics.incident_similarity import SimilarIncident, rank_similar_incidents
 from resync_analytics.incident_view import (
@@ -32,14 +34,11 @@ from resync_analytics.incident_view import (
     build_incident_view,
     group_by_incident,
     incident_draft,
-    job_identity,
     recommendation_draft,
 )
-from resync_analytics.joblog import analyze_joblog
 from resync_analytics.masking import mask_secrets
-from resync_clients.events import INCIDENT_ANALYZED, DomainEvent, job_resource_id, publish_events
+from resync_clients.events import publish_events
 from resync_clients.postgres.incidents import (
-    StoredRun,
     add_recommendation,
     affected_runs,
     claim_incident,
@@ -57,11 +56,12 @@ from resync_clients.postgres.incidents import (
 )
 from resync_clients.postgres.job_runs import JoblogFinding, store_joblog_findings
 from resync_clients.postgres.outbox import enqueue_events, mark_events_emitted
-from resync_clients.tws.client import Justification
+from resync_clients.tws.client import Justification, TWSClient
 from resync_clients.tws.errors import TWSNotFoundError
+from resync_core.incidents import StoredRun
 from resync_core.job_runs import JobRunRecord
 from resync_core.settings import Settings
-from tasks.poll import JOBLOG_TAIL_LINES, joblog_finding, pattern_id, tws_client
+from tasks.poll import JOBLOG_TAIL_LINES, joblog_finding, tws_client
 from tasks.resources import get_store
 from tasks.retry import DATABASE_RETRIES
 
@@ -92,39 +92,44 @@ def load_failed_runs(
     Raises ``FailedRunNotFoundError`` when nothing matches. Runs that did not fail are
     skipped with a warning (an event may be replayed after a successful rerun).
     """
-    logger = get_run_logger()
-    store = get_store(settings)
-    with store.connection() as conn:
+    with get_store(settings).connection() as conn:
         if run_ids:
-            found = load_runs(conn, list(dict.fromkeys(run_ids)))
-            runs = [found[run_id] for run_id in dict.fromkeys(run_ids) if run_id in found]
-            missing = [run_id for run_id in run_ids if run_id not in found]
-            if missing:
-                logger.warning(
-                    "%d run(s) not stored yet (the poller has not seen them): %s",
-                    len(missing),
-                    ", ".join(missing[:10]),
-                )
+            selection = select_runs(run_ids, load_runs(conn, unique_run_ids(run_ids)))
         elif workstation and job_stream and job_name:
             latest = latest_failed_run(
                 conn, workstation=workstation, job_stream=job_stream, job_name=job_name
             )
-            runs = [latest] if latest else []
+            selection = RunSelection(runs=(latest,) if latest else ())
         else:
             raise ValueError("give run ids or a workstation, job stream and job name")
-    failed = [stored for stored in runs if stored.run.failed]
-    for stored in runs:
-        if not stored.run.failed:
-            logger.warning(
-                "run %s of %s is %s, not failed: nothing to analyse",
-                stored.run.run_id,
-                stored.run.job_key,
-                stored.run.internal_status,
-            )
-    if not failed:
+    for note in selection.skip_notes():
+        get_run_logger().warning(note)
+    if not selection.failed:
         what = ", ".join(run_ids) if run_ids else f"{workstation}#{job_stream}.{job_name}"
         raise FailedRunNotFoundError(f"no stored failed run for {what}")
-    return failed
+    return selection.failed
+
+
+async def _read_joblog(
+    tws: TWSClient, run_id: str, settings: Settings, observed_at: datetime
+) -> JoblogFinding:
+    """One run's joblog from TWS (tail first, byte-capped), analysed and masked; empty when
+    TWS no longer has it."""
+    try:
+        joblog = await tws.get_joblog_tail(
+            run_id, lines=JOBLOG_TAIL_LINES, max_bytes=settings.joblog_max_bytes
+        )
+    except TWSNotFoundError:
+        return joblog_finding(run_id, b"", 1, mask=True, observed_at=observed_at)
+    # Always masked here: the text is analysed and shown, not only stored.
+    return await asyncio.to_thread(
+        joblog_finding,
+        run_id,
+        joblog.data,
+        joblog.from_line or 1,
+        mask=True,
+        observed_at=observed_at,
+    )
 
 
 # TWS faults were retried by the client within its budget: repeat only for PostgreSQL.
@@ -136,72 +141,21 @@ async def fetch_joblogs(settings: Settings, runs: Sequence[StoredRun]) -> list[S
     A joblog TWS no longer has is stored as empty. Raises ``TWSError`` when TWS cannot be
     read now (the task retries, then the flow fails visibly).
     """
-    logger = get_run_logger()
-    missing = [stored for stored in runs if stored.joblog_text is None]
+    missing = runs_without_joblog(runs)
     if not missing:
         return list(runs)
     observed_at = datetime.now(UTC)
     async with tws_client(settings) as tws:
-
-        async def fetch(stored: StoredRun) -> JoblogFinding:
-            try:
-                joblog = await tws.get_joblog_tail(
-                    stored.run.run_id,
-                    lines=JOBLOG_TAIL_LINES,
-                    max_bytes=settings.joblog_max_bytes,
-                )
-            except TWSNotFoundError:
-                return joblog_finding(stored.run.run_id, b"", 1, mask=True, observed_at=observed_at)
-            # Always masked here: the text is analysed and shown, not only stored.
-            return await asyncio.to_thread(
-                joblog_finding,
-                stored.run.run_id,
-                joblog.data,
-                joblog.from_line or 1,
-                mask=True,
-                observed_at=observed_at,
-            )
-
-        findings = await asyncio.gather(*(fetch(stored) for stored in missing))
-    store = get_store(settings)
-    with store.connection() as conn, conn.transaction():
-        store_joblog_findings(conn, findings)
-    logger.info("read %d joblog(s) from TWS", len(findings))
-    by_run = {finding.run_id: finding for finding in findings}
-    return [
-        replace(
-            stored,
-            joblog_text=by_run[stored.run.run_id].joblog_text or "",
-            error_pattern=by_run[stored.run.run_id].error_pattern,
-            error_line=by_run[stored.run.run_id].error_line,
+        findings = await asyncio.gather(
+            *(_read_joblog(tws, stored.run.run_id, settings, observed_at) for stored in missing)
         )
-        if stored.run.run_id in by_run
-        else stored
-        for stored in runs
-    ]
+    with get_store(settings).connection() as conn, conn.transaction():
+        store_joblog_findings(conn, findings)
+    get_run_logger().info("read %d joblog(s) from TWS", len(findings))
+    return attach_joblogs(runs, findings)
 
 
 # ----------------------------------------------------------------- analyse and group
-
-
-def diagnose(stored: StoredRun, now: datetime | None = None) -> FailureDiagnosis:
-    """Analyse one run's joblog (masked first) and fingerprint its cause. Plain Python."""
-    text = mask_secrets(stored.joblog_text or "")
-    analysis = analyze_joblog(text, job=job_identity(stored.run))
-    offset = 0
-    # The stored text may be the log's tail: the poller stored the line number in the whole log.
-    if stored.error_line and analysis.error_line and stored.error_line >= analysis.error_line:
-        offset = stored.error_line - analysis.error_line
-    return FailureDiagnosis(
-        run=stored.run,
-        analysis=analysis,
-        pattern_id=pattern_id(analysis.pattern) if analysis.pattern else None,
-        fingerprint=cause_fingerprint(
-            analysis.category, analysis.pattern, analysis.error_text, analysis.entities
-        ),
-        failed_at=stored.run.end_time or now or datetime.now(UTC),
-        line_offset=offset,
-    )
 
 
 @task(name="analyze-failures", cache_policy=NO_CACHE)
@@ -346,40 +300,6 @@ def should_enrich(settings: Settings, group: IncidentGroup) -> bool:
 
 
 # ----------------------------------------------------------------- announce
-
-
-def incident_event(view: IncidentView, run: JobRunRecord, report_key: str) -> DomainEvent:
-    """``resync.incident.analyzed`` for ``run`` in ``view``'s incident (one per incident and
-    run: re-running the analysis re-sends the same event id)."""
-    incident = view.incident
-    return DomainEvent(
-        name=INCIDENT_ANALYZED,
-        resource_id=job_resource_id(run.workstation, run.job_stream, run.job_name),
-        idempotency_key=f"{INCIDENT_ANALYZED}:{incident.id}:{run.run_id}",
-        payload={
-            "incident_id": incident.id,
-            "run_id": run.run_id,
-            "job_key": run.job_key,
-            "workstation": run.workstation,
-            "job_stream": run.job_stream,
-            "job_name": run.job_name,
-            "category": incident.category,
-            "root_cause": mask_secrets(incident.root_cause),
-            "error_line": incident.error_line,
-            "confidence": round(incident.confidence, 3),
-            "fingerprint": incident.fingerprint,
-            "storm": view.storm is not None,
-            "affected_runs": view.affected_count,
-            "source": view.source,
-            "report_artifact": report_key,
-        },
-        resource_labels={
-            "tws.workstation": run.workstation,
-            "tws.job_stream": run.job_stream,
-            "tws.job": run.job_name,
-            "resync.incident.id": str(incident.id),
-        },
-    )
 
 
 @task(name="announce-incident", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
