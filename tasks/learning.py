@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from psycopg import Connection
 
 from resync_analytics.incident_view import IncidentGroup, IncidentView
 from resync_analytics.learning import (
-    DETERMINISTIC,
-    LLM,
     CalibrationAssessment,
     CalibrationConfig,
     CalibrationModel,
@@ -24,10 +24,15 @@ from resync_analytics.learning import (
     ResolutionPolicy,
     assess_calibration,
     fit_calibration,
-    learned_steps,
     rank_resolutions,
 )
 from resync_analytics.learning.feedback import diagnosis_verdicts, resolution_evidence
+from resync_analytics.learning.incident import (
+    calibrate_claim,
+    confidence_note,
+    learned_draft,
+    promoted_texts,
+)
 from resync_clients.postgres.incidents import add_recommendation, load_incident
 from resync_clients.postgres.learning import (
     calibrate_incident,
@@ -39,9 +44,7 @@ from resync_clients.postgres.learning import (
     resolution_history,
     store_calibration,
 )
-from resync_core.calibration import IncidentCalibration
 from resync_core.feedback import FeedbackRecord
-from resync_core.incidents import RecommendationDraft
 from resync_core.settings import Settings
 from tasks.resources import get_store
 from tasks.retry import DATABASE_RETRIES
@@ -126,15 +129,41 @@ def rank_recorded_resolutions(
 # ----------------------------------------------------------------- the incident flow
 
 
-def confidence_note(calibration: IncidentCalibration | None) -> str | None:
-    """How the shown confidence came from the analyser's claim (None when it is the claim)."""
-    if calibration is None or calibration.verdicts == 0:
-        return None
-    judged = "the LLM review" if calibration.analyser == LLM else "the analysis"
-    return (
-        f"Confidence calibrated on operators' verdicts: {judged} claimed"
-        f" {calibration.claimed_confidence:.2f} → {calibration.calibrated_confidence:.2f}"
-        f" after {calibration.verdicts} operator verdict(s)."
+def _learn_for_new_incident(
+    conn: Connection[Any], group: IncidentGroup, view: IncidentView, policy: ResolutionPolicy
+) -> None:
+    """Calibrate the incident's confidence once and store the learned recommendation when
+    history promotes or flags a resolution (inside the caller's transaction)."""
+    incident = view.incident
+    current = load_incident(conn, incident.id) or incident
+    model = CalibrationModel.from_rows(load_calibration(conn))
+    claim = calibrate_claim(model, current.category, current.confidence, view.source)
+    if not calibrate_incident(
+        conn,
+        incident.id,
+        claimed=claim.claimed,
+        calibrated=claim.calibrated,
+        verdicts=claim.verdicts,
+        analyser=claim.analyser,
+    ):
+        return  # calibrated before: a re-run changes nothing
+    history = resolution_history(
+        conn,
+        fingerprint=current.fingerprint,
+        pattern_id=current.pattern_id or group.lead.pattern_id,
+        exclude_incident_id=incident.id,
+    )
+    evidence = resolution_evidence(history, fingerprint=current.fingerprint)
+    ranked = rank_resolutions(evidence, now=datetime.now(UTC), policy=policy)
+    draft = learned_draft(ranked, view.steps, view.rerun_command, claim.calibrated, policy)
+    if draft is None:
+        return
+    promoted = promoted_texts(ranked, policy)
+    record_learned_from(conn, add_recommendation(conn, incident.id, draft).id, promoted)
+    get_run_logger().info(
+        "incident %d: %d resolution(s) that worked before put first",
+        incident.id,
+        sum(r.promoted for r in ranked[: policy.max_promoted]),
     )
 
 
@@ -151,60 +180,15 @@ def apply_learning(
     Done once per incident, by the run that opened it (after any LLM review, so the claim
     calibrated is the final one); other runs only read the result.
     """
-    policy = policy or ResolutionPolicy()
     incident = view.incident
     with get_store(settings).connection() as conn:
         if group.needs_analysis:
             with conn.transaction():
-                current = load_incident(conn, incident.id) or incident
-                model = CalibrationModel.from_rows(load_calibration(conn))
-                analyser = LLM if view.source == "llm" else DETERMINISTIC
-                fit = model.fit_for(current.category, analyser)
-                calibrated = model.apply(current.category, current.confidence, analyser)
-                if calibrate_incident(
-                    conn,
-                    incident.id,
-                    claimed=current.confidence,
-                    calibrated=calibrated,
-                    verdicts=fit.verdicts if fit else 0,
-                    analyser=analyser,
-                ):
-                    history = resolution_history(
-                        conn,
-                        fingerprint=current.fingerprint,
-                        pattern_id=current.pattern_id or group.lead.pattern_id,
-                        exclude_incident_id=incident.id,
-                    )
-                    ranked = rank_resolutions(
-                        resolution_evidence(history, fingerprint=current.fingerprint),
-                        now=datetime.now(UTC),
-                        policy=policy,
-                    )
-                    if any(r.promoted or r.flagged for r in ranked):
-                        stored = add_recommendation(
-                            conn,
-                            incident.id,
-                            RecommendationDraft(
-                                steps=learned_steps(ranked, view.steps, policy),
-                                rerun_command=view.rerun_command,
-                                source="learned",
-                                model=None,
-                                confidence=calibrated,
-                            ),
-                        )
-                        promoted = [r.text for r in ranked if r.promoted][: policy.max_promoted]
-                        record_learned_from(conn, stored.id, promoted)
-                        get_run_logger().info(
-                            "incident %d: %d resolution(s) that worked before put first",
-                            incident.id,
-                            sum(r.promoted for r in ranked[: policy.max_promoted]),
-                        )
+                _learn_for_new_incident(conn, group, view, policy or ResolutionPolicy())
         current = load_incident(conn, incident.id) or incident
         learned = learned_recommendation(conn, incident.id)
         calibration = load_incident_calibration(conn, incident.id)
+    steps = learned.steps if learned else view.steps
     return replace(
-        view,
-        incident=current,
-        steps=learned.steps if learned else view.steps,
-        confidence_note=confidence_note(calibration),
+        view, incident=current, steps=steps, confidence_note=confidence_note(calibration)
     )
