@@ -36,6 +36,7 @@ from resync_clients.postgres.llm_cache import (
 )
 from resync_clients.store import Store
 from resync_core.settings import Settings
+from tasks.resources import get_resources
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,9 @@ def enrich_analysis(
     unchanged (``source == "deterministic"``) with ``note`` explaining why. The result is
     advice only. ``store`` (migrated) caches answers in ``llm_cache``: a repeated question
     makes no model call; without a store every call asks the model. ``client`` replaces the
-    one built from ``settings`` (other retries or timeouts). Takes at most the client's time
-    budget (``llm_timeout_seconds`` times the attempts). Never raises for model or cache
-    faults; logs a warning (without secrets) instead.
+    process's shared client of ``settings``' model (other retries or timeouts). Takes at
+    most the client's time budget (``llm_timeout_seconds`` times the attempts). Never raises
+    for model or cache faults; logs a warning (without secrets) instead.
     """
     if not settings.llm_enabled:
         return EnrichedAnalysis.fallback(analysis, "LLM review is off (RESYNC_LLM_MODEL unset)")
@@ -94,7 +95,7 @@ def _ask_model(
     client: LLMClient | None,
 ) -> EnrichedAnalysis:
     try:
-        client = client or LLMClient(LLMConfig.from_settings(settings))
+        client = client or _llm_client(settings)
         reply = client.complete_json(
             [ChatMessage("system", prompt.system), ChatMessage("user", prompt.user)]
         )
@@ -107,6 +108,17 @@ def _ask_model(
         return _fall_back(analysis, model, f"answer of {model} rejected: {exc}")
     _save_cached(store, key, model, verdict)
     return enriched
+
+
+def _llm_client(settings: Settings) -> LLMClient:
+    """The process's shared LLM client (``get_resources().llm``) when it serves the model
+    configuration of ``settings``; else a client of their own (another model or endpoint).
+    Raises ``ValueError`` when ``settings`` name no model."""
+    config = LLMConfig.from_settings(settings)
+    resources = get_resources(settings)
+    if resources.settings.llm_enabled and LLMConfig.from_settings(resources.settings) == config:
+        return resources.llm
+    return LLMClient(config)
 
 
 def _fall_back(analysis: JoblogAnalysis, model: str, reason: str) -> EnrichedAnalysis:
