@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +170,7 @@ def _run_flows(step: StepRunner, sim: Any, report: DemoReport, history_days: int
     report.incidents = [_incident_row(outcome) for outcome in outcomes]
 
     for title, runner in _optional_flows():
-        step(title, lambda runner=runner: runner(report))
+        step(title, partial(runner, report))
 
     step(
         "Learning: operators judge tonight's incidents, the same failures strike again",

@@ -109,6 +109,8 @@ def risk_event(assessment: CapacityAssessment, generated_at: datetime) -> Domain
         else f"resync.host.{target.host}"
     )
     details = forecast_details(assessment)
+    drivers = details["drivers"]
+    assert isinstance(drivers, list)  # forecast_details lists the drivers, largest first
     return DomainEvent(
         name=CAPACITY_RISK,
         resource_id=resource,
@@ -122,7 +124,7 @@ def risk_event(assessment: CapacityAssessment, generated_at: datetime) -> Domain
             "eta_latest": None if eta.latest is None else eta.latest.isoformat(),
             "method": assessment.forecast.method,
             **{k: details[k] for k in ("host", "metric", "labels", "workstation", "last_value")},
-            "drivers": details["drivers"][:3],
+            "drivers": drivers[:3],
         },
         occurred_at=generated_at,
         resource_labels={"resync.host": target.host, "resync.metric": target.metric},

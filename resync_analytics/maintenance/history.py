@@ -59,8 +59,10 @@ def run_history_frame(rows: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd
             values = column.to_numpy(dtype=object, copy=True)
             values[pd.isna(values)] = None  # one "missing" for every source: None
             out[name] = pd.Series(values, dtype=object)
+        elif dtype == "category":
+            out[name] = column.astype("category").to_numpy()
         else:
-            out[name] = column.astype(dtype).to_numpy()
+            raise RunHistoryError(f"column {name}: unsupported dtype {dtype}")
     out["job_key"] = out["job_key"].astype("category")
     out["workstation"] = out["workstation"].astype("category")
     return out

@@ -136,7 +136,7 @@ def _planned_arrays(
     deadline = np.full(len(keys), np.nan)
     sched_of_day = np.full(len(keys), np.nan)
     chosen = np.zeros(len(keys), dtype=bool)
-    positions = keys.get_indexer([job.job_key for job in planned])
+    positions = keys.get_indexer(pd.Index([job.job_key for job in planned]))
     for job, position in zip(planned, positions, strict=True):
         if position < 0:
             continue  # no history: nothing to score it from

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import psycopg
 from psycopg import sql
+from psycopg.abc import Buffer
 from psycopg.rows import tuple_row
 
 # name -> dtype as parsed from the COPY: times are epoch seconds, ``failed`` a boolean.
@@ -52,7 +53,7 @@ _HISTORY_QUERY = sql.SQL(
 class _CopyReader(io.RawIOBase):
     """A file object over the chunks of a ``COPY TO STDOUT``, for ``pandas.read_csv``."""
 
-    def __init__(self, chunks: Iterator[memoryview]) -> None:
+    def __init__(self, chunks: Iterator[Buffer]) -> None:
         self._chunks = chunks
         self._pending = b""
 
