@@ -5,11 +5,13 @@ on the first day. Announces nothing: these failures are history, not incidents."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger, task
 
 from resync_analytics.job_runs import detect_transitions
 from resync_clients.postgres.job_runs import (
+    JoblogFinding,
     insert_transitions,
     store_joblog_findings,
     upsert_job_runs,
@@ -41,10 +43,10 @@ async def read_past_plan(settings: Settings, plan_id: str) -> list[JobRunRecord]
 
 
 @task(name="store-past-plan", retries=3, retry_delay_seconds=[1, 5, 15])
-def store_past_plan(settings: Settings, runs: list[JobRunRecord], findings: list) -> int:
+def store_past_plan(
+    settings: Settings, runs: list[JobRunRecord], findings: list[JoblogFinding]
+) -> int:
     """Upsert the runs, their final transitions and failed joblogs in one transaction."""
-    from datetime import UTC, datetime
-
     store = get_store(settings)
     observed_at = datetime.now(UTC)
     with store.connection() as conn, conn.transaction():
