@@ -1,12 +1,17 @@
-"""Bulk upsert through COPY + one INSERT ... ON CONFLICT, against a real PostgreSQL."""
+"""Bulk upsert (COPY straight in for new keys, a staging table otherwise), against a real
+PostgreSQL, including writers that race it."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from resync_clients.store import Store, UpsertResult
 
@@ -270,3 +275,123 @@ def test_table_names_are_identifiers_not_sql(store: Store) -> None:
 
 def test_empty_input_changes_nothing(store: Store) -> None:
     assert upsert_runs(store, []) == UpsertResult(inserted=0, updated=0)
+
+
+def test_rows_can_come_from_a_generator(store: Store) -> None:
+    def runs() -> Iterator[tuple[Any, ...]]:
+        yield from (job_run(n) for n in range(3))
+
+    assert upsert_runs(store, runs()) == UpsertResult(inserted=3, updated=0)  # type: ignore[arg-type]
+    assert sorted(stored_runs(store)) == ["run-0", "run-1", "run-2"]
+
+
+def test_new_keys_between_stored_ones_are_inserted_next_to_changed_ones(store: Store) -> None:
+    upsert_runs(store, [job_run(1), job_run(3), job_run(5)])
+    before = stored_runs(store)
+
+    result = upsert_runs(
+        store, [job_run(2), job_run(3, status="ERROR", internal="ABEND", rc=2), job_run(4)]
+    )
+
+    assert result == UpsertResult(inserted=2, updated=1)
+    after = stored_runs(store)
+    assert sorted(after) == ["run-1", "run-2", "run-3", "run-4", "run-5"]
+    assert after["run-3"]["return_code"] == 2
+    assert (after["run-1"], after["run-5"]) == (before["run-1"], before["run-5"])
+
+
+def test_the_last_row_wins_when_a_stored_key_repeats_in_one_batch(store: Store) -> None:
+    upsert_runs(store, [job_run(1), job_run(2)])
+
+    result = upsert_runs(store, [job_run(1, rc=3), job_run(2), job_run(1, rc=7), job_run(9)])
+
+    assert result == UpsertResult(inserted=1, updated=1)
+    runs = stored_runs(store)
+    assert (runs["run-1"]["return_code"], runs["run-2"]["return_code"]) == (7, 0)
+    assert sorted(runs) == ["run-1", "run-2", "run-9"]
+
+
+def test_keys_python_orders_unlike_the_server_are_still_updated_not_duplicated(
+    store: Store,
+) -> None:
+    # Under an ICU collation "c" sorts before "D"; Python puts "D" first. The batch's key range
+    # then looks empty to the server although "c" is stored.
+    with store.connection() as conn:
+        collation = conn.execute(
+            "SELECT collname FROM pg_collation WHERE collname = 'und-x-icu'"
+        ).fetchone()
+        if collation is None:
+            pytest.skip("this PostgreSQL has no ICU collations")
+        conn.execute(
+            'CREATE TEMPORARY TABLE icu_keyed (k text COLLATE "und-x-icu" PRIMARY KEY, v int)'
+        )
+        first = store.bulk_upsert(
+            conn, table="icu_keyed", columns=["k", "v"], rows=[("c", 1)], key=["k"]
+        )
+        second = store.bulk_upsert(
+            conn,
+            table="icu_keyed",
+            columns=["k", "v"],
+            rows=[("a", 2), ("c", 3), ("D", 4)],
+            key=["k"],
+        )
+        stored = {row["k"]: row["v"] for row in conn.execute("SELECT k, v FROM icu_keyed")}
+        conn.execute("DROP TABLE icu_keyed")
+
+    assert first == UpsertResult(inserted=1, updated=0)
+    assert second == UpsertResult(inserted=2, updated=1)
+    assert stored == {"a": 2, "c": 3, "D": 4}
+
+
+def _wait_for_a_blocked_backend(store: Store) -> None:
+    """Return once some session of this database waits for a lock (the racing upsert)."""
+    deadline = time.monotonic() + 10
+    with store.connection() as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(
+                "SELECT count(*) AS n FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ).fetchone()
+            conn.rollback()  # a fresh snapshot of pg_stat_activity on the next read
+            if waiting and waiting["n"]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the upsert never waited for the concurrent writer")
+
+
+@pytest.mark.parametrize("stored_first", [False, True], ids=["all-new batch", "mixed batch"])
+def test_a_key_a_concurrent_writer_stores_meanwhile_is_updated_not_duplicated(
+    store: Store, stored_first: bool
+) -> None:
+    # The writer inserts run-2 and commits only while the upsert waits on that key, so the
+    # upsert's look-up saw run-2 as new: both the COPY straight into the table (all-new batch)
+    # and the staging INSERT (mixed batch) hit the key and must fall back to an update.
+    if stored_first:
+        upsert_runs(store, [job_run(1)])
+    rows = [job_run(1, rc=1), job_run(2, rc=2), job_run(3)]
+    outcome: dict[str, UpsertResult | BaseException] = {}
+
+    def upsert() -> None:
+        try:
+            outcome["result"] = upsert_runs(store, rows)
+        except BaseException as exc:  # reported by the assertion below
+            outcome["result"] = exc
+
+    with store.connection() as writer:
+        writer.execute(
+            sql.SQL("INSERT INTO job_runs ({}) VALUES ({})").format(
+                sql.SQL(", ").join(map(sql.Identifier, JOB_RUN_COLUMNS)),
+                sql.SQL(", ").join(sql.Placeholder() * len(JOB_RUN_COLUMNS)),
+            ),
+            job_run(2, status="RUNNING", internal="EXEC", rc=0),
+        )
+        racer = threading.Thread(target=upsert)
+        racer.start()
+        _wait_for_a_blocked_backend(store)
+    racer.join(timeout=30)
+
+    inserted = 2 if not stored_first else 1
+    assert outcome["result"] == UpsertResult(inserted=inserted, updated=3 - inserted)
+    runs = stored_runs(store)
+    assert sorted(runs) == ["run-1", "run-2", "run-3"]
+    assert (runs["run-2"]["return_code"], runs["run-2"]["internal_status"]) == (2, "SUCC")
