@@ -56,6 +56,8 @@ class PollSummary:
     # Runs TWS sent that the store's constraints would refuse: left out, or stored corrected.
     quarantined: int = 0
     clamped: int = 0
+    # False when TWS ended a read early (a repeated page...): runs were stored, cursor kept.
+    complete: bool = True
 
 
 @flow(name="poll-tws", log_prints=False)
@@ -110,9 +112,21 @@ async def poll_tws(full: bool = False) -> PollSummary:
         unlinks, unlink_counts = workstation_events(
             observation.workstation_links, cursor.links, cursor.unlink_counts, observed_at
         )
+        if not observation.complete:
+            logger.warning(
+                "TWS ended %d read(s) early this cycle (%s); the %d job(s) read are stored, "
+                "but the poll cursor stays where it was so the next cycle reads them again",
+                len(observation.incomplete),
+                observation.incomplete[0],
+                observation.jobs_read,
+            )
+        # The cursor moves only past a read known to be complete (a full read that stopped
+        # early leaves the next full read due).
         new_cursor = PollCursor(
-            since=observation.since,
-            cycles_since_full=0 if observation.full else cursor.cycles_since_full + 1,
+            since=observation.since if observation.complete else cursor.since,
+            cycles_since_full=(
+                0 if observation.full and observation.complete else cursor.cycles_since_full + 1
+            ),
             links={**cursor.links, **observation.workstation_links},
             unlink_counts=unlink_counts,
         )
@@ -140,6 +154,7 @@ async def poll_tws(full: bool = False) -> PollSummary:
         events_sent=sent,
         quarantined=counts.quarantined,
         clamped=counts.clamped,
+        complete=observation.complete,
     )
     logger.info("poll cycle done: %s", summary)
     return summary

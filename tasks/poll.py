@@ -85,13 +85,23 @@ def _report_progress(done: int, total: int | None) -> None:
 
 @dataclass(frozen=True)
 class PlanObservation:
-    """What one cycle saw of the plan: every run of every job it read, and the links."""
+    """What one cycle saw of the plan: every run of every job it read, and the links.
+
+    ``incomplete`` holds why reads stopped before TWS said they had ended (it repeated a
+    page, or paged past its count): what was read is valid, but the plan may hold more, so
+    the cycle must not move its cursor past it.
+    """
 
     runs: tuple[JobRunRecord, ...]
     jobs_read: int
     full: bool
     since: datetime | None
     workstation_links: dict[str, bool] = field(default_factory=dict)
+    incomplete: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.incomplete
 
 
 def cycle_budget_seconds(settings: Settings) -> float:
@@ -169,6 +179,7 @@ async def _observe_plan(
     runs: dict[str, JobRunRecord] = {}
     jobs_read = 0
     async with tws_client(settings, call_budget) as tws:
+        stopped_before = len(tws.incomplete_reads)
         for query in queries:
             async for page in tws.query_job_pages(query):
                 for job in page.results:
@@ -177,6 +188,7 @@ async def _observe_plan(
                 jobs_read += len(page.results)
                 _report_progress(jobs_read, page.count if full else None)
         links = {ws.name: ws.linked async for ws in tws.query_workstations()}
+        incomplete = tuple(tws.incomplete_reads[stopped_before:])
 
     starts = [run.start_time for run in runs.values() if run.start_time is not None]
     since = max([*starts, *([cursor.since] if cursor.since else [])], default=None)
@@ -193,6 +205,7 @@ async def _observe_plan(
         full=full,
         since=since,
         workstation_links=links,
+        incomplete=incomplete,
     )
 
 
