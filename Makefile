@@ -41,8 +41,14 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Each bench/<name>.py runs as the module bench.<name> from the repository root (helper
+# packages such as bench/tws_probe/ are not benchmarks).
 bench: install-dev
-	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+	for script in bench/*.py; do \
+		name=$$(basename $$script .py); \
+		[ "$$name" = __init__ ] && continue; \
+		$(BIN)/python -m bench.$$name || exit 1; \
+	done
 
 # README pictures from a real run (a local Prefect server, the demo, headless Chromium).
 # Needs Debian's chromium; installed here when missing (as root, or through sudo).
@@ -62,4 +68,4 @@ $(PRISM):
 	npm install --prefix .probe --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5.14.2
 
 probe-client: install-dev $(PRISM)
-	$(BIN)/python bench/prism_probe.py --gate $(PROBE_CLIENT_ARGS)
+	$(BIN)/python -m bench.prism_probe --gate $(PROBE_CLIENT_ARGS)

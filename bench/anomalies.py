@@ -6,21 +6,18 @@ NAB-like normalised score (0 = reports nothing, 100 = every window at its start;
 point against the mean and standard deviation of the previous day, flagged at |z| >= 3, with the
 same one-report-per-episode rule. Also prints the detector's time per series.
 
-    .venv/bin/python bench/anomalies.py [--data ../shared/data/nab]
+    .venv/bin/python -m bench.anomalies [--data ../shared/data/nab]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from resync_analytics.anomalies import LabelledWindow, detect_anomalies, evaluate_detections
 from resync_analytics.forecasting import RegularSeries, read_series_csv

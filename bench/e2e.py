@@ -11,7 +11,7 @@ so the run ends.
 Baseline, measured in the same run: the work itself without orchestration (one poll cycle and
 one incident analysis called in-process). Prints p50, p95 and their ratio to the baseline.
 
-    .venv/bin/python bench/e2e.py [--injections 20] [--poll-interval 5] [--poller served|loop]
+    .venv/bin/python -m bench.e2e [--injections 20] [--poll-interval 5] [--poller served|loop]
 
 Goal: p50 under 10 s. Each deployment run starts a Python process (3-5 s on a small machine),
 which a served poller pays on every cycle: compare the two modes.
@@ -32,8 +32,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from resync_clients.postgres.embedded import EmbeddedPostgres
 from resync_clients.store import Store, open_store

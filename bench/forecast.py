@@ -7,20 +7,17 @@ the in-sample one-step naive error) and the share of actual values inside the 80
 Then times the batched path (numpy methods over many series at once) against a per-series
 loop on synthetic series.
 
-    .venv/bin/python bench/forecast.py [--data ../shared/data/nab] [--days 2]
+    .venv/bin/python -m bench.forecast [--data ../shared/data/nab] [--days 2]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from resync_analytics.forecasting import forecast_many, forecast_series, read_series_csv, regularise
 from resync_analytics.forecasting.models import LINEAR_TREND, SEASONAL_NAIVE, seasonal_naive

@@ -1,7 +1,7 @@
 """Ingest benchmark: the store's bulk upsert of job runs against raw COPY of the same rows.
 
-    python bench/ingest.py                      # a throw-away embedded PostgreSQL
-    python bench/ingest.py --database-url URL   # a scratch schema on URL's server, dropped after
+    python -m bench.ingest                      # a throw-away embedded PostgreSQL
+    python -m bench.ingest --database-url URL   # a scratch schema on URL's server, dropped after
 
 Prints the time of each step and the ratio (store upsert / raw COPY into an unindexed table,
 both measured in this run, round by round so that both see the same load on a shared machine);

@@ -1,5 +1,7 @@
 """Joblog analyser throughput and memory on a large synthetic joblog.
 
+    .venv/bin/python -m bench.joblog [--mb 200]
+
 Prints the analyser's MB/s next to a single compiled-regex scan of the same bytes
 (``re.compile(rb"error|fail", re.I).finditer``) measured in the same run, and the peak RSS.
 Size: ``--mb`` or ``RESYNC_BENCH_JOBLOG_MB`` (default 200). Goal: >= 20 MB/s.
@@ -15,8 +17,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from resync_analytics.joblog.analyzer import analyze_file
 

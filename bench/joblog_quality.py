@@ -1,5 +1,7 @@
 """Joblog analyser quality on the labelled corpus and on simulator renderings.
 
+    .venv/bin/python -m bench.joblog_quality [--misses]
+
 Prints category accuracy, exact error-line accuracy, entity recall and precision, and a
 calibration table (confidence bins against the observed share of right answers).
 ``--misses`` lists the failures, the missed entities and the unlabelled ones.
@@ -8,10 +10,6 @@ calibration table (confidence bins against the observed share of right answers).
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from resync_analytics.joblog.evaluation import QualityReport, evaluate
 from tests.resync_analytics.joblog_corpora import load_corpus, render_simulated

@@ -1,5 +1,7 @@
 """Confidence calibration learned from simulated operator verdicts, scored on held-out ones.
 
+    .venv/bin/python -m bench.learning [--seeds 6]
+
 The simulated operator is honest: it calls a diagnosis right exactly when the analyser's
 category equals the failure template's true category (the simulator's ground truth). Joblogs
 are rendered from every failure template on every agent kind; half of them (by a fixed
@@ -12,11 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from resync_analytics.joblog import analyze_joblog
 from resync_analytics.learning import (

@@ -1,8 +1,8 @@
 """Predictive-maintenance benchmark: scoring a month of a 100k-job shop, and reading it back.
 
-    python bench/maintenance.py                       # 100k jobs x 28 nights, embedded PostgreSQL
-    python bench/maintenance.py --database-url URL    # a scratch schema on URL's server
-    python bench/maintenance.py --no-database         # the models only
+    python -m bench.maintenance                       # 100k jobs x 28 nights, embedded PostgreSQL
+    python -m bench.maintenance --database-url URL    # a scratch schema on URL's server
+    python -m bench.maintenance --no-database         # the models only
 
 Baselines, measured in the same run on the same rows:
 - scoring (failure, runtime and lateness models plus reasons for every job) against one
@@ -25,8 +25,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from resync_analytics.maintenance import run_history_frame, score_tonight
 from resync_clients.postgres.run_history import read_run_history

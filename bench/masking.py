@@ -1,5 +1,7 @@
 """Secret masking throughput on a joblog of the size the poller stores.
 
+    .venv/bin/python -m bench.masking [--mb 8]
+
 ``mask_secrets`` runs on every stored joblog (up to ``joblog_max_bytes``, 8 MB by default) and
 on every line the analyser shows. Prints MB/s for a typical mix (progress lines, every 50th an
 echoed command with credentials), a dense one (every line such a command), a worst case of
@@ -13,11 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from resync_analytics.masking import mask_secrets
 

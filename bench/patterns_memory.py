@@ -1,5 +1,7 @@
 """Peak memory of ``resync-flows patterns mine --json`` on very long lines, against short ones.
 
+    .venv/bin/python -m bench.patterns_memory [--limit-gb 6]
+
 Each case writes a file, runs the real CLI in a subprocess and reads that child's peak RSS
 (``os.wait4``'s ``ru_maxrss``). The baseline in the same run is the same number of bytes of
 ordinary log lines (the Loghub 2k messages, repeated), so the number to read is the ratio:
@@ -28,7 +30,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 DEFAULT_LOGHUB = ROOT.parent / "shared" / "data" / "loghub-2k"
 CLI = [sys.executable, "-m", "resync_flows.cli", "patterns", "mine"]
 

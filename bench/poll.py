@@ -5,7 +5,7 @@ runs (ephemeral Prefect API) writing to the embedded PostgreSQL, or ``--database
 baseline, measured in the same run, is a raw COPY of the same job-run rows into an unindexed
 table. Prints each time, the ratios, and this process's peak memory.
 
-    .venv/bin/python bench/poll.py [--jobs 100000] [--database-url URL]
+    .venv/bin/python -m bench.poll [--jobs 100000] [--database-url URL]
 
 Goals: incremental cycle (1% of jobs changed) under 5 s, full cycle under 60 s, peak memory
 under 1 GB.
@@ -17,14 +17,10 @@ import argparse
 import asyncio
 import os
 import resource
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from resync_core.settings import get_settings
 from resync_simulator.server import SimulatorConfig, run_simulator_process

@@ -16,7 +16,7 @@ defines no 500, so Prism answers that one with a 404 problem), ``paged-N`` (``dy
 with each page rewritten by the proxy as the only one, so the poller gets past paging).
 
     make probe-client                     # installs Prism under .probe/, runs this with --gate
-    .venv/bin/python bench/prism_probe.py [--modes static,strict] [--no-poll] [--json FILE]
+    .venv/bin/python -m bench.prism_probe [--modes static,strict] [--no-poll] [--json FILE]
 
 Prints a table (mode, calls, ok, clear errors, problems) and the problems. With ``--gate``
 it exits 1 when there is any problem, and 2 when Prism is not installed; without it, a
@@ -39,12 +39,10 @@ from pathlib import Path
 
 import psycopg
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from tws_probe.calls import probe_client, unprobed_methods
-from tws_probe.mock import PrismMock, RecordingProxy
-from tws_probe.poll import probe_poll
-from tws_probe.verdict import Outcome
+from bench.tws_probe.calls import probe_client, unprobed_methods
+from bench.tws_probe.mock import PrismMock, RecordingProxy
+from bench.tws_probe.poll import probe_poll
+from bench.tws_probe.verdict import Outcome
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PRISM = REPO / ".probe" / "node_modules" / ".bin" / "prism"

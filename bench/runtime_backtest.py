@@ -1,7 +1,7 @@
 """Runtime backtest benchmark: p50/p90 calibration and pinball loss on held-out jobs.
 
-    python bench/runtime_backtest.py                 # simulator history + the SWF trace
-    python bench/runtime_backtest.py --jobs 3000 --nights 60
+    python -m bench.runtime_backtest                 # simulator history + the SWF trace
+    python -m bench.runtime_backtest --jobs 3000 --nights 60
 
 Data: the simulated shop's run history (``resync_simulator``: seasonality, month-end, growth,
 stuck runs), successful runs keyed ``WORKSTATION#STREAM.JOB``; and the real NASA Ames iPSC/860
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import sys
 import time
 import zlib
 from dataclasses import replace
@@ -28,8 +27,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from resync_analytics.runtime_backtest import (
     BacktestConfig,

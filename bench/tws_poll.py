@@ -15,7 +15,7 @@ path). The client decodes pages with msgspec straight into its typed structs, wh
 fields it does not use; that is cheaper than the baseline's ``json.loads`` building every one,
 so a ratio below 1 is expected: the client then waits on the server, not on parsing.
 
-    .venv/bin/python bench/tws_poll.py [--scenario large] [--page-size 10000] [--rounds 2]
+    .venv/bin/python -m bench.tws_poll [--scenario large] [--page-size 10000] [--rounds 2]
 """
 
 from __future__ import annotations

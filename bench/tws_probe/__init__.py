@@ -2,5 +2,5 @@
 
 ``mock`` starts Prism and a recording proxy in front of it, ``calls`` drives ``TWSClient``
 and classifies each call, ``poll`` runs ``resync-flows poll --once`` against a mock.
-``bench/prism_probe.py`` is the command line.
+``python -m bench.prism_probe`` is the command line.
 """

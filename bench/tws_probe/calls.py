@@ -17,8 +17,9 @@ from typing import Any
 
 from resync_clients.tws.client import TWSClient, TWSClientConfig
 from resync_core.oql import Field
-from tws_probe.mock import Exchange, RecordingProxy
-from tws_probe.verdict import Outcome, PagingCapReached, judge
+
+from .mock import Exchange, RecordingProxy
+from .verdict import Outcome, PagingCapReached, judge
 
 # A paged query against a mock that still wants pages after this many never ends.
 MAX_PAGES = 25

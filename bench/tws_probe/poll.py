@@ -25,8 +25,9 @@ import psycopg
 from psycopg import sql
 
 from resync_clients.tws import errors as tws_errors
-from tws_probe.mock import Exchange, RecordingProxy
-from tws_probe.verdict import Outcome, names_violation, request_breaches
+
+from .mock import Exchange, RecordingProxy
+from .verdict import Outcome, names_violation, request_breaches
 
 _CYCLE_FAILED = re.compile(r"cycle failed:\s*(\w+)[:\s]+(.*)", re.S)
 

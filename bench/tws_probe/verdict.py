@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from resync_clients.tws.errors import TWSError, TWSProtocolError
-from tws_probe.mock import Exchange
+
+from .mock import Exchange
 
 _MSGSPEC_PATH = re.compile(r"\$\.[\w.\[\]]+")
 Verdict = Literal["ok", "clear", "problem"]
