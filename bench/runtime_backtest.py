@@ -11,8 +11,9 @@ a message when absent.
 Honesty: jobs are split in two groups by a hash of their name. The estimator's parameters
 (half-lives, then the p50/p90 offsets) are chosen on the training jobs of both datasets
 (each weighing the same), and the figures printed first are on the held-out jobs only.
-Baselines on the same rows: the job's previous runtime (naive, used as p50 and p90), and the scheduler statistic
-"mean of the last 50 runs" (p50) with mean + 1.28 standard deviations (p90).
+Baselines on the same rows: the job's previous runtime (naive, used as p50 and p90), and the
+scheduler statistic "mean of the last 50 runs" (p50) with mean + 1.28 standard deviations
+(p90).
 """
 
 from __future__ import annotations
