@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from prefect import flow, get_run_logger
 
 from resync_analytics.job_runs import detect_transitions
+from resync_analytics.plan_events import job_events, workstation_events
 from resync_clients.postgres.locks import exclusive_lock
 from resync_clients.postgres.poller_state import PollCursor, claim_poller_epoch
 from resync_clients.postgres.quarantine import check_job_runs
 from resync_core.settings import get_settings
-from tasks.plan_events import job_events, workstation_events
 from tasks.poll import (
     POLLER_NAME,
     CycleFence,

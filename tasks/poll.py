@@ -6,7 +6,6 @@ Each task works on a whole cycle's batch (a 100k-job plan is one task run, not 1
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from prefect import get_run_logger, task
 from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.completeness import has_trailer
 from resync_analytics.masking import mask_secrets
+from resync_analytics.patterns.ids import pattern_id
 from resync_clients.events import DomainEvent, publish_events
 from resync_clients.postgres.job_runs import (
     JoblogFinding,
@@ -219,11 +219,6 @@ def load_previous_statuses(settings: Settings, run_ids: Sequence[str]) -> dict[s
     store = get_store(settings)
     with store.connection() as conn:
         return load_run_statuses(conn, run_ids)
-
-
-def pattern_id(pattern: str) -> str:
-    """A short stable id for an error pattern (the same template, the same id)."""
-    return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:16]
 
 
 def joblog_finding(

@@ -8,11 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from resync_analytics.incident_diagnosis import diagnose
-from resync_analytics.patterns.ids import pattern_id
 from resync_core.incidents import StoredRun
 from resync_core.job_runs import JobRunRecord
 from tasks.poll import joblog_finding
-from tasks.poll import pattern_id as poller_pattern_id
 from tests.resync_analytics.joblog_samples import joblog
 
 BODIES = [
@@ -41,8 +39,3 @@ def test_poller_and_incident_analysis_compute_the_same_pattern_id(body: str) -> 
     diagnosis = diagnose(StoredRun(_run(), stored.joblog_text, stored.error_pattern, None))
     assert diagnosis.pattern_id is not None
     assert diagnosis.pattern_id == stored.error_pattern
-
-
-@pytest.mark.parametrize("template", ["ORA-<*>: invalid username", "", "ü <*> ß"])
-def test_poller_rule_and_analytics_rule_agree(template: str) -> None:
-    assert poller_pattern_id(template) == pattern_id(template)
