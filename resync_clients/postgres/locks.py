@@ -89,9 +89,18 @@ def exclusive_lock(conn: psycopg.Connection[Any], name: str) -> Iterator[HeldLoc
         yield HeldLock(conn, name, pid) if acquired else None
     finally:
         if acquired and not conn.closed:
-            try:
-                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
-                conn.commit()
-            except psycopg.Error as exc:
-                # The session is gone, and its lock with it: nothing left to release.
-                logger.warning("lock %r was not released (session ended): %s", name, exc)
+            _release(conn, name)
+
+
+def _release(conn: psycopg.Connection[Any], name: str) -> None:
+    try:
+        # A transaction left aborted by the block would refuse the unlock, and a session lock
+        # outlives any rollback: the pooled session would keep the lock while idle.
+        conn.rollback()
+        conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
+        conn.commit()
+    except psycopg.Error as exc:
+        logger.warning("lock %r was not released (%s); ending its session", name, exc)
+        # Closing ends the session and with it the lock; a pool discards a closed connection
+        # instead of lending it out still holding the lock.
+        conn.close()
