@@ -25,7 +25,7 @@ from typing import Any, Self
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
-from psycopg.rows import DictRow, dict_row
+from psycopg.rows import DictRow, dict_row, scalar_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from resync_clients.postgres.embedded import EmbeddedPostgres
@@ -176,10 +176,10 @@ class Store:
 
     def server_version(self) -> str:
         """The server's version string, e.g. ``18.4``."""
-        with self.connection() as conn:
-            row = conn.execute("SHOW server_version").fetchone()
-        assert row is not None
-        return str(row["server_version"]).split(" ", 1)[0]
+        with self.connection() as conn, conn.cursor(row_factory=scalar_row) as cur:
+            version = cur.execute("SHOW server_version").fetchone()
+        assert version is not None
+        return str(version).split(" ", 1)[0]
 
     def close(self) -> None:
         """Close the pool and leave the embedded server (if any). Safe to call twice."""

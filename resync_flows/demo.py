@@ -13,13 +13,16 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resync_core.settings import get_settings
+
+if TYPE_CHECKING:
+    from resync_clients.postgres.reports import ErrorTemplateCount
 
 # Failure templates injected "tonight", one per kind of trouble an operator meets.
 TONIGHT_FAILURES = (
@@ -50,7 +53,7 @@ class DemoReport:
     capacity_risks: list[dict[str, Any]] = field(default_factory=list)
     at_risk_jobs: list[dict[str, Any]] = field(default_factory=list)
     learning: dict[str, Any] = field(default_factory=dict)
-    patterns: list[dict[str, Any]] = field(default_factory=list)
+    patterns: list[ErrorTemplateCount] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -260,7 +263,8 @@ def _incident_row(outcome: Any) -> dict[str, Any]:
 
     with get_store().connection() as conn:
         row = incident_summary(conn, outcome.incident_id)
-    return dict(row or {}) | {"incident_id": outcome.incident_id, "runs": outcome.affected_runs}
+    summary = asdict(row) if row else {}
+    return summary | {"incident_id": outcome.incident_id, "runs": outcome.affected_runs}
 
 
 def _optional_flows() -> list[tuple[str, Callable[[DemoReport], None]]]:
@@ -281,22 +285,22 @@ def _predict_risks(report: DemoReport) -> None:
     outcome = asyncio.run(predict_tonight_risks())
     plan_day = outcome.plan_day
     with get_store().connection() as conn:
-        rows = risk_scores_for(conn, plan_day)
+        scores = risk_scores_for(conn, plan_day)
     report.at_risk_jobs = [
         {
-            "job_key": row["job_key"],
-            "score": float(row["score"]),
-            "fail": float(row["reasons"]["failure_probability"]),
-            "late": float(row["reasons"]["late_probability"]),
-            "reasons": [r["text"] for r in row["reasons"]["reasons"]],
-            "actions": list(row["reasons"].get("actions", [])),
+            "job_key": one.job_key,
+            "score": float(one.score),
+            "fail": float(one.reasons["failure_probability"]),
+            "late": float(one.reasons["late_probability"]),
+            "reasons": [r["text"] for r in one.reasons["reasons"]],
+            "actions": list(one.reasons.get("actions", [])),
             # Late night after night is a known problem; the summary leads with new ones.
-            "known": bool(row["reasons"].get("chronically_late")),
+            "known": bool(one.reasons.get("chronically_late")),
             # Only the everyday risk of any job: counted, not listed.
-            "everyday": not row["reasons"].get("stands_out", True),
-            "news": float(row["reasons"].get("news", row["score"])),
+            "everyday": not one.reasons.get("stands_out", True),
+            "news": float(one.reasons.get("news", one.score)),
         }
-        for row in rows
+        for one in scores
     ]
     report.at_risk_jobs.sort(key=lambda job: -job["news"])
 
@@ -308,19 +312,19 @@ def _forecast_capacity(report: DemoReport) -> None:
 
     asyncio.run(forecast_capacity(CapacityParameters()))
     with get_store().connection() as conn:
-        rows = threshold_forecasts(conn)
-    rows.sort(key=lambda row: row["threshold_eta"])
+        forecasts = threshold_forecasts(conn)
+    forecasts.sort(key=lambda forecast: forecast.threshold_eta)
     report.capacity_risks = [
         {
-            "host": row["details"].get("host"),
-            "metric": row["details"].get("metric"),
-            "now": float(row["details"].get("last_value") or 0),
-            "threshold": float(row["threshold"]),
-            "eta": row["threshold_eta"],
-            "range": _date_range(row["threshold_eta_lower"], row["threshold_eta_upper"]),
-            "drivers": [d["job_key"] for d in row["details"].get("drivers", [])[:3]],
+            "host": forecast.details.get("host"),
+            "metric": forecast.details.get("metric"),
+            "now": float(forecast.details.get("last_value") or 0),
+            "threshold": float(forecast.threshold),
+            "eta": forecast.threshold_eta,
+            "range": _date_range(forecast.threshold_eta_lower, forecast.threshold_eta_upper),
+            "drivers": [d["job_key"] for d in forecast.details.get("drivers", [])[:3]],
         }
-        for row in rows
+        for forecast in forecasts
     ]
 
 
@@ -337,10 +341,8 @@ def _mine_patterns(report: DemoReport) -> None:
 
     asyncio.run(mine_error_patterns(lookback_days=31))
     with get_store().connection() as conn:
-        rows = top_error_templates(conn, limit=8)
-    report.patterns = [
-        {"occurrences": row["occurrences"], "template": row["template"][:110]} for row in rows
-    ]
+        counts = top_error_templates(conn, limit=8)
+    report.patterns = [replace(count, template=count.template[:110]) for count in counts]
 
 
 def timed_step(announce: Callable[[str], None], done: Callable[[str, float], None]) -> StepRunner:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
-from psycopg.rows import class_row
+from psycopg.rows import class_row, kwargs_row, scalar_row
 from psycopg.types.json import Jsonb
 
 from resync_core.feedback import FeedbackNote
@@ -47,15 +47,25 @@ _INCIDENT_COLUMNS = (
     " entities, confidence, status, created_at, resolved_at"
 )
 
+#: The columns :data:`RECOMMENDATION_ROW` maps (``learned_from`` is left out).
+RECOMMENDATION_COLUMNS = (
+    "id, incident_id, steps, rerun_command, source, model, confidence, created_at"
+)
 
-def _incident(row: dict[str, Any]) -> StoredIncident:
-    fields = {key: row[key] for key in StoredIncident.__dataclass_fields__}
-    return StoredIncident(**{**fields, "entities": tuple(row["entities"] or ())})
+
+def _incident(*, entities: list[str] | None, **columns: Any) -> StoredIncident:
+    """A ``StoredIncident`` from the ``_INCIDENT_COLUMNS`` of a row (JSON list -> tuple)."""
+    return StoredIncident(entities=tuple(entities or ()), **columns)
 
 
-def _recommendation(row: dict[str, Any]) -> StoredRecommendation:
-    fields = {key: row[key] for key in StoredRecommendation.__dataclass_fields__}
-    return StoredRecommendation(**{**fields, "steps": tuple(row["steps"] or ())})
+def _recommendation(*, steps: list[str] | None, **columns: Any) -> StoredRecommendation:
+    """A ``StoredRecommendation`` from the ``RECOMMENDATION_COLUMNS`` of a row."""
+    return StoredRecommendation(steps=tuple(steps or ()), **columns)
+
+
+_INCIDENT_ROW = kwargs_row(_incident)
+#: Row factory for a select of ``RECOMMENDATION_COLUMNS``.
+RECOMMENDATION_ROW = kwargs_row(_recommendation)
 
 
 # ----------------------------------------------------------------- job runs read for incidents
@@ -63,40 +73,53 @@ def _recommendation(row: dict[str, Any]) -> StoredRecommendation:
 _RUN_FIELDS = JobRunRecord.__dataclass_fields__
 
 
-def _stored_run(row: dict[str, Any]) -> StoredRun:
+def _stored_run(
+    *, joblog_text: str | None, error_pattern: str | None, error_line: int | None, **columns: Any
+) -> StoredRun:
+    """A ``StoredRun`` from a ``SELECT *`` of ``job_runs`` (columns the record lacks are
+    dropped, so a migration adding one does not break reads)."""
     return StoredRun(
-        run=JobRunRecord(**{key: value for key, value in row.items() if key in _RUN_FIELDS}),
-        joblog_text=row["joblog_text"],
-        error_pattern=row["error_pattern"],
-        error_line=row["error_line"],
+        run=JobRunRecord(**{key: value for key, value in columns.items() if key in _RUN_FIELDS}),
+        joblog_text=joblog_text,
+        error_pattern=error_pattern,
+        error_line=error_line,
     )
+
+
+_STORED_RUN_ROW = kwargs_row(_stored_run)
 
 
 def load_runs(conn: psycopg.Connection[Any], run_ids: Sequence[str]) -> dict[str, StoredRun]:
     """The stored runs among ``run_ids`` (missing ids are simply absent)."""
     if not run_ids:
         return {}
-    rows = conn.execute("SELECT * FROM job_runs WHERE run_id = ANY(%s)", (list(run_ids),))
-    return {row["run_id"]: _stored_run(row) for row in rows}
+    with conn.cursor(row_factory=_STORED_RUN_ROW) as cur:
+        runs = cur.execute(
+            "SELECT * FROM job_runs WHERE run_id = ANY(%s)", (list(run_ids),)
+        ).fetchall()
+    return {stored.run.run_id: stored for stored in runs}
 
 
 def latest_failed_run(
     conn: psycopg.Connection[Any], *, workstation: str, job_stream: str, job_name: str
 ) -> StoredRun | None:
     """The most recent ABEND/FAIL run of one job (None when it never failed)."""
-    row = conn.execute(
-        "SELECT * FROM job_runs WHERE workstation = %s AND job_stream = %s AND job_name = %s"
-        " AND internal_status IN ('ABEND', 'FAIL')"
-        " ORDER BY end_time DESC NULLS LAST, run_id DESC LIMIT 1",
-        (workstation, job_stream, job_name),
-    ).fetchone()
-    return _stored_run(row) if row else None
+    with conn.cursor(row_factory=_STORED_RUN_ROW) as cur:
+        return cur.execute(
+            "SELECT * FROM job_runs WHERE workstation = %s AND job_stream = %s"
+            " AND job_name = %s AND internal_status IN ('ABEND', 'FAIL')"
+            " ORDER BY end_time DESC NULLS LAST, run_id DESC LIMIT 1",
+            (workstation, job_stream, job_name),
+        ).fetchone()
 
 
 def joblog_text(conn: psycopg.Connection[Any], run_id: str) -> str | None:
     """The stored (masked) joblog of a run; None when the run or its joblog is not stored."""
-    row = conn.execute("SELECT joblog_text FROM job_runs WHERE run_id = %s", (run_id,)).fetchone()
-    return row["joblog_text"] if row else None
+    with conn.cursor(row_factory=scalar_row) as cur:
+        text: str | None = cur.execute(
+            "SELECT joblog_text FROM job_runs WHERE run_id = %s", (run_id,)
+        ).fetchone()
+    return text
 
 
 def failures_between(
@@ -118,10 +141,10 @@ def failures_between(
 
 
 def load_incident(conn: psycopg.Connection[Any], incident_id: int) -> StoredIncident | None:
-    row = conn.execute(
-        f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE id = %s", (incident_id,)
-    ).fetchone()
-    return _incident(row) if row else None
+    with conn.cursor(row_factory=_INCIDENT_ROW) as cur:
+        return cur.execute(
+            f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE id = %s", (incident_id,)
+        ).fetchone()
 
 
 def incidents_of_runs(
@@ -130,13 +153,18 @@ def incidents_of_runs(
     """The incident each of ``run_ids`` is linked to (the earliest one if several)."""
     if not run_ids:
         return {}
-    rows = conn.execute(
-        f"SELECT DISTINCT ON (r.run_id) r.run_id AS linked_run_id, {_prefixed('i')}"
-        " FROM incident_runs r JOIN incidents i ON i.id = r.incident_id"
-        " WHERE r.run_id = ANY(%s) ORDER BY r.run_id, i.id",
-        (list(run_ids),),
-    )
-    return {row["linked_run_id"]: _incident(row) for row in rows}
+    with conn.cursor(row_factory=kwargs_row(_linked_incident)) as cur:
+        linked = cur.execute(
+            f"SELECT DISTINCT ON (r.run_id) r.run_id AS linked_run_id, {_prefixed('i')}"
+            " FROM incident_runs r JOIN incidents i ON i.id = r.incident_id"
+            " WHERE r.run_id = ANY(%s) ORDER BY r.run_id, i.id",
+            (list(run_ids),),
+        ).fetchall()
+    return dict(linked)
+
+
+def _linked_incident(*, linked_run_id: str, **columns: Any) -> tuple[str, StoredIncident]:
+    return linked_run_id, _incident(**columns)
 
 
 def _prefixed(alias: str) -> str:
@@ -144,12 +172,13 @@ def _prefixed(alias: str) -> str:
 
 
 def _last_failed_at(conn: psycopg.Connection[Any], incident_id: int) -> datetime | None:
-    row = conn.execute(
-        "SELECT max(COALESCE(j.end_time, r.added_at)) AS last FROM incident_runs r"
-        " LEFT JOIN job_runs j ON j.run_id = r.run_id WHERE r.incident_id = %s",
-        (incident_id,),
-    ).fetchone()
-    return row["last"] if row else None
+    with conn.cursor(row_factory=scalar_row) as cur:
+        last: datetime | None = cur.execute(
+            "SELECT max(COALESCE(j.end_time, r.added_at)) FROM incident_runs r"
+            " LEFT JOIN job_runs j ON j.run_id = r.run_id WHERE r.incident_id = %s",
+            (incident_id,),
+        ).fetchone()
+    return last
 
 
 def claim_incident(
@@ -168,7 +197,7 @@ def claim_incident(
     """
     if not runs:
         raise ValueError("claim_incident needs at least one run")
-    with conn.transaction():
+    with conn.transaction(), conn.cursor(row_factory=_INCIDENT_ROW) as cur:
         # One claimer per fingerprint at a time, across processes; released at commit.
         conn.execute(
             "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"resync.incident:{draft.fingerprint}",)
@@ -179,12 +208,11 @@ def claim_incident(
             return IncidentClaim(already[runs[0][0]], created=False, linked_run_ids=())
 
         earliest = min(at for _, at in new_runs)
-        row = conn.execute(
+        incident = cur.execute(
             f"SELECT {_INCIDENT_COLUMNS} FROM incidents"
             " WHERE fingerprint = %s AND status = 'open' FOR UPDATE",
             (draft.fingerprint,),
         ).fetchone()
-        incident = _incident(row) if row else None
         last_failed_at = _last_failed_at(conn, incident.id) if incident is not None else None
         # Gone quiet (fed last more than quiet_after ago): close it, open a new one.
         if incident is not None and last_failed_at and earliest - last_failed_at > quiet_after:
@@ -196,7 +224,7 @@ def claim_incident(
 
         created = False
         if incident is None:
-            row = conn.execute(
+            inserted = cur.execute(
                 "INSERT INTO incidents (fingerprint, pattern_id, job_key, category, root_cause,"
                 " error_line, error_text, entities, confidence)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
@@ -214,19 +242,18 @@ def claim_incident(
                     min(1.0, max(0.0, draft.confidence)),
                 ),
             ).fetchone()
-            if row is None:  # only without the lock (another writer); take theirs
-                row = conn.execute(
+            if inserted is None:  # only without the lock (another writer); take theirs
+                incident = cur.execute(
                     f"SELECT {_INCIDENT_COLUMNS} FROM incidents"
                     " WHERE fingerprint = %s AND status = 'open'",
                     (draft.fingerprint,),
                 ).fetchone()
             else:
-                created = True
-            assert row is not None
-            incident = _incident(row)
+                incident, created = inserted, True
+            assert incident is not None
 
-        with conn.cursor() as cur:
-            cur.executemany(
+        with conn.cursor() as links:
+            links.executemany(
                 "INSERT INTO incident_runs (incident_id, run_id) VALUES (%s, %s)"
                 " ON CONFLICT DO NOTHING",
                 [(incident.id, run_id) for run_id, _ in new_runs],
@@ -277,28 +304,32 @@ def affected_runs(
 
 
 def count_affected_runs(conn: psycopg.Connection[Any], incident_id: int) -> int:
-    row = conn.execute(
-        "SELECT count(*) AS n FROM incident_runs WHERE incident_id = %s", (incident_id,)
-    ).fetchone()
-    return int(row["n"]) if row else 0
+    with conn.cursor(row_factory=scalar_row) as cur:
+        count = cur.execute(
+            "SELECT count(*) FROM incident_runs WHERE incident_id = %s", (incident_id,)
+        ).fetchone()
+    return int(count or 0)
 
 
 def list_open_incidents(conn: psycopg.Connection[Any], limit: int = 100) -> list[IncidentOverview]:
     """Open incidents, most recently fed first."""
-    rows = conn.execute(
-        f"SELECT {_prefixed('i')}, s.run_count, s.last_failed_at FROM incidents i"
-        " LEFT JOIN LATERAL (SELECT count(*) AS run_count,"
-        "   max(COALESCE(j.end_time, r.added_at)) AS last_failed_at"
-        "   FROM incident_runs r LEFT JOIN job_runs j ON j.run_id = r.run_id"
-        "   WHERE r.incident_id = i.id) s ON true"
-        " WHERE i.status = 'open'"
-        " ORDER BY s.last_failed_at DESC NULLS LAST, i.id DESC LIMIT %s",
-        (limit,),
-    )
-    return [
-        IncidentOverview(_incident(row), int(row["run_count"] or 0), row["last_failed_at"])
-        for row in rows
-    ]
+    with conn.cursor(row_factory=kwargs_row(_overview)) as cur:
+        return cur.execute(
+            f"SELECT {_prefixed('i')}, s.run_count, s.last_failed_at FROM incidents i"
+            " LEFT JOIN LATERAL (SELECT count(*) AS run_count,"
+            "   max(COALESCE(j.end_time, r.added_at)) AS last_failed_at"
+            "   FROM incident_runs r LEFT JOIN job_runs j ON j.run_id = r.run_id"
+            "   WHERE r.incident_id = i.id) s ON true"
+            " WHERE i.status = 'open'"
+            " ORDER BY s.last_failed_at DESC NULLS LAST, i.id DESC LIMIT %s",
+            (limit,),
+        ).fetchall()
+
+
+def _overview(
+    *, run_count: int | None, last_failed_at: datetime | None, **columns: Any
+) -> IncidentOverview:
+    return IncidentOverview(_incident(**columns), int(run_count or 0), last_failed_at)
 
 
 # ----------------------------------------------------------------- recommendations
@@ -313,39 +344,40 @@ def add_recommendation(
         conn.execute(
             "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"resync.recommendation:{incident_id}",)
         )
-        row = conn.execute(
-            "SELECT * FROM recommendations WHERE incident_id = %s AND source = %s"
-            " ORDER BY id LIMIT 1",
-            (incident_id, draft.source),
-        ).fetchone()
-        if row is None:
-            row = conn.execute(
-                "INSERT INTO recommendations"
-                " (incident_id, steps, rerun_command, source, model, confidence)"
-                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
-                (
-                    incident_id,
-                    Jsonb(list(draft.steps)),
-                    draft.rerun_command,
-                    draft.source,
-                    draft.model,
-                    min(1.0, max(0.0, draft.confidence)),
-                ),
+        with conn.cursor(row_factory=RECOMMENDATION_ROW) as cur:
+            stored = cur.execute(
+                f"SELECT {RECOMMENDATION_COLUMNS} FROM recommendations"
+                " WHERE incident_id = %s AND source = %s ORDER BY id LIMIT 1",
+                (incident_id, draft.source),
             ).fetchone()
-        assert row is not None
-        return _recommendation(row)
+            if stored is None:
+                stored = cur.execute(
+                    "INSERT INTO recommendations"
+                    " (incident_id, steps, rerun_command, source, model, confidence)"
+                    f" VALUES (%s, %s, %s, %s, %s, %s) RETURNING {RECOMMENDATION_COLUMNS}",
+                    (
+                        incident_id,
+                        Jsonb(list(draft.steps)),
+                        draft.rerun_command,
+                        draft.source,
+                        draft.model,
+                        min(1.0, max(0.0, draft.confidence)),
+                    ),
+                ).fetchone()
+        assert stored is not None
+        return stored
 
 
 def latest_recommendation(
     conn: psycopg.Connection[Any], incident_id: int
 ) -> StoredRecommendation | None:
     """The recommendation to show: the LLM's when there is one, else the deterministic one."""
-    row = conn.execute(
-        "SELECT * FROM recommendations WHERE incident_id = %s"
-        " ORDER BY (source = 'llm') DESC, id DESC LIMIT 1",
-        (incident_id,),
-    ).fetchone()
-    return _recommendation(row) if row else None
+    with conn.cursor(row_factory=RECOMMENDATION_ROW) as cur:
+        return cur.execute(
+            f"SELECT {RECOMMENDATION_COLUMNS} FROM recommendations WHERE incident_id = %s"
+            " ORDER BY (source = 'llm') DESC, id DESC LIMIT 1",
+            (incident_id,),
+        ).fetchone()
 
 
 def lacks_recommendation(
@@ -353,21 +385,22 @@ def lacks_recommendation(
 ) -> bool:
     """Whether the incident (opened at ``created_at``) still has no recommendation although
     it was opened more than ``grace`` ago (by the database's clock)."""
-    row = conn.execute(
-        "SELECT NOT EXISTS (SELECT 1 FROM recommendations WHERE incident_id = %s)"
-        " AND %s < now() - %s AS lacking",
-        (incident_id, created_at, grace),
-    ).fetchone()
-    return bool(row and row["lacking"])
+    with conn.cursor(row_factory=scalar_row) as cur:
+        lacking = cur.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM recommendations WHERE incident_id = %s)"
+            " AND %s < now() - %s",
+            (incident_id, created_at, grace),
+        ).fetchone()
+    return bool(lacking)
 
 
 def has_recommendation(conn: psycopg.Connection[Any], incident_id: int, source: str) -> bool:
-    row = conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM recommendations WHERE incident_id = %s AND source = %s)"
-        " AS found",
-        (incident_id, source),
-    ).fetchone()
-    return bool(row and row["found"])
+    with conn.cursor(row_factory=scalar_row) as cur:
+        found = cur.execute(
+            "SELECT EXISTS (SELECT 1 FROM recommendations WHERE incident_id = %s AND source = %s)",
+            (incident_id, source),
+        ).fetchone()
+    return bool(found)
 
 
 # ----------------------------------------------------------------- feedback and history
@@ -391,21 +424,23 @@ def record_feedback(
         if load_incident(conn, incident_id) is None:
             raise IncidentNotFoundError(f"no incident {incident_id}")
         recommendation = latest_recommendation(conn, incident_id)
-        row = conn.execute(
-            "INSERT INTO feedback (incident_id, recommendation_id, verdict, resolution, operator)"
-            " VALUES (%s, %s, %s, %s, %s) RETURNING id",
-            (
-                incident_id,
-                recommendation.id if recommendation else None,
-                verdict,
-                resolution.strip() if resolution and resolution.strip() else None,
-                operator,
-            ),
-        ).fetchone()
+        with conn.cursor(row_factory=scalar_row) as cur:
+            feedback_id = cur.execute(
+                "INSERT INTO feedback"
+                " (incident_id, recommendation_id, verdict, resolution, operator)"
+                " VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                (
+                    incident_id,
+                    recommendation.id if recommendation else None,
+                    verdict,
+                    resolution.strip() if resolution and resolution.strip() else None,
+                    operator,
+                ),
+            ).fetchone()
         if resolve:
             resolve_incident(conn, incident_id)
-    assert row is not None
-    return int(row["id"])
+    assert feedback_id is not None
+    return int(feedback_id)
 
 
 def _feedback_notes(raw: Any) -> tuple[FeedbackNote, ...]:
@@ -431,18 +466,22 @@ def past_incidents(
 ) -> list[PastIncident]:
     """Other incidents with the same fingerprint or error pattern, newest first, with all
     their feedback."""
-    rows = conn.execute(
-        "SELECT i.id AS incident_id, i.fingerprint, i.pattern_id, i.category, i.root_cause,"
-        " i.job_key, i.status, i.created_at, i.resolved_at,"
-        " (SELECT count(*) FROM incident_runs r WHERE r.incident_id = i.id) AS run_count,"
-        " COALESCE((SELECT jsonb_agg(jsonb_build_object('verdict', f.verdict,"
-        "   'resolution', f.resolution, 'operator', f.operator, 'created_at', f.created_at)"
-        "   ORDER BY f.created_at) FROM feedback f WHERE f.incident_id = i.id), '[]')"
-        "   AS feedback"
-        " FROM incidents i"
-        " WHERE i.id IS DISTINCT FROM %s"
-        " AND (i.fingerprint = %s OR (%s::text IS NOT NULL AND i.pattern_id = %s))"
-        " ORDER BY i.created_at DESC, i.id DESC LIMIT %s",
-        (exclude_incident_id, fingerprint, pattern_id, pattern_id, limit),
-    )
-    return [PastIncident(**{**row, "feedback": _feedback_notes(row["feedback"])}) for row in rows]
+    with conn.cursor(row_factory=kwargs_row(_past_incident)) as cur:
+        return cur.execute(
+            "SELECT i.id AS incident_id, i.fingerprint, i.pattern_id, i.category, i.root_cause,"
+            " i.job_key, i.status, i.created_at, i.resolved_at,"
+            " (SELECT count(*) FROM incident_runs r WHERE r.incident_id = i.id) AS run_count,"
+            " COALESCE((SELECT jsonb_agg(jsonb_build_object('verdict', f.verdict,"
+            "   'resolution', f.resolution, 'operator', f.operator, 'created_at', f.created_at)"
+            "   ORDER BY f.created_at) FROM feedback f WHERE f.incident_id = i.id), '[]')"
+            "   AS feedback"
+            " FROM incidents i"
+            " WHERE i.id IS DISTINCT FROM %s"
+            " AND (i.fingerprint = %s OR (%s::text IS NOT NULL AND i.pattern_id = %s))"
+            " ORDER BY i.created_at DESC, i.id DESC LIMIT %s",
+            (exclude_incident_id, fingerprint, pattern_id, pattern_id, limit),
+        ).fetchall()
+
+
+def _past_incident(*, feedback: Any, **columns: Any) -> PastIncident:
+    return PastIncident(feedback=_feedback_notes(feedback), **columns)

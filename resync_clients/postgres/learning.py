@@ -14,9 +14,10 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg.rows import class_row
+from psycopg.rows import class_row, scalar_row
 from psycopg.types.json import Jsonb
 
+from resync_clients.postgres.incidents import RECOMMENDATION_COLUMNS, RECOMMENDATION_ROW
 from resync_core.calibration import CalibrationRow
 from resync_core.calibration import IncidentCalibration as IncidentCalibration
 from resync_core.feedback import DETERMINISTIC, FeedbackRecord
@@ -163,8 +164,11 @@ def load_calibration(conn: psycopg.Connection[Any]) -> list[CalibrationRow]:
 
 def calibration_fitted_at(conn: psycopg.Connection[Any]) -> datetime | None:
     """When the stored calibration last changed (None when there is none)."""
-    row = conn.execute("SELECT max(fitted_at) AS at FROM calibration").fetchone()
-    return row["at"] if row else None
+    with conn.cursor(row_factory=scalar_row) as cur:
+        fitted_at: datetime | None = cur.execute(
+            "SELECT max(fitted_at) FROM calibration"
+        ).fetchone()
+    return fitted_at
 
 
 def calibrate_incident(
@@ -209,10 +213,9 @@ def learned_recommendation(
     conn: psycopg.Connection[Any], incident_id: int
 ) -> StoredRecommendation | None:
     """The incident's recommendation that puts recorded resolutions first, if it has one."""
-    row = conn.execute(
-        "SELECT id, incident_id, steps, rerun_command, source, model, confidence, created_at"
-        " FROM recommendations WHERE incident_id = %s AND source = 'learned'"
-        " ORDER BY id LIMIT 1",
-        (incident_id,),
-    ).fetchone()
-    return StoredRecommendation(**{**row, "steps": tuple(row["steps"] or ())}) if row else None
+    with conn.cursor(row_factory=RECOMMENDATION_ROW) as cur:
+        return cur.execute(
+            f"SELECT {RECOMMENDATION_COLUMNS} FROM recommendations"
+            " WHERE incident_id = %s AND source = 'learned' ORDER BY id LIMIT 1",
+            (incident_id,),
+        ).fetchone()

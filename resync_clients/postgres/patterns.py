@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg.rows import class_row
+from psycopg.rows import class_row, scalar_row
 from psycopg.types.json import Jsonb
 
 from resync_core.patterns import ErrorLine, PatternSighting
@@ -46,10 +46,11 @@ def lock_miner_state(conn: psycopg.Connection[Any], name: str) -> dict[str, Any]
         "INSERT INTO pattern_miner_state (name) VALUES (%s) ON CONFLICT (name) DO NOTHING",
         (name,),
     )
-    row = conn.execute(
-        "SELECT state FROM pattern_miner_state WHERE name = %s FOR UPDATE", (name,)
-    ).fetchone()
-    return row["state"] if row else None
+    with conn.cursor(row_factory=scalar_row) as cur:
+        state: dict[str, Any] | None = cur.execute(
+            "SELECT state FROM pattern_miner_state WHERE name = %s FOR UPDATE", (name,)
+        ).fetchone()
+    return state
 
 
 def save_miner_state(conn: psycopg.Connection[Any], name: str, state: Mapping[str, Any]) -> None:
@@ -65,7 +66,7 @@ def upsert_error_patterns(
     """Insert or refresh each sighted pattern (template; category kept once set; first and
     last seen widened); returns the ids that were new, in ``sightings`` order."""
     inserted: list[str] = []
-    with conn.cursor() as cur:
+    with conn.cursor(row_factory=scalar_row) as cur:
         for one in sightings:
             cur.execute(
                 "INSERT INTO error_patterns (pattern_id, template, category, first_seen, last_seen)"
@@ -77,8 +78,7 @@ def upsert_error_patterns(
                 " RETURNING (xmax = 0) AS inserted",
                 (one.pattern_id, one.template, one.category, one.first_seen, one.last_seen),
             )
-            row = cur.fetchone()
-            if row is not None and row["inserted"]:
+            if cur.fetchone():  # the "inserted" column: True for a new pattern
                 inserted.append(one.pattern_id)
     return inserted
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import psycopg
-from psycopg.rows import class_row
+from psycopg.rows import class_row, scalar_row
 from psycopg.types.json import Jsonb
 
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
@@ -50,5 +50,6 @@ def top_risk_scores(
 
 def latest_scored_day(conn: psycopg.Connection[Any]) -> date | None:
     """The most recent plan day with stored scores (None before the first scoring)."""
-    row = conn.execute("SELECT max(scored_for) AS day FROM risk_scores").fetchone()
-    return row["day"] if row else None
+    with conn.cursor(row_factory=scalar_row) as cur:
+        day: date | None = cur.execute("SELECT max(scored_for) FROM risk_scores").fetchone()
+    return day

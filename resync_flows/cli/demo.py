@@ -94,7 +94,7 @@ def _print_summary(report: Any, seconds: float) -> None:
         patterns.add_column("runs", justify="right")
         patterns.add_column("template")
         for row in report.patterns[:8]:
-            patterns.add_row(str(row["occurrences"]), row["template"])
+            patterns.add_row(str(row.occurrences), row.template)
         console.print(patterns)
     console.print(
         f"\nDone in {seconds:.0f} s. To see the same results in the Prefect UI (flow runs, "

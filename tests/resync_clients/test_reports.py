@@ -55,7 +55,7 @@ def test_an_incident_summary_shows_its_latest_rerun_command_and_first_steps(stor
         steps = first_steps(conn, [listener, silent])
         incidents = table_count(conn, "incidents")
     assert summary is not None
-    assert (summary["category"], summary["job_key"], summary["rerun_command"]) == (
+    assert (summary.category, summary.job_key, summary.rerun_command) == (
         "network",
         "WS1#S.J",
         "new cmd",
