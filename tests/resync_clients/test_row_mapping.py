@@ -172,3 +172,10 @@ def test_populated_reports_come_back_typed(store) -> None:
     assert [(f.series_key, f.threshold, f.details) for f in forecasts] == [
         ("h1/disk", 90.0, {"host": "h1"})
     ]
+
+
+def test_the_server_version_is_its_number_without_the_build_suffix(store) -> None:
+    with store.connection() as conn:
+        number = conn.execute("SHOW server_version_num").fetchone()["server_version_num"]
+    major = int(number) // 10000
+    assert store.server_version().split(".")[0] == str(major)
