@@ -1,0 +1,87 @@
+"""The frozen development/test split of the labelled joblog corpus.
+
+The rule is a pure function of the file names and categories, so anyone can recompute it; the
+result is written down in ``tests/data/joblogs/split.json`` and that manifest is what the bench
+and tests read. No rule, pattern or parameter of the analyser may be tuned by looking at the
+failures of the test part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from resync_analytics.joblog.evaluation import LabelledJoblog
+from tests.resync_analytics.joblog_corpora import CORPUS_DIR
+
+SPLIT_MANIFEST = CORPUS_DIR / "split.json"
+TEST_SHARE = 0.30
+MIN_CATEGORY_SIZE_FOR_TEST = 3
+
+
+def name_fraction(name: str) -> float:
+    """The file name's sha256 read as a number in [0, 1): where the file falls in the split."""
+    return int(hashlib.sha256(name.encode("utf-8")).hexdigest(), 16) / 2**256
+
+
+def assign_test_part(categories: Mapping[str, str]) -> frozenset[str]:
+    """File names of the test part, given each file's labelled category.
+
+    A file is in the test part when its name's hash fraction is below ``TEST_SHARE``; so that
+    every category can be judged, a category with at least ``MIN_CATEGORY_SIZE_FOR_TEST`` files
+    and no test member contributes its lowest-hash file. Adding a file never moves another
+    file in by the first rule, only (through the top-up) possibly out.
+    """
+    test = {name for name in categories if name_fraction(name) < TEST_SHARE}
+    by_category: dict[str, list[str]] = {}
+    for name, category in categories.items():
+        by_category.setdefault(category, []).append(name)
+    for names in by_category.values():
+        if len(names) >= MIN_CATEGORY_SIZE_FOR_TEST and not test.intersection(names):
+            test.add(min(names, key=name_fraction))
+    return frozenset(test)
+
+
+def load_test_names(manifest: Path = SPLIT_MANIFEST) -> frozenset[str]:
+    """The frozen test part as written in the manifest."""
+    return frozenset(json.loads(manifest.read_text(encoding="utf-8"))["test"])
+
+
+def split_corpus(
+    samples: Iterable[LabelledJoblog], test_names: frozenset[str] | None = None
+) -> tuple[list[LabelledJoblog], list[LabelledJoblog]]:
+    """(test, development) samples by the manifest (or the given test names)."""
+    names = load_test_names() if test_names is None else test_names
+    test: list[LabelledJoblog] = []
+    development: list[LabelledJoblog] = []
+    for sample in samples:
+        (test if sample.name in names else development).append(sample)
+    return test, development
+
+
+def write_manifest(categories: Mapping[str, str], manifest: Path = SPLIT_MANIFEST) -> None:
+    """Write the manifest for the given corpus (run once when the split is created)."""
+    test = assign_test_part(categories)
+    body = {
+        "policy": (
+            "The test part is frozen: no rule, pattern or parameter of the joblog analyser may "
+            "be changed by looking at its failures. Tune on the development part (every corpus "
+            "file not listed here); a file listed here never moves back to development. The "
+            "split was drawn after the rules had been written with the whole corpus in view, "
+            "so the test part is held out from its creation on, not unseen before it."
+        ),
+        "rule": (
+            f"test when int(sha256(file name), 16) / 2**256 < {TEST_SHARE}; a category with "
+            f">= {MIN_CATEGORY_SIZE_FOR_TEST} files and no test member adds its lowest-hash "
+            "file (tests/resync_analytics/joblog_split.py)"
+        ),
+        "test": sorted(test),
+    }
+    manifest.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    labels = json.loads((CORPUS_DIR / "labels.json").read_text(encoding="utf-8"))
+    write_manifest({name: label["category"] for name, label in labels.items()})
