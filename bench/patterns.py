@@ -1,9 +1,18 @@
-"""Pattern miner against drain3 and a trivial baseline: Grouping Accuracy and lines/s.
+"""Pattern miner against drain3 and a trivial baseline: GA, FGA, PA, leave-one-out, lines/s.
 
     .venv/bin/python -m bench.patterns [--loghub ../shared/data/loghub-2k] [--lines 200000]
+                                       [--skip-loso] [--skip-speed]
 
 Quality: Grouping Accuracy (GA) on every Loghub 2k system found under ``--loghub``
-(default ``../shared/data/loghub-2k``), one generic configuration for all. Speed: lines/s on
+(default ``../shared/data/loghub-2k``), one generic configuration for all, beside drain3; then
+GA, FGA and PA (Loghub-2.0's metrics, see resync_analytics.patterns.evaluation) of ours.
+
+Leave-one-system-out: every ``MinerConfig`` combination of ``LOSO_GRID`` is scored on every
+system; for each held-out system the combination with the best mean GA on the other systems
+is chosen (ties go to the default, then to grid order) and the held-out system is scored with
+it. The held-out column is printed before the plain (default-config) column, with the means
+and the gap (plain minus held-out). ``cache_size`` is left out of the grid: it only changes
+speed. Progress goes to stderr. Speed: lines/s on
 a larger stream built from the same messages with their digits re-drawn at random (so lines
 repeat in shape, as real logs do, but rarely verbatim), every miner on the same lines in the
 same run; plus the full ``patterns mine --json`` path (file in, JSON lines out).
@@ -21,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import logging
 import random
 import sys
@@ -28,14 +38,19 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from contextlib import redirect_stdout
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from resync_analytics.patterns import masking
+from resync_analytics.patterns.config import MinerConfig
 from resync_analytics.patterns.evaluation import (
     LabelledLog,
+    group_f1,
     grouping_accuracy,
     load_loghub,
     mine_groups,
+    mine_templates,
+    parsing_accuracy,
 )
 from resync_analytics.patterns.masking import mask_variables
 
@@ -52,6 +67,119 @@ _DRAIN3_MASKS = (
     (r"((?<=[^A-Za-z0-9])|^)(0x[a-f0-9A-F]+)((?=[^A-Za-z0-9])|$)", "HEX"),
     (r"((?<=[^A-Za-z0-9])|^)([\-\+]?\d+)((?=[^A-Za-z0-9])|$)", "NUM"),
 )
+
+
+# Every quality-relevant MinerConfig field, each with the default among its values.
+LOSO_GRID: dict[str, tuple] = {
+    "similarity_threshold": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
+    "prefix_depth": (0, 1, 2, 3, 4),
+    "max_children": (10, 50, 100),
+    "max_tokens": (32, 64, 256),
+}
+
+
+@dataclass(frozen=True)
+class Scores:
+    ga: float
+    fga: float
+    pa: float
+
+
+def score(log: LabelledLog, config: MinerConfig | None = None) -> Scores:
+    ids, templates = mine_templates(log.messages, config)
+    return Scores(
+        grouping_accuracy(log.events, ids),
+        group_f1(log.events, ids),
+        parsing_accuracy(log.templates, templates),
+    )
+
+
+def _grid_configs(grid: dict[str, tuple]) -> list[MinerConfig]:
+    default = MinerConfig()
+    names = list(grid)
+    configs = [
+        replace(default, **dict(zip(names, values, strict=True)))
+        for values in itertools.product(*(grid[n] for n in names))
+    ]
+    if default not in configs:
+        configs.insert(0, default)
+    return configs
+
+
+def _describe(config: MinerConfig, grid: dict[str, tuple]) -> str:
+    return " ".join(f"{name}={getattr(config, name)}" for name in grid)
+
+
+def leave_one_out(
+    logs: Sequence[LabelledLog], grid: dict[str, tuple]
+) -> list[tuple[LabelledLog, MinerConfig, Scores]]:
+    """Per held-out system: the config chosen on the others (best mean GA) and its scores."""
+    configs = _grid_configs(grid)
+    default = MinerConfig()
+    table: dict[MinerConfig, dict[str, Scores]] = {}
+    for number, config in enumerate(configs, 1):
+        if number % 20 == 1 or number == len(configs):
+            print(f"grid: scoring config {number}/{len(configs)}", file=sys.stderr, flush=True)
+        table[config] = {log.system: score(log, config) for log in logs}
+    results = []
+    for fold, held_out in enumerate(logs, 1):
+        print(f"fold {fold}/{len(logs)}: held out {held_out.system}", file=sys.stderr, flush=True)
+        others = [log.system for log in logs if log.system != held_out.system]
+
+        def train_ga(config: MinerConfig, others: list[str] = others) -> float:
+            return sum(table[config][s].ga for s in others) / len(others)
+
+        # max keeps the first of equals: the default first, then grid order.
+        ordered = [default] + [c for c in configs if c != default]
+        chosen = max(ordered, key=train_ga)
+        results.append((held_out, chosen, table[chosen][held_out.system]))
+    return results
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def print_metrics_and_loso(logs: Sequence[LabelledLog], grid: dict[str, tuple]) -> None:
+    plain = {log.system: score(log) for log in logs}
+    print("\nours, default config: GA / FGA / PA (Loghub-2.0 metrics)")
+    print(f"{'system':<12}{'GA':>8}{'FGA':>8}{'PA':>8}")
+    for log in logs:
+        s = plain[log.system]
+        print(f"{log.system:<12}{s.ga:>8.3f}{s.fga:>8.3f}{s.pa:>8.3f}")
+    print(
+        f"{'mean':<12}{_mean([s.ga for s in plain.values()]):>8.3f}"
+        f"{_mean([s.fga for s in plain.values()]):>8.3f}"
+        f"{_mean([s.pa for s in plain.values()]):>8.3f}"
+    )
+
+    configs = len(_grid_configs(grid))
+    print(
+        f"\nleave-one-system-out: config chosen by mean GA on the other {len(logs) - 1} systems, "
+        f"joint grid of {configs} configs over "
+        + ", ".join(f"{n} {list(v)}" for n, v in grid.items())
+    )
+    results = leave_one_out(logs, grid)
+    header = f"{'system':<12}{'held GA':>9}{'FGA':>7}{'PA':>7}  |{'plain GA':>9}{'FGA':>7}{'PA':>7}"
+    print(header + "  chosen on the others")
+    held: list[Scores] = []
+    for log, chosen, s in results:
+        p = plain[log.system]
+        held.append(s)
+        print(
+            f"{log.system:<12}{s.ga:>9.3f}{s.fga:>7.3f}{s.pa:>7.3f}  |"
+            f"{p.ga:>9.3f}{p.fga:>7.3f}{p.pa:>7.3f}  {_describe(chosen, grid)}"
+        )
+    means = {m: _mean([getattr(s, m) for s in held]) for m in ("ga", "fga", "pa")}
+    plain_means = {m: _mean([getattr(s, m) for s in plain.values()]) for m in ("ga", "fga", "pa")}
+    print(
+        f"{'mean':<12}{means['ga']:>9.3f}{means['fga']:>7.3f}{means['pa']:>7.3f}  |"
+        f"{plain_means['ga']:>9.3f}{plain_means['fga']:>7.3f}{plain_means['pa']:>7.3f}"
+    )
+    print(
+        "gap (plain - held-out): "
+        + "  ".join(f"{m.upper()} {plain_means[m] - means[m]:+.3f}" for m in ("ga", "fga", "pa"))
+    )
 
 
 def ours(messages: Sequence[str]) -> list:
@@ -130,6 +258,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--loghub", type=Path, default=DEFAULT_LOGHUB)
     parser.add_argument("--lines", type=int, default=200_000, help="lines for the speed run")
+    parser.add_argument("--skip-loso", action="store_true", help="no GA/FGA/PA or leave-one-out")
+    parser.add_argument("--skip-speed", action="store_true", help="no lines/s measurement")
     args = parser.parse_args()
     if not args.loghub.is_dir():
         sys.exit(f"Loghub data not found at {args.loghub} (--loghub DIR)")
@@ -154,6 +284,11 @@ def main() -> None:
             row += f"{score:>14.3f}"
         print(row)
     print(f"{'average':<18}" + "".join(f"{totals[n] / len(logs):>14.3f}" for n in names))
+
+    if not args.skip_loso:
+        print_metrics_and_loso(logs, LOSO_GRID)
+    if args.skip_speed:
+        return
 
     stream = _jittered(logs, args.lines, seed=7)
     print(f"\nlines/s on {len(stream):,} lines (digits re-drawn, same lines for all)")
