@@ -21,6 +21,7 @@ from resync_core.job_runs import JobRunRecord
 from resync_core.settings import Settings, get_settings
 from tasks.poll import capture_failed_joblogs, tws_client
 from tasks.resources import get_store
+from tasks.retry import DATABASE_RETRIES, retry_if_transient
 
 
 @dataclass(frozen=True)
@@ -31,18 +32,24 @@ class BackfillSummary:
     joblogs: int
 
 
-@task(name="read-past-plan", retries=2, retry_delay_seconds=[2, 10])
+# One repeat for a TWS that stayed unavailable: reading a past plan is safe to repeat.
+@task(
+    name="read-past-plan", retries=1, retry_delay_seconds=5, retry_condition_fn=retry_if_transient
+)
 async def read_past_plan(settings: Settings, plan_id: str) -> list[JobRunRecord]:
-    """Every run of every job of one (past) plan."""
+    """Every run of every job of one (past) plan. A read TWS ends early (a repeated page) is
+    stored as far as it went, with a warning: the upsert makes a later backfill complete it."""
     runs: list[JobRunRecord] = []
     async with tws_client(settings) as tws:
         async for page in tws.query_job_pages(plan_id=plan_id):
             for job in page.results:
                 runs.extend(job_run_records(job, plan_id=plan_id))
+        for reason in tws.incomplete_reads:
+            get_run_logger().warning("plan %s may be incomplete: %s", plan_id, reason)
     return runs
 
 
-@task(name="store-past-plan", retries=3, retry_delay_seconds=[1, 5, 15])
+@task(name="store-past-plan", **DATABASE_RETRIES)
 def store_past_plan(
     settings: Settings, runs: list[JobRunRecord], findings: list[JoblogFinding]
 ) -> int:

@@ -71,8 +71,15 @@ async def read_planned_jobs(settings: Settings) -> list[PlannedJob] | None:
         async with tws_client(settings) as tws:
             async for page in tws.query_job_pages():
                 planned.extend(p for p in map(planned_job, page.results) if p is not None)
+            incomplete = list(tws.incomplete_reads)
     except TWSError as exc:
         logger.warning("tonight's plan could not be read (%s); scoring recent jobs instead", exc)
+        return None
+    if incomplete:
+        # Part of a plan would silently leave jobs unscored: the recent jobs cover them all.
+        logger.warning(
+            "tonight's plan was read only in part (%s); scoring recent jobs instead", incomplete[0]
+        )
         return None
     logger.info("%d job(s) of the current plan have not started yet", len(planned))
     return planned

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from prefect import flow
 
 from flows.poller import poll_tws
 from resync_core.settings import get_settings
+from tasks.maintenance import read_planned_jobs
 from tasks.resources import close_resources
 from tests.resync_clients.tws.strict_gate import Gate, serve_asgi
 
@@ -114,3 +116,16 @@ def test_a_negative_count_is_read_as_unknown_and_the_whole_plan_is_stored(gate, 
     assert summary.complete and summary.jobs_read == reference.jobs_read
     assert stored_run_ids(store) == stored
     assert cursor_row(store)["cycles_since_full"] == 0
+
+
+@flow
+async def read_tonights_plan() -> list[Any] | None:
+    return await read_planned_jobs(get_settings())
+
+
+def test_tonights_plan_read_only_in_part_falls_back_to_the_recent_jobs(gate):
+    behave(gate)
+    assert asyncio.run(read_tonights_plan()), "a plan read to its end gives tonight's jobs"
+
+    repeat_first_job(gate)
+    assert asyncio.run(read_tonights_plan()) is None, "part of a plan would leave jobs unscored"
