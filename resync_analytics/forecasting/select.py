@@ -1,9 +1,12 @@
 """Choose a method per series by backtest, forecast, and attach calibrated intervals.
 
-For each series the candidate methods forecast from several recent origins (rolling origin),
-are scored on what followed, and the method with the lowest mean absolute error wins (the
-simpler one on a near tie). The same backtest errors of the winner give the interval: at
-each lead time, the empirical quantiles of its errors at similar lead times. Intervals built
+For each series the candidate methods forecast from several origins spread over the last ~30%
+of the history (rolling origin, test windows one horizon long and not overlapping) and are
+scored by their mean MASE over the origins. The first candidate (seasonal naive) is the
+default: another method replaces it only when it beats it by more than ``DEFAULT_MARGIN``
+(the simpler one on a near tie among the challengers). The same backtest errors of the
+chosen method give the interval (conformal): at each lead time, the empirical quantiles of
+its errors at similar lead times. Intervals built
 this way are as wide as the method's real mistakes on this series, not as a model's
 assumptions say; beyond the backtested lead times they widen with the square root of time.
 
@@ -13,6 +16,7 @@ whole batch.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +29,13 @@ from resync_analytics.forecasting.seasonality import detect_period
 from resync_analytics.forecasting.series import RegularSeries
 
 DEFAULT_COVERAGE = 0.8
-MAX_ORIGINS = 6
+MIN_ORIGINS = 3
+MAX_ORIGINS = 5
+# The rolling origins cover about this share of the end of the history.
+BACKTEST_SHARE = 0.3
+# A challenger must beat seasonal naive's mean backtest MASE by this share to replace it.
+# Chosen by leave-one-series-out over the NAB CPU series (bench/forecast.py), not per series.
+DEFAULT_MARGIN = 0.05
 # A method must beat a simpler one by more than this share of MAE to be chosen over it.
 TIE_MARGIN = 0.02
 MIN_TRAIN = 10
@@ -83,10 +93,16 @@ def plan_backtest(length: int, horizon: int, period: int | None) -> BacktestPlan
         return None
     test = max(1, min(horizon, available // 2))
     spare = available - test
-    # Short tests get more origins (errors to estimate quantiles from), spread over at least
-    # a quarter cycle each so they see different times of day.
-    count = min(MAX_ORIGINS if test >= 8 else 2 * MAX_ORIGINS, spare + 1)
-    spacing = max(1, test // 2, (period or 0) // 4)
+    if test >= 8:
+        # Whole test windows apart, so each origin is a separate trial of the horizon.
+        wanted = round(BACKTEST_SHARE * length / test)
+        count = min(max(MIN_ORIGINS, wanted), MAX_ORIGINS, spare + 1)
+        spacing = test
+    else:
+        # Short tests get more origins (errors to estimate quantiles from), spread over at
+        # least a quarter cycle each so they see different times of day.
+        count = min(2 * MAX_ORIGINS, spare + 1)
+        spacing = max(1, test, (period or 0) // 4)
     stride = max(1, min(spacing, spare // max(1, count - 1)))
     origins = tuple(length - test - j * stride for j in range(count))
     return BacktestPlan(origins=tuple(o for o in origins if o >= min_train), horizon=test)
@@ -101,6 +117,27 @@ def _backtest_errors(
         predicted = method.predict(history[:, :origin], plan.horizon, period)
         errors[:, slot] = history[:, origin : origin + plan.horizon] - predicted
     return errors
+
+
+def _origin_scales(history: np.ndarray, plan: BacktestPlan, period: int | None) -> np.ndarray:
+    """MASE denominators (series, origins): the in-sample naive error before each origin."""
+    return np.column_stack([_naive_scale(history[:, :origin], period) for origin in plan.origins])
+
+
+def choose_method(mase: np.ndarray, margin: float = DEFAULT_MARGIN) -> int:
+    """Index of the method to use given mean backtest MASE per method (index 0 = default).
+
+    The best challenger wins only if its MASE is below ``(1 - margin)`` times the default's;
+    among challengers within ``TIE_MARGIN`` of the best, the first (simplest) is taken.
+    Non-finite scores never win.
+    """
+    scores = np.where(np.isfinite(mase), mase, np.inf)
+    best = int(np.argmin(scores))
+    if best == 0 or not np.isfinite(scores[best]):
+        return 0
+    if np.isfinite(scores[0]) and not scores[best] < scores[0] * (1 - margin):
+        return 0
+    return next(i for i in range(1, len(scores)) if scores[i] <= scores[best] * (1 + TIE_MARGIN))
 
 
 def _naive_scale(history: np.ndarray, period: int | None) -> np.ndarray:
@@ -150,9 +187,10 @@ def forecast_series(
     *,
     coverage: float = DEFAULT_COVERAGE,
     methods: Sequence[Method] = DEFAULT_METHODS,
+    margin: float = DEFAULT_MARGIN,
 ) -> SeriesForecast:
     """Forecast one series ``horizon`` steps ahead; see ``forecast_many``."""
-    return forecast_many([series], horizon, coverage=coverage, methods=methods)[0]
+    return forecast_many([series], horizon, coverage=coverage, methods=methods, margin=margin)[0]
 
 
 def forecast_many(
@@ -162,8 +200,12 @@ def forecast_many(
     coverage: float = DEFAULT_COVERAGE,
     methods: Sequence[Method] = DEFAULT_METHODS,
     floor_at_zero: bool | None = None,
+    margin: float = DEFAULT_MARGIN,
 ) -> list[SeriesForecast]:
     """Forecast every series ``horizon`` steps ahead, each with the method its backtest picks.
+
+    ``methods[0]`` is the default, replaced only by a method whose mean backtest MASE is
+    lower by more than ``margin`` (a share of the default's).
 
     ``coverage`` is the central interval's target probability (0.8: 80% of future values
     inside). Forecasts and bounds are kept at or above zero for a series that never went
@@ -183,7 +225,7 @@ def forecast_many(
         batch = [series[i] for i in members]
         for position, result in zip(
             members,
-            _forecast_group(batch, horizon, period, coverage, methods, floor_at_zero),
+            _forecast_group(batch, horizon, period, coverage, methods, floor_at_zero, margin),
             strict=True,
         ):
             results[position] = result
@@ -197,6 +239,7 @@ def _forecast_group(
     coverage: float,
     methods: Sequence[Method],
     floor_at_zero: bool | None,
+    margin: float,
 ) -> list[SeriesForecast]:
     history = np.vstack([s.values for s in batch])
     count = len(batch)
@@ -206,20 +249,21 @@ def _forecast_group(
         return _fallback(batch, history, horizon, coverage, floor_at_zero)
 
     errors = {m.name: _backtest_errors(history, plan, m, period) for m in methods}
-    scale = _naive_scale(history, period)
+    scales = _origin_scales(history, plan, period)
     maes = np.column_stack([np.abs(errors[m.name]).mean(axis=(1, 2)) for m in methods])
+    # Each origin is scaled by the series' own noise before it, so every origin counts alike.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # constant series: handled below
+        mases = np.column_stack(
+            [np.nanmean(np.abs(errors[m.name]).mean(axis=2) / scales, axis=1) for m in methods]
+        )
+    # A series with no naive error (constant) has no MASE: compare on MAE instead.
+    mases = np.where(np.isfinite(scales).any(axis=1)[:, None], mases, maes)
     # A method whose backtest overflowed (inf or NaN error) must never be chosen, and must not
     # leave a row with no candidate at all: it scores as infinitely bad.
     maes = np.where(np.isfinite(maes), maes, np.inf)
-    chosen = np.zeros(count, dtype=int)
-    for row in range(count):
-        best = int(np.argmin(maes[row]))
-        # The simplest method within the tie margin of the best one (the best itself when
-        # every score is infinite).
-        chosen[row] = next(
-            (i for i in range(len(methods)) if maes[row, i] <= maes[row, best] * (1 + TIE_MARGIN)),
-            best,
-        )
+    mases = np.where(np.isfinite(mases), mases, np.inf)
+    chosen = np.array([choose_method(mases[row], margin) for row in range(count)], dtype=int)
 
     results: list[SeriesForecast | None] = [None] * count
     for index, method in enumerate(methods):
@@ -231,10 +275,10 @@ def _forecast_group(
         for slot, row in enumerate(rows.tolist()):
             scores = sorted(
                 (
-                    MethodScore(m.name, float(maes[row, i]), float(maes[row, i] / scale[row]))
+                    MethodScore(m.name, float(maes[row, i]), float(mases[row, i]))
                     for i, m in enumerate(methods)
                 ),
-                key=lambda s: s.mae,
+                key=lambda s: s.mase,
             )
             results[row] = _assemble(
                 batch[row],
