@@ -49,6 +49,11 @@ _ALTERNATIVES = (
     # Numbers, signed, with decimals or units glued on (12, -3, 4.5, 9.2KB, 100ms).
     # Numbers; not the digits of an error code such as ORA-01653, which names the error.
     r"(?<![\w.])(?<![A-Z]-)[-+]?\d+(?:[.,]\d+)*(?:[a-zA-Z%]{1,3})?(?![\w])",
+    # Digits that end a word (eth0, node17, core.3111, Thread-5, "instruction......0"): the
+    # word names the kind of thing, the digits which one. Not after a capital and a dash,
+    # where they name an error (ORA-01653), nor after a single letter (a table T1), nor
+    # before a port (db7:5432 stays host and port, two values).
+    r"(?:(?<=[A-Za-z]{2})|(?<=[a-z]-|[A-Za-z.][._]))\d+(?![\w]|:\d)",
 )
 _VARIABLE = re.compile("|".join(_ALTERNATIVES))
 

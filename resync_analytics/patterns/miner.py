@@ -316,6 +316,11 @@ class PatternMiner:
             node = self._tree[len(tokens)] = {}
         route: list[str] = []
         for token in tokens[: self.config.prefix_depth]:
+            # The route ends at the first variable-looking token: the words after a variable
+            # are as likely to vary with it (a host name after its address), and routing on
+            # them would split one event into a branch per value.
+            if token == WILDCARD or _DIGIT.search(token):
+                break
             step = self._route_token(node, token, create)
             child = node.get(step)
             if child is None:
