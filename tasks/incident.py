@@ -16,9 +16,17 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from resync_analytics.enrichment import EnrichedAnalysis
+from resync_analytics.incident_claims import (
+    claim_note,
+    claim_requests,
+    failure_context,
+    incident_group,
+    llm_recommendation,
+    storm_search_window,
+)
 from resync_analytics.incident_diagnosis import diagnose
 from resync_analytics.incident_events import incident_event
-from resync_analytics.incident_grouping import Failure, GroupingPolicy, detect_storms, quiet_period
+from resync_analytics.incident_grouping import GroupingPolicy, detect_storms
 from resync_analytics.incident_runs import (
     RunSelection,
     attach_joblogs,
@@ -33,26 +41,22 @@ from resync_analytics.incident_view import (
     IncidentView,
     build_incident_view,
     group_by_incident,
-    incident_draft,
     recommendation_draft,
 )
 from resync_analytics.masking import mask_secrets
 from resync_clients.events import publish_events
+from resync_clients.postgres.incident_writes import (
+    claim_incidents,
+    load_incident_report,
+    store_recommendations,
+)
 from resync_clients.postgres.incidents import (
-    add_recommendation,
-    affected_runs,
-    claim_incident,
-    count_affected_runs,
     failures_between,
     joblog_text,
-    lacks_recommendation,
     latest_failed_run,
-    latest_recommendation,
-    load_incident,
     load_runs,
     past_incidents,
     record_feedback,
-    update_incident_diagnosis,
 )
 from resync_clients.postgres.job_runs import JoblogFinding, store_joblog_findings
 from resync_clients.postgres.outbox import enqueue_events, mark_events_emitted
@@ -185,42 +189,19 @@ def group_into_incidents(
     """Put each failure into its incident: a storm's shared incident when many jobs fail
     together for one reason (judged with the stored failures around them), else the
     incident of its specific cause. Safe against concurrent flow runs and re-runs."""
-    logger = get_run_logger()
     policy = policy or GroupingPolicy()
     if not diagnoses:
         return []
     store = get_store(settings)
-    start = min(d.failed_at for d in diagnoses) - policy.storm_window
-    end = max(d.failed_at for d in diagnoses) + policy.storm_window
     with store.connection() as conn:
-        stored = failures_between(conn, start, end)
-    context = [
-        Failure(row.run_id, row.job_key, row.category, row.pattern_id, row.failed_at)
-        for row in stored
-    ]
-    storms = detect_storms([d.as_failure() for d in diagnoses], policy, context)
-
-    groups: list[IncidentGroup] = []
+        stored = failures_between(conn, *storm_search_window(diagnoses, policy))
+    storms = detect_storms([d.as_failure() for d in diagnoses], policy, failure_context(stored))
+    requests = claim_requests(group_by_incident(diagnoses, storms), policy)
     with store.connection() as conn:
-        for fingerprint, members in group_by_incident(diagnoses, storms).items():
-            lead = members[0]
-            claim = claim_incident(
-                conn,
-                incident_draft(lead, fingerprint),
-                [(d.run.run_id, d.failed_at) for d in members],
-                quiet_period(fingerprint, policy),
-            )
-            conn.commit()
-            storm = storms.get(lead.run.run_id)
-            groups.append(IncidentGroup(claim, tuple(members), lead, storm))
-            logger.info(
-                "%s incident %d (%s) for %d run(s)%s",
-                "opened" if claim.created else "joined",
-                claim.incident.id,
-                fingerprint,
-                len(members),
-                f", ABEND storm of {storm.job_count} jobs" if storm else "",
-            )
+        claims = claim_incidents(conn, [(r.draft, r.runs, r.quiet_after) for r in requests])
+    groups = [incident_group(r, c, storms) for r, c in zip(requests, claims, strict=True)]
+    for request, group in zip(requests, groups, strict=True):
+        get_run_logger().info(claim_note(request, group))
     return groups
 
 
@@ -265,33 +246,25 @@ def store_incident(
 ) -> IncidentView:
     """Store the incident's recommendation (once per incident and source) and return what
     the report shows: the stored diagnosis, the best recommendation, the affected runs."""
-    lead = group.lead
-    incident = group.claim.incident
+    lead, incident = group.lead, group.claim.incident
+    llm = llm_recommendation(lead, enriched, settings.llm_model)
     with get_store(settings).connection() as conn:
-        if group.needs_analysis or lacks_recommendation(
-            conn, incident.id, incident.created_at, ANALYSIS_GRACE
-        ):
-            draft = recommendation_draft(lead, lead.analysis, source="deterministic", model=None)
-            add_recommendation(conn, incident.id, draft)
-        if enriched is not None and enriched.source == "llm":
-            final = enriched.analysis
-            model = enriched.model or settings.llm_model
-            add_recommendation(
-                conn, incident.id, recommendation_draft(lead, final, source="llm", model=model)
-            )
-            update_incident_diagnosis(
-                conn,
-                incident.id,
-                root_cause=mask_secrets(final.root_cause),
-                confidence=final.confidence,
-                entities=[mask_secrets(entity) for entity in final.entities],
-            )
+        store_recommendations(
+            conn,
+            incident,
+            opened_here=group.needs_analysis,
+            grace=ANALYSIS_GRACE,
+            deterministic=recommendation_draft(
+                lead, lead.analysis, source="deterministic", model=None
+            ),
+            llm=llm.draft if llm else None,
+            diagnosis=llm.diagnosis if llm else None,
+        )
         conn.commit()
-        current = load_incident(conn, incident.id) or incident
-        recommendation = latest_recommendation(conn, incident.id)
-        runs = affected_runs(conn, incident.id, limit=500)
-        count = count_affected_runs(conn, incident.id)
-    return build_incident_view(group, current, recommendation, runs, count, enriched)
+        rows = load_incident_report(conn, incident, run_limit=500)
+    return build_incident_view(
+        group, rows.incident, rows.recommendation, rows.runs, rows.affected_count, enriched
+    )
 
 
 def should_enrich(settings: Settings, group: IncidentGroup) -> bool:

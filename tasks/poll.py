@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from prefect import get_run_logger, task
 
@@ -17,29 +18,18 @@ from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.completeness import has_trailer
 from resync_analytics.masking import mask_secrets
 from resync_analytics.patterns.ids import pattern_id
+from resync_analytics.poll_cycle import count_action, refusal_note
 from resync_clients.events import DomainEvent, publish_events
 from resync_clients.postgres.job_runs import (
     JoblogFinding,
-    insert_transitions,
     load_run_statuses,
     load_runs_needing_joblogs,
     load_unfinished_job_ids,
-    store_joblog_findings,
-    upsert_job_runs,
 )
-from resync_clients.postgres.locks import check_lock_held
-from resync_clients.postgres.outbox import enqueue_events, mark_events_emitted, pending_events
-from resync_clients.postgres.poller_state import (
-    PollCursor,
-    check_poller_epoch,
-    load_poll_cursor,
-    save_poll_cursor,
-)
-from resync_clients.postgres.quarantine import (
-    RejectedRun,
-    isolate_rejected,
-    record_rejected_runs,
-)
+from resync_clients.postgres.outbox import mark_events_emitted, pending_events
+from resync_clients.postgres.poll_cycle import write_poll_cycle
+from resync_clients.postgres.poller_state import PollCursor, load_poll_cursor
+from resync_clients.postgres.quarantine import RejectedRun
 from resync_clients.tws.client import TWSClient, TWSClientConfig
 from resync_clients.tws.errors import (
     TWSError,
@@ -68,6 +58,8 @@ JOBLOG_MAX_ATTEMPTS = 5
 OBSERVE_RETRY_DELAY_SECONDS = 5
 # Joblog fetches get at least this long, even when the plan read used the cycle's budget.
 MIN_JOBLOG_SECONDS = 5.0
+
+T = TypeVar("T")
 
 ProgressCallback = Callable[[int, int | None], None]
 _progress_callbacks: list[ProgressCallback] = []
@@ -259,43 +251,18 @@ async def capture_failed_joblogs(
     """
     logger = get_run_logger()
     observed_at = datetime.now(UTC)
-    findings: list[JoblogFinding] = []
     budget = None if deadline is None else max(deadline - time.monotonic(), MIN_JOBLOG_SECONDS)
-
     async with tws_client(settings, budget) as tws:
-
-        async def capture(run: JobRunRecord) -> JoblogFinding | None:
-            try:
-                joblog = await tws.get_joblog_tail(
-                    run.run_id, lines=JOBLOG_TAIL_LINES, max_bytes=settings.joblog_max_bytes
-                )
-            except TWSNotFoundError:
-                return JoblogFinding(run.run_id, "", None, None, None, None, observed_at)
-            except TWSError as exc:
-                logger.warning("joblog of run %s not fetched now: %s", run.run_id, exc)
-                return None
-            return await asyncio.to_thread(
-                joblog_finding,
-                run.run_id,
-                joblog.data,
-                joblog.from_line or 1,
-                mask=settings.mask_stored_joblogs,
-                observed_at=observed_at,
-            )
-
         # The client bounds concurrent requests itself; all fetches are in flight at once.
-        pending = [asyncio.ensure_future(capture(run)) for run in runs]
-        done, late = await asyncio.wait(pending, timeout=budget) if pending else (set(), set())
-        for future in late:
-            future.cancel()
-        if late:
-            await asyncio.gather(*late, return_exceptions=True)
-            logger.warning(
-                "%d joblog fetch(es) did not finish within the cycle's budget; a later "
-                "cycle tries again",
-                len(late),
-            )
-    results = [future.result() for future in pending if future in done]
+        results, late = await _settle_within(
+            [_capture_joblog(tws, run, settings, observed_at) for run in runs], budget
+        )
+    if late:
+        logger.warning(
+            "%d joblog fetch(es) did not finish within the cycle's budget; a later "
+            "cycle tries again",
+            late,
+        )
     findings = [finding for finding in results if finding is not None]
     incomplete = sum(1 for finding in findings if finding.complete is False)
     if incomplete:
@@ -305,6 +272,44 @@ async def capture_failed_joblogs(
         )
     logger.info("analysed %d of %d failed run joblog(s)", len(findings), len(runs))
     return findings
+
+
+async def _capture_joblog(
+    tws: TWSClient, run: JobRunRecord, settings: Settings, observed_at: datetime
+) -> JoblogFinding | None:
+    """One failed run's joblog, analysed: empty when TWS no longer has it, ``None`` when it
+    cannot be fetched now (a later cycle tries again)."""
+    try:
+        joblog = await tws.get_joblog_tail(
+            run.run_id, lines=JOBLOG_TAIL_LINES, max_bytes=settings.joblog_max_bytes
+        )
+    except TWSNotFoundError:
+        return JoblogFinding(run.run_id, "", None, None, None, None, observed_at)
+    except TWSError as exc:
+        get_run_logger().warning("joblog of run %s not fetched now: %s", run.run_id, exc)
+        return None
+    return await asyncio.to_thread(
+        joblog_finding,
+        run.run_id,
+        joblog.data,
+        joblog.from_line or 1,
+        mask=settings.mask_stored_joblogs,
+        observed_at=observed_at,
+    )
+
+
+async def _settle_within(
+    coroutines: Sequence[Coroutine[Any, Any, T]], timeout: float | None
+) -> tuple[list[T], int]:
+    """Run ``coroutines`` at once for at most ``timeout`` seconds: the results of those that
+    finished (in the given order) and how many were cancelled for running late."""
+    pending = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
+    done, late = await asyncio.wait(pending, timeout=timeout) if pending else (set(), set())
+    for future in late:
+        future.cancel()
+    if late:
+        await asyncio.gather(*late, return_exceptions=True)
+    return [future.result() for future in pending if future in done], len(late)
 
 
 @dataclass(frozen=True)
@@ -353,38 +358,29 @@ def commit_poll_cycle(
     the commit first checks that the poller lock is still held and the epoch still current
     (raises ``LockLostError`` / ``CursorFencedError``, writing nothing).
     """
-    logger = get_run_logger()
-    store = get_store(settings)
-    with store.connection() as conn, conn.transaction():
-        if fence is not None:
-            check_poller_epoch(conn, POLLER_NAME, fence.epoch)
-            check_lock_held(conn, fence.lock_name, fence.lock_pid)
-        changed, refused = isolate_rejected(
-            conn, observation.runs, lambda runs: upsert_job_runs(conn, runs).changed
+    fence_key = None if fence is None else (fence.lock_name, fence.lock_pid, fence.epoch)
+    with get_store(settings).connection() as conn, conn.transaction():
+        write = write_poll_cycle(
+            conn,
+            poller=POLLER_NAME,
+            runs=observation.runs,
+            transitions=transitions,
+            findings=findings,
+            events=events,
+            cursor=cursor,
+            rejected=rejected,
+            fence=fence_key,
+            seen_at=datetime.now(UTC),
         )
-        if refused:
-            logger.warning(
-                "%d run(s) refused by the database, quarantined: %s",
-                len(refused),
-                "; ".join(f"{r.record.run_id}: {r.reasons[0]}" for r in refused[:5]),
-            )
-            gone = {r.record.run_id for r in refused}
-            transitions = [t for t in transitions if t.run_id not in gone]
-            findings = [f for f in findings if f.run_id not in gone]
-            events = [e for e in events if e.payload.get("run_id") not in gone]
-        all_rejected = [*rejected, *refused]
-        record_rejected_runs(conn, all_rejected, datetime.now(UTC))
-        recorded = insert_transitions(conn, transitions)
-        store_joblog_findings(conn, findings)
-        enqueued = enqueue_events(conn, events)
-        save_poll_cursor(conn, POLLER_NAME, cursor)
+    if write.refused:
+        get_run_logger().warning(refusal_note(write.refused))
     return CycleCounts(
-        changed,
-        recorded.inserted,
-        len(findings),
-        enqueued,
-        quarantined=sum(1 for r in all_rejected if r.action == "quarantined"),
-        clamped=sum(1 for r in all_rejected if r.action == "clamped"),
+        write.runs_changed,
+        write.transitions,
+        write.joblogs,
+        write.events_enqueued,
+        quarantined=count_action(write.rejected, "quarantined"),
+        clamped=count_action(write.rejected, "clamped"),
     )
 
 
