@@ -132,8 +132,11 @@ async def _answer(
 
 
 @contextmanager
-def serve_asgi(app: Any) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port in a thread; yields its base URL."""
+def serve_asgi(
+    app: Any, *, ssl_certfile: str | None = None, ssl_keyfile: str | None = None
+) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port in a thread (HTTPS when given a certificate and
+    key); yields its base URL."""
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
@@ -141,6 +144,8 @@ def serve_asgi(app: Any) -> Iterator[str]:
         log_level="warning",
         lifespan="off",
         timeout_graceful_shutdown=1,  # a request left hanging on purpose must not hold it
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -151,7 +156,7 @@ def serve_asgi(app: Any) -> Iterator[str]:
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if ssl_certfile else 'http'}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

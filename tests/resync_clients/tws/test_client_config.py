@@ -10,15 +10,12 @@ import asyncio
 import datetime as dt
 import ipaddress
 import ssl
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import truststore
-import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -29,6 +26,7 @@ from resync_clients.tws.errors import TWSUnavailableError
 from resync_clients.tws.resilience import RetryPolicy
 from resync_core.settings import load_settings
 from resync_simulator.server import SimulatorConfig, build_app
+from tests.resync_clients.tws.strict_gate import serve_asgi
 
 
 def test_config_from_settings_takes_url_auth_limits_and_plan(tmp_path: Path) -> None:
@@ -165,28 +163,8 @@ def https_simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     """The simulator served over HTTPS: (base_url, CA bundle path)."""
     ca, cert, key = _certificate_chain(tmp_path_factory.mktemp("tls"))
     _engine, app = build_app(SimulatorConfig(seed=5, scenario="small", jobs=50))
-    config = uvicorn.Config(
-        app,  # type: ignore[arg-type]
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-        lifespan="off",
-        ssl_certfile=str(cert),
-        ssl_keyfile=str(key),
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "HTTPS simulator did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"https://127.0.0.1:{port}", ca
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_asgi(app, ssl_certfile=str(cert), ssl_keyfile=str(key)) as url:
+        yield url, ca
 
 
 def test_tls_is_verified_against_the_configured_ca_bundle(
