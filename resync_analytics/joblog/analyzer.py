@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from resync_analytics.joblog.banner import parse_banner
-from resync_analytics.joblog.classify import choose_root, find_errors
+from resync_analytics.joblog.baseline import Baseline, learn_baseline
+from resync_analytics.joblog.chooser import Weights, explain_choice
+from resync_analytics.joblog.classify import choose_root, find_errors, score_root_candidates
 from resync_analytics.joblog.confidence import ConfidenceFeatures, score_confidence
 from resync_analytics.joblog.entities import Entity
 from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
@@ -40,14 +42,35 @@ _GENERIC: frozenset[Category] = frozenset({"application_error", "unknown"})
 _NEAR_LINES = 5
 
 
-def analyze_file(path: str | PathLike[str], *, job: JobIdentity | None = None) -> JoblogAnalysis:
+def analyze_file(
+    path: str | PathLike[str],
+    *,
+    job: JobIdentity | None = None,
+    baseline: Baseline | None = None,
+) -> JoblogAnalysis:
     """Analyse the joblog at ``path`` in constant memory.
 
-    Raises ``OSError`` (``FileNotFoundError``, ``PermissionError``, ``IsADirectoryError``...)
-    when the file cannot be read; never raises because of its content.
+    ``baseline`` holds the line templates of good runs of the same job (see
+    :func:`load_baseline`): lines they also print are chosen as the root cause only when
+    nothing else states an error. Raises ``OSError`` (``FileNotFoundError``,
+    ``PermissionError``, ``IsADirectoryError``...) when the file cannot be read; never raises
+    because of its content.
     """
     with Path(path).open("rb") as handle:
-        return analyze_joblog(_read_chunks(handle), job=job)
+        return analyze_joblog(_read_chunks(handle), job=job, baseline=baseline)
+
+
+def load_baseline(paths: Iterable[str | PathLike[str]]) -> Baseline:
+    """The baseline of the good runs stored at ``paths`` (each streamed, in bounded memory).
+
+    Raises ``OSError`` when one cannot be read.
+    """
+    return learn_baseline(_file_chunks(Path(p)) for p in paths)
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        yield from _read_chunks(handle)
 
 
 def _read_chunks(handle: BinaryIO) -> Iterator[bytes]:
@@ -55,22 +78,68 @@ def _read_chunks(handle: BinaryIO) -> Iterator[bytes]:
         yield chunk
 
 
-def analyze_joblog(
-    data: bytes | str | Iterable[bytes], *, job: JobIdentity | None = None
-) -> JoblogAnalysis:
-    """Analyse one joblog given as bytes, text or an iterable of byte chunks.
+@dataclasses.dataclass(frozen=True)
+class PreparedJoblog:
+    """What the one pass and the rules make of a joblog before a root cause is chosen."""
 
-    ``job`` names the job when the caller knows it (the banner may be missing, e.g. a joblog
-    fetched with ``contentOnly``); it then wins over the banner. The analysis is deterministic.
-    """
+    scan: ScanResult
+    header: JoblogHeader
+    exit_code: int | None
+    exit_line: LogLine | None
+    findings: list[Finding]
+
+
+def prepare_joblog(
+    data: bytes | str | Iterable[bytes],
+    *,
+    job: JobIdentity | None = None,
+    baseline: Baseline | None = None,
+) -> PreparedJoblog:
+    """Scan, banner, exit code and findings (each marked ``known`` against ``baseline``)."""
     scan = scan_joblog(data)
     header = parse_banner(scan.head, scan.tail)
     if job is not None:
         header = dataclasses.replace(header, job=job)
     exit_code, exit_line = _exit_code(header, scan)
     findings = find_errors(scan.candidates, header)
-    root = choose_root(findings, exit_code)
-    return _verdict(scan, header, exit_code, exit_line, findings, root)
+    if baseline is not None and baseline.templates:
+        findings = [
+            dataclasses.replace(f, known=True) if baseline.knows(f.line.text) else f
+            for f in findings
+        ]
+    return PreparedJoblog(scan, header, exit_code, exit_line, findings)
+
+
+def analyze_joblog(
+    data: bytes | str | Iterable[bytes],
+    *,
+    job: JobIdentity | None = None,
+    baseline: Baseline | None = None,
+) -> JoblogAnalysis:
+    """Analyse one joblog given as bytes, text or an iterable of byte chunks.
+
+    ``job`` names the job when the caller knows it (the banner may be missing, e.g. a joblog
+    fetched with ``contentOnly``); it then wins over the banner. ``baseline``: see
+    :func:`analyze_file`. The analysis is deterministic.
+    """
+    return conclude(prepare_joblog(data, job=job, baseline=baseline))
+
+
+def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> JoblogAnalysis:
+    """Choose the root cause among the prepared findings (``weights``: the chooser's, see
+    :mod:`resync_analytics.joblog.chooser`) and state the verdict."""
+    scan, exit_code = prepared.scan, prepared.exit_code
+    scored = score_root_candidates(prepared.findings, exit_code, scan.total_lines, weights)
+    root = choose_root(prepared.findings, exit_code, scan.total_lines, weights)
+    winner = next((s for s in scored if root is not None and s.finding.line == root.line), None)
+    reasons = explain_choice(winner, weights) if winner is not None else ()
+    analysis = _verdict(
+        scan, prepared.header, exit_code, prepared.exit_line, prepared.findings, root
+    )
+    known = sum(1 for f in prepared.findings if f.known)
+    if known:
+        reasons = (*reasons, f"{known} line(s) also printed by good runs set aside")
+    return dataclasses.replace(analysis, reasons=reasons)
 
 
 def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogLine | None]:

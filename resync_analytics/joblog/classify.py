@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from typing import Literal
 
 from resync_analytics.joblog.banner import is_banner_line
-from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
+from resync_analytics.joblog.chooser import Scored, Weights, pick, score_findings
+from resync_analytics.joblog.exit_codes import explain_exit_code
 from resync_analytics.joblog.models import Category, Finding, JoblogHeader
 from resync_analytics.joblog.rules import EXIT_LINE, match_rule
 from resync_analytics.joblog.scan import Candidate
@@ -301,22 +302,31 @@ def _recovered_retries(findings: Sequence[Finding]) -> set[int]:
     return recovered
 
 
-def choose_root(findings: Sequence[Finding], exit_code: int | None) -> Finding | None:
+def choose_root(
+    findings: Sequence[Finding],
+    exit_code: int | None,
+    total_lines: int = 0,
+    weights: Weights | None = None,
+) -> Finding | None:
     """The finding that states the root cause, or ``None`` when no line states an error."""
-    if not findings:
+    scored = score_root_candidates(findings, exit_code, total_lines, weights)
+    best = pick(scored)
+    if best is None:
         return None
-    strong = [f for f in findings if f.tier >= 3]
-    if is_special_exit_code(exit_code):
-        meaning = explain_exit_code(exit_code)
-        assert meaning is not None
-        pool = [_as_exit_code_implies(f, exit_code) for f in (strong or findings)]
-        consistent = [f for f in pool if f.category == meaning.category]
-        if consistent:
-            return _refine(consistent[0], strong)
-    if not strong:
-        middle = [f for f in findings if f.tier == 2]
-        return (middle or list(findings))[0]
-    return _refine(strong[0], strong)
+    return _refine(best.finding, [s.finding for s in scored if s.finding.tier >= 3])
+
+
+def score_root_candidates(
+    findings: Sequence[Finding],
+    exit_code: int | None,
+    total_lines: int = 0,
+    weights: Weights | None = None,
+) -> list[Scored]:
+    """The findings the chooser weighs, scored. Lines a good run also prints (``known``)
+    take part only when no other line states an error."""
+    novel = [f for f in findings if not f.known]
+    pool = [_as_exit_code_implies(f, exit_code) for f in (novel or findings)]
+    return score_findings(pool, exit_code, total_lines, weights)
 
 
 def _as_exit_code_implies(finding: Finding, exit_code: int | None) -> Finding:
@@ -366,4 +376,4 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     return root
 
 
-__all__ = ["choose_root", "find_errors", "judge_candidate"]
+__all__ = ["choose_root", "find_errors", "judge_candidate", "score_root_candidates"]

@@ -126,6 +126,8 @@ class Finding:
     python_exception: bool = False
     context_before: tuple[LogLine, ...] = ()
     context_after: tuple[LogLine, ...] = ()
+    known: bool = False
+    """The line's template also occurs in a good run of the job (see ``baseline``)."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,8 @@ class JoblogAnalysis:
     rule: str = ""
     total_lines: int = 0
     total_bytes: int = 0
+    reasons: tuple[str, ...] = ()
+    """Why the error line was chosen: the chooser's features that counted for it."""
 
     def to_contract_dict(self, file: str) -> dict[str, Any]:
         """The ``joblog analyze --json`` object for this analysis of ``file``."""

@@ -1,0 +1,202 @@
+"""Which finding states the root cause: a weighted score over features every finding has.
+
+A log with several errors holds one cause and its consequences: the watchdog's SIGINT after the
+timeout that sent it, the ``Aborted (core dumped)`` after ``std::bad_alloc``, "job terminated,
+RC=8" after the ORA- code, a cleanup or retry failure, a wrapper's summary. Instead of one rule
+per such pair, each finding gets a few features in [0, 1] and the highest weighted sum wins (the
+earliest line on a tie). The winner's non-zero features are its explanation
+(:func:`explain_choice`).
+
+Features:
+
+- ``specific`` / ``free_text`` / ``exact_family``: the message family's tier (3-4: a precise
+  errno text, error code or named exception; 2: a free-text "ERROR" line; 4: the most precise);
+- ``rc_agrees``: the exit code's convention (124, 127, 128+N) names the finding's category;
+- ``consequence``: consequence vocabulary (terminated, exiting, aborting, RC=, summary,
+  cleanup, "step failed") or a tier-1 rule; retries are judged apart (a retried error whose
+  retries are exhausted is the cause, one whose retry succeeded none);
+- ``explained``: an earlier, specific finding states a cause this finding's category typically
+  follows from (a crash or kill after a timeout or out-of-memory; a generic error after any
+  specific one);
+- ``after_report``: the line comes after a line that already reported the failure (the job's
+  clean-up and wrapper summaries);
+- ``stack_head``: the head of a stack trace (the exception line, a Java chain's deepest
+  ``Caused by:``), which names the exception class;
+- ``repeated``: the same template occurs three times or more among the findings (a progress
+  loop's complaint rather than a stop);
+- ``early``: how early the line sits in the log (0 at the end, 1 at the start), so a harmless
+  error long before the end loses ties to one near the exit.
+
+Novelty against a baseline of good runs is not a weight but a filter: lines the good runs also
+print are chosen only when nothing else states an error (see :mod:`.baseline`).
+
+The weights in :data:`DEFAULT_WEIGHTS` were chosen by leave-one-source-out cross-validation over
+the development part of the corpus (``python -m bench.joblog_chooser``), never by looking at the
+frozen test part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
+from resync_analytics.joblog.models import Category, Finding
+from resync_analytics.joblog.pattern import error_pattern
+
+FEATURES: tuple[str, ...] = (
+    "specific",
+    "free_text",
+    "exact_family",
+    "rc_agrees",
+    "consequence",
+    "explained",
+    "after_report",
+    "stack_head",
+    "repeated",
+    "early",
+)
+
+Weights = Mapping[str, float]
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "specific": 8.0,
+    "free_text": 2.0,
+    "exact_family": 0.0,
+    "rc_agrees": 4.0,
+    "consequence": -2.0,
+    "explained": -6.0,
+    "after_report": -1.0,
+    "stack_head": 0.0,
+    "repeated": 0.0,
+    "early": 0.0,
+}
+"""Chosen by cross-validation (see the module docstring); a tier-3/4 statement outranks free
+text, and the exit code's convention breaks ties among statements of a kind."""
+
+_CONSEQUENCE = re.compile(
+    r"(?<![\w-])(?:terminat(?:ed|ing)|exiting|aborting|abended|job (?:has )?failed|"
+    r"(?:step|task|job|script|process|program|command|run|stage|session|workflow)\s+"
+    r"(?:\S+\s+)?(?:failed|ended (?:abnormally|in error|with errors?))|"
+    r"(?:rc|return code|exit code|exit status|exit value|cond code)\s*[=:]?\s*-?\d+|"
+    r"summary|clean-?up|cleaning up|rolling back|rollback|"
+    r"will not (?:be )?(?:continue|run)|skipping|aborted by|"
+    r"see (?:the )?(?:log|previous|above)|errors? (?:occurred|encountered) during)(?![\w-])",
+    re.IGNORECASE,
+)
+"""Words of a line that reports a failure rather than states why it happened."""
+
+# Categories a finding's category typically follows from: a process killed or crashed after it
+# ran out of time or memory; a generic or unknown failure after any specific one.
+_SPECIFIC: frozenset[Category] = frozenset(
+    {
+        "file_not_found",
+        "permission_denied",
+        "disk_full",
+        "command_not_found",
+        "network",
+        "timeout",
+        "authentication",
+        "database",
+        "resource_busy",
+        "invalid_input",
+        "out_of_memory",
+    }
+)
+_FOLLOWS_FROM: dict[Category, frozenset[Category]] = {
+    "signal_or_crash": frozenset({"timeout", "out_of_memory"}),
+    "application_error": _SPECIFIC,
+    "unknown": _SPECIFIC,
+}
+_REPEATED = 3
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A finding with its feature values and weighted score."""
+
+    finding: Finding
+    features: dict[str, float]
+    score: float
+
+
+def finding_features(
+    findings: Sequence[Finding], exit_code: int | None, total_lines: int
+) -> list[dict[str, float]]:
+    """The feature values of each finding, in the order given."""
+    meaning = explain_exit_code(exit_code) if is_special_exit_code(exit_code) else None
+    patterns = [error_pattern(f.line.text) for f in findings]
+    counts = Counter(patterns)
+    report_line: int | None = None
+    causes_seen: set[Category] = set()
+    rows: list[dict[str, float]] = []
+    span = max(total_lines, max((f.line.number for f in findings), default=1), 1)
+    for finding, pattern in zip(findings, patterns, strict=True):
+        consequence = finding.tier <= 1 or bool(_CONSEQUENCE.search(finding.line.text))
+        row = {
+            "specific": float(finding.tier >= 3),
+            "free_text": float(finding.tier == 2),
+            "exact_family": float(finding.tier >= 4),
+            "rc_agrees": float(meaning is not None and meaning.category == finding.category),
+            "consequence": float(consequence),
+            "explained": float(bool(_FOLLOWS_FROM.get(finding.category, set()) & causes_seen)),
+            "after_report": float(report_line is not None and finding.line.number > report_line),
+            "stack_head": float(bool(finding.java_role or finding.python_exception)),
+            "repeated": float(counts[pattern] >= _REPEATED),
+            "early": 1.0 - (finding.line.number - 1) / span,
+        }
+        rows.append(row)
+        if finding.tier >= 3 and not finding.known and not consequence:
+            causes_seen.add(finding.category)
+        if consequence and report_line is None:
+            report_line = finding.line.number
+    return rows
+
+
+def score_findings(
+    findings: Sequence[Finding],
+    exit_code: int | None,
+    total_lines: int,
+    weights: Weights | None = None,
+) -> list[Scored]:
+    """Every finding with its features and score, in the order given."""
+    chosen = DEFAULT_WEIGHTS if weights is None else weights
+    rows = finding_features(findings, exit_code, total_lines)
+    return [
+        Scored(f, row, sum(chosen.get(name, 0.0) * value for name, value in row.items()))
+        for f, row in zip(findings, rows, strict=True)
+    ]
+
+
+def pick(scored: Sequence[Scored]) -> Scored | None:
+    """The highest score; the earliest line among equal scores (later ones are cascades)."""
+    best: Scored | None = None
+    for item in scored:
+        if best is None or item.score > best.score + 1e-9:
+            best = item
+    return best
+
+
+def explain_choice(item: Scored, weights: Weights | None = None) -> tuple[str, ...]:
+    """The winner's features that counted: ``("specific +8", "rc_agrees +4")``."""
+    chosen = DEFAULT_WEIGHTS if weights is None else weights
+    parts = []
+    for name in FEATURES:
+        contribution = chosen.get(name, 0.0) * item.features.get(name, 0.0)
+        if abs(contribution) >= 0.005:
+            parts.append(f"{name} {contribution:+.2f}")
+    return tuple(parts)
+
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "FEATURES",
+    "Scored",
+    "Weights",
+    "explain_choice",
+    "finding_features",
+    "pick",
+    "score_findings",
+]
