@@ -1,4 +1,5 @@
-"""Labelled joblogs: the hand-written corpus in tests/data/joblogs and simulator renderings."""
+"""Labelled joblogs: the hand-written corpus in tests/data/joblogs, the real transcripts in
+tests/data/joblogs/real and simulator renderings."""
 
 from __future__ import annotations
 
@@ -10,20 +11,36 @@ from pathlib import Path
 from resync_analytics.joblog.evaluation import LabelledJoblog
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "joblogs"
+# transcripts other people's tools printed (issue threads, Q&A pages, vendor docs), each wrapped
+# in a TWS stdlist; sources.json names where each came from
+REAL_DIR = CORPUS_DIR / "real"
+REAL_PREFIX = "real/"
 
 
-def load_corpus() -> list[LabelledJoblog]:
-    labels = json.loads((CORPUS_DIR / "labels.json").read_text())
+def _load(directory: Path, prefix: str = "") -> list[LabelledJoblog]:
+    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
     return [
         LabelledJoblog(
-            name,
-            (CORPUS_DIR / name).read_bytes(),
+            prefix + name,
+            (directory / name).read_bytes(),
             label["category"],
             label["error_line"],
             tuple(label["entities"]),
         )
         for name, label in sorted(labels.items())
     ]
+
+
+def load_corpus() -> list[LabelledJoblog]:
+    """The hand-written corpus (written by this project)."""
+    return _load(CORPUS_DIR)
+
+
+def load_real_corpus() -> list[LabelledJoblog]:
+    """Real transcripts by other authors; sample names carry the ``real/`` prefix."""
+    if not (REAL_DIR / "labels.json").exists():
+        return []
+    return _load(REAL_DIR, REAL_PREFIX)
 
 
 def render_simulated(seeds_per_template: int = 3) -> list[LabelledJoblog]:

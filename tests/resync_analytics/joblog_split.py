@@ -14,9 +14,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from resync_analytics.joblog.evaluation import LabelledJoblog
-from tests.resync_analytics.joblog_corpora import CORPUS_DIR
+from tests.resync_analytics.joblog_corpora import CORPUS_DIR, REAL_DIR, REAL_PREFIX
 
 SPLIT_MANIFEST = CORPUS_DIR / "split.json"
+# the real transcripts have a manifest of their own drawn by the same rule, so adding them did
+# not move any file of the written corpus
+REAL_SPLIT_MANIFEST = REAL_DIR / "split.json"
 TEST_SHARE = 0.30
 MIN_CATEGORY_SIZE_FOR_TEST = 3
 
@@ -49,6 +52,13 @@ def load_test_names(manifest: Path = SPLIT_MANIFEST) -> frozenset[str]:
     return frozenset(json.loads(manifest.read_text(encoding="utf-8"))["test"])
 
 
+def load_real_test_names(manifest: Path = REAL_SPLIT_MANIFEST) -> frozenset[str]:
+    """The frozen test part of the real transcripts, as sample names (``real/`` prefixed)."""
+    if not manifest.exists():
+        return frozenset()
+    return frozenset(REAL_PREFIX + name for name in load_test_names(manifest))
+
+
 def split_corpus(
     samples: Iterable[LabelledJoblog], test_names: frozenset[str] | None = None
 ) -> tuple[list[LabelledJoblog], list[LabelledJoblog]]:
@@ -61,16 +71,28 @@ def split_corpus(
     return test, development
 
 
-def write_manifest(categories: Mapping[str, str], manifest: Path = SPLIT_MANIFEST) -> None:
+WRITTEN_HISTORY = (
+    "The split was drawn after the rules had been written with the whole corpus in view, so "
+    "the test part is held out from its creation on, not unseen before it."
+)
+REAL_HISTORY = (
+    "These transcripts were collected and labelled after the rules had been written, without "
+    "running the analyser on them, so the test part is unseen by the rules."
+)
+
+
+def write_manifest(
+    categories: Mapping[str, str],
+    manifest: Path = SPLIT_MANIFEST,
+    history: str = WRITTEN_HISTORY,
+) -> None:
     """Write the manifest for the given corpus (run once when the split is created)."""
     test = assign_test_part(categories)
     body = {
         "policy": (
             "The test part is frozen: no rule, pattern or parameter of the joblog analyser may "
             "be changed by looking at its failures. Tune on the development part (every corpus "
-            "file not listed here); a file listed here never moves back to development. The "
-            "split was drawn after the rules had been written with the whole corpus in view, "
-            "so the test part is held out from its creation on, not unseen before it."
+            "file not listed here); a file listed here never moves back to development. " + history
         ),
         "rule": (
             f"test when int(sha256(file name), 16) / 2**256 < {TEST_SHARE}; a category with "
@@ -83,5 +105,14 @@ def write_manifest(categories: Mapping[str, str], manifest: Path = SPLIT_MANIFES
 
 
 if __name__ == "__main__":
-    labels = json.loads((CORPUS_DIR / "labels.json").read_text(encoding="utf-8"))
-    write_manifest({name: label["category"] for name, label in labels.items()})
+    import sys
+
+    # ``--real`` draws the manifest of the real transcripts; without it, the written corpus
+    real = "--real" in sys.argv[1:]
+    directory, manifest = (REAL_DIR, REAL_SPLIT_MANIFEST) if real else (CORPUS_DIR, SPLIT_MANIFEST)
+    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
+    write_manifest(
+        {name: label["category"] for name, label in labels.items()},
+        manifest,
+        REAL_HISTORY if real else WRITTEN_HISTORY,
+    )

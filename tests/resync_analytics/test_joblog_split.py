@@ -5,11 +5,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from tests.resync_analytics.joblog_corpora import CORPUS_DIR, load_corpus
+from tests.resync_analytics.joblog_corpora import (
+    CORPUS_DIR,
+    REAL_DIR,
+    REAL_PREFIX,
+    load_corpus,
+    load_real_corpus,
+)
 from tests.resync_analytics.joblog_split import (
     MIN_CATEGORY_SIZE_FOR_TEST,
+    REAL_SPLIT_MANIFEST,
     TEST_SHARE,
     assign_test_part,
+    load_real_test_names,
     load_test_names,
     name_fraction,
     split_corpus,
@@ -18,6 +26,10 @@ from tests.resync_analytics.joblog_split import (
 CATEGORIES: dict[str, str] = {
     name: label["category"]
     for name, label in json.loads((CORPUS_DIR / "labels.json").read_text("utf-8")).items()
+}
+REAL_CATEGORIES: dict[str, str] = {
+    name: label["category"]
+    for name, label in json.loads((REAL_DIR / "labels.json").read_text("utf-8")).items()
 }
 
 
@@ -61,3 +73,28 @@ def test_a_category_left_without_a_test_member_contributes_its_lowest_hash_file(
     assert assign_test_part(three) == {min(three, key=name_fraction)}
     two = {name: "network" for name in above[:2]}
     assert assign_test_part(two) == frozenset()
+
+
+def test_the_real_manifest_is_what_the_hash_rule_gives_for_the_real_transcripts() -> None:
+    assert load_test_names(REAL_SPLIT_MANIFEST) == assign_test_part(REAL_CATEGORIES)
+
+
+def test_the_real_parts_are_disjoint_cover_every_transcript_and_leave_written_files_alone() -> None:
+    samples = load_real_corpus()
+    test, development = split_corpus(samples, load_real_test_names())
+    names = {s.name for s in samples}
+    assert {s.name for s in test} | {s.name for s in development} == names
+    assert not {s.name for s in test} & {s.name for s in development}
+    assert load_real_test_names() <= names, "manifest names a missing transcript"
+    assert all(name.startswith(REAL_PREFIX) for name in names)
+    # the written corpus's frozen part is untouched by the real transcripts
+    assert not load_real_test_names() & load_test_names()
+    assert load_test_names() == assign_test_part(CATEGORIES)
+
+
+def test_every_real_category_with_three_transcripts_has_one_in_the_test_part() -> None:
+    sizes = Counter(REAL_CATEGORIES.values())
+    in_test = Counter(REAL_CATEGORIES[name] for name in load_test_names(REAL_SPLIT_MANIFEST))
+    for category, size in sizes.items():
+        if size >= MIN_CATEGORY_SIZE_FOR_TEST:
+            assert in_test[category] >= 1, category

@@ -13,6 +13,11 @@ from resync_core.taxonomy import CATEGORIES
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "joblogs"
 LABELS: dict[str, dict] = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))
 LOG_FILES = sorted(p.name for p in CORPUS.glob("*.log"))
+# transcripts by other authors: same label schema, plus where each came from
+REAL = CORPUS / "real"
+REAL_LABELS: dict[str, dict] = json.loads((REAL / "labels.json").read_text(encoding="utf-8"))
+REAL_SOURCES: dict[str, dict] = json.loads((REAL / "sources.json").read_text(encoding="utf-8"))
+REAL_FILES = sorted(p.name for p in REAL.glob("*.log"))
 
 
 def test_corpus_has_at_least_seventy_logs() -> None:
@@ -31,8 +36,23 @@ def test_every_category_has_at_least_four_files() -> None:
 
 @pytest.mark.parametrize("name", LOG_FILES)
 def test_label_is_consistent_with_its_file(name: str) -> None:
-    label = LABELS[name]
-    data = (CORPUS / name).read_bytes()
+    _check_label(LABELS[name], (CORPUS / name).read_bytes())
+
+
+def test_real_transcripts_are_labelled_and_sourced() -> None:
+    assert len(REAL_FILES) >= 30
+    assert set(REAL_LABELS) == set(REAL_FILES) == set(REAL_SOURCES)
+    for name, source in REAL_SOURCES.items():
+        assert source["url"].startswith("https://"), name
+        assert source["title"] and source["platform"], name
+
+
+@pytest.mark.parametrize("name", REAL_FILES)
+def test_real_label_is_consistent_with_its_file(name: str) -> None:
+    _check_label(REAL_LABELS[name], (REAL / name).read_bytes())
+
+
+def _check_label(label: dict, data: bytes) -> None:
     line_count = len(data.split(b"\n"))
     assert set(label) == {"category", "error_line", "entities"}
     assert label["category"] in CATEGORIES
