@@ -13,7 +13,10 @@ Honesty: jobs are split in two groups by a hash of their name. The estimator's p
 (each weighing the same), and the figures printed first are on the held-out jobs only.
 Baselines on the same rows: the job's previous runtime (naive, used as p50 and p90), and the
 scheduler statistic "mean of the last 50 runs" (p50) with mean + 1.28 standard deviations
-(p90).
+(p90). Besides held-out jobs, every dataset is also scored on its last 30% of time (later runs
+of the same jobs, predicted from everything before them), and the p90's window weight and
+length are shown leave-one-source-out: chosen on one dataset's training jobs, scored on the
+other's held-out jobs.
 """
 
 from __future__ import annotations
@@ -188,13 +191,64 @@ def choose_config(train: list[pd.DataFrame]) -> BacktestConfig:
     return best[1]
 
 
-def report(name: str, frame: pd.DataFrame, config: BacktestConfig) -> None:
+def later_runs(frame: pd.DataFrame) -> np.ndarray:
+    """True for the runs in the last 30% of the dataset's time span."""
+    start = frame["start"].to_numpy()
+    return start >= np.quantile(start, 0.7)
+
+
+def p90_loss(frame: pd.DataFrame, mask: np.ndarray, config: BacktestConfig) -> float:
+    pred = backtest_runtimes(frame["job"], frame["start"], frame["runtime_seconds"], config)
+    p90 = pred["p90"].to_numpy()
+    keep = mask & np.isfinite(p90)
+    return pinball_loss(frame["runtime_seconds"].to_numpy()[keep], p90[keep], 0.9)
+
+
+def window_loso(datasets: dict[str, pd.DataFrame], config: BacktestConfig) -> None:
+    """The p90 window weight and length chosen on one dataset's training jobs, scored on
+    the other datasets' held-out jobs, against the shipped choice."""
+    grid = [(w, n) for w in (0.0, 0.25, 0.5, 0.75) for n in (10, 20, 50, 100)]
+    print("\n== p90 window, leave one dataset out (pinball90 on held-out jobs) ==")
+    for chosen_on, frame in datasets.items():
+        train = ~held_out(frame)
+        weight, runs = min(
+            grid,
+            key=lambda g: p90_loss(
+                frame, train, replace(config, window_weight90=g[0], window_runs=g[1])
+            ),
+        )
+        for name, other in datasets.items():
+            if name == chosen_on:
+                continue
+            test = held_out(other)
+            picked = p90_loss(
+                other, test, replace(config, window_weight90=weight, window_runs=runs)
+            )
+            shipped = p90_loss(other, test, config)
+            alone = p90_loss(other, test, replace(config, window_weight90=0.0))
+            print(
+                f"  chosen on {chosen_on}: weight {weight:g}, {runs} runs -> {name}: "
+                f"{picked:.2f} (shipped {config.window_weight90:g}/{config.window_runs}: "
+                f"{shipped:.2f}; model alone {alone:.2f})"
+            )
+
+
+def report(
+    name: str,
+    frame: pd.DataFrame,
+    config: BacktestConfig,
+    rows_mask: np.ndarray | None = None,
+) -> None:
+    """Scores of the model and the baselines; ``rows_mask`` limits the scored rows (every row
+    is still predicted from all of its job's earlier rows)."""
     actual = frame["runtime_seconds"].to_numpy()
     started = time.perf_counter()
     pred = backtest_runtimes(frame["job"], frame["start"], frame["runtime_seconds"], config)
     seconds = time.perf_counter() - started
     base = naive(frame)
     known = np.isfinite(pred["p50"].to_numpy()) & np.isfinite(base["previous"].to_numpy())
+    if rows_mask is not None:
+        known &= rows_mask
     print(
         f"\n{name}: {len(frame):,} runs, {frame['job'].nunique():,} jobs, backtest {seconds:.2f} s"
     )
@@ -232,6 +286,11 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== held-out jobs ==")
     for name, frame in datasets.items():
         report(f"{name}, held out", frame[masks[name]].reset_index(drop=True), config)
+    print("\n== later runs (last 30% of time, every job) ==")
+    for name, frame in datasets.items():
+        late = later_runs(frame)
+        report(f"{name}, later runs", frame, config, rows_mask=late)
+    window_loso(datasets, config)
     print("\n== shipped defaults, all jobs ==")
     for name, frame in datasets.items():
         report(f"{name}, all", frame, BacktestConfig())

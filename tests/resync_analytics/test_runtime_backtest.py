@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from resync_analytics.runtime_backtest import (
+    BacktestConfig,
     HistoryError,
     backtest_runtimes,
     pinball_loss,
@@ -126,3 +127,22 @@ def test_line_numbers_hold_across_chunks(tmp_path):
     path = write(tmp_path, "job,start,runtime_seconds\n" + "\n".join(rows) + "\n")
     with pytest.raises(HistoryError, match="line 7: negative"):
         read_history_csv(path, chunk_rows=2)
+
+
+def test_the_p90_remembers_a_jobs_long_run_spread_after_a_calm_stretch():
+    # 40 nights swinging between 100 s and 1,000 s, then 6 calm nights at 100 s: the model's
+    # short memory alone narrows its p90 toward 100 s; the job's own last 50 runs still say
+    # that a long run is one night in two.
+    swings = [100.0, 1000.0] * 20 + [100.0] * 6
+    runtime = np.array([*swings, 100.0])
+    job = np.zeros(len(runtime), dtype=int).astype(str)
+    start = np.arange(len(runtime))
+    alone = backtest_runtimes(job, start, runtime, BacktestConfig(window_weight90=0.0))
+    blended = backtest_runtimes(job, start, runtime)
+    window_p90 = np.quantile(swings[-50:], 0.9)
+    assert blended["p90"].iloc[-1] > alone["p90"].iloc[-1] + 100
+    assert blended["p90"].iloc[-1] == pytest.approx(
+        0.5 * alone["p90"].iloc[-1] + 0.5 * window_p90, rel=1e-9
+    )
+    # The p50 is the model's own.
+    assert blended["p50"].iloc[-1] == pytest.approx(alone["p50"].iloc[-1])
