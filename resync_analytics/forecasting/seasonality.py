@@ -45,14 +45,43 @@ def seasonal_autocorrelation(values: np.ndarray, period: int) -> float:
     return float(np.corrcoef(head[keep], tail[keep])[0, 1])
 
 
+def seasonal_autocorrelations(values: np.ndarray, period: int) -> np.ndarray:
+    """``seasonal_autocorrelation`` of every row of ``values`` (series, time) at once."""
+    frame = pd.DataFrame(np.asarray(values, dtype=float).T)
+    trend = frame.rolling(period, center=True, min_periods=max(1, period // 2)).mean()
+    detrended = (frame - trend).to_numpy().T
+    head, tail = detrended[:, :-period], detrended[:, period:]
+    keep = np.isfinite(head) & np.isfinite(tail)
+    count = keep.sum(axis=1)
+    head, tail = np.where(keep, head, 0.0), np.where(keep, tail, 0.0)
+    safe = np.maximum(count, 1)
+    head_c = np.where(keep, head - (head.sum(axis=1) / safe)[:, None], 0.0)
+    tail_c = np.where(keep, tail - (tail.sum(axis=1) / safe)[:, None], 0.0)
+    spread = np.sqrt((head_c**2).sum(axis=1) * (tail_c**2).sum(axis=1))
+    # Relative floor: rounding leaves a constant series a tiny non-zero spread.
+    scale = np.maximum(np.abs(head).max(axis=1, initial=0.0), 1e-300) ** 2 * count
+    valid = (count >= 3) & (spread > 1e-12 * scale)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = (head_c * tail_c).sum(axis=1) / spread
+    return np.where(valid, result, 0.0)
+
+
+def detect_periods(values: np.ndarray, step: pd.Timedelta) -> list[int | None]:
+    """The seasonal period (in steps) each row of ``values`` (series, time) shows, or None."""
+    count, length = values.shape
+    best = np.full(count, -np.inf)
+    chosen: list[int | None] = [None] * count
+    for period in candidate_periods(step, length):
+        strength = seasonal_autocorrelations(values, period)
+        for row in range(count):
+            if strength[row] < MIN_AUTOCORRELATION:
+                continue
+            margin = WEEKLY_MARGIN if chosen[row] is not None else 0.0
+            if chosen[row] is None or strength[row] > best[row] + margin:
+                best[row], chosen[row] = strength[row], period
+    return chosen
+
+
 def detect_period(values: np.ndarray, step: pd.Timedelta) -> int | None:
     """The seasonal period (in steps) the series shows, or None."""
-    best: tuple[float, int] | None = None
-    for period in candidate_periods(step, len(values)):
-        strength = seasonal_autocorrelation(values, period)
-        if strength < MIN_AUTOCORRELATION:
-            continue
-        margin = WEEKLY_MARGIN if best is not None else 0.0
-        if best is None or strength > best[0] + margin:
-            best = (strength, period)
-    return None if best is None else best[1]
+    return detect_periods(np.asarray(values, dtype=float)[None, :], step)[0]
