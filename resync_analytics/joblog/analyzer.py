@@ -266,10 +266,18 @@ def _entities_around(
         return [], []
     before: tuple[LogLine, ...] = ()
     after: tuple[LogLine, ...] = ()
+    # Lines a good run also prints are noise for this job: their entities are not the cause's.
+    known = {f.line.number for f in findings if f.known}
     if root is not None and root.line is line:
-        before = tuple(ln for ln in root.context_before if not _in_banner(ln, header))
-        after = tuple(ln for ln in root.context_after if not _in_banner(ln, header))
-    stated = {f.line.number for f in findings if f.line is not line and f.tier >= 2}
+        before = tuple(
+            ln
+            for ln in root.context_before
+            if not _in_banner(ln, header) and ln.number not in known
+        )
+        after = tuple(
+            ln for ln in root.context_after if not _in_banner(ln, header) and ln.number not in known
+        )
+    stated = {f.line.number for f in findings if f.line is not line and f.tier >= 2 and not f.known}
     chain = [ln for ln in (*before, *after) if ln.number in stated]
     # The job's own script and agent are named around every error; they are not its subject.
     script = header.jclfile or ""

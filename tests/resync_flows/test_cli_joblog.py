@@ -57,3 +57,69 @@ def test_readable_summary_without_json(tmp_path):
     result = CliRunner().invoke(app, ["joblog", "analyze", str(log)])
     assert result.exit_code == 0
     assert "disk_full" in result.stdout and "ORA-01653" in result.stdout
+
+
+BASELINE_NOISE = "grep: /etc/etl/site.conf: No such file or directory\n"
+
+
+def test_baseline_sets_aside_the_errors_good_runs_also_print(tmp_path):
+    failing = tmp_path / "fail.log"
+    failing.write_text(
+        joblog(
+            BASELINE_NOISE + "sftp: connect to host files.acme.com port 22: Connection refused\n"
+        )
+    )
+    good = tmp_path / "good.log"
+    good.write_text(joblog(BASELINE_NOISE + "transferred 3 files\n", 0))
+    plain = CliRunner().invoke(app, ["joblog", "analyze", str(failing), "--json"])
+    against = CliRunner().invoke(
+        app, ["joblog", "analyze", str(failing), "--baseline", str(good), "--json"]
+    )
+    assert plain.exit_code == 0 and against.exit_code == 0, against.output
+    before, after = json.loads(plain.stdout), json.loads(against.stdout)
+    text = failing.read_text()
+    assert before["error_line"] == line_of(text, "site.conf")
+    assert list(after) == CONTRACT_KEYS
+    assert after["error_line"] == line_of(text, "Connection refused")
+    assert after["category"] == "network"
+    assert "files.acme.com" in " ".join(after["entities"])
+
+
+def test_every_file_is_analysed_against_all_baselines(tmp_path):
+    good_one, good_two = tmp_path / "g1.log", tmp_path / "g2.log"
+    good_one.write_text(joblog(BASELINE_NOISE, 0))
+    good_two.write_text(joblog("ORA-28002: the password will expire within 7 days\n", 0))
+    first, second = tmp_path / "f1.log", tmp_path / "f2.log"
+    first.write_text(joblog(BASELINE_NOISE + "ORA-01653: unable to extend table A.B by 8\n"))
+    second.write_text(
+        joblog("ORA-28002: the password will expire within 3 days\nKilled by signal 9\n", 1)
+    )
+    args = ["joblog", "analyze", str(first), str(second), "--json"]
+    args += ["--baseline", str(good_one), "--baseline", str(good_two)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    one, two = (json.loads(line) for line in result.stdout.splitlines())
+    assert one["error_line"] == line_of(first.read_text(), "ORA-01653")
+    assert two["error_line"] == line_of(second.read_text(), "Killed by signal 9")
+    alone = CliRunner().invoke(app, ["joblog", "analyze", str(second), "--json"])
+    assert json.loads(alone.stdout)["error_line"] == line_of(second.read_text(), "ORA-28002")
+
+
+def test_unreadable_baseline_stops_before_any_analysis(tmp_path):
+    failing = tmp_path / "fail.log"
+    failing.write_text(joblog(BASELINE_NOISE))
+    result = CliRunner().invoke(
+        app,
+        ["joblog", "analyze", str(failing), "--baseline", str(tmp_path / "nope.log"), "--json"],
+    )
+    assert result.exit_code == 2
+    assert "baseline" in result.stderr and "nope.log" in result.stderr
+    assert result.stdout == ""
+
+
+def test_readable_summary_lists_why_the_line_was_chosen(tmp_path):
+    log = tmp_path / "j.log"
+    log.write_text(joblog("ORA-01653: unable to extend table SCOTT.EMP by 8 in tablespace USERS\n"))
+    result = CliRunner().invoke(app, ["joblog", "analyze", str(log)])
+    assert result.exit_code == 0
+    assert "Chosen for" in result.stdout and "specific" in result.stdout

@@ -1,0 +1,70 @@
+"""Good runs of a job as a baseline: the lines they also print are noise for the failing run."""
+
+from __future__ import annotations
+
+import pytest
+
+from resync_analytics.joblog import baseline as baseline_module
+from resync_analytics.joblog.analyzer import analyze_file, analyze_joblog, load_baseline
+from resync_analytics.joblog.baseline import learn_baseline, line_template
+from tests.resync_analytics.joblog_samples import joblog, line_of
+
+HARMLESS = "cat: /etc/etl/optional_overrides.conf: No such file or directory\n"
+CAUSE = "ORA-01017: invalid username/password; logon denied\n"
+
+
+def test_template_masks_numbers_times_and_digits_in_paths():
+    first = line_template("2025-03-14 02:00:07 ERROR cannot read /data/in/f_0314.csv (pid 4711)")
+    second = line_template("2025-03-15 02:10:59 ERROR cannot read /data/in/f_0315.csv (pid 88)")
+    assert first == second
+    assert "/data/in/f_" in first and "ERROR cannot read" in first
+
+
+def test_template_keeps_the_words_of_a_path():
+    # A good run's harmless missing temp file must not hide a failing run's missing input.
+    assert line_template("cat: /tmp/x.lst: No such file or directory") != line_template(
+        "cat: /data/in/a.csv: No such file or directory"
+    )
+    assert line_template("rm: /tmp/tmp.Ab12Xy/w: No such file") == line_template(
+        "rm: /tmp/tmp.QQ0zzz/w: No such file"
+    )
+
+
+def test_an_error_the_good_run_also_prints_is_not_the_root_cause():
+    failing = joblog("starting\n" + HARMLESS + "connecting\n" + CAUSE, 1)
+    good = joblog("starting\n" + HARMLESS + "connecting\nloaded 10 rows\n", 0)
+    without = analyze_joblog(failing)
+    assert without.error_line == line_of(failing, "optional_overrides")
+    analysis = analyze_joblog(failing, baseline=learn_baseline([good]))
+    assert analysis.error_line == line_of(failing, "ORA-01017")
+    assert analysis.category == "authentication"
+    # the known line's entities are not the cause's
+    assert "/etc/etl/optional_overrides.conf" not in analysis.entities
+    assert any("good runs" in reason for reason in analysis.reasons)
+
+
+def test_a_known_line_is_still_chosen_when_nothing_else_states_an_error():
+    failing = joblog(HARMLESS + "done\n", 1)
+    analysis = analyze_joblog(failing, baseline=learn_baseline([joblog(HARMLESS, 0)]))
+    assert analysis.error_line == line_of(failing, "optional_overrides")
+    assert analysis.category == "file_not_found"
+
+
+def test_baseline_files_are_read_from_disk(tmp_path):
+    good_one, good_two, failing = (tmp_path / n for n in ("g1.log", "g2.log", "f.log"))
+    good_one.write_text(joblog("WARN-ish: ERROR rsync: some files vanished before transfer\n", 0))
+    good_two.write_text(joblog(HARMLESS, 0))
+    failing.write_text(joblog(HARMLESS + CAUSE))
+    baseline = load_baseline([good_one, good_two])
+    assert baseline.runs == 2
+    analysis = analyze_file(failing, baseline=baseline)
+    assert analysis.error_line == line_of(failing.read_text(), "ORA-01017")
+    with pytest.raises(FileNotFoundError):
+        load_baseline([tmp_path / "missing.log"])
+
+
+def test_baseline_memory_is_bounded(monkeypatch):
+    monkeypatch.setattr(baseline_module, "MAX_TEMPLATES", 5)
+    lines = "".join(f"ERROR step {word} failed\n" for word in ("alpha", "beta", "gamma") * 4)
+    baseline = learn_baseline([joblog(lines, 0), joblog(lines.upper(), 0)])
+    assert len(baseline.templates) == 5

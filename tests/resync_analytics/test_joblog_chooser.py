@@ -1,0 +1,107 @@
+"""The root-cause chooser: causes beat the consequences a job prints after them."""
+
+from __future__ import annotations
+
+import pytest
+
+from resync_analytics.joblog.analyzer import analyze_joblog, conclude, prepare_joblog
+from resync_analytics.joblog.chooser import (
+    DEFAULT_WEIGHTS,
+    FEATURES,
+    explain_choice,
+    finding_features,
+    pick,
+    score_findings,
+)
+from tests.resync_analytics.joblog_samples import joblog, line_of
+
+CASES = [
+    (
+        "watchdog_sigint_after_timeout",
+        "step 2: extracting\n"
+        "timeout: sending signal INT to command '/opt/etl/bin/extract.sh'\n"
+        "Caught SIGINT, shutting down workers\n"
+        "KeyboardInterrupt\n",
+        130,
+        "timeout",
+        "sending signal INT",
+    ),
+    (
+        "bad_alloc_then_abort",
+        "loading reference index (48 threads)\n"
+        "terminate called after throwing an instance of 'std::bad_alloc'\n"
+        "  what():  std::bad_alloc\n"
+        "/opt/etl/run.sh: line 12: 51423 Aborted                 (core dumped) genefuse -t 48\n",
+        134,
+        "out_of_memory",
+        "terminate called",
+    ),
+    (
+        "ora_then_job_terminated_rc",
+        "ORA-01653: unable to extend table SCOTT.EMP by 128 in tablespace USERS\n"
+        "ERROR: job terminated, RC=8\n",
+        8,
+        "disk_full",
+        "ORA-01653",
+    ),
+    (
+        "cause_then_cleanup_failure",
+        'psql: error: FATAL:  password authentication failed for user "etl"\n'
+        "cleanup: rm: cannot remove '/var/run/etl/load.lock': Permission denied\n",
+        2,
+        "authentication",
+        "password authentication failed",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "rc", "category", "needle"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_the_cause_wins_over_its_consequences(body, rc, category, needle):
+    log = joblog(body, rc)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, needle))
+    assert analysis.reasons and all(r.split()[0] in FEATURES for r in analysis.reasons)
+
+
+def test_without_the_explained_feature_the_exit_code_convention_wins():
+    # The feature is what moves the choice: with its weight at zero, RC 130's "signal"
+    # reading picks the SIGINT line, which is the misreading the feature exists to avoid.
+    log = joblog(CASES[0][1], 130)
+    weights = {**DEFAULT_WEIGHTS, "explained": 0.0}
+    analysis = conclude(prepare_joblog(log), weights)
+    assert analysis.category == "signal_or_crash"
+    assert analysis.error_line == line_of(log, "Caught SIGINT")
+
+
+def test_features_of_each_finding_are_explainable():
+    log = joblog(CASES[0][1], 130)
+    prepared = prepare_joblog(log)
+    rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    assert all(set(row) == set(FEATURES) for row in rows)
+    assert all(0.0 <= value <= 1.0 for row in rows for value in row.values())
+    by_line = {f.line.number: row for f, row in zip(prepared.findings, rows, strict=True)}
+    sigint = by_line[line_of(log, "Caught SIGINT")]
+    assert sigint["explained"] == 1.0 and sigint["rc_agrees"] == 1.0
+    best = pick(score_findings(prepared.findings, prepared.exit_code, prepared.scan.total_lines))
+    assert best is not None
+    reasons = explain_choice(best)
+    assert reasons[0].startswith("specific ")
+
+
+def test_equal_scores_go_to_the_earliest_line():
+    log = joblog(
+        "cp: cannot stat '/data/in/a.csv': No such file or directory\n"
+        "cp: cannot stat '/data/in/b.csv': No such file or directory\n"
+    )
+    assert analyze_joblog(log).error_line == line_of(log, "a.csv")
+
+
+def test_a_progress_loop_complaint_is_marked_repeated():
+    body = "".join(f"WARNING-free ERROR: queue {i} slow\n" for i in range(4))
+    log = joblog(body + "ORA-00942: table or view does not exist\n")
+    prepared = prepare_joblog(log)
+    rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    repeated = [row["repeated"] for row in rows]
+    assert repeated[0] == 1.0 and repeated[-1] == 0.0
