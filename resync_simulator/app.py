@@ -421,36 +421,24 @@ def create_app(engine: SimulationEngine) -> FastAPI:
     def get_job(job_id: str, plan_id: str | None = None) -> Response:
         with engine.lock():
             plan, index = job_or_404(job_id)
-            return Response(engine.job_json(plan, index, engine.now), media_type=_JSON)
+            return Response(engine.job_json_with_dependencies(plan, index, engine.now),
+                            media_type=_JSON)  # fmt: skip
 
     def _related(job_id: str, depth: int | None, forward: bool) -> Response:
-        """Jobs up to ``depth`` levels away (default 1); ``depth`` below 1 walks no level.
+        """Jobs up to ``depth`` levels away (default 1), across job streams; ``depth`` below 1
+        walks no level. The spec lists no 400 for these two operations, so a depth below 1 is
+        not an error.
 
-        The spec lists no 400 for these two operations, so a depth below 1 is not an error.
+        A predecessor job stream is listed as its final jobs: ``FlowNodeInPlanV2`` is a
+        ``oneOf`` of job and job stream in which a job stream also validates as a job (no
+        property tells them apart), so only job nodes fit the spec. The job's own
+        ``dependencies`` (``GET /plan/job/{id}``) name the stream itself.
         """
         with engine.lock():
             plan, index = job_or_404(job_id)
-            jobs = plan.enterprise.jobs
-            stream = plan.enterprise.streams[jobs[index].stream]
-            if forward:
-                edges = {
-                    j: [s for s in range(stream.first_job, stream.stop_job)
-                        if j in jobs[s].predecessors]
-                    for j in range(stream.first_job, stream.stop_job)
-                }  # fmt: skip
-            else:
-                edges = {j: list(jobs[j].predecessors)
-                         for j in range(stream.first_job, stream.stop_job)}  # fmt: skip
-            seen: list[int] = []
-            frontier = [index]
-            for _ in range(1 if depth is None else max(depth, 0)):
-                frontier = [n for j in frontier for n in edges[j] if n not in seen and n != index]
-                frontier = list(dict.fromkeys(frontier))
-                seen.extend(frontier)
-                if not frontier:
-                    break
+            related = engine.related_jobs(index, 1 if depth is None else depth, forward)
             now = engine.now
-            results = [engine.job_json(plan, j, now) for j in seen]
+            results = [engine.job_json(plan, j, now) for j in related]
         return Response(b'{"count":%d,"results":[%s]}' % (len(results), b",".join(results)),
                         media_type=_JSON)  # fmt: skip
 

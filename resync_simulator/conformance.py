@@ -15,6 +15,11 @@ Spec quirks, each handled here rather than by bending the simulator away from th
   ``cancel`` (every other job action lists 400 for "not valid in the job's state", e.g.
   cancelling a cancelled job) and ``predecessors``/``successors`` (``depth`` is an int32, so
   ``depth=2147483648`` or ``depth=x`` is a bad parameter). The probe's copy adds 400 to them.
+- ``DependencyInPlanV2`` is a ``oneOf`` of eight dependency kinds without a discriminator,
+  and every kind requires only ``dependencyType``: any real dependency (an internal
+  predecessor, a resource...) validates against several kinds and so fails the ``oneOf``.
+  The probe's copy pins each kind's ``dependencyType`` to its own value (what the product's
+  Java classes do), which lets exactly one kind match.
 - Actions answer 415 without ``Content-Type: application/json`` (seen in the lab; README §
   actions), a status the spec does not list. The probe sends that header on every request,
   as the product's sample client does.
@@ -43,6 +48,17 @@ _MISSING_400 = (
     ("get", API_PREFIX + "/plan/job/{job_id}/predecessors"),
     ("get", API_PREFIX + "/plan/job/{job_id}/successors"),
 )
+# Each dependency kind of DependencyInPlanV2's oneOf and the dependencyType it stands for.
+DEPENDENCY_KINDS = {
+    "InternalDependencyInPlanV2": "INTERNAL",
+    "ExternalJobDependencyInPlanV2": "EXTERNAL_JOB",
+    "ExternalJobStreamDependencyInPlanV2": "EXTERNAL_JOBSTREAM",
+    "JoinDependencyInPlanV2": "JOIN",
+    "FileDependencyInPlanV2": "FILE",
+    "InternetworkDependencyInPlanV2": "INTERNETWORK",
+    "ResourceDependencyInPlanV2": "RESOURCE",
+    "PromptDependencyInPlanV2": "PROMPT",
+}
 # java.time.Duration.toString(): PT, then optional H, M and S parts (S may have a fraction).
 _JAVA_DURATION = r"^-?PT(?:-?\d+H)?(?:-?\d+M)?(?:-?\d+(?:\.\d+)?S)?$"
 
@@ -94,7 +110,18 @@ def probe_spec(spec: dict[str, Any], operations: set[tuple[str, str]]) -> dict[s
     if duration and duration.get("format") == "duration":
         duration.pop("format")
         duration["pattern"] = _JAVA_DURATION
-    return probed
+    return pin_dependency_kinds(probed)
+
+
+def pin_dependency_kinds(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with each dependency kind's ``dependencyType`` pinned to its value (see the
+    quirks above); edits ``spec`` in place and returns it."""
+    schemas = spec.get("components", {}).get("schemas", {})
+    for name, kind in DEPENDENCY_KINDS.items():
+        properties = schemas.get(name, {}).get("properties")
+        if properties is not None and "dependencyType" in properties:
+            properties["dependencyType"] = {**properties["dependencyType"], "const": kind}
+    return spec
 
 
 def run_probe(

@@ -26,7 +26,7 @@ from resync_simulator.metrics import HostMetricSample, host_series, write_csv
 from resync_simulator.model import FINAL_STATUSES, Run, to_datetime
 from resync_simulator.oql_eval import compile_query, sort_records
 from resync_simulator.plan import Plan, Storm, day_of_plan_id
-from resync_simulator.render import JobRecord, JobView, job_dict, plan_text
+from resync_simulator.render import JobRecord, JobView, dependencies, job_dict, plan_text
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +240,30 @@ class SimulationEngine:
         if plan.is_settled(index, now):
             plan.json_cache[index] = (version, data)
         return data
+
+    def job_json_with_dependencies(self, plan: Plan, index: int, now: float) -> bytes:
+        """The job's JobInPlanV2 JSON with its ``dependencies`` filled, as a single-job read
+        returns it (queries leave them out; the spec says so)."""
+        view = JobView(plan, index, now)
+        data = job_dict(view)
+        data["dependencies"] = dependencies(view)
+        return orjson.dumps(data)
+
+    def related_jobs(self, index: int, depth: int, forward: bool) -> list[int]:
+        """The jobs up to ``depth`` levels before (or after, ``forward``) job ``index`` in
+        the plan's graph, nearest first; a whole-stream dependency counts as the stream's
+        final jobs."""
+        edges = self.enterprise.graph_successors if forward else self.enterprise.graph_predecessors
+        seen: dict[int, None] = {}
+        frontier = [index]
+        for _ in range(max(depth, 0)):
+            frontier = list(dict.fromkeys(
+                n for j in frontier for n in edges[j] if n not in seen and n != index
+            ))  # fmt: skip
+            if not frontier:
+                break
+            seen.update(dict.fromkeys(frontier))
+        return list(seen)
 
     def iter_runs(self, plan: Plan, index: int) -> Iterator[tuple[str, Run]]:
         with self._lock:

@@ -9,9 +9,11 @@ pass so that 200k jobs generate in about a second.
 
 from __future__ import annotations
 
+import bisect
 import uuid
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -60,6 +62,55 @@ class Enterprise:
 
     def hosts(self) -> list[str]:
         return [ws.host for ws in self.workstations if ws.host is not None]
+
+    # ------------------------------------------------------------ the plan's graph
+    @cached_property
+    def schedule_order(self) -> tuple[int, ...]:
+        """Stream indices by start time: every stream comes after the streams it waits for."""
+        return tuple(sorted(range(len(self.streams)),
+                            key=lambda s: (self.streams[s].start_offset, s)))  # fmt: skip
+
+    @cached_property
+    def dependent_streams(self) -> tuple[tuple[int, ...], ...]:
+        """Per stream, the other streams with a job waiting for it (or for one of its jobs)."""
+        found: list[set[int]] = [set() for _ in self.streams]
+        for job in self.jobs:
+            for pred in job.external_predecessors:
+                found[self.jobs[pred].stream].add(job.stream)
+            for stream in job.stream_predecessors:
+                found[stream].add(job.stream)
+        return tuple(tuple(sorted(s)) for s in found)
+
+    @cached_property
+    def stream_final_jobs(self) -> tuple[tuple[int, ...], ...]:
+        """Per stream, its jobs no other job of the stream waits for: once they ended
+        successfully, every job of the stream has."""
+        waited_for = {p for job in self.jobs for p in job.predecessors}
+        return tuple(
+            tuple(j for j in range(st.first_job, st.stop_job) if j not in waited_for)
+            for st in self.streams
+        )
+
+    @cached_property
+    def graph_predecessors(self) -> tuple[tuple[int, ...], ...]:
+        """Per job, the jobs it waits for directly; a whole-stream dependency counts as
+        waiting for that stream's final jobs."""
+        finals = self.stream_final_jobs
+        return tuple(
+            tuple(dict.fromkeys(
+                job.job_predecessors + tuple(j for s in job.stream_predecessors for j in finals[s])
+            ))
+            for job in self.jobs
+        )  # fmt: skip
+
+    @cached_property
+    def graph_successors(self) -> tuple[tuple[int, ...], ...]:
+        """Per job, the jobs that wait for it directly (the reverse of graph_predecessors)."""
+        found: list[list[int]] = [[] for _ in self.jobs]
+        for job, preds in enumerate(self.graph_predecessors):
+            for pred in preds:
+                found[pred].append(job)
+        return tuple(tuple(s) for s in found)
 
 
 def _uuid(rng: np.random.Generator) -> str:
@@ -240,4 +291,64 @@ def generate_enterprise(seed: int, job_count: int) -> Enterprise:
                 stop_job=first + size,
             )
         )
+    jobs = _wire_streams(seed, streams, jobs)
     return Enterprise(seed, tuple(workstations), tuple(streams), tuple(jobs))
+
+
+# Share of streams whose first job waits for another stream, and of those the share that
+# waits for a whole stream rather than one job of it.
+_CROSS_STREAM_RATE = 0.3
+_WHOLE_STREAM_SHARE = 0.35
+# A stream waits only for streams that usually end before it starts (the batch is planned
+# that way), chosen among the latest few of them.
+_RECENT_STREAMS = 40
+_RESOURCE_RATE = 0.05
+_FILE_RATE = 0.25  # of streams: their first job waits for an input file
+
+
+def _wire_streams(
+    seed: int,
+    streams: list[JobStreamDef],
+    jobs: list[JobDef],
+) -> list[JobDef]:
+    """Add dependencies across streams, resources and files to ``jobs``.
+
+    Drawn from a generator of its own, after every other draw, so the rest of the enterprise
+    (names, runtimes, failures) is the same as without them. A stream only waits for streams
+    whose expected end (start plus its jobs' median runtimes) is before its own start, so
+    the dependency binds only on a night that runs long, as in a planned batch.
+    """
+    rng = np.random.default_rng([seed, 0xDE95])
+    expected_end = [
+        st.start_offset + sum(jobs[j].median_seconds for j in range(st.first_job, st.stop_job))
+        for st in streams
+    ]
+    by_end = sorted(range(len(streams)), key=lambda s: (expected_end[s], s))
+    ends = [expected_end[s] for s in by_end]
+    draws = rng.random((len(streams), 4))
+    picks = rng.integers(0, 1 << 30, size=(len(streams), 2))
+    wired = list(jobs)
+    for st in streams:
+        u_link, u_kind, u_resource, u_file = draws[st.index]
+        first = wired[st.first_job]
+        external: tuple[int, ...] = ()
+        whole: tuple[int, ...] = ()
+        ready = bisect.bisect_right(ends, st.start_offset)
+        if u_link < _CROSS_STREAM_RATE and ready:
+            candidates = by_end[max(0, ready - _RECENT_STREAMS) : ready]
+            pred = streams[candidates[int(picks[st.index, 0]) % len(candidates)]]
+            if u_kind < _WHOLE_STREAM_SHARE:
+                whole = (pred.index,)
+            else:
+                size = pred.stop_job - pred.first_job
+                external = (pred.first_job + int(picks[st.index, 1]) % size,)
+        app = st.name.split("_", 1)[0]
+        resources = (f"{app}_DBLOCK",) if u_resource < _RESOURCE_RATE else ()
+        files: tuple[str, ...] = ()
+        if u_file < _FILE_RATE:
+            files = (f"/data/in/{app.lower()}/{first.name.lower()}.dat",)
+        if external or whole or resources or files:
+            wired[st.first_job] = replace(first, external_predecessors=external,
+                                          stream_predecessors=whole, resources=resources,
+                                          files=files)  # fmt: skip
+    return wired

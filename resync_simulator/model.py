@@ -124,6 +124,20 @@ class JobDef:
     priority: int
     predecessors: tuple[int, ...]
     growth_phase_weeks: float = 0.0
+    # Dependencies across job streams (TWS's external predecessors): jobs of other streams
+    # (EXTERNAL_JOB) and whole streams (EXTERNAL_JOBSTREAM), always of streams that start
+    # earlier the same plan day, so the plan's graph has no cycle.
+    external_predecessors: tuple[int, ...] = ()
+    stream_predecessors: tuple[int, ...] = ()
+    # Resources and files (both on the job's workstation) the job needs: satisfied from its
+    # stream's start on, so they never delay it.
+    resources: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+
+    @property
+    def job_predecessors(self) -> tuple[int, ...]:
+        """Every job this one waits for: internal ones, then those of other streams."""
+        return self.predecessors + self.external_predecessors
 
 
 class Run:

@@ -97,8 +97,9 @@ class Plan:
         self.json_cache: dict[int, tuple[int, bytes]] = {}
         if storm is not None:
             self._place_storm(storm)
-        for stream in enterprise.streams:
-            self.reschedule_stream(stream.index, now=-INF)
+        # Streams in start order: the streams a stream waits for are scheduled before it.
+        for stream_index in enterprise.schedule_order:
+            self._schedule_stream(stream_index, now=-INF)
 
     # ---------------------------------------------------------------- deterministic draws
     def _seasonality(self) -> float:
@@ -202,8 +203,50 @@ class Plan:
         last = inst.runs[-1]
         return last.final_status, last.end
 
+    def stream_completion(self, stream_index: int) -> tuple[str | None, float]:
+        """``("SUCC", when)`` once every job of the stream ended successfully (or was
+        cancelled); ``(None, inf)`` while one has not (a successor stream keeps waiting)."""
+        stream = self.enterprise.streams[stream_index]
+        latest = -INF
+        for index in range(stream.first_job, stream.stop_job):
+            status, at = self.completion(index)
+            if status not in ("SUCC", "CANCL"):
+                return None, INF
+            latest = max(latest, at)
+        return "SUCC", latest
+
+    def _ready_after_predecessors(self, job: JobDef, earliest: float) -> float:
+        """When every job and stream ``job`` waits for has ended successfully (inf: never,
+        as things stand), and not before ``earliest``."""
+        ready = earliest
+        for pred in job.job_predecessors:
+            status, at = self.completion(pred)
+            if status not in ("SUCC", "CANCL"):
+                return INF
+            ready = max(ready, at)
+        for stream_index in job.stream_predecessors:
+            status, at = self.stream_completion(stream_index)
+            if status is None:
+                return INF
+            ready = max(ready, at)
+        return ready
+
     def reschedule_stream(self, stream_index: int, now: float) -> None:
-        """Recompute the runs not yet started (start > ``now``) of every job in the stream."""
+        """Recompute the runs not yet started (start > ``now``) of every job in the stream,
+        then of the streams that wait for it (directly or not), in schedule order."""
+        self._schedule_stream(stream_index, now)
+        downstream: set[int] = set()
+        frontier = [stream_index]
+        dependents = self.enterprise.dependent_streams
+        while frontier:
+            frontier = [d for s in frontier for d in dependents[s] if d not in downstream]
+            downstream.update(frontier)
+        if downstream:
+            for other in self.enterprise.schedule_order:
+                if other in downstream:
+                    self._schedule_stream(other, now)
+
+    def _schedule_stream(self, stream_index: int, now: float) -> None:
         stream = self.enterprise.streams[stream_index]
         self.stream_versions[stream_index] += 1
         stream_start = self.day_start + stream.start_offset
@@ -219,13 +262,7 @@ class Plan:
             if inst.released_at is not None:
                 ready = inst.released_at  # releasing drops the time dependency too
             else:
-                ready = stream_start
-                for pred in job.predecessors:
-                    status, at = self.completion(pred)
-                    if status not in ("SUCC", "CANCL"):
-                        ready = INF
-                        break
-                    ready = max(ready, at)
+                ready = self._ready_after_predecessors(job, stream_start)
             inst.ready_at = ready
             if inst.canceled_at is not None or inst.status_override is not None:
                 continue
@@ -273,12 +310,24 @@ class Plan:
         inst = self.instances[index]
         if inst.released_at is not None and inst.released_at <= now:
             return 0
-        count = 0
-        for pred in self.enterprise.jobs[index].predecessors:
-            status, at = self.completion(pred)
-            if status not in ("SUCC", "CANCL") or at > now:
-                count += 1
+        job = self.enterprise.jobs[index]
+        count = sum(1 for pred in job.job_predecessors if not self.job_satisfied(pred, now))
+        count += sum(1 for s in job.stream_predecessors if not self.stream_satisfied(s, now))
+        if now < self.stream_start(job.stream):
+            count += len(job.resources) + len(job.files)
         return count
+
+    def job_satisfied(self, pred: int, now: float) -> bool:
+        """True when job ``pred`` ended successfully (or was cancelled) by ``now``."""
+        status, at = self.completion(pred)
+        return status in ("SUCC", "CANCL") and at <= now
+
+    def stream_satisfied(self, stream_index: int, now: float) -> bool:
+        status, at = self.stream_completion(stream_index)
+        return status is not None and at <= now
+
+    def stream_start(self, stream_index: int) -> float:
+        return self.day_start + self.enterprise.streams[stream_index].start_offset
 
     def deadline(self, index: int) -> float:
         stream = self.enterprise.streams[self.enterprise.jobs[index].stream]

@@ -179,19 +179,134 @@ def _definition(view: JobView) -> dict[str, Any]:
 
 
 def _stats(view: JobView) -> dict[str, Any]:
-    preds = len(view.job.predecessors)
-    unresolved = view.plan.unresolved_dependencies(view.index, view.now) if preds else 0
+    job = view.job
+    jobs = len(job.job_predecessors)
+    streams = len(job.stream_predecessors)
+    resources = len(job.resources)
+    total = jobs + streams + resources + len(job.files)
+    unresolved = view.plan.unresolved_dependencies(view.index, view.now) if total else 0
+    # Resources and files resolve together (at the stream's start): before it, the resource
+    # ones are among the unresolved.
+    waiting_resources = (
+        resources if unresolved and view.now < view.plan.stream_start(job.stream) else 0
+    )
     return {
-        "numberOfDependencies": preds,
-        "numberOfJobDependencies": preds,
-        "numberOfJobStreamDependencies": 0,
+        "numberOfDependencies": total,
+        "numberOfJobDependencies": jobs,
+        "numberOfJobStreamDependencies": streams,
         "numberOfInternetworkDependencies": 0,
         "numberOfPromptDependencies": 0,
-        "numberOfResourceDependencies": 0,
-        "numberOfFileDependencies": 0,
+        "numberOfResourceDependencies": resources,
+        "numberOfFileDependencies": len(job.files),
         "numberOfUnresolvedDependencies": unresolved,
-        "numberOfNonResourceUnresolvedDependencies": unresolved,
+        "numberOfNonResourceUnresolvedDependencies": unresolved - waiting_resources,
     }
+
+
+def _dependency_status(satisfied: bool) -> dict[str, Any]:
+    return {"dependencyStatus": "SATISFIED" if satisfied else "UNSATISFIED", "satisfied": satisfied}
+
+
+def _stream_status(plan: Plan, stream_index: int, now: float) -> str:
+    """A stream's internal status (JobStreamInPlanStatus) as its jobs' states make it."""
+    if plan.stream_satisfied(stream_index, now):
+        return "SUCC"
+    stream = plan.enterprise.streams[stream_index]
+    states = {plan.state_of(j, now).status for j in range(stream.first_job, stream.stop_job)}
+    if states & {"ABEND", "FAIL"}:
+        return "ABEND"
+    if states & {"EXEC", "SUCC"}:
+        return "EXEC"
+    return "READY" if "READY" in states else "HOLD"
+
+
+def dependencies(view: JobView) -> list[dict[str, Any]]:
+    """The job's ``DependencyInPlanV2`` list, as ``GET /plan/job/{id}`` fills it (a query
+    leaves it empty, as the spec says): internal and external job predecessors, whole
+    job streams, resources and files, each with its status now."""
+    plan, now, job = view.plan, view.now, view.job
+    ent = plan.enterprise
+    text = view.text
+    inst = plan.instances[view.index]
+    released = inst.released_at is not None and inst.released_at <= now
+    started = now >= plan.stream_start(job.stream)
+    out: list[dict[str, Any]] = []
+
+    def common(kind: str, satisfied: bool) -> dict[str, Any]:
+        sequence = len(out) + 1
+        return {
+            "dependencyType": kind,
+            "id": f"{view.job_id}:{sequence}",
+            **_dependency_status(satisfied or released),
+            "depSequence": sequence,
+            "mandatory": True,
+        }
+
+    for pred in job.job_predecessors:
+        pred_job = ent.jobs[pred]
+        stream = text.streams[pred_job.stream]
+        item = common("INTERNAL" if pred_job.stream == job.stream else "EXTERNAL_JOB",
+                      plan.job_satisfied(pred, now))  # fmt: skip
+        item.update(
+            conditional=False,
+            critical=job.critical,
+            jobId=f"{text.job_id_prefix}{pred:012x}",
+            jobName=pred_job.name,
+            predecessorStatus=_composite(plan.state_of(pred, now)),
+            jobStreamWorkstation=stream.workstation_path,
+            jobStreamFolder=stream.folder,
+            jobStreamName=stream.name,
+            jobStreamSchedTime=stream.sched_time,
+            jobSuccId=view.job_id,
+        )
+        if item["dependencyType"] == "EXTERNAL_JOB":
+            item.update(
+                jobStreamId=stream.id,
+                jobStreamSuccId=view.stream.id,
+                jobWorkstationName=ent.workstations[pred_job.workstation].name,
+                pending=False,
+                zombie=False,
+            )
+        out.append(item)
+    for stream_index in job.stream_predecessors:
+        stream = text.streams[stream_index]
+        item = common("EXTERNAL_JOBSTREAM", plan.stream_satisfied(stream_index, now))
+        item.update(
+            conditional=False,
+            critical=job.critical,
+            jobStreamId=stream.id,
+            jobStreamName=stream.name,
+            jobStreamWorkstation=stream.workstation_path,
+            jobStreamSchedTime=stream.sched_time,
+            jobStreamFolder=stream.folder,
+            jobStreamSuccId=view.stream.id,
+            jobSuccId=view.job_id,
+            pending=False,
+            zombie=False,
+            predecessorStatus={"status": _stream_status(plan, stream_index, now)},
+        )
+        out.append(item)
+    ws_path = text.ws_paths[job.workstation]
+    ws_id = text.ws_ids[job.workstation]
+    for name in job.resources:
+        item = common("RESOURCE", started)
+        item.update(folder="/", name=name, originalName=name, workstation=ws_path,
+                    workstationId=ws_id, quantity=1, quantityHeld=1 if started else 0,
+                    available=10)  # fmt: skip
+        out.append(item)
+    for path in job.files:
+        item = common("FILE", started)
+        item["file"] = {
+            "name": path,
+            "workstation": ws_path,
+            "workstationId": ws_id,
+            "planId": plan.plan_id,
+            "status": "Exists" if started else "Not Checked",
+        }
+        if started:
+            item["timeLastChecked"] = iso_instant(plan.stream_start(job.stream))
+        out.append(item)
+    return out
 
 
 def _time_restrictions(view: JobView) -> dict[str, Any]:
