@@ -52,6 +52,11 @@ def load_test_names(manifest: Path = SPLIT_MANIFEST) -> frozenset[str]:
     return frozenset(json.loads(manifest.read_text(encoding="utf-8"))["test"])
 
 
+def load_kept_names(manifest: Path = SPLIT_MANIFEST) -> frozenset[str]:
+    """Test files an earlier draw listed that the current draw would not: they stay frozen."""
+    return frozenset(json.loads(manifest.read_text(encoding="utf-8")).get("kept", []))
+
+
 def load_real_test_names(manifest: Path = REAL_SPLIT_MANIFEST) -> frozenset[str]:
     """The frozen test part of the real transcripts, as sample names (``real/`` prefixed)."""
     if not manifest.exists():
@@ -86,9 +91,17 @@ def write_manifest(
     manifest: Path = SPLIT_MANIFEST,
     history: str = WRITTEN_HISTORY,
 ) -> None:
-    """Write the manifest for the given corpus (run once when the split is created)."""
-    test = assign_test_part(categories)
-    body = {
+    """Write the manifest for the given corpus.
+
+    Redrawing after files were added keeps every file an earlier manifest listed (the top-up
+    can drop a category's lowest-hash file once a later file falls under the share): such
+    files are listed under ``kept`` as well, so the rule stays checkable.
+    """
+    test = set(assign_test_part(categories))
+    earlier = load_test_names(manifest) if manifest.exists() else frozenset()
+    kept = sorted(name for name in earlier if name in categories and name not in test)
+    test.update(kept)
+    body: dict[str, object] = {
         "policy": (
             "The test part is frozen: no rule, pattern or parameter of the joblog analyser may "
             "be changed by looking at its failures. Tune on the development part (every corpus "
@@ -101,6 +114,8 @@ def write_manifest(
         ),
         "test": sorted(test),
     }
+    if kept:
+        body["kept"] = kept
     manifest.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
 
 

@@ -17,6 +17,7 @@ from tests.resync_analytics.joblog_split import (
     REAL_SPLIT_MANIFEST,
     TEST_SHARE,
     assign_test_part,
+    load_kept_names,
     load_real_test_names,
     load_test_names,
     name_fraction,
@@ -75,8 +76,10 @@ def test_a_category_left_without_a_test_member_contributes_its_lowest_hash_file(
     assert assign_test_part(two) == frozenset()
 
 
-def test_the_real_manifest_is_what_the_hash_rule_gives_for_the_real_transcripts() -> None:
-    assert load_test_names(REAL_SPLIT_MANIFEST) == assign_test_part(REAL_CATEGORIES)
+def test_the_real_manifest_is_what_the_hash_rule_gives_plus_files_an_earlier_draw_froze() -> None:
+    kept = load_kept_names(REAL_SPLIT_MANIFEST)
+    assert load_test_names(REAL_SPLIT_MANIFEST) == assign_test_part(REAL_CATEGORIES) | kept
+    assert not kept & assign_test_part(REAL_CATEGORIES), "kept lists only files the rule drops"
 
 
 def test_the_real_parts_are_disjoint_cover_every_transcript_and_leave_written_files_alone() -> None:

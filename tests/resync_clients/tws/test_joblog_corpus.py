@@ -40,7 +40,7 @@ def test_label_is_consistent_with_its_file(name: str) -> None:
 
 
 def test_real_transcripts_are_labelled_and_sourced() -> None:
-    assert len(REAL_FILES) >= 30
+    assert len(REAL_FILES) >= 60
     assert set(REAL_LABELS) == set(REAL_FILES) == set(REAL_SOURCES)
     for name, source in REAL_SOURCES.items():
         assert source["url"].startswith("https://"), name
