@@ -77,6 +77,7 @@ from resync_clients.tws.errors import (
 from resync_clients.tws.models import (
     ActionResult,
     APIObjectError,
+    FlowNodeList,
     JobCount,
     JobInPlan,
     Joblog,
@@ -494,6 +495,49 @@ class TWSClient:
             f"plan/job/{_segment(job_id)}", params={"plan_id": plan_id or self.config.plan_id}
         )
         return self._decode(JobInPlan, body, "job")
+
+    async def predecessors(
+        self, job_id: str, *, depth: int | None = None, plan_id: str | None = None
+    ) -> tuple[JobInPlan, ...]:
+        """The jobs ``job_id`` waits for, up to ``depth`` levels back (TWS's default: the
+        direct ones), across job streams; ``TWSNotFoundError`` if the plan has no such job.
+
+        The nodes come as a query returns jobs (no ``dependencies`` filled); a job-stream
+        node, should TWS send one, is left out (``get_job(job_id).dependencies`` names it).
+        """
+        return await self._related(job_id, "predecessors", depth, plan_id)
+
+    async def successors(
+        self, job_id: str, *, depth: int | None = None, plan_id: str | None = None
+    ) -> tuple[JobInPlan, ...]:
+        """The jobs that wait for ``job_id``, up to ``depth`` levels on; see ``predecessors``."""
+        return await self._related(job_id, "successors", depth, plan_id)
+
+    async def _related(
+        self,
+        job_id: str,
+        relation: Literal["predecessors", "successors"],
+        depth: int | None,
+        plan_id: str | None,
+    ) -> tuple[JobInPlan, ...]:
+        if depth is not None and not 0 <= depth <= _MAX_USABLE_COUNT:
+            raise ValueError("depth must be between 0 and 2**31 - 1")
+        params: dict[str, str | int] = {"plan_id": plan_id or self.config.plan_id}
+        if depth is not None:
+            params["depth"] = depth
+        body = await self._get_bytes(f"plan/job/{_segment(job_id)}/{relation}", params=params)
+        answer = self._decode(FlowNodeList, body, relation)
+        if answer.count is not None and answer.count > len(answer.results):
+            # The spec has no paging here: a count above what came means TWS cut the list.
+            self._read_incomplete(
+                f"plan/job/{job_id}/{relation}", "TWS sent fewer nodes than it counted",
+                len(answer.results), answer.count,
+            )  # fmt: skip
+        return tuple(
+            node
+            for node in answer.results
+            if node.id != job_id and node.flow_node_type in (None, "JOB")
+        )
 
     async def count_jobs(
         self,
@@ -1262,7 +1306,7 @@ async def _read_messages(response: httpx.Response) -> list[str]:
     return []
 
 
-ModelT = TypeVar("ModelT", JobInPlan, JobCount, JobPage, WorkstationPage)
+ModelT = TypeVar("ModelT", JobInPlan, JobCount, JobPage, WorkstationPage, FlowNodeList)
 PageT = TypeVar("PageT", JobPage, WorkstationPage)
 
 

@@ -130,8 +130,55 @@ class TimeRestrictions(_TWSModel, frozen=True):
     min_duration: timedelta | None = None
 
 
+class DependencyFile(_TWSModel, frozen=True):
+    """``FileInPlanV2`` of a file dependency: the file and the workstation it is looked for on."""
+
+    name: str | None = None
+    workstation: str | None = None
+
+
+class Dependency(_TWSModel, frozen=True):
+    """``DependencyInPlanV2``: one thing a job (or job stream) waits for.
+
+    ``dependency_type`` says which fields mean something: INTERNAL and EXTERNAL_JOB name a
+    job (``job_name`` in ``job_stream_workstation#job_stream_name``), EXTERNAL_JOBSTREAM a
+    stream, RESOURCE a resource (``name`` on ``workstation``), FILE a ``file``, JOIN groups
+    ``members``; PROMPT and INTERNETWORK are read but carry nothing the plan graph uses.
+    """
+
+    dependency_type: str
+    dependency_status: str | None = None
+    """SATISFIED, UNSATISFIED, UNDECIDED or UNBOUND."""
+    satisfied: bool | None = None
+    job_id: str | None = None
+    job_name: str | None = None
+    job_stream_id: str | None = None
+    job_stream_name: str | None = None
+    job_stream_workstation: str | None = None
+    name: str | None = None
+    workstation: str | None = None
+    file: DependencyFile | None = None
+    members: tuple[Dependency, ...] = ()
+
+
+class DependenciesStats(_TWSModel, frozen=True):
+    """``DependenciesStatsV2``: how many dependencies of each kind a job has (queries fill
+    these even though they leave ``dependencies`` itself empty)."""
+
+    number_of_dependencies: int | None = None
+    number_of_job_dependencies: int | None = None
+    number_of_job_stream_dependencies: int | None = None
+    number_of_resource_dependencies: int | None = None
+    number_of_file_dependencies: int | None = None
+    number_of_unresolved_dependencies: int | None = None
+
+
 class JobInPlan(_TWSModel, frozen=True):
-    """``JobInPlanV2``: a job in the plan with its runs; ``id`` is the ``job_id`` of actions."""
+    """``JobInPlanV2``: a job in the plan with its runs; ``id`` is the ``job_id`` of actions.
+
+    ``dependencies`` is filled by ``GET /plan/job/{id}`` only: the spec says a query leaves
+    it empty, while ``dependencies_stats`` comes with both.
+    """
 
     id: str
     name: str
@@ -150,6 +197,10 @@ class JobInPlan(_TWSModel, frozen=True):
     job_status_flags: JobStatusFlags | None = None
     time_restrictions: TimeRestrictions | None = None
     jobruns: tuple[JobRun, ...] = ()
+    flow_node_type: str | None = None
+    """JOB or JOBSTREAM (the nodes of ``/predecessors`` and ``/successors`` may be either)."""
+    dependencies: tuple[Dependency, ...] = ()
+    dependencies_stats: DependenciesStats | None = None
 
     @property
     def current_run(self) -> JobRun | None:
@@ -213,6 +264,14 @@ class JobPage(_TWSModel, frozen=True):
     results: tuple[JobInPlan, ...] = ()
     next: str | None = None
     previous: str | None = None
+
+
+class FlowNodeList(_TWSModel, frozen=True):
+    """``ListResponseV21`` of ``/plan/job/{id}/predecessors`` and ``/successors``: the plan
+    nodes found (one answer, no paging links)."""
+
+    count: int | None = None
+    results: tuple[JobInPlan, ...] = ()
 
 
 class WorkstationPage(_TWSModel, frozen=True):

@@ -15,11 +15,14 @@ from resync_core.risk import PlannedJob
 _UNKNOWN = "UNKNOWN"
 
 
-def _bare(name: str | None) -> str:
-    # "/FOLDER/NAME" → "NAME": the key and events use bare names, the folder is kept apart.
+def bare_name(name: str | None) -> str:
+    """``/FOLDER/NAME`` → ``NAME``: keys and events use bare names, the folder is kept apart."""
     if not name:
         return ""
     return name.rstrip("/").rsplit("/", 1)[-1]
+
+
+_bare = bare_name
 
 
 def job_key(job: JobInPlan) -> str:

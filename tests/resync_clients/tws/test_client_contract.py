@@ -26,7 +26,9 @@ import vcr
 import yaml
 
 from resync_clients.tws.client import TWSClient, TWSClientConfig
+from resync_clients.tws.dependencies import graph_dependency_count, plan_edges
 from resync_clients.tws.errors import TWSAuthError, TWSNotFoundError, TWSRequestError
+from resync_clients.tws.records import job_key
 from resync_clients.tws.resilience import RetryPolicy
 from resync_core.oql import Field, Query
 from resync_simulator.server import (
@@ -137,7 +139,28 @@ async def _rejections(base_url: str) -> None:
             await tws.count_jobs()
 
 
+async def _plan_graph(base_url: str) -> None:
+    # A job waiting for a whole other stream: its edges come from a single-job read (a query
+    # leaves ``dependencies`` empty), and the walk reaches that stream's jobs and back.
+    waits = Query(Field("dependenciesStats.numberOfJobStreamDependencies") > 0,
+                  order_by=[("name", "ASC")])  # fmt: skip
+    async with TWSClient(_config(base_url)) as tws:
+        listed = await anext(aiter(tws.query_jobs(waits, page_size=1)))
+        job = await tws.get_job(listed.id)
+        before = await tws.predecessors(job.id)
+        after = await tws.successors(before[0].id, depth=2)
+    assert listed.dependencies == () and graph_dependency_count(listed) >= 1
+    edges = plan_edges(job)
+    (stream_edge,) = [edge for edge in edges if edge.kind == "job_stream"]
+    assert stream_edge.successor_key == job_key(job) and not stream_edge.internal
+    assert before and all(
+        job_key(node).startswith(stream_edge.predecessor_key + ".") for node in before
+    )
+    assert job.id in {node.id for node in after}
+
+
 CONVERSATIONS: dict[str, Conversation] = {
+    "plan_graph": _plan_graph,
     "stream_jobs_paged": _stream_jobs_paged,
     "job_and_count": _job_and_count,
     "workstations": _workstations,
