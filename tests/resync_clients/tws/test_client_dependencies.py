@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
+from pydantic import SecretStr
 
 from resync_clients.tws.client import TWSClient, TWSClientConfig
 from resync_clients.tws.dependencies import graph_dependency_count, plan_day_of, plan_edges
@@ -16,6 +17,7 @@ from resync_clients.tws.errors import TWSNotFoundError
 from resync_clients.tws.models import JobInPlan, parse_json
 from resync_clients.tws.records import job_key
 from resync_core.plan_graph import PlanEdge
+from resync_simulator import RunningSimulator
 
 DAY = date(2025, 3, 14)
 PRED_ID = "0a0b0c0d-0001-4000-a000-000000000001"
@@ -103,21 +105,23 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-async def tws(tws_simulator) -> AsyncIterator[TWSClient]:  # type: ignore[no-untyped-def]
-    config = TWSClientConfig(base_url=tws_simulator.base_url, username="resync",
-                             password="resync-sim")  # type: ignore[arg-type]  # fmt: skip
+async def tws(tws_simulator: RunningSimulator) -> AsyncIterator[TWSClient]:
+    config = TWSClientConfig(
+        base_url=tws_simulator.base_url, username="resync", password=SecretStr("resync-sim")
+    )
     async with TWSClient(config) as client:
         yield client
 
 
 @pytest.mark.anyio
 async def test_predecessors_and_successors_agree_with_the_jobs_own_dependencies(
-    tws: TWSClient,
-    tws_simulator,  # type: ignore[no-untyped-def]
+    tws: TWSClient, tws_simulator: RunningSimulator
 ) -> None:
-    enterprise = tws_simulator.engine.enterprise
+    engine = tws_simulator.engine
+    assert engine is not None
+    enterprise = engine.enterprise
     index = next(job.index for job in enterprise.jobs if job.external_predecessors)
-    plan = tws_simulator.engine.current
+    plan = engine.current
     job_id = f"{enterprise.seed_tag:08x}-{plan.day:04x}-4000-a000-{index:012x}"
     job = await tws.get_job(job_id)
     job_edges = {e.predecessor_key for e in plan_edges(job) if e.kind == "job"}
