@@ -43,7 +43,11 @@ from resync_analytics.plan_graph import (
     runtime_distribution,
     simulate,
 )
-from resync_analytics.plan_graph.evaluation import compare_late_forecasts, path_statistic_late
+from resync_analytics.plan_graph.evaluation import (
+    LateForecastComparison,
+    compare_late_forecasts,
+    path_statistic_late,
+)
 from resync_analytics.plan_graph.graph import PlanDag, dag_from_arrays
 from resync_analytics.plan_graph.simulate import propagate
 
@@ -61,7 +65,7 @@ class SyntheticPlan:
 
 def synthetic_plan(jobs: int, seed: int) -> SyntheticPlan:
     rng = np.random.default_rng(seed)
-    sizes = []
+    sizes: list[int] = []
     while sum(sizes) < jobs:
         sizes.append(int(rng.integers(5, 31)))
     sizes[-1] -= sum(sizes) - jobs
@@ -137,7 +141,7 @@ def history_frame(plan: SyntheticPlan, runs: np.ndarray) -> pd.DataFrame:
     return run_history_frame(
         pd.DataFrame(
             {
-                "job_key": pd.Categorical.from_codes(job, categories=list(plan.dag.keys)),
+                "job_key": pd.Categorical.from_codes(job, categories=pd.Index(list(plan.dag.keys))),
                 "workstation": "WS000",
                 "sched_time": sched,
                 "start_time": sched + 60.0,
@@ -196,7 +200,9 @@ def timing(jobs: int, sims: int) -> None:
     print(f"ratio graph / per-job scoring: {graph / baseline:.2f}")
 
 
-def quality(jobs: int, sims: int, seed: int, ks: list[float]) -> dict[float, object]:
+def quality(
+    jobs: int, sims: int, seed: int, ks: list[float]
+) -> dict[float, LateForecastComparison]:
     """Both forecasts on 20 held-out nights of one plan: {k: comparison}."""
     plan = synthetic_plan(jobs, seed=seed)
     rng = np.random.default_rng(seed + 1)
@@ -233,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ks = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0]
     tuning = quality(args.quality_jobs, args.sims, seed=21, ks=ks)
-    best_k = min(ks, key=lambda k: tuning[k].baseline.brier)  # type: ignore[attr-defined]
+    best_k = min(ks, key=lambda k: tuning[k].baseline.brier)
     held = quality(args.quality_jobs, args.sims, seed=31, ks=[best_k])[best_k]
     print(
         f"HELD-OUT plan ({args.quality_jobs:,} jobs, 20 unseen nights), k={best_k:g} chosen "
@@ -261,9 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     tuned = tuning[best_k]
     print(
-        f"tuning plan: Brier graph {tuned.graph.brier:.4f} vs statistic "  # type: ignore[attr-defined]
-        f"{tuned.baseline.brier:.4f}"
-    )  # type: ignore[attr-defined]
+        f"tuning plan: Brier graph {tuned.graph.brier:.4f} vs statistic {tuned.baseline.brier:.4f}"
+    )
     timing(args.jobs, args.sims)
     print(
         f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"
