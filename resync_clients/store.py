@@ -20,6 +20,7 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -43,7 +44,9 @@ from resync_clients.postgres.migrations import (
     load_migrations,
     read_status,
 )
+from resync_clients.postgres.plan_graph import load_plan_edges, load_plan_nodes, write_plan_edges
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
+from resync_core.plan_graph import PlanEdge, PlanNode
 from resync_core.settings import Settings, mask_url_password
 
 __all__ = [
@@ -127,6 +130,24 @@ class Store:
         caller's transaction when there is one.
         """
         return bulk_upsert(conn, table=table, columns=columns, rows=rows, key=key, update=update)
+
+    # The plan's dependency graph: each call borrows a connection (its own transaction).
+    def write_plan_edges(
+        self, plan_day: date, edges: Iterable[PlanEdge], seen_at: datetime
+    ) -> UpsertResult:
+        """Upsert the edges of ``plan_day`` (see ``postgres.plan_graph.write_plan_edges``)."""
+        with self.connection() as conn:
+            return write_plan_edges(conn, plan_day, edges, seen_at)
+
+    def plan_edges(self, plan_day: date) -> list[PlanEdge]:
+        """The stored edges of ``plan_day``."""
+        with self.connection() as conn:
+            return load_plan_edges(conn, plan_day)
+
+    def plan_nodes(self, plan_day: date) -> list[PlanNode]:
+        """The jobs of ``plan_day`` that ``job_runs`` knows, with start and deadline."""
+        with self.connection() as conn:
+            return load_plan_nodes(conn, plan_day)
 
     def upgrade(self) -> list[AppliedMigration]:
         """Apply pending migrations; return those this call applied (empty when up to date).

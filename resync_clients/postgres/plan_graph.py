@@ -1,0 +1,102 @@
+"""Writes and reads of ``plan_dependencies``: the plan's dependency graph per plan day.
+
+Edges are written as one batch per plan day (an idempotent upsert: writing the same edges
+again changes nothing but ``seen_at``); reads return ``resync_core.plan_graph`` types. Plan
+nodes (earliest start, deadline) come from what ``job_runs`` holds for the day's jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.rows import scalar_row, tuple_row
+
+from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
+from resync_core.plan_graph import PlanEdge, PlanNode
+
+_COLUMNS = (
+    "plan_day",
+    "predecessor_key",
+    "successor_key",
+    "kind",
+    "internal",
+    "status",
+    "seen_at",
+)
+_KEY = ("plan_day", "predecessor_key", "successor_key", "kind")
+
+
+def write_plan_edges(
+    conn: psycopg.Connection[Any],
+    plan_day: date,
+    edges: Iterable[PlanEdge],
+    seen_at: datetime,
+) -> UpsertResult:
+    """Upsert ``edges`` of ``plan_day`` in one batch; an edge of another day is refused
+    (``ValueError``) rather than filed under the wrong day. Edges stored earlier and not in
+    ``edges`` stay: the poller learns a plan's graph a part at a time."""
+    rows = []
+    for edge in edges:
+        if edge.plan_day != plan_day:
+            raise ValueError(f"edge {edge} does not belong to plan day {plan_day}")
+        rows.append(
+            (
+                plan_day,
+                edge.predecessor_key,
+                edge.successor_key,
+                edge.kind,
+                edge.internal,
+                edge.status,
+                seen_at,
+            )
+        )
+    return bulk_upsert(conn, table="plan_dependencies", columns=_COLUMNS, rows=rows, key=_KEY)
+
+
+def load_plan_edges(conn: psycopg.Connection[Any], plan_day: date) -> list[PlanEdge]:
+    """Every stored edge of ``plan_day``, ordered by successor, then predecessor and kind."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(
+            "SELECT plan_day, predecessor_key, successor_key, kind, internal, status"
+            " FROM plan_dependencies WHERE plan_day = %s"
+            " ORDER BY successor_key, predecessor_key, kind",
+            (plan_day,),
+        ).fetchall()
+    return [PlanEdge(*row) for row in rows]
+
+
+def load_wired_jobs(
+    conn: psycopg.Connection[Any], plan_day: date, job_keys: Sequence[str]
+) -> set[str]:
+    """Those of ``job_keys`` that already have edges stored for ``plan_day`` (as successor)."""
+    if not job_keys:
+        return set()
+    with conn.cursor(row_factory=scalar_row) as cur:
+        rows = cur.execute(
+            "SELECT DISTINCT successor_key FROM plan_dependencies"
+            " WHERE plan_day = %s AND successor_key = ANY(%s)",
+            (plan_day, list(job_keys)),
+        ).fetchall()
+    return set(rows)
+
+
+def load_plan_nodes(conn: psycopg.Connection[Any], plan_day: date) -> list[PlanNode]:
+    """The jobs of ``plan_day`` that ``job_runs`` knows (scheduled that UTC day), with the
+    schedule time as earliest start and the deadline of their latest run; by job key."""
+    start = _utc_midnight(plan_day)
+    with conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(
+            "SELECT DISTINCT ON (job_key) job_key, sched_time, deadline_time FROM job_runs"
+            " WHERE sched_time >= %s AND sched_time < %s"
+            " ORDER BY job_key, run_attempt DESC, updated_at DESC",
+            (start, start + timedelta(days=1)),
+        ).fetchall()
+    return [PlanNode(key, sched, deadline) for key, sched, deadline in rows]
+
+
+def _utc_midnight(day: date) -> datetime:
+    # Plan days run midnight to midnight UTC, as everywhere in the project.
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
