@@ -22,6 +22,7 @@ INCIDENT_ANALYZED = "resync.incident.analyzed"
 PATTERN_NEW = "resync.pattern.new"
 JOB_AT_RISK = "resync.job.at_risk"
 CAPACITY_RISK = "resync.capacity.risk"
+QUALITY_DEGRADED = "resync.quality.degraded"
 
 # uuid5 namespace for event ids; changing it would make replays look like new events.
 _EVENT_NAMESPACE = uuid.UUID("7d0f5b8e-3c1a-4e55-9a57-4b8f2f8a1c11")
