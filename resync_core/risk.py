@@ -7,7 +7,7 @@ into ``PlannedJob``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -43,6 +43,13 @@ class JobRisk:
     late_nights: int
     deadline_nights: int
     reasons: tuple[RiskReason, ...]
+    # Along the plan's dependency graph (empty / None when no edges are stored or the job
+    # has no deadline): the jobs that most often set its start, first to last and the job
+    # itself at the end; the instant it must end by for every deadline downstream; and the
+    # JSON-ready details (hot list, median end) for explanations.
+    critical_path: tuple[str, ...] = ()
+    latest_safe_end: datetime | None = None
+    plan_graph: Mapping[str, Any] | None = None
 
     @property
     def stands_out(self) -> bool:
@@ -79,8 +86,11 @@ class PlannedJob:
 @dataclass(frozen=True)
 class RiskScore:
     """A stored score of one job for one plan day: ``reasons`` is the JSON document of
-    ``risk_scores.reasons`` (reasons, actions and the model's numbers)."""
+    ``risk_scores.reasons`` (reasons, actions and the model's numbers); ``critical_path``
+    and ``latest_safe_end`` come from the plan's dependency graph (empty / None without)."""
 
     job_key: str
     score: float
     reasons: Mapping[str, Any]
+    critical_path: Sequence[str] = ()
+    latest_safe_end: datetime | None = None

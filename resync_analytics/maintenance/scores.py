@@ -25,9 +25,19 @@ def reasons_document(risk: JobRisk) -> dict[str, Any]:
         "chronically_late": risk.chronically_late,
         "stands_out": risk.stands_out,
         "news": risk.news,
+        **({"plan_graph": dict(risk.plan_graph)} if risk.plan_graph is not None else {}),
     }
 
 
 def risk_scores(risks: Iterable[JobRisk]) -> list[RiskScore]:
     """The rows to store for ``risks``, in their order."""
-    return [RiskScore(risk.job_key, risk.score, reasons_document(risk)) for risk in risks]
+    return [
+        RiskScore(
+            risk.job_key,
+            risk.score,
+            reasons_document(risk),
+            risk.critical_path,
+            risk.latest_safe_end,
+        )
+        for risk in risks
+    ]

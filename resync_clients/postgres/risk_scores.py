@@ -13,7 +13,8 @@ from psycopg.types.json import Jsonb
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
 from resync_core.risk import RiskScore
 
-_COLUMNS = ("job_key", "scored_for", "score", "reasons")
+_COLUMNS = ("job_key", "scored_for", "score", "reasons", "critical_path", "latest_safe_end")
+_SELECT = "SELECT job_key, score, reasons, critical_path, latest_safe_end FROM risk_scores"
 
 
 def replace_risk_scores(
@@ -26,7 +27,17 @@ def replace_risk_scores(
             conn,
             table="risk_scores",
             columns=_COLUMNS,
-            rows=((one.job_key, scored_for, one.score, Jsonb(dict(one.reasons))) for one in scores),
+            rows=(
+                (
+                    one.job_key,
+                    scored_for,
+                    one.score,
+                    Jsonb(dict(one.reasons)),
+                    list(one.critical_path),
+                    one.latest_safe_end,
+                )
+                for one in scores
+            ),
             key=("job_key", "scored_for"),
         )
         conn.execute(
@@ -42,10 +53,20 @@ def top_risk_scores(
     """The ``limit`` highest scores of ``scored_for``, highest first."""
     with conn.cursor(row_factory=class_row(RiskScore)) as cur:
         return cur.execute(
-            "SELECT job_key, score, reasons FROM risk_scores WHERE scored_for = %s"
-            " ORDER BY score DESC, job_key LIMIT %s",
+            f"{_SELECT} WHERE scored_for = %s ORDER BY score DESC, job_key LIMIT %s",
             (scored_for, limit),
         ).fetchall()
+
+
+def risk_score_of(
+    conn: psycopg.Connection[Any], scored_for: date, job_key: str
+) -> RiskScore | None:
+    """The stored score of ``job_key`` for ``scored_for`` (None: not scored, or below the
+    stored minimum)."""
+    with conn.cursor(row_factory=class_row(RiskScore)) as cur:
+        return cur.execute(
+            f"{_SELECT} WHERE scored_for = %s AND job_key = %s", (scored_for, job_key)
+        ).fetchone()
 
 
 def latest_scored_day(conn: psycopg.Connection[Any]) -> date | None:
