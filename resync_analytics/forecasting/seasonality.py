@@ -21,14 +21,14 @@ MIN_AUTOCORRELATION = 0.3
 WEEKLY_MARGIN = 0.05
 
 
-def candidate_periods(step: pd.Timedelta, length: int) -> list[int]:
-    """Daily and weekly periods in steps that fit at least three times into ``length``."""
+def candidate_periods(step: pd.Timedelta, length: int, min_cycles: int = MIN_CYCLES) -> list[int]:
+    """Daily and weekly periods in steps that fit at least ``min_cycles`` times into ``length``."""
     periods = []
     for span in (DAY, WEEK):
         ratio = span / step
         period = round(ratio)
         # A period must be a whole number of steps (a 7-minute step has no daily phase).
-        if period >= 2 and abs(ratio - period) < 1e-6 and length >= MIN_CYCLES * period:
+        if period >= 2 and abs(ratio - period) < 1e-6 and length >= min_cycles * period:
             periods.append(period)
     return periods
 

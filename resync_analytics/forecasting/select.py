@@ -38,12 +38,18 @@ from resync_analytics.forecasting.shifts import remove_level_shifts
 
 DEFAULT_COVERAGE = 0.8
 MIN_ORIGINS = 3
-MAX_ORIGINS = 5
+# Whole-horizon origins whose errors feed selection and the conformal interval (at most;
+# the conformal window). Chosen with the margin (bench/forecast.py): more, older origins made
+# the NAB intervals wider than the held-out days needed.
+MAX_ORIGINS = 3
+# Origins for a backtest shorter than 8 steps (short horizons or histories): more of them,
+# since each gives few errors to take quantiles from.
+SHORT_TEST_ORIGINS = 10
 # The rolling origins cover about this share of the end of the history.
 BACKTEST_SHARE = 0.3
 # A challenger must beat seasonal naive's mean backtest MASE by this share to replace it.
 # Chosen by leave-one-series-out over the NAB CPU series (bench/forecast.py), not per series.
-DEFAULT_MARGIN = 0.05
+DEFAULT_MARGIN = 0.1
 # The combination candidate is the median forecast of this many best methods (0: none).
 # Chosen with the margin (bench/forecast.py).
 DEFAULT_COMBINE = 3
@@ -117,7 +123,7 @@ def plan_backtest(
     else:
         # Short tests get more origins (errors to estimate quantiles from), spread over at
         # least a quarter cycle each so they see different times of day.
-        count = min(2 * max_origins, spare + 1)
+        count = min(SHORT_TEST_ORIGINS, spare + 1)
         spacing = max(1, test, (period or 0) // 4)
     stride = max(1, min(spacing, spare // max(1, count - 1)))
     origins = tuple(length - test - j * stride for j in range(count))
@@ -172,7 +178,11 @@ def interval_offsets(
         first = max(1, int(np.floor(lead / 1.5)))
         last = min(test, int(np.ceil(lead * 1.5)))
         pooled = errors[:, :, first - 1 : last].reshape(count, -1)
-        lows[:, slot], highs[:, slot] = np.quantile(pooled, [alpha, 1 - alpha], axis=1)
+        # Split-conformal finite-sample correction: from n errors the (1-a)(n+1)/n quantile
+        # covers a new error with probability 1-a; the plain quantile covers less.
+        n = pooled.shape[1]
+        level = min(1.0, (1 - alpha) * (n + 1) / n)
+        lows[:, slot], highs[:, slot] = np.quantile(pooled, [1 - level, level], axis=1)
     leads = np.arange(1, horizon + 1)
     within = np.minimum(leads, test)
     positions = np.searchsorted(grid, within)
@@ -238,10 +248,11 @@ def backtest_many(
         if plan is None or not plan.origins:
             continue
         pool = list(methods)
-        calendar = candidate_periods(series[members[0]].step, history.shape[1])
-        # MSTL adds something only with two seasons (daily and weekly) that fit twice.
-        seasons = tuple(p for p in calendar if history.shape[1] >= 2 * p)
-        if len(seasons) >= 2:
+        # MSTL models every calendar season that fits twice (daily and weekly): it adds
+        # something where that is not just the one season the other methods already remove
+        # (two seasons, or a weak one the autocorrelation test did not accept).
+        seasons = tuple(candidate_periods(series[members[0]].step, history.shape[1], 2))
+        if seasons and seasons != (period,):
             pool.append(mstl(seasons))
         results.append(
             _backtest_group(members, period, history, plan, horizon, pool, combine, notes)

@@ -1,0 +1,131 @@
+"""Forecasting many series in one call: the batch path against a per-series statsmodels loop.
+
+Generates ``--series`` synthetic daily series (seeded): a level, a trend, a weekly season,
+noise, and for a share of them a level shift, ``--length`` days of history and ``--horizon``
+days held out. Times ``forecast_many`` on all of them (selection, backtest and intervals
+included) and a per-series statsmodels ExponentialSmoothing loop (damped additive trend,
+additive weekly season) on a subsample, extrapolated to all series, and prints the ratio. Then
+the held-out MASE of both (scaled by the in-sample one-step naive error) on the same
+subsample, the batch path's MASE and 80% coverage on all series, and seasonal naive's MASE.
+
+    .venv/bin/python -m bench.forecast_scale [--series 10000] [--sample 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from resync_analytics.forecasting import RegularSeries, forecast_many
+from resync_analytics.forecasting.models import seasonal_naive
+from resync_analytics.forecasting.series import TimestampStyle
+
+DAY = pd.Timedelta(days=1)
+SHIFT_SHARE = 0.3
+
+
+def synthetic(count: int, length: int, horizon: int, seed: int) -> np.ndarray:
+    """(count, length + horizon) daily values: level, trend, weekly season, noise, shifts."""
+    rng = np.random.default_rng(seed)
+    days = np.arange(length + horizon)
+    level = rng.uniform(20, 200, count)[:, None]
+    trend = rng.normal(0, 0.3, count)[:, None] * days[None, :]
+    weekly = rng.uniform(0, 0.3, count)[:, None] * level
+    weekday = rng.normal(0, 1, (count, 7))
+    weekday -= weekday.mean(axis=1, keepdims=True)
+    season = weekly * weekday[:, days % 7] / 2
+    noise = rng.normal(0, 1, (count, days.size)) * rng.uniform(0.02, 0.1, count)[:, None] * level
+    values = level + trend + season + noise
+    shifted = rng.random(count) < SHIFT_SHARE
+    at = rng.integers(length // 3, length - 14, count)
+    size = rng.choice([-1, 1], count) * rng.uniform(0.2, 0.5, count) * level[:, 0]
+    for row in np.flatnonzero(shifted):
+        values[row, at[row] :] += size[row]
+    return np.maximum(values, 0.0)
+
+
+def as_series(values: np.ndarray, start: pd.Timestamp) -> RegularSeries:
+    index = pd.date_range(start, periods=values.size, freq=DAY)
+    return RegularSeries(index=index, values=values, step=DAY, style=TimestampStyle())
+
+
+def mase(actual: np.ndarray, predicted: np.ndarray, history: np.ndarray) -> np.ndarray:
+    scale = np.mean(np.abs(np.diff(history, axis=1)), axis=1)
+    return np.mean(np.abs(actual - predicted), axis=1) / scale
+
+
+def statsmodels_ets(history: np.ndarray, horizon: int) -> np.ndarray:
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    out = np.empty((history.shape[0], horizon))
+    for row, values in enumerate(history):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = ExponentialSmoothing(
+                values,
+                trend="add",
+                damped_trend=True,
+                seasonal="add",
+                seasonal_periods=7,
+                initialization_method="estimated",
+            ).fit()
+        out[row] = model.forecast(horizon)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--series", type=int, default=10_000)
+    parser.add_argument("--length", type=int, default=90)
+    parser.add_argument("--horizon", type=int, default=14)
+    parser.add_argument("--sample", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    data = synthetic(args.series, args.length, args.horizon, args.seed)
+    history, actual = data[:, : args.length], data[:, args.length :]
+    start = pd.Timestamp("2026-01-01")
+    series = [as_series(row, start) for row in history]
+
+    started = time.perf_counter()
+    forecasts = forecast_many(series, args.horizon)
+    batch_seconds = time.perf_counter() - started
+    sample = np.linspace(0, args.series - 1, min(args.sample, args.series)).astype(int)
+    started = time.perf_counter()
+    reference = statsmodels_ets(history[sample], args.horizon)
+    loop_seconds = (time.perf_counter() - started) / sample.size * args.series
+
+    value = np.vstack([f.value for f in forecasts])
+    lower = np.vstack([f.lower for f in forecasts])
+    upper = np.vstack([f.upper for f in forecasts])
+    ours = mase(actual, value, history)
+    theirs = mase(actual[sample], reference, history[sample])
+    naive = mase(actual, seasonal_naive(history, args.horizon, 7), history)
+    inside = float(np.mean((actual >= lower) & (actual <= upper)))
+    print(
+        f"== {args.series:,} daily series x {args.length} days, {args.horizon} days ahead "
+        f"({SHIFT_SHARE:.0%} with a level shift)"
+    )
+    print(
+        f"batch path: {batch_seconds:.1f} s for all series; statsmodels ETS loop: "
+        f"{loop_seconds:.1f} s extrapolated from {sample.size} series "
+        f"({loop_seconds / batch_seconds:.1f}x slower than the batch path)"
+    )
+    print(
+        f"held-out MASE on the {sample.size}-series sample: batch {np.mean(ours[sample]):.3f}, "
+        f"statsmodels ETS {np.mean(theirs):.3f} (batch better on "
+        f"{np.mean(ours[sample] < theirs):.0%} of series)"
+    )
+    print(
+        f"all series: batch MASE {np.mean(ours):.3f} (median {np.median(ours):.3f}), "
+        f"seasonal naive {np.mean(naive):.3f}; batch 80% interval coverage {inside:.0%}"
+    )
+    methods = pd.Series([f.method for f in forecasts]).value_counts()
+    print("methods chosen: " + ", ".join(f"{name} {count}" for name, count in methods.items()))
+
+
+if __name__ == "__main__":
+    main()
