@@ -82,7 +82,8 @@ _CONSEQUENCE = re.compile(
     r"(?:\S+\s+)?(?:failed|ended (?:abnormally|in error|with errors?))|"
     r"(?:rc|return code|exit code|exit status|exit value|cond code)\s*[=:]?\s*-?\d+|"
     r"summary|clean-?up|cleaning up|rolling back|rollback|"
-    r"will not (?:be )?(?:continue|run)|skipping|aborted by|"
+    r"will not (?:be )?(?:continue|run)|skipping|aborted by|(?:job|step) (?:was )?not run|"
+    r"(?:was )?not executed|"
     r"see (?:the )?(?:log|previous|above)|errors? (?:occurred|encountered) during)(?![\w-])",
     re.IGNORECASE,
 )

@@ -128,6 +128,49 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("command", re.compile(r"Cannot run program \"([^\"]+)\""), 1),
     ("command", re.compile(r"^(?:\S*/)?env: ['‘`]?([^'’:\s]+)['’]?:"), 1),
     ("program", re.compile(r"^([a-z][\w.+-]{1,30}): (?=\S)"), 1),
+    # Kerberos principals ("etl@ACME.CORP", "HTTP/web01.acme.corp@ACME.CORP"): an account,
+    # not a host; the realm is upper case, which an e-mail or user@host is not.
+    (
+        "user",
+        re.compile(
+            r"(?<![\w.@/-])([\w.$-]+(?:/[\w.-]+)?@[A-Z][A-Z0-9-]*(?:\.[A-Z0-9-]+)+)(?![\w.@-])"
+        ),
+        1,
+    ),
+    # The account holding a lock or refused ("locked by user BATCHUSR", "held by user etl").
+    (
+        "user",
+        re.compile(r"\b(?:by|held by|locked by|owned by) user\s+[\"'`]?([A-Za-z_][\w.$\\-]*)"),
+        1,
+    ),
+    # The process or session holding a lock: "blocked by process 4321", "SID 88",
+    # "session 1234", "application handle 77", "PID 4711 holds the lock".
+    (
+        "value",
+        re.compile(
+            r"(?i)\b(?:blocked by process|held by process|process|session(?: id)?|sid|spid|"
+            r"serial#|application handle|agent id|holder pid|locker pid)\s*[=:#]?\s*(\d{2,10})\b"
+        ),
+        1,
+    ),
+    # JVM options and memory limits an operator changes: "-Xmx1024m", "-XX:MaxMetaspaceSize=256m"
+    (
+        "value",
+        re.compile(r"(?<![\w-])(-X(?:mx|ms|ss|mn)\w+|-XX:[+-]?\w+(?:=[\w.]+)?)"),
+        1,
+    ),
+    (
+        "value",
+        re.compile(
+            r"(?i)(?:reserve enough space for|limit(?:s)? of|limit is|limit|maximum of|max(?:imum)?"
+            r" heap(?: size)?(?: of| is|:|=)?|heap size(?: of| is|:|=)?)\s*(\d+(?:\.\d+)?\s?"
+            r"[KMGT]i?B?)(?![\w.])"
+        ),
+        1,
+    ),
+    # An NFS export or a CIFS share being mounted: "nfs01:/export/data", "//fs01/share".
+    ("path", re.compile(r"(?<![\w./:-])([A-Za-z0-9][\w.-]*:/[\w./-]+)"), 1),
+    ("path", re.compile(r"(?<![\w:/])(//[A-Za-z0-9][\w.-]*/[\w.$-]+(?:/[\w.$-]+)*)"), 1),
     ("user", re.compile(r"('[^'\s]+'@'[^'\s]+')"), 1),
     ("user", re.compile(r"(?<![\w/])([A-Za-z_][\w$#]*)/(?:\*\*\*|[^\s@/]+)@[\w.:/()-]+"), 1),
     ("object", re.compile(r"(?<![\w/])[A-Za-z_][\w$#]*/(?:\*\*\*|[^\s@/]+)@([\w.-]+)"), 1),

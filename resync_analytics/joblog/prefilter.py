@@ -55,7 +55,8 @@ NEEDLES: tuple[str, ...] = tuple(
     0xc0000|violation|overflow|invalidaccesskeyid|signaturedoesnotmatch|expiredtoken|
     accessdenied|authfailure|invalid_grant|enqueue|handshake|convt_|s106|not numeric|
     not open|not possible|not valid|no authorization|wrote only|short write|write error|
-    schreibfehler|gravação|escrita|escritura|écriture|scrittura|abnormally|
+    schreibfehler|gravação|escrita|escritura|écriture|scrittura|abnormally|найти путь|backoff limit|
+    jcl error|iefc|objectnotfound|itemnotfound|relation with oid|
     """.replace("\n", "")
     .replace("    ", "")
     .split("|")

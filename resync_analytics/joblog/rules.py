@@ -340,7 +340,8 @@ RULES: tuple[Rule, ...] = (
         r"AuthenticationException|LoginException|InvalidCredentials|NotAuthorizedException|"
         r"Invalid credentials \(49\)|SASL authentication|GSS(API)? (failure|error)|curl: \(67\)|"
         r"InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidClientTokenId|"
-        r"UnrecognizedClientException|AuthFailure|invalid_grant|invalid_client|InvalidToken",
+        r"UnrecognizedClientException|AuthFailure|invalid_grant|invalid_client|InvalidToken|"
+        r"unauthorized: authentication required|pull access denied|authentication required",
         "curl: (67) Access denied: 530",
         "530 Login incorrect.",
         "HTTP/1.1 401 Unauthorized",
@@ -696,15 +697,31 @@ RULES: tuple[Rule, ...] = (
         r"is missing|missing)|"
         r"(file|directory|folder|path) not found|/[\w./+-]+:\s+not found\.?\s*$|"
         r"missing (input )?file|no (input )?files? (found|matching|match)|"
-        r"cannot (stat|open|access|read)|can't (open|stat|access|read)|could not (open|find|stat|"
-        r"read)|"
-        r"unable to (open|find|read|locate)|failed to open|Couldn't (stat|open|"
-        r"read) (remote )?file|"
+        r"(?:cannot (stat|open|access|read)|can't (open|stat|access|read)|could not (open|find|"
+        r"stat|read)|unable to (open|find|read|locate)|failed to open)"
+        # what could not be opened decides the family: a relation, a connection or a socket
+        # is a database's or a network's object, not a file
+        r"(?! (?:a |the )?(?:relation|table|view|index|connection|socket|session|database|"
+        r"schema|channel|port|display|host|server|url|shared object))|"
+        r"Couldn't (stat|open|read) (remote )?file|"
+        r"Cannot find path|Не удается найти путь|ItemNotFoundException|"
+        r"Der Pfad .{1,200} kann nicht gefunden werden|Impossible de trouver le chemin d'accès|"
+        r"No se encuentra la ruta de acceso|Não é possível localizar o caminho|"
         r"\b550 .*(No such|not found|Failed to open)|link_stat .* failed|"
         r"\b404\b.{0,15}Not Found|Not Found.{0,15}\b404\b|HTTP(/[\d.]+)?\s*(status\s*)?:?\s*404\b",
         "cat: /data/in/employees.csv: No such file or directory",
         "cat: /data/in/employees.csv: Arquivo ou diretório inexistente",
         "java.io.FileNotFoundException: /data/in/x.csv (No such file or directory)",
+    ),
+    _rule(
+        "zos_jcl_error",
+        "invalid_input",
+        3,
+        "JCL error: the job was not run",
+        # the summary of a JCL error; an IEF message naming its cause (a data set not
+        # found, an unknown program) is more specific and wins
+        r"\bJCL ERROR\b|\bIEFC\d{3}I\b",
+        " 23.06.03 JOB00345  IEFC452I LOADJOB - JOB NOT RUN - JCL ERROR  353",
     ),
     # ---- Databases (codes not claimed above) ----
     _rule(
@@ -730,7 +747,8 @@ RULES: tuple[Rule, ...] = (
         4,
         "PostgreSQL error",
         r"^(psql:[^ ]*:\d+: )?(ERROR|FATAL|PANIC):  \S|SQLSTATE\s*[=:\[]?\s*[0-9A-Z]{5}|"
-        r"relation \S+ does not exist|duplicate key value violates|violates (foreign key|not-null|"
+        r"relation \S+ does not exist|could not open relation|relation with OID \d+|"
+        r"improper relation name|duplicate key value violates|violates (foreign key|not-null|"
         r"check|unique) constraint|"
         r"current transaction is aborted|psycopg2?\.\w*Error|psycopg\.errors|sqlalchemy\.exc\.",
         'psql:/opt/sql/load.sql:12: ERROR:  relation "staging.emp" does not exist',
@@ -901,7 +919,8 @@ RULES: tuple[Rule, ...] = (
         r"unable to) \w+|"
         r"t[eé]rmino anormal|abnormal(ly)? (end|termination|terminated)|anormal|\bcancel(l)?ed\b|"
         r"ended abnormally|"
-        r"finished with errors?|completed with errors?",
+        r"finished with errors?|completed with errors?|BackoffLimitExceeded|"
+        r"reached the specified backoff limit",
         "Load step failed",
         "Job aborted",
     ),

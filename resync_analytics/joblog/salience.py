@@ -75,6 +75,7 @@ _JOB_STATUS = re.compile(
 _SWITCH_LIKE_PATH = re.compile(r"^(?:/(?:[A-Z]{1,6}|[a-z]{1,2})|[A-Za-z]:\\?)$")
 _SHORT_FORM_SEPARATORS = "./\\@"
 _STACK_FRAME = re.compile(r"^\s*at ([A-Za-z_$][\w$]*(?:\.[\w$<>]+)+)(?:\(| in )")
+_FRAME_SOURCE = re.compile(r"\(([\w$-]+\.[A-Za-z]{1,6}:\d+)\)\s*$")
 _PYTHON_FRAME = re.compile(r'^\s*File "([^"]+)", line \d+')
 _RUNTIME_FRAME = re.compile(
     r"^(?:java|javax|jdk|sun|com\.sun|kotlin|scala|groovy|System|Microsoft)\."
@@ -337,7 +338,10 @@ def _code_location(before: Sequence[LogLine], after: Sequence[LogLine]) -> list[
     for ln in after:
         match = _STACK_FRAME.match(ln.text)
         if match and not _RUNTIME_FRAME.match(match.group(1)):
-            return [Entity("object", match.group(1))]
+            # the class and method, and the source line an operator opens ("Loader.java:84")
+            source = _FRAME_SOURCE.search(ln.text)
+            located = [Entity("object", match.group(1))]
+            return located + ([Entity("object", source.group(1))] if source else [])
     for ln in reversed(before):
         match = _PYTHON_FRAME.match(ln.text)
         if match and not _LIBRARY_PATH.search(match.group(1)):
