@@ -54,6 +54,19 @@ def human_duration(seconds: float) -> str:
     return f"{hours}h{rest:02d}m"
 
 
+def scoring_window(
+    history: pd.DataFrame, tonight: datetime, config: MaintenanceConfig
+) -> pd.DataFrame:
+    """The runs scheduled in the ``lookback_days`` before ``tonight``, with only their jobs
+    as categories (the models' job codes)."""
+    as_of = epoch_seconds(tonight)
+    window = history[
+        (history["sched_time"] < as_of)
+        & (history["sched_time"] >= as_of - config.lookback_days * DAY_SECONDS)
+    ]
+    return window.assign(job_key=window["job_key"].cat.remove_unused_categories())
+
+
 def score_tonight(
     history: pd.DataFrame,
     tonight: datetime,
@@ -71,13 +84,9 @@ def score_tonight(
     """
     cfg = config or MaintenanceConfig()
     as_of = epoch_seconds(tonight)
-    window = history[
-        (history["sched_time"] < as_of)
-        & (history["sched_time"] >= as_of - cfg.lookback_days * DAY_SECONDS)
-    ]
+    window = scoring_window(history, tonight, cfg)
     if window.empty:
         return []
-    window = window.assign(job_key=window["job_key"].cat.remove_unused_categories())
     failures = estimate_failure_risk(window, as_of, cfg.failure)
     model = estimate_runtimes(window, as_of, cfg.runtime)
     runtimes = model.jobs

@@ -1,0 +1,188 @@
+"""Tonight's per-job risks, re-scored along the plan's dependency graph.
+
+``plan_model`` fits today's runtime model (with its hang tail) on the same history window
+as ``score_tonight`` and runs the Monte Carlo over the plan's DAG; ``apply_plan_graph``
+replaces each deadline job's per-job late probability by the graph's and adds its critical
+path, latest safe end and hot list. A job the graph knows no deadline for keeps its per-job
+risk, and with no stored edges the caller keeps today's scores unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from resync_analytics.maintenance.history import epoch_seconds
+from resync_analytics.maintenance.risk import MaintenanceConfig, human_duration, scoring_window
+from resync_analytics.maintenance.runtimes import estimate_runtimes
+from resync_analytics.plan_graph.critical_path import DeadlineRisk, deadline_risks, latest_safe_end
+from resync_analytics.plan_graph.graph import PlanDag, build_dag
+from resync_analytics.plan_graph.simulate import (
+    RuntimeDistribution,
+    Simulation,
+    Tonight,
+    runtime_distribution,
+    simulate,
+)
+from resync_core.plan_graph import PlanEdge, PlanNode
+from resync_core.risk import JobRisk, PlannedJob, RiskReason
+
+# Reasons the graph's late probability replaces: the per-job model's words about lateness.
+_LATE_KINDS = frozenset({"late_risk", "late_exposure"})
+LATE_REASON_FROM = 0.05
+
+
+@dataclass(frozen=True)
+class PlanGraphConfig:
+    """``sims`` Monte Carlo draws (seeded: a rerun scores the same), ``hot_size`` jobs in a
+    hot list."""
+
+    sims: int = 400
+    seed: int = 0
+    hot_size: int = 5
+
+
+@dataclass(frozen=True)
+class PlanModel:
+    """Tonight's plan as a DAG with its runtime distributions, simulation and safe ends."""
+
+    dag: PlanDag
+    runtimes: RuntimeDistribution
+    simulation: Simulation
+    safe_end: np.ndarray
+
+
+def plan_nodes(
+    stored: Sequence[PlanNode], planned: Sequence[PlannedJob] | None = None
+) -> list[PlanNode]:
+    """The plan's nodes: those stored for the day, overridden by the plan's own schedule and
+    deadlines where TWS was read."""
+    nodes = {node.job_key: node for node in stored}
+    for job in planned or ():
+        nodes[job.job_key] = PlanNode(job.job_key, job.sched_time, job.deadline_time)
+    return [nodes[key] for key in sorted(nodes)]
+
+
+def plan_model(
+    history: pd.DataFrame,
+    tonight: datetime,
+    nodes: Sequence[PlanNode],
+    edges: Sequence[PlanEdge],
+    *,
+    config: MaintenanceConfig | None = None,
+    graph: PlanGraphConfig | None = None,
+    state: Tonight | None = None,
+) -> PlanModel:
+    """Simulate the plan starting at ``tonight`` (the DAG's origin) with the runtime model
+    fitted on the history window ``score_tonight`` uses. Raises ``PlanGraphCycleError`` for
+    a cyclic plan."""
+    cfg = config or MaintenanceConfig()
+    settings = graph or PlanGraphConfig()
+    window = scoring_window(history, tonight, cfg)
+    dag = build_dag(nodes, edges, origin=tonight)
+    model = estimate_runtimes(window, epoch_seconds(tonight), cfg.runtime)
+    keys = [str(key) for key in window["job_key"].cat.categories]
+    runtimes = runtime_distribution(model, keys, dag.keys)
+    sim = simulate(dag, runtimes, sims=settings.sims, seed=settings.seed, tonight=state)
+    return PlanModel(dag, runtimes, sim, latest_safe_end(dag, runtimes))
+
+
+def apply_plan_graph(
+    risks: Sequence[JobRisk],
+    plan: PlanModel,
+    *,
+    states: Mapping[str, str] | None = None,
+    hot_size: int = 5,
+) -> list[JobRisk]:
+    """``risks`` with the graph's view of every job that has a deadline in the plan, highest
+    score first."""
+    index = plan.dag.index()
+    targets = [risk.job_key for risk in risks if risk.job_key in index]
+    details = deadline_risks(
+        plan.simulation,
+        plan.runtimes,
+        targets=targets,
+        states=states,
+        hot_size=hot_size,
+        safe=plan.safe_end,
+    )
+    out = [
+        _with_graph(risk, details[risk.job_key], plan.simulation.sims)
+        if risk.job_key in details
+        else risk
+        for risk in risks
+    ]
+    out.sort(key=lambda risk: -risk.score)
+    return out
+
+
+def _with_graph(risk: JobRisk, detail: DeadlineRisk, sims: int) -> JobRisk:
+    p_late = detail.late_probability
+    score = 1.0 - (1.0 - risk.failure_probability) * (1.0 - p_late)
+    reasons = [reason for reason in risk.reasons if reason.kind not in _LATE_KINDS]
+    if p_late >= LATE_REASON_FROM:
+        reasons.append(RiskReason("late_risk", _late_text(detail), p_late))
+    elif not reasons:
+        reasons.append(RiskReason("late_exposure", _late_text(detail), p_late))
+    document: dict[str, Any] = {
+        "late_probability": p_late,
+        "per_job_late_probability": risk.late_probability,
+        "deadline": _iso(detail.deadline),
+        "median_end": _iso(detail.median_end),
+        "simulations": sims,
+        "hot": [
+            {
+                "job_key": hot.job_key,
+                "path_share": round(hot.path_share, 4),
+                "slack_seconds": round(hot.slack_seconds, 1)
+                if np.isfinite(hot.slack_seconds)
+                else None,
+                "state": hot.state,
+            }
+            for hot in detail.hot
+        ],
+    }
+    return dataclasses.replace(
+        risk,
+        score=score,
+        late_probability=p_late,
+        reasons=tuple(reasons),
+        critical_path=detail.critical_path,
+        latest_safe_end=detail.latest_safe_end,
+        plan_graph=document,
+    )
+
+
+def _late_text(detail: DeadlineRisk) -> str:
+    """The graph's late risk in words: chance, deadline, median end, and what drives it."""
+    text = f"{detail.late_probability:.0%} chance to miss its {_hm(detail.deadline)} UTC deadline"
+    text += f" along the plan's dependencies: usual end {_hm(detail.median_end)}"
+    drivers = [hot for hot in detail.hot if hot.path_share >= 0.2]
+    if drivers:
+        top = drivers[0]
+        text += f", most often waiting for {top.job_key} ({top.path_share:.0%} of simulations"
+        if np.isfinite(top.slack_seconds):
+            text += (
+                f", {human_duration(top.slack_seconds)} of slack"
+                if top.slack_seconds >= 0
+                else f", {human_duration(-top.slack_seconds)} behind"
+            )
+        text += ")"
+    troubled = [hot for hot in detail.hot if hot.state]
+    if troubled:
+        text += "; upstream " + ", ".join(f"{hot.job_key} is {hot.state}" for hot in troubled)
+    return text
+
+
+def _hm(moment: datetime | None) -> str:
+    return "--:--" if moment is None else f"{moment.astimezone(UTC):%H:%M}"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()

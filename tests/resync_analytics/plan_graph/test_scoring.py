@@ -1,0 +1,85 @@
+"""Per-job risks re-scored along the plan's graph: the predecessor the per-job model cannot
+see makes the job late."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from resync_analytics.maintenance import score_tonight
+from resync_analytics.maintenance.scores import risk_scores
+from resync_analytics.plan_graph import PlanGraphCycleError
+from resync_analytics.plan_graph.scoring import apply_plan_graph, plan_model, plan_nodes
+from resync_core.plan_graph import PlanEdge, PlanNode
+from resync_core.risk import PlannedJob
+from tests.resync_analytics.maintenance.builders import TONIGHT, history, nightly_runs, noisy
+
+DAY = TONIGHT.date()
+UPSTREAM, LOAD, ALONE = "FTA01#NIGHTLY.EXTRACT", "FTA01#NIGHTLY.LOAD", "FTA01#OTHER.ALONE"
+
+
+def shop():
+    # EXTRACT runs two hours from midnight; LOAD (scheduled 01:00, 10 minutes, deadline 01:30)
+    # has always started at 01:01 in this history, so on its own it looks safe.
+    return history(
+        nightly_runs("EXTRACT", seconds=noisy(7200.0, 0.05, 1), sched_hour=0.0),
+        nightly_runs("LOAD", seconds=noisy(600.0, 0.05, 2), deadline_after=1800.0),
+        nightly_runs("ALONE", stream="OTHER", seconds=noisy(600.0, 0.05, 3), deadline_after=1800.0),
+    )
+
+
+def planned() -> list[PlannedJob]:
+    def at(hours: float):
+        return TONIGHT + timedelta(hours=hours)
+
+    return [
+        PlannedJob(UPSTREAM, at(0), None),
+        PlannedJob(LOAD, at(1), at(1.5)),
+        PlannedJob(ALONE, at(1), at(1.5)),
+    ]
+
+
+def test_a_hidden_predecessor_makes_the_job_late_with_its_path_and_safe_end() -> None:
+    runs = shop()
+    plan = planned()
+    risks = score_tonight(runs, TONIGHT, planned=plan)
+    per_job = {risk.job_key: risk for risk in risks}
+    assert per_job[LOAD].late_probability < 0.05  # blind to EXTRACT
+
+    edges = [PlanEdge(DAY, UPSTREAM, LOAD, "job", True)]
+    model = plan_model(runs, TONIGHT, plan_nodes([], plan), edges)
+    rescored = {risk.job_key: risk for risk in apply_plan_graph(risks, model)}
+    load = rescored[LOAD]
+    assert load.late_probability > 0.95
+    assert load.score >= load.late_probability
+    assert load.critical_path == (UPSTREAM, LOAD)
+    assert load.latest_safe_end == TONIGHT + timedelta(hours=1.5)
+    assert load.plan_graph is not None and load.plan_graph["hot"][0]["job_key"] == UPSTREAM
+    late = [reason for reason in load.reasons if reason.kind == "late_risk"]
+    assert len(late) == 1 and UPSTREAM in late[0].text and "01:30 UTC deadline" in late[0].text
+    # The upstream job must end 10 minutes (LOAD's p90) before LOAD's deadline.
+    assert model.dag.at(float(model.safe_end[model.dag.node(UPSTREAM)])) < TONIGHT + timedelta(
+        hours=1, minutes=21
+    )
+    # ALONE waits for nothing: the graph agrees with the per-job model; EXTRACT has no deadline.
+    assert rescored[ALONE].late_probability == pytest.approx(0.0, abs=0.02)
+    assert rescored[ALONE].critical_path == (ALONE,)
+    assert rescored[UPSTREAM] == per_job[UPSTREAM]
+    # What is stored carries the graph's view.
+    stored = {row.job_key: row for row in risk_scores(rescored.values())}
+    assert tuple(stored[LOAD].critical_path) == (UPSTREAM, LOAD)
+    assert stored[LOAD].reasons["plan_graph"]["late_probability"] == load.late_probability
+
+
+def test_stored_nodes_fill_in_what_the_plan_does_not_say() -> None:
+    stored = [PlanNode(UPSTREAM, TONIGHT, None), PlanNode("FTA01#X.Y", TONIGHT, None)]
+    nodes = {node.job_key: node for node in plan_nodes(stored, planned())}
+    assert set(nodes) == {UPSTREAM, LOAD, ALONE, "FTA01#X.Y"}
+    assert nodes[LOAD].deadline == TONIGHT + timedelta(hours=1.5)
+
+
+def test_a_cyclic_plan_is_refused() -> None:
+    edges = [PlanEdge(DAY, UPSTREAM, LOAD, "job", True), PlanEdge(DAY, LOAD, UPSTREAM, "job", True)]
+    with pytest.raises(PlanGraphCycleError):
+        plan_model(shop(), TONIGHT, plan_nodes([], planned()), edges)
