@@ -14,6 +14,7 @@ from resync_analytics.charts.render import (
     LEGEND_SIZE,
     ChartError,
     date_axis,
+    date_label,
     date_x,
     finite_values,
     label_axes,
@@ -99,7 +100,7 @@ def anomaly_figure(
             )
         low, high = axes.get_ylim()
         axes.set_ylim(low, high + 0.08 * (high - low))  # room for the labels above peaks
-    label_axes(axes, x="date (UTC)", y=unit)
+    label_axes(axes, x=date_label(series.index), y=unit)
     date_axis(axes)
     legend(axes)
     return figure

@@ -13,6 +13,7 @@ from resync_analytics.charts.render import (
     COLOURS,
     ChartError,
     date_axis,
+    date_label,
     date_x,
     finite_values,
     label_axes,
@@ -124,7 +125,7 @@ def forecast_figure(
     if y_max is not None:
         low, high = axes.get_ylim()
         axes.set_ylim(low, min(high, y_max + 0.05 * (y_max - low)))
-    label_axes(axes, x="date (UTC)", y=unit)
+    label_axes(axes, x=date_label(history.index), y=unit)
     date_axis(axes)
     legend(axes)
     return figure

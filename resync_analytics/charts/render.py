@@ -95,6 +95,12 @@ def utc_naive(moments: object) -> pd.DatetimeIndex:
     return index.tz_convert("UTC").tz_localize(None) if index.tz is not None else index
 
 
+def date_label(moments: object) -> str:
+    """``date (UTC)`` for instants with a time zone; plain ``date`` for naive ones, whose
+    zone the data does not say."""
+    return "date (UTC)" if getattr(moments, "tz", None) is not None else "date"
+
+
 def utc_moment(moment: object) -> pd.Timestamp:
     stamp = pd.Timestamp(moment)  # type: ignore[arg-type]
     return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp

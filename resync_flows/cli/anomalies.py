@@ -1,8 +1,10 @@
 """``resync-flows anomalies``: find anomalous episodes in a metric series from a CSV file.
 
 ``anomalies detect CSV --json`` prints ``{"anomalies": [{"timestamp", "score"}...]}``: one
-entry per episode (its start), score in [0, 1]. Bad input (including a FIFO, a device or a
-file over ``inputs.MAX_CSV_BYTES``) gives a message on stderr, exit 2.
+entry per episode (its start), score in [0, 1]. ``--plot FILE`` also draws the series with
+the episodes shaded and their scores to a PNG (the output is the same with or without it).
+Bad input (including a FIFO, a device or a file over ``inputs.MAX_CSV_BYTES``) or a plot file
+that cannot be written gives a message on stderr, exit 2, and nothing on stdout.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from resync_flows.cli.plot import PlotOption, write_anomaly_plot
 
 app = typer.Typer(help="Detect anomalies in metric series.", no_args_is_help=True)
 
@@ -24,6 +28,7 @@ def detect(
         Path, typer.Argument(metavar="CSV", help="CSV with header timestamp,value.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    plot: PlotOption = None,
 ) -> None:
     """List the anomalous episodes of the series (start time and score)."""
     from resync_analytics.anomalies import detect_anomalies
@@ -37,6 +42,8 @@ def detect(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(BAD_INPUT) from None
     anomalies = detect_anomalies(data)
+    if plot is not None:
+        write_anomaly_plot(plot, csv_path, data, anomalies)
     if as_json:
         document = {
             "anomalies": [

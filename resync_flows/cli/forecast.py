@@ -4,7 +4,8 @@
 in architecture.md): the method chosen by backtest, the step, N forecast points with an 80%
 interval, and when the forecast reaches X. A long CSV (header ``series,timestamp,value``) gets
 one such object per series, one per line in first-appearance order, each with a ``series``
-field. Bad input gives a message on stderr and exit 2:
+field. ``--plot FILE`` (single-series CSV) also draws the forecast chart to a PNG; what is
+printed stays the same. Bad input gives a message on stderr and exit 2:
 a FIFO, a device or a file over ``inputs.MAX_CSV_BYTES``, values too large to forecast, or
 a horizon outside 1..``MAX_HORIZON``.
 """
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+from resync_flows.cli.plot import PlotOption, write_forecast_plot
 
 if TYPE_CHECKING:
     from resync_analytics.forecasting import RegularSeries, SeriesForecast, ThresholdEta
@@ -45,6 +48,7 @@ def series(
         typer.Option("--threshold", help="Report when the forecast first reaches this value."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    plot: PlotOption = None,
 ) -> None:
     """Forecast the series HORIZON steps past its last point, with an 80% interval."""
     from resync_analytics.forecasting import (
@@ -73,6 +77,8 @@ def series(
             forecast = forecast_series(data, horizon)
     except (InputFileError, SeriesError, ForecastError) as exc:
         _fail(str(exc))
+    if named and plot is not None:
+        _fail("--plot draws one series: give a CSV with header timestamp,value")
     if named:
         for (key, data), forecast in zip(named, forecasts, strict=True):
             eta = threshold_eta(forecast, threshold) if threshold is not None else None
@@ -83,6 +89,8 @@ def series(
                 _print_readable(f"{csv_path} [{key}]", data, forecast, document, threshold)
         return
     eta = threshold_eta(forecast, threshold) if threshold is not None else None
+    if plot is not None:
+        write_forecast_plot(plot, csv_path, data, forecast, threshold, eta)
     document = _contract(data, forecast, eta)
     if as_json:
         typer.echo(json.dumps(document))

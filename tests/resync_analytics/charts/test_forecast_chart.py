@@ -100,6 +100,9 @@ def test_a_plain_pandas_series_works_as_the_history(disk):
         900,
         360,
     )
+    # Naive dates carry no zone: the axis does not claim one.
+    assert forecast_figure(plain, forecast, title="t").axes[0].get_xlabel() == "date"
+    assert forecast_figure(series, forecast, title="t").axes[0].get_xlabel() == "date (UTC)"
 
 
 def test_mismatched_or_empty_input_is_refused(disk):
