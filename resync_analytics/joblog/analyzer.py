@@ -37,6 +37,11 @@ from resync_analytics.masking import mask_secrets
 
 _READ_BYTES = 4 * 1024 * 1024
 _GENERIC: frozenset[Category] = frozenset({"application_error", "unknown"})
+# Failures a script that ignores its commands' status hides behind exit 0: the resource is
+# gone or held, so the output is missing or stale whatever the status says.
+_SILENT_FAILURES: frozenset[Category] = frozenset(
+    {"disk_full", "resource_busy", "out_of_memory", "permission_denied"}
+)
 # The lines either side of the root cause that state it (its first-tier entities, the context
 # an operator is shown); the scan keeps more for the second tier of entities.
 _NEAR_LINES = 5
@@ -178,7 +183,9 @@ def _verdict(
     rc_meaning = explain_exit_code(exit_code)
     special = is_special_exit_code(exit_code)
 
-    if exit_code == 0 or (exit_code is None and root is None and scan.total_lines > 0):
+    if (exit_code == 0 and not _fails_despite_exit_zero(root)) or (
+        exit_code is None and root is None and scan.total_lines > 0
+    ):
         features = ConfidenceFeatures(
             0, False, False, False, 0, False, has_banner, exit_code == 0, exit_code is None
         )
@@ -246,6 +253,19 @@ def _verdict(
         rule,
         root=root,
         related=related,
+    )
+
+
+def _fails_despite_exit_zero(root: Finding | None) -> bool:
+    """A script that ignores its commands' status ends 0 after "pg_dump: error: could not
+    write to output file: No space left on device": a precise, novel statement of a resource
+    failure the job did not recover from is a failure whatever the exit status says."""
+    return (
+        root is not None
+        and root.tier >= 4
+        and root.category in _SILENT_FAILURES
+        and not root.known
+        and not root.transient
     )
 
 

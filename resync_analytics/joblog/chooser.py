@@ -15,9 +15,10 @@ Features:
 - ``consequence``: consequence vocabulary (terminated, exiting, aborting, RC=, summary,
   cleanup, "step failed") or a tier-1 rule; retries are judged apart (a retried error whose
   retries are exhausted is the cause, one whose retry succeeded none);
-- ``explained``: an earlier, specific finding states a cause this finding's category typically
-  follows from (a crash or kill after a timeout or out-of-memory; a generic error after any
-  specific one);
+- ``explained``: a specific finding before it (or up to five lines after it: a watchdog may log
+  why it killed the job after the shell reported the kill) states a cause this finding's
+  category typically follows from (a crash or kill from a timeout or out-of-memory; a generic
+  error from any specific one);
 - ``after_report``: the line comes after a line that already reported the failure (the job's
   clean-up and wrapper summaries);
 - ``stack_head``: the head of a stack trace (the exception line, a Java chain's deepest
@@ -112,6 +113,7 @@ _FOLLOWS_FROM: dict[Category, frozenset[Category]] = {
     "unknown": _SPECIFIC,
 }
 _REPEATED = 3
+_EXPLAINS_AFTER = 5
 
 
 @dataclass(frozen=True)
@@ -131,26 +133,35 @@ def finding_features(
     patterns = [error_pattern(f.line.text) for f in findings]
     counts = Counter(patterns)
     report_line: int | None = None
-    causes_seen: set[Category] = set()
     rows: list[dict[str, float]] = []
     span = max(total_lines, max((f.line.number for f in findings), default=1), 1)
-    for finding, pattern in zip(findings, patterns, strict=True):
-        consequence = finding.tier <= 1 or bool(_CONSEQUENCE.search(finding.line.text))
+    consequences = [f.tier <= 1 or bool(_CONSEQUENCE.search(f.line.text)) for f in findings]
+    # Statements of a cause: specific, and not a line good runs print too. A watchdog may log
+    # why it killed the job after the shell reported the kill, so a cause counts a few lines
+    # after the finding it explains as well as anywhere before it.
+    causes = [(f.line.number, f.category) for f in findings if f.tier >= 3 and not f.known]
+    for finding, pattern, consequence in zip(findings, patterns, consequences, strict=True):
+        follows_from = _FOLLOWS_FROM.get(finding.category, frozenset())
+        explained = any(
+            category in follows_from
+            and category != finding.category
+            and number != finding.line.number
+            and number <= finding.line.number + _EXPLAINS_AFTER
+            for number, category in causes
+        )
         row = {
             "specific": float(finding.tier >= 3),
             "free_text": float(finding.tier == 2),
             "exact_family": float(finding.tier >= 4),
             "rc_agrees": float(meaning is not None and meaning.category == finding.category),
             "consequence": float(consequence),
-            "explained": float(bool(_FOLLOWS_FROM.get(finding.category, set()) & causes_seen)),
+            "explained": float(explained),
             "after_report": float(report_line is not None and finding.line.number > report_line),
             "stack_head": float(bool(finding.java_role or finding.python_exception)),
             "repeated": float(counts[pattern] >= _REPEATED),
             "early": 1.0 - (finding.line.number - 1) / span,
         }
         rows.append(row)
-        if finding.tier >= 3 and not finding.known and not consequence:
-            causes_seen.add(finding.category)
         if consequence and report_line is None:
             report_line = finding.line.number
     return rows

@@ -28,7 +28,7 @@ from resync_analytics.joblog.scan import Candidate
 
 _FRAME = re.compile(
     r"^\s+at\s+[\w$.<>/\[\]-]+\(|^\s*\.\.\.\s*\d+\s+(more|common frames)|"
-    r"^\s*File \"[^\"]*\", line \d+|^\s*Traceback \(most recent call last\)|^\s+at .*\(.*:\d+\)$"
+    r"^\s*File \"[^\"]*\", line \d+|Traceback \(most recent call last\)|^\s+at .*\(.*:\d+\)$"
 )
 _PY_SOURCE_FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+")
 _INDENTED = re.compile(r"^\s+\S")
@@ -128,6 +128,8 @@ _LIBRARY_EXCEPTION = re.compile(
     r"(?:^|\s)(?:java|javax|jdk|sun|kotlin|scala|System)\.[\w.$]*(?:Exception|Error)\b"
 )
 _SHELL_EXEC_MISSING = re.compile(r"(?:line \d+|\[\d+\]): [^:]+: No such file or directory")
+_ERROR_TITLE = re.compile(r"(?:\x1b\[[\d;]*m)?(?:[A-Z][\w-]*\s){0,2}(?:Error|Exception|Failure)")
+_ANNOUNCED_WITHIN = 3
 _PY_CHAIN = re.compile(
     r"During handling of the above exception|The above exception was the direct cause"
 )
@@ -329,6 +331,22 @@ def score_root_candidates(
     return score_findings(pool, exit_code, total_lines, weights)
 
 
+def _announced_statement(root: Finding) -> Finding | None:
+    """ "Encountered an error:" / "Compilation Error" / the message: a free-text line that
+    announces the error on the lines after it. The statement is the first line after it that
+    is more than an error-class title."""
+    if root.tier > 2 or not root.line.text.rstrip().endswith(":"):
+        return None
+    for line in root.context_after[:_ANNOUNCED_WITHIN]:
+        text = line.text.strip()
+        if not text or _ERROR_TITLE.fullmatch(text):
+            continue
+        if is_banner_line(line.text):
+            return None
+        return dataclasses.replace(root, line=line)
+    return None
+
+
 def _as_exit_code_implies(finding: Finding, exit_code: int | None) -> Finding:
     """With RC 127, a shell's "line 38: /usr/bin/java: No such file" is a missing command."""
     if (
@@ -342,6 +360,9 @@ def _as_exit_code_implies(finding: Finding, exit_code: int | None) -> Finding:
 
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
+    announced = _announced_statement(root)
+    if announced is not None:
+        return announced
     if root.tier == 3:
         # A wrapper ("Msg 208, Level 16", "SQL*Loader-128: unable to begin a session", a crash
         # banner) whose specific cause is printed right after it.

@@ -459,7 +459,8 @@ RULES: tuple[Rule, ...] = (
         "timeout",
         4,
         "Ran longer than allowed",
-        r"still running after \d+|running (for )?longer than|exceeded (its |the )?(time ?limit|"
+        r"still running after \d+|running (for )?longer than|took longer than|"
+        r"timeout (was|has been) exceeded|exceeded (its |the )?(time ?limit|"
         r"run ?time|duration|maximum wait)|"
         r"tempo limite|excedeu o tempo|Zeitlimit|l[ií]mite de tiempo|tiempo l[ií]mite|"
         r"d[ée]lai (d[ée]pass[ée]|expir[ée])|"

@@ -105,3 +105,45 @@ def test_a_progress_loop_complaint_is_marked_repeated():
     rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
     repeated = [row["repeated"] for row in rows]
     assert repeated[0] == 1.0 and repeated[-1] == 0.0
+
+
+def test_a_watchdog_that_logs_after_the_kill_still_explains_it():
+    log = joblog(
+        "Terminated\n"
+        "WARN step could not finish: the timeout was exceeded\n"
+        "ERROR: execution took longer than 30s seconds\n",
+        143,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "timeout"
+    assert analysis.error_line == line_of(log, "took longer than")
+
+
+def test_an_announced_error_is_stated_on_the_line_after_its_title():
+    log = joblog(
+        "09:32:20  Encountered an error:\n"
+        "Compilation Error\n"
+        "  'model.a.x' depends on 'model.b.y' which is not in the graph!\n"
+    )
+    assert analyze_joblog(log).error_line == line_of(log, "not in the graph")
+
+
+def test_a_resource_failure_behind_exit_zero_is_a_failure():
+    log = joblog(
+        "pg_dump: error: could not write to output file: No space left on device\n"
+        "Successfully backed up db01:5432/foo.\n",
+        0,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "disk_full"
+    assert analysis.error_line == line_of(log, "No space left")
+
+
+def test_exit_zero_with_a_generic_error_line_stays_a_success():
+    log = joblog("ERROR count of skipped rows: 3 (expected)\nload complete\n", 0)
+    assert analyze_joblog(log).category == "success"
+
+
+def test_a_relation_that_cannot_be_opened_is_a_database_error():
+    log = joblog("Redshift adapter: Redshift error: could not open relation with OID 6134794\n")
+    assert analyze_joblog(log).category == "database"
