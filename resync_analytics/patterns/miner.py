@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from resync_analytics.patterns.config import MinerConfig
@@ -31,6 +31,8 @@ from resync_analytics.patterns.masking import WILDCARD, mask_variables
 # but only tokens are compared.
 _SEPARATORS = re.compile(r"([\s=:,;()\[\]{}\"|]+)")
 _DIGIT = re.compile(r"\d")
+# How masked identifiers end: the masks keep their prefix (blk_<*>, /<*>, hdfs://<*>).
+_ID_ENDS = ("_" + WILDCARD, "/" + WILDCARD)
 # Words two templates must share, beyond the one they differ in, to be merged as neighbours.
 _MIN_SHARED_WORDS = 3
 # A message is cut here before masking, as ``stream.read_messages`` cuts a file's line: the
@@ -228,47 +230,53 @@ class PatternMiner:
         """
         # A probe is a template with one position made a wildcard. It is keyed by rolling
         # hashes of the tokens before and after that position, so a template of n tokens
-        # costs O(n) (tuples of every probe would cost O(n^2)); a hit is confirmed against
-        # the tokens the bucket's template had when its probes were stored.
+        # costs O(n) (tuples of every probe would cost O(n^2)); members of a bucket are
+        # confirmed against its first template's tokens (a hash collision is left out).
         buckets: dict[tuple[int, int, int, int], list[int]] = {}
         stored: dict[int, tuple[str, ...]] = {}
-        merged = 0
         for key in sorted(self._templates):
             if key in self._redirects:
                 continue
-            template = self._templates[key]
-            tokens = template.tokens
-            shared = sum(1 for token in tokens if token != WILDCARD) - 1
-            if shared < max(_MIN_SHARED_WORDS, self.config.similarity_threshold * len(tokens)):
-                continue
-            probes = _neighbour_probes(tokens)
-            if self._merge_into_neighbour(template, probes, buckets, stored):
-                merged += 1
+            tokens = self._templates[key].tokens
+            if sum(1 for token in tokens if token != WILDCARD) < 2:
                 continue
             stored[key] = tuple(tokens)
-            for probe in probes:
+            for probe in _neighbour_probes(tokens):
                 buckets.setdefault(probe, []).append(key)
+        merged = 0
+        for (_, index, _, _), keys in buckets.items():
+            if len(keys) > 1:
+                merged += self._merge_variants(keys, index, stored)
         return merged
 
-    def _merge_into_neighbour(
-        self,
-        template: _Template,
-        probes: list[tuple[int, int, int, int]],
-        buckets: dict[tuple[int, int, int, int], list[int]],
-        stored: dict[int, tuple[str, ...]],
-    ) -> bool:
-        tokens = template.tokens
-        for index, probe in enumerate(probes):
-            # A wildcard position also finds templates that hold a constant there: they
-            # are specialisations of this one, kept apart only by the tree.
-            for other in buckets.get(probe, ()):
-                if not _equal_except(stored[other], tokens, index):
-                    continue  # a hash collision, not a neighbour
-                survivor = self._templates[self._resolve(other)]
-                if survivor is not template and len(survivor.tokens) == len(tokens):
-                    self._absorb(survivor, template)
-                    return True
-        return False
+    def _merge_variants(
+        self, keys: list[int], index: int, stored: dict[int, tuple[str, ...]]
+    ) -> int:
+        """Merge templates equal but at ``index`` when that position is a variable: one of
+        them already holds ``<*>`` there, or it takes ``min_variants`` different words
+        (Brain's rule: a position whose value keeps changing while the rest stays is a
+        variable; two or three words there are more often distinct events)."""
+        first = stored[keys[0]]
+        members = [key for key in keys if _equal_except(stored[key], first, index)]
+        values = {stored[key][index] for key in members}
+        if len(members) < 2:
+            return 0
+        if len(values) < self.config.min_variants and not any(
+            value == WILDCARD or value.endswith(_ID_ENDS) for value in values
+        ):
+            # Few variants: merged only when they share enough words around the one they
+            # differ in, so short, truly different messages stay apart.
+            shared = sum(1 for token in first if token != WILDCARD) - 1
+            if shared < max(_MIN_SHARED_WORDS, self.config.similarity_threshold * len(first)):
+                return 0
+        survivor = self._templates[self._resolve(members[0])]
+        merged = 0
+        for key in members[1:]:
+            template = self._templates[self._resolve(key)]
+            if template is not survivor and len(template.tokens) == len(survivor.tokens):
+                self._absorb(survivor, template)
+                merged += 1
+        return merged
 
     # ------------------------------------------------------------------ reading
 
@@ -297,7 +305,7 @@ class PatternMiner:
         return Pattern(template.pattern_id, template.render(), template.occurrences)
 
     def _route_token(self, node: dict, token: str, create: bool) -> str:
-        if token == WILDCARD or _DIGIT.search(token):
+        if WILDCARD in token or _DIGIT.search(token):
             return WILDCARD
         if token in node:
             return token
@@ -319,7 +327,7 @@ class PatternMiner:
             # The route ends at the first variable-looking token: the words after a variable
             # are as likely to vary with it (a host name after its address), and routing on
             # them would split one event into a branch per value.
-            if token == WILDCARD or _DIGIT.search(token):
+            if WILDCARD in token or _DIGIT.search(token):
                 break
             step = self._route_token(node, token, create)
             child = node.get(step)
@@ -353,10 +361,16 @@ class PatternMiner:
             template = self._templates[key]
             same = wild = 0
             for mine, theirs in zip(template.tokens, tokens):  # noqa: B905 (same length)
-                if mine == WILDCARD:
+                if mine == theirs:
+                    if mine == WILDCARD:
+                        wild += 1
+                    else:
+                        same += 1
+                elif mine == WILDCARD or mine.endswith(_ID_ENDS) or theirs.endswith(_ID_ENDS):
+                    # A masked identifier (blk_<*>, PAYROLL_<*>, hdfs://<*>) is a variable
+                    # whatever the other side holds there; a word with a number glued on
+                    # (eth<*>, space.....<*>) still names a kind of thing, and stays compared.
                     wild += 1
-                elif mine == theirs:
-                    same += 1
             if (same, wild) > best_score:
                 best, best_score = template, (same, wild)
         if best is None:
@@ -454,7 +468,7 @@ def _neighbour_probes(tokens: list[str]) -> list[tuple[int, int, int, int]]:
     return [(length, index, prefix[index], suffix[index + 1]) for index in range(length)]
 
 
-def _equal_except(stored: tuple[str, ...], tokens: list[str], index: int) -> bool:
+def _equal_except(stored: Sequence[str], tokens: Sequence[str], index: int) -> bool:
     """Whether the two token sequences are equal everywhere but at ``index``."""
     if len(stored) != len(tokens):
         return False
