@@ -42,8 +42,10 @@ class WatchConfig:
         return [night - timedelta(days=d) for d in range(7 * self.baseline_weeks, 0, -1)]
 
     def week_starts(self, night: date) -> list[date]:
-        """The first night of each reported week, oldest first; the last week ends tonight."""
-        return [night - timedelta(days=6 + 7 * i) for i in range(self.weeks - 1, -1, -1)]
+        """The Monday of each reported calendar week, oldest first; the last is tonight's week
+        (so far). Calendar weeks, so the weeks stored by one night are those of the next."""
+        monday = night - timedelta(days=night.weekday())
+        return [monday - timedelta(days=7 * i) for i in range(self.weeks - 1, -1, -1)]
 
     def history_start(self, night: date) -> date:
         """The first night any measure reads (reported weeks and the baseline of tonight)."""
