@@ -31,6 +31,7 @@ from flows.maintenance import predict_tonight_risks
 from flows.metrics import import_metrics, sample_host_metrics
 from flows.patterns import mine_error_patterns
 from flows.poller import poll_tws
+from flows.watch_quality import watch_quality
 from resync_clients.events import JOB_ABEND
 from resync_core.settings import Settings
 
@@ -78,6 +79,8 @@ class DeploymentOptions:
     maintenance_cron: str = "0 17 * * *"
     # After the day's feedback, before the next day's incidents.
     learning_cron: str = "15 1 * * *"
+    # After the night's learning and forecasts: the quality of the answers they gave.
+    quality_watch_cron: str = "45 1 * * *"
 
     def __post_init__(self) -> None:
         if self.poll_interval_seconds <= 0 or self.metrics_sample_interval_seconds <= 0:
@@ -262,6 +265,16 @@ def build_deployments(
             "diagnoses, report the resolutions that worked (learning-report).",
             ["learning"],
             schedules=[o.at(o.learning_cron)],
+            concurrency_limit=ONE_AT_A_TIME,
+        ),
+        deploy(
+            watch_quality,
+            "nightly",
+            "Watch the product's own answers: data, prediction and target drift of last night "
+            "against the weeks before, time to resolution (resync.quality.degraded, "
+            "quality-report).",
+            ["quality"],
+            schedules=[o.at(o.quality_watch_cron)],
             concurrency_limit=ONE_AT_A_TIME,
         ),
         deploy(

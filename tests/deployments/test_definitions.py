@@ -52,6 +52,7 @@ def test_each_deployment_runs_its_flow_on_its_schedule() -> None:
             "0 17 * * *",
         ),
         "learn-from-feedback/nightly": ("flows.learning.learn_from_feedback", "15 1 * * *"),
+        "watch-quality/nightly": ("flows.watch_quality.watch_quality", "45 1 * * *"),
         "incident-analysis-batch/batch": ("flows.incident.analyze_incidents", None),
     }
     assert list(deployments) == list(expected)
