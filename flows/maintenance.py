@@ -3,9 +3,11 @@
 Runs before the batch window: reads the jobs of the current plan that have not started yet
 (their schedule and deadlines) and a month of job runs, models each job's failure rate
 (empirical Bayes), runtime (weekday, month end, trend) and slack to its deadline, stores one
-risk score per job with its reasons (``risk_scores``), announces the new high risks
-(``resync.job.at_risk``) and publishes the report (artifact ``maintenance-report``). When
-TWS cannot be read, it scores the jobs active in the last week instead.
+risk score per job with its reasons (``risk_scores``; along the plan's dependency graph,
+with each deadline job's critical path and latest safe end, when its edges are stored),
+announces the new high risks (``resync.job.at_risk``) and publishes the report (artifact
+``maintenance-report``). When TWS cannot be read, it scores the jobs active in the last week
+instead.
 Re-running it for the same plan day replaces that day's scores and sends no event twice.
 """
 
@@ -21,6 +23,7 @@ from resync_analytics.maintenance import MaintenanceConfig
 from resync_analytics.maintenance.plan_day import default_plan_day, history_window
 from resync_core.settings import get_settings
 from tasks.maintenance import (
+    load_plan_graph,
     load_run_history,
     publish_maintenance_report,
     read_planned_jobs,
@@ -54,13 +57,15 @@ class MaintenanceParameters(BaseModel):
 @dataclass(frozen=True)
 class MaintenanceOutcome:
     """What one scoring produced: the plan day, how many jobs were scored (``from_plan``:
-    from the plan itself), how many reach the alert score, and the events sent."""
+    from the plan itself), how many reach the alert score, the events sent and the plan
+    edges the scoring followed (0: per job)."""
 
     plan_day: date
     scored: int
     from_plan: bool
     at_risk: int
     events_sent: int
+    plan_edges: int = 0
 
 
 @flow(name="predict-tonight-risks")
@@ -76,7 +81,8 @@ async def predict_tonight_risks(
     config = MaintenanceConfig(lookback_days=float(parameters.lookback_days))
 
     history = load_run_history(settings, since, until)
-    risks = score_jobs_for_plan(settings, history, plan_day, config, planned)
+    graph = load_plan_graph(settings, plan_day)
+    risks = score_jobs_for_plan(settings, history, plan_day, config, planned, graph)
     store_risk_scores(
         settings,
         plan_day,
@@ -93,4 +99,6 @@ async def predict_tonight_risks(
     get_run_logger().info(
         "plan %s: %d of %d jobs at risk; %d event(s) sent", plan_day, at_risk, len(risks), sent
     )
-    return MaintenanceOutcome(plan_day, len(risks), planned is not None, at_risk, sent)
+    return MaintenanceOutcome(
+        plan_day, len(risks), planned is not None, at_risk, sent, plan_edges=len(graph[1])
+    )

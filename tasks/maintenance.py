@@ -21,12 +21,16 @@ from resync_analytics.maintenance import (
 )
 from resync_analytics.maintenance.plan_day import alerts_to_send, failed_patterns, plan_start
 from resync_analytics.maintenance.report import report_markdown, risk_table
+from resync_analytics.plan_graph import PlanGraphCycleError
+from resync_analytics.plan_graph.scoring import score_tonight_along_graph
 from resync_clients.events import JOB_AT_RISK, DomainEvent, job_resource_id
 from resync_clients.postgres.outbox import enqueue_events
+from resync_clients.postgres.plan_graph import load_plan_edges, load_plan_nodes
 from resync_clients.postgres.risk_scores import replace_risk_scores
 from resync_clients.postgres.run_history import pattern_templates, read_run_history
 from resync_clients.tws.errors import TWSError
 from resync_clients.tws.records import planned_job
+from resync_core.plan_graph import PlanEdge, PlanNode
 from resync_core.risk import JobRisk, PlannedJob
 from resync_core.settings import Settings
 from tasks.poll import tws_client
@@ -92,19 +96,46 @@ def score_jobs_for_plan(
     plan_day: date,
     config: MaintenanceConfig,
     planned: list[PlannedJob] | None = None,
+    graph: tuple[list[PlanNode], list[PlanEdge]] | None = None,
 ) -> list[JobRisk]:
     """Risk of each job failing or finishing late in ``plan_day``'s plan: the ``planned``
-    ones when known, else every recently active one."""
+    ones when known, else every recently active one; along the plan's ``graph`` (stored
+    nodes, edges) when it has edges."""
     with get_store(settings).connection() as conn:
         templates = pattern_templates(conn, failed_patterns(history))
-    risks = score_tonight(history, plan_start(plan_day), config, templates, planned)
-    get_run_logger().info(
-        "scored %d jobs for %s; highest %.2f",
+    nodes, edges = graph or ([], [])
+    logger = get_run_logger()
+    try:
+        risks = score_tonight_along_graph(
+            history, plan_start(plan_day), config, templates, planned, nodes, edges
+        )
+    except PlanGraphCycleError as exc:
+        logger.warning("%s; scoring each job on its own instead", exc)
+        risks = score_tonight(history, plan_start(plan_day), config, templates, planned)
+    logger.info(
+        "scored %d jobs for %s%s; highest %.2f",
         len(risks),
         plan_day.isoformat(),
+        f" along {len(edges)} plan edges" if edges else "",
         risks[0].score if risks else 0.0,
     )
     return risks
+
+
+@task(name="load-plan-graph", **DATABASE_RETRIES)
+def load_plan_graph(settings: Settings, plan_day: date) -> tuple[list[PlanNode], list[PlanEdge]]:
+    """The stored dependency graph of ``plan_day``: its nodes and edges (both empty when no
+    edges are stored: the scoring then stays per job)."""
+    with get_store(settings).connection() as conn:
+        edges = load_plan_edges(conn, plan_day)
+        nodes = load_plan_nodes(conn, plan_day) if edges else []
+    get_run_logger().info(
+        "plan graph of %s: %d edge(s), %d stored node(s)",
+        plan_day.isoformat(),
+        len(edges),
+        len(nodes),
+    )
+    return nodes, edges
 
 
 def at_risk_event(risk: JobRisk, plan_day: date) -> DomainEvent:

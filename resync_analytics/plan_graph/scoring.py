@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from resync_analytics.maintenance.history import epoch_seconds
-from resync_analytics.maintenance.risk import MaintenanceConfig, human_duration, scoring_window
+from resync_analytics.maintenance.risk import (
+    MaintenanceConfig,
+    human_duration,
+    score_tonight,
+    scoring_window,
+)
 from resync_analytics.maintenance.runtimes import estimate_runtimes
 from resync_analytics.plan_graph.critical_path import DeadlineRisk, deadline_risks, latest_safe_end
 from resync_analytics.plan_graph.graph import PlanDag, build_dag
@@ -91,6 +96,27 @@ def plan_model(
     runtimes = runtime_distribution(model, keys, dag.keys)
     sim = simulate(dag, runtimes, sims=settings.sims, seed=settings.seed, tonight=state)
     return PlanModel(dag, runtimes, sim, latest_safe_end(dag, runtimes))
+
+
+def score_tonight_along_graph(
+    history: pd.DataFrame,
+    tonight: datetime,
+    config: MaintenanceConfig,
+    pattern_templates: Mapping[str, str] | None,
+    planned: Sequence[PlannedJob] | None,
+    stored_nodes: Sequence[PlanNode],
+    edges: Sequence[PlanEdge],
+    graph: PlanGraphConfig | None = None,
+) -> list[JobRisk]:
+    """``score_tonight``, then along the plan's graph when it has job edges; without any,
+    exactly today's per-job scores. Raises ``PlanGraphCycleError`` for a cyclic plan."""
+    risks = score_tonight(history, tonight, config, pattern_templates, planned)
+    if not risks or not any(edge.kind in ("job", "job_stream") for edge in edges):
+        return risks
+    settings = graph or PlanGraphConfig()
+    nodes = plan_nodes(stored_nodes, planned)
+    model = plan_model(history, tonight, nodes, edges, config=config, graph=settings)
+    return apply_plan_graph(risks, model, hot_size=settings.hot_size)
 
 
 def apply_plan_graph(

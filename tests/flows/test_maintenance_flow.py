@@ -7,6 +7,7 @@ import asyncio
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 
@@ -136,3 +137,49 @@ def test_the_jobs_still_to_run_are_scored_and_a_tws_outage_falls_back_to_recent_
     # Scored anyway, from the jobs active lately: more of them than are still to run.
     assert len(fallback) > len(scored)
     assert fallback - still_to_run
+
+
+def test_stored_plan_edges_give_deadline_jobs_a_critical_path_and_a_latest_safe_end(
+    shop, shop_settings, store
+):
+    from resync_clients.postgres.plan_graph import write_plan_edges
+    from resync_core.plan_graph import PlanEdge
+
+    engine = shop.engine
+    enterprise = engine.enterprise
+    plan_day = datetime.fromtimestamp(engine.plan().day * 86_400, UTC).date()
+    # The simulated shop's own job dependencies, as the poller stores them.
+    edges = [
+        PlanEdge(
+            plan_day,
+            job_key_of(enterprise, pred),
+            job_key_of(enterprise, job.index),
+            "job",
+            enterprise.jobs[pred].stream == job.stream,
+        )
+        for job in enterprise.jobs
+        for pred in job.job_predecessors
+    ]
+    assert edges
+    with store.connection() as conn:
+        write_plan_edges(conn, plan_day, edges, datetime.now(UTC))
+        conn.commit()
+
+    parameters = MaintenanceParameters(plan_day=plan_day, alert_score=0.99, min_score=0.0)
+    outcome = asyncio.run(predict_tonight_risks(parameters))
+    assert outcome.plan_edges == len(edges)
+    with store.connection() as conn:
+        rows = conn.execute(
+            "SELECT job_key, critical_path, latest_safe_end, reasons FROM risk_scores"
+        ).fetchall()
+    pairs = {(edge.predecessor_key, edge.successor_key) for edge in edges}
+    along = [row for row in rows if row["critical_path"]]
+    assert along, "no stored score carries a critical path"
+    for row in along:
+        path = row["critical_path"]
+        assert path[-1] == row["job_key"]
+        assert all((a, b) in pairs for a, b in pairwise(path))
+        assert row["latest_safe_end"] is not None
+        assert row["reasons"]["plan_graph"]["hot"] is not None
+    # Some deadline job really waits for others tonight.
+    assert any(len(row["critical_path"]) > 1 for row in along)
