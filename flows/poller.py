@@ -2,8 +2,9 @@
 
 One cycle = observe the plan (incrementally after the first full read), detect status
 transitions against the stored state, fetch and analyse the joblogs of runs that failed, and
-commit runs, transitions, joblogs, events and the cursor in one transaction; then send the
-committed events. Replaying a cycle (after a crash, or twice by hand) duplicates nothing.
+commit runs, transitions, joblogs, events and the cursor in one transaction; then store what
+the cycle learnt of the plan's dependency graph and send the committed events. Replaying a
+cycle (after a crash, or twice by hand) duplicates nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from tasks.poll import (
     observe_plan,
     publish_pending_events,
     read_cursor,
+    read_plan_graph,
     runs_missing_joblogs,
+    store_plan_graph,
 )
 from tasks.resources import get_store
 
@@ -58,6 +61,8 @@ class PollSummary:
     clamped: int = 0
     # False when TWS ended a read early (a repeated page...): runs were stored, cursor kept.
     complete: bool = True
+    # Edges of the plan's dependency graph stored new or changed by this cycle.
+    plan_edges: int = 0
 
 
 @flow(name="poll-tws", log_prints=False)
@@ -141,6 +146,10 @@ async def poll_tws(full: bool = False) -> PollSummary:
             checked.rejected,
             fence,
         )
+        # The dependency graph is stored apart from the cycle's transaction: it is learnt a
+        # part at a time, and each part stands on its own (an idempotent upsert).
+        edges = await read_plan_graph(settings, observation, deadline)
+        edges_changed = store_plan_graph(settings, edges) if edges else 0
 
     sent = await publish_pending_events(settings)
     summary = PollSummary(
@@ -155,6 +164,7 @@ async def poll_tws(full: bool = False) -> PollSummary:
         quarantined=counts.quarantined,
         clamped=counts.clamped,
         complete=observation.complete,
+        plan_edges=edges_changed,
     )
     logger.info("poll cycle done: %s", summary)
     return summary

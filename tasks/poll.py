@@ -9,7 +9,7 @@ import asyncio
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from prefect import get_run_logger, task
@@ -27,10 +27,17 @@ from resync_clients.postgres.job_runs import (
     load_unfinished_job_ids,
 )
 from resync_clients.postgres.outbox import mark_events_emitted, pending_events
+from resync_clients.postgres.plan_graph import load_wired_jobs, write_plan_edges
 from resync_clients.postgres.poll_cycle import write_poll_cycle
 from resync_clients.postgres.poller_state import PollCursor, load_poll_cursor
 from resync_clients.postgres.quarantine import RejectedRun
 from resync_clients.tws.client import TWSClient, TWSClientConfig
+from resync_clients.tws.dependencies import (
+    UnreadDependencies,
+    jobs_to_read,
+    plan_edges,
+    unread_dependencies,
+)
 from resync_clients.tws.errors import (
     TWSError,
     TWSNotFoundError,
@@ -39,6 +46,7 @@ from resync_clients.tws.errors import (
 from resync_clients.tws.records import job_run_records
 from resync_core.job_runs import JobRunRecord, StatusTransition
 from resync_core.oql import Field
+from resync_core.plan_graph import PlanEdge
 from resync_core.settings import Settings
 from tasks.resources import get_resources, get_store
 from tasks.retry import CycleBudgetSpent, retry_if_transient
@@ -58,6 +66,13 @@ JOBLOG_MAX_ATTEMPTS = 5
 OBSERVE_RETRY_DELAY_SECONDS = 5
 # Joblog fetches get at least this long, even when the plan read used the cycle's budget.
 MIN_JOBLOG_SECONDS = 5.0
+# A query leaves a job's dependencies out (the spec says so) and only counts them; reading a
+# job alone gives them. A cycle reads at most this many jobs alone, those yet to start and
+# soonest first, and each job once per plan day: a 100k-job plan's graph is learnt over
+# some cycles, never with 100k requests in one.
+PLAN_GRAPH_READS_PER_CYCLE = 500
+# Those reads get at least this long, even when the rest of the cycle used its budget.
+MIN_PLAN_GRAPH_SECONDS = 5.0
 
 T = TypeVar("T")
 
@@ -90,6 +105,10 @@ class PlanObservation:
     since: datetime | None
     workstation_links: dict[str, bool] = field(default_factory=dict)
     incomplete: tuple[str, ...] = ()
+    # The plan graph: edges the jobs read carried, and jobs whose dependencies were only
+    # counted (a query result) and must be read alone.
+    plan_edges: tuple[PlanEdge, ...] = ()
+    unread_dependencies: tuple[UnreadDependencies, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -169,6 +188,8 @@ async def _observe_plan(
         queries = _incremental_queries(cursor.since, unfinished)
 
     runs: dict[str, JobRunRecord] = {}
+    edges: list[PlanEdge] = []
+    unread: list[UnreadDependencies] = []
     jobs_read = 0
     async with tws_client(settings, call_budget) as tws:
         stopped_before = len(tws.incomplete_reads)
@@ -177,6 +198,10 @@ async def _observe_plan(
                 for job in page.results:
                     for run in job_run_records(job, plan_id=plan_id):
                         runs[run.run_id] = run
+                    if job.dependencies:
+                        edges.extend(plan_edges(job))
+                    elif (counted := unread_dependencies(job)) is not None:
+                        unread.append(counted)
                 jobs_read += len(page.results)
                 _report_progress(jobs_read, page.count if full else None)
         links = {ws.name: ws.linked async for ws in tws.query_workstations()}
@@ -198,7 +223,64 @@ async def _observe_plan(
         since=since,
         workstation_links=links,
         incomplete=incomplete,
+        plan_edges=tuple(edges),
+        unread_dependencies=tuple(unread),
     )
+
+
+@task(name="read-plan-graph")
+async def read_plan_graph(
+    settings: Settings, observation: PlanObservation, deadline: float | None = None
+) -> tuple[PlanEdge, ...]:
+    """The plan-graph edges the cycle's plan read carried, plus those of up to
+    ``PLAN_GRAPH_READS_PER_CYCLE`` jobs whose dependencies it only counted and that have no
+    edges stored yet, each read alone. A job that cannot be read now (or by ``deadline``,
+    at least ``MIN_PLAN_GRAPH_SECONDS`` away) is left for a later cycle."""
+    candidates = observation.unread_dependencies
+    with get_store(settings).connection() as conn:
+        wired = load_wired_jobs(conn, ((c.plan_day, c.job_key) for c in candidates))
+    todo = jobs_to_read(candidates, wired, PLAN_GRAPH_READS_PER_CYCLE)
+    if not todo:
+        return observation.plan_edges
+    budget = None if deadline is None else max(deadline - time.monotonic(), MIN_PLAN_GRAPH_SECONDS)
+    async with tws_client(settings, budget) as tws:
+        found, _late = await _settle_within([_job_edges(tws, job) for job in todo], budget)
+    read = [edges for edges in found if edges is not None]
+    get_run_logger().info(
+        "read the dependencies of %d of %d job(s) alone (%d left for later cycles)",
+        len(read),
+        len(todo),
+        len({(c.plan_day, c.job_key) for c in candidates} - wired) - len(read),
+    )
+    return observation.plan_edges + tuple(edge for edges in read for edge in edges)
+
+
+async def _job_edges(tws: TWSClient, job: UnreadDependencies) -> list[PlanEdge] | None:
+    try:
+        return plan_edges(await tws.get_job(job.job_id), job.plan_day)
+    except TWSError as exc:
+        get_run_logger().debug("dependencies of %s not read now: %s", job.job_key, exc)
+        return None
+
+
+@task(
+    name="store-plan-graph",
+    retries=3,
+    retry_delay_seconds=[1, 5, 15],
+    retry_condition_fn=retry_if_transient,
+)
+def store_plan_graph(settings: Settings, edges: Sequence[PlanEdge]) -> int:
+    """Upsert ``edges``, one batch per plan day, in one transaction; returns how many edges
+    were new or changed."""
+    by_day: dict[date, list[PlanEdge]] = {}
+    for edge in edges:
+        by_day.setdefault(edge.plan_day, []).append(edge)
+    seen_at = datetime.now(UTC)
+    with get_store(settings).connection() as conn, conn.transaction():
+        return sum(
+            write_plan_edges(conn, day, day_edges, seen_at).changed
+            for day, day_edges in sorted(by_day.items())
+        )
 
 
 @task(

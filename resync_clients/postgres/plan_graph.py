@@ -7,12 +7,12 @@ nodes (earliest start, deadline) come from what ``job_runs`` holds for the day's
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import psycopg
-from psycopg.rows import scalar_row, tuple_row
+from psycopg.rows import tuple_row
 
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
 from resync_core.plan_graph import PlanEdge, PlanNode
@@ -69,18 +69,25 @@ def load_plan_edges(conn: psycopg.Connection[Any], plan_day: date) -> list[PlanE
 
 
 def load_wired_jobs(
-    conn: psycopg.Connection[Any], plan_day: date, job_keys: Sequence[str]
-) -> set[str]:
-    """Those of ``job_keys`` that already have edges stored for ``plan_day`` (as successor)."""
-    if not job_keys:
+    conn: psycopg.Connection[Any], jobs: Iterable[tuple[date, str]]
+) -> set[tuple[date, str]]:
+    """Those of ``jobs`` (``(plan_day, job_key)`` pairs) that already have edges stored into
+    them (as successor) for that plan day."""
+    days, keys = [], []
+    for day, key in set(jobs):
+        days.append(day)
+        keys.append(key)
+    if not keys:
         return set()
-    with conn.cursor(row_factory=scalar_row) as cur:
+    with conn.cursor(row_factory=tuple_row) as cur:
         rows = cur.execute(
-            "SELECT DISTINCT successor_key FROM plan_dependencies"
-            " WHERE plan_day = %s AND successor_key = ANY(%s)",
-            (plan_day, list(job_keys)),
+            "SELECT DISTINCT p.plan_day, p.successor_key"
+            " FROM unnest(%s::date[], %s::text[]) AS j(plan_day, job_key)"
+            " JOIN plan_dependencies p"
+            "   ON p.plan_day = j.plan_day AND p.successor_key = j.job_key",
+            (days, keys),
         ).fetchall()
-    return set(rows)
+    return {(day, key) for day, key in rows}
 
 
 def load_plan_nodes(conn: psycopg.Connection[Any], plan_day: date) -> list[PlanNode]:

@@ -8,8 +8,9 @@ become edges: a prompt or an internetwork dependency names nothing the graph can
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import UTC, date
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from resync_clients.tws.models import Dependency, JobInPlan
 from resync_clients.tws.records import bare_name, job_key
@@ -22,10 +23,12 @@ _JOB_KINDS = frozenset({"INTERNAL", "EXTERNAL_JOB"})
 def plan_day_of(job: JobInPlan) -> date | None:
     """The plan day a job belongs to: the UTC date of its scheduled time (plan days run
     midnight to midnight UTC); None when TWS sent no ``schedTime``."""
-    if job.sched_time is None:
-        return None
-    sched = job.sched_time
-    return (sched.replace(tzinfo=UTC) if sched.tzinfo is None else sched.astimezone(UTC)).date()
+    return None if job.sched_time is None else _as_utc(job.sched_time).date()
+
+
+def _as_utc(value: datetime) -> datetime:
+    # The spec's instants are UTC; one sent without an offset is read as UTC.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def graph_dependency_count(job: JobInPlan) -> int:
@@ -64,6 +67,43 @@ def plan_edges(job: JobInPlan, plan_day: date | None = None) -> list[PlanEdge]:
         edge = PlanEdge(day, predecessor, successor, kind, internal, _status(dependency))
         edges.setdefault((predecessor, kind), edge)
     return list(edges.values())
+
+
+@dataclass(frozen=True)
+class UnreadDependencies:
+    """A job whose ``dependenciesStats`` count graph dependencies that its ``dependencies``
+    list does not hold (a query result): reading the job alone gives them."""
+
+    job_id: str
+    job_key: str
+    plan_day: date
+    sched_time: datetime  # UTC
+    started: bool
+
+
+def unread_dependencies(job: JobInPlan) -> UnreadDependencies | None:
+    """``job``'s reference when its graph dependencies still have to be read, else None
+    (none counted, already listed, or no plan day)."""
+    # Called for every job of a (100k-job) plan read: the cheap checks come first.
+    if job.dependencies or job.sched_time is None or graph_dependency_count(job) == 0:
+        return None
+    sched = _as_utc(job.sched_time)
+    return UnreadDependencies(job.id, job_key(job), sched.date(), sched, bool(job.jobruns))
+
+
+def jobs_to_read(
+    candidates: Iterable[UnreadDependencies],
+    wired: Collection[tuple[date, str]],
+    limit: int,
+) -> list[UnreadDependencies]:
+    """At most ``limit`` of ``candidates`` whose ``(plan_day, job_key)`` is not in ``wired``
+    (jobs whose edges are stored), those yet to start first and soonest scheduled first:
+    their predecessors decide when tonight's work can start. One per job and day."""
+    open_jobs = {
+        (c.plan_day, c.job_key): c for c in candidates if (c.plan_day, c.job_key) not in wired
+    }
+    ordered = sorted(open_jobs.values(), key=lambda c: (c.started, c.sched_time, c.job_key))
+    return ordered[: max(limit, 0)]
 
 
 def _flatten(dependencies: Iterable[Dependency]) -> Iterator[Dependency]:

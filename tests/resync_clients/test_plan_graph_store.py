@@ -55,15 +55,19 @@ def test_an_edge_of_another_day_or_of_an_unknown_kind_is_refused(store) -> None:
     assert store.plan_edges(DAY) == []
 
 
-def test_wired_jobs_are_those_with_stored_edges_into_them(store) -> None:
+def test_wired_jobs_are_those_with_stored_edges_into_them_that_day(store) -> None:
     store.write_plan_edges(DAY, _edges(), SEEN)
+    later = DAY + timedelta(days=1)
+    asked = [
+        (DAY, "FTA01#NIGHTLY.LOAD"),
+        (DAY, "FTA01#NIGHTLY.LOAD"),
+        (DAY, "FTA01#NIGHTLY.OTHER"),
+        (DAY, "MDM#EOD.CLOSE"),  # a predecessor only
+        (later, "FTA01#NIGHTLY.EXTRACT"),  # wired on another day
+    ]
     with store.connection() as conn:
-        wired = load_wired_jobs(
-            conn, DAY, ["FTA01#NIGHTLY.LOAD", "FTA01#NIGHTLY.OTHER", "MDM#EOD.CLOSE"]
-        )
-        assert load_wired_jobs(conn, DAY, []) == set()
-        assert load_wired_jobs(conn, DAY + timedelta(days=1), ["FTA01#NIGHTLY.LOAD"]) == set()
-    assert wired == {"FTA01#NIGHTLY.LOAD"}
+        assert load_wired_jobs(conn, asked) == {(DAY, "FTA01#NIGHTLY.LOAD")}
+        assert load_wired_jobs(conn, []) == set()
 
 
 def test_plan_nodes_come_from_the_days_runs_with_the_latest_attempts_deadline(store) -> None:

@@ -12,7 +12,13 @@ import pytest
 from pydantic import SecretStr
 
 from resync_clients.tws.client import TWSClient, TWSClientConfig
-from resync_clients.tws.dependencies import graph_dependency_count, plan_day_of, plan_edges
+from resync_clients.tws.dependencies import (
+    graph_dependency_count,
+    jobs_to_read,
+    plan_day_of,
+    plan_edges,
+    unread_dependencies,
+)
 from resync_clients.tws.errors import TWSNotFoundError
 from resync_clients.tws.models import JobInPlan, parse_json
 from resync_clients.tws.records import job_key
@@ -94,6 +100,44 @@ def test_plan_day_is_the_utc_date_of_the_schedule_and_stats_count_graph_kinds() 
     assert plan_day_of(job) == date(2025, 3, 15)
     assert graph_dependency_count(job) == 4
     assert graph_dependency_count(_job([])) == 0
+
+
+def _counted(name: str, sched: str, *, started: bool = False, jobs: int = 1) -> JobInPlan:
+    runs = [{"id": f"run-{name}"}] if started else []
+    return _job([], id=f"id-{name}", name=name, schedTime=sched, jobruns=runs,
+                dependenciesStats={"numberOfJobDependencies": jobs})  # fmt: skip
+
+
+def test_only_jobs_whose_dependencies_were_counted_but_not_listed_are_to_read() -> None:
+    counted = unread_dependencies(_counted("A", "2025-03-14T22:00:00Z"))
+    assert counted is not None and counted.plan_day == DAY and not counted.started
+    assert counted.job_key == "FTA001#GLEDGER_NIGHT00.A"
+    assert unread_dependencies(_counted("B", "2025-03-14T22:00:00Z", jobs=0)) is None
+    listed = _job([{"dependencyType": "INTERNAL", "jobName": "X"}],
+                  dependenciesStats={"numberOfJobDependencies": 1})  # fmt: skip
+    assert unread_dependencies(listed) is None
+    assert unread_dependencies(_job([], schedTime=None)) is None
+
+
+def test_jobs_to_read_skips_wired_ones_and_puts_unstarted_soonest_first() -> None:
+    refs = [
+        unread_dependencies(job)
+        for job in (
+            _counted("LATE", "2025-03-14T23:00:00Z"),
+            _counted("RUNNING", "2025-03-14T01:00:00Z", started=True),
+            _counted("SOON", "2025-03-14T21:00:00+02:00"),  # 19:00 UTC
+            _counted("WIRED", "2025-03-14T18:00:00Z"),
+            _counted("SOON", "2025-03-14T21:00:00+02:00"),  # listed twice
+        )
+    ]
+    candidates = [ref for ref in refs if ref is not None]
+    wired = {(DAY, "FTA001#GLEDGER_NIGHT00.WIRED")}
+    chosen = jobs_to_read(candidates, wired, limit=10)
+    assert [ref.job_key.rsplit(".", 1)[1] for ref in chosen] == ["SOON", "LATE", "RUNNING"]
+    assert [ref.job_key for ref in jobs_to_read(candidates, wired, limit=1)] == [chosen[0].job_key]
+    assert jobs_to_read(candidates, wired, limit=0) == []
+    # Wired on another day only: still to read for this one.
+    assert len(jobs_to_read(candidates, {(date(2025, 3, 13), chosen[0].job_key)}, 10)) == 4
 
 
 # --------------------------------------------------------------------- against the simulator
