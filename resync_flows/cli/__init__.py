@@ -59,6 +59,9 @@ def _register_commands() -> None:
     from resync_flows.cli import runtimes
 
     app.add_typer(runtimes.app, name="runtimes")
+    from resync_flows.cli import report
+
+    app.add_typer(report.app, name="report")
     from resync_flows.cli import serve
 
     app.command("serve")(serve.serve)
