@@ -51,11 +51,17 @@ def mine_batch(miner: PatternMiner, lines: Sequence[ErrorLine]) -> MinedBatch:
     keys = [miner.add(line.text) for line in lines]
     miner.compact()
     state = miner.state()
-    merged = {
-        miner.pattern(old).pattern_id: miner.pattern(new).pattern_id
-        for old, new in state.redirects.items()
-        if old not in redirects_before
-    }
+    # An absorbed template is named by its own id here (``pattern`` would follow the
+    # redirect to the survivor's); a template founded as another name of a known one
+    # already carries the survivor's id and merges nothing.
+    own_ids = {template.key: template.pattern_id for template in state.templates}
+    merged = {}
+    for old in state.redirects:
+        if old in redirects_before:
+            continue
+        survivor = miner.pattern(old).pattern_id
+        if own_ids[old] != survivor:
+            merged[own_ids[old]] = survivor
     by_pattern: dict[str, list[ErrorLine]] = {}
     for line, key in zip(lines, keys, strict=True):
         by_pattern.setdefault(miner.pattern(key).pattern_id, []).append(line)

@@ -18,12 +18,13 @@ Pure logic: no I/O. Persistence lives in ``resync_analytics.patterns.persistence
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from resync_analytics.patterns.config import MinerConfig
+from resync_analytics.patterns.ids import ID_ENDS as _ID_ENDS
+from resync_analytics.patterns.ids import canonical_form, template_id
 from resync_analytics.patterns.masking import WILDCARD, mask_variables
 
 # Separators between tokens: spaces and the punctuation that glues keys to values
@@ -31,8 +32,6 @@ from resync_analytics.patterns.masking import WILDCARD, mask_variables
 # but only tokens are compared.
 _SEPARATORS = re.compile(r"([\s=:,;()\[\]{}\"|]+)")
 _DIGIT = re.compile(r"\d")
-# How masked identifiers end: the masks keep their prefix (blk_<*>, /<*>, hdfs://<*>).
-_ID_ENDS = ("_" + WILDCARD, "/" + WILDCARD)
 # Words two templates must share, beyond the one they differ in, to be merged as neighbours.
 _MIN_SHARED_WORDS = 3
 # A message is cut here before masking, as ``stream.read_messages`` cuts a file's line: the
@@ -140,6 +139,8 @@ class PatternMiner:
         self._cache: dict[str, int] = {}
         self._cache_chars = 0
         self._ids: set[str] = set()
+        # Canonical form (ids.canonical_form) of each founded template -> its key.
+        self._by_canonical: dict[str, int] = {}
         self._next_key = 1
 
     # ------------------------------------------------------------------ learning
@@ -167,8 +168,8 @@ class PatternMiner:
             leaf.append(template.key)
         else:
             template.generalise(tokens)
-            if template.key in self._redirects:
-                template = self._templates[self._resolve(template.key)]
+        if template.key in self._redirects:
+            template = self._templates[self._resolve(template.key)]
         template.occurrences += 1
         self._remember(masked, template.key)
         return template.key
@@ -384,14 +385,27 @@ class PatternMiner:
     def _found(self, parts: list[str], route: tuple[str, ...]) -> _Template:
         key = self._next_key
         self._next_key += 1
-        template = _Template(key, self._new_pattern_id("".join(parts)), list(parts), route)
+        canonical = canonical_form("".join(parts))
+        known = self._by_canonical.get(canonical)
+        if known is not None:
+            # The same cause written another way (a list of other length, a variable masked
+            # by another version of the masks): it sits in the tree for messages of its shape
+            # but counts for, and is named by, the template first founded with that form.
+            survivor = self._templates[self._resolve(known)]
+            template = _Template(key, survivor.pattern_id, list(parts), route)
+            self._templates[key] = template
+            self._absorb(survivor, template)
+            return template
+        template = _Template(key, self._new_pattern_id(canonical), list(parts), route)
         self._templates[key] = template
+        self._by_canonical[canonical] = key
         return template
 
-    def _new_pattern_id(self, text: str) -> str:
-        # Derived from the founding text, so mining the same messages in the same order
-        # gives the same ids in every process; a collision is extended with a counter.
-        digest = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).hexdigest()
+    def _new_pattern_id(self, canonical: str) -> str:
+        # Derived from the founding canonical form (see ids.template_id), so the same
+        # messages give the same ids in every process and version whose masks agree on
+        # which words are constant; a hash collision is extended with a counter.
+        digest = template_id(canonical)
         candidate, extra = digest, 1
         while candidate in self._ids:
             candidate = f"{digest}-{extra}"
@@ -447,6 +461,8 @@ class PatternMiner:
             )
             miner._templates[template.key] = template
             miner._ids.add(template.pattern_id)
+            if saved.key not in state.redirects:
+                miner._by_canonical.setdefault(canonical_form(template.render()), template.key)
             leaf = miner._leaf_at(len(template.tokens), template.route, create=True)
             assert leaf is not None
             leaf.append(template.key)
