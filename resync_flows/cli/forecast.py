@@ -5,7 +5,10 @@ in architecture.md): the method chosen by backtest, the step, N forecast points 
 interval, and when the forecast reaches X. A long CSV (header ``series,timestamp,value``) gets
 one such object per series, one per line in first-appearance order, each with a ``series``
 field. ``--plot FILE`` (single-series CSV) also draws the forecast chart to a PNG; what is
-printed stays the same. Bad input gives a message on stderr and exit 2:
+printed stays the same. Every object also has ``notes``: what was done to the series before
+forecasting (level shifts removed, gaps filled, a history too short to backtest...), possibly
+empty. All series of a long CSV are forecast in one batched call. Bad input gives a message
+on stderr and exit 2:
 a FIFO, a device or a file over ``inputs.MAX_CSV_BYTES``, values too large to forecast, or
 a horizon outside 1..``MAX_HORIZON``.
 """
@@ -123,6 +126,7 @@ def _contract(
             "lower": fmt(eta.earliest),
             "upper": None if eta.latest is None else fmt(eta.latest),
         },
+        "notes": list(forecast.notes),
     }
 
 
@@ -143,7 +147,7 @@ def _print_readable(
         f"method [cyan]{forecast.method}[/]"
         + (f", seasonal period {forecast.period} steps" if forecast.period else "")
     )
-    for note in data.notes:
+    for note in forecast.notes:
         console.print(f"[yellow]note:[/] {escape(note)}")
     if forecast.scores:
         console.print(

@@ -40,7 +40,7 @@ def test_forecast_json_has_the_contract_shape(growing_cpu):
                  "--json")  # fmt: skip
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert set(document) == {"method", "step_seconds", "forecast", "threshold_eta"}
+    assert set(document) == {"method", "step_seconds", "forecast", "threshold_eta", "notes"}
     assert document["step_seconds"] == 3600
     points = document["forecast"]
     assert len(points) == 48

@@ -56,7 +56,9 @@ def test_long_csv_prints_one_object_per_series_in_first_appearance_order(tmp_pat
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["series"] for o in objects] == ["zeta", "alpha"]
     for document in objects:
-        assert set(document) == {"series", "method", "step_seconds", "forecast", "threshold_eta"}
+        assert set(document) == {
+            "series", "method", "step_seconds", "forecast", "threshold_eta", "notes"
+        }  # fmt: skip
         assert document["step_seconds"] == 3600
         assert len(document["forecast"]) == 6
 
@@ -97,3 +99,25 @@ def test_long_csv_missing_value_column_is_named(tmp_path):
     result = run(str(path), "--horizon", "3", "--json")
     assert result.returncode == 2
     assert "missing column(s) value" in result.stderr
+
+
+def test_long_csv_notes_say_what_was_done_to_each_series(tmp_path):
+    rng = np.random.default_rng(5)
+    times = pd.date_range("2026-02-01", periods=24 * 14, freq="h")
+    shifted = 50 + 5 * np.sin(2 * np.pi * np.arange(times.size) / 24) + rng.normal(0, 1, times.size)
+    shifted[24 * 9 :] += 30  # moved to a busier host on day 10
+    lines = ["series,timestamp,value"]
+    lines += [f"busy,{t:%Y-%m-%dT%H:%M:%S},{v:.4f}" for t, v in zip(times, shifted, strict=True)]
+    # A short series with a gap: too short to backtest, gap filled.
+    lines += [f"short,2026-02-01T{h:02d}:00:00,{10 + h}" for h in range(10) if h != 5]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = run(str(path), "--horizon", "24", "--json")
+    assert result.returncode == 0, result.stderr
+    busy, short = (json.loads(line) for line in result.stdout.splitlines())
+    assert any("level shift of +" in note and "2026-02-10" in note for note in busy["notes"])
+    # The forecast continues from the new level, not the average of both.
+    assert min(p["value"] for p in busy["forecast"]) > 65
+    assert short["method"] == "naive"
+    assert any("short history" in note for note in short["notes"])
+    assert any("missing point(s) filled" in note for note in short["notes"])
