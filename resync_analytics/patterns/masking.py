@@ -38,7 +38,8 @@ _ALTERNATIVES = (
     r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b",  # UUIDs
     # Java object references (Class@1b6d3586), addresses of one instance.
     r"\b[A-Za-z_$][\w$.]*@[0-9a-fA-F]{4,}\b",
-    r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?![\w.])",  # IPv4[:port]
+    # IPv4[:port], also as Java writes a resolved address: host/10.0.0.1:9000.
+    r"(?<![\w.])(?:[A-Za-z][\w.-]*/)?(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?![\w.])",
     # IPv6 (full or with ::), with a digit so C++ scopes (Mgr::Send) stay words.
     r"(?<![\w:.])(?=[0-9a-fA-F:]*\d)(?=[0-9a-fA-F]{0,4}::|(?:[0-9a-fA-F]{1,4}:){7})"
     r"(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])",
@@ -57,9 +58,13 @@ _ALTERNATIVES = (
     r"\b(?=[a-z0-9.-]*\d)[a-z0-9-]+(?:\.[a-z0-9-]+){1,}\.[a-z]{2}(?![\w-]|\.\w)",
     # host:port (db7:5432, msra-sa-41:9000): the host has a digit, dot or dash, so counters
     # written key:value (PendingReds:0) keep their key.
-    r"(?<![\w.:/-])(?=[\w.-]*[\d.-])[A-Za-z][\w.-]*:\d{2,5}(?![\w.:])",
-    r"(?<![\w/<])(~?/|\.{1,2}/|/)(?:[\w.@%+~-]+/?)+",  # unix paths: /<*>
-    r"\b[A-Za-z]:\\[^\s,;'\"]*",  # windows paths
+    r"(?<![\w.:/-])(?=[\w.-]*[\d.-])[A-Za-z][\w.-]*:\d{2,5}(?![\w:]|\.\w)",
+    # Unix paths: /<*>. One component without a digit (/default-rack) is a name.
+    # A directory name may hold one space when a further "/" follows (/Users/J Doe/x).
+    r"(?<![\w/<])(~?/|\.{1,2}/|/)(?=[\w.@%+~-]*(?:\d|/[\w.@%+~-]))"
+    r"(?:[\w.@%+~-]+(?: [\w.@%+~-]+)?/)*[\w.@%+~-]*",
+    # Windows paths, a folder name with one space (C:\Program Files\App\x.dll).
+    r"\b[A-Za-z]:\\(?:[^\\\s,;'\"]+(?: [^\\\s,;'\"]+)?\\)*[^\\\s,;'\"]*",
     # Rules name digits only through \d (never a literal digit): masking then gives the
     # same spans on a message and on its digit-normalised shape (see mask_variables).
     r"\b\d[xX][0-9a-fA-F]+\b",  # 0x addresses
@@ -68,7 +73,7 @@ _ALTERNATIVES = (
     r"(?<![\w.])((?:[A-Za-z][A-Za-z]*_)+)(?=[\w-]*\d)[\w-]+",
     r"(?<![\w.])(?=[\w-]*_)(?=[\w-]*\d)[A-Za-z][\w-]*",
     # Bracketed ids ([a1b2c3], [Thread-5], [0:1]): one bracketed word with a digit.
-    r"(?<=\[)(?=[^\]\s]*\d)[^\]\s\[,;]+(?=\])",
+    r"(?<=\[)(?=[^\]\s]*\d)[^\]\s\[,;()]+(?=\])",
     # Bare hex of 8+ digits with at least one digit (ids, addresses, hashes).
     r"\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b",
     # Memory sizes, glued or spaced (64KB, 1.5 GB, 317.5 KB, 16.0 B): one value.
@@ -78,8 +83,9 @@ _ALTERNATIVES = (
     r"(?<![\w.])(?<![A-Z]-)[-+]?\d+(?:[.,]\d+)*(?=[a-zA-Z%]{0,3}(?!\w))",
     # Digits that end a word (eth0, node17, core.3111, Thread-5, "instruction......0"): the
     # word names the kind of thing, the digits which one. Not after a capital and a dash,
-    # where they name an error (ORA-01653), nor after a single letter (a table T1).
-    r"(?:(?<=[A-Za-z]{2})|(?<=[a-z]-|[A-Za-z.][._]))\d+(?![\w]|:\d)",
+    # where they name an error (ORA-01653), nor after a single letter (a table T1), nor in
+    # a key (PSR0=...).
+    r"(?:(?<=[A-Za-z]{2})|(?<=[a-z]-|[A-Za-z.][._]))\d+(?![\w=]|:\d)",
 )
 _VARIABLE = re.compile("|".join(_ALTERNATIVES))
 

@@ -59,7 +59,7 @@ def test_lines_of_one_event_share_a_template_and_id():
     assert len({ids[0], ids[1], ids[4]}) == 3
     assert patterns[0].template == "Job <*> failed with return code <*> after <*> seconds"
     assert patterns[1].template == "Job <*> ended normally"
-    assert patterns[4].template == "Disk /<*> is <*>% full"
+    assert patterns[4].template == "Disk /data is <*>% full"
 
 
 def test_a_few_words_at_one_position_name_different_events():
