@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from resync_analytics.maintenance.history import epoch_seconds
+from resync_analytics.maintenance.history import DAY_SECONDS, epoch_seconds
 from resync_analytics.maintenance.risk import (
     MaintenanceConfig,
     human_duration,
@@ -83,10 +83,12 @@ def plan_model(
     config: MaintenanceConfig | None = None,
     graph: PlanGraphConfig | None = None,
     state: Tonight | None = None,
+    now: datetime | None = None,
 ) -> PlanModel:
     """Simulate the plan starting at ``tonight`` (the DAG's origin) with the runtime model
-    fitted on the history window ``score_tonight`` uses. Raises ``PlanGraphCycleError`` for
-    a cyclic plan."""
+    fitted on the history window ``score_tonight`` uses. ``state`` says what already
+    happened; or ``now`` (during the plan's day) reads it from the history's runs of that
+    day. Raises ``PlanGraphCycleError`` for a cyclic plan."""
     cfg = config or MaintenanceConfig()
     settings = graph or PlanGraphConfig()
     window = scoring_window(history, tonight, cfg)
@@ -94,6 +96,8 @@ def plan_model(
     model = estimate_runtimes(window, epoch_seconds(tonight), cfg.runtime)
     keys = [str(key) for key in window["job_key"].cat.categories]
     runtimes = runtime_distribution(model, keys, dag.keys)
+    if state is None and now is not None:
+        state = tonight_state(history, dag, now)
     sim = simulate(dag, runtimes, sims=settings.sims, seed=settings.seed, tonight=state)
     return PlanModel(dag, runtimes, sim, latest_safe_end(dag, runtimes))
 
@@ -212,3 +216,32 @@ def _hm(moment: datetime | None) -> str:
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
+
+
+def tonight_state(history: pd.DataFrame, dag: PlanDag, now: datetime | None) -> Tonight:
+    """What the run history already says about the plan's day (its origin to a day later):
+    each job's latest attempt started and ended when it did. A job whose latest attempt
+    failed counts as not started (it waits for a rerun); an end after ``now`` is not known
+    yet. ``now`` None: nothing has happened yet."""
+    origin = dag.origin.timestamp()
+    moment = float("-inf") if now is None else epoch_seconds(now) - origin
+    started = np.full(dag.size, np.nan)
+    ended = np.full(dag.size, np.nan)
+    if now is None or history.empty:
+        return Tonight(started, ended, moment)
+    sched = history["sched_time"].to_numpy()
+    day = history[(sched >= origin) & (sched < origin + DAY_SECONDS)]
+    day = day.sort_values(["sched_time", "run_attempt"], kind="stable")
+    latest = day.drop_duplicates("job_key", keep="last")
+    positions = pd.Index(dag.keys).get_indexer(pd.Index(latest["job_key"].astype(str)))
+    known = positions >= 0
+    start = latest["start_time"].to_numpy()[known] - origin
+    end = latest["end_time"].to_numpy()[known] - origin
+    failed = latest["failed"].to_numpy()[known]
+    rows = positions[known]
+    with np.errstate(invalid="ignore"):
+        begun = ~failed & (start <= moment)
+        done = begun & (end <= moment)
+    started[rows] = np.where(begun, start, np.nan)
+    ended[rows] = np.where(done, end, np.nan)
+    return Tonight(started, ended, moment)

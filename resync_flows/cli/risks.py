@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-from typing import Annotated
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
 import typer
 
@@ -39,21 +40,7 @@ def _plan_day(text: str | None) -> date | None:
 def _print(rows: list[RiskScore], day: date, as_json: bool) -> None:
     if as_json:
         for row in rows:
-            document = row.reasons
-            typer.echo(
-                json.dumps(
-                    {
-                        "job_key": row.job_key,
-                        "plan_day": day.isoformat(),
-                        "score": round(float(row.score), 4),
-                        "failure_probability": round(document["failure_probability"], 4),
-                        "late_probability": round(document["late_probability"], 4),
-                        "chronically_late": bool(document.get("chronically_late")),
-                        "reasons": [reason["text"] for reason in document["reasons"]],
-                        "actions": document.get("actions", []),
-                    }
-                )
-            )
+            typer.echo(json.dumps(_json_object(row, day)))
         return
     if not rows:
         typer.echo(f"no job at risk stored for the plan of {day.isoformat()}")
@@ -83,8 +70,101 @@ def _print(rows: list[RiskScore], day: date, as_json: bool) -> None:
     Console().print(table)
 
 
-def _show(database_url: str | None, day: date | None, limit: int, as_json: bool) -> None:
-    from resync_clients.postgres.risk_scores import latest_scored_day, top_risk_scores
+def _graph_fields(row: RiskScore) -> dict[str, Any]:
+    """The plan graph's view of a job, as ``--json`` states it: its critical path (job keys,
+    first to last, the job itself last; empty without a deadline or stored edges) and its
+    latest safe end (ISO-8601, null without)."""
+    return {
+        "critical_path": list(row.critical_path),
+        "latest_safe_end": row.latest_safe_end.isoformat() if row.latest_safe_end else None,
+    }
+
+
+def _json_object(row: RiskScore, day: date) -> dict[str, Any]:
+    document = row.reasons
+    return {
+        "job_key": row.job_key,
+        "plan_day": day.isoformat(),
+        "score": round(float(row.score), 4),
+        "failure_probability": round(document["failure_probability"], 4),
+        "late_probability": round(document["late_probability"], 4),
+        "chronically_late": bool(document.get("chronically_late")),
+        "reasons": [reason["text"] for reason in document["reasons"]],
+        "actions": document.get("actions", []),
+        **_graph_fields(row),
+    }
+
+
+def _explain(row: RiskScore, day: date, as_json: bool) -> None:
+    """One job's score in full: its numbers, reasons and actions, and along the plan's graph
+    its deadline, usual end, latest safe end, critical path and hot list."""
+    graph = row.reasons.get("plan_graph") or {}
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    **_json_object(row, day),
+                    "deadline": graph.get("deadline"),
+                    "median_end": graph.get("median_end"),
+                    "hot": graph.get("hot", []),
+                }
+            )
+        )
+        return
+    document = row.reasons
+    lines = [
+        f"{row.job_key} — plan of {day.isoformat()}: risk {float(row.score):.0%} "
+        f"(fail {document['failure_probability']:.0%}, late {document['late_probability']:.0%})"
+    ]
+    if graph:
+        lines.append(
+            f"deadline {_clock(graph.get('deadline'))}, usual end {_clock(graph.get('median_end'))}"
+            f", latest safe end {_clock(row.latest_safe_end)} "
+            f"({graph.get('simulations', '?')} simulations along the plan's dependencies)"
+        )
+        lines.append("critical path: " + " → ".join(row.critical_path))
+        hot = graph.get("hot", [])
+        if hot:
+            lines.append("drives its risk:")
+        for job in hot:
+            slack = job.get("slack_seconds")
+            lines.append(
+                f"  {job['job_key']}: on the path in {job['path_share']:.0%} of simulations"
+                + ("" if slack is None else f", slack {_signed_minutes(slack)}")
+                + (f", {job['state']}" if job.get("state") else "")
+            )
+    else:
+        lines.append("no plan graph for this score: scored on its own (no edges stored)")
+    lines.append("why:")
+    lines += [f"  - {reason['text']}" for reason in document["reasons"]]
+    lines += [f"  → {action}" for action in document.get("actions", [])]
+    typer.echo("\n".join(lines))
+
+
+def _clock(moment: datetime | str | None) -> str:
+    if moment is None:
+        return "—"
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return f"{value.astimezone(UTC):%H:%M} UTC"
+
+
+def _signed_minutes(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes}m" if minutes >= 0 else f"{-minutes}m behind"
+
+
+def _show(
+    database_url: str | None,
+    day: date | None,
+    limit: int,
+    as_json: bool,
+    job: str | None = None,
+) -> None:
+    from resync_clients.postgres.risk_scores import (
+        latest_scored_day,
+        risk_score_of,
+        top_risk_scores,
+    )
     from resync_clients.store import open_store
 
     settings = load_settings(database_url=database_url)
@@ -95,6 +175,17 @@ def _show(database_url: str | None, day: date | None, limit: int, as_json: bool)
             if day is None:
                 typer.echo("no risk scores yet: run `resync-flows risks score` first", err=True)
                 raise typer.Exit(1)
+            if job is not None:
+                one = risk_score_of(conn, day, job)
+                if one is None:
+                    typer.echo(
+                        f"no stored score for {job} in the plan of {day.isoformat()} (not in "
+                        "the plan, or below the stored minimum)",
+                        err=True,
+                    )
+                    raise typer.Exit(1)
+                _explain(one, day, as_json)
+                return
             rows = top_risk_scores(conn, day, limit)
     _print(rows, day, as_json)
 
@@ -104,10 +195,18 @@ def show(
     plan_day: PlanDay = None,
     limit: Annotated[int, typer.Option(min=1, max=100000, help="At most this many jobs.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    job: Annotated[
+        str | None,
+        typer.Option(
+            "--job",
+            help="Explain one job (WS#STREAM.JOB): its critical path, latest safe end and "
+            "the jobs that drive its risk.",
+        ),
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Show the stored scores of a plan day, riskiest first."""
-    _show(database_url, _plan_day(plan_day), limit, as_json)
+    """Show the stored scores of a plan day, riskiest first (--job: one job explained)."""
+    _show(database_url, _plan_day(plan_day), limit, as_json, job)
 
 
 @app.command("score")
@@ -143,3 +242,167 @@ def score(
             predict_tonight_risks(MaintenanceParameters(plan_day=day, lookback_days=lookback_days))
         )
     _show(database_url, outcome.plan_day, limit, as_json)
+
+
+_DURATION = re.compile(r"^\s*(?:(?P<h>\d+(?:\.\d+)?)h)?\s*(?:(?P<m>\d+(?:\.\d+)?)m?)?\s*$")
+
+
+def _delay(text: str) -> tuple[str, float]:
+    """``WS#STREAM.JOB=30m`` (also ``=1h30m``, ``=2h``, ``=45``) -> (job key, minutes)."""
+    job, sep, amount = text.rpartition("=")
+    match = _DURATION.match(amount)
+    minutes = 0.0
+    if match and (match["h"] or match["m"]):
+        minutes = float(match["h"] or 0) * 60 + float(match["m"] or 0)
+    if not sep or not job or minutes <= 0:
+        raise typer.BadParameter(
+            "expected JOB=DURATION, e.g. FTA01#NIGHTLY.LOAD=30m or =1h30m", param_hint="--delay"
+        )
+    return job, minutes
+
+
+def _scenario(hang: str | None, fail: str | None, delay: str | None, recovery: float) -> Any:
+    from resync_analytics.plan_graph import Scenario
+
+    chosen = [option for option in (hang, fail, delay) if option]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --hang JOB, --fail JOB, --delay JOB=30m")
+    if hang:
+        return Scenario("hang", hang)
+    if fail:
+        return Scenario("fail", fail, recovery_minutes=recovery)
+    job, minutes = _delay(delay or "")
+    return Scenario("delay", job, minutes=minutes)
+
+
+def _plan_simulation(settings: Any, day: date | None, lookback_days: int, sims: int) -> Any:
+    """The plan day's stored graph, simulated with the runtime model of the history before
+    it and what already happened that day (the stored runs)."""
+    from datetime import timedelta
+
+    from resync_analytics.maintenance import MaintenanceConfig, run_history_frame
+    from resync_analytics.maintenance.plan_day import history_window, plan_start
+    from resync_analytics.plan_graph.scoring import PlanGraphConfig, plan_model
+    from resync_clients.postgres.plan_graph import load_plan_edges, load_plan_nodes
+    from resync_clients.postgres.risk_scores import latest_scored_day
+    from resync_clients.postgres.run_history import read_run_history
+    from resync_clients.store import open_store
+
+    with open_store(settings) as store:
+        store.ensure_schema()
+        with store.connection() as conn:
+            day = day or latest_scored_day(conn) or datetime.now(UTC).date()
+            edges = load_plan_edges(conn, day)
+            if not edges:
+                typer.echo(
+                    f"no dependency graph stored for the plan of {day.isoformat()}: the poller "
+                    "stores it as it reads the plan",
+                    err=True,
+                )
+                raise typer.Exit(1)
+            nodes = load_plan_nodes(conn, day)
+            since, until = history_window(day, lookback_days)
+            history = run_history_frame(
+                read_run_history(conn, since=since, until=until + timedelta(days=1))
+            )
+    tonight = plan_start(day)
+    now = datetime.now(UTC)
+    model = plan_model(
+        history,
+        tonight,
+        nodes,
+        edges,
+        config=MaintenanceConfig(lookback_days=float(lookback_days)),
+        graph=PlanGraphConfig(sims=sims),
+        now=now if tonight <= now < tonight + timedelta(days=1) else None,
+    )
+    return day, model
+
+
+@app.command("what-if")
+def what_if(
+    hang: Annotated[str | None, typer.Option(help="This job (WS#STREAM.JOB) never ends.")] = None,
+    fail: Annotated[
+        str | None, typer.Option(help="This job fails and is rerun after --recovery minutes.")
+    ] = None,
+    delay: Annotated[
+        str | None, typer.Option(help="This job ends late: JOB=30m (or =1h30m).")
+    ] = None,
+    recovery: Annotated[
+        float, typer.Option(min=0, help="Minutes until a failed job is rerun (--fail).")
+    ] = 30.0,
+    plan_day: PlanDay = None,
+    lookback_days: Annotated[
+        int, typer.Option(min=3, max=366, help="History the runtime model learns from.")
+    ] = 28,
+    sims: Annotated[int, typer.Option(min=50, max=5000, help="Monte Carlo draws.")] = 400,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Which deadlines would be missed, and by how much, if a job hangs, fails or ends late.
+
+    Runs the plan's stored dependency graph with each job's runtime distribution, then again
+    with the scenario (same draws): a deadline counts as missed in at least half of them."""
+    from resync_analytics.plan_graph import PlanGraphCycleError
+    from resync_analytics.plan_graph import what_if as run_what_if
+
+    scenario = _scenario(hang, fail, delay, recovery)
+    day = _plan_day(plan_day)
+    settings = load_settings(database_url=database_url)
+    try:
+        day, model = _plan_simulation(settings, day, lookback_days, sims)
+        outcome = run_what_if(model.simulation, scenario)
+    except PlanGraphCycleError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except KeyError as exc:
+        typer.echo(f"{exc.args[0]} of {day.isoformat() if day else 'the plan'}", err=True)
+        raise typer.Exit(1) from None
+    _print_what_if(outcome, day, model.simulation.sims, as_json)
+
+
+def _print_what_if(outcome: Any, day: date, sims: int, as_json: bool) -> None:
+    scenario = outcome.scenario
+    missed = [
+        {
+            "job_key": m.job_key,
+            "deadline": m.deadline.isoformat() if m.deadline else None,
+            "probability_before": round(m.probability_before, 4),
+            "probability_after": round(m.probability_after, 4),
+            "minutes_late": None if m.minutes_late is None else round(m.minutes_late, 1),
+            "added_minutes": None if m.added_minutes is None else round(m.added_minutes, 1),
+        }
+        for m in outcome.missed
+    ]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "plan_day": day.isoformat(),
+                    "scenario": {
+                        "kind": scenario.kind,
+                        "job_key": scenario.job_key,
+                        "minutes": scenario.minutes if scenario.kind == "delay" else None,
+                        "recovery_minutes": scenario.recovery_minutes
+                        if scenario.kind == "fail"
+                        else None,
+                    },
+                    "simulations": sims,
+                    "missed": missed,
+                    "expected_minutes_lost": round(outcome.expected_minutes_lost, 1),
+                }
+            )
+        )
+        return
+    head = f"What if {scenario.describe()} (plan of {day.isoformat()}, {sims} simulations):"
+    if not missed:
+        typer.echo(f"{head}\nno deadline would be missed")
+        return
+    lines = [head, f"{len(missed)} deadline(s) would be missed:"]
+    for m in missed:
+        late = "never ends" if m["minutes_late"] is None else f"{m['minutes_late']:.0f} min late"
+        lines.append(
+            f"  {m['job_key']}  deadline {_clock(m['deadline'])}: {late} "
+            f"(chance {m['probability_before']:.0%} → {m['probability_after']:.0%})"
+        )
+    typer.echo("\n".join(lines))

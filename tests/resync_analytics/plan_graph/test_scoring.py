@@ -10,7 +10,12 @@ import pytest
 from resync_analytics.maintenance import score_tonight
 from resync_analytics.maintenance.scores import risk_scores
 from resync_analytics.plan_graph import PlanGraphCycleError
-from resync_analytics.plan_graph.scoring import apply_plan_graph, plan_model, plan_nodes
+from resync_analytics.plan_graph.scoring import (
+    apply_plan_graph,
+    plan_model,
+    plan_nodes,
+    tonight_state,
+)
 from resync_core.plan_graph import PlanEdge, PlanNode
 from resync_core.risk import PlannedJob
 from tests.resync_analytics.maintenance.builders import TONIGHT, history, nightly_runs, noisy
@@ -83,3 +88,38 @@ def test_a_cyclic_plan_is_refused() -> None:
     edges = [PlanEdge(DAY, UPSTREAM, LOAD, "job", True), PlanEdge(DAY, LOAD, UPSTREAM, "job", True)]
     with pytest.raises(PlanGraphCycleError):
         plan_model(shop(), TONIGHT, plan_nodes([], planned()), edges)
+
+
+def test_tonight_state_reads_what_already_happened_on_the_plan_day() -> None:
+    import numpy as np
+
+    from resync_analytics.maintenance.history import run_history_frame
+    from resync_analytics.plan_graph import build_dag
+
+    def run(job: str, start_h: float, end_h: float | None, failed: bool = False) -> dict:
+        start = TONIGHT.timestamp() + start_h * 3600
+        return {
+            "job_key": f"FTA01#NIGHTLY.{job}",
+            "workstation": "FTA01",
+            "sched_time": TONIGHT.timestamp(),
+            "start_time": start,
+            "end_time": None if end_h is None else TONIGHT.timestamp() + end_h * 3600,
+            "deadline_time": None,
+            "duration_seconds": None,
+            "failed": failed,
+            "run_attempt": 1,
+            "error_pattern": None,
+        }
+
+    runs = run_history_frame(
+        [run("EXTRACT", 0, 1), run("LOAD", 1, 3), run("BROKEN", 0.5, 0.6, failed=True)]
+    )
+    keys = ["FTA01#NIGHTLY." + name for name in ("EXTRACT", "LOAD", "BROKEN", "LATER")]
+    dag = build_dag([PlanNode(key, TONIGHT, None) for key in keys], [], origin=TONIGHT)
+    state = tonight_state(runs, dag, TONIGHT + timedelta(hours=2))
+    assert state.now == 7200
+    assert np.allclose(state.started_at, [0, 3600, np.nan, np.nan], equal_nan=True)
+    # LOAD's end (03:00) lies after now: it is still running; BROKEN waits for a rerun.
+    assert np.allclose(state.ended_at, [3600, np.nan, np.nan, np.nan], equal_nan=True)
+    nothing = tonight_state(runs, dag, None)
+    assert np.isnan(nothing.started_at).all() and nothing.now == float("-inf")
