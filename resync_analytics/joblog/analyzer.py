@@ -29,6 +29,7 @@ from resync_analytics.joblog.models import (
     LogLine,
 )
 from resync_analytics.joblog.pattern import error_pattern
+from resync_analytics.joblog.precision import keep_entities
 from resync_analytics.joblog.rules import EXIT_LINE
 from resync_analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
 from resync_analytics.joblog.scan import ScanResult, scan_joblog
@@ -442,7 +443,9 @@ def _analysis(
     related: Iterable[Entity] = (),
 ) -> JoblogAnalysis:
     """``entities`` (the first tier) drive the steps; ``related`` ones are only listed after."""
-    entity_list = list(entities)
+    root_text = line.text if line is not None else ""
+    entity_list = keep_entities(list(entities), root_text, category)
+    related = keep_entities(list(related), root_text, category)
     # Entities taken from the banner (a dynamic agent's command line) were never masked.
     steps = tuple(
         mask_secrets(step)

@@ -1,0 +1,68 @@
+"""The last filter on a root cause's entities: strings no operator looks up.
+
+Extractors cast a wide net (a quoted word, a capitalised token, a number after "pid"); this
+filter drops what is never the subject of a fix, whatever the line: dates and times, version
+numbers, bare numbers that are not codes, technology and protocol words ("SQL", "TCP/IP"),
+and, away from the root-cause line, configuration variable names ("ORACLE_HOME", "RUN_DATE")
+that a job prints around every step.
+"""
+
+from __future__ import annotations
+
+import re
+
+from resync_analytics.joblog.entities import Entity
+from resync_analytics.joblog.models import Category
+
+_DATE_OR_TIME = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)?|"
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?|\d{1,2}h\d{2}(?:m\d{2}s?)?|\d+(?:\.\d+)?(?:ms|s|m|h)"
+)
+_VERSION = re.compile(r"v?\d+(?:\.\d+){1,2}(?:[-+][\w.]+)?|\d+,\d+")
+_NUMBER = re.compile(r"[-+]?\d+")
+_ZERO_PADDED_KEY = re.compile(r"0\d{3,}(?:-\d+)*")
+_GENERIC_WORDS = frozenset(
+    word.casefold()
+    for line in (
+        "SQL TCP/IP TCP IP UDP SOCKETS HTTP HTTPS FTP SFTP SSH SSL TLS JDBC ODBC API JVM DB2",
+        "ORACLE JAVA PYTHON SHELL BASH CMD UTF-8 UTF8 ASCII latin-1 latin1 NoneType None null",
+        "NULL true false True False stdout stderr stdin main ERROR_MESSAGE",
+    )
+    for word in line.split(" ")
+)
+# Shell and configuration variables by their conventional suffixes; on the root-cause line they
+# may be the cause ("ORACLE_HOME is not set"), around it they are the job's set-up. Other
+# NAMES_WITH_UNDERSCORES are tables, programs and users, which stay.
+_VARIABLE_NAME = re.compile(
+    r"(?:[A-Z][A-Z0-9]*_)+(?:HOME|PATH|DIR|DATE|PROXY|FILE|OPTS|OPTIONS|CONF|CONFIG|ENV|LEVEL|"
+    r"MODE|VERSION|LANG|TZ)|NO_PROXY|LD_\w+"
+)
+# A command that was not found is named by its bare word ("java", "db2").
+_NAMED_AS_WORDS = frozenset({"command", "program"})
+
+
+def is_noise(entity: Entity, *, on_root_line: bool, category: Category = "unknown") -> bool:
+    """Whether ``entity`` is no subject for an operator (see the module docstring). A date is
+    the subject of invalid input ("2025-02-30")."""
+    text = entity.text
+    if entity.kind not in _NAMED_AS_WORDS and text.casefold() in _GENERIC_WORDS:
+        return True
+    if category != "invalid_input" and _DATE_OR_TIME.fullmatch(text):
+        return True
+    if entity.kind not in ("code", "host") and _VERSION.fullmatch(text):
+        return True
+    if _NUMBER.fullmatch(text) and entity.kind not in ("code", "value", "host"):  # host: a port
+        return not _ZERO_PADDED_KEY.fullmatch(text)
+    return not on_root_line and entity.kind != "code" and bool(_VARIABLE_NAME.fullmatch(text))
+
+
+def keep_entities(
+    entities: list[Entity], root_text: str, category: Category = "unknown"
+) -> list[Entity]:
+    """``entities`` without the noise; those on the root-cause line are judged as such."""
+    return [
+        e for e in entities if not is_noise(e, on_root_line=e.text in root_text, category=category)
+    ]
+
+
+__all__ = ["is_noise", "keep_entities"]
