@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Regenerate the README screenshots from a real run: a local Prefect server, the demo against
 # it, and headless Chromium (Debian's `chromium` package) photographing the Prefect UI.
-#   bash scripts/screenshots.sh            # writes docs/images/*.png
+#   bash scripts/screenshots.sh            # writes docs/images/*.png (OUT=dir: elsewhere)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PORT=${PORT:-4299}
-OUT=docs/images
+OUT=${OUT:-docs/images}
 mkdir -p "$OUT"
 command -v chromium >/dev/null || { echo "needs chromium: apt-get install chromium" >&2; exit 2; }
 

@@ -14,6 +14,7 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from resync_analytics.charts.reports import capacity_charts
 from resync_analytics.forecasting.capacity import (
     CapacityAssessment,
     JobDay,
@@ -157,8 +158,9 @@ def store_capacity_forecasts(
 def publish_capacity_report(
     assessments: Sequence[CapacityAssessment], generated_at: datetime
 ) -> str:
-    """Publish the markdown report and the table of forecasts as Prefect artifacts."""
-    markdown = report_markdown(assessments, generated_at)
+    """Publish the markdown report, with a chart per series at risk, and the table of
+    forecasts as Prefect artifacts."""
+    markdown = report_markdown(assessments, generated_at, charts=capacity_charts(assessments))
     create_markdown_artifact(
         key=REPORT_KEY, markdown=markdown, description="Host capacity forecast and risks"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -108,8 +108,13 @@ def _when(moment: pd.Timestamp | None, generated_at: datetime) -> str:
     return f"{moment:%Y-%m-%d} (in {span})"
 
 
-def report_markdown(assessments: Sequence[CapacityAssessment], generated_at: datetime) -> str:
-    """The capacity report an operator reads: risks first, then every series."""
+def report_markdown(
+    assessments: Sequence[CapacityAssessment],
+    generated_at: datetime,
+    charts: Mapping[str, str] | None = None,
+) -> str:
+    """The capacity report an operator reads: risks first, then every series. ``charts``
+    (series key -> markdown image) puts a series' chart under its risk."""
     lines = [f"# Capacity forecast — {generated_at:%Y-%m-%d %H:%M} UTC", ""]
     risks = sorted(
         (a for a in assessments if a.eta is not None),
@@ -135,6 +140,8 @@ def report_markdown(assessments: Sequence[CapacityAssessment], generated_at: dat
             lines.append(
                 "  - Before then: move or reschedule the growing jobs above, or add capacity."
             )
+        if charts and a.target.key in charts:
+            lines += ["", f"  {charts[a.target.key]}", ""]
     lines += ["", "| series | now | threshold | method | ETA |", "|---|---|---|---|---|"]
     for a in assessments:
         eta_day = "—" if a.eta is None else f"{a.eta.expected:%Y-%m-%d}"
