@@ -14,7 +14,7 @@ Re-running it for the same plan day replaces that day's scores and sends no even
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from prefect import flow, get_run_logger
 from pydantic import BaseModel, Field
@@ -78,6 +78,9 @@ async def predict_tonight_risks(
     planned = await read_planned_jobs(settings) if parameters.from_plan else None
     plan_day = parameters.plan_day or default_plan_day(planned, datetime.now(UTC))
     since, until = history_window(plan_day, parameters.lookback_days)
+    # Scored during the plan's own day, the runs that already happened there are read too:
+    # the graph starts from them (the per-job models still learn only from before the day).
+    until = max(until, min(datetime.now(UTC), until + timedelta(days=1)))
     config = MaintenanceConfig(lookback_days=float(parameters.lookback_days))
 
     history = load_run_history(settings, since, until)

@@ -107,7 +107,14 @@ def score_jobs_for_plan(
     logger = get_run_logger()
     try:
         risks = score_tonight_along_graph(
-            history, plan_start(plan_day), config, templates, planned, nodes, edges
+            history,
+            plan_start(plan_day),
+            config,
+            templates,
+            planned,
+            nodes,
+            edges,
+            now=datetime.now(UTC),
         )
     except PlanGraphCycleError as exc:
         logger.warning("%s; scoring each job on its own instead", exc)

@@ -10,7 +10,7 @@ risk, and with no stored edges the caller keeps today's scores unchanged.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +35,7 @@ from resync_analytics.plan_graph.simulate import (
     runtime_distribution,
     simulate,
 )
+from resync_analytics.plan_graph.stuck import stuck_jobs
 from resync_core.plan_graph import PlanEdge, PlanNode
 from resync_core.risk import JobRisk, PlannedJob, RiskReason
 
@@ -111,16 +112,24 @@ def score_tonight_along_graph(
     stored_nodes: Sequence[PlanNode],
     edges: Sequence[PlanEdge],
     graph: PlanGraphConfig | None = None,
+    now: datetime | None = None,
 ) -> list[JobRisk]:
     """``score_tonight``, then along the plan's graph when it has job edges; without any,
-    exactly today's per-job scores. Raises ``PlanGraphCycleError`` for a cyclic plan."""
+    exactly today's per-job scores. Scored during the plan's day (``now``), what already
+    ran that day (in ``history``) is kept and the hot lists name the jobs in error, late or
+    stuck. Raises ``PlanGraphCycleError`` for a cyclic plan."""
     risks = score_tonight(history, tonight, config, pattern_templates, planned)
     if not risks or not any(edge.kind in ("job", "job_stream") for edge in edges):
         return risks
     settings = graph or PlanGraphConfig()
     nodes = plan_nodes(stored_nodes, planned)
-    model = plan_model(history, tonight, nodes, edges, config=config, graph=settings)
-    return apply_plan_graph(risks, model, hot_size=settings.hot_size)
+    live = during_plan_day(tonight, now)
+    model = plan_model(history, tonight, nodes, edges, config=config, graph=settings, now=live)
+    states = None
+    if live is not None:
+        stuck = stuck_jobs(model.simulation, model.runtimes, deadlines=False)
+        states = job_states(history, model.dag, live, [job.job_key for job in stuck])
+    return apply_plan_graph(risks, model, states=states, hot_size=settings.hot_size)
 
 
 def apply_plan_graph(
@@ -218,30 +227,70 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def tonight_state(history: pd.DataFrame, dag: PlanDag, now: datetime | None) -> Tonight:
-    """What the run history already says about the plan's day (its origin to a day later):
-    each job's latest attempt started and ended when it did. A job whose latest attempt
-    failed counts as not started (it waits for a rerun); an end after ``now`` is not known
-    yet. ``now`` None: nothing has happened yet."""
+def during_plan_day(tonight: datetime, now: datetime | None) -> datetime | None:
+    """``now`` when it falls in the plan day starting at ``tonight``, else None (before the
+    day nothing has happened; after it the day is history)."""
+    if now is None or not 0 <= (now - tonight).total_seconds() < DAY_SECONDS:
+        return None
+    return now
+
+
+def _latest_attempts(
+    history: pd.DataFrame, dag: PlanDag
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Node, start, end (seconds after the origin) and failed flag of each job's latest
+    attempt scheduled in the plan's day."""
     origin = dag.origin.timestamp()
-    moment = float("-inf") if now is None else epoch_seconds(now) - origin
-    started = np.full(dag.size, np.nan)
-    ended = np.full(dag.size, np.nan)
-    if now is None or history.empty:
-        return Tonight(started, ended, moment)
     sched = history["sched_time"].to_numpy()
     day = history[(sched >= origin) & (sched < origin + DAY_SECONDS)]
     day = day.sort_values(["sched_time", "run_attempt"], kind="stable")
     latest = day.drop_duplicates("job_key", keep="last")
     positions = pd.Index(dag.keys).get_indexer(pd.Index(latest["job_key"].astype(str)))
     known = positions >= 0
-    start = latest["start_time"].to_numpy()[known] - origin
-    end = latest["end_time"].to_numpy()[known] - origin
-    failed = latest["failed"].to_numpy()[known]
-    rows = positions[known]
+    return (
+        positions[known],
+        latest["start_time"].to_numpy()[known] - origin,
+        latest["end_time"].to_numpy()[known] - origin,
+        latest["failed"].to_numpy()[known],
+    )
+
+
+def tonight_state(history: pd.DataFrame, dag: PlanDag, now: datetime | None) -> Tonight:
+    """What the run history already says about the plan's day (its origin to a day later):
+    each job's latest attempt started and ended when it did. A job whose latest attempt
+    failed counts as not started (it waits for a rerun); an end after ``now`` is not known
+    yet. ``now`` None: nothing has happened yet."""
+    moment = float("-inf") if now is None else now.timestamp() - dag.origin.timestamp()
+    started = np.full(dag.size, np.nan)
+    ended = np.full(dag.size, np.nan)
+    if now is None or history.empty:
+        return Tonight(started, ended, moment)
+    rows, start, end, failed = _latest_attempts(history, dag)
     with np.errstate(invalid="ignore"):
         begun = ~failed & (start <= moment)
         done = begun & (end <= moment)
     started[rows] = np.where(begun, start, np.nan)
     ended[rows] = np.where(done, end, np.nan)
     return Tonight(started, ended, moment)
+
+
+def job_states(
+    history: pd.DataFrame, dag: PlanDag, now: datetime, running_long: Iterable[str] = ()
+) -> dict[str, str]:
+    """Jobs in trouble at ``now``, for the hot lists: ``error`` (its latest attempt of the
+    day failed), ``late`` (not ended and past its deadline) and ``running_long`` (the given
+    stuck jobs). A held job is TWS's word; the run history does not know it."""
+    moment = now.timestamp() - dag.origin.timestamp()
+    states: dict[str, str] = {}
+    ended = np.zeros(dag.size, dtype=bool)
+    if not history.empty:
+        rows, _, end, failed = _latest_attempts(history, dag)
+        with np.errstate(invalid="ignore"):
+            ended[rows] = ~failed & (end <= moment)
+        states.update((dag.keys[row], "error") for row in rows[failed].tolist())
+    with np.errstate(invalid="ignore"):
+        overdue = np.flatnonzero(~ended & (dag.deadline < moment))
+    for node in overdue.tolist():
+        states.setdefault(dag.keys[node], "late")
+    states.update((key, "running_long") for key in running_long)
+    return states

@@ -42,9 +42,11 @@ def stuck_jobs(
     runtimes: RuntimeDistribution,
     *,
     quantile: float = STUCK_QUANTILE,
+    deadlines: bool = True,
 ) -> list[StuckJob]:
     """The running jobs (started, not ended, per ``sim.tonight``) past their own
-    ``quantile`` runtime at ``sim.tonight.now``, furthest beyond first."""
+    ``quantile`` runtime at ``sim.tonight.now``, furthest beyond first; ``deadlines``
+    False skips naming the deadlines each delays (a what-if per stuck job)."""
     tonight = sim.tonight
     if not np.isfinite(tonight.now):
         raise ValueError("deciding whether a job is stuck needs the current time (Tonight.now)")
@@ -56,7 +58,11 @@ def stuck_jobs(
     dag = sim.dag
     found = []
     for node in stuck.tolist():
-        outcome = what_if(sim, Scenario("hang", dag.keys[node]), missed_probability=0.0)
+        delays = (
+            what_if(sim, Scenario("hang", dag.keys[node]), missed_probability=0.0).missed
+            if deadlines
+            else ()
+        )
         found.append(
             StuckJob(
                 job_key=dag.keys[node],
@@ -64,7 +70,7 @@ def stuck_jobs(
                 elapsed_seconds=float(elapsed[node]),
                 p99_seconds=float(limit[node]),
                 beyond_seconds=float(elapsed[node] - limit[node]),
-                delays=outcome.missed,
+                delays=delays,
             )
         )
     found.sort(key=lambda job: -job.times_p99)

@@ -123,3 +123,56 @@ def test_tonight_state_reads_what_already_happened_on_the_plan_day() -> None:
     assert np.allclose(state.ended_at, [3600, np.nan, np.nan, np.nan], equal_nan=True)
     nothing = tonight_state(runs, dag, None)
     assert np.isnan(nothing.started_at).all() and nothing.now == float("-inf")
+
+
+def test_scored_during_the_night_the_hot_list_names_a_stuck_predecessor() -> None:
+    from resync_analytics.maintenance import MaintenanceConfig
+    from resync_analytics.maintenance.history import run_history_frame
+    from resync_analytics.plan_graph.scoring import job_states, score_tonight_along_graph
+
+    # Tonight EXTRACT started at midnight and is still running at 03:00 (its usual: 2h).
+    running = {
+        "job_key": UPSTREAM,
+        "workstation": "FTA01",
+        "sched_time": TONIGHT.timestamp(),
+        "start_time": TONIGHT.timestamp(),
+        "end_time": None,
+        "deadline_time": None,
+        "duration_seconds": None,
+        "failed": False,
+        "run_attempt": 1,
+        "error_pattern": None,
+    }
+    failed = {**running, "job_key": ALONE, "end_time": TONIGHT.timestamp() + 60, "failed": True}
+    past = shop()
+    runs = run_history_frame(
+        [*past.to_dict("records"), running, failed]  # type: ignore[list-item]
+    )
+    edges = [PlanEdge(DAY, UPSTREAM, LOAD, "job", True)]
+    now = TONIGHT + timedelta(hours=3)
+    risks = score_tonight_along_graph(
+        runs, TONIGHT, MaintenanceConfig(), None, planned(), [], edges, now=now
+    )
+    load = next(risk for risk in risks if risk.job_key == LOAD)
+    assert load.plan_graph is not None
+    hot = {job["job_key"]: job["state"] for job in load.plan_graph["hot"]}
+    assert hot[UPSTREAM] == "running_long"
+    assert load.late_probability == 1.0  # its deadline passed and it has not run yet
+    assert any("is running_long" in reason.text for reason in load.reasons)
+
+    model = plan_model(runs, TONIGHT, plan_nodes([], planned()), edges, now=now)
+    states = job_states(runs, model.dag, now)
+    assert states == {ALONE: "error", LOAD: "late"}  # UPSTREAM has no deadline of its own
+    # Before the plan's day nothing has happened yet: no states, the plain forecast.
+    before = score_tonight_along_graph(
+        runs,
+        TONIGHT,
+        MaintenanceConfig(),
+        None,
+        planned(),
+        [],
+        edges,
+        now=TONIGHT - timedelta(hours=1),
+    )
+    load_before = next(risk for risk in before if risk.job_key == LOAD)
+    assert all(job["state"] is None for job in load_before.plan_graph["hot"])
