@@ -153,6 +153,22 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         ),
         1,
     ),
+    # The process a shell reports dead: "line 77: 28275 Segmentation fault", "Killed process
+    # 7899 (python)" (the kernel's OOM killer).
+    (
+        "value",
+        re.compile(
+            r"(?:\bline \d+:\s+|\bKilled process\s+)(\d{2,10})\b(?=\s+(?:Killed|Segmentation fault|"
+            r"Aborted|Bus error|Terminated|Illegal instruction|Floating point exception|\())"
+        ),
+        1,
+    ),
+    # PowerShell's position message names the script and line: "At C:\x\Fix.ps1:76 char:5".
+    (
+        "object",
+        re.compile(r"[\\/]([\w.-]+\.ps[dm]?1:\d+)\s+(?:char|знак|Zeichen|caractère|carácter):\d+"),
+        1,
+    ),
     # JVM options and memory limits an operator changes: "-Xmx1024m", "-XX:MaxMetaspaceSize=256m"
     (
         "value",

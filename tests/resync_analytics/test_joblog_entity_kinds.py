@@ -178,3 +178,17 @@ def test_analysis_names_no_settings_timestamps_or_generic_words():
     assert "dbhost01:1521" in entities and "ORA-12541" in entities
     noise = {"ORACLE_HOME", "RUN_DATE", "TCP/IP", "7.2.0", "2026-12-05", "02:00:07", "SQL"}
     assert not noise & set(entities), entities
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("./run_bi.sh: line 77: 28275 Segmentation fault      (core dumped) /opt/x/bivec", "28275"),
+        ("/spool/job_scripts/279579: line 6: 58994 Aborted.", "58994"),
+        ("Out of memory: Killed process 7899 (python) total-vm:26184840kB", "7899"),
+        ("At C:\\Users\\ops\\Install-DeveloperFix.ps1:76 char:5", "Install-DeveloperFix.ps1:76"),
+        ("C:\\ProgramData\\upd\\Updater.ps1:19 знак:29", "Updater.ps1:19"),
+    ],
+)
+def test_names_the_dead_process_and_the_script_position(line, text):
+    assert text in {e.text for e in extract_entities(line)}
