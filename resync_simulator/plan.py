@@ -219,11 +219,12 @@ class Plan:
         """When every job and stream ``job`` waits for has ended successfully (inf: never,
         as things stand), and not before ``earliest``."""
         ready = earliest
-        for pred in job.job_predecessors:
-            status, at = self.completion(pred)
-            if status not in ("SUCC", "CANCL"):
-                return INF
-            ready = max(ready, at)
+        for preds in (job.predecessors, job.external_predecessors):
+            for pred in preds:
+                status, at = self.completion(pred)
+                if status not in ("SUCC", "CANCL"):
+                    return INF
+                ready = max(ready, at)
         for stream_index in job.stream_predecessors:
             status, at = self.stream_completion(stream_index)
             if status is None:

@@ -180,7 +180,7 @@ def _definition(view: JobView) -> dict[str, Any]:
 
 def _stats(view: JobView) -> dict[str, Any]:
     job = view.job
-    jobs = len(job.job_predecessors)
+    jobs = len(job.predecessors) + len(job.external_predecessors)
     streams = len(job.stream_predecessors)
     resources = len(job.resources)
     total = jobs + streams + resources + len(job.files)
