@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -275,9 +276,11 @@ def _scenario(hang: str | None, fail: str | None, delay: str | None, recovery: f
     return Scenario("delay", job, minutes=minutes)
 
 
-def _plan_simulation(settings: Any, day: date | None, lookback_days: int, sims: int) -> Any:
+def _plan_simulation(
+    settings: Any, day: date | None, lookback_days: int, sims: int, at: datetime | None = None
+) -> Any:
     """The plan day's stored graph, simulated with the runtime model of the history before
-    it and what already happened that day (the stored runs)."""
+    it and, at ``at`` (default: now) during that day, what already happened (its runs)."""
     from datetime import timedelta
 
     from resync_analytics.maintenance import MaintenanceConfig, run_history_frame
@@ -306,7 +309,7 @@ def _plan_simulation(settings: Any, day: date | None, lookback_days: int, sims: 
                 read_run_history(conn, since=since, until=until + timedelta(days=1))
             )
     tonight = plan_start(day)
-    now = datetime.now(UTC)
+    now = at or datetime.now(UTC)
     model = plan_model(
         history,
         tonight,
@@ -319,6 +322,26 @@ def _plan_simulation(settings: Any, day: date | None, lookback_days: int, sims: 
     return day, model
 
 
+At = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Assume it is this instant (ISO-8601, e.g. 2026-03-02T02:30Z; default: now): "
+        "during the plan's day, what ran before it is taken as done.",
+    ),
+]
+
+
+def _instant(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter("expected an ISO-8601 instant", param_hint="--at") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 @app.command("what-if")
 def what_if(
     hang: Annotated[str | None, typer.Option(help="This job (WS#STREAM.JOB) never ends.")] = None,
@@ -328,10 +351,19 @@ def what_if(
     delay: Annotated[
         str | None, typer.Option(help="This job ends late: JOB=30m (or =1h30m).")
     ] = None,
+    worst: Annotated[
+        bool,
+        typer.Option(
+            "--worst",
+            help="Instead: tonight's three jobs whose failure would cost the most minutes "
+            "late over all deadlines (single points of failure).",
+        ),
+    ] = False,
     recovery: Annotated[
         float, typer.Option(min=0, help="Minutes until a failed job is rerun (--fail).")
     ] = 30.0,
     plan_day: PlanDay = None,
+    at: At = None,
     lookback_days: Annotated[
         int, typer.Option(min=3, max=366, help="History the runtime model learns from.")
     ] = 28,
@@ -343,14 +375,26 @@ def what_if(
 
     Runs the plan's stored dependency graph with each job's runtime distribution, then again
     with the scenario (same draws): a deadline counts as missed in at least half of them."""
-    from resync_analytics.plan_graph import PlanGraphCycleError
+    from resync_analytics.plan_graph import PlanGraphCycleError, single_points_of_failure
     from resync_analytics.plan_graph import what_if as run_what_if
 
-    scenario = _scenario(hang, fail, delay, recovery)
+    scenario = None
+    if worst:
+        if hang or fail or delay:
+            raise typer.BadParameter("--worst goes alone, without --hang, --fail or --delay")
+    else:
+        scenario = _scenario(hang, fail, delay, recovery)
     day = _plan_day(plan_day)
+    moment = _instant(at)
     settings = load_settings(database_url=database_url)
     try:
-        day, model = _plan_simulation(settings, day, lookback_days, sims)
+        day, model = _plan_simulation(settings, day, lookback_days, sims, moment)
+        if scenario is None:
+            worst_jobs = single_points_of_failure(
+                model.simulation, model.safe_end, recovery_minutes=recovery
+            )
+            _print_worst(worst_jobs, day, model.simulation.sims, as_json)
+            return
         outcome = run_what_if(model.simulation, scenario)
     except PlanGraphCycleError as exc:
         typer.echo(str(exc), err=True)
@@ -361,19 +405,113 @@ def what_if(
     _print_what_if(outcome, day, model.simulation.sims, as_json)
 
 
+def _print_worst(worst: list[Any], day: date, sims: int, as_json: bool) -> None:
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "plan_day": day.isoformat(),
+                    "simulations": sims,
+                    "single_points_of_failure": [
+                        {
+                            "job_key": one.job_key,
+                            "expected_minutes_lost": round(one.outcome.expected_minutes_lost, 1),
+                            "missed": [_missed_object(m) for m in one.outcome.missed],
+                        }
+                        for one in worst
+                    ],
+                }
+            )
+        )
+        return
+    if not worst:
+        typer.echo(f"plan of {day.isoformat()}: no single failure would cost a deadline")
+        return
+    lines = [f"Tonight's single points of failure (plan of {day.isoformat()}, {sims} sims):"]
+    for rank, one in enumerate(worst, 1):
+        missed = ", ".join(m.job_key for m in one.outcome.missed) or "no deadline missed outright"
+        lines.append(
+            f"{rank}. {one.job_key}: a failure costs {one.outcome.expected_minutes_lost:.0f} "
+            f"min late in all (expected); misses {missed}"
+        )
+    typer.echo("\n".join(lines))
+
+
+def _missed_object(m: Any) -> dict[str, Any]:
+    return {
+        "job_key": m.job_key,
+        "deadline": m.deadline.isoformat() if m.deadline else None,
+        "probability_before": round(m.probability_before, 4),
+        "probability_after": round(m.probability_after, 4),
+        "minutes_late": None if m.minutes_late is None else round(m.minutes_late, 1),
+        "added_minutes": None if m.added_minutes is None else round(m.added_minutes, 1),
+    }
+
+
+@app.command("stuck")
+def stuck(
+    plan_day: PlanDay = None,
+    at: At = None,
+    lookback_days: Annotated[
+        int, typer.Option(min=3, max=366, help="History the runtime model learns from.")
+    ] = 28,
+    sims: Annotated[int, typer.Option(min=50, max=5000, help="Monte Carlo draws.")] = 400,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Running jobs past the p99 of their own runtime, how far beyond, and the deadline
+    jobs each delays (those it would make miss if it never ended)."""
+    from resync_analytics.plan_graph import PlanGraphCycleError, stuck_jobs
+
+    settings = load_settings(database_url=database_url)
+    moment = _instant(at) or datetime.now(UTC)
+    try:
+        day, model = _plan_simulation(settings, _plan_day(plan_day), lookback_days, sims, moment)
+    except PlanGraphCycleError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    if not math.isfinite(model.simulation.tonight.now):
+        typer.echo(f"{moment.isoformat()} is outside the plan of {day.isoformat()}: none runs")
+        return
+    found = stuck_jobs(model.simulation, model.runtimes)
+    if as_json:
+        for job in found:
+            typer.echo(
+                json.dumps(
+                    {
+                        "job_key": job.job_key,
+                        "plan_day": day.isoformat(),
+                        "started_at": job.started_at.isoformat() if job.started_at else None,
+                        "elapsed_seconds": round(job.elapsed_seconds, 1),
+                        "p99_seconds": round(job.p99_seconds, 1),
+                        "beyond_seconds": round(job.beyond_seconds, 1),
+                        "times_p99": round(job.times_p99, 2),
+                        "delays": [_missed_object(m) for m in job.delays],
+                    }
+                )
+            )
+        return
+    if not found:
+        typer.echo(f"no running job is past its p99 at {moment:%Y-%m-%d %H:%M} UTC")
+        return
+    from resync_analytics.maintenance import human_duration
+
+    for job in found:
+        typer.echo(
+            f"{job.job_key}: running {human_duration(job.elapsed_seconds)}, "
+            f"{human_duration(job.beyond_seconds)} past its p99 of "
+            f"{human_duration(job.p99_seconds)} ({job.times_p99:.1f}x)"
+        )
+        for m in job.delays:
+            typer.echo(
+                f"  delays {m.job_key} (deadline {_clock(m.deadline)}; "
+                f"{m.probability_before:.0%} likely missed now, certain if it never ends)"
+            )
+
+
 def _print_what_if(outcome: Any, day: date, sims: int, as_json: bool) -> None:
     scenario = outcome.scenario
-    missed = [
-        {
-            "job_key": m.job_key,
-            "deadline": m.deadline.isoformat() if m.deadline else None,
-            "probability_before": round(m.probability_before, 4),
-            "probability_after": round(m.probability_after, 4),
-            "minutes_late": None if m.minutes_late is None else round(m.minutes_late, 1),
-            "added_minutes": None if m.added_minutes is None else round(m.added_minutes, 1),
-        }
-        for m in outcome.missed
-    ]
+    missed = [_missed_object(m) for m in outcome.missed]
     if as_json:
         typer.echo(
             json.dumps(

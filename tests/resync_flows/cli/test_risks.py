@@ -228,3 +228,64 @@ def test_what_if_refuses_bad_requests_clearly(database_url, store) -> None:
         ],
     )
     assert other_day.exit_code == 1 and "no dependency graph stored" in other_day.output
+
+
+def test_stuck_names_a_job_past_its_p99_and_the_deadline_it_delays(database_url, store) -> None:
+    import dataclasses
+
+    store_chain(store)
+    # Tonight's EXTRACT started at midnight and has not ended: at 02:00 it has run 2h (50m
+    # usually); LOAD waits for it.
+    running = dataclasses.replace(
+        job_run("EXTRACT", PLAN_DAY, seconds=1.0, run_id="e0"),
+        status="EXEC",
+        internal_status="EXEC",
+        end_time=None,
+        duration_seconds=None,
+    )
+    waiting = dataclasses.replace(
+        job_run(
+            "LOAD",
+            PLAN_DAY,
+            seconds=1.0,
+            run_id="l0",
+            deadline_after=timedelta(hours=1, minutes=30),
+        ),
+        status="HOLD",
+        internal_status="HOLD",
+        start_time=None,
+        end_time=None,
+        duration_seconds=None,
+    )
+    with store.connection() as conn:
+        upsert_job_runs(conn, [running, waiting])
+        conn.commit()
+    args = ["risks", "stuck", "--plan-day", "2026-03-02", "--database-url", database_url]
+    result = runner.invoke(app, [*args, "--at", "2026-03-02T02:00Z", "--json"])
+    assert result.exit_code == 0, result.output
+    found = [json.loads(line) for line in result.output.splitlines()]
+    assert [job["job_key"] for job in found] == [EXTRACT]
+    assert found[0]["elapsed_seconds"] == 7200.0
+    assert 3000 < found[0]["p99_seconds"] < 3600  # 50 minutes and a narrow spread
+    assert found[0]["beyond_seconds"] == round(7200.0 - found[0]["p99_seconds"], 1)
+    assert [d["job_key"] for d in found[0]["delays"]] == [LOAD]
+    # LOAD cannot start before EXTRACT ends (after 02:00): its 01:30 deadline is gone.
+    assert found[0]["delays"][0]["probability_before"] == 1.0
+
+    early = runner.invoke(app, [*args, "--at", "2026-03-02T00:30Z"])
+    assert early.exit_code == 0 and "no running job is past its p99" in early.output
+    text = runner.invoke(app, [*args, "--at", "2026-03-02T02:00Z"])
+    assert f"{EXTRACT}: running 2h00m" in text.output and f"delays {LOAD}" in text.output
+
+
+def test_what_if_worst_ranks_tonights_single_points_of_failure(database_url, store) -> None:
+    store_chain(store)
+    result = what_if(database_url, "--worst", "--recovery", "0", "--json", "--sims", "200")
+    assert result.exit_code == 0, result.output
+    worst = json.loads(result.output)["single_points_of_failure"]
+    # A failure of EXTRACT (rerun: +50 min) costs LOAD 20 minutes; a failure of LOAD itself
+    # (rerun: +10 min) fits in its 30 minutes of slack, so it is no point of failure.
+    assert [one["job_key"] for one in worst] == [EXTRACT]
+    assert [m["job_key"] for m in worst[0]["missed"]] == [LOAD]
+    assert abs(worst[0]["expected_minutes_lost"] - 20) < 3
+    assert what_if(database_url, "--worst", "--hang", EXTRACT).exit_code == 2
