@@ -8,8 +8,8 @@ is significant and useless.
 
 - share up: Fisher's exact test on the 2x2 table (tonight, baseline) x (hit, miss), one-sided;
   exact for any count, so it fits a category with five verdicts as well as 10 000 runs.
-- mix changed: chi-square test of homogeneity (tonight vs baseline counts); categories whose
-  expected count tonight is below 5 are pooled into one, as the chi-square approximation needs.
+- mix changed: chi-square test of homogeneity (tonight vs baseline counts); with expected
+  counts below 5 its p-value comes from random tables of the same margins (Monte Carlo).
 - values larger: Mann-Whitney U, one-sided (e.g. squared errors of risk scores tonight vs the
   weeks before); makes no assumption on their distribution.
 - share below nominal: exact binomial test (forecast interval coverage vs its nominal level).
@@ -21,7 +21,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import stats
+
+# Draws of the conditional test: a p-value resolves to 1/10 000, ten times finer than alpha.
+MONTE_CARLO_TABLES = 9999
 
 
 @dataclass(frozen=True)
@@ -52,44 +56,40 @@ def mix_change(
 ) -> tuple[TestResult, dict[str, float]]:
     """Has the mix of ``now`` moved from ``base``? Chi-square of homogeneity; also returns the
     standardised residual of each of tonight's groups with at least two observations, largest
-    first (the drivers; named before pooling, so a rare group that grew is named itself)."""
+    first (the drivers).
+
+    When a group's expected count tonight is below 5 (Cochran's rule) the chi-square
+    distribution would overstate the evidence many times over, so the p-value is then the
+    share of random tables with the same margins whose statistic is as large (the
+    conditional test Fisher's is the 2x2 case of), from ``MONTE_CARLO_TABLES`` draws.
+    """
     total_now, total_base = sum(now.values()), sum(base.values())
     if total_now < min_count or total_base < min_count:
         return TestResult(None, f"fewer than {min_count} observations"), {}
-    grand = total_now + total_base
-    keys = [k for k in set(now) | set(base) if now.get(k, 0) + base.get(k, 0) > 0]
-    expected = {k: (now.get(k, 0) + base.get(k, 0)) * total_now / grand for k in keys}
+    keys = sorted(k for k in set(now) | set(base) if now.get(k, 0) + base.get(k, 0) > 0)
+    table = np.array([[now.get(k, 0) for k in keys], [base.get(k, 0) for k in keys]])
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
     residuals = {
-        k: (now.get(k, 0) - expected[k]) / math.sqrt(expected[k])
-        for k in keys
-        if now.get(k, 0) >= 2
+        k: float((table[0, i] - expected[0, i]) / math.sqrt(expected[0, i]))
+        for i, k in enumerate(keys)
+        if table[0, i] >= 2
     }
     drivers = dict(sorted(residuals.items(), key=lambda kv: (-kv[1], kv[0])))
-    groups = _pooled_groups(keys, expected)
-    if len(groups) < 2:
-        return TestResult(None, "fewer than two groups with enough observations"), drivers
-    table = [
-        [sum(now.get(k, 0) for k in members) for members in groups],
-        [sum(base.get(k, 0) for k in members) for members in groups],
-    ]
-    result = stats.chi2_contingency(table, correction=False)
-    return TestResult(float(result.pvalue)), drivers
+    if len(keys) < 2:
+        return TestResult(None, "fewer than two groups"), drivers
+    if expected.min() >= 5:
+        return TestResult(float(stats.chi2_contingency(table, correction=False).pvalue)), drivers
+    observed = _chi_square(table, expected)
+    rng = np.random.default_rng(0)  # the same counts give the same p-value
+    tables = stats.random_table(table.sum(axis=1), table.sum(axis=0), seed=rng).rvs(
+        MONTE_CARLO_TABLES
+    )
+    larger = int(np.sum(_chi_square(tables, expected) >= observed - 1e-9))
+    return TestResult((larger + 1) / (MONTE_CARLO_TABLES + 1)), drivers
 
 
-def _pooled_groups(keys: Sequence[str], expected: Mapping[str, float]) -> list[list[str]]:
-    """Cochran's rule for the chi-square approximation: no group expected below 1 tonight and
-    at most a fifth below 5; the rarest groups are pooled until that holds."""
-    groups = sorted(([k] for k in keys), key=lambda g: (expected[g[0]], g[0]))
-
-    def size(group: list[str]) -> float:
-        return sum(expected[k] for k in group)
-
-    while len(groups) > 2 and (
-        size(groups[0]) < 1 or sum(size(g) < 5 for g in groups) > len(groups) / 5
-    ):
-        merged = groups[0] + groups[1]
-        groups = sorted([merged, *groups[2:]], key=lambda g: (size(g), g[0]))
-    return groups
+def _chi_square(tables: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    return np.asarray(((tables - expected) ** 2 / expected).sum(axis=(-2, -1)))
 
 
 def values_larger(now: Sequence[float], base: Sequence[float], *, min_count: int) -> TestResult:

@@ -25,7 +25,7 @@ def test_share_increase_is_one_sided_and_guarded() -> None:
         share_increase(5, 4, 0, 10, min_count=1)
 
 
-def test_mix_change_pools_rare_groups_but_names_the_one_that_grew() -> None:
+def test_mix_change_with_small_expected_counts_names_the_group_that_grew() -> None:
     base = {"a": 500, "b": 400, "c": 60, "d": 40}
     now = {"a": 20, "b": 15, "d": 15}  # d: 4 % before, 30 % tonight
     result, drivers = mix_change(now, base, min_count=5)
