@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from resync_analytics.maintenance.evaluation import PredictionScore, score_predictions
 from resync_analytics.maintenance.history import run_history_frame
 from resync_analytics.maintenance.lateness import estimate_late_risk
 from resync_analytics.maintenance.runtimes import estimate_runtimes
@@ -131,22 +132,25 @@ def true_runtimes(plan: SyntheticPlan, nights: int, rng: np.random.Generator) ->
 
 
 def history_frame(plan: SyntheticPlan, runs: np.ndarray) -> pd.DataFrame:
-    """The runs as the run-history frame today's models learn from (one a night)."""
+    """The runs as the run-history frame today's models learn from (one a night), with the
+    starts and ends the plan's dependencies really gave them that night."""
     n, nights = runs.shape
+    realised = propagate(plan.dag, runs.astype(np.float32), Tonight.nothing_yet(n))
     job = np.repeat(np.arange(n), nights)
     night = np.tile(np.arange(nights, 0, -1), n)  # the last column is last night
-    sched = TONIGHT.timestamp() - night * DAY + np.nan_to_num(plan.dag.earliest_start)[job]
+    day_start = TONIGHT.timestamp() - night * DAY
+    sched = day_start + np.nan_to_num(plan.dag.earliest_start)[job]
     duration = runs.ravel()
-    deadline = sched + np.nan_to_num(plan.dag.deadline - plan.dag.earliest_start, nan=0)[job]
+    deadline = day_start + plan.dag.deadline[job]
     return run_history_frame(
         pd.DataFrame(
             {
                 "job_key": pd.Categorical.from_codes(job, categories=pd.Index(list(plan.dag.keys))),
                 "workstation": "WS000",
                 "sched_time": sched,
-                "start_time": sched + 60.0,
-                "end_time": sched + 60.0 + duration,
-                "deadline_time": np.where(np.isfinite(plan.dag.deadline)[job], deadline, np.nan),
+                "start_time": day_start + realised.start.ravel().astype(float),
+                "end_time": day_start + realised.end.ravel().astype(float),
+                "deadline_time": deadline,
                 "duration_seconds": duration,
                 "failed": False,
                 "run_attempt": 1,
@@ -202,8 +206,9 @@ def timing(jobs: int, sims: int) -> None:
 
 def quality(
     jobs: int, sims: int, seed: int, ks: list[float]
-) -> dict[float, LateForecastComparison]:
-    """Both forecasts on 20 held-out nights of one plan: {k: comparison}."""
+) -> tuple[dict[float, LateForecastComparison], PredictionScore]:
+    """Both forecasts on 20 held-out nights of one plan: {k: comparison}, and the score of
+    today's per-job lateness model on the same nights."""
     plan = synthetic_plan(jobs, seed=seed)
     rng = np.random.default_rng(seed + 1)
     past = true_runtimes(plan, 50, rng)
@@ -228,7 +233,16 @@ def quality(
             np.repeat(p_graph[has_deadline, None], nights, axis=1),
             np.repeat(p_stat[:, None], nights, axis=1),
         )
-    return out
+    # Today's per-job lateness model on the same nights, for context (graph-blind).
+    model = estimate_runtimes(history, TONIGHT.timestamp())
+    by_code = estimate_late_risk(history, model, TONIGHT.timestamp())["late_probability"]
+    # The model's rows follow the history's job categories, not the plan's node order.
+    categories = pd.Index(history["job_key"].cat.categories.astype(str))
+    p_job = by_code.to_numpy()[categories.get_indexer(pd.Index(plan.dag.keys))]
+    per_job = score_predictions(
+        late.ravel(), np.repeat(p_job[has_deadline, None], nights, axis=1).ravel()
+    )
+    return out, per_job
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -238,9 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quality-jobs", type=int, default=20_000)
     args = parser.parse_args(argv)
     ks = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0]
-    tuning = quality(args.quality_jobs, args.sims, seed=21, ks=ks)
+    tuning, tuning_per_job = quality(args.quality_jobs, args.sims, seed=21, ks=ks)
     best_k = min(ks, key=lambda k: tuning[k].baseline.brier)
-    held = quality(args.quality_jobs, args.sims, seed=31, ks=[best_k])[best_k]
+    held_all, held_per_job = quality(args.quality_jobs, args.sims, seed=31, ks=[best_k])
+    held = held_all[best_k]
     print(
         f"HELD-OUT plan ({args.quality_jobs:,} jobs, 20 unseen nights), k={best_k:g} chosen "
         "on a tuning plan:"
@@ -250,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
         f"  (ratio {held.brier_ratio:.2f}; base rate Brier {held.graph.base_brier:.4f}; "
         f"AUC graph {held.graph.auc:.3f} vs {held.baseline.auc:.3f}; "
         f"{held.graph.count:,} deadline-nights, {held.graph.positives:,} late)"
+    )
+    print(
+        f"  today's per-job lateness model (graph-blind): Brier {held_per_job.brier:.4f}, "
+        f"AUC {held_per_job.auc:.3f}"
     )
     print("  reliability of the graph's late probabilities (bin: n, predicted, observed):")
     for row in held.graph_table:
@@ -268,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     tuned = tuning[best_k]
     print(
         f"tuning plan: Brier graph {tuned.graph.brier:.4f} vs statistic {tuned.baseline.brier:.4f}"
+        f" vs per-job model {tuning_per_job.brier:.4f}"
     )
     timing(args.jobs, args.sims)
     print(
