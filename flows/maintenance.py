@@ -95,7 +95,11 @@ async def predict_tonight_risks(
         max_events=parameters.max_events,
     )
     publish_maintenance_report(
-        risks, plan_day, alert_score=parameters.alert_score, history_runs=len(history)
+        risks,
+        plan_day,
+        alert_score=parameters.alert_score,
+        history_runs=len(history),
+        history=history,
     )
     sent = await publish_pending_events(settings)
     at_risk = sum(risk.score >= parameters.alert_score for risk in risks)

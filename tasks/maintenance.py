@@ -12,6 +12,7 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from resync_analytics.charts.reports import runtime_section
 from resync_analytics.maintenance import (
     MaintenanceConfig,
     reasons_document,
@@ -198,10 +199,18 @@ def store_risk_scores(
 
 @task(name="publish-maintenance-report")
 def publish_maintenance_report(
-    risks: Sequence[JobRisk], plan_day: date, *, alert_score: float, history_runs: int
+    risks: Sequence[JobRisk],
+    plan_day: date,
+    *,
+    alert_score: float,
+    history_runs: int,
+    history: pd.DataFrame | None = None,
 ) -> str:
-    """Publish the markdown report and the table of the riskiest jobs as artifacts."""
+    """Publish the markdown report (with the runtime trends of the top risks when given
+    their ``history``) and the table of the riskiest jobs as artifacts."""
     markdown = report_markdown(risks, plan_day, alert_score=alert_score, history_runs=history_runs)
+    trends = "" if history is None else runtime_section(risks, history, plan_start(plan_day))
+    markdown += f"\n\n{trends}" if trends else ""
     create_markdown_artifact(
         key=REPORT_KEY, markdown=markdown, description="Jobs likely to fail or run late tonight"
     )
