@@ -2,9 +2,10 @@
 
     .venv/bin/python -m bench.joblog_chooser [--grid small|full]
 
-Only the development part of the corpus is used (the frozen test part is never read here).
-A log's source is its label's ``source`` when the labels record one, else its file name's
-first word (``net_``, ``db_``, ``auth_``...: the family of logs one author wrote together).
+Only the development parts are used (the frozen test parts are never read here): the written
+corpus and the real transcripts by other authors. A real transcript's source is the platform
+``sources.json`` records for it (python, spark, powershell, db2...), a written log's its file
+name's first word (``net_``, ``db_``, ``auth_``...: the family of logs written together).
 For each source, the weights that maximise exact error-line and category accuracy on the
 other sources are scored on it; the held-out figure is reported first, then the weights chosen
 on all of development, which :data:`resync_analytics.joblog.chooser.DEFAULT_WEIGHTS` should
@@ -25,8 +26,13 @@ from resync_analytics.joblog.analyzer import PreparedJoblog, conclude, prepare_j
 from resync_analytics.joblog.chooser import DEFAULT_WEIGHTS
 from resync_analytics.joblog.classify import choose_root
 from resync_analytics.joblog.evaluation import LabelledJoblog
-from tests.resync_analytics.joblog_corpora import CORPUS_DIR, load_corpus
-from tests.resync_analytics.joblog_split import split_corpus
+from tests.resync_analytics.joblog_corpora import (
+    REAL_DIR,
+    REAL_PREFIX,
+    load_corpus,
+    load_real_corpus,
+)
+from tests.resync_analytics.joblog_split import load_real_test_names, split_corpus
 
 PRIOR: dict[str, float] = {
     "specific": 8.0,
@@ -36,6 +42,7 @@ PRIOR: dict[str, float] = {
     "consequence": -2.0,
     "explained": -6.0,
     "after_report": -1.0,
+    "wrapper": -2.0,
     "stack_head": 0.0,
     "repeated": 0.0,
     "early": 0.0,
@@ -46,6 +53,7 @@ GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
         "consequence": (0.0, -2.0, -4.0),
         "explained": (0.0, -3.0, -6.0, -10.0),
         "after_report": (0.0, -1.0, -2.0),
+        "wrapper": (0.0, -2.0, -4.0),
         "stack_head": (0.0, 1.0),
         "repeated": (0.0, -1.0),
         "early": (0.0, -0.5, 0.5),
@@ -56,6 +64,7 @@ GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
         "consequence": (0.0, -1.0, -2.0, -4.0),
         "explained": (0.0, -3.0, -6.0, -10.0),
         "after_report": (0.0, -1.0, -2.0),
+        "wrapper": (0.0, -2.0, -4.0),
         "stack_head": (0.0, 1.0),
         "repeated": (0.0, -1.0, -2.0),
         "early": (-1.0, -0.5, 0.0, 0.5, 1.0),
@@ -63,9 +72,19 @@ GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
 }
 
 
-def source_of(name: str, labels: dict[str, dict[str, object]]) -> str:
-    recorded = labels.get(name, {}).get("source")
-    return str(recorded) if recorded else name.split("_", 1)[0]
+def source_of(name: str, platforms: dict[str, str]) -> str:
+    if name.startswith(REAL_PREFIX):
+        platform = platforms.get(name[len(REAL_PREFIX) :], "")
+        return "real:" + (platform.split()[0] if platform else "other")
+    return "written:" + name.split("_", 1)[0]
+
+
+def load_platforms() -> dict[str, str]:
+    path = REAL_DIR / "sources.json"
+    if not path.exists():
+        return {}
+    sources = json.loads(path.read_text(encoding="utf-8"))
+    return {name: str(entry.get("platform", "")) for name, entry in sources.items()}
 
 
 class Judge:
@@ -116,14 +135,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--grid", choices=sorted(GRIDS), default="small")
     args = parser.parse_args()
-    labels = json.loads((CORPUS_DIR / "labels.json").read_text(encoding="utf-8"))
-    _, development = split_corpus(load_corpus())
+    platforms = load_platforms()
+    _, written_dev = split_corpus(load_corpus())
+    _, real_dev = split_corpus(load_real_corpus(), load_real_test_names())
+    development = [*written_dev, *real_dev]
     judge = Judge(development)
     vectors = candidates(GRIDS[args.grid])
     table = [[judge.correct(i, w) for i in range(len(development))] for w in vectors]
     by_source: dict[str, list[int]] = defaultdict(list)
     for i, sample in enumerate(development):
-        by_source[source_of(sample.name, labels)].append(i)
+        by_source[source_of(sample.name, platforms)].append(i)
 
     held_right = 0
     default_right = 0

@@ -21,6 +21,10 @@ Features:
   error from any specific one);
 - ``after_report``: the line comes after a line that already reported the failure (the job's
   clean-up and wrapper summaries);
+- ``wrapper``: the line is a wrapper's or orchestrator's report on the tool it ran (make's
+  ``*** [target] Error 2``, a CI step "marked build as failure", Airflow's task runner,
+  ``CalledProcessError``/"returned non-zero exit status", "Process completed with exit code"),
+  which restates the tool's failure rather than its cause;
 - ``stack_head``: the head of a stack trace (the exception line, a Java chain's deepest
   ``Caused by:``), which names the exception class;
 - ``repeated``: the same template occurs three times or more among the findings (a progress
@@ -55,6 +59,7 @@ FEATURES: tuple[str, ...] = (
     "consequence",
     "explained",
     "after_report",
+    "wrapper",
     "stack_head",
     "repeated",
     "early",
@@ -69,7 +74,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "rc_agrees": 4.0,
     "consequence": -2.0,
     "explained": -6.0,
-    "after_report": -1.0,
+    "after_report": -2.0,
+    "wrapper": -2.0,
     "stack_head": 0.0,
     "repeated": 0.0,
     "early": 0.0,
@@ -89,6 +95,16 @@ _CONSEQUENCE = re.compile(
     re.IGNORECASE,
 )
 """Words of a line that reports a failure rather than states why it happened."""
+_WRAPPER = re.compile(
+    r"\bmake(?:\[\d+\])?: \*\*\*|marked build as failure|^\s*(?:ERROR: )?Job failed\b|"
+    r"^\s*Finished: FAILURE|\{taskinstance\.py:\d+\}|Task failed with exception|"
+    r"CalledProcessError|returned non-zero exit status|Process completed with exit code|"
+    r"npm ERR! (?:code ELIFECYCLE|errno)|\bFAILURE: Build failed|\bBUILD FAILED\b|"
+    r"Error: Process completed|script returned exit code|ended with return code|"
+    r"failed with (?:exit )?(?:code|status|rc)",
+    re.IGNORECASE,
+)
+"""Wrappers reporting on the tool they ran: build tools, CI runners, schedulers, subprocess."""
 
 # Categories a finding's category typically follows from: a process killed or crashed after it
 # ran out of time or memory; a generic or unknown failure after any specific one.
@@ -157,6 +173,7 @@ def finding_features(
             "consequence": float(consequence),
             "explained": float(explained),
             "after_report": float(report_line is not None and finding.line.number > report_line),
+            "wrapper": float(bool(_WRAPPER.search(finding.line.text))),
             "stack_head": float(bool(finding.java_role or finding.python_exception)),
             "repeated": float(counts[pattern] >= _REPEATED),
             "early": 1.0 - (finding.line.number - 1) / span,
