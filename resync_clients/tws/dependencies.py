@@ -9,8 +9,8 @@ become edges: a prompt or an internetwork dependency names nothing the graph can
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from resync_clients.tws.models import Dependency, JobInPlan
 from resync_clients.tws.records import bare_name, job_key
@@ -28,6 +28,8 @@ def plan_day_of(job: JobInPlan) -> date | None:
 
 def _as_utc(value: datetime) -> datetime:
     # The spec's instants are UTC; one sent without an offset is read as UTC.
+    if value.tzinfo is UTC:
+        return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -37,14 +39,11 @@ def graph_dependency_count(job: JobInPlan) -> int:
     stats = job.dependencies_stats
     if stats is None:
         return 0
-    return sum(
-        count or 0
-        for count in (
-            stats.number_of_job_dependencies,
-            stats.number_of_job_stream_dependencies,
-            stats.number_of_resource_dependencies,
-            stats.number_of_file_dependencies,
-        )
+    return (
+        (stats.number_of_job_dependencies or 0)
+        + (stats.number_of_job_stream_dependencies or 0)
+        + (stats.number_of_resource_dependencies or 0)
+        + (stats.number_of_file_dependencies or 0)
     )
 
 
@@ -69,10 +68,10 @@ def plan_edges(job: JobInPlan, plan_day: date | None = None) -> list[PlanEdge]:
     return list(edges.values())
 
 
-@dataclass(frozen=True)
-class UnreadDependencies:
+class UnreadDependencies(NamedTuple):
     """A job whose ``dependenciesStats`` count graph dependencies that its ``dependencies``
-    list does not hold (a query result): reading the job alone gives them."""
+    list does not hold (a query result): reading the job alone gives them. (A named tuple:
+    a full plan read makes one per job, and these are the cheapest to make.)"""
 
     job_id: str
     job_key: str
