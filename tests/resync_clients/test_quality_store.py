@@ -23,7 +23,7 @@ def at(days: int, hours: float) -> datetime:
     return datetime(DAY.year, DAY.month, DAY.day, tzinfo=UTC) + timedelta(days=days, hours=hours)
 
 
-def add_run(conn, run_id, job, status, start, *, end=None, deadline=None, pattern=None):  # type: ignore[no-untyped-def]
+def add_run(conn, run_id, job, status, start, *, end=None, deadline=None, pattern=None):
     conn.execute(
         "INSERT INTO job_runs (run_id, job_key, workstation, job_stream, job_name, status,"
         " internal_status, sched_time, start_time, end_time, deadline_time, error_pattern)"
@@ -104,7 +104,7 @@ def test_risk_outcomes_say_whether_the_job_failed_or_ended_late_that_plan_day(st
 def test_coverage_uses_the_latest_forecast_before_each_point_and_the_samples_of_its_step(
     store,
 ) -> None:
-    def forecast(conn, generated, lower, upper):  # type: ignore[no-untyped-def]
+    def forecast(conn, generated, lower, upper):
         points = [
             {"timestamp": at(0, h).isoformat(), "value": 50.0, "lower": lower, "upper": upper}
             for h in (1, 2, 3)
