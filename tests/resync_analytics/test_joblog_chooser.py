@@ -147,3 +147,21 @@ def test_exit_zero_with_a_generic_error_line_stays_a_success():
 def test_a_relation_that_cannot_be_opened_is_a_database_error():
     log = joblog("Redshift adapter: Redshift error: could not open relation with OID 6134794\n")
     assert analyze_joblog(log).category == "database"
+
+
+def test_a_wrapper_report_is_marked_and_loses_to_the_tool_statement():
+    log = joblog(
+        "make[1]: *** [Makefile:12: load] Error 2\n"
+        "loader.c:88: fatal error: cannot open /data/in/feed.csv: No such file or directory\n"
+        "subprocess.CalledProcessError: Command 'make load' returned non-zero exit status 2.\n"
+    )
+    prepared = prepare_joblog(log)
+    rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    wrapped = {
+        f.line.number: row["wrapper"] for f, row in zip(prepared.findings, rows, strict=True)
+    }
+    assert wrapped[line_of(log, "make[1]")] == 1.0
+    assert wrapped[line_of(log, "loader.c:88")] == 0.0
+    analysis = analyze_joblog(log)
+    assert analysis.error_line == line_of(log, "loader.c:88")
+    assert analysis.category == "file_not_found"
