@@ -98,6 +98,8 @@ def record_pattern_runs(
             list(runs),
         )
         for absorbed, survivor in merged.items():
+            if absorbed == survivor:
+                continue  # not a merge: deleting "absorbed" would delete the survivor
             cur.execute(
                 "UPDATE error_pattern_runs SET pattern_id = %s WHERE pattern_id = %s",
                 (survivor, absorbed),

@@ -92,3 +92,18 @@ def test_old_failures_are_left_out(flow_settings, store):
     summary = asyncio.run(mine_error_patterns(lookback_days=7))
     assert summary.lines_mined == 0
     assert rows(store, "SELECT * FROM error_patterns") == []
+
+
+def test_a_pattern_merged_on_a_later_night_keeps_its_survivor(flow_settings, store):
+    # Three job names are three templates; a dozen make the name a variable, and the
+    # compaction folds the first night's patterns into one survivor, which must stay.
+    names = ["ann", "bob", "cy", "dee", "eve", "fay", "gus", "hal", "ida", "jo", "kim", "lou"]
+    add_failed_runs(store, [f"Job {name} ended badly" for name in names[:3]])
+    first = asyncio.run(mine_error_patterns())
+    assert len(first.new_patterns) == 3
+    add_failed_runs(store, [f"Job {name} ended badly" for name in names[3:]], first=100)
+    asyncio.run(mine_error_patterns())
+    stored = rows(store, "SELECT pattern_id, template, occurrences FROM error_patterns")
+    assert [(r["template"], r["occurrences"]) for r in stored] == [("Job <*> ended badly", 12)]
+    runs = rows(store, "SELECT DISTINCT pattern_id FROM error_pattern_runs")
+    assert [r["pattern_id"] for r in runs] == [stored[0]["pattern_id"]]
