@@ -39,10 +39,10 @@ from resync_analytics.masking import mask_secrets
 _READ_BYTES = 4 * 1024 * 1024
 _GENERIC: frozenset[Category] = frozenset({"application_error", "unknown"})
 # Failures a script that ignores its commands' status hides behind exit 0: the resource is
-# gone or held, so the output is missing or stale whatever the status says.
-_SILENT_FAILURES: frozenset[Category] = frozenset(
-    {"disk_full", "resource_busy", "out_of_memory", "permission_denied"}
-)
+# exhausted or held, so the output is missing or stale whatever the status says. Permission and
+# missing-file errors are left out: good runs print them too ("find: '/proc/1/fd': Permission
+# denied", an optional file probed for), and exit 0 is the better evidence there.
+_SILENT_FAILURES: frozenset[Category] = frozenset({"disk_full", "resource_busy", "out_of_memory"})
 # The lines either side of the root cause that state it (its first-tier entities, the context
 # an operator is shown); the scan keeps more for the second tier of entities.
 _NEAR_LINES = 5
@@ -260,7 +260,7 @@ def _verdict(
 def _fails_despite_exit_zero(root: Finding | None) -> bool:
     """A script that ignores its commands' status ends 0 after "pg_dump: error: could not
     write to output file: No space left on device": a precise, novel statement of a resource
-    failure the job did not recover from is a failure whatever the exit status says."""
+    exhausted or held, not retried, is a failure whatever the exit status says."""
     return (
         root is not None
         and root.tier >= 4

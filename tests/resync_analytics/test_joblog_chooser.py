@@ -165,3 +165,8 @@ def test_a_wrapper_report_is_marked_and_loses_to_the_tool_statement():
     analysis = analyze_joblog(log)
     assert analysis.error_line == line_of(log, "loader.c:88")
     assert analysis.category == "file_not_found"
+
+
+def test_a_permission_warning_behind_exit_zero_stays_a_success():
+    log = joblog("find: '/proc/1/fd': Permission denied\nexported 120 files\n", 0)
+    assert analyze_joblog(log).category == "success"
