@@ -84,6 +84,17 @@ def test_cli_prints_one_json_object_per_line(tmp_path):
     assert rows[1]["template"] == "\ufffd\ufffd broken"
 
 
+def test_cli_reads_standard_input_when_the_file_is_a_dash(tmp_path):
+    lines = b"Took 12 ms on 10.0.0.1:80\nTook 7 ms on 10.0.0.2:81\nsomething else\n"
+    piped = CliRunner().invoke(app, ["patterns", "mine", "-", "--json"], input=lines)
+    assert piped.exit_code == 0, piped.output
+    path = tmp_path / "same.log"
+    path.write_bytes(lines)
+    from_file = CliRunner().invoke(app, ["patterns", "mine", str(path), "--json"])
+    assert piped.output == from_file.output
+    assert len(piped.output.splitlines()) == 3
+
+
 def test_cli_summary_and_unreadable_file(tmp_path):
     path = tmp_path / "errors.log"
     path.write_text("cannot open /a/b\ncannot open /c/d\nsomething else\n")
