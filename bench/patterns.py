@@ -21,7 +21,7 @@ Miners: ``ours`` (resync_analytics.patterns), ``drain3`` with its defaults and `
 the generic masks of its documentation, and ``mask+exact`` (our masks, then identical masked
 messages grouped together). drain3 is optional: its ``cachetools==4.2.1`` pin conflicts with
 Prefect's, so install it apart, e.g. ``pip install --no-deps --target /tmp/d3 drain3
-jsonpickle`` and run with ``PYTHONPATH=/tmp/d3``.
+jsonpickle cachetools==4.2.1`` and run with ``PYTHONPATH=/tmp/d3``.
 
 Goals: held-out GA within 0.03 of plain; GA >= drain3 on every system; lines/s >= drain3's.
 """
@@ -277,14 +277,19 @@ def main() -> None:
     names = list(miners)
     print(f"{'Grouping Accuracy':<18}" + "".join(f"{n:>14}" for n in names))
     totals = dict.fromkeys(names, 0.0)
+    by_system: dict[str, dict[str, float]] = {}
     for log in logs:
         row = f"{log.system:<18}"
         for name in names:
             score = grouping_accuracy(log.events, _fresh(miners[name])(log.messages))
             totals[name] += score
+            by_system.setdefault(log.system, {})[name] = score
             row += f"{score:>14.3f}"
         print(row)
     print(f"{'average':<18}" + "".join(f"{totals[n] / len(logs):>14.3f}" for n in names))
+    if "drain3" in names:
+        behind = [s for s, row in by_system.items() if row["ours"] < row["drain3"]]
+        print("systems where ours is below drain3: " + (", ".join(behind) or "none"))
 
     if not args.skip_loso:
         print_metrics_and_loso(logs, LOSO_GRID)
