@@ -21,6 +21,9 @@ def _run(night: date, weeks: int = 4):
 
 
 def test_a_format_change_is_stored_announced_and_reported_once(flow_settings, store):
+    # A first night without any history measures nothing and alarms nobody.
+    empty = _run(FIRST)
+    assert empty.degraded == () and empty.events_sent == 0 and empty.figures > 0
     with store.connection() as conn:
         last = seed_shop(conn, FIRST, NIGHTS, changed="APP3")
 
