@@ -38,7 +38,7 @@ from resync_analytics.forecasting.select import (
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "nab"
 MARGINS = (0.0, 0.05, 0.1, 0.2, 0.3)
-COMBINES = (0, 3)
+COMBINES = (0, 2, 3)
 ORIGINS = (3, 5, 8)
 SHIFTS = (True, False)
 COVERAGE = 0.8

@@ -65,7 +65,8 @@ def forecast_details(assessment: CapacityAssessment) -> dict[str, object]:
             }
             for d in assessment.drivers
         ],
-        "notes": list(assessment.target.series.notes),
+        # What was done to the series (gaps filled, level shifts removed, short history).
+        "notes": list(assessment.forecast.notes),
     }
 
 

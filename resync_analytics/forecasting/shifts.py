@@ -7,11 +7,12 @@ the jump) carries the old level into the forecast. ``remove_level_shifts`` finds
 and moves the history before each one to the new level, so the methods see one regime.
 
 A jump is the change of the median over a window on each side of a point (a window is one
-cycle, at least ``MIN_WINDOW`` steps). Trends change that median steadily, noise a little,
-a random walk a lot; a shift is the point where the change stands out from all of them: above
-``SHIFT_SPREADS`` times the spread of the change over the whole history and ``SHIFT_SIGMAS``
-times the step-to-step noise. Windows must be full on both sides: a jump in the last window
-is not yet a level (it may be a burst), so it is left alone.
+cycle and a twentieth of the history, at least ``MIN_WINDOW`` steps). Trends change that
+median steadily, noise a little, a random walk a lot; a shift is the point where the change
+stands out from all of them: above ``SHIFT_SPREADS`` times the spread of the change over the
+whole history and ``SHIFT_SIGMAS`` times the step-to-step noise. Windows must be full on both
+sides: a jump in the last window is not yet a level (it may be a burst), so it is left alone;
+a jump followed by one back (a burst that ended) is left alone too.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def _noise(values: np.ndarray) -> np.ndarray:
 def find_level_shift(values: np.ndarray, period: int | None) -> list[LevelShift | None]:
     """The largest level shift of each row of ``values`` (series, time), or None."""
     count, length = values.shape
-    window = int(min(MAX_WINDOW, max(MIN_WINDOW, period or 0)))
+    # At least a twentieth of the history: a burst of a few steps in a long series of short
+    # steps (half an hour of a busy job in weeks of 5-minute samples) must not move a median.
+    window = int(min(MAX_WINDOW, max(MIN_WINDOW, period or 0, length // 20)))
     if length < 4 * window:
         return [None] * count
     adjusted = values
@@ -116,4 +119,12 @@ def remove_level_shifts(
         if not still:
             break
         rows = np.array(still)
+    for row, pair in enumerate(shifts):
+        if len(pair) == 2 and abs(pair[0].size + pair[1].size) < 0.5 * max(
+            abs(pair[0].size), abs(pair[1].size)
+        ):
+            # Up and back down (or the reverse): a burst that ended, not a new level. The
+            # history keeps it, so the backtest errors (and the intervals) remember it.
+            adjusted[row] = values[row]
+            shifts[row] = []
     return adjusted, shifts

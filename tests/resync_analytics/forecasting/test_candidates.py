@@ -146,3 +146,12 @@ def test_regular_long_csv_rows_read_as_regularise_would():
     assert a.format_timestamp(a.index[0]) == "2026-03-01T00:00:00Z"
     assert b.values[4] == pytest.approx(4.0) and any("missing" in n for n in b.notes)
     assert b.format_timestamp(b.index[0]) == "2026-03-01 00:00:00Z"
+
+
+def test_a_burst_that_ended_is_not_a_level_shift():
+    rng = np.random.default_rng(9)
+    values = 20 + rng.normal(0, 0.5, (1, 2000))
+    values[0, 1200:1350] += 30  # a busy half-day, then back to normal
+    adjusted, shifts = remove_level_shifts(values, None)
+    assert shifts == [[]]
+    np.testing.assert_array_equal(adjusted, values)
