@@ -56,7 +56,8 @@ NEEDLES: tuple[str, ...] = tuple(
     accessdenied|authfailure|invalid_grant|enqueue|handshake|convt_|s106|not numeric|
     not open|not possible|not valid|no authorization|wrote only|short write|write error|
     schreibfehler|gravação|escrita|escritura|écriture|scrittura|abnormally|найти путь|backoff limit|
-    jcl error|iefc|objectnotfound|itemnotfound|relation with oid|
+    jcl error|iefc|objectnotfound|itemnotfound|relation with oid|not responding|stale file|
+    stale nfs|
     """.replace("\n", "")
     .replace("    ", "")
     .split("|")

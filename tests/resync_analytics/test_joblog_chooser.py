@@ -170,3 +170,24 @@ def test_a_wrapper_report_is_marked_and_loses_to_the_tool_statement():
 def test_a_permission_warning_behind_exit_zero_stays_a_success():
     log = joblog("find: '/proc/1/fd': Permission denied\nexported 120 files\n", 0)
     assert analyze_joblog(log).category == "success"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "sftp: cannot open connection to files.acme.com",
+        "Unable to open connection to db01:1521",
+        "The remote name could not be resolved: 'api.acme.com'",
+        "cp: cannot stat '/mnt/nfs/in/a.csv': Stale file handle",
+        "Connection to node -1 (localhost/127.0.0.1:9092) could not be established.",
+    ],
+)
+def test_a_network_failure_is_not_read_as_a_missing_file(line):
+    log = joblog(line + "\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("network", line_of(log, line[:20]))
+
+
+def test_a_file_that_cannot_be_opened_is_still_a_missing_file():
+    log = joblog("loader: cannot open /data/in/feed.csv\n")
+    assert analyze_joblog(log).category == "file_not_found"
