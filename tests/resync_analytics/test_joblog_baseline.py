@@ -68,3 +68,11 @@ def test_baseline_memory_is_bounded(monkeypatch):
     lines = "".join(f"ERROR step {word} failed\n" for word in ("alpha", "beta", "gamma") * 4)
     baseline = learn_baseline([joblog(lines, 0), joblog(lines.upper(), 0)])
     assert len(baseline.templates) == 5
+
+
+def test_any_bytes_are_a_valid_baseline():
+    garbage = b"\xff\xfe\x00\x1b[31mERROR \x00\x00 ORA-0\xff1017\r\n" * 50 + b"\x00" * 4096
+    baseline = learn_baseline([garbage, b"", "texto com acentua\u00e7\u00e3o ERRO: falhou\n"])
+    assert baseline.runs == 3 and baseline.templates
+    failing = joblog(CAUSE)
+    assert analyze_joblog(failing, baseline=baseline).error_line == line_of(failing, "ORA-01017")
