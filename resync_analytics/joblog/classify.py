@@ -2,14 +2,15 @@
 
 A candidate becomes a :class:`Finding` unless it is noise: banner lines, stack frames, source
 lines of a traceback, ``set -x`` echoes, SQL text, lines logged at INFO/WARN level, "0 errors"
-summaries. Then three general signals decide among findings:
-
-- *specificity*: a precise message family (tier 3-4) outranks a free-text "ERROR" line or a
-  consequence such as "load failed" (tier 1-2), wherever they appear;
-- *order*: among equally useful statements the first causal one wins (later ones are cascades);
-- *chains*: a Java ``Caused by:`` chain is represented by its deepest cause, a Python chain by
-  its first exception; an error followed by a retry that later succeeds is no cause at all.
-The exit code breaks ties: with RC 127 a "command not found" line beats an earlier one.
+summaries. Chains are collapsed first: a Java ``Caused by:`` chain is represented by its
+deepest cause, a Python chain by its first exception; an error followed by a retry that later
+succeeds is no cause at all. Then :mod:`resync_analytics.joblog.chooser` scores the remaining
+findings by features (specificity, agreement with the exit code's convention, consequence
+vocabulary, a cause it follows from, position after the failure report, wrapper reports...);
+the best score wins and the first line among equals (later ones are cascades). Lines that good
+runs of the job also print take part only when nothing else states an error. A last step moves
+from the winner to the line that states the same cause better (the message after a wrapper's
+header, the exception that raised a logged error).
 """
 
 from __future__ import annotations
