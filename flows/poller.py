@@ -149,7 +149,7 @@ async def poll_tws(full: bool = False) -> PollSummary:
         # The dependency graph is stored apart from the cycle's transaction: it is learnt a
         # part at a time, and each part stands on its own (an idempotent upsert).
         edges = await read_plan_graph(settings, observation, deadline)
-        edges_changed = store_plan_graph(settings, edges) if edges else 0
+        edges_changed = store_plan_graph(settings, edges, observation.unread_dependencies)
 
     sent = await publish_pending_events(settings)
     summary = PollSummary(

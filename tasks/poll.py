@@ -27,7 +27,11 @@ from resync_clients.postgres.job_runs import (
     load_unfinished_job_ids,
 )
 from resync_clients.postgres.outbox import mark_events_emitted, pending_events
-from resync_clients.postgres.plan_graph import load_wired_jobs, write_plan_edges
+from resync_clients.postgres.plan_graph import (
+    load_wired_jobs,
+    mark_dependencies_resolved,
+    write_plan_edges,
+)
 from resync_clients.postgres.poll_cycle import write_poll_cycle
 from resync_clients.postgres.poller_state import PollCursor, load_poll_cursor
 from resync_clients.postgres.quarantine import RejectedRun
@@ -269,18 +273,25 @@ async def _job_edges(tws: TWSClient, job: UnreadDependencies) -> list[PlanEdge] 
     retry_delay_seconds=[1, 5, 15],
     retry_condition_fn=retry_if_transient,
 )
-def store_plan_graph(settings: Settings, edges: Sequence[PlanEdge]) -> int:
-    """Upsert ``edges``, one batch per plan day, in one transaction; returns how many edges
-    were new or changed."""
+def store_plan_graph(
+    settings: Settings,
+    edges: Sequence[PlanEdge],
+    counted: Sequence[UnreadDependencies] = (),
+) -> int:
+    """Upsert ``edges`` (one batch per plan day), then mark satisfied the stored edges into
+    the ``counted`` jobs TWS now counts as all resolved, in one transaction; returns how
+    many edges were new or changed."""
     by_day: dict[date, list[PlanEdge]] = {}
     for edge in edges:
         by_day.setdefault(edge.plan_day, []).append(edge)
     seen_at = datetime.now(UTC)
+    resolved = ((job.plan_day, job.job_key) for job in counted if job.resolved)
     with get_store(settings).connection() as conn, conn.transaction():
-        return sum(
+        written = sum(
             write_plan_edges(conn, day, day_edges, seen_at).changed
             for day, day_edges in sorted(by_day.items())
         )
+        return written + mark_dependencies_resolved(conn, resolved, seen_at)
 
 
 @task(

@@ -90,6 +90,29 @@ def load_wired_jobs(
     return {(day, key) for day, key in rows}
 
 
+def mark_dependencies_resolved(
+    conn: psycopg.Connection[Any], jobs: Iterable[tuple[date, str]], seen_at: datetime
+) -> int:
+    """Mark every stored edge into ``jobs`` (``(plan_day, job_key)`` pairs whose dependencies
+    TWS counts as all resolved) satisfied, unless already satisfied or released; returns how
+    many edges changed. Keeps statuses current from query results, without reading any job
+    alone again."""
+    days, keys = [], []
+    for day, key in set(jobs):
+        days.append(day)
+        keys.append(key)
+    if not keys:
+        return 0
+    cursor = conn.execute(
+        "UPDATE plan_dependencies p SET status = 'satisfied', seen_at = %s"
+        " FROM unnest(%s::date[], %s::text[]) AS j(plan_day, job_key)"
+        " WHERE p.plan_day = j.plan_day AND p.successor_key = j.job_key"
+        " AND p.status NOT IN ('satisfied', 'released')",
+        (seen_at, days, keys),
+    )
+    return cursor.rowcount
+
+
 def load_plan_nodes(conn: psycopg.Connection[Any], plan_day: date) -> list[PlanNode]:
     """The jobs of ``plan_day`` that ``job_runs`` knows (scheduled that UTC day), with the
     schedule time as earliest start and the deadline of their latest run; by job key."""

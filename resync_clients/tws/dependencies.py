@@ -78,6 +78,7 @@ class UnreadDependencies(NamedTuple):
     plan_day: date
     sched_time: datetime  # UTC
     started: bool
+    resolved: bool = False  # TWS counts none of its dependencies unresolved
 
 
 def unread_dependencies(job: JobInPlan) -> UnreadDependencies | None:
@@ -87,7 +88,11 @@ def unread_dependencies(job: JobInPlan) -> UnreadDependencies | None:
     if job.dependencies or job.sched_time is None or graph_dependency_count(job) == 0:
         return None
     sched = _as_utc(job.sched_time)
-    return UnreadDependencies(job.id, job_key(job), sched.date(), sched, bool(job.jobruns))
+    stats = job.dependencies_stats
+    resolved = stats is not None and stats.number_of_unresolved_dependencies == 0
+    return UnreadDependencies(
+        job.id, job_key(job), sched.date(), sched, bool(job.jobruns), resolved
+    )
 
 
 def jobs_to_read(

@@ -98,3 +98,31 @@ def test_a_large_plan_is_wired_a_bounded_part_per_cycle_unstarted_jobs_first(
     assert first < second and len(second) == 80
     expected_successors = {s for _p, s, _k, _i in expected_edges(poller_simulator)}
     assert second <= expected_successors
+
+
+def test_edge_statuses_follow_the_plan_without_reading_jobs_again(
+    poller_settings, poller_simulator, store
+):
+    asyncio.run(poll_tws(full=True))
+    day = plan_day(poller_simulator)
+    before = {(e.predecessor_key, e.successor_key, e.kind): e.status for e in stored(store, day)}
+    waiting = {succ for (_p, succ, _k), status in before.items() if status == "unsatisfied"}
+    assert waiting, "some jobs should still wait for their predecessors"
+
+    engine = poller_simulator.engine
+    engine.advance(4 * 3600)
+    summary = asyncio.run(poll_tws(full=True))
+    now, plan = engine.now, engine.current
+    resolved = {
+        job_key(poller_simulator, job.index)
+        for job in engine.enterprise.jobs
+        if plan.unresolved_dependencies(job.index, now) == 0
+    }
+    after = stored(store, day)
+    newly = {e.successor_key for e in after if e.status == "satisfied"} & waiting
+    assert newly and summary.plan_edges >= len(newly)
+    for edge in after:
+        if edge.successor_key in resolved:  # every edge into a resolved job is satisfied
+            assert edge.status == "satisfied", edge
+        else:  # the others keep the status they were read with
+            assert edge.status == before[(edge.predecessor_key, edge.successor_key, edge.kind)]

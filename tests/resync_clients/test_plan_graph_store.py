@@ -8,7 +8,11 @@ import psycopg
 import pytest
 
 from resync_clients.postgres.job_runs import upsert_job_runs
-from resync_clients.postgres.plan_graph import load_wired_jobs, write_plan_edges
+from resync_clients.postgres.plan_graph import (
+    load_wired_jobs,
+    mark_dependencies_resolved,
+    write_plan_edges,
+)
 from resync_core.plan_graph import PlanEdge, PlanNode
 from tests.job_runs import job_run
 
@@ -68,6 +72,25 @@ def test_wired_jobs_are_those_with_stored_edges_into_them_that_day(store) -> Non
     with store.connection() as conn:
         assert load_wired_jobs(conn, asked) == {(DAY, "FTA01#NIGHTLY.LOAD")}
         assert load_wired_jobs(conn, []) == set()
+
+
+def test_resolved_jobs_get_their_open_edges_marked_satisfied(store) -> None:
+    released = PlanEdge(DAY, "FTA09#X.Y", "FTA01#NIGHTLY.EXTRACT", "job", False, "released")
+    store.write_plan_edges(DAY, [*_edges(), released], SEEN)
+    later = SEEN + timedelta(hours=1)
+    with store.connection() as conn:
+        changed = mark_dependencies_resolved(
+            conn, [(DAY, "FTA01#NIGHTLY.EXTRACT"), (DAY + timedelta(days=1), "FTA01#NIGHTLY.LOAD")],
+            later,
+        )  # fmt: skip
+        assert mark_dependencies_resolved(conn, [], later) == 0
+    assert changed == 3  # EXTRACT's unsatisfied, unknown job-stream and unknown file edges
+    statuses = {(e.predecessor_key, e.successor_key): e.status for e in store.plan_edges(DAY)}
+    assert statuses[("MDM#EOD.CLOSE", "FTA01#NIGHTLY.EXTRACT")] == "satisfied"
+    assert statuses[("FTA09#X.Y", "FTA01#NIGHTLY.EXTRACT")] == "released"
+    assert statuses[("FTA01#DBLOCK", "FTA01#NIGHTLY.LOAD")] == "satisfied"  # as written
+    with store.connection() as conn:
+        assert mark_dependencies_resolved(conn, [(DAY, "FTA01#NIGHTLY.EXTRACT")], later) == 0
 
 
 def test_plan_nodes_come_from_the_days_runs_with_the_latest_attempts_deadline(store) -> None:
