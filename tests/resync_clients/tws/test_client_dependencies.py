@@ -112,6 +112,10 @@ def test_only_jobs_whose_dependencies_were_counted_but_not_listed_are_to_read() 
     counted = unread_dependencies(_counted("A", "2025-03-14T22:00:00Z"))
     assert counted is not None and counted.plan_day == DAY and not counted.started
     assert counted.job_key == "FTA001#GLEDGER_NIGHT00.A"
+    assert not counted.resolved  # TWS did not say how many are unresolved
+    done = _job([], dependenciesStats={"numberOfJobDependencies": 2,
+                                       "numberOfUnresolvedDependencies": 0})  # fmt: skip
+    assert (ref := unread_dependencies(done)) is not None and ref.resolved
     assert unread_dependencies(_counted("B", "2025-03-14T22:00:00Z", jobs=0)) is None
     listed = _job([{"dependencyType": "INTERNAL", "jobName": "X"}],
                   dependenciesStats={"numberOfJobDependencies": 1})  # fmt: skip
