@@ -20,10 +20,10 @@ for _ in $(seq 1 120); do curl -sf "$PREFECT_API_URL/health" >/dev/null && break
 
 "$BIN/resync-flows" demo --data-dir "$HOME_DIR/demo" >"$HOME_DIR/demo.log" 2>&1
 
-shoot() {  # shoot NAME URL-PATH
+shoot() {  # shoot NAME URL-PATH [HEIGHT]
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$HOME_DIR/chrome" --window-size=1400,1000 \
+    --user-data-dir="$HOME_DIR/chrome" --window-size=1400,"${3:-1000}" \
     --virtual-time-budget=30000 --screenshot="$OUT/$1.png" "http://127.0.0.1:$PORT$2" 2>/dev/null
 }
 # The newest incident report and the nightly reports (artifact pages by id render the body).
@@ -35,6 +35,11 @@ artifact_id() {
 shoot incident-artifact "/artifacts/artifact/$(artifact_id incident-)"
 shoot capacity-report "/artifacts/artifact/$(artifact_id capacity-report)"
 shoot maintenance-report "/artifacts/artifact/$(artifact_id maintenance-report)"
+# The runtime trends end the maintenance report: a tall shot, cut to their first charts.
+shoot maintenance-tall "/artifacts/artifact/$(artifact_id maintenance-report)" 8000
+"$BIN/python" scripts/crop_charts.py "$OUT/maintenance-tall.png" "$OUT/maintenance-runtime-trends.png" \
+  || echo "the maintenance report has no runtime chart to show" >&2
+rm -f "$OUT/maintenance-tall.png"
 shoot learning-report "/artifacts/artifact/$(artifact_id learning-report)"
 shoot flow-runs "/runs"
 echo "wrote $(ls "$OUT")"

@@ -77,8 +77,9 @@ def runtime_figure(
     tonight: object | None = None,
 ) -> Figure:
     """The chart as a figure (artists carry ``gid``: runtime, failed, p50, p90, budget,
-    slack, late, predicted). p50 and p90 are of the successful runs shown; the runtime
-    predicted for ``tonight`` is a star at that date."""
+    late, predicted). p50 and p90 are of the successful runs shown; the deadline's line is
+    the time each run had from its start, its legend names the least slack, and nights that
+    ran past it are shaded; the runtime predicted for ``tonight`` is a star at that date."""
     if not runs:
         raise ChartError("no run to draw")
     when = pd.DatetimeIndex([utc_moment(r.scheduled) for r in runs])
@@ -122,8 +123,9 @@ def runtime_figure(
             label=f"{name} {value / scale:.3g} {unit}",
             gid=name,
         )
+    top = max(float(runtime.max()), p90, predicted_seconds or 0.0) / scale
     if np.isfinite(budget).any():
-        _deadline_slack(axes, when, runtime / scale, budget / scale)
+        top = _deadline_slack(axes, when, runtime / scale, budget / scale, unit, top)
     if predicted_seconds is not None and tonight is not None:
         axes.plot(
             [date_x(tonight)],
@@ -134,50 +136,59 @@ def runtime_figure(
             label=f"tonight ~{predicted_seconds / scale:.3g} {unit}",
             gid="predicted",
         )
-    # A deadline far away would flatten the runtimes: the budget line may leave the top.
-    top = max(float(runtime.max()), p90, predicted_seconds or 0.0) / scale
-    axes.set_ylim(0, top * 1.6)
+    axes.set_ylim(0, top * 1.3)
     label_axes(axes, x="scheduled (UTC)", y=f"runtime ({unit})")
     date_axis(axes)
     legend(axes)
     return figure
 
 
+# A deadline this many times the longest runtime away would flatten the runtimes to a line
+# at the bottom: its line is left above the chart and the legend says so.
+FAR_DEADLINE = 3.0
+
+
 def _deadline_slack(
-    axes: Axes, when: pd.DatetimeIndex, runtime: np.ndarray, budget: np.ndarray
-) -> None:
+    axes: Axes,
+    when: pd.DatetimeIndex,
+    runtime: np.ndarray,
+    budget: np.ndarray,
+    unit: str,
+    top: float,
+) -> float:
+    """Draw the time each run had before its deadline and the nights it ran out (shaded);
+    the legend names the least slack. Returns the top of the runtimes' range, raised to
+    show the budget line unless the deadline is far."""
+    known = np.isfinite(budget)
+    least = float(np.min(budget[known] - runtime[known]))
+    far = float(budget[known].min()) > FAR_DEADLINE * top
+    words = (
+        f"least slack {least:.3g} {unit}" if least >= 0 else f"late by up to {-least:.3g} {unit}"
+    )
     axes.plot(
         when,
         budget,
         color=COLOURS["budget"],
         linewidth=1.0,
-        label="time to deadline at start",
+        label=f"time to deadline at start ({words}{', above the chart' if far else ''})",
         gid="budget",
     )
-    known = np.isfinite(budget)
-    axes.fill_between(
-        when,
-        runtime,
-        np.where(known, budget, runtime),
-        where=known & (budget >= runtime),
-        color=COLOURS["p50"],
-        alpha=0.15,
-        linewidth=0,
-        label="slack",
-        gid="slack",
-    )
-    if (known & (budget < runtime)).any():
+    late = known & (budget < runtime)
+    if late.any():
         axes.fill_between(
             when,
             np.where(known, budget, runtime),
             runtime,
-            where=known & (budget < runtime),
+            where=late,
+            interpolate=True,
             color=COLOURS["failed"],
             alpha=0.3,
             linewidth=0,
             label="late",
             gid="late",
         )
+    near = budget[known & (budget <= FAR_DEADLINE * top)]
+    return max(top, float(near.max())) if near.size else top
 
 
 def runtime_chart(

@@ -47,23 +47,39 @@ def test_p50_p90_lines_are_the_successful_runs_percentiles_in_minutes():
     assert len(failed.get_xdata()) == 2
 
 
-def test_deadline_slack_is_shaded_and_late_nights_are_marked():
+def test_deadline_line_names_the_least_slack_and_late_nights_are_shaded():
     runs = runs_of_job(growing_job(deadline_after=2700.0), JOB)
     late = [r for r in runs if r.runtime_seconds > r.budget_seconds]
     assert 0 < len(late) < len(runs)
     figure = runtime_figure(runs, title="t")
-    assert len(by_gid(figure, "budget")) == 1
-    assert len(by_gid(figure, "slack")) == 1
+    (budget,) = by_gid(figure, "budget")
+    assert list(budget.get_ydata()) == [r.budget_seconds / 60 for r in runs]
+    worst = max(r.runtime_seconds - r.budget_seconds for r in runs) / 60
+    assert f"time to deadline at start (late by up to {worst:.3g} min)" in legend_labels(figure)
     assert len(by_gid(figure, "late")) == 1
-    assert "time to deadline at start" in legend_labels(figure)
-    relaxed = runtime_figure(runs_of_job(growing_job(deadline_after=9000.0), JOB), title="t")
+    # The budget line is inside the chart.
+    assert figure.axes[0].get_ylim()[1] >= max(r.budget_seconds for r in runs) / 60
+
+    relaxed_runs = runs_of_job(growing_job(deadline_after=3600.0), JOB)
+    relaxed = runtime_figure(relaxed_runs, title="t")
     assert by_gid(relaxed, "late") == []
+    least = min(r.budget_seconds - r.runtime_seconds for r in relaxed_runs) / 60
+    assert f"time to deadline at start (least slack {least:.3g} min)" in legend_labels(relaxed)
+
+
+def test_a_far_deadline_stays_above_the_chart_and_the_legend_says_so():
+    runs = runs_of_job(growing_job(deadline_after=20 * 3600.0), JOB)
+    figure = runtime_figure(runs, title="t")
+    longest = max(r.runtime_seconds for r in runs) / 60
+    assert figure.axes[0].get_ylim()[1] < 2 * longest  # runtimes keep the height
+    (label,) = [text for text in legend_labels(figure) if text.startswith("time to deadline")]
+    assert label.endswith(", above the chart)")
 
 
 def test_no_deadline_draws_no_slack_and_tonights_prediction_is_a_star():
     runs = runs_of_job(growing_job(deadline_after=None), JOB)
     figure = runtime_figure(runs, title="t", predicted_seconds=2900.0, tonight=TONIGHT)
-    assert by_gid(figure, "budget") == by_gid(figure, "slack") == []
+    assert by_gid(figure, "budget") == by_gid(figure, "late") == []
     (star,) = by_gid(figure, "predicted")
     assert star.get_ydata()[0] == pytest.approx(2900.0 / 60)
     assert "tonight ~48.3 min" in legend_labels(figure)
