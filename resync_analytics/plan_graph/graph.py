@@ -3,7 +3,8 @@
 Built from ``PlanNode``s and ``PlanEdge``s. Only ``job`` and ``job_stream`` edges carry time
 (a successor waits for its predecessor's end); ``resource`` and ``file`` edges name no job.
 A ``job_stream`` predecessor (``WS#STREAM``) stands for every job of that stream in the plan.
-Edges to jobs outside the plan (ended on an earlier day, or not in this plan) constrain
+Edges to jobs outside the plan (ended on an earlier day, or not in this plan) and edges TWS
+already reports ``satisfied`` or ``released`` (the successor no longer waits) constrain
 nothing tonight and are counted, not kept.
 
 Everything downstream works level by level: a node's level is one more than its deepest
@@ -22,6 +23,7 @@ import numpy as np
 from resync_core.plan_graph import PlanEdge, PlanNode
 
 _TIMED_KINDS = frozenset({"job", "job_stream"})
+_NO_LONGER_WAITING = frozenset({"satisfied", "released"})
 
 
 class PlanGraphCycleError(ValueError):
@@ -139,6 +141,9 @@ def build_dag(
     dropped = 0
     for edge in edges:
         if edge.kind not in _TIMED_KINDS:
+            continue
+        if edge.status in _NO_LONGER_WAITING:
+            dropped += 1
             continue
         after = index.get(edge.successor_key)
         if edge.kind == "job_stream":

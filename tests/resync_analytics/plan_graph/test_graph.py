@@ -78,3 +78,17 @@ def test_descendants_and_instants() -> None:
     )
     with pytest.raises(KeyError, match="not in the plan"):
         dag.node(key("Z"))
+
+
+def test_a_satisfied_or_released_dependency_no_longer_holds_the_successor() -> None:
+    nodes = [PlanNode(key(name), ORIGIN, None) for name in ("A", "B", "C", "D")]
+    edges = [
+        PlanEdge(DAY, key("A"), key("D"), "job", True, "released"),
+        PlanEdge(DAY, key("B"), key("D"), "job", True, "satisfied"),
+        PlanEdge(DAY, key("C"), key("D"), "job", True, "unsatisfied"),
+    ]
+    dag = build_dag(nodes, edges)
+    assert [(dag.keys[p], dag.keys[s]) for p, s in zip(dag.pred, dag.succ, strict=True)] == [
+        (key("C"), key("D"))
+    ]
+    assert dag.dropped_edges == 2
