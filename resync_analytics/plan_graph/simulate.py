@@ -151,7 +151,9 @@ def _condition_running(
     runtime: np.ndarray, runtimes: RuntimeDistribution, state: Tonight, rng: np.random.Generator
 ) -> None:
     """A running job has already run ``now - started_at``: redraw the runtimes it has
-    already outlived (a few times, then hold them at the elapsed time plus one second)."""
+    already outlived (a few times). A job beyond nearly every draw is in the unknown part
+    of its tail: it runs on for an exponential share of what it has run so far (a run that
+    has hung an hour is expected to take about another hour, not to end now)."""
     running = np.flatnonzero(np.isfinite(state.started_at) & np.isnan(state.ended_at))
     if not running.size or not np.isfinite(state.now):
         return
@@ -168,7 +170,11 @@ def _condition_running(
         if not short.any():
             break
         block = np.where(short, part.sample(rng, runtime.shape[1]), block)
-    runtime[running] = np.maximum(block, elapsed + 1.0)
+    short = block <= elapsed
+    if short.any():
+        lasting = elapsed * (1.0 + rng.exponential(1.0, block.shape).astype(np.float32))
+        block = np.where(short, lasting, block)
+    runtime[running] = block
 
 
 def start_floor(dag: PlanDag, tonight: Tonight) -> np.ndarray:

@@ -76,3 +76,15 @@ def test_bad_input_is_refused() -> None:
         simulate(dag, RuntimeDistribution(np.zeros(3), np.ones(3)))
     with pytest.raises(ValueError, match="at least one"):
         simulate(dag, fixed_runtimes(dag, {"A": 1, "B": 1}), sims=0)
+
+
+def test_a_job_running_far_beyond_its_model_is_not_expected_to_end_now() -> None:
+    dag = plan(["A"], [])
+    runtimes = fixed_runtimes(dag, {"A": 10})  # ten minutes, no spread, no tail
+    now = 120 * 60.0  # it has run two hours
+    tonight = Tonight(np.array([0.0]), np.array([np.nan]), now)
+    sim = simulate(dag, runtimes, sims=4000, tonight=tonight, seed=6)
+    remaining = (sim.end[0] - now) / 60
+    assert remaining.min() > 0
+    # About another two hours on average (an exponential share of the two it has run).
+    assert 100 < remaining.mean() < 140
