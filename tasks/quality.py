@@ -28,6 +28,7 @@ from resync_clients.postgres.quality import (
     night_runs,
     resolution_times,
     risk_outcomes,
+    seen_templates,
     store_quality_figures,
 )
 from resync_core.events import QUALITY_DEGRADED, DomainEvent
@@ -48,13 +49,14 @@ def load_quality_inputs(
     settings: Settings, night: date, config: WatchConfig, history_days: int
 ) -> QualityInputs:
     """Everything the watch of ``night`` reads: from the first reported or baseline night
-    to the end of ``night`` (failures ``history_days`` further back, for the templates seen)."""
+    to the end of ``night``, and the templates failures had in the ``history_days`` before."""
     first = config.history_start(night)
     since, until = _instant(first), _instant(night + timedelta(days=1))
-    warm_up = since - timedelta(days=history_days)
+    history = since - timedelta(days=history_days)
     with get_store(settings).connection() as conn:
         inputs = QualityInputs(
-            failures=analysed_failures(conn, since=warm_up, until=until),
+            failures=analysed_failures(conn, since=since, until=until),
+            known_templates=seen_templates(conn, since=history, until=since),
             runs=night_runs(conn, since=since, until=until, history_days=history_days),
             feedback=load_feedback(conn, since=since),
             risks=risk_outcomes(conn, first=first, last=night),

@@ -62,12 +62,14 @@ def unknown_marks(
     ]
 
 
-def new_template_marks(failures: Sequence[AnalysedFailure]) -> list[tuple[date, str, bool]]:
+def new_template_marks(
+    failures: Sequence[AnalysedFailure], known: Iterable[str] = ()
+) -> list[tuple[date, str, bool]]:
     """(night, job, template never seen on an earlier night) of each failure with a template.
     Failures of the same night share what they knew at its start: a new format failing a
     hundred times in one night counts a hundred times, not once."""
     marks: list[tuple[date, str, bool]] = []
-    seen: set[str] = set()
+    seen: set[str] = set(known)
     ordered = sorted((f for f in failures if f.error_pattern), key=lambda f: f.ended_at)
     index = 0
     while index < len(ordered):
@@ -111,12 +113,11 @@ def data_drift_figures(
     runs: Sequence[NightRuns],
     config: WatchConfig,
     *,
-    warm_up: Sequence[AnalysedFailure] = (),
+    known_templates: Iterable[str] = (),
 ) -> list[QualityFigure]:
-    """Tonight's and each week's figures of the four data-drift measures. ``warm_up``: older
-    failures that only teach which templates were seen before."""
-    first = config.history_start(night)
-    template_marks = [m for m in new_template_marks([*warm_up, *failures]) if m[0] >= first]
+    """Tonight's and each week's figures of the four data-drift measures.
+    ``known_templates``: the templates of failures before the first of ``failures``."""
+    template_marks = new_template_marks(failures, known_templates)
     figures = [
         *_share_figures(
             UNKNOWN_FAMILY, unknown_marks(failures, config.low_confidence), night, config

@@ -33,8 +33,9 @@ from resync_core.quality import (
 
 @dataclass(frozen=True)
 class QualityInputs:
-    """What the watch reads for one night (from ``config.history_start`` on; ``failures`` may
-    reach further back: older ones only teach which templates were seen)."""
+    """What the watch reads for one night, from ``config.history_start`` on;
+    ``known_templates``: the error templates of failures before then (not new when they
+    return)."""
 
     failures: Sequence[AnalysedFailure] = ()
     runs: Sequence[NightRuns] = ()
@@ -42,6 +43,7 @@ class QualityInputs:
     risks: Sequence[RiskOutcome] = ()
     coverage: Sequence[CoveragePoint] = ()
     resolutions: Sequence[ResolutionTimes] = ()
+    known_templates: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,11 @@ def watch_quality(night: date, inputs: QualityInputs, config: WatchConfig) -> Qu
     """Every figure of ``night`` and of the ``config.weeks`` weeks ending with it."""
     first = config.history_start(night)
     window = [f for f in inputs.failures if f.ended_at.date() >= first]
-    warm_up = [f for f in inputs.failures if f.ended_at.date() < first]
     summaries = resolution_summaries(inputs.resolutions, config.week_starts(night))
     figures = [
-        *data_drift_figures(night, window, inputs.runs, config, warm_up=warm_up),
+        *data_drift_figures(
+            night, window, inputs.runs, config, known_templates=inputs.known_templates
+        ),
         *calibration_figures(night, judged_claims(inputs.feedback), config),
         *risk_figures(night, inputs.risks, config),
         *coverage_figures(night, inputs.coverage, config),

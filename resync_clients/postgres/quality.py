@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import psycopg
-from psycopg.rows import class_row, dict_row
+from psycopg.rows import class_row, dict_row, scalar_row
 from psycopg.types.json import Jsonb
 
 from resync_clients.postgres.upsert import bulk_upsert
@@ -47,6 +47,21 @@ def analysed_failures(
     of the latest incident covering each (None when not analysed), oldest first."""
     with conn.cursor(row_factory=class_row(AnalysedFailure)) as cur:
         return cur.execute(_FAILURES, {"since": since, "until": until}).fetchall()
+
+
+def seen_templates(
+    conn: psycopg.Connection[Any], *, since: datetime, until: datetime
+) -> frozenset[str]:
+    """The error templates of the failed runs that ended in ``[since, until)``."""
+    with conn.cursor(row_factory=scalar_row) as cur:
+        return frozenset(
+            cur.execute(
+                "SELECT DISTINCT error_pattern FROM job_runs"
+                " WHERE internal_status IN ('ABEND', 'FAIL') AND error_pattern IS NOT NULL"
+                " AND end_time >= %s AND end_time < %s",
+                (since, until),
+            ).fetchall()
+        )
 
 
 _NIGHT_RUNS = (

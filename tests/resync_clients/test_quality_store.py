@@ -11,6 +11,7 @@ from resync_clients.postgres.quality import (
     coverage_points,
     night_runs,
     risk_outcomes,
+    seen_templates,
     store_quality_figures,
     stored_figures,
 )
@@ -57,7 +58,11 @@ def test_failures_carry_the_analysers_own_claim_and_unanalysed_ones_none(store) 
             " calibrated_confidence, verdicts) VALUES (%s, 0.4, 0.9, 10)",
             (incident,),
         )
+        add_run(conn, "r0", "WS#S.A", "ABEND", at(-5, 1), pattern="p0")
+        add_run(conn, "s0", "WS#S.A", "SUCC", at(-5, 2), pattern="ignored")
         failures = analysed_failures(conn, since=at(0, 0), until=at(1, 0))
+        known = seen_templates(conn, since=at(-30, 0), until=at(0, 0))
+    assert known == {"p0"}
     assert [(f.run_id, f.category, f.confidence, f.error_pattern) for f in failures] == [
         ("r1", "timeout", 0.4, "p1"),
         ("r2", None, None, None),

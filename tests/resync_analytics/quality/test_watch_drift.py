@@ -134,3 +134,29 @@ def test_weekly_figures_cover_every_reported_week() -> None:
         weekly = [f for f in watch.figures if f.period == "week" and f.measure == measure]
         assert sorted({f.period_start for f in weekly}) == starts
         assert all(f.value is not None and f.count > 0 for f in weekly if f.scope == ALL)
+
+
+def test_templates_known_from_before_the_window_are_not_new() -> None:
+    from dataclasses import replace
+
+    inputs = simulate(FIRST, NIGHTS, seed=7)
+    first = CONFIG.history_start(CHANGE_NIGHT)
+    late = [f for f in inputs.failures if f.ended_at.date() >= first + timedelta(days=7)]
+    known = frozenset(f.error_pattern for f in inputs.failures if f.error_pattern)
+    cold = watch_quality(CHANGE_NIGHT, replace(inputs, failures=late), CONFIG)
+    warm = watch_quality(
+        CHANGE_NIGHT, replace(inputs, failures=late, known_templates=known), CONFIG
+    )
+
+    def first_week(watch: QualityWatch) -> float:
+        week = CONFIG.week_starts(CHANGE_NIGHT)[1]
+        figure = next(
+            f
+            for f in watch.figures
+            if f.period == "week" and f.measure == "new_template" and f.period_start == week
+        )
+        assert figure.value is not None
+        return figure.value
+
+    # Without what came before, the first week of the window looks largely new.
+    assert first_week(cold) > 0.2 and first_week(warm) == 0.0
