@@ -53,9 +53,15 @@ class RuntimeDistribution:
         draws += mu
         np.exp(draws, out=draws)
         if self.tail_share > 0 and self.tail_ratios.size:
-            hung = rng.random((n, sims), dtype=np.float32) < self.tail_share
-            rows, cols = np.nonzero(hung)
-            ratios = rng.choice(self.tail_ratios.astype(np.float32), size=rows.size)
+            if self.tail_share <= 0.05:
+                # A binomial count of hung cells, placed uniformly (a repeated cell is rare
+                # at such shares), instead of one uniform draw per cell.
+                count = rng.binomial(n * sims, self.tail_share)
+                rows, cols = np.divmod(rng.integers(0, n * sims, count), sims)
+            else:
+                rows, cols = np.nonzero(rng.random((n, sims)) < self.tail_share)
+                count = rows.size
+            ratios = rng.choice(self.tail_ratios.astype(np.float32), size=count)
             draws[rows, cols] = np.exp(mu[rows, 0]) * ratios
         return draws
 
@@ -250,16 +256,37 @@ def _join_predecessors(
     floor: np.ndarray,
 ) -> None:
     """One level: each successor starts at the latest of its predecessors' ends and its
-    floor; ``driver`` records the predecessor that was latest (-1: the floor)."""
+    floor; ``driver`` records the predecessor that was latest (-1: the floor). Most jobs
+    wait for one job only: they take its end as is, and only joins pay for reductions."""
     heads = np.flatnonzero(np.r_[True, succ[1:] != succ[:-1]])
-    targets = succ[heads]
-    ends = end[pred]
-    latest = np.maximum.reduceat(ends, heads, axis=0)
     sizes = np.diff(np.r_[heads, succ.size])
-    hit = ends >= np.repeat(latest, sizes, axis=0)
-    who = np.maximum.reduceat(
-        np.where(hit, pred.astype(np.int32)[:, None], np.int32(-1)), heads, axis=0
-    )
+    single = sizes == 1
+    if single.any():
+        one = heads[single]
+        _start_after(succ[one], end[pred[one]], pred[one], start, driver, floor)
+    if not single.all():
+        joined = np.repeat(~single, sizes)
+        pred, succ = pred[joined], succ[joined]
+        heads = np.flatnonzero(np.r_[True, succ[1:] != succ[:-1]])
+        sizes = np.diff(np.r_[heads, succ.size])
+        ends = end[pred]
+        latest = np.maximum.reduceat(ends, heads, axis=0)
+        hit = ends >= np.repeat(latest, sizes, axis=0)
+        who = np.maximum.reduceat(
+            np.where(hit, pred.astype(np.int32)[:, None], np.int32(-1)), heads, axis=0
+        )
+        _start_after(succ[heads], latest, who, start, driver, floor)
+
+
+def _start_after(
+    targets: np.ndarray,
+    latest: np.ndarray,
+    who: np.ndarray,
+    start: np.ndarray,
+    driver: np.ndarray,
+    floor: np.ndarray,
+) -> None:
     own = floor[targets][:, None]
     start[targets] = np.maximum(latest, own)
+    who = who if who.ndim == 2 else who.astype(np.int32)[:, None]
     driver[targets] = np.where(latest >= own, who, -1)
