@@ -42,6 +42,7 @@ from resync_core.risk import JobRisk, PlannedJob, RiskReason
 # Reasons the graph's late probability replaces: the per-job model's words about lateness.
 _LATE_KINDS = frozenset({"late_risk", "late_exposure"})
 LATE_REASON_FROM = 0.05
+_STATE_WORDS = {"error": "in error", "running_long": "running far beyond its usual runtime"}
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,9 @@ def _late_text(detail: DeadlineRisk) -> str:
         text += ")"
     troubled = [hot for hot in detail.hot if hot.state]
     if troubled:
-        text += "; upstream " + ", ".join(f"{hot.job_key} is {hot.state}" for hot in troubled)
+        text += "; upstream " + ", ".join(
+            f"{hot.job_key} is {_STATE_WORDS.get(hot.state or '', hot.state)}" for hot in troubled
+        )
     return text
 
 
