@@ -33,7 +33,9 @@ def coverage_figures(
         by_night[point.timestamp.date()].append(point)
     tonight = by_night.get(night, [])
     baseline = config.baseline_nights(night)
-    low, high = usual_range([_coverage(by_night[n]) for n in baseline if by_night.get(n)])
+    low, high = usual_range(
+        [_coverage(by_night[n]) for n in baseline if len(by_night.get(n, [])) >= config.min_count]
+    )
     value = _coverage(tonight) if tonight else None
     nominal = fmean(p.nominal for p in tonight) if tonight else None
     test = (

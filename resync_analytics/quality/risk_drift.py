@@ -35,7 +35,13 @@ def risk_figures(
     baseline = config.baseline_nights(night)
     tonight = by_night.get(night, [])
     base_errors = [e for n in baseline for e in _errors(by_night.get(n, []))]
-    low, high = usual_range([fmean(_errors(by_night[n])) for n in baseline if by_night.get(n)])
+    low, high = usual_range(
+        [
+            fmean(_errors(by_night[n]))
+            for n in baseline
+            if len(by_night.get(n, [])) >= config.min_count
+        ]
+    )
     test = values_larger(_errors(tonight), base_errors, min_count=config.min_count)
     value = fmean(_errors(tonight)) if tonight else None
     degraded = (

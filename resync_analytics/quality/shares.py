@@ -37,11 +37,14 @@ def night_share_figure(
     details: Mapping[str, Any] | None = None,
 ) -> QualityFigure:
     """Tonight's share against the baseline's: degraded when Fisher's test says it rose and
-    it rose by at least ``config.min_lift``."""
+    it rose by at least ``config.min_lift``. The usual range spans the baseline nights with
+    at least ``config.min_count`` observations (a share of 1 out of 1 says nothing)."""
     baseline = config.baseline_nights(night)
     hits, total = counts.get(night, (0, 0))
     base_hits, base_total = pooled(counts, baseline)
-    low, high = usual_range([h / t for h, t in (counts.get(n, (0, 0)) for n in baseline) if t])
+    low, high = usual_range(
+        [h / t for h, t in (counts.get(n, (0, 0)) for n in baseline) if t >= config.min_count]
+    )
     test = share_increase(hits, total, base_hits, base_total, min_count=config.min_count)
     share = hits / total if total else None
     base_share = base_hits / base_total if base_total else None

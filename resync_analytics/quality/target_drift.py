@@ -53,7 +53,11 @@ def mix_figures(
     test, residuals = mix_change(tonight, base, min_count=config.min_count)
     shift = total_variation(tonight, base)
     low, high = usual_range(
-        [total_variation(by_night[n], base - by_night[n]) for n in baseline if by_night.get(n)]
+        [
+            total_variation(by_night[n], base - by_night[n])
+            for n in baseline
+            if by_night[n].total() >= config.min_count
+        ]
     )
     degraded = test.significant(config.alpha) and shift >= config.min_mix_shift
     drivers = [g for g, r in residuals.items() if r > 0][: config.max_drivers]
