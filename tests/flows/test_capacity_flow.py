@@ -107,4 +107,6 @@ def test_report_artifact_names_the_risk(flow_settings, store, history):
     assert artifact is not None
     assert "fta01:cpu.percent" in artifact.data
     assert "ETL_LOAD" in artifact.data
+    # One chart, for the one series at risk.
+    assert artifact.data.count("](data:image/png;base64,") == 1
     assert Artifact.get("capacity-forecasts") is not None

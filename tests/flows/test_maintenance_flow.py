@@ -97,6 +97,9 @@ def test_rerun_for_the_same_plan_day_replaces_scores_and_sends_nothing_twice(
     report = Artifact.get("maintenance-report")
     assert report is not None
     assert "Likely to fail or finish late tonight" in report.data
+    # The runtime trends of the top risks end the report, five charts at most.
+    trends = report.data.split("## Runtime trends of the top risks", 1)[1]
+    assert 1 <= trends.count("](data:image/png;base64,") <= 5
     assert Artifact.get("jobs-at-risk") is not None
     with store.connection() as conn:
         first = conn.execute("SELECT job_key, score FROM risk_scores ORDER BY 1").fetchall()
