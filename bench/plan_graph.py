@@ -284,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
             for row in held.baseline_table
         )
     )
+    print(
+        "tuning plan, the statistic's Brier by k: "
+        + ", ".join(f"k={k:g} {tuning[k].baseline.brier:.4f}" for k in ks)
+    )
     tuned = tuning[best_k]
     print(
         f"tuning plan: Brier graph {tuned.graph.brier:.4f} vs statistic {tuned.baseline.brier:.4f}"
