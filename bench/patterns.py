@@ -15,7 +15,8 @@ and the gap (plain minus held-out). ``cache_size`` is left out of the grid: it o
 speed. Progress goes to stderr. Speed: lines/s on
 a larger stream built from the same messages with their digits re-drawn at random (so lines
 repeat in shape, as real logs do, but rarely verbatim), every miner on the same lines in the
-same run; plus the full ``patterns mine --json`` path (file in, JSON lines out).
+same run; plus the full ``patterns mine --json`` path (file in, JSON lines out); and the time
+to mask 64 KiB lines shaped to make a regular expression backtrack, against a plain line.
 
 Miners: ``ours`` (resync_analytics.patterns), ``drain3`` with its defaults and ``drain3+masks`` with
 the generic masks of its documentation, and ``mask+exact`` (our masks, then identical masked
@@ -255,6 +256,34 @@ def _cli_rate(messages: Sequence[str]) -> float:
     return len(messages) / elapsed
 
 
+# 64 KiB lines (the most the miner reads of one message) built to make a regex rescan the
+# rest of a run from every word in it; a plain line of words of the same size is the baseline.
+_LONG = 64 * 1024
+_ADVERSARIAL = {
+    "dotted name": "a1." + "b." * (_LONG // 2 - 4),
+    "dotted, no TLD": ("x1.y." * (_LONG // 5)) + "q",
+    "dashed word": "a-" * (_LONG // 2),
+    "underscored": "a_-" * (_LONG // 3),
+    "colon list": "1:" * (_LONG // 2),
+    "path with spaces": "/" + "aa " * (_LONG // 3),
+    "key=value": "PSR0=1 " * (_LONG // 7),
+}
+
+
+def print_adversarial_masking() -> None:
+    """Masking time of each adversarial line as a multiple of a plain line of that size."""
+
+    def seconds(text: str) -> float:
+        start = time.perf_counter()
+        masking._mask(text)
+        return time.perf_counter() - start
+
+    plain = min(seconds("word " * (_LONG // 5)) for _ in range(3))
+    print(f"\nmasking one 64 KiB line, as a multiple of a plain one ({plain * 1000:.0f} ms):")
+    for name, text in _ADVERSARIAL.items():
+        print(f"  {name:<18}{seconds(text) / plain:>8.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--loghub", type=Path, default=DEFAULT_LOGHUB)
@@ -296,6 +325,7 @@ def main() -> None:
     if args.skip_speed:
         return
 
+    print_adversarial_masking()
     stream = _jittered(logs, args.lines, seed=7)
     print(f"\nlines/s on {len(stream):,} lines (digits re-drawn, same lines for all)")
     rates = {name: _rate(_fresh(miners[name]), stream) for name in names}

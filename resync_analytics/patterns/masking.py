@@ -28,18 +28,21 @@ _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _DAY = "Mon|Tue|Wed|Thu|Fri|Sat|Sun"
 _MONTH = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 
+# Rules that scan a run of words (dotted names, URLs) start only where the run starts
+# (a look-behind, not \b): started at every word of a 64 KiB run, each would rescan the rest
+# of it, and one such line would take minutes.
 # Order matters: alternatives are tried left to right at each position, so the specific
 # shapes (URL, UUID, IP, date) come before the general number rule that would cut them up.
 # A capturing group, where an alternative has one, is a constant prefix the template keeps:
 # ``hdfs://<*>``, ``/<*>``, ``blk_<*>`` (Loghub's ground truth writes variables this way).
 # Every other group must be non-capturing.
 _ALTERNATIVES = (
-    r"\b([a-zA-Z][\w+.-]*://)[^\s,;'\"()<>\[\]{}]+",  # URLs: http://, hdfs://, jdbc:x://
+    r"(?<![\w+.-])([a-zA-Z][\w+.-]*://)[^\s,;'\"()<>\[\]{}]+",  # URLs: http://, hdfs://, jdbc:x://
     r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b",  # UUIDs
     # Java object references (Class@1b6d3586), addresses of one instance.
-    r"\b[A-Za-z_$][\w$.]*@[0-9a-fA-F]{4,}\b",
+    r"(?<![\w$.])[A-Za-z_$][\w$.]*@[0-9a-fA-F]{4,}\b",
     # IPv4[:port], also as Java writes a resolved address: host/10.0.0.1:9000.
-    r"(?<![\w.])(?:[A-Za-z][\w.-]*/)?(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?![\w.])",
+    r"(?<![\w.])(?:(?<!-)[A-Za-z][\w.-]*/)?(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?![\w.])",
     # IPv6 (full or with ::), with a digit so C++ scopes (Mgr::Send) stay words.
     r"(?<![\w:.])(?=[0-9a-fA-F:]*\d)(?=[0-9a-fA-F]{0,4}::|(?:[0-9a-fA-F]{1,4}:){7})"
     r"(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])",
@@ -53,9 +56,9 @@ _ALTERNATIVES = (
     # Host names: dotted names ending in a common top-level domain (or one under a country
     # code: ac.uk, edu.pl), or of three or more lower-case labels, one with a digit, ending
     # in a country code (dsl-81-2.easynet.nl). Java packages (sun.nio.ch) have no digit.
-    r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|edu|gov|mil|ac|co|io|info|biz|local|localdomain"
+    r"(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|edu|gov|mil|ac|co|io|info|biz|local|localdomain"
     r"|lan|corp|internal|intra)(?:\.[a-z]{2})?(?![\w-]|\.\w)",
-    r"\b(?=[a-z0-9.-]*\d)[a-z0-9-]+(?:\.[a-z0-9-]+){1,}\.[a-z]{2}(?![\w-]|\.\w)",
+    r"(?<![\w.-])(?=[a-z0-9.-]*\d)[a-z0-9-]+(?:\.[a-z0-9-]+){1,}\.[a-z]{2}(?![\w-]|\.\w)",
     # host:port (db7:5432, msra-sa-41:9000): the host has a digit, dot or dash, so counters
     # written key:value (PendingReds:0) keep their key.
     r"(?<![\w.:/-])(?=[\w.-]*[\d.-])[A-Za-z][\w.-]*:\d{2,5}(?![\w:]|\.\w)",
@@ -70,8 +73,8 @@ _ALTERNATIVES = (
     r"\b\d[xX][0-9a-fA-F]+\b",  # 0x addresses
     # Identifiers with a digit and an underscore keep their leading words: blk_<*> for
     # blk_-1608, attempt_<*> for attempt_1445_0020_m_000002_0, DFSClient_NONMAPREDUCE_<*>.
-    r"(?<![\w.])((?:[A-Za-z][A-Za-z]*_)+)(?=[\w-]*\d)[\w-]+",
-    r"(?<![\w.])(?=[\w-]*_)(?=[\w-]*\d)[A-Za-z][\w-]*",
+    r"(?<![\w.-])((?:[A-Za-z][A-Za-z]*_)+)(?=[\w-]*\d)[\w-]+",
+    r"(?<![\w.-])(?=[\w-]*_)(?=[\w-]*\d)[A-Za-z][\w-]*",
     # Bracketed ids ([a1b2c3], [Thread-5], [0:1]): one bracketed word with a digit.
     r"(?<=\[)(?=[^\]\s]*\d)[^\]\s\[,;()]+(?=\])",
     # Bare hex of 8+ digits with at least one digit (ids, addresses, hashes).
