@@ -14,7 +14,8 @@ from typing import Literal
 
 # What a successor waits for. ``job`` and ``job_stream`` edges link plan nodes; ``resource``
 # and ``file`` edges name a resource or file the successor needs (``predecessor_key`` is then
-# the resource or file name, not a job key, and no runtime flows along the edge).
+# the resource or file as TWS names it, ``WORKSTATION#NAME`` or ``WORKSTATION#/path``, not a
+# job key, and no runtime flows along the edge).
 EdgeKind = Literal["job", "job_stream", "resource", "file"]
 
 # TWS's own view of the dependency right now (the spec's dependency status, in lower case).
