@@ -14,6 +14,9 @@ from collections.abc import MutableMapping
 OFFLINE_DEFAULTS: dict[str, str] = {
     "LITELLM_LOCAL_MODEL_COST_MAP": "True",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # Prefect gives its temporary API server 20 s to start; a busy scheduler host (a batch
+    # night on two cores) can need longer, and a command that gives up then loses its run.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 
