@@ -10,7 +10,12 @@ markdown = markdown_image(png, "app01 disk forecast")
 """
 
 from resync_analytics.charts.anomaly import anomaly_chart, anomaly_figure
-from resync_analytics.charts.forecast import forecast_chart, forecast_figure, metric_axis
+from resync_analytics.charts.forecast import (
+    forecast_chart,
+    forecast_figure,
+    from_record,
+    metric_axis,
+)
 from resync_analytics.charts.markdown import markdown_image
 from resync_analytics.charts.render import ChartError, png_bytes
 from resync_analytics.charts.runtime import JobRun, runs_of_job, runtime_chart, runtime_figure
@@ -22,6 +27,7 @@ __all__ = [
     "anomaly_figure",
     "forecast_chart",
     "forecast_figure",
+    "from_record",
     "markdown_image",
     "metric_axis",
     "png_bytes",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -24,6 +25,7 @@ from resync_analytics.charts.render import (
     utc_naive,
 )
 from resync_analytics.charts.thin import thin
+from resync_core.forecasts import ForecastRecord
 
 
 class History(Protocol):
@@ -195,3 +197,48 @@ def metric_axis(metric: str) -> tuple[str, float | None]:
     if metric.endswith("percent"):
         return f"{metric} (%)", 100.0
     return metric, None
+
+
+@dataclass(frozen=True)
+class StoredForecast:
+    """A forecast read back from the ``forecasts`` table, in the shape the chart takes."""
+
+    index: pd.DatetimeIndex
+    value: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    coverage: float
+
+
+@dataclass(frozen=True)
+class StoredEta:
+    expected: pd.Timestamp
+    earliest: pd.Timestamp
+    latest: pd.Timestamp | None
+
+
+def from_record(record: ForecastRecord) -> tuple[StoredForecast, StoredEta | None]:
+    """The forecast and ETA of a stored ``ForecastRecord``, ready for ``forecast_chart``
+    (the history comes from the metric samples, which the record does not hold)."""
+    if not record.points:
+        raise ChartError(f"{record.series_key}: the stored forecast has no points")
+    try:
+        index = pd.DatetimeIndex([pd.Timestamp(p["timestamp"]) for p in record.points])
+        columns = {
+            name: np.array([float(p[name]) for p in record.points])
+            for name in ("value", "lower", "upper")
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ChartError(f"{record.series_key}: a stored point is malformed ({exc})") from None
+    coverage = float(record.details.get("coverage") or 0.8)
+    forecast = StoredForecast(index, columns["value"], columns["lower"], columns["upper"], coverage)
+    if record.threshold_eta is None:
+        return forecast, None
+    eta = StoredEta(
+        expected=pd.Timestamp(record.threshold_eta),
+        earliest=pd.Timestamp(record.threshold_eta_lower or record.threshold_eta),
+        latest=None
+        if record.threshold_eta_upper is None
+        else pd.Timestamp(record.threshold_eta_upper),
+    )
+    return forecast, eta

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from resync_analytics.charts import ChartError, forecast_figure, from_record
 from resync_analytics.charts.reports import MAX_CHARTS, capacity_charts, runtime_section, top_risks
 from resync_analytics.forecasting import regularise
 from resync_analytics.forecasting.capacity import MetricSeries, assess_capacity
-from resync_analytics.forecasting.capacity_report import report_markdown
+from resync_analytics.forecasting.capacity_report import forecast_record, report_markdown
 from resync_core.risk import JobRisk, RiskReason
-from tests.resync_analytics.charts.pngs import png_size
+from tests.resync_analytics.charts.pngs import by_gid, png_size
 from tests.resync_analytics.maintenance.builders import TONIGHT, history, nightly_runs
 
 IMAGE = re.compile(r"!\[[^\]\n]*\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)")
@@ -109,3 +113,24 @@ def test_runtime_section_draws_the_top_risks_that_have_runs():
     assert len(images) == 2  # Z.GONE has no run to draw
     assert all(png_size(base64.b64decode(image)) == (900, 360) for image in images)
     assert runtime_section([risk("FTA01#Z.GONE", 0.5)], frame, TONIGHT) == ""
+
+
+def test_a_stored_forecast_draws_like_the_fresh_one():
+    (fresh,) = [a for a in assessments([1.5]) if a.eta is not None]
+    stored = forecast_record(fresh, GENERATED)
+    # As PostgreSQL gives it back: the points and details as JSON, the ETAs as datetimes.
+    stored = replace(stored, points=json.loads(json.dumps(list(stored.points))))
+    forecast, eta = from_record(stored)
+    assert eta is not None and eta.expected == fresh.eta.expected
+    assert list(forecast.value) == list(fresh.forecast.value)
+    assert forecast.coverage == fresh.forecast.coverage
+    figure = forecast_figure(fresh.target.series, forecast, title="t", threshold=90.0, eta=eta)
+    (marker,) = by_gid(figure, "eta")
+    again = forecast_figure(
+        fresh.target.series, fresh.forecast, title="t", threshold=90.0, eta=fresh.eta
+    )
+    assert list(marker.get_xdata()) == list(by_gid(again, "eta")[0].get_xdata())
+    with pytest.raises(ChartError, match="no points"):
+        from_record(replace(stored, points=[]))
+    with pytest.raises(ChartError, match="malformed"):
+        from_record(replace(stored, points=[{"timestamp": "2026-03-01T00:00:00+00:00"}]))
