@@ -35,7 +35,7 @@ from resync_core.quality import (
 class QualityInputs:
     """What the watch reads for one night, from ``config.history_start`` on;
     ``known_templates``: the error templates of failures before then (not new when they
-    return)."""
+    return; failures given from before then count as known too)."""
 
     failures: Sequence[AnalysedFailure] = ()
     runs: Sequence[NightRuns] = ()
@@ -66,11 +66,13 @@ def watch_quality(night: date, inputs: QualityInputs, config: WatchConfig) -> Qu
     """Every figure of ``night`` and of the ``config.weeks`` weeks ending with it."""
     first = config.history_start(night)
     window = [f for f in inputs.failures if f.ended_at.date() >= first]
+    # Failures older than the window only say which templates were seen before it.
+    known = inputs.known_templates | {
+        f.error_pattern for f in inputs.failures if f.error_pattern and f.ended_at.date() < first
+    }
     summaries = resolution_summaries(inputs.resolutions, config.week_starts(night))
     figures = [
-        *data_drift_figures(
-            night, window, inputs.runs, config, known_templates=inputs.known_templates
-        ),
+        *data_drift_figures(night, window, inputs.runs, config, known_templates=known),
         *calibration_figures(night, judged_claims(inputs.feedback), config),
         *risk_figures(night, inputs.risks, config),
         *coverage_figures(night, inputs.coverage, config),

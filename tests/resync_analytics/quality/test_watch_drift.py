@@ -160,3 +160,13 @@ def test_templates_known_from_before_the_window_are_not_new() -> None:
 
     # Without what came before, the first week of the window looks largely new.
     assert first_week(cold) > 0.2 and first_week(warm) == 0.0
+    # Failures given from before the window teach the templates seen as well.
+    assert first > FIRST  # the simulated failures start before the window
+    opening = CONFIG.week_starts(CHANGE_NIGHT)[0]
+    given = watch_quality(CHANGE_NIGHT, inputs, CONFIG)
+    share = next(
+        f.value
+        for f in given.figures
+        if f.period == "week" and f.measure == "new_template" and f.period_start == opening
+    )
+    assert share is not None and share < 0.1
