@@ -12,7 +12,8 @@ median steadily, noise a little, a random walk a lot; a shift is the point where
 stands out from all of them: above ``SHIFT_SPREADS`` times the spread of the change over the
 whole history and ``SHIFT_SIGMAS`` times the step-to-step noise. Windows must be full on both
 sides: a jump in the last window is not yet a level (it may be a burst), so it is left alone;
-a jump followed by one back (a burst that ended) is left alone too.
+a jump followed by one back (a burst that ended), or whose new level no longer holds in the
+last window, is left alone too.
 """
 
 from __future__ import annotations
@@ -74,9 +75,16 @@ def find_level_shift(values: np.ndarray, period: int | None) -> list[LevelShift 
         size = float(peak[row])
         if abs(size) > SHIFT_SPREADS * spread[row] and abs(size) > SHIFT_SIGMAS * noise[row]:
             position = _refine(adjusted[row], int(best[row]) + window, window)
-            found.append(LevelShift(position=position, size=size))
-        else:
-            found.append(None)
+            before = np.median(adjusted[row, max(0, position - window) : position])
+            # Less the trend between the two windows (``typical`` is its change per window).
+            trend = float(typical[row, 0]) * (length - position) / window
+            still = (np.median(adjusted[row, -window:]) - before - trend) * np.sign(size)
+            # The new level must still hold at the end: a busy spell that is fading is no
+            # level to forecast from.
+            if still >= 0.5 * abs(size):
+                found.append(LevelShift(position=position, size=size))
+                continue
+        found.append(None)
     return found
 
 

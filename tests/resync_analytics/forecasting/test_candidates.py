@@ -155,3 +155,14 @@ def test_a_burst_that_ended_is_not_a_level_shift():
     adjusted, shifts = remove_level_shifts(values, None)
     assert shifts == [[]]
     np.testing.assert_array_equal(adjusted, values)
+
+
+def test_two_days_of_five_minute_samples_say_no_daily_cycle_was_modelled():
+    rng = np.random.default_rng(10)
+    steps = np.arange(288 * 2)
+    values = 30 + 10 * np.sin(2 * np.pi * steps / 288) + rng.normal(0, 1, steps.size)
+    forecast = forecast_series(series_of(values, freq="5min"), 48)
+    assert forecast.period is None
+    assert any("fewer than 3: no daily cycle modelled" in note for note in forecast.notes)
+    week = forecast_series(series_of(np.tile(values, 4), freq="5min"), 48)
+    assert not any("no daily cycle" in note for note in week.notes)
