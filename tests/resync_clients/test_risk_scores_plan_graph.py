@@ -1,4 +1,4 @@
-"""Risk scores keep the plan graph's critical path and latest safe end (migration 0012)."""
+"""Risk scores keep the plan graph's critical path and latest safe end (migration 0011)."""
 
 from __future__ import annotations
 

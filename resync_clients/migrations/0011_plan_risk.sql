@@ -1,4 +1,4 @@
--- 0012_plan_risk: risk scores carry what the plan's dependency graph says about a deadline job.
+-- 0011_plan_risk: risk scores carry what the plan's dependency graph says about a deadline job.
 --
 -- critical_path: the job keys that most often set the job's start tonight, first to last,
 -- the job itself last (empty when no graph was stored or the job has no deadline);

@@ -1,4 +1,4 @@
--- 0010_plan_dependencies: the plan's dependency graph, one set of edges per plan day.
+-- 0009_plan_dependencies: the plan's dependency graph, one set of edges per plan day.
 --
 -- TWS knows which job waits for which (internal and external predecessors, whole job
 -- streams, resources, files); the poller stores those edges for each plan day so that

@@ -1,4 +1,4 @@
--- 0011_quality_watch: what the nightly quality watch measured about resync-flows' own answers.
+-- 0010_quality_watch: what the nightly quality watch measured about resync-flows' own answers.
 --
 -- One row per period (a night tested against the weeks before it, or a week), measure and
 -- scope ('*' for everything, else a category, a series, or 'category|learned' for time to
