@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from prefect import flow, get_run_logger
 
 from resync_core.settings import get_settings
-from tasks.patterns import PatternMiningSummary, mine_and_store_patterns, read_error_lines
+from tasks.patterns import (
+    PatternMiningSummary,
+    detect_pattern_surges,
+    mine_and_store_patterns,
+    publish_pattern_report,
+    read_error_lines,
+)
 from tasks.poll import publish_pending_events
 
 
@@ -18,7 +26,9 @@ async def mine_error_patterns(
     Each run is counted once, ever: runs already mined are skipped, so the flow can run as
     often as wanted. Templates seen for the first time are announced as
     ``resync.pattern.new``. Lines are mined ``batch_size`` at a time, each batch committed
-    with the miner's state.
+    with the miner's state. Then known templates whose failed runs of the last 24 hours jump
+    far above their usual nights are announced as ``resync.pattern.surge``, and the report
+    (artifact ``pattern-report``) gets a line per new template and per surge.
     """
     logger = get_run_logger()
     settings = get_settings()
@@ -36,6 +46,15 @@ async def mine_error_patterns(
         templates = summary.templates_total
         if len(lines) < batch_size:
             break
+    surges = detect_pattern_surges(settings, datetime.now(UTC))
+    publish_pattern_report(settings, new, surges)
     sent = await publish_pending_events(settings)
-    logger.info("%d line(s) mined, %d new pattern(s), %d event(s) sent", mined, len(new), sent)
-    return PatternMiningSummary(mined, touched, tuple(new), templates)
+    logger.info(
+        "%d line(s) mined, %d new pattern(s), %d surge(s), %d event(s) sent",
+        mined,
+        len(new),
+        len(surges),
+        sent,
+    )
+    surging = tuple(line.surge.pattern_id for line in surges)
+    return PatternMiningSummary(mined, touched, tuple(new), templates, surging)

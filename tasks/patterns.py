@@ -12,20 +12,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from resync_analytics.patterns.batch import main_category, mine_batch
 from resync_analytics.patterns.miner import PatternMiner
 from resync_analytics.patterns.persistence import miner_from_json, miner_to_json
+from resync_analytics.patterns.report import SurgeLine, render_report
+from resync_analytics.patterns.surge import NightlyCounts, SurgeConfig, find_surges
 from resync_clients.events import PATTERN_NEW, DomainEvent
 from resync_clients.postgres import patterns as store_patterns
 from resync_clients.postgres.outbox import enqueue_events
+from resync_core.events import PATTERN_SURGE
 from resync_core.patterns import ErrorLine
 from resync_core.settings import Settings
 from tasks.resources import get_store
 from tasks.retry import DATABASE_RETRIES
 
 MINER_STATE_NAME = "pattern-miner"
+REPORT_KEY = "pattern-report"
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class PatternMiningSummary:
     patterns_touched: int
     new_patterns: tuple[str, ...]
     templates_total: int
+    surges: tuple[str, ...] = ()
 
 
 @task(name="read-error-lines", **DATABASE_RETRIES, cache_policy=NO_CACHE)
@@ -97,4 +103,72 @@ def new_pattern_event(pattern_id: str, template: str, lines: Sequence[ErrorLine]
             "example_line": example.text,
         },
         occurred_at=min(line.failed_at for line in lines),
+    )
+
+
+@task(name="detect-pattern-surges", **DATABASE_RETRIES, cache_policy=NO_CACHE)
+def detect_pattern_surges(
+    settings: Settings, until: datetime, config: SurgeConfig | None = None
+) -> list[SurgeLine]:
+    """Known templates failing far more runs in the 24 hours up to ``until`` than they usually
+    do a night (``surge.find_surges``); enqueues ``resync.pattern.surge`` for each, once per
+    template and night (a re-run the same day enqueues nothing new)."""
+    config = config or SurgeConfig()
+    with get_store(settings).connection() as conn, conn.transaction():
+        counted = store_patterns.nightly_pattern_counts(
+            conn, until=until, nights=config.nights, min_tonight=config.min_count
+        )
+        templates = {c.pattern_id: c.template for c in counted}
+        surges = find_surges(
+            (NightlyCounts(c.pattern_id, c.first_seen_night, c.by_night) for c in counted), config
+        )
+        lines = []
+        for surge in surges:
+            top = store_patterns.top_pattern_sources(
+                conn, surge.pattern_id, since=until - timedelta(days=1), until=until
+            )
+            lines.append(
+                SurgeLine(surge, templates[surge.pattern_id], top["jobs"], top["workstations"])
+            )
+        enqueue_events(conn, [surge_event(line, until) for line in lines])
+    get_run_logger().info("%d surge(s) among %d template(s) seen tonight", len(lines), len(counted))
+    return lines
+
+
+@task(name="publish-pattern-report", **DATABASE_RETRIES, cache_policy=NO_CACHE)
+def publish_pattern_report(
+    settings: Settings, new_patterns: Sequence[str], surges: Sequence[SurgeLine]
+) -> str:
+    """Publish the nightly pattern report (artifact ``pattern-report``): a line per template
+    new tonight and per surge."""
+    with get_store(settings).connection() as conn:
+        new = store_patterns.pattern_templates(conn, new_patterns)
+    markdown = render_report(new, surges)
+    create_markdown_artifact(
+        key=REPORT_KEY, markdown=markdown, description="Error patterns tonight"
+    )
+    return markdown
+
+
+def surge_event(line: SurgeLine, until: datetime) -> DomainEvent:
+    """``resync.pattern.surge`` of one template for the night ending at ``until``."""
+    surge = line.surge
+    return DomainEvent(
+        name=PATTERN_SURGE,
+        resource_id=f"resync.pattern.{surge.pattern_id}",
+        idempotency_key=f"{PATTERN_SURGE}:{surge.pattern_id}:{until.astimezone(UTC).date()}",
+        payload={
+            "pattern_id": surge.pattern_id,
+            "template": line.template,
+            "tonight": surge.tonight,
+            "usual_rate": round(surge.usual_rate, 4),
+            "history_nights": surge.history_nights,
+            "ratio": round(surge.ratio, 2),
+            "p_value": surge.p_value,
+            "top_jobs": [{"job_key": job, "runs": runs} for job, runs in line.top_jobs],
+            "top_workstations": [
+                {"workstation": ws, "runs": runs} for ws, runs in line.top_workstations
+            ],
+        },
+        occurred_at=until,
     )

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg.rows import class_row, scalar_row
+from psycopg import sql
+from psycopg.rows import class_row, dict_row, scalar_row
 from psycopg.types.json import Jsonb
 
 from resync_core.patterns import ErrorLine, PatternSighting
@@ -120,3 +122,90 @@ def record_pattern_runs(
             " WHERE p.pattern_id = c.pattern_id",
             (sorted(set(touched) | set(merged.values())),),
         )
+
+
+@dataclass(frozen=True)
+class PatternNights:
+    """A pattern's failed runs by night before ``until``: ``by_night`` maps nights ago (0 =
+    the 24 hours up to ``until``) to a count; ``first_seen_night``: the night it was first
+    seen (0 = tonight)."""
+
+    pattern_id: str
+    template: str
+    first_seen_night: int
+    by_night: dict[int, int]
+
+
+def nightly_pattern_counts(
+    conn: psycopg.Connection[Any], *, until: datetime, nights: int, min_tonight: int = 1
+) -> list[PatternNights]:
+    """Failed runs per pattern and night (24-hour windows ending at ``until``) over tonight
+    and the ``nights`` before it, for the patterns with at least ``min_tonight`` runs tonight,
+    by pattern id. A run's night is its end time's (its last update without one), as mined."""
+    if nights < 1:
+        raise ValueError("nights must be >= 1")
+    params = {"until": until, "nights": nights, "min_tonight": min_tonight}
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            "WITH runs AS ("
+            "  SELECT r.pattern_id, floor(extract(epoch FROM %(until)s::timestamptz"
+            "         - coalesce(j.end_time, j.updated_at)) / 86400)::int AS night"
+            "  FROM error_pattern_runs r JOIN job_runs j USING (run_id)"
+            "  WHERE coalesce(j.end_time, j.updated_at) <= %(until)s"
+            "  AND coalesce(j.end_time, j.updated_at)"
+            "      > %(until)s::timestamptz - make_interval(days => %(nights)s + 1))"
+            " SELECT runs.pattern_id, p.template, runs.night, count(*)::int AS failed_runs,"
+            " least(floor(extract(epoch FROM %(until)s::timestamptz - p.first_seen) / 86400),"
+            "       2147483647)::int AS first_seen_night"
+            " FROM runs JOIN error_patterns p USING (pattern_id)"
+            " WHERE runs.pattern_id IN (SELECT pattern_id FROM runs WHERE night = 0"
+            "                           GROUP BY pattern_id HAVING count(*) >= %(min_tonight)s)"
+            " GROUP BY runs.pattern_id, p.template, p.first_seen, runs.night"
+            " ORDER BY runs.pattern_id, runs.night",
+            params,
+        ).fetchall()
+    found: dict[str, PatternNights] = {}
+    for row in rows:
+        one = found.setdefault(
+            row["pattern_id"],
+            PatternNights(row["pattern_id"], row["template"], row["first_seen_night"], {}),
+        )
+        one.by_night[row["night"]] = row["failed_runs"]
+    return list(found.values())
+
+
+def top_pattern_sources(
+    conn: psycopg.Connection[Any],
+    pattern_id: str,
+    *,
+    since: datetime,
+    until: datetime,
+    limit: int = 5,
+) -> dict[str, list[tuple[str, int]]]:
+    """The jobs and workstations with the most failed runs of ``pattern_id`` in
+    (``since``, ``until``]: ``{"jobs": [(job key, runs)...], "workstations": [...]}``."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    query = sql.SQL(
+        "SELECT j.{} AS source, count(*)::int AS failed_runs"
+        " FROM error_pattern_runs r JOIN job_runs j USING (run_id)"
+        " WHERE r.pattern_id = %s AND coalesce(j.end_time, j.updated_at) > %s"
+        " AND coalesce(j.end_time, j.updated_at) <= %s"
+        " GROUP BY 1 ORDER BY failed_runs DESC, source LIMIT %s"
+    )
+    for name, column in (("jobs", "job_key"), ("workstations", "workstation")):
+        with conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(
+                query.format(sql.Identifier(column)), (pattern_id, since, until, limit)
+            ).fetchall()
+        found[name] = [(row["source"], row["failed_runs"]) for row in rows]
+    return found
+
+
+def pattern_templates(conn: psycopg.Connection[Any], pattern_ids: Sequence[str]) -> dict[str, str]:
+    """The stored template of each of ``pattern_ids`` (ids not stored are left out)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            "SELECT pattern_id, template FROM error_patterns WHERE pattern_id = ANY(%s)",
+            (list(pattern_ids),),
+        ).fetchall()
+    return {row["pattern_id"]: row["template"] for row in rows}
