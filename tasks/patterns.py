@@ -2,7 +2,8 @@
 
 The miner's state lives in ``pattern_miner_state`` under ``pattern-miner`` and is saved in the
 same transaction as the patterns and run counts it produced, so a crash loses nothing and a
-re-run counts nothing twice (runs already counted are in ``error_pattern_runs``).
+re-run counts nothing twice (runs already counted are in ``error_pattern_runs``). A state saved
+with other settings than this version's is rebuilt with them (``restore_saved_miner``).
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from resync_analytics.patterns.batch import main_category, mine_batch
+from resync_analytics.patterns.config import MinerConfig
 from resync_analytics.patterns.miner import PatternMiner
-from resync_analytics.patterns.persistence import miner_from_json, miner_to_json
+from resync_analytics.patterns.persistence import miner_to_json, restore_miner
 from resync_analytics.patterns.report import SurgeLine, render_report
 from resync_analytics.patterns.surge import NightlyCounts, SurgeConfig, find_surges
 from resync_clients.events import PATTERN_NEW, DomainEvent
@@ -66,7 +69,7 @@ def mine_and_store_patterns(settings: Settings, lines: Sequence[ErrorLine]) -> P
     """
     with get_store(settings).connection() as conn, conn.transaction():
         saved = store_patterns.lock_miner_state(conn, MINER_STATE_NAME)
-        miner = miner_from_json(saved) if saved else PatternMiner()
+        miner = restore_saved_miner(saved) if saved else PatternMiner()
         batch = mine_batch(miner, lines)
         inserted = store_patterns.upsert_error_patterns(conn, batch.sightings())
         store_patterns.record_pattern_runs(conn, batch.runs(), batch.merged, list(batch.by_pattern))
@@ -83,6 +86,19 @@ def mine_and_store_patterns(settings: Settings, lines: Sequence[ErrorLine]) -> P
         len(miner),
     )
     return PatternMiningSummary(len(lines), len(batch.by_pattern), tuple(inserted), len(miner))
+
+
+def restore_saved_miner(saved: dict[str, Any]) -> PatternMiner:
+    """The saved miner, rebuilt from its templates (ids kept) when this version's settings
+    differ from those it was built with, so new defaults reach a running shop."""
+    miner, changes = restore_miner(saved, MinerConfig())
+    if changes:
+        get_run_logger().warning(
+            "pattern miner rebuilt with this version's settings (%d template(s), ids kept): %s",
+            len(miner),
+            ", ".join(f"{name} {old} -> {new}" for name, (old, new) in sorted(changes.items())),
+        )
+    return miner
 
 
 def new_pattern_event(pattern_id: str, template: str, lines: Sequence[ErrorLine]) -> DomainEvent:

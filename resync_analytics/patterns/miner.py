@@ -470,6 +470,38 @@ class PatternMiner:
         miner._next_key = max([state.next_key, *(k + 1 for k in miner._templates)])
         return miner
 
+    @classmethod
+    def rebuilt(cls, state: MinerState, config: MinerConfig) -> PatternMiner:
+        """A miner with ``config`` that knows every template of ``state``, for a state saved
+        with other settings.
+
+        Every template keeps its key, id, occurrences and redirect; it is cut to
+        ``config.max_tokens`` and routed anew through a tree of ``config.prefix_depth`` and
+        ``config.max_children``, so it sits where the new settings look for its messages.
+        Templates the new settings would group as one are merged by the next ``compact``
+        (the older keeps its id), so the caller sees those merges as it sees any other.
+        """
+        miner = cls(config)
+        for saved in sorted(state.templates, key=lambda t: t.key):
+            parts = list(saved.parts)
+            if len(parts) > 2 * config.max_tokens - 1:
+                # As split_tokens cuts a long message: the rest folds into one trailing <*>.
+                parts = [*parts[: 2 * config.max_tokens - 2], WILDCARD]
+            template = _Template(saved.key, saved.pattern_id, parts, (), saved.occurrences)
+            route = miner._route(template.tokens, create=True)
+            assert route is not None
+            template.route = route
+            miner._templates[template.key] = template
+            miner._ids.add(template.pattern_id)
+            if saved.key not in state.redirects:
+                miner._by_canonical.setdefault(canonical_form(template.render()), template.key)
+            leaf = miner._leaf_at(len(template.tokens), route, create=True)
+            assert leaf is not None
+            leaf.append(template.key)
+        miner._redirects.update(state.redirects)
+        miner._next_key = max([state.next_key, *(k + 1 for k in miner._templates)])
+        return miner
+
 
 def _neighbour_probes(tokens: list[str]) -> list[tuple[int, int, int, int]]:
     """For each position i: (length, i, hash of tokens[:i], hash of tokens[i+1:]), in O(n)."""

@@ -40,10 +40,39 @@ def miner_to_json(miner: PatternMiner) -> dict[str, Any]:
 
 
 def miner_from_json(data: dict[str, Any]) -> PatternMiner:
-    """Restore a miner saved by ``miner_to_json``.
+    """Restore a miner saved by ``miner_to_json``, with the settings it was saved with.
 
     Raises ``ValueError`` for a document of another format or a malformed one.
     """
+    return PatternMiner.from_state(_state_from_json(data))
+
+
+def restore_miner(
+    data: dict[str, Any], config: MinerConfig
+) -> tuple[PatternMiner, dict[str, tuple[Any, Any]]]:
+    """Restore a saved miner to run with ``config``, and the settings that changed
+    (name -> (saved, now); empty when none did).
+
+    A state keeps the settings it was built with, so a new version's defaults would never
+    reach a miner saved before it; when they differ (or the state does not say), the miner
+    is rebuilt with ``config`` from its stored templates (``PatternMiner.rebuilt``): ids are
+    kept, so every stored pattern keeps its history.
+    """
+    state = _state_from_json(data)
+    saved = data.get("config")
+    # A setting the saved state does not name (an older version's state) counts as changed.
+    before: dict[str, Any] = saved if isinstance(saved, dict) else {}
+    changes = {
+        key: (before.get(key), value)
+        for key, value in config.to_json().items()
+        if before.get(key) != value
+    }
+    if not changes:
+        return PatternMiner.from_state(state), {}
+    return PatternMiner.rebuilt(state, config), changes
+
+
+def _state_from_json(data: dict[str, Any]) -> MinerState:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a pattern-miner state of format {FORMAT}")
     try:
@@ -68,7 +97,7 @@ def miner_from_json(data: dict[str, Any]) -> PatternMiner:
     for template in templates:
         if len(template.parts) % 2 != 1:
             raise ValueError(f"malformed template {template.key}: parts must alternate")
-    return PatternMiner.from_state(state)
+    return state
 
 
 def save_miner(miner: PatternMiner, path: Path) -> None:

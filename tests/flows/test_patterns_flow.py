@@ -107,3 +107,36 @@ def test_a_pattern_merged_on_a_later_night_keeps_its_survivor(flow_settings, sto
     assert [(r["template"], r["occurrences"]) for r in stored] == [("Job <*> ended badly", 12)]
     runs = rows(store, "SELECT DISTINCT pattern_id FROM error_pattern_runs")
     assert [r["pattern_id"] for r in runs] == [stored[0]["pattern_id"]]
+
+
+def test_a_miner_saved_with_old_settings_is_rebuilt_with_the_new_ones(flow_settings, store, caplog):
+    names = ["ann", "bob", "cy", "dee", "eve", "fay", "gus", "hal", "ida", "jo", "kim", "lou"]
+    add_failed_runs(store, [f"Job {name} ended badly" for name in names[:3]])
+    first = asyncio.run(mine_error_patterns())
+    # As an older version saved it: other defaults then.
+    with store.connection() as conn, conn.transaction():
+        conn.execute(
+            "UPDATE pattern_miner_state SET state = jsonb_set(jsonb_set(state,"
+            " '{config,min_variants}', '20'), '{config,prefix_depth}', '1')"
+            " WHERE name = 'pattern-miner'"
+        )
+    add_failed_runs(store, [f"Job {name} ended badly" for name in names[3:]], first=100)
+    caplog.clear()
+    asyncio.run(mine_error_patterns())
+
+    rebuilt = [r.getMessage() for r in caplog.records if "miner rebuilt" in r.getMessage()]
+    assert len(rebuilt) == 1
+    assert "min_variants 20 -> 10" in rebuilt[0] and "prefix_depth 1 -> 3" in rebuilt[0]
+    state = rows(store, "SELECT state FROM pattern_miner_state WHERE name = 'pattern-miner'")
+    assert state[0]["state"]["config"]["min_variants"] == 10
+    assert state[0]["state"]["config"]["prefix_depth"] == 3
+    # The first night's ids live on: the twelve names are one of them now.
+    stored = rows(store, "SELECT pattern_id, template, occurrences FROM error_patterns")
+    assert [(r["template"], r["occurrences"]) for r in stored] == [("Job <*> ended badly", 12)]
+    assert stored[0]["pattern_id"] in first.new_patterns
+
+    # The next night runs with the settings saved: nothing to rebuild.
+    caplog.clear()
+    add_failed_runs(store, ["Job max ended badly"], first=200)
+    asyncio.run(mine_error_patterns())
+    assert not [r for r in caplog.records if "miner rebuilt" in r.getMessage()]
