@@ -235,7 +235,7 @@ def build_deployments(
             mine_error_patterns,
             "nightly",
             "Mine the error lines of recent failed runs into templates; announce new ones "
-            "(resync.pattern.new).",
+            "(resync.pattern.new) and those whose rate jumps (resync.pattern.surge).",
             ["patterns"],
             schedules=[o.at(o.pattern_mining_cron)],
             concurrency_limit=ONE_AT_A_TIME,

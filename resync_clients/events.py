@@ -20,6 +20,7 @@ from resync_core.events import JOB_FAIL as JOB_FAIL
 from resync_core.events import JOB_LATE as JOB_LATE
 from resync_core.events import JOB_STUCK as JOB_STUCK
 from resync_core.events import PATTERN_NEW as PATTERN_NEW
+from resync_core.events import PATTERN_SURGE as PATTERN_SURGE
 from resync_core.events import WORKSTATION_UNLINKED as WORKSTATION_UNLINKED
 from resync_core.events import DomainEvent as DomainEvent
 from resync_core.events import event_id_for as event_id_for
