@@ -5,14 +5,15 @@ forecast that day from everything before it with the candidate the rolling-origi
 picks, and with two baselines (seasonal naive with a daily period, and a straight line
 fitted to the whole history). Every selection setting (the margin a challenger needs over
 seasonal naive, the size of the median combination, how many backtest origins feed the
-conformal interval, whether level shifts are removed) is chosen for each series on the other
-series only (leave one series out), by mean held-out MASE relative to the better baseline
+conformal interval, whether level shifts are removed, whether a series with no detected season
+also tries seasonal naive at the calendar day) is chosen for each series on the other series
+only (leave one series out), by mean held-out MASE relative to the better baseline
 plus the distance of the 80% coverage from 80%. Prints first the held-out figures: MASE
 (scaled by the in-sample one-step naive error), the count of held-out days where the chosen
 forecast loses to the better baseline, and the share of actual values inside the 80%
 interval; then each day, and every setting on all series (not held out, for comparison).
 
-    .venv/bin/python -m bench.forecast [--data ../shared/data/nab] [--days 2]
+    .venv/bin/python -m bench.forecast [--data ../shared/data/nab] [--days 4]
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from resync_analytics.forecasting import RegularSeries, read_series_csv, regular
 from resync_analytics.forecasting.models import seasonal_naive
 from resync_analytics.forecasting.select import (
     DEFAULT_COMBINE,
+    DEFAULT_DAILY_NAIVE,
     DEFAULT_MARGIN,
     MAX_ORIGINS,
     backtest_many,
@@ -41,6 +43,7 @@ MARGINS = (0.0, 0.05, 0.1, 0.2, 0.3)
 COMBINES = (0, 2, 3)
 ORIGINS = (3, 5, 8)
 SHIFTS = (True, False)
+DAILY = (True, False)
 COVERAGE = 0.8
 
 
@@ -50,11 +53,12 @@ class Setting:
     combine: int
     origins: int
     shifts: bool
+    daily: bool
 
     def __str__(self) -> str:
         return (
             f"margin {self.margin:.2f} combine {self.combine} origins {self.origins} "
-            f"shifts {'on' if self.shifts else 'off'}"
+            f"shifts {'on' if self.shifts else 'off'} daily naive {'on' if self.daily else 'off'}"
         )
 
 
@@ -92,14 +96,19 @@ def _mase(actual: np.ndarray, predicted: np.ndarray, scale: float) -> float:
 
 def _outcomes(history: RegularSeries, actual: np.ndarray, scale: float) -> dict[Setting, Outcome]:
     outcomes = {}
-    for combine, origins, shifts in itertools.product(COMBINES, ORIGINS, SHIFTS):
+    for combine, origins, shifts, daily in itertools.product(COMBINES, ORIGINS, SHIFTS, DAILY):
         (group,) = backtest_many(
-            [history], len(actual), combine=combine, max_origins=origins, shifts=shifts
+            [history],
+            len(actual),
+            combine=combine,
+            max_origins=origins,
+            shifts=shifts,
+            daily_naive=daily,
         )
         for margin in MARGINS:
             (forecast,) = finish_group(group, [history], COVERAGE, margin)
             inside = (actual >= forecast.lower) & (actual <= forecast.upper)
-            outcomes[Setting(margin, combine, origins, shifts)] = Outcome(
+            outcomes[Setting(margin, combine, origins, shifts, daily)] = Outcome(
                 forecast.method, _mase(actual, forecast.value, scale), float(inside.mean())
             )
     return outcomes
@@ -140,7 +149,7 @@ def _choose(cases: list[Case]) -> Setting:
     combination, more origins, shifts on) wins."""
     settings = sorted(
         cases[0].outcomes,
-        key=lambda s: (-s.margin, s.combine, -s.origins, not s.shifts),
+        key=lambda s: (-s.margin, s.combine, -s.origins, not s.shifts, s.daily),
     )
     return min(settings, key=lambda s: _loss(cases, s))
 
@@ -173,7 +182,7 @@ def accuracy(data: Path, days: int) -> None:
             f"{case.line:6.3f} {outcome.cover:8.0%}   [{chosen[case.series]}]"
         )
     everywhere = _choose(cases)
-    product = Setting(DEFAULT_MARGIN, DEFAULT_COMBINE, MAX_ORIGINS, True)
+    product = Setting(DEFAULT_MARGIN, DEFAULT_COMBINE, MAX_ORIGINS, True, DEFAULT_DAILY_NAIVE)
     print(f"setting chosen on all series: {everywhere}")
     print(f"product default:              {product}")
     print("every setting on all series (in-sample, for comparison):")
@@ -190,7 +199,7 @@ def accuracy(data: Path, days: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--days", type=int, default=2)
+    parser.add_argument("--days", type=int, default=4)
     args = parser.parse_args()
     if not (args.data / "realAWSCloudwatch").is_dir():
         raise SystemExit(f"NAB data not found at {args.data}")

@@ -203,6 +203,16 @@ def theta(history: np.ndarray, horizon: int, period: int | None) -> np.ndarray:
     return forecasts
 
 
+def calendar_naive(period: int) -> Method:
+    """Seasonal naive at a calendar period (a day) the autocorrelation test did not accept:
+    a weak daily rhythm still repeats yesterday better than the last value repeats itself."""
+
+    def predict(history: np.ndarray, horizon: int, _period: int | None) -> np.ndarray:
+        return seasonal_naive(history, horizon, period)
+
+    return Method("seasonal_naive_daily", predict, vectorised=True)
+
+
 def mstl(periods: tuple[int, ...]) -> Method:
     """Several seasonal profiles (e.g. daily and weekly) removed in turn, damped ETS on the rest.
 

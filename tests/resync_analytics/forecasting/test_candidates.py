@@ -166,3 +166,13 @@ def test_two_days_of_five_minute_samples_say_no_daily_cycle_was_modelled():
     assert any("fewer than 3: no daily cycle modelled" in note for note in forecast.notes)
     week = forecast_series(series_of(np.tile(values, 4), freq="5min"), 48)
     assert not any("no daily cycle" in note for note in week.notes)
+
+
+def test_series_without_a_detected_season_also_tries_yesterday():
+    rng = np.random.default_rng(11)
+    values = 20 + rng.normal(0, 1, 288 * 5)  # no daily rhythm the test would accept
+    (group,) = backtest_many([series_of(values, freq="5min")], 288)
+    assert group.period is None
+    assert group.names[:2] == ("seasonal_naive", "seasonal_naive_daily")
+    (off,) = backtest_many([series_of(values, freq="5min")], 288, daily_naive=False)
+    assert "seasonal_naive_daily" not in off.names
