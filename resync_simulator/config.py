@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from resync_simulator.format_change import LogFormatChange
+
 Rights = Literal["all", "read", "none"]
 
 
@@ -142,6 +144,8 @@ class SimulatorConfig(BaseModel):
     api_keys: list[ApiKeyCredential] = Field(default_factory=default_api_keys)
     faults: FaultConfig = Field(default_factory=FaultConfig)
     joblog_cache_size: int = Field(default=2048, ge=1)
+    # One application's joblogs change format from a plan day on (None: they never do).
+    format_change: LogFormatChange | None = None
 
     def resolved_scenario(self) -> Scenario:
         try:

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TextIO
 
 import orjson
@@ -22,6 +23,12 @@ from resync_core.oql import Comparison, Op, Query
 from resync_simulator import ids
 from resync_simulator.config import SimulatorConfig
 from resync_simulator.enterprise import Enterprise, generate_enterprise
+from resync_simulator.format_change import (
+    application_of,
+    check_application,
+    first_night_fail_rates,
+    restyle_lines,
+)
 from resync_simulator.metrics import HostMetricSample, host_series, write_csv
 from resync_simulator.model import FINAL_STATUSES, Run, to_datetime
 from resync_simulator.oql_eval import compile_query, sort_records
@@ -81,6 +88,8 @@ class SimulationEngine:
         self._lock = threading.RLock()
         started = time.perf_counter()
         self.enterprise: Enterprise = generate_enterprise(config.seed, config.job_count)
+        if config.format_change is not None:
+            check_application(self.enterprise, config.format_change)
         self._clock_base = config.start_time.timestamp()
         self._clock_real = time.monotonic()
         self._plans: dict[int, Plan] = {}  # plans that were current: edited, not regenerable
@@ -132,7 +141,7 @@ class SimulationEngine:
                 count=self.scenario.storm_jobs,
                 template_id=self.scenario.storm_template,
             )
-        plan = Plan(self.enterprise, day, storm)
+        plan = Plan(self.enterprise, day, storm, fail_rates=self._fail_rates(day))
         self._plans[day] = plan
         return plan
 
@@ -169,13 +178,16 @@ class SimulationEngine:
             return None
         plan = self._generated.get(day)
         if plan is None:
-            plan = Plan(self.enterprise, day)
+            plan = Plan(self.enterprise, day, fail_rates=self._fail_rates(day))
             self._generated[day] = plan
             while len(self._generated) > self._cache_size:
                 self._generated.popitem(last=False)
         else:
             self._generated.move_to_end(day)
         return plan
+
+    def _fail_rates(self, day: int) -> dict[int, float]:
+        return first_night_fail_rates(self.enterprise, self.config.format_change, day)
 
     # ------------------------------------------------------------------ lookups
     def find_job(self, job_id: str) -> tuple[Plan, int] | None:
@@ -427,7 +439,13 @@ class SimulationEngine:
             return_code=ref.run.return_code,
             agent_kind=ws.agent_kind,
         )
-        rendered = render_joblog(context, template, random.Random(f"{ent.seed}:{ref.run_id}"))
+        change = self.config.format_change
+        application = application_of(ent, ref.job)
+        restyle = None
+        if change is not None and change.applies(application, ref.plan.day):
+            restyle = partial(restyle_lines, application=application)
+        rng = random.Random(f"{ent.seed}:{ref.run_id}")
+        rendered = render_joblog(context, template, rng, restyle)
         self._joblogs[key] = rendered
         while len(self._joblogs) > self.config.joblog_cache_size:
             self._joblogs.popitem(last=False)

@@ -13,6 +13,7 @@ error. The ground-truth line number is computed from the rendered bytes (lines s
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,6 +69,10 @@ class RenderedJoblog:
     ground_truth: GroundTruth | None
 
 
+# Rewrites the application's own output lines, one for one (see resync_simulator.format_change).
+Restyle = Callable[[list[bytes], int | None, Sequence[str]], list[bytes]]
+
+
 @dataclass(frozen=True)
 class _Hostility:
     ansi: bool
@@ -91,12 +96,16 @@ class _Hostility:
 
 
 def render_joblog(
-    ctx: JobContext, failure: FailureTemplate | None, rng: random.Random
+    ctx: JobContext,
+    failure: FailureTemplate | None,
+    rng: random.Random,
+    restyle: Restyle | None = None,
 ) -> RenderedJoblog:
     """Render the stdlist of ``ctx``'s run: failing as ``failure`` describes, or successful.
 
     Deterministic for a given ``rng`` state. The trailer's exit status is ``ctx.return_code``
-    (callers normally pass ``failure.return_code``, or 0 for a success).
+    (callers normally pass ``failure.return_code``, or 0 for a success). ``restyle`` rewrites
+    the job's own output (not TWS's banner and trailer) line for line.
     """
     hostility = _Hostility.draw(rng, ctx.agent_kind)
     out = JobOutput(
@@ -125,6 +134,8 @@ def render_joblog(
             raise RuntimeError(f"template {template_id} marked no root-cause line")
     if launched:
         _add_hostile_lines(out, hostility, rng)
+    if restyle is not None and launched:  # a job never launched printed nothing of its own
+        out.lines = restyle(out.lines, out.cause_index, out.entities)
 
     records = _header(ctx, rng)
     if launched and ctx.agent_kind == "unix":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -82,8 +83,17 @@ def failure_status(template: object) -> str:
 class Plan:
     """The jobs of one plan day. Not thread-safe: the engine serialises access."""
 
-    def __init__(self, enterprise: Enterprise, day: int, storm: Storm | None = None) -> None:
+    def __init__(
+        self,
+        enterprise: Enterprise,
+        day: int,
+        storm: Storm | None = None,
+        *,
+        fail_rates: Mapping[int, float] | None = None,
+    ) -> None:
         self.enterprise = enterprise
+        # Jobs failing more often this day than usual (a rough release night), by index.
+        self.fail_rates = dict(fail_rates or {})
         self.day = day
         self.day_start = day * 86400.0
         self.plan_id = plan_id_for(day)
@@ -136,7 +146,8 @@ class Plan:
         """The outcome of run ``attempt`` (1-based) of ``job`` in this plan; reruns fail less."""
         rng = self.rng_for(job.index, attempt)
         duration = self.expected_duration(job) * math.exp(rng.gauss(0.0, job.sigma))
-        fail_rate = job.fail_rate if attempt == 1 else job.fail_rate / 3
+        base_rate = max(job.fail_rate, self.fail_rates.get(job.index, 0.0))
+        fail_rate = base_rate if attempt == 1 else base_rate / 3
         if rng.random() < fail_rate:
             from resync_simulator.failures import pick_failure
 
