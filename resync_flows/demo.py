@@ -36,6 +36,9 @@ TONIGHT_FAILURES = (
     "busy.ora_54",
 )
 DEMO_SEED = 2026
+# The application whose joblogs change format on the last night of the history (a new
+# vendor's release), for the quality watch to notice the next morning.
+CHANGED_APPLICATION = "CRM"
 
 
 @dataclass
@@ -54,6 +57,8 @@ class DemoReport:
     at_risk_jobs: list[dict[str, Any]] = field(default_factory=list)
     learning: dict[str, Any] = field(default_factory=dict)
     patterns: list[ErrorTemplateCount] = field(default_factory=list)
+    quality: dict[str, Any] = field(default_factory=dict)
+    resolution: list[dict[str, Any]] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -93,6 +98,7 @@ _DEMO_VARIABLES = (
 def run_demo(step: StepRunner, *, data_dir: Path, history_days: int = 30) -> DemoReport:
     """Run every flow once against a simulated shop; ``step(title, fn)`` shows progress."""
     from resync_simulator import SimulatorConfig, run_simulator
+    from resync_simulator.format_change import LogFormatChange
     from tasks.resources import close_store, get_store
 
     report = DemoReport()
@@ -109,6 +115,9 @@ def run_demo(step: StepRunner, *, data_dir: Path, history_days: int = 30) -> Dem
             clock_rate=0,
             # Tonight is tonight: history windows ("the last 7 days") line up with the clock.
             start=_tonight(),
+            format_change=LogFormatChange(
+                application=CHANGED_APPLICATION, from_day=(_tonight() - timedelta(days=1)).date()
+            ),
         )
         with ExitStack() as stack:
             sim = step(
@@ -179,6 +188,65 @@ def _run_flows(step: StepRunner, sim: Any, report: DemoReport, history_days: int
         "Learning: operators judge tonight's incidents, the same failures strike again",
         lambda: _learn_from_feedback(engine, outcomes, report),
     )
+    step(
+        f"Watching last night's quality ({CHANGED_APPLICATION} joblogs changed format)",
+        lambda: _watch_quality(report, history_days),
+    )
+    step("Measuring time to resolution", lambda: _time_to_resolution(report))
+
+
+def _watch_quality(report: DemoReport, history_days: int) -> None:
+    """The nightly quality watch for last night, the first in the new format. The first half
+    of the history teaches it the shop's templates, the second half is its baseline."""
+    from flows.watch_quality import WatchParameters, watch_quality
+    from resync_clients.postgres.quality import stored_figures
+    from tasks.resources import get_store
+
+    night = (_tonight() - timedelta(days=1)).date()
+    weeks = max(1, history_days // 14)
+    outcome = asyncio.run(
+        watch_quality(WatchParameters(night=night, baseline_weeks=weeks, weeks=weeks))
+    )
+    with get_store().connection() as conn:
+        figures = stored_figures(conn, period="night", since=night)
+    report.quality = {
+        "night": night,
+        "application": CHANGED_APPLICATION,
+        "events": outcome.events_sent,
+        "degraded": [
+            {
+                "measure": f.measure,
+                "scope": f.scope,
+                "value": f.value,
+                "usual": (f.usual_low, f.usual_high),
+                "p_value": f.p_value,
+                "drivers": list(f.drivers),
+                "count": f.count,
+            }
+            for f in figures
+            if f.degraded and f.period_start == night
+        ],
+    }
+
+
+def _time_to_resolution(report: DemoReport) -> None:
+    """The ``resync-flows report value`` figures (hours from ABEND to rerun and to verdict)
+    of the last two weeks, per category, learned first step or not together."""
+    from resync_analytics.quality import WatchConfig, resolution_summaries
+    from resync_analytics.quality.resolution import EITHER
+    from resync_clients.postgres.quality import resolution_times
+    from tasks.resources import get_store
+
+    today = datetime.now(UTC).date()
+    starts = WatchConfig(weeks=2).week_starts(today)
+    since = datetime(starts[0].year, starts[0].month, starts[0].day, tzinfo=UTC)
+    with get_store().connection() as conn:
+        times = resolution_times(conn, since=since, until=datetime.now(UTC) + timedelta(days=1))
+    report.resolution = [
+        asdict(s)
+        for s in resolution_summaries(times, starts)
+        if s.incidents and s.learned == EITHER
+    ]
 
 
 # What the simulated night shift writes when it closes an incident it agrees with.

@@ -96,6 +96,8 @@ def _print_summary(report: Any, seconds: float) -> None:
         for row in report.patterns[:8]:
             patterns.add_row(str(row.occurrences), row.template)
         console.print(patterns)
+    _print_quality(report.quality)
+    _print_resolution(report.resolution)
     console.print(
         f"\nDone in {seconds:.0f} s. To see the same results in the Prefect UI (flow runs, "
         "incident reports as artifacts):\n  prefect server start   # in another terminal\n"
@@ -165,3 +167,68 @@ def _print_capacity(risks: list[dict[str, Any]]) -> None:
             + (f" and {len(over) - 8} more" if len(over) > 8 else ""),
             highlight=False,
         )
+
+
+_MEASURES = {
+    "new_template": "failed joblogs whose error line is in a template never seen before",
+    "unknown_family": "failed joblogs of no known message family",
+    "new_job": "runs of jobs never seen before",
+    "new_workstation": "runs on workstations never seen before",
+}
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _print_quality(quality: dict[str, Any]) -> None:
+    if not quality:
+        return
+    degraded = quality["degraded"]
+    night, application = quality["night"], quality["application"]
+    if not degraded:
+        console.print(
+            f"\n[bold]Quality watch[/] (night of {night}): nothing degraded, although "
+            f"{application}'s joblogs changed format that night."
+        )
+        return
+    console.print(
+        f"\n[bold]Quality watch[/] (night of {night}): the quality watch flagged the new log "
+        f"format of {application}'s joblogs ({len(degraded)} measure(s) degraded, "
+        f"{quality['events']} resync.quality.degraded event(s) sent):"
+    )
+    for figure in degraded:
+        low, high = figure["usual"]
+        drivers = ", ".join(figure["drivers"][:5]) or "no single job or workstation"
+        console.print(
+            f"  [red]{figure['measure']}[/] — {_MEASURES.get(figure['measure'], figure['measure'])}"
+            f": {_share(figure['value'])} of {figure['count']} (usual range {_share(low)} – "
+            f"{_share(high)}, p = {figure['p_value']:.1g}); drivers: {drivers}",
+            highlight=False,
+        )
+
+
+def _hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} h"
+
+
+def _print_resolution(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = Table(
+        title="Time to resolution, median hours from the ABEND (`resync-flows report value "
+        "--weeks 2` splits it by learned first step)"
+    )
+    table.add_column("week", no_wrap=True)
+    table.add_column("category", overflow="fold")
+    for column in ("incidents", "to rerun (n)", "to verdict (n)"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(
+            row["week_start"].isoformat(),
+            "all categories" if row["category"] == "*" else row["category"],
+            str(row["incidents"]),
+            f"{_hours(row['median_hours_to_rerun'])} ({row['rerun_ok']})",
+            f"{_hours(row['median_hours_to_verdict'])} ({row['verdicts']})",
+        )
+    console.print(table)
