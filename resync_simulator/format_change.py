@@ -69,8 +69,9 @@ def first_night_fail_rates(
     }
 
 
-# The new vendor says the same things in its own words; every phrase a rule of the analyser
-# keys on is replaced (longest first), so only the vendor's message id marks an error.
+# The new vendor says the same things in its own words: the phrases the analyser's rules key
+# on are replaced (the longest where two start at the same place), so its message families
+# no longer match and the masked templates are new.
 _REWORDINGS = (
     ("No such file or directory", "object absent from store"),
     ("no such file or directory", "object absent from store"),
@@ -120,7 +121,9 @@ _REWORDINGS = (
     ("RC ", "status "),
     ("exit", "end"),
 )
-_REWORD = re.compile("|".join(re.escape(old) for old, _ in _REWORDINGS))
+_REWORD = re.compile(
+    "|".join(re.escape(old) for old, _ in sorted(_REWORDINGS, key=lambda r: -len(r[0])))
+)
 _NEW_WORDS = dict(_REWORDINGS)
 
 
@@ -141,7 +144,8 @@ def restyle_lines(
 ) -> list[bytes]:
     """The application's output ``lines`` in the new vendor's style, one line for one line (so
     the root cause stays on the same line): ``NVX-<APP>-<id><severity> <reworded text>``,
-    the id a stable function of the line's words, ``E`` on the root cause, ``I`` elsewhere."""
+    the id a stable function of the line's words, ``E ERROR`` on the root cause (the vendor
+    marks its errors so), ``I`` elsewhere."""
     restyled = []
     for index, line in enumerate(lines):
         ending = b"\r" if line.endswith(b"\r") else b""
