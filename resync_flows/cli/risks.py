@@ -330,6 +330,10 @@ At = Annotated[
         "during the plan's day, what ran before it is taken as done.",
     ),
 ]
+RuntimeLookbackDays = Annotated[
+    int, typer.Option(min=3, max=366, help="History the runtime model learns from.")
+]
+Sims = Annotated[int, typer.Option(min=50, max=5000, help="Monte Carlo draws.")]
 
 
 def _instant(text: str | None) -> datetime | None:
@@ -364,10 +368,8 @@ def what_if(
     ] = 30.0,
     plan_day: PlanDay = None,
     at: At = None,
-    lookback_days: Annotated[
-        int, typer.Option(min=3, max=366, help="History the runtime model learns from.")
-    ] = 28,
-    sims: Annotated[int, typer.Option(min=50, max=5000, help="Monte Carlo draws.")] = 400,
+    lookback_days: RuntimeLookbackDays = 28,
+    sims: Sims = 400,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -452,10 +454,8 @@ def _missed_object(m: Any) -> dict[str, Any]:
 def stuck(
     plan_day: PlanDay = None,
     at: At = None,
-    lookback_days: Annotated[
-        int, typer.Option(min=3, max=366, help="History the runtime model learns from.")
-    ] = 28,
-    sims: Annotated[int, typer.Option(min=50, max=5000, help="Monte Carlo draws.")] = 400,
+    lookback_days: RuntimeLookbackDays = 28,
+    sims: Sims = 400,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
