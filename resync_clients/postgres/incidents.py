@@ -278,12 +278,14 @@ def update_incident_diagnosis(
     )
 
 
-def resolve_incident(conn: psycopg.Connection[Any], incident_id: int) -> bool:
-    """Mark an open incident resolved; False when it was not open."""
+def resolve_incident(
+    conn: psycopg.Connection[Any], incident_id: int, *, at: datetime | None = None
+) -> bool:
+    """Mark an open incident resolved (``at``, default now); False when it was not open."""
     cur = conn.execute(
-        "UPDATE incidents SET status = 'resolved', resolved_at = now()"
+        "UPDATE incidents SET status = 'resolved', resolved_at = COALESCE(%s, now())"
         " WHERE id = %s AND status = 'open'",
-        (incident_id,),
+        (at, incident_id),
     )
     return cur.rowcount > 0
 
@@ -414,9 +416,12 @@ def record_feedback(
     resolution: str | None = None,
     operator: str | None = None,
     resolve: bool = False,
+    recorded_at: datetime | None = None,
 ) -> int:
     """Record what an operator said about an incident (and how it was fixed); returns the
-    feedback id. ``resolve`` also closes the incident. Raises ``IncidentNotFoundError``."""
+    feedback id. ``resolve`` also closes the incident. ``recorded_at`` (default now) is for
+    verdicts taken down elsewhere and entered later, or given on a simulated clock.
+    Raises ``IncidentNotFoundError``."""
     verdict = verdict.strip()
     if not verdict:
         raise ValueError("verdict must not be empty")
@@ -427,18 +432,19 @@ def record_feedback(
         with conn.cursor(row_factory=scalar_row) as cur:
             feedback_id = cur.execute(
                 "INSERT INTO feedback"
-                " (incident_id, recommendation_id, verdict, resolution, operator)"
-                " VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                " (incident_id, recommendation_id, verdict, resolution, operator, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, COALESCE(%s, now())) RETURNING id",
                 (
                     incident_id,
                     recommendation.id if recommendation else None,
                     verdict,
                     resolution.strip() if resolution and resolution.strip() else None,
                     operator,
+                    recorded_at,
                 ),
             ).fetchone()
         if resolve:
-            resolve_incident(conn, incident_id)
+            resolve_incident(conn, incident_id, at=recorded_at)
     assert feedback_id is not None
     return int(feedback_id)
 

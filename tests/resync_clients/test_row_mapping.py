@@ -179,3 +179,19 @@ def test_the_server_version_is_its_number_without_the_build_suffix(store) -> Non
         number = conn.execute("SHOW server_version_num").fetchone()["server_version_num"]
     major = int(number) // 10000
     assert store.server_version().split(".")[0] == str(major)
+
+
+def test_a_verdict_entered_later_keeps_the_time_it_was_given(store) -> None:
+    given = T0 + timedelta(minutes=7)
+    with store.connection() as conn:
+        incident = claim_incident(conn, draft("cause:late"), [("r1", T0)], QUIET).incident
+        feedback_id = record_feedback(
+            conn, incident.id, verdict="fixed", resolve=True, recorded_at=given
+        )
+        stamped = conn.execute(
+            "SELECT f.created_at, i.resolved_at FROM feedback f"
+            " JOIN incidents i ON i.id = f.incident_id WHERE f.id = %s",
+            (feedback_id,),
+        ).fetchone()
+    assert stamped is not None
+    assert (stamped["created_at"], stamped["resolved_at"]) == (given, given)
