@@ -8,21 +8,17 @@ from typing import Protocol
 import pandas as pd
 from matplotlib.figure import Figure
 
-from resync_analytics.charts.forecast import History
 from resync_analytics.charts.render import (
     COLOURS,
     LEGEND_SIZE,
-    ChartError,
-    date_axis,
+    History,
     date_label,
     date_x,
-    finite_values,
-    label_axes,
-    legend,
+    dated_values,
+    finish_axes,
     new_figure,
-    png_bytes,
+    png_chart,
     utc_moment,
-    utc_naive,
 )
 from resync_analytics.charts.thin import thin
 
@@ -52,10 +48,7 @@ def anomaly_figure(
 ) -> Figure:
     """The chart as a figure (artists carry ``gid``: series, episode, flagged, and
     ``score:<n>`` for each score label, highest scores labelled first)."""
-    index = utc_naive(series.index)
-    values = finite_values(series.values, "the series")
-    if len(index) != len(values):
-        raise ChartError("the series' dates and values differ in length")
+    index, values = dated_values(series, "the series")
     figure, axes = new_figure(title)
     x, y = thin(index, values)
     axes.plot(x, y, color=COLOURS["history"], linewidth=1.0, label=unit, gid="series")
@@ -100,18 +93,8 @@ def anomaly_figure(
             )
         low, high = axes.get_ylim()
         axes.set_ylim(low, high + 0.08 * (high - low))  # room for the labels above peaks
-    label_axes(axes, x=date_label(series.index), y=unit)
-    date_axis(axes)
-    legend(axes)
+    finish_axes(axes, x=date_label(series.index), y=unit)
     return figure
 
 
-def anomaly_chart(
-    series: History | pd.Series,
-    anomalies: Sequence[Flagged],
-    *,
-    title: str,
-    unit: str = "value",
-) -> bytes:
-    """PNG bytes of ``anomaly_figure``."""
-    return png_bytes(anomaly_figure(series, anomalies, title=title, unit=unit))
+anomaly_chart = png_chart(anomaly_figure, "anomaly_chart")

@@ -13,28 +13,19 @@ from matplotlib.figure import Figure
 from resync_analytics.charts.render import (
     COLOURS,
     ChartError,
-    date_axis,
+    History,
     date_label,
     date_x,
+    dated_values,
+    finish_axes,
     finite_values,
-    label_axes,
-    legend,
     new_figure,
-    png_bytes,
+    png_chart,
     utc_moment,
     utc_naive,
 )
 from resync_analytics.charts.thin import thin
 from resync_core.forecasts import ForecastRecord
-
-
-class History(Protocol):
-    """Observed values on dates: a ``RegularSeries`` (or anything with both attributes)."""
-
-    @property
-    def index(self) -> pd.DatetimeIndex: ...
-    @property
-    def values(self) -> np.ndarray: ...
 
 
 class Forecast(Protocol):
@@ -78,13 +69,10 @@ def forecast_figure(
     eta_span). ``history_points`` keeps only the last points of a long history (default:
     three horizons, at least a week of hourly points) so the forecast stays readable;
     ``y_max`` caps the axis where values cannot go (100 for a percentage)."""
-    past_index = utc_naive(history.index)
-    past = finite_values(history.values, "the history")
+    past_index, past = dated_values(history, "the history")
     future_index = utc_naive(forecast.index)
     value = finite_values(forecast.value, "the forecast")
     lower, upper = np.asarray(forecast.lower, float), np.asarray(forecast.upper, float)
-    if len(past_index) != len(past):
-        raise ChartError("the history's dates and values differ in length")
     if not len(future_index) == len(value) == len(lower) == len(upper):
         raise ChartError("the forecast's dates, values and interval differ in length")
     keep = history_points if history_points is not None else max(3 * len(value), 168)
@@ -127,9 +115,7 @@ def forecast_figure(
     if y_max is not None:
         low, high = axes.get_ylim()
         axes.set_ylim(low, min(high, y_max + 0.05 * (y_max - low)))
-    label_axes(axes, x=date_label(history.index), y=unit)
-    date_axis(axes)
-    legend(axes)
+    finish_axes(axes, x=date_label(history.index), y=unit)
     return figure
 
 
@@ -165,30 +151,7 @@ def _mark_eta(axes: Axes, eta: Eta, threshold: float | None, horizon_end: pd.Tim
         )
 
 
-def forecast_chart(
-    history: History | pd.Series,
-    forecast: Forecast,
-    *,
-    title: str,
-    unit: str = "value",
-    threshold: float | None = None,
-    eta: Eta | None = None,
-    history_points: int | None = None,
-    y_max: float | None = None,
-) -> bytes:
-    """PNG bytes of ``forecast_figure``."""
-    return png_bytes(
-        forecast_figure(
-            history,
-            forecast,
-            title=title,
-            unit=unit,
-            threshold=threshold,
-            eta=eta,
-            history_points=history_points,
-            y_max=y_max,
-        )
-    )
+forecast_chart = png_chart(forecast_figure, "forecast_chart")
 
 
 def metric_axis(metric: str) -> tuple[str, float | None]:

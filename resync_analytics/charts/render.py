@@ -7,7 +7,10 @@ Prefect worker running tasks in threads must not share.
 
 from __future__ import annotations
 
+import inspect
 import io
+from collections.abc import Callable
+from typing import ParamSpec, Protocol
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -116,6 +119,52 @@ def finite_values(values: object, what: str) -> np.ndarray:
     if array.ndim != 1 or not np.isfinite(array).any():
         raise ChartError(f"{what} has no finite value to draw")
     return array
+
+
+class History(Protocol):
+    """Observed values on dates: a ``RegularSeries`` (or anything with both attributes)."""
+
+    @property
+    def index(self) -> pd.DatetimeIndex: ...
+    @property
+    def values(self) -> np.ndarray: ...
+
+
+def dated_values(series: History | pd.Series, what: str) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """A series' dates (naive UTC) and finite values, checked to pair up one to one;
+    ``what`` names it in errors (``the history``)."""
+    index = utc_naive(series.index)
+    values = finite_values(series.values, what)
+    if len(index) != len(values):
+        whose = f"{what}'" if what.endswith("s") else f"{what}'s"
+        raise ChartError(f"{whose} dates and values differ in length")
+    return index, values
+
+
+def finish_axes(axes: Axes, *, x: str, y: str) -> None:
+    """Label both axes, give x concise date ticks and put the legend under the axes."""
+    label_axes(axes, x=x, y=y)
+    date_axis(axes)
+    legend(axes)
+
+
+Params = ParamSpec("Params")
+
+
+def png_chart(figure_of: Callable[Params, Figure], name: str) -> Callable[Params, bytes]:
+    """A chart function ``name`` taking ``figure_of``'s arguments and returning its figure
+    as ``png_bytes``: each chart is offered both ways without restating its parameters."""
+
+    def chart(*args: Params.args, **kwargs: Params.kwargs) -> bytes:
+        return png_bytes(figure_of(*args, **kwargs))
+
+    chart.__name__ = chart.__qualname__ = name
+    chart.__module__ = figure_of.__module__
+    chart.__doc__ = f"PNG bytes of ``{figure_of.__name__}``."
+    # help() and inspect show the figure's parameters, returning bytes.
+    signature = inspect.signature(figure_of).replace(return_annotation="bytes")
+    chart.__signature__ = signature  # type: ignore[attr-defined]
+    return chart
 
 
 def png_bytes(figure: Figure) -> bytes:

@@ -15,12 +15,10 @@ from matplotlib.figure import Figure
 from resync_analytics.charts.render import (
     COLOURS,
     ChartError,
-    date_axis,
     date_x,
-    label_axes,
-    legend,
+    finish_axes,
     new_figure,
-    png_bytes,
+    png_chart,
     utc_moment,
 )
 
@@ -137,9 +135,7 @@ def runtime_figure(
             gid="predicted",
         )
     axes.set_ylim(0, top * 1.3)
-    label_axes(axes, x="scheduled (UTC)", y=f"runtime ({unit})")
-    date_axis(axes)
-    legend(axes)
+    finish_axes(axes, x="scheduled (UTC)", y=f"runtime ({unit})")
     return figure
 
 
@@ -191,14 +187,4 @@ def _deadline_slack(
     return max(top, float(near.max())) if near.size else top
 
 
-def runtime_chart(
-    runs: Sequence[JobRun],
-    *,
-    title: str,
-    predicted_seconds: float | None = None,
-    tonight: object | None = None,
-) -> bytes:
-    """PNG bytes of ``runtime_figure``."""
-    return png_bytes(
-        runtime_figure(runs, title=title, predicted_seconds=predicted_seconds, tonight=tonight)
-    )
+runtime_chart = png_chart(runtime_figure, "runtime_chart")
