@@ -6,8 +6,9 @@ Runs before the batch window: reads the jobs of the current plan that have not s
 risk score per job with its reasons (``risk_scores``; along the plan's dependency graph,
 with each deadline job's critical path and latest safe end, when its edges are stored),
 announces the new high risks (``resync.job.at_risk``) and publishes the report (artifact
-``maintenance-report``). When TWS cannot be read, it scores the jobs active in the last week
-instead.
+``maintenance-report``; with the graph, it names tonight's three most consequential single
+points of failure and the deadlines each would miss). When TWS cannot be read, it scores
+the jobs active in the last week instead.
 Re-running it for the same plan day replaces that day's scores and sends no event twice.
 """
 
@@ -23,6 +24,7 @@ from resync_analytics.maintenance import MaintenanceConfig
 from resync_analytics.maintenance.plan_day import default_plan_day, history_window
 from resync_core.settings import get_settings
 from tasks.maintenance import (
+    find_single_points_of_failure,
     load_plan_graph,
     load_run_history,
     publish_maintenance_report,
@@ -94,12 +96,14 @@ async def predict_tonight_risks(
         alert_score=parameters.alert_score,
         max_events=parameters.max_events,
     )
+    failure_points = find_single_points_of_failure(history, plan_day, config, planned, graph)
     publish_maintenance_report(
         risks,
         plan_day,
         alert_score=parameters.alert_score,
         history_runs=len(history),
         history=history,
+        failure_points=failure_points,
     )
     sent = await publish_pending_events(settings)
     at_risk = sum(risk.score >= parameters.alert_score for risk in risks)

@@ -22,8 +22,17 @@ from resync_analytics.maintenance import (
 )
 from resync_analytics.maintenance.plan_day import alerts_to_send, failed_patterns, plan_start
 from resync_analytics.maintenance.report import report_markdown, risk_table
-from resync_analytics.plan_graph import PlanGraphCycleError
-from resync_analytics.plan_graph.scoring import score_tonight_along_graph
+from resync_analytics.plan_graph import (
+    PlanGraphCycleError,
+    SinglePointOfFailure,
+    single_points_of_failure,
+)
+from resync_analytics.plan_graph.scoring import (
+    during_plan_day,
+    plan_model,
+    plan_nodes,
+    score_tonight_along_graph,
+)
 from resync_clients.events import JOB_AT_RISK, DomainEvent, job_resource_id
 from resync_clients.postgres.outbox import enqueue_events
 from resync_clients.postgres.plan_graph import load_plan_edges, load_plan_nodes
@@ -130,6 +139,41 @@ def score_jobs_for_plan(
     return risks
 
 
+@task(name="find-single-points-of-failure")
+def find_single_points_of_failure(
+    history: pd.DataFrame,
+    plan_day: date,
+    config: MaintenanceConfig,
+    planned: list[PlannedJob] | None,
+    graph: tuple[list[PlanNode], list[PlanEdge]],
+) -> list[SinglePointOfFailure] | None:
+    """Tonight's three jobs whose failure would cost the most deadline minutes, simulated
+    along the plan's ``graph`` (seeded as the scoring, so it sees the same nights); None
+    when the graph has no job edges (nothing to say) or a cycle (the scoring warned)."""
+    nodes, edges = graph
+    if not any(edge.kind in ("job", "job_stream") for edge in edges):
+        return None
+    tonight = plan_start(plan_day)
+    try:
+        model = plan_model(
+            history,
+            tonight,
+            plan_nodes(nodes, planned),
+            edges,
+            config=config,
+            now=during_plan_day(tonight, datetime.now(UTC)),
+        )
+    except PlanGraphCycleError:
+        return None
+    points = single_points_of_failure(model.simulation, model.safe_end, top=3)
+    get_run_logger().info(
+        "single points of failure of %s: %s",
+        plan_day.isoformat(),
+        ", ".join(point.job_key for point in points) or "none",
+    )
+    return points
+
+
 @task(name="load-plan-graph", **DATABASE_RETRIES)
 def load_plan_graph(settings: Settings, plan_day: date) -> tuple[list[PlanNode], list[PlanEdge]]:
     """The stored dependency graph of ``plan_day``: its nodes and edges (both empty when no
@@ -205,10 +249,18 @@ def publish_maintenance_report(
     alert_score: float,
     history_runs: int,
     history: pd.DataFrame | None = None,
+    failure_points: Sequence[SinglePointOfFailure] | None = None,
 ) -> str:
-    """Publish the markdown report (with the runtime trends of the top risks when given
-    their ``history``) and the table of the riskiest jobs as artifacts."""
-    markdown = report_markdown(risks, plan_day, alert_score=alert_score, history_runs=history_runs)
+    """Publish the markdown report (with tonight's single points of failure when the plan
+    graph gave ``failure_points``, and the runtime trends of the top risks when given their
+    ``history``) and the table of the riskiest jobs as artifacts."""
+    markdown = report_markdown(
+        risks,
+        plan_day,
+        alert_score=alert_score,
+        history_runs=history_runs,
+        failure_points=failure_points,
+    )
     trends = "" if history is None else runtime_section(risks, history, plan_start(plan_day))
     markdown += f"\n\n{trends}" if trends else ""
     create_markdown_artifact(

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date
-from typing import TypeVar
+from datetime import UTC, date
+from typing import TYPE_CHECKING, TypeVar
 
 from resync_analytics.maintenance.actions import suggest_actions
 from resync_analytics.maintenance.risk import human_duration
 from resync_core.risk import JobRisk
+
+if TYPE_CHECKING:  # plan_graph imports maintenance: a runtime import would be circular
+    from resync_analytics.plan_graph.what_if import MissedDeadline, SinglePointOfFailure
 
 ItemT = TypeVar("ItemT")
 
@@ -51,8 +54,10 @@ def report_markdown(
     alert_score: float,
     history_runs: int,
     limit: int = 15,
+    failure_points: Sequence[SinglePointOfFailure] | None = None,
 ) -> str:
-    """Markdown for the jobs scored for ``plan_day`` (``risks`` highest score first)."""
+    """Markdown for the jobs scored for ``plan_day`` (``risks`` highest score first);
+    ``failure_points`` (None: no plan graph stored) adds the single points of failure."""
     at_alert = [r for r in risks if r.score >= alert_score]
     # Newest first: a job late most nights is known; one that usually is not, is news.
     fresh = sorted(
@@ -89,6 +94,9 @@ def report_markdown(
         lines.extend(f"  - {reason.text}" for reason in risk.reasons)
         lines.extend(f"  - *Before tonight:* {action}" for action in suggest_actions(risk)[:2])
 
+    if failure_points is not None:
+        lines += ["", *failure_points_section(failure_points)]
+
     growing = sorted((r for r in risks if r.weekly_growth > 0), key=lambda r: -r.weekly_growth)
     if growing:
         lines += ["", "## Runtimes growing week after week", ""]
@@ -114,6 +122,44 @@ def report_markdown(
         if len(ordered) > limit:
             lines.append(f"- … and {len(ordered) - limit} more job stream(s).")
     return "\n".join(lines)
+
+
+def failure_points_section(points: Sequence[SinglePointOfFailure], limit: int = 3) -> list[str]:
+    """Markdown lines naming the ``limit`` jobs whose failure tonight would cost the most:
+    what a failure adds in expected minutes late, and each deadline it would miss and by
+    how much (a scheduler protects these jobs first)."""
+    lines = ["## Tonight's three most consequential single points of failure", ""]
+    if not points:
+        lines.append("No single job's failure would cost a deadline tonight.")
+        return lines
+    for point in points[:limit]:
+        outcome = point.outcome
+        lines.append(
+            f"- **{point.job_key}**: a failure (rerun after "
+            f"{outcome.scenario.recovery_minutes:g} min) adds "
+            f"~{outcome.expected_minutes_lost:.0f} min late over all deadlines"
+        )
+        if not outcome.missed:
+            lines.append("  - no deadline missed outright, but several get closer")
+        lines.extend(f"  - {_missed_text(missed)}" for missed in outcome.missed[:5])
+        if len(outcome.missed) > 5:
+            lines.append(f"  - … and {len(outcome.missed) - 5} more deadline(s)")
+    return lines
+
+
+def _missed_text(missed: MissedDeadline) -> str:
+    due = (
+        f" (due {missed.deadline.astimezone(UTC):%H:%M} UTC)" if missed.deadline is not None else ""
+    )
+    late = (
+        "never met tonight"
+        if missed.minutes_late is None
+        else f"missed by ~{human_duration(max(missed.minutes_late, 0.0) * 60)}"
+    )
+    return (
+        f"`{missed.job_key}`{due}: {late} "
+        f"(chance of missing {missed.probability_before:.0%} → {missed.probability_after:.0%})"
+    )
 
 
 def risk_table(risks: Sequence[JobRisk], limit: int = 200) -> list[dict[str, object]]:

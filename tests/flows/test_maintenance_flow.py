@@ -4,6 +4,7 @@ PostgreSQL and a real (temporary) Prefect API."""
 from __future__ import annotations
 
 import asyncio
+import re
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -97,6 +98,8 @@ def test_rerun_for_the_same_plan_day_replaces_scores_and_sends_nothing_twice(
     report = Artifact.get("maintenance-report")
     assert report is not None
     assert "Likely to fail or finish late tonight" in report.data
+    # No plan graph stored: the report says nothing about single points of failure.
+    assert "single points of failure" not in report.data
     # The runtime trends of the top risks end the report, five charts at most.
     trends = report.data.split("## Runtime trends of the top risks", 1)[1]
     assert 1 <= trends.count("](data:image/png;base64,") <= 5
@@ -186,3 +189,28 @@ def test_stored_plan_edges_give_deadline_jobs_a_critical_path_and_a_latest_safe_
         assert row["reasons"]["plan_graph"]["hot"] is not None
     # Some deadline job really waits for others tonight.
     assert any(len(row["critical_path"]) > 1 for row in along)
+
+    # The report names the jobs whose failure would cost the most, each a job of the plan
+    # with a deadline job downstream of it, and the deadlines each would miss.
+    from prefect.artifacts import Artifact
+
+    report = Artifact.get("maintenance-report")
+    assert report is not None
+    section = report.data.split("## Tonight's three most consequential single points of failure")
+    assert len(section) == 2, "no single points of failure in the report"
+    body = section[1].split("\n## ", 1)[0]
+    named = re.findall(r"^- \*\*(\S+)\*\*: a failure", body, flags=re.M)
+    assert 1 <= len(named) <= 3
+    successors: dict[str, set[str]] = {}
+    for a, b in pairs:
+        successors.setdefault(a, set()).add(b)
+    missed = re.findall(r"^  - `(\S+)` \(due \d\d:\d\d UTC\): missed by", body, flags=re.M)
+    assert missed, "no deadline named as missed"
+    for job in named:
+        below, todo = set(), [job]
+        while todo:
+            for nxt in successors.get(todo.pop(), ()):
+                if nxt not in below:
+                    below.add(nxt)
+                    todo.append(nxt)
+        assert below, f"{job} has nothing downstream yet was named"

@@ -65,3 +65,52 @@ def test_the_everyday_risk_of_jobs_is_not_listed_nor_grouped_with_a_real_one():
     fresh = text.split("## Likely to fail or finish late tonight", 1)[1].split("##", 1)[0]
     assert "WS5#NIGHT.FLAKY" in fresh and "jobs at risk together" not in fresh
     assert "JOB0" not in fresh and "WS6#DAY.LOAD" not in fresh
+
+
+def failure_points():
+    from resync_analytics.plan_graph import latest_safe_end, simulate, single_points_of_failure
+    from tests.resync_analytics.plan_graph.builders import fixed_runtimes, plan
+
+    # HUB feeds three deadline jobs with 5 minutes of slack each; LONE feeds one.
+    names = ["HUB", "LONE", "D1", "D2", "D3", "D4"]
+    edges = [("HUB", "D1"), ("HUB", "D2"), ("HUB", "D3"), ("LONE", "D4")]
+    dag = plan(names, edges, deadlines=dict.fromkeys(["D1", "D2", "D3", "D4"], 45))
+    runtimes = fixed_runtimes(dag, dict.fromkeys(names, 20.0))
+    sim = simulate(dag, runtimes, sims=10)
+    return single_points_of_failure(sim, latest_safe_end(dag, runtimes), recovery_minutes=10)
+
+
+def section_of(text: str) -> str:
+    marker = "## Tonight's three most consequential single points of failure"
+    assert text.count(marker) == 1
+    return text.split(marker, 1)[1]
+
+
+def test_the_single_points_of_failure_name_the_deadlines_each_would_miss_and_by_how_much():
+    points = failure_points()
+    text = report_markdown(
+        [risk("WS2#PAY.LOAD", 0.7)],
+        date(2026, 3, 2),
+        alert_score=0.5,
+        history_runs=10,
+        failure_points=points,
+    )
+    section = section_of(text)
+    hub, lone = points[0].job_key, points[1].job_key
+    assert section.index(f"**{hub}**") < section.index(f"**{lone}**")
+    # A failure of HUB reruns it after 10 minutes: each of its deadlines ends 25 min late.
+    assert "adds ~75 min late over all deadlines" in section
+    hub_lines = section.split(f"**{hub}**", 1)[1].split(f"**{lone}**", 1)[0]
+    for missed in points[0].outcome.missed:
+        assert f"`{missed.job_key}` (due 00:45 UTC): missed by ~25m" in hub_lines
+    assert hub_lines.count("chance of missing 0% → 100%") == 3
+
+
+def test_the_report_says_nothing_of_failure_points_without_a_graph_and_so_when_none_cost():
+    risks = [risk("WS2#PAY.LOAD", 0.7)]
+    plain = report_markdown(risks, date(2026, 3, 2), alert_score=0.5, history_runs=10)
+    assert "single points of failure" not in plain
+    empty = report_markdown(
+        risks, date(2026, 3, 2), alert_score=0.5, history_runs=10, failure_points=[]
+    )
+    assert "No single job's failure would cost a deadline tonight." in section_of(empty)
