@@ -48,7 +48,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
-from resync_analytics.joblog.models import Category, Finding
+from resync_analytics.joblog.models import SPECIFIC_CATEGORIES, Category, Finding
 from resync_analytics.joblog.pattern import error_pattern
 
 FEATURES: tuple[str, ...] = (
@@ -108,21 +108,7 @@ _WRAPPER = re.compile(
 
 # Categories a finding's category typically follows from: a process killed or crashed after it
 # ran out of time or memory; a generic or unknown failure after any specific one.
-_SPECIFIC: frozenset[Category] = frozenset(
-    {
-        "file_not_found",
-        "permission_denied",
-        "disk_full",
-        "command_not_found",
-        "network",
-        "timeout",
-        "authentication",
-        "database",
-        "resource_busy",
-        "invalid_input",
-        "out_of_memory",
-    }
-)
+_SPECIFIC = SPECIFIC_CATEGORIES
 _FOLLOWS_FROM: dict[Category, frozenset[Category]] = {
     "signal_or_crash": frozenset({"timeout", "out_of_memory"}),
     "application_error": _SPECIFIC,

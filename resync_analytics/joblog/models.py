@@ -14,6 +14,24 @@ from typing import Any, Literal
 from resync_core.taxonomy import CATEGORIES as CATEGORIES
 from resync_core.taxonomy import Category as Category
 
+# Categories that name what failed (a missing file, a full disk, a lost connection...), as
+# against a crash, a generic application error, success or unknown.
+SPECIFIC_CATEGORIES: frozenset[Category] = frozenset(
+    {
+        "file_not_found",
+        "permission_denied",
+        "disk_full",
+        "command_not_found",
+        "network",
+        "timeout",
+        "authentication",
+        "database",
+        "resource_busy",
+        "invalid_input",
+        "out_of_memory",
+    }
+)
+
 BannerVariant = Literal["unix", "dynamic", "windows", "none"]
 
 

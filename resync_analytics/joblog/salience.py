@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from resync_analytics.joblog.entities import Entity, EntityKind, extract_entities
-from resync_analytics.joblog.models import Category, LogLine
+from resync_analytics.joblog.models import SPECIFIC_CATEGORIES, Category, LogLine
 from resync_analytics.joblog.pattern import error_pattern
 from resync_analytics.masking import mask_secrets
 
@@ -41,21 +41,9 @@ SUBJECT_KINDS: dict[Category, tuple[EntityKind, ...]] = {
 # Categories whose resource is worth looking for around the line when the line omits it.
 # Memory and crash lines name the process when they name anything; guessing it from the
 # lines around would pick up whatever the job printed last.
-_FILL_FROM_CONTEXT: frozenset[Category] = frozenset(
-    {
-        "file_not_found",
-        "permission_denied",
-        "disk_full",
-        "command_not_found",
-        "network",
-        "timeout",
-        "authentication",
-        "database",
-        "resource_busy",
-        "invalid_input",
-        "signal_or_crash",
-    }
-)
+_FILL_FROM_CONTEXT: frozenset[Category] = (SPECIFIC_CATEGORIES - {"out_of_memory"}) | {
+    "signal_or_crash"
+}
 # A code bug is fixed where it is thrown; so is the allocation that exhausted the heap.
 _LOCATE_IN_CODE: frozenset[Category] = frozenset({"application_error", "out_of_memory"})
 
