@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg.rows import class_row, dict_row, scalar_row
@@ -25,6 +25,17 @@ from resync_core.quality import (
     ResolutionTimes,
     RiskOutcome,
 )
+
+Row = TypeVar("Row")
+
+
+def _fetch(
+    conn: psycopg.Connection[Any], row_type: type[Row], query: str, params: dict[str, Any]
+) -> list[Row]:
+    """Every row of ``query`` as a ``row_type``."""
+    with conn.cursor(row_factory=class_row(row_type)) as cur:
+        return cur.execute(query, params).fetchall()
+
 
 # The analyser's own claim (before calibration) says whether it knew the message family.
 _FAILURES = (
@@ -45,8 +56,7 @@ def analysed_failures(
 ) -> list[AnalysedFailure]:
     """Failed runs that ended in ``[since, until)``, with the category and claimed confidence
     of the latest incident covering each (None when not analysed), oldest first."""
-    with conn.cursor(row_factory=class_row(AnalysedFailure)) as cur:
-        return cur.execute(_FAILURES, {"since": since, "until": until}).fetchall()
+    return _fetch(conn, AnalysedFailure, _FAILURES, {"since": since, "until": until})
 
 
 def seen_templates(
@@ -133,8 +143,7 @@ def risk_outcomes(conn: psycopg.Connection[Any], *, first: date, last: date) -> 
         "lo": datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=1),
         "hi": datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=2),
     }
-    with conn.cursor(row_factory=class_row(RiskOutcome)) as cur:
-        return cur.execute(_RISK_OUTCOMES, params).fetchall()
+    return _fetch(conn, RiskOutcome, _RISK_OUTCOMES, params)
 
 
 # The freshest forecast of each (series, instant) made before that instant, against the mean
@@ -169,8 +178,7 @@ def coverage_points(
     """Forecast points in ``[since, until)`` whose actual values arrived, each from the latest
     forecast generated before it (at most ``generated_days`` before ``since``)."""
     params = {"since": since, "until": until, "generated": since - timedelta(days=generated_days)}
-    with conn.cursor(row_factory=class_row(CoveragePoint)) as cur:
-        return cur.execute(_COVERAGE, params).fetchall()
+    return _fetch(conn, CoveragePoint, _COVERAGE, params)
 
 
 # The ABEND is the incident's first failed run; the resolution the same job's next successful
@@ -204,8 +212,7 @@ def resolution_times(
     successful run (within ``rerun_days``), the first verdict, and whether a learned first
     step was recommended."""
     params = {"since": since, "until": until, "rerun_days": rerun_days}
-    with conn.cursor(row_factory=class_row(ResolutionTimes)) as cur:
-        return cur.execute(_RESOLUTIONS, params).fetchall()
+    return _fetch(conn, ResolutionTimes, _RESOLUTIONS, params)
 
 
 _FIGURE_COLUMNS = (
