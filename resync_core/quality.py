@@ -4,10 +4,12 @@ figures it stores. Domain types only; the measures live in ``resync_analytics.qu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from resync_core.feedback import FeedbackRecord
 
 NIGHT = "night"
 WEEK = "week"
@@ -95,3 +97,18 @@ class QualityFigure:
     degraded: bool = False
     drivers: tuple[str, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QualityInputs:
+    """What the watch reads for one night, from ``config.history_start`` on;
+    ``known_templates``: the error templates of failures before then (not new when they
+    return; failures given from before then count as known too)."""
+
+    failures: Sequence[AnalysedFailure] = ()
+    runs: Sequence[NightRuns] = ()
+    feedback: Sequence[FeedbackRecord] = ()
+    risks: Sequence[RiskOutcome] = ()
+    coverage: Sequence[CoveragePoint] = ()
+    resolutions: Sequence[ResolutionTimes] = ()
+    known_templates: frozenset[str] = frozenset()

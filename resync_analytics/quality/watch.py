@@ -3,7 +3,6 @@ each reported week, from what the store holds."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,31 +18,7 @@ from resync_analytics.quality.resolution import (
 )
 from resync_analytics.quality.risk_drift import risk_figures
 from resync_analytics.quality.target_drift import target_drift_figures
-from resync_core.feedback import FeedbackRecord
-from resync_core.quality import (
-    NIGHT,
-    AnalysedFailure,
-    CoveragePoint,
-    NightRuns,
-    QualityFigure,
-    ResolutionTimes,
-    RiskOutcome,
-)
-
-
-@dataclass(frozen=True)
-class QualityInputs:
-    """What the watch reads for one night, from ``config.history_start`` on;
-    ``known_templates``: the error templates of failures before then (not new when they
-    return; failures given from before then count as known too)."""
-
-    failures: Sequence[AnalysedFailure] = ()
-    runs: Sequence[NightRuns] = ()
-    feedback: Sequence[FeedbackRecord] = ()
-    risks: Sequence[RiskOutcome] = ()
-    coverage: Sequence[CoveragePoint] = ()
-    resolutions: Sequence[ResolutionTimes] = ()
-    known_templates: frozenset[str] = frozenset()
+from resync_core.quality import NIGHT, QualityFigure, QualityInputs
 
 
 @dataclass(frozen=True)
