@@ -14,8 +14,9 @@ from datetime import date
 from statistics import fmean
 
 from resync_analytics.quality.config import WatchConfig, week_nights
+from resync_analytics.quality.night_figure import night_figure
 from resync_analytics.quality.stats import share_below, usual_range
-from resync_core.quality import ALL, NIGHT, WEEK, CoveragePoint, QualityFigure
+from resync_core.quality import ALL, WEEK, CoveragePoint, QualityFigure
 
 FORECAST_COVERAGE = "forecast_coverage"
 
@@ -57,18 +58,15 @@ def coverage_figures(
         per_series[point.series_key].append(point)
     worst = sorted(per_series, key=lambda k: (_coverage(per_series[k]), k))
     figures = [
-        QualityFigure(
-            period=NIGHT,
-            period_start=night,
-            measure=FORECAST_COVERAGE,
-            scope=ALL,
+        night_figure(
+            night,
+            FORECAST_COVERAGE,
             value=value,
             count=len(tonight),
-            usual_low=low,
-            usual_high=high,
-            p_value=test.p_value if test else None,
+            usual=(low, high),
+            test=test,
             degraded=degraded,
-            drivers=tuple(worst[: config.max_drivers]) if degraded else (),
+            drivers=worst[: config.max_drivers],
             details={"nominal": nominal, "series": len(per_series)},
         )
     ]

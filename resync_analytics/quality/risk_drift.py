@@ -15,8 +15,9 @@ from statistics import fmean
 
 from resync_analytics.learning.evaluation import brier_score, reliability_bins
 from resync_analytics.quality.config import WatchConfig, week_nights
+from resync_analytics.quality.night_figure import night_figure, untested
 from resync_analytics.quality.stats import usual_range, values_larger
-from resync_core.quality import ALL, NIGHT, WEEK, QualityFigure, RiskOutcome
+from resync_core.quality import ALL, WEEK, QualityFigure, RiskOutcome
 
 RISK_BRIER = "risk_brier"
 
@@ -49,23 +50,20 @@ def risk_figures(
     )
     worst = sorted(tonight, key=lambda o: (-((o.score - float(o.happened)) ** 2), o.job_key))
     figures = [
-        QualityFigure(
-            period=NIGHT,
-            period_start=night,
-            measure=RISK_BRIER,
-            scope=ALL,
+        night_figure(
+            night,
+            RISK_BRIER,
             value=value,
             count=len(tonight),
-            usual_low=low,
-            usual_high=high,
-            p_value=test.p_value,
+            usual=(low, high),
+            test=test,
             degraded=degraded,
-            drivers=tuple(o.job_key for o in worst[: config.max_drivers]) if degraded else (),
+            drivers=[o.job_key for o in worst[: config.max_drivers]],
             details={
                 "events": sum(o.happened for o in tonight),
                 "expected_events": sum(o.score for o in tonight),
                 "baseline_brier": fmean(base_errors) if base_errors else None,
-                **({"not_tested": test.reason} if test.p_value is None else {}),
+                **untested(test),
             },
         )
     ]

@@ -13,8 +13,9 @@ from typing import Any
 from scipy import stats
 
 from resync_analytics.quality.config import WatchConfig, week_nights
+from resync_analytics.quality.night_figure import night_figure, untested
 from resync_analytics.quality.stats import share_increase, usual_range
-from resync_core.quality import ALL, NIGHT, WEEK, QualityFigure
+from resync_core.quality import ALL, WEEK, QualityFigure
 
 # (hits, total) per night
 Counts = Mapping[date, tuple[int, int]]
@@ -42,7 +43,7 @@ def night_share_figure(
     baseline = config.baseline_nights(night)
     hits, total = counts.get(night, (0, 0))
     base_hits, base_total = pooled(counts, baseline)
-    low, high = usual_range(
+    usual = usual_range(
         [h / t for h, t in (counts.get(n, (0, 0)) for n in baseline) if t >= config.min_count]
     )
     test = share_increase(hits, total, base_hits, base_total, min_count=config.min_count)
@@ -54,23 +55,21 @@ def night_share_figure(
         and test.significant(config.alpha)
         and share - base_share >= config.min_lift
     )
-    return QualityFigure(
-        period=NIGHT,
-        period_start=night,
-        measure=measure,
+    return night_figure(
+        night,
+        measure,
         scope=scope,
         value=share,
         count=total,
-        usual_low=low,
-        usual_high=high,
-        p_value=test.p_value,
+        usual=usual,
+        test=test,
         degraded=degraded,
-        drivers=tuple(drivers) if degraded else (),
+        drivers=drivers,
         details={
             "hits": hits,
             "baseline_share": base_share,
             "baseline_count": base_total,
-            **({"not_tested": test.reason} if test.p_value is None else {}),
+            **untested(test),
             **(details or {}),
         },
     )

@@ -14,9 +14,10 @@ from datetime import date
 
 from resync_analytics.learning.verdicts import VERDICT_ALIASES, normalize_verdict
 from resync_analytics.quality.config import WatchConfig, week_nights
+from resync_analytics.quality.night_figure import night_figure, untested
 from resync_analytics.quality.stats import mix_change, total_variation, usual_range
 from resync_core.feedback import FeedbackRecord
-from resync_core.quality import ALL, NIGHT, WEEK, AnalysedFailure, QualityFigure
+from resync_core.quality import ALL, WEEK, AnalysedFailure, QualityFigure
 
 CATEGORY_MIX = "category_mix"
 VERDICT_MIX = "verdict_mix"
@@ -52,7 +53,7 @@ def mix_figures(
     tonight = by_night.get(night, Counter())
     test, residuals = mix_change(tonight, base, min_count=config.min_count)
     shift = total_variation(tonight, base)
-    low, high = usual_range(
+    usual = usual_range(
         [
             total_variation(by_night[n], base - by_night[n])
             for n in baseline
@@ -63,21 +64,18 @@ def mix_figures(
     drivers = [g for g, r in residuals.items() if r > 0][: config.max_drivers]
     total = sum(tonight.values())
     figures = [
-        QualityFigure(
-            period=NIGHT,
-            period_start=night,
-            measure=measure,
-            scope=ALL,
+        night_figure(
+            night,
+            measure,
             value=shift if total else None,
             count=total,
-            usual_low=low,
-            usual_high=high,
-            p_value=test.p_value,
+            usual=usual,
+            test=test,
             degraded=degraded,
-            drivers=tuple(drivers) if degraded else (),
+            drivers=drivers,
             details={
                 "mix": {g: c / total for g, c in tonight.most_common()} if total else {},
-                **({"not_tested": test.reason} if test.p_value is None else {}),
+                **untested(test),
             },
         )
     ]
