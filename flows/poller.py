@@ -1,10 +1,12 @@
 """The TWS poller: follow the plan, capture failed runs' joblogs, announce what happened.
 
 One cycle = observe the plan (incrementally after the first full read), detect status
-transitions against the stored state, fetch and analyse the joblogs of runs that failed, and
-commit runs, transitions, joblogs, events and the cursor in one transaction; then store what
-the cycle learnt of the plan's dependency graph and send the committed events. Replaying a
-cycle (after a crash, or twice by hand) duplicates nothing.
+transitions against the stored state, fetch and analyse the joblogs of runs that failed, find
+the running jobs past the p99 of their own runtime tonight (stuck by the stored risk model,
+even when TWS does not flag them), and commit runs, transitions, joblogs, events and the
+cursor in one transaction; then store what the cycle learnt of the plan's dependency graph
+and send the committed events. Replaying a cycle (after a crash, or twice by hand)
+duplicates nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tasks.poll import (
     capture_failed_joblogs,
     commit_poll_cycle,
     cycle_budget_seconds,
+    find_overdue_runs,
     load_previous_statuses,
     observe_plan,
     publish_pending_events,
@@ -113,7 +116,9 @@ async def poll_tws(full: bool = False) -> PollSummary:
         )
 
         patterns = {f.run_id: f.error_pattern for f in findings if f.error_pattern}
-        events = job_events(observation.runs, transitions, patterns, observed_at)
+        # Stuck by our own model too: running past the p99 of the job's runtime tonight.
+        overdue = find_overdue_runs(settings, observation.runs, observed_at)
+        events = job_events(observation.runs, transitions, patterns, observed_at, overdue)
         unlinks, unlink_counts = workstation_events(
             observation.workstation_links, cursor.links, cursor.unlink_counts, observed_at
         )

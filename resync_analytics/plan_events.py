@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from resync_analytics.plan_graph.stuck import OverdueRun
 from resync_core.events import (
     JOB_ABEND,
     JOB_FAIL,
@@ -49,17 +50,45 @@ def _resource_labels(run: JobRunRecord) -> dict[str, str]:
     }
 
 
+def _stuck_payload(run: JobRunRecord, overdue: OverdueRun | None) -> dict[str, object]:
+    """Why the run counts as stuck (TWS's own status or maximum duration, our runtime model
+    or both) and, by our model, how far beyond its p99 it is and which deadlines it delays."""
+    stuck_by = [
+        *(["tws_status"] if run.internal_status == "STUCK" else []),
+        *(["max_duration"] if run.max_duration_exceeded and not run.finished else []),
+        *(["runtime_p99"] if overdue is not None else []),
+    ]
+    payload = _job_payload(run) | {"stuck_by": stuck_by}
+    if overdue is None:
+        return payload
+    return payload | {
+        "plan_day": overdue.plan_day.isoformat(),
+        "elapsed_seconds": round(overdue.elapsed_seconds, 1),
+        "p99_seconds": round(overdue.p99_seconds, 1),
+        "beyond_seconds": round(overdue.beyond_seconds, 1),
+        "ratio": round(overdue.ratio, 3),
+        "delays": [
+            {"job_key": d.job_key, "deadline": d.deadline.isoformat(), "hops": d.hops}
+            for d in overdue.delays
+        ],
+    }
+
+
 def job_events(
     runs: Iterable[JobRunRecord],
     transitions: Iterable[StatusTransition],
     error_patterns: Mapping[str, str],
     observed_at: datetime,
+    overdue: Iterable[OverdueRun] = (),
 ) -> list[DomainEvent]:
     """Failure, late and stuck events for this cycle's runs.
 
-    ``error_patterns`` maps run ids to the error pattern found in their joblog.
+    ``error_patterns`` maps run ids to the error pattern found in their joblog;
+    ``overdue`` are the running runs past the p99 of their own runtime (stuck by our model
+    even when TWS does not say so); a run stuck both ways is announced once.
     """
     by_run = {run.run_id: run for run in runs}
+    overdue_by_run = {one.run_id: one for one in overdue}
     events: list[DomainEvent] = []
     for transition in transitions:
         name = _FAILURE_EVENTS.get(transition.to_internal_status)
@@ -90,13 +119,18 @@ def job_events(
                     resource_labels=_resource_labels(run),
                 )
             )
-        if run.internal_status == "STUCK" or (run.max_duration_exceeded and not run.finished):
+        by_model = overdue_by_run.get(run.run_id)
+        if (
+            run.internal_status == "STUCK"
+            or (run.max_duration_exceeded and not run.finished)
+            or (by_model is not None and not run.finished)
+        ):
             events.append(
                 DomainEvent(
                     name=JOB_STUCK,
                     resource_id=resource,
                     idempotency_key=f"{JOB_STUCK}:{run.run_id}",
-                    payload=_job_payload(run),
+                    payload=_stuck_payload(run, by_model),
                     occurred_at=observed_at,
                     resource_labels=_resource_labels(run),
                 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -18,6 +18,13 @@ from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.completeness import has_trailer
 from resync_analytics.masking import mask_secrets
 from resync_analytics.patterns.ids import pattern_id
+from resync_analytics.plan_graph.stuck import (
+    OverdueRun,
+    downstream_deadlines,
+    overdue_runs,
+    running_keys,
+    running_runs,
+)
 from resync_analytics.poll_cycle import count_action, refusal_note
 from resync_clients.events import DomainEvent, publish_events
 from resync_clients.postgres.job_runs import (
@@ -28,6 +35,7 @@ from resync_clients.postgres.job_runs import (
 )
 from resync_clients.postgres.outbox import mark_events_emitted, pending_events
 from resync_clients.postgres.plan_graph import (
+    load_downstream,
     load_wired_jobs,
     mark_dependencies_resolved,
     write_plan_edges,
@@ -35,6 +43,7 @@ from resync_clients.postgres.plan_graph import (
 from resync_clients.postgres.poll_cycle import write_poll_cycle
 from resync_clients.postgres.poller_state import PollCursor, load_poll_cursor
 from resync_clients.postgres.quarantine import RejectedRun
+from resync_clients.postgres.risk_scores import runtime_quantiles
 from resync_clients.tws.client import TWSClient, TWSClientConfig
 from resync_clients.tws.dependencies import (
     UnreadDependencies,
@@ -292,6 +301,31 @@ def store_plan_graph(
             for day, day_edges in sorted(by_day.items())
         )
         return written + mark_dependencies_resolved(conn, resolved, seen_at)
+
+
+@task(
+    name="find-overdue-runs",
+    retries=3,
+    retry_delay_seconds=[1, 5, 15],
+    retry_condition_fn=retry_if_transient,
+)
+def find_overdue_runs(
+    settings: Settings, runs: Sequence[JobRunRecord], now: datetime
+) -> list[OverdueRun]:
+    """The running ``runs`` past the p99 of their own runtime at ``now`` (from their stored
+    risk score of the plan day: one query for all), each with the deadline jobs it delays
+    in the stored graph (read only for those found)."""
+    running = running_runs(runs)
+    if not running:
+        return []
+    with get_store(settings).connection() as conn:
+        quantiles = runtime_quantiles(conn, running_keys(running))
+        overdue = overdue_runs(running, quantiles, now)
+        below = {
+            day: load_downstream(conn, day, [o.job_key for o in overdue if o.plan_day == day])
+            for day in {o.plan_day for o in overdue}
+        }
+    return [replace(o, delays=downstream_deadlines(o.job_key, *below[o.plan_day])) for o in overdue]
 
 
 @task(

@@ -130,3 +130,54 @@ def load_plan_nodes(conn: psycopg.Connection[Any], plan_day: date) -> list[PlanN
 def _utc_midnight(day: date) -> datetime:
     # Plan days run midnight to midnight UTC, as everywhere in the project.
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+# Edges along which a successor still waits for its predecessor's end; a ``job_stream``
+# predecessor is the stream key, the job key without its last ``.JOB`` part.
+_WAITING = "p.kind IN ('job', 'job_stream') AND p.status NOT IN ('satisfied', 'released')"
+_STREAM_OF = r"regexp_replace(b.job_key, '\.[^.]*$', '')"
+
+
+def load_downstream(
+    conn: psycopg.Connection[Any], plan_day: date, roots: Iterable[str]
+) -> tuple[list[PlanEdge], dict[str, datetime | None]]:
+    """The part of ``plan_day``'s stored graph below ``roots``: every edge still waiting
+    out of a job reachable from them (a ``job_stream`` edge out of each job of its stream),
+    and the deadline of each job reached (that of its run of the day, else the one stored
+    with its risk score for the day), in two queries; a stuck job's delays need only this
+    part, not the whole plan."""
+    keys = sorted(set(roots))
+    if not keys:
+        return [], {}
+    with conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(
+            "WITH RECURSIVE below(job_key) AS ("
+            '   SELECT unnest(%(roots)s::text[]) COLLATE "C"'
+            "   UNION"
+            "   SELECT p.successor_key FROM below b JOIN plan_dependencies p"
+            f"    ON p.plan_day = %(day)s AND {_WAITING}"
+            f"    AND p.predecessor_key = ANY(ARRAY[b.job_key, {_STREAM_OF}])"
+            ")"
+            " SELECT DISTINCT p.plan_day, p.predecessor_key, p.successor_key, p.kind,"
+            " p.internal, p.status FROM below b JOIN plan_dependencies p"
+            f"  ON p.plan_day = %(day)s AND {_WAITING}"
+            f"  AND p.predecessor_key = ANY(ARRAY[b.job_key, {_STREAM_OF}])"
+            " ORDER BY 3, 2, 4",
+            {"roots": keys, "day": plan_day},
+        ).fetchall()
+        edges = [PlanEdge(*row) for row in rows]
+        reached = sorted({edge.successor_key for edge in edges})
+        start = _utc_midnight(plan_day)
+        # A job that has not started has no run yet: its deadline is then the one the
+        # scoring before the batch read from the plan and stored with its risk score.
+        deadlines = cur.execute(
+            "SELECT k.job_key, coalesce("
+            "  (SELECT r.deadline_time FROM job_runs r WHERE r.job_key = k.job_key"
+            "   AND r.sched_time >= %(start)s AND r.sched_time < %(end)s"
+            "   ORDER BY r.run_attempt DESC, r.updated_at DESC LIMIT 1),"
+            "  (SELECT (s.reasons->'plan_graph'->>'deadline')::timestamptz FROM risk_scores s"
+            "   WHERE s.scored_for = %(day)s AND s.job_key = k.job_key))"
+            " FROM unnest(%(keys)s::text[]) AS k(job_key)",
+            {"keys": reached, "start": start, "end": start + timedelta(days=1), "day": plan_day},
+        ).fetchall()
+    return edges, dict(deadlines)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 import psycopg
-from psycopg.rows import class_row, scalar_row
+from psycopg.rows import class_row, scalar_row, tuple_row
 from psycopg.types.json import Jsonb
 
 from resync_clients.postgres.upsert import UpsertResult, bulk_upsert
@@ -74,3 +74,28 @@ def latest_scored_day(conn: psycopg.Connection[Any]) -> date | None:
     with conn.cursor(row_factory=scalar_row) as cur:
         day: date | None = cur.execute("SELECT max(scored_for) FROM risk_scores").fetchone()
     return day
+
+
+def runtime_quantiles(
+    conn: psycopg.Connection[Any], jobs: Iterable[tuple[date, str]]
+) -> dict[tuple[date, str], tuple[float, float]]:
+    """The stored runtime median and p90 (seconds) of each of ``jobs`` (``(plan_day,
+    job_key)`` pairs) that has a score for that day, in one query; jobs without a score, or
+    whose score holds no positive quantiles, are left out."""
+    days, keys = [], []
+    for day, key in set(jobs):
+        days.append(day)
+        keys.append(key)
+    if not keys:
+        return {}
+    with conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(
+            "SELECT r.scored_for, r.job_key, (r.reasons->>'predicted_seconds')::float8,"
+            " (r.reasons->>'p90_seconds')::float8"
+            " FROM unnest(%s::date[], %s::text[]) AS j(plan_day, job_key)"
+            " JOIN risk_scores r ON r.scored_for = j.plan_day AND r.job_key = j.job_key"
+            " WHERE (r.reasons->>'predicted_seconds')::float8 > 0"
+            " AND (r.reasons->>'p90_seconds')::float8 > 0",
+            (days, keys),
+        ).fetchall()
+    return {(day, key): (p50, p90) for day, key, p50, p90 in rows}

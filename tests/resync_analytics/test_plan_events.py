@@ -39,3 +39,35 @@ def test_each_new_unlink_of_a_workstation_is_its_own_event() -> None:
     assert counts == {"WS": 3}
     # Still unlinked on the next cycle: nothing new to announce.
     assert workstation_events({"WS": False}, {"WS": False}, counts, NOW) == ([], counts)
+
+
+def test_a_run_past_its_own_p99_is_stuck_once_with_how_far_and_whom_it_delays() -> None:
+    from datetime import date
+
+    from resync_analytics.plan_graph.stuck import DelayedDeadline, OverdueRun
+    from resync_core.events import JOB_STUCK
+
+    due = datetime(2025, 3, 14, 6, 0, tzinfo=UTC)
+    overdue = OverdueRun(
+        "R1", "/PROD/WS#S.J", date(2025, 3, 14), 3000.0, 1000.0,
+        delays=(DelayedDeadline("/PROD/WS#T.K", due, 1),),
+    )  # fmt: skip
+    running = replace(_run("EXEC"), end_time=None, return_code=None)
+    (event,) = job_events([running], [], {}, NOW, [overdue])
+    assert (event.name, event.idempotency_key) == (JOB_STUCK, f"{JOB_STUCK}:R1")
+    payload = event.payload
+    assert payload["stuck_by"] == ["runtime_p99"]
+    assert (payload["elapsed_seconds"], payload["p99_seconds"]) == (3000.0, 1000.0)
+    assert (payload["ratio"], payload["beyond_seconds"]) == (3.0, 2000.0)
+    assert payload["delays"] == [
+        {"job_key": "/PROD/WS#T.K", "deadline": due.isoformat(), "hops": 1}
+    ]
+    # Flagged by TWS too: still one event, saying both.
+    flagged = replace(running, internal_status="STUCK")
+    (both,) = job_events([flagged], [], {}, NOW, [overdue])
+    assert both.idempotency_key == event.idempotency_key
+    assert both.payload["stuck_by"] == ["tws_status", "runtime_p99"]
+    # TWS alone: no model fields; ended meanwhile: nothing.
+    (alone,) = job_events([flagged], [], {}, NOW)
+    assert alone.payload["stuck_by"] == ["tws_status"] and "ratio" not in alone.payload
+    assert job_events([replace(running, internal_status="SUCC")], [], {}, NOW, [overdue]) == []
