@@ -8,6 +8,7 @@ never touches a real TWS or the user's own database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import time
@@ -249,6 +250,9 @@ def _time_to_resolution(report: DemoReport) -> None:
     ]
 
 
+# Minutes the simulated night shift spends on one incident, from reading it to the rerun.
+OPERATOR_MINUTES_PER_INCIDENT = 6
+
 # What the simulated night shift writes when it closes an incident it agrees with.
 DEMO_RESOLUTIONS = {
     "file_not_found": "Upstream transfer was late: re-sent the file from the partner's outbox, "
@@ -274,12 +278,19 @@ def _learn_from_feedback(engine: Any, outcomes: list[Any], report: DemoReport) -
     from flows.poller import poll_tws
     from resync_clients.postgres.incidents import record_feedback
     from resync_clients.postgres.reports import first_steps as read_first_steps
+    from resync_simulator.engine import ActionRejected
     from tasks.resources import get_store
 
     with get_store().connection() as conn:
         for outcome in outcomes:
             truth = engine.ground_truth(outcome.run_ids[0])
             right = truth is not None and truth.category == outcome.category
+            # The operator reads the incident, fixes the cause and reruns the job within
+            # minutes, on the simulated clock the ABEND happened on.
+            engine.advance(OPERATOR_MINUTES_PER_INCIDENT * 60)
+            if right:
+                with contextlib.suppress(ActionRejected):
+                    engine.rerun(outcome.run_ids[0])
             record_feedback(
                 conn,
                 outcome.incident_id,
@@ -287,6 +298,7 @@ def _learn_from_feedback(engine: Any, outcomes: list[Any], report: DemoReport) -
                 resolution=DEMO_RESOLUTIONS.get(outcome.category) if right else None,
                 operator="night-shift",
                 resolve=True,
+                recorded_at=engine.now_datetime(),
             )
     learned = learn_from_feedback()
 
