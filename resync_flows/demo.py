@@ -233,21 +233,18 @@ def _watch_quality(report: DemoReport, history_days: int) -> None:
 def _time_to_resolution(report: DemoReport) -> None:
     """The ``resync-flows report value`` figures (hours from ABEND to rerun and to verdict)
     of the last two weeks, per category, learned first step or not together."""
-    from resync_analytics.quality import WatchConfig, resolution_summaries
+    from resync_analytics.quality import time_to_resolution
     from resync_analytics.quality.resolution import EITHER
     from resync_clients.postgres.quality import resolution_times
     from tasks.resources import get_store
 
-    today = datetime.now(UTC).date()
-    starts = WatchConfig(weeks=2).week_starts(today)
-    since = datetime(starts[0].year, starts[0].month, starts[0].day, tzinfo=UTC)
     with get_store().connection() as conn:
-        times = resolution_times(conn, since=since, until=datetime.now(UTC) + timedelta(days=1))
-    report.resolution = [
-        asdict(s)
-        for s in resolution_summaries(times, starts)
-        if s.incidents and s.learned == EITHER
-    ]
+        summaries = time_to_resolution(
+            lambda since, until: resolution_times(conn, since=since, until=until),
+            weeks=2,
+            today=datetime.now(UTC).date(),
+        )
+    report.resolution = [asdict(s) for s in summaries if s.incidents and s.learned == EITHER]
 
 
 # Minutes the simulated night shift spends on one incident, from reading it to the rerun.

@@ -7,7 +7,11 @@ Plain logic: no database, no Prefect.
 
 from resync_analytics.quality.config import WatchConfig
 from resync_analytics.quality.report import render_quality_report
-from resync_analytics.quality.resolution import ResolutionSummary, resolution_summaries
+from resync_analytics.quality.resolution import (
+    ResolutionSummary,
+    resolution_summaries,
+    time_to_resolution,
+)
 from resync_analytics.quality.watch import (
     QualityInputs,
     QualityWatch,
@@ -23,5 +27,6 @@ __all__ = [
     "degraded_payload",
     "render_quality_report",
     "resolution_summaries",
+    "time_to_resolution",
     "watch_quality",
 ]

@@ -5,12 +5,12 @@ first step. This is the value the product delivers: less time from failure to fi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from statistics import median
 
-from resync_analytics.quality.config import week_nights
+from resync_analytics.quality.config import WatchConfig, week_nights
 from resync_core.quality import ALL, WEEK, QualityFigure, ResolutionTimes
 
 HOURS_TO_RERUN = "hours_to_rerun"
@@ -79,31 +79,38 @@ def resolution_summaries(
     return summaries
 
 
+# Reads the incidents whose first ABEND ended in [since, until): the store's resolution_times.
+ResolutionReader = Callable[[datetime, datetime], Sequence[ResolutionTimes]]
+
+
+def time_to_resolution(
+    read: ResolutionReader, *, weeks: int, today: date
+) -> list[ResolutionSummary]:
+    """The summaries of the ``weeks`` calendar weeks ending with ``today``'s, from what
+    ``read`` returns from the first of those weeks to the end of ``today`` (UTC)."""
+    starts = WatchConfig(weeks=weeks).week_starts(today)
+    since = datetime(starts[0].year, starts[0].month, starts[0].day, tzinfo=UTC)
+    until = datetime(today.year, today.month, today.day, tzinfo=UTC) + timedelta(days=1)
+    return resolution_summaries(read(since, until), starts)
+
+
 def resolution_figures(summaries: Sequence[ResolutionSummary]) -> list[QualityFigure]:
     """The summaries as stored figures (scope ``category|learned``)."""
     figures = []
     for s in summaries:
-        scope = f"{s.category}|{s.learned}"
-        figures.append(
-            QualityFigure(
-                period=WEEK,
-                period_start=s.week_start,
-                measure=HOURS_TO_RERUN,
-                scope=scope,
-                value=s.median_hours_to_rerun,
-                count=s.rerun_ok,
-                details={"incidents": s.incidents},
+        for measure, value, count in (
+            (HOURS_TO_RERUN, s.median_hours_to_rerun, s.rerun_ok),
+            (HOURS_TO_VERDICT, s.median_hours_to_verdict, s.verdicts),
+        ):
+            figures.append(
+                QualityFigure(
+                    period=WEEK,
+                    period_start=s.week_start,
+                    measure=measure,
+                    scope=f"{s.category}|{s.learned}",
+                    value=value,
+                    count=count,
+                    details={"incidents": s.incidents},
+                )
             )
-        )
-        figures.append(
-            QualityFigure(
-                period=WEEK,
-                period_start=s.week_start,
-                measure=HOURS_TO_VERDICT,
-                scope=scope,
-                value=s.median_hours_to_verdict,
-                count=s.verdicts,
-                details={"incidents": s.incidents},
-            )
-        )
     return figures

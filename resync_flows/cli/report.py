@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -32,20 +32,19 @@ def value(
 ) -> None:
     """Time to resolution: median hours from an ABEND to the job's successful rerun and to
     the operator's verdict, per week and category, with and without a learned first step."""
-    from resync_analytics.quality import WatchConfig, resolution_summaries
+    from resync_analytics.quality import time_to_resolution
     from resync_clients.postgres.quality import resolution_times
     from resync_clients.store import open_store
 
-    today = datetime.now(UTC).date()
-    starts = WatchConfig(weeks=weeks).week_starts(today)
-    since = datetime(starts[0].year, starts[0].month, starts[0].day, tzinfo=UTC)
-    until = datetime(today.year, today.month, today.day, tzinfo=UTC) + timedelta(days=1)
     settings = load_settings(database_url=database_url)
     with open_store(settings) as store:
         store.ensure_schema()
         with store.connection() as conn:
-            times = resolution_times(conn, since=since, until=until)
-    summaries = resolution_summaries(times, starts)
+            summaries = time_to_resolution(
+                lambda since, until: resolution_times(conn, since=since, until=until),
+                weeks=weeks,
+                today=datetime.now(UTC).date(),
+            )
     if as_json:
         for s in summaries:
             typer.echo(
