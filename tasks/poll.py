@@ -62,7 +62,7 @@ from resync_core.oql import Field
 from resync_core.plan_graph import PlanEdge
 from resync_core.settings import Settings
 from tasks.resources import get_resources, get_store
-from tasks.retry import CycleBudgetSpent, retry_if_transient
+from tasks.retry import TRANSIENT_RETRIES, CycleBudgetSpent, retry_if_transient
 
 POLLER_NAME = "tws"
 # Starts are re-read this far back: covers clock skew and runs that started mid-query.
@@ -276,12 +276,7 @@ async def _job_edges(tws: TWSClient, job: UnreadDependencies) -> list[PlanEdge] 
         return None
 
 
-@task(
-    name="store-plan-graph",
-    retries=3,
-    retry_delay_seconds=[1, 5, 15],
-    retry_condition_fn=retry_if_transient,
-)
+@task(name="store-plan-graph", **TRANSIENT_RETRIES)
 def store_plan_graph(
     settings: Settings,
     edges: Sequence[PlanEdge],
@@ -303,12 +298,7 @@ def store_plan_graph(
         return written + mark_dependencies_resolved(conn, resolved, seen_at)
 
 
-@task(
-    name="find-overdue-runs",
-    retries=3,
-    retry_delay_seconds=[1, 5, 15],
-    retry_condition_fn=retry_if_transient,
-)
+@task(name="find-overdue-runs", **TRANSIENT_RETRIES)
 def find_overdue_runs(
     settings: Settings, runs: Sequence[JobRunRecord], now: datetime
 ) -> list[OverdueRun]:
@@ -328,12 +318,7 @@ def find_overdue_runs(
     return [replace(o, delays=downstream_deadlines(o.job_key, *below[o.plan_day])) for o in overdue]
 
 
-@task(
-    name="load-previous-statuses",
-    retries=3,
-    retry_delay_seconds=[1, 5, 15],
-    retry_condition_fn=retry_if_transient,
-)
+@task(name="load-previous-statuses", **TRANSIENT_RETRIES)
 def load_previous_statuses(settings: Settings, run_ids: Sequence[str]) -> dict[str, str]:
     store = get_store(settings)
     with store.connection() as conn:
@@ -459,12 +444,7 @@ class CycleFence:
     epoch: int
 
 
-@task(
-    name="commit-poll-cycle",
-    retries=3,
-    retry_delay_seconds=[1, 5, 15],
-    retry_condition_fn=retry_if_transient,
-)
+@task(name="commit-poll-cycle", **TRANSIENT_RETRIES)
 def commit_poll_cycle(
     settings: Settings,
     observation: PlanObservation,

@@ -73,3 +73,11 @@ DATABASE_RETRIES: dict[str, Any] = {
     "retry_delay_seconds": [1, 5, 15],
     "retry_condition_fn": retry_if_database_lost,
 }
+
+# The decorator arguments of a poll-cycle task whose database work is idempotent: repeated on
+# any transient failure (retry_if_transient), never on an open circuit or a spent budget.
+TRANSIENT_RETRIES: dict[str, Any] = {
+    "retries": 3,
+    "retry_delay_seconds": [1, 5, 15],
+    "retry_condition_fn": retry_if_transient,
+}
