@@ -108,7 +108,7 @@ def prepare_joblog(
         header = dataclasses.replace(header, job=job)
     exit_code, exit_line = _exit_code(header, scan)
     findings = find_errors(scan.candidates, header)
-    if baseline is not None and baseline.templates:
+    if baseline is not None and not baseline.empty:
         findings = [
             dataclasses.replace(f, known=True) if baseline.knows(f.line.text) else f
             for f in findings

@@ -15,10 +15,13 @@ template, ``/data/in/sales.csv`` and ``/etc/app.conf`` are not), so a good run's
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from resync_analytics.joblog.models import LogLine
 from resync_analytics.joblog.scan import scan_joblog
 from resync_analytics.patterns.masking import mask_variables
 
@@ -48,16 +51,38 @@ def line_template(text: str) -> str:
     return _SPACES.sub(" ", "".join(pieces)).strip()
 
 
+def template_hash(template: str) -> int:
+    """A stable signed 64-bit id of a template (a PostgreSQL ``bigint``): what a stored
+    profile keeps instead of the template's text."""
+    digest = hashlib.blake2b(template.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 @dataclass(frozen=True)
 class Baseline:
-    """Templates of the error-looking lines of a job's good runs (empty: no baseline)."""
+    """Templates of the error-looking lines of a job's good runs (empty: no baseline).
+
+    ``templates`` holds them as text (learnt from files at hand), ``hashes`` as
+    :func:`template_hash` ids (read from a stored profile); a line is known if either holds it.
+    """
 
     templates: frozenset[str] = field(default_factory=frozenset)
     runs: int = 0
+    hashes: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to compare with: every line is novel."""
+        return not self.templates and not self.hashes
 
     def knows(self, text: str) -> bool:
         """Whether a line of this template also occurs in a good run."""
-        return bool(self.templates) and line_template(text) in self.templates
+        if self.empty:
+            return False
+        template = line_template(text)
+        return template in self.templates or (
+            bool(self.hashes) and template_hash(template) in self.hashes
+        )
 
 
 def learn_baseline(runs: Iterable[bytes | str | Iterable[bytes]]) -> Baseline:
@@ -77,4 +102,38 @@ def learn_baseline(runs: Iterable[bytes | str | Iterable[bytes]]) -> Baseline:
     return Baseline(frozenset(templates), count)
 
 
-__all__ = ["MAX_TEMPLATES", "Baseline", "learn_baseline", "line_template"]
+def template_counts(run: bytes | str | Iterable[bytes]) -> Counter[int]:
+    """How often each template (as :func:`template_hash`) of a good ``run``'s candidate lines
+    occurs: what a stored profile learns of one run, the same lines :func:`learn_baseline`
+    learns. Bounded by the scan's candidate caps whatever the run's size."""
+    return Counter(
+        template_hash(line_template(candidate.line.text))
+        for candidate in scan_joblog(run).candidates
+    )
+
+
+def novel_lines(
+    data: bytes | str | Iterable[bytes], baseline: Baseline, limit: int = 20
+) -> tuple[LogLine, ...]:
+    """The first ``limit`` error-looking lines of a failing run that no good run printed
+    ("new in this run"), in order; none when ``baseline`` is empty (nothing to compare)."""
+    if baseline.empty:
+        return ()
+    found: list[LogLine] = []
+    for candidate in scan_joblog(data).candidates:
+        if not baseline.knows(candidate.line.text):
+            found.append(candidate.line)
+            if len(found) >= limit:
+                break
+    return tuple(found)
+
+
+__all__ = [
+    "MAX_TEMPLATES",
+    "Baseline",
+    "learn_baseline",
+    "line_template",
+    "novel_lines",
+    "template_counts",
+    "template_hash",
+]

@@ -76,3 +76,28 @@ def test_any_bytes_are_a_valid_baseline():
     assert baseline.runs == 3 and baseline.templates
     failing = joblog(CAUSE)
     assert analyze_joblog(failing, baseline=baseline).error_line == line_of(failing, "ORA-01017")
+
+
+def test_a_stored_profile_of_hashes_discounts_like_the_templates_themselves():
+    from resync_analytics.joblog.baseline import Baseline, template_counts
+
+    failing = joblog("starting\n" + HARMLESS + "connecting\n" + CAUSE, 1)
+    good = joblog("starting\n" + HARMLESS + "connecting\nloaded 10 rows\n", 0)
+    counts = template_counts(good)
+    assert counts and all(isinstance(h, int) and -(2**63) <= h < 2**63 for h in counts)
+    stored = Baseline(runs=1, hashes=frozenset(counts))
+    assert not stored.empty and Baseline().empty
+    analysis = analyze_joblog(failing, baseline=stored)
+    assert analysis.error_line == line_of(failing, "ORA-01017")
+
+
+def test_novel_lines_are_the_error_lines_no_good_run_printed():
+    from resync_analytics.joblog.baseline import Baseline, novel_lines, template_counts
+
+    failing = joblog("starting\n" + HARMLESS + "connecting\n" + CAUSE, 1)
+    good = joblog("starting\n" + HARMLESS + "connecting\nloaded 10 rows\n", 0)
+    new = novel_lines(failing, Baseline(runs=1, hashes=frozenset(template_counts(good))))
+    numbers = [line.number for line in new]
+    assert line_of(failing, "ORA-01017") in numbers
+    assert line_of(failing, "optional_overrides") not in numbers
+    assert novel_lines(failing, Baseline()) == ()
