@@ -37,6 +37,10 @@ EXPECTED_FORMS: dict[str, str] = {
     "poll_interval_seconds": "a positive number of seconds",
     "joblog_max_bytes": "a positive number of bytes",
     "mask_stored_joblogs": "true or false",
+    "good_joblogs_per_cycle": "a whole number of joblogs, 0 or more (0 turns sampling off)",
+    "good_joblog_max_bytes": "a positive number of bytes",
+    "joblog_profile_max_age_hours": "a positive number of hours",
+    "joblog_profile_max_templates": "a positive whole number",
     "llm_model": "a litellm model string such as openai/gpt-4o-mini (empty turns the LLM off)",
     "llm_api_base": "an http(s) URL of the model endpoint",
     "llm_api_key": "the model provider's API key",
@@ -95,6 +99,12 @@ class Settings(BaseSettings):
     poll_interval_seconds: float = Field(default=30.0, gt=0)
     joblog_max_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
     mask_stored_joblogs: bool = True
+    # Good-run profiles: each cycle reads at most this many successful runs' joblogs (each
+    # capped), only of jobs whose profile is missing or older than the maximum age.
+    good_joblogs_per_cycle: int = Field(default=5, ge=0)
+    good_joblog_max_bytes: int = Field(default=256 * 1024, gt=0)
+    joblog_profile_max_age_hours: float = Field(default=7 * 24.0, gt=0)
+    joblog_profile_max_templates: int = Field(default=2000, ge=1)
 
     # LLM enrichment: empty model means off (deterministic analysis only).
     llm_model: str = ""
