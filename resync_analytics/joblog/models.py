@@ -149,6 +149,30 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class RunnerUp:
+    """The line the root-cause chooser ranked second, named when it came close to the chosen
+    one (see :data:`resync_analytics.joblog.chooser.CLOSE_GAP`): an operator who doubts the
+    verdict reads it next."""
+
+    line: int
+    text: str
+    category: Category
+    score_gap: float
+    """The chosen line's score minus this one's (0 when they tied and the earlier line won)."""
+    reasons: tuple[str, ...] = ()
+    """The chooser's features that counted for this line."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "text": self.text,
+            "category": self.category,
+            "score_gap": round(self.score_gap, 2),
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
 class JoblogAnalysis:
     """The verdict on one joblog: root cause, the line that states it, and what to do.
 
@@ -174,6 +198,8 @@ class JoblogAnalysis:
     total_bytes: int = 0
     reasons: tuple[str, ...] = ()
     """Why the error line was chosen: the chooser's features that counted for it."""
+    runner_up: RunnerUp | None = None
+    """The line ranked second when it came close, else ``None``."""
 
     def to_contract_dict(self, file: str) -> dict[str, Any]:
         """The ``joblog analyze --json`` object for this analysis of ``file``."""
@@ -186,4 +212,6 @@ class JoblogAnalysis:
             "entities": list(self.entities),
             "steps": list(self.steps),
             "confidence": round(self.confidence, 3),
+            "chosen_for": list(self.reasons),
+            "runner_up": self.runner_up.as_dict() if self.runner_up is not None else None,
         }
