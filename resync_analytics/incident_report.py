@@ -77,6 +77,17 @@ def render_incident_report(view: IncidentView, similar: tuple[SimilarIncident, .
         else:
             add(f"> {incident.error_line} | {mask_secrets(incident.error_text or '')}")
         add("```")
+        if view.chosen_for:
+            add("")
+            add(f"Chosen for: {_cell(', '.join(view.chosen_for))}.")
+        if view.runner_up is not None:
+            second = view.runner_up
+            text = _cell(second.text).replace("`", "'")
+            add("")
+            add(
+                f"Runner-up, {second.score_gap:.2f} lower ({_cell(second.category)}):"
+                f" line {second.line} `{text}`"
+            )
     else:
         add("No line of the joblog states the cause.")
 

@@ -8,12 +8,12 @@ Every text taken from a joblog goes through ``mask_secrets`` before it lands in 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from resync_analytics.enrichment import EnrichedAnalysis
 from resync_analytics.incident_grouping import Failure, Storm, is_storm_fingerprint
-from resync_analytics.joblog.models import JobIdentity, JoblogAnalysis, LogLine
+from resync_analytics.joblog.models import JobIdentity, JoblogAnalysis, LogLine, RunnerUp
 from resync_analytics.joblog.steps import conman_rerun
 from resync_analytics.masking import mask_secrets
 from resync_core.incidents import (
@@ -61,6 +61,14 @@ class FailureDiagnosis:
         )
 
     @property
+    def runner_up(self) -> RunnerUp | None:
+        """The line the analysis ranked second when it came close, numbered in the joblog."""
+        second = self.analysis.runner_up
+        if second is None:
+            return None
+        return replace(second, line=second.line + self.line_offset, text=mask_secrets(second.text))
+
+    @property
     def rerun_command(self) -> str:
         return conman_rerun(job_identity(self.run))
 
@@ -106,6 +114,10 @@ class IncidentView:
     rerun_commands: tuple[str, ...] = ()
     # How the shown confidence was calibrated from the analyser's own claim (None: as claimed).
     confidence_note: str | None = None
+    # Why the analyser chose the error line, and the line it ranked second when that was close
+    # (both from the run whose context is shown).
+    chosen_for: tuple[str, ...] = ()
+    runner_up: RunnerUp | None = None
 
 
 def group_by_incident(
@@ -200,4 +212,6 @@ def build_incident_view(
         affected_count=affected_count,
         storm=storm,
         rerun_commands=rerun_commands,
+        chosen_for=lead.analysis.reasons if lead.error_line == incident.error_line else (),
+        runner_up=lead.runner_up if lead.error_line == incident.error_line else None,
     )

@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from resync_analytics.joblog.banner import parse_banner
 from resync_analytics.joblog.baseline import Baseline, learn_baseline
-from resync_analytics.joblog.chooser import Weights, explain_choice
+from resync_analytics.joblog.chooser import Weights, describe_runner_up, explain_choice, pick
 from resync_analytics.joblog.classify import choose_root, find_errors, score_root_candidates
 from resync_analytics.joblog.confidence import ConfidenceFeatures, score_confidence
 from resync_analytics.joblog.entities import Entity
@@ -137,7 +137,9 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
     scan, exit_code = prepared.scan, prepared.exit_code
     scored = score_root_candidates(prepared.findings, exit_code, scan.total_lines, weights)
     root = choose_root(prepared.findings, exit_code, scan.total_lines, weights)
+    # the finding chosen, or the one the chooser picked before moving to a better statement
     winner = next((s for s in scored if root is not None and s.finding.line == root.line), None)
+    winner = winner or (pick(scored) if root is not None else None)
     reasons = explain_choice(winner, weights) if winner is not None else ()
     analysis = _verdict(
         scan, prepared.header, exit_code, prepared.exit_line, prepared.findings, root
@@ -145,7 +147,8 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
     known = sum(1 for f in prepared.findings if f.known)
     if known:
         reasons = (*reasons, f"{known} line(s) also printed by good runs set aside")
-    return dataclasses.replace(analysis, reasons=reasons)
+    second = describe_runner_up(scored, winner, analysis.error_line, weights)
+    return dataclasses.replace(analysis, reasons=reasons, runner_up=second)
 
 
 def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogLine | None]:

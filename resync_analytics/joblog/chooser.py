@@ -48,8 +48,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
-from resync_analytics.joblog.models import SPECIFIC_CATEGORIES, Category, Finding
+from resync_analytics.joblog.models import SPECIFIC_CATEGORIES, Category, Finding, RunnerUp
 from resync_analytics.joblog.pattern import error_pattern
+from resync_analytics.masking import mask_secrets
 
 FEATURES: tuple[str, ...] = (
     "specific",
@@ -115,6 +116,10 @@ _FOLLOWS_FROM: dict[Category, frozenset[Category]] = {
     "unknown": _SPECIFIC,
 }
 _REPEATED = 3
+CLOSE_GAP = 3.0
+"""A runner-up within this much of the winner's score is named beside the verdict: less than
+the exit code's convention or a specific statement adds, so one weak feature decided (one
+consequence word, one position), and the two lines are worth reading together."""
 _EXPLAINS_AFTER = 5
 
 
@@ -195,23 +200,73 @@ def pick(scored: Sequence[Scored]) -> Scored | None:
 
 
 def explain_choice(item: Scored, weights: Weights | None = None) -> tuple[str, ...]:
-    """The winner's features that counted: ``("specific +8", "rc_agrees +4")``."""
+    """A finding's features that counted, largest contribution first:
+    ``("specific +8.00", "rc_agrees +4.00", "consequence -2.00")``."""
     chosen = DEFAULT_WEIGHTS if weights is None else weights
-    parts = []
-    for name in FEATURES:
-        contribution = chosen.get(name, 0.0) * item.features.get(name, 0.0)
-        if abs(contribution) >= 0.005:
-            parts.append(f"{name} {contribution:+.2f}")
-    return tuple(parts)
+    contributions = [
+        (name, chosen.get(name, 0.0) * item.features.get(name, 0.0)) for name in FEATURES
+    ]
+    counted = [(name, value) for name, value in contributions if abs(value) >= 0.005]
+    counted.sort(key=lambda pair: -abs(pair[1]))  # stable: FEATURES order among equals
+    return tuple(f"{name} {value:+.2f}" for name, value in counted)
+
+
+def runner_up(
+    scored: Sequence[Scored], winner: Scored, chosen_line: int, close_gap: float = CLOSE_GAP
+) -> Scored | None:
+    """The best-scored other statement when it came within ``close_gap`` of ``winner``.
+
+    Left out: the winner, the line finally chosen (the analyser may move from the winner to
+    the line that states its cause better) and repeats of the chosen line's message, which
+    say nothing new. Among equal scores the earliest line is named, as :func:`pick` does.
+    """
+    chosen_patterns = {error_pattern(winner.finding.line.text)}
+    second: Scored | None = None
+    for item in scored:
+        number = item.finding.line.number
+        if item is winner or number == chosen_line:
+            continue
+        if error_pattern(item.finding.line.text) in chosen_patterns:
+            continue
+        if second is None or item.score > second.score + 1e-9:
+            second = item
+    if second is None or winner.score - second.score >= close_gap:
+        return None
+    return second
+
+
+def describe_runner_up(
+    scored: Sequence[Scored],
+    winner: Scored | None,
+    chosen_line: int,
+    weights: Weights | None = None,
+) -> RunnerUp | None:
+    """The :class:`RunnerUp` an analysis names (its text masked), or ``None`` when no line was
+    chosen or none came close."""
+    if winner is None or chosen_line <= 0:
+        return None
+    second = runner_up(scored, winner, chosen_line)
+    if second is None:
+        return None
+    return RunnerUp(
+        line=second.finding.line.number,
+        text=mask_secrets(second.finding.line.text),
+        category=second.finding.category,
+        score_gap=max(0.0, winner.score - second.score),
+        reasons=explain_choice(second, weights),
+    )
 
 
 __all__ = [
+    "CLOSE_GAP",
     "DEFAULT_WEIGHTS",
     "FEATURES",
     "Scored",
     "Weights",
+    "describe_runner_up",
     "explain_choice",
     "finding_features",
     "pick",
+    "runner_up",
     "score_findings",
 ]

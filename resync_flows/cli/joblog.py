@@ -100,6 +100,13 @@ def _print_summary(file: str, analysis: JoblogAnalysis) -> None:
         table.add_row("Entities", escape(", ".join(analysis.entities)))
     if analysis.reasons:
         table.add_row("Chosen for", escape(", ".join(analysis.reasons)))
+    if analysis.runner_up is not None:
+        second = analysis.runner_up
+        table.add_row(
+            "Runner-up",
+            f"{second.line}: {escape(second.text)} ({second.category},"
+            f" {second.score_gap:.2f} lower)",
+        )
     for number, step in enumerate(analysis.steps, 1):
         table.add_row("Steps" if number == 1 else "", f"{number}. {escape(step)}")
     style = "green" if analysis.category == "success" else "red"

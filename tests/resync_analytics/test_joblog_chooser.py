@@ -6,6 +6,7 @@ import pytest
 
 from resync_analytics.joblog.analyzer import analyze_joblog, conclude, prepare_joblog
 from resync_analytics.joblog.chooser import (
+    CLOSE_GAP,
     DEFAULT_WEIGHTS,
     FEATURES,
     explain_choice,
@@ -191,3 +192,37 @@ def test_a_network_failure_is_not_read_as_a_missing_file(line):
 def test_a_file_that_cannot_be_opened_is_still_a_missing_file():
     log = joblog("loader: cannot open /data/in/feed.csv\n")
     assert analyze_joblog(log).category == "file_not_found"
+
+
+def test_a_close_runner_up_is_named_with_its_gap_and_reasons():
+    log = joblog(CASES[3][1], 2)
+    analysis = analyze_joblog(log)
+    second = analysis.runner_up
+    assert second is not None
+    assert second.line == line_of(log, "cleanup: rm")
+    assert second.category == "permission_denied"
+    assert 0.0 < second.score_gap < CLOSE_GAP
+    assert any(reason.startswith("consequence -") for reason in second.reasons)
+    contract = analysis.to_contract_dict("x.log")
+    assert contract["runner_up"]["line"] == second.line
+    assert contract["chosen_for"] == list(analysis.reasons)
+
+
+def test_no_runner_up_when_the_others_are_far_behind_or_repeat_the_chosen_message():
+    far = joblog(
+        "cp: cannot stat '/data/in/a.csv': No such file or directory\nERROR: something went wrong\n"
+    )
+    assert analyze_joblog(far).runner_up is None
+    repeated = joblog(
+        "cp: cannot stat '/data/in/a.csv': No such file or directory\n"
+        "cp: cannot stat '/data/in/b.csv': No such file or directory\n"
+    )
+    assert analyze_joblog(repeated).runner_up is None
+
+
+def test_reasons_list_the_largest_contribution_first():
+    prepared = prepare_joblog(joblog(CASES[3][1], 2))
+    scored = score_findings(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    cleanup = next(s for s in scored if "cleanup" in s.finding.line.text)
+    values = [abs(float(reason.split()[1])) for reason in explain_choice(cleanup)]
+    assert values == sorted(values, reverse=True) and len(values) >= 2
