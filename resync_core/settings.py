@@ -37,6 +37,8 @@ EXPECTED_FORMS: dict[str, str] = {
     "poll_interval_seconds": "a positive number of seconds",
     "joblog_max_bytes": "a positive number of bytes",
     "mask_stored_joblogs": "true or false",
+    "joblog_knowledge_file": "the path of an existing TOML file of extra message families "
+    "(see docs/joblog-analysis.md)",
     "good_joblogs_per_cycle": "a whole number of joblogs, 0 or more (0 turns sampling off)",
     "good_joblog_max_bytes": "a positive number of bytes",
     "joblog_profile_max_age_hours": "a positive number of hours",
@@ -99,6 +101,8 @@ class Settings(BaseSettings):
     poll_interval_seconds: float = Field(default=30.0, gt=0)
     joblog_max_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
     mask_stored_joblogs: bool = True
+    # A site's message families, merged over the shipped knowledge base (unset: none).
+    joblog_knowledge_file: Path | None = None
     # Good-run profiles: each cycle reads at most this many successful runs' joblogs (each
     # capped), only of jobs whose profile is missing or older than the maximum age.
     good_joblogs_per_cycle: int = Field(default=5, ge=0)
@@ -141,6 +145,15 @@ class Settings(BaseSettings):
         # An empty RESYNC_TWS_PASSWORD= line in a .env means "not configured", not "".
         if value is None or not value.get_secret_value().strip():
             return None
+        return value
+
+    @field_validator("joblog_knowledge_file", mode="before")
+    @classmethod
+    def _check_knowledge_file(cls, value: object) -> object:
+        if value is None or not str(value).strip():
+            return None
+        if not Path(str(value)).is_file():
+            raise ValueError(f"file {value} does not exist")
         return value
 
     @field_validator("tws_ca_bundle")
