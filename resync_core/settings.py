@@ -38,7 +38,7 @@ EXPECTED_FORMS: dict[str, str] = {
     "joblog_max_bytes": "a positive number of bytes",
     "mask_stored_joblogs": "true or false",
     "joblog_knowledge_file": "the path of an existing TOML file of extra message families "
-    "(see docs/joblog-analysis.md)",
+    "(see docs/operations.md)",
     "good_joblogs_per_cycle": "a whole number of joblogs, 0 or more (0 turns sampling off)",
     "good_joblog_max_bytes": "a positive number of bytes",
     "joblog_profile_max_age_hours": "a positive number of hours",
