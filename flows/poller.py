@@ -23,6 +23,7 @@ from resync_clients.postgres.locks import exclusive_lock
 from resync_clients.postgres.poller_state import PollCursor, claim_poller_epoch
 from resync_clients.postgres.quarantine import check_job_runs
 from resync_core.settings import get_settings
+from tasks.joblog_profiles import learn_good_run_profiles
 from tasks.poll import (
     POLLER_NAME,
     CycleFence,
@@ -66,6 +67,9 @@ class PollSummary:
     complete: bool = True
     # Edges of the plan's dependency graph stored new or changed by this cycle.
     plan_edges: int = 0
+    # Successful runs' joblogs read for the jobs' good-run profiles, and their bytes.
+    good_joblogs: int = 0
+    good_joblog_bytes: int = 0
 
 
 @flow(name="poll-tws", log_prints=False)
@@ -155,6 +159,9 @@ async def poll_tws(full: bool = False) -> PollSummary:
         # part at a time, and each part stands on its own (an idempotent upsert).
         edges = await read_plan_graph(settings, observation, deadline)
         edges_changed = store_plan_graph(settings, edges, observation.unread_dependencies)
+        # A few good runs' joblogs a cycle keep the jobs' good-run profiles current (apart
+        # from the cycle's transaction too: each profile is its own upsert).
+        profiles = await learn_good_run_profiles(settings, observation.runs, deadline)
 
     sent = await publish_pending_events(settings)
     summary = PollSummary(
@@ -170,6 +177,8 @@ async def poll_tws(full: bool = False) -> PollSummary:
         clamped=counts.clamped,
         complete=observation.complete,
         plan_edges=edges_changed,
+        good_joblogs=profiles.fetched,
+        good_joblog_bytes=profiles.bytes_read,
     )
     logger.info("poll cycle done: %s", summary)
     return summary
