@@ -34,15 +34,13 @@ from flows.poller import poll_tws
 from flows.watch_quality import watch_quality
 from resync_clients.events import JOB_ABEND
 from resync_core.settings import Settings
+from tasks.tws_slots import TWS_API_LIMIT  # re-exported: the limit the deployments declare
 
 # The process work pool every deployment targets; docker and kubernetes pools take the same
 # deployments with other job variables (docs/operations.md).
 WORK_POOL = "resync"
 DEFAULT_QUEUE = "default"
 
-# Global concurrency limit taken by tasks that call the TWS REST API, across every flow run
-# on every host: the engine serves the UI and conman users too, and must not be flooded.
-TWS_API_LIMIT = "tws-api"
 
 # What deployed runs carry, so an operator can filter the UI and automations on them.
 PROJECT_TAG = "resync"

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
@@ -63,6 +64,7 @@ from resync_core.plan_graph import PlanEdge
 from resync_core.settings import Settings
 from tasks.resources import get_resources, get_store
 from tasks.retry import TRANSIENT_RETRIES, CycleBudgetSpent, retry_if_transient
+from tasks.tws_slots import tws_api_slot
 
 POLLER_NAME = "tws"
 # Starts are re-read this far back: covers clock skew and runs that started mid-query.
@@ -135,10 +137,20 @@ def cycle_budget_seconds(settings: Settings) -> float:
     return min(settings.poll_interval_seconds, policy.max_total_seconds)
 
 
-def tws_client(settings: Settings, call_budget_seconds: float | None = None) -> TWSClient:
-    """A TWS session (``async with``) over the process's shared breaker and connection pool;
-    ``call_budget_seconds`` caps each call's time including its retries."""
-    return get_resources(settings).tws_client(settings, call_budget_seconds=call_budget_seconds)
+@asynccontextmanager
+async def tws_client(
+    settings: Settings, call_budget_seconds: float | None = None
+) -> AsyncIterator[TWSClient]:
+    """A TWS session (``async with``) over the process's shared breaker and connection pool,
+    holding a slot of the ``tws-api`` limit; ``call_budget_seconds`` caps each call's time
+    including its retries, and the wait for a slot."""
+    async with (
+        tws_api_slot(call_budget_seconds),
+        get_resources(settings).tws_client(
+            settings, call_budget_seconds=call_budget_seconds
+        ) as tws,
+    ):
+        yield tws
 
 
 def _incremental_queries(cursor_since: datetime, unfinished_job_ids: Sequence[str]) -> list:
