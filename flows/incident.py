@@ -50,6 +50,7 @@ from tasks.incident import (
     store_incident,
 )
 from tasks.incident_report import publish_incident_report
+from tasks.joblog_profiles import load_job_baselines
 from tasks.learning import apply_learning
 
 
@@ -194,7 +195,7 @@ async def incident_analysis(request: IncidentRequest) -> IncidentOutcome:
         job_name=request.job_name,
     )
     runs = await fetch_joblogs(settings, runs[:1])
-    diagnoses = analyze_failures(runs)
+    diagnoses = analyze_failures(runs, load_job_baselines(settings, [r.run.job_key for r in runs]))
     (group,) = group_into_incidents(settings, diagnoses)
     outcome = await _explain_and_announce(settings, group, diagnoses)
 
@@ -213,7 +214,7 @@ async def analyze_incidents(run_ids: list[str]) -> list[IncidentOutcome]:
     settings = get_settings()
     runs = load_failed_runs(settings, run_ids)
     runs = await fetch_joblogs(settings, runs)
-    diagnoses = analyze_failures(runs)
+    diagnoses = analyze_failures(runs, load_job_baselines(settings, [r.run.job_key for r in runs]))
     groups = group_into_incidents(settings, diagnoses)
     outcomes = []
     for group in groups:

@@ -15,6 +15,8 @@ from resync_analytics.masking import mask_secrets
 # Rows of the affected-jobs table and rerun commands listed in full; the rest is counted.
 MAX_LISTED_RUNS = 100
 MAX_RESOLUTIONS_PER_INCIDENT = 3
+# Lines listed under "New in this run": the few an operator reads first.
+MAX_NEW_LINES = 10
 
 
 def artifact_key(incident_id: int) -> str:
@@ -61,6 +63,24 @@ def render_incident_report(view: IncidentView, similar: tuple[SimilarIncident, .
             f" {storm.job_count} separate problems: fix the cause once, then rerun the affected"
             " jobs."
         )
+
+    if view.new_lines:
+        add("")
+        add("## New in this run")
+        add("")
+        add(
+            f"Error lines of run `{_cell(view.context_run_id)}` that the job's good runs never"
+            " printed (lines they also print are routine for this job):"
+        )
+        add("")
+        add("```text")
+        shown = view.new_lines[:MAX_NEW_LINES]
+        width = len(str(max(line.number for line in shown)))
+        for line in shown:
+            add(f"  {line.number:>{width}} | {mask_secrets(line.text)}")
+        add("```")
+        if len(view.new_lines) > MAX_NEW_LINES:
+            add(f"... and {len(view.new_lines) - MAX_NEW_LINES} more.")
 
     add("")
     add("## Error line")

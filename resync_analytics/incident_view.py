@@ -49,6 +49,9 @@ class FailureDiagnosis:
     fingerprint: str
     failed_at: datetime
     line_offset: int = 0
+    # Error lines of this run no good run of the job printed (analysis numbering; empty
+    # without a stored good-run profile).
+    new_lines: tuple[LogLine, ...] = ()
 
     @property
     def error_line(self) -> int:
@@ -67,6 +70,11 @@ class FailureDiagnosis:
         if second is None:
             return None
         return replace(second, line=second.line + self.line_offset, text=mask_secrets(second.text))
+
+    @property
+    def new_in_this_run(self) -> tuple[LogLine, ...]:
+        """``new_lines`` numbered as in the joblog."""
+        return tuple(LogLine(line.number + self.line_offset, line.text) for line in self.new_lines)
 
     @property
     def rerun_command(self) -> str:
@@ -114,6 +122,8 @@ class IncidentView:
     rerun_commands: tuple[str, ...] = ()
     # How the shown confidence was calibrated from the analyser's own claim (None: as claimed).
     confidence_note: str | None = None
+    # The lead run's error lines that no good run of the job printed (none without a profile).
+    new_lines: tuple[LogLine, ...] = ()
     # Why the analyser chose the error line, and the line it ranked second when that was close
     # (both from the run whose context is shown).
     chosen_for: tuple[str, ...] = ()
@@ -214,4 +224,5 @@ def build_incident_view(
         rerun_commands=rerun_commands,
         chosen_for=lead.analysis.reasons if lead.error_line == incident.error_line else (),
         runner_up=lead.runner_up if lead.error_line == incident.error_line else None,
+        new_lines=lead.new_in_this_run,
     )

@@ -9,7 +9,7 @@ diagnosis, row, report, log line or event carries a secret from a joblog.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from prefect import get_run_logger, task
@@ -43,6 +43,7 @@ from resync_analytics.incident_view import (
     group_by_incident,
     recommendation_draft,
 )
+from resync_analytics.joblog.baseline import Baseline
 from resync_analytics.masking import mask_secrets
 from resync_clients.events import publish_events
 from resync_clients.postgres.incident_writes import (
@@ -163,10 +164,14 @@ async def fetch_joblogs(settings: Settings, runs: Sequence[StoredRun]) -> list[S
 
 
 @task(name="analyze-failures", cache_policy=NO_CACHE)
-def analyze_failures(runs: Sequence[StoredRun]) -> list[FailureDiagnosis]:
-    """The deterministic diagnosis of each run (root cause, error line, steps, confidence)."""
+def analyze_failures(
+    runs: Sequence[StoredRun], baselines: Mapping[str, Baseline] | None = None
+) -> list[FailureDiagnosis]:
+    """The deterministic diagnosis of each run (root cause, error line, steps, confidence),
+    against its job's good-run profile in ``baselines`` (by job key) when one is stored."""
     now = datetime.now(UTC)
-    diagnoses = [diagnose(stored, now) for stored in runs]
+    profiles = baselines or {}
+    diagnoses = [diagnose(stored, now, profiles.get(stored.run.job_key)) for stored in runs]
     logger = get_run_logger()
     for diagnosis in diagnoses[:20]:
         logger.info(
