@@ -1,0 +1,141 @@
+"""Derive a good run from a real failing joblog, for the pass/fail-pair benchmark.
+
+Where no real successful run of the same job is at hand, a stand-in is made from the failing
+run: the failing region is removed (the error statement with the traceback or chain leading
+to it, and everything the job printed after it), the TWS trailer says exit status 0, and the
+variable fields (timestamps, dates, durations, job numbers, hex ids) carry other values, as a
+run on another night would print them. What the job printed before it failed is kept: that
+is what it prints when it succeeds too.
+
+    python -m scripts.derive_good_joblogs          # writes tests/data/joblogs/pairs/
+
+Each pair's labelled error range (``[first, last]``): the labelled root-cause line and the
+indented lines continuing it. Pairs whose good run is real are listed in ``REAL_GOOD_RUNS``
+below and kept as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "tests" / "data" / "joblogs" / "real"
+PAIRS = ROOT / "tests" / "data" / "joblogs" / "pairs"
+
+_BANNER = re.compile(rb"^(=|WA for UNIX/JOBMANRC|AWSBIS307I)")
+_TRAILER_START = re.compile(rb"^(AWSBIS308I|={20,}\s*$)")
+_EXIT = re.compile(rb"^(= Exit Status\s*:\s*)\d+")
+# Lines that belong to an error statement before its labelled line (a traceback, a chain).
+_LEAD_IN = re.compile(
+    rb"^(\s|Traceback|Caused by|During handling|The above exception|"
+    rb"[\w.$]+(Exception|Error)\b)|(?i:error|exception|fail|fatal|abort|denied)"
+)
+_CONTINUATION = re.compile(rb"^(\s+\S|\tat |at \S)")
+_VARIABLE = re.compile(
+    rb"\b\d{4}-\d{2}-\d{2}|\b\d{2}/\d{2}/\d{2,4}\b"  # dates
+    rb"|\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"  # times
+    rb"|\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds|min)\b"  # durations
+    rb"|(?<=Job Number: )\d+|(?<=pid )\d+|(?<=PID )\d+"  # job numbers, pids
+    rb"|\b[0-9a-f]{8,}\b"  # hex ids
+)
+
+
+def _shift_digits(match: re.Match[bytes]) -> bytes:
+    """Another night's value of the same shape: the last digit of each number moves on."""
+    return re.sub(
+        rb"\d+",
+        lambda m: m.group(0)[:-1] + str((int(m.group(0)[-1:]) + 1) % 10).encode(),
+        match.group(0),
+    )
+
+
+def error_range(lines: list[bytes], error_line: int) -> tuple[int, int]:
+    """The labelled line and the indented lines continuing it (1-based, inclusive)."""
+    last = error_line
+    while last < len(lines) and _CONTINUATION.match(lines[last]) and last - error_line < 40:
+        last += 1
+    return error_line, last
+
+
+def body_bounds(lines: list[bytes]) -> tuple[int, int]:
+    """Indexes (0-based, half-open) of the job's own output between TWS banner and trailer."""
+    start = 0
+    while start < len(lines) and start < 40 and _BANNER.match(lines[start]):
+        start += 1
+    end = len(lines)
+    for index in range(len(lines) - 1, start - 1, -1):
+        if _TRAILER_START.match(lines[index]) or lines[index].startswith(b"= "):
+            end = index
+        elif lines[index].strip():
+            break
+    return start, end
+
+
+def derive_good_run(data: bytes, error_line: int) -> bytes:
+    """The stand-in good run of a failing joblog (see the module's docstring)."""
+    lines = data.split(b"\n")
+    start, end = body_bounds(lines)
+    cut = error_line - 1
+    while cut - 1 >= start and _LEAD_IN.search(lines[cut - 1]) and error_line - cut < 200:
+        cut -= 1
+    kept = lines[:start] + lines[start:cut] + lines[end:]
+    rewritten = [_EXIT.sub(rb"\g<1>0", _VARIABLE.sub(_shift_digits, line)) for line in kept]
+    return b"\n".join(rewritten)
+
+
+# Real successful runs of the same tool and command, from the public thread named.
+REAL_GOOD_RUNS: dict[str, list[dict[str, str]]] = {}
+
+
+def build() -> dict[str, object]:
+    labels = json.loads((REAL / "labels.json").read_text())
+    split = json.loads((REAL / "split.json").read_text())
+    test = set(split["test"])
+    pairs = []
+    PAIRS.mkdir(parents=True, exist_ok=True)
+    for name in sorted(labels):
+        error_line = labels[name]["error_line"]
+        if error_line <= 0:
+            continue
+        data = (REAL / name).read_bytes()
+        first, last = error_range(data.split(b"\n"), error_line)
+        real = REAL_GOOD_RUNS.get(name)
+        if real:
+            good = [item["file"] for item in real]
+            provenance, sources = "real", [item["url"] for item in real]
+        else:
+            good_name = name.removesuffix(".log") + ".good.log"
+            (PAIRS / good_name).write_bytes(derive_good_run(data, error_line))
+            good, provenance, sources = [good_name], "derived", []
+        pairs.append(
+            {
+                "failing": f"../real/{name}",
+                "good": good,
+                "good_provenance": provenance,
+                "good_sources": sources,
+                "error_range": [first, last],
+                "category": labels[name]["category"],
+                "split": "test" if name in test else "development",
+            }
+        )
+    manifest: dict[str, object] = {
+        "description": (
+            "Pass/fail pairs: a real failing joblog (tests/data/joblogs/real) and good runs of "
+            "the same job. good_provenance 'real': a successful run of the same tool and "
+            "command from the public source in good_sources; 'derived': made from the "
+            "failing log by scripts/derive_good_joblogs.py (failing region removed, exit "
+            "status 0, variable fields rewritten). error_range: 1-based [first, last] lines "
+            "of the failing log that state the root cause. split: the failing log's split in "
+            "real/split.json."
+        ),
+        "pairs": pairs,
+    }
+    (PAIRS / "pairs.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    return manifest
+
+
+if __name__ == "__main__":
+    built = build()
+    print(f"{len(built['pairs'])} pairs written to {PAIRS}")  # type: ignore[arg-type]
