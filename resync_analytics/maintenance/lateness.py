@@ -93,6 +93,13 @@ def estimate_late_risk(
     first = first.sort_values("sched_time", ascending=False, kind="stable")
     codes = first["job_key"].cat.codes.to_numpy()
     start_offset = (first["start_time"] - first["sched_time"]).to_numpy()
+    if not runtimes.empty:
+        # A start waits for the stream's earlier jobs, which run as long as that night made
+        # them: a start of a light Sunday says a month-end Monday starts later.
+        scale = model.night_effect(np.array([as_of]), codes) - model.night_effect(
+            first["sched_time"].to_numpy(), codes
+        )
+        start_offset = np.where(start_offset > 0, start_offset * np.exp(scale), start_offset)
     deadline_offset = (first["deadline_time"] - first["sched_time"]).to_numpy()
     rank = pd.Series(codes).groupby(codes).cumcount().to_numpy()
 

@@ -67,6 +67,18 @@ def scoring_window(
     return window.assign(job_key=window["job_key"].cat.remove_unused_categories())
 
 
+def month_end_history(
+    history: pd.DataFrame, tonight: datetime, config: MaintenanceConfig
+) -> pd.DataFrame:
+    """The runs older than the scoring window that the runtime model still learns month
+    ends from (``runtime.month_end_lookback_days`` before ``tonight``): on the first night
+    of a month end, the window itself holds none."""
+    as_of = epoch_seconds(tonight)
+    sched = history["sched_time"]
+    since = as_of - max(config.runtime.month_end_lookback_days, config.lookback_days) * DAY_SECONDS
+    return history[(sched < as_of - config.lookback_days * DAY_SECONDS) & (sched >= since)]
+
+
 def score_tonight(
     history: pd.DataFrame,
     tonight: datetime,
@@ -88,7 +100,8 @@ def score_tonight(
     if window.empty:
         return []
     failures = estimate_failure_risk(window, as_of, cfg.failure)
-    model = estimate_runtimes(window, as_of, cfg.runtime)
+    older = month_end_history(history, tonight, cfg)
+    model = estimate_runtimes(window, as_of, cfg.runtime, older)
     runtimes = model.jobs
     keys = window["job_key"].cat.categories
     tonight_deadline = tonight_sched = active = None

@@ -5,7 +5,11 @@ per cent of growth a week) are additive in logs, so everything here is fitted on
 ``log(duration)`` of successful runs:
 
 - a shop-wide weekday effect (median deviation of each weekday from each job's median);
-- a per-job month-end effect, shrunk toward none (one month-end night is weak evidence);
+- a per-job month-end effect, shrunk toward its stream's (one month-end night is weak
+  evidence). Each month-end night is compared with the job's ordinary nights in the week
+  before that month end, so growth does not pass for a month-end effect, and month ends
+  older than the scoring window (``older`` runs, ``month_end_lookback_days``) still teach
+  tonight's: a 28-day window holds no month end at all on the first night of the next one;
 - a per-job linear trend, kept only when it is both significant and material, after
   winsorising outliers at 3 robust standard deviations (a stuck run must not fake growth);
 - a robust spread (MAD) of what is left;
@@ -17,7 +21,7 @@ Every step is a vectorised group-by over integer job codes: ~3M runs in a few se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -40,6 +44,10 @@ class RuntimeModelConfig:
     weekday_min_runs: int = 50
     month_end_days_before: int = 2
     month_end_days_after: int = 1
+    # Month ends are learned from this far back (runs older than the scoring window count
+    # for them only): two month ends, whatever the months' lengths.
+    month_end_lookback_days: float = 70.0
+    month_end_baseline_days: int = 7
     tail_z: float = 4.0
 
 
@@ -61,10 +69,19 @@ class RuntimeTail:
 
 @dataclass(frozen=True)
 class RuntimeModel:
-    """Tonight's runtime model per job (``jobs``, indexed by job code) and the shop's tail."""
+    """Tonight's runtime model per job (``jobs``, indexed by job code), the shop's tail and
+    its ``weekday_effect`` (log, Monday first)."""
 
     jobs: pd.DataFrame
     tail: RuntimeTail
+    weekday_effect: np.ndarray = field(default_factory=lambda: np.zeros(7))
+
+    def night_effect(self, seconds: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """Log runtime effect of the night of each ``seconds`` (weekday, and month end with
+        each job's ``codes`` own effect) relative to an ordinary Monday."""
+        weekday, month_end = weekday_and_month_end(seconds)
+        effect = self.jobs["month_end_effect"].to_numpy()[codes]
+        return self.weekday_effect[weekday] + np.where(month_end, effect, 0.0)
 
 
 def _group_median(values: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
@@ -75,7 +92,10 @@ def _group_median(values: np.ndarray, codes: np.ndarray, groups: int) -> np.ndar
 
 
 def estimate_runtimes(
-    history: pd.DataFrame, as_of: float, config: RuntimeModelConfig | None = None
+    history: pd.DataFrame,
+    as_of: float,
+    config: RuntimeModelConfig | None = None,
+    older: pd.DataFrame | None = None,
 ) -> RuntimeModel:
     """Tonight's runtime model: per job (``jobs``, index: ``job`` category code) and the
     shop's tail of runs far beyond their model (``tail``).
@@ -84,8 +104,13 @@ def estimate_runtimes(
     ``median_seconds`` (usual), ``log_mu`` and ``log_sigma`` (tonight's log-normal runtime),
     ``predicted_seconds`` (median tonight), ``p90_seconds``, ``weekly_growth`` (fraction per
     week, 0 without a real trend), ``growth_tstat``, ``month_end_factor`` (NaN: never seen at
-    month end), ``month_end_tonight``, ``last_seconds`` and ``last_z`` (robust z of the latest
+    month end), ``month_end_effect`` (log, shrunk; its stream's when never seen),
+    ``month_end_tonight``, ``last_seconds`` and ``last_z`` (robust z of the latest
     successful run against the model).
+
+    ``older``: runs from before ``history``'s window (any job categories); only their
+    month-end nights and the ordinary nights just before those are used, for the month-end
+    effect.
     """
     cfg = config or RuntimeModelConfig()
     jobs = len(history["job_key"].cat.categories)
@@ -119,9 +144,9 @@ def estimate_runtimes(
     # Per-job month-end effect, shrunk by one pseudo-night towards its stream's effect: a
     # month has one month end, and the jobs of a closing stream run long together, so the
     # stream's nights say more about a job's next month end than its own two or three.
-    residual = y_adj - _group_median(y_adj, codes, jobs)[codes]
-    me_nights = np.bincount(codes, weights=month_end.astype(float), minlength=jobs)
-    me_sum = np.bincount(codes, weights=np.where(month_end, residual, 0.0), minlength=jobs)
+    me_nights, me_sum = _month_end_evidence(
+        history, runs, older, as_of, codes, y_adj, month_end, weekday_effect, cfg
+    )
     stream = stream_codes(history["job_key"].cat.categories)
     streams = int(stream.max()) + 1 if stream.size else 0
     stream_nights = np.bincount(stream, weights=me_nights, minlength=streams)
@@ -182,12 +207,81 @@ def estimate_runtimes(
             "weekly_growth": np.where(trend, weekly, 0.0),
             "growth_tstat": tstat,
             "month_end_factor": np.where(me_nights > 0, np.exp(month_end_effect), np.nan),
+            "month_end_effect": month_end_effect,
             "month_end_tonight": bool(tonight_me[0]),
             "last_seconds": last_seconds,
             "last_z": last_z,
         }
     )
-    return RuntimeModel(per_job, tail)
+    return RuntimeModel(per_job, tail, weekday_effect)
+
+
+def _month_end_evidence(
+    history: pd.DataFrame,
+    runs: pd.DataFrame,
+    older: pd.DataFrame | None,
+    as_of: float,
+    codes: np.ndarray,
+    y_adj: np.ndarray,
+    month_end: np.ndarray,
+    weekday_effect: np.ndarray,
+    cfg: RuntimeModelConfig,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per job: how many month-end nights it ran and the sum of their log excess over the
+    job's ordinary nights in the ``month_end_baseline_days`` before that month end (its
+    window median without such nights), as the nights' median times their count. ``older``
+    runs add the month ends of the ``month_end_lookback_days`` before the window."""
+    jobs = len(history["job_key"].cat.categories)
+    seconds = runs["sched_time"].to_numpy()
+    if older is not None and len(older):
+        ok = (
+            ~older["failed"].to_numpy()
+            & (older["duration_seconds"].to_numpy() > 0)
+            & (older["sched_time"].to_numpy() < as_of)
+            & (older["sched_time"].to_numpy() >= as_of - cfg.month_end_lookback_days * DAY_SECONDS)
+        )
+        old = older[ok]
+        old_codes = history["job_key"].cat.categories.get_indexer(
+            pd.Index(old["job_key"].astype(str))
+        )
+        known = old_codes >= 0
+        old_seconds = old["sched_time"].to_numpy()[known]
+        old_weekday, old_me = weekday_and_month_end(
+            old_seconds,
+            days_before=cfg.month_end_days_before,
+            days_after=cfg.month_end_days_after,
+        )
+        old_y = np.log(old["duration_seconds"].to_numpy()[known]) - weekday_effect[old_weekday]
+        codes = np.r_[codes, old_codes[known]]
+        y_adj = np.r_[y_adj, old_y]
+        month_end = np.r_[month_end, old_me]
+        seconds = np.r_[seconds, old_seconds]
+    window_median = _group_median(y_adj[: len(runs)], codes[: len(runs)], jobs)
+    if not len(codes):
+        return np.zeros(jobs), np.zeros(jobs)
+    # Which month end a night belongs to (the 1st belongs to the month before), and which
+    # month end an ordinary night is the baseline of (the days just before it).
+    dates = pd.to_datetime(np.floor(seconds / DAY_SECONDS).astype("int64"), unit="D")
+    months = (dates.year * 12 + dates.month).to_numpy()
+    before = pd.Timedelta(days=cfg.month_end_days_after)
+    closing = (dates - before).year * 12 + (dates - before).month
+    ahead = dates + pd.Timedelta(days=cfg.month_end_days_before + cfg.month_end_baseline_days)
+    near = (ahead.month.to_numpy() != dates.month.to_numpy()) & ~month_end
+    period = np.where(month_end, closing.to_numpy(), np.where(near, months, -1))
+    pair = codes.astype(np.int64) * 100_000 + period
+    ordinary = pd.Series(y_adj[near]).groupby(pair[near]).median()
+    baseline = ordinary.reindex(pair[month_end]).to_numpy()
+    chosen_codes = codes[month_end]
+    baseline = np.where(np.isnan(baseline), window_median[chosen_codes], baseline)
+    excess = y_adj[month_end] - baseline
+    # A job's month ends are summed as their median times their count: a run stuck on one
+    # month-end night must not pass for a month-end effect.
+    usable = np.isfinite(excess)
+    excess, chosen_codes = excess[usable], chosen_codes[usable]
+    nights = np.bincount(chosen_codes, minlength=jobs).astype(float)
+    median = _group_median(excess, chosen_codes, jobs)
+    total = np.where(nights > 0, np.nan_to_num(median) * nights, 0.0)
+    return nights, total
 
 
 def _ols_by_group(

@@ -22,6 +22,7 @@ from resync_analytics.maintenance.history import DAY_SECONDS, epoch_seconds
 from resync_analytics.maintenance.risk import (
     MaintenanceConfig,
     human_duration,
+    month_end_history,
     score_tonight,
     scoring_window,
 )
@@ -95,7 +96,8 @@ def plan_model(
     settings = graph or PlanGraphConfig()
     window = scoring_window(history, tonight, cfg)
     dag = build_dag(nodes, edges, origin=tonight)
-    model = estimate_runtimes(window, epoch_seconds(tonight), cfg.runtime)
+    older = month_end_history(history, tonight, cfg)
+    model = estimate_runtimes(window, epoch_seconds(tonight), cfg.runtime, older)
     keys = [str(key) for key in window["job_key"].cat.categories]
     runtimes = runtime_distribution(model, keys, dag.keys)
     if state is None and now is not None:

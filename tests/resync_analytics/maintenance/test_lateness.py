@@ -57,7 +57,8 @@ def test_a_growing_job_becomes_likely_late_before_it_ever_was():
     assert grow["late_nights"] <= 1
     assert grow["late_probability"] > 0.05
     assert grow["late_probability"] > 2 * grow["late_nights"] / grow["deadline_nights"]
-    assert grow["slack_seconds"] == pytest.approx(9000.0 - 60.0 - 7800.0, rel=0.15)
+    # The slack is what is left of 9000 s: a runtime 3% off moves it by a fifth.
+    assert grow["slack_seconds"] == pytest.approx(9000.0 - 60.0 - 7800.0, rel=0.25)
 
 
 def test_a_start_after_the_deadline_is_certainly_late():

@@ -14,6 +14,7 @@ import pytest
 
 from resync_analytics.maintenance import run_history_frame, score_tonight
 from resync_analytics.maintenance.evaluation import reliability_table, score_predictions
+from resync_analytics.maintenance.history import is_month_end
 from resync_simulator.enterprise import generate_enterprise
 from resync_simulator.history import job_key_of, plan_history_rows, plan_outcomes
 from resync_simulator.plan import Plan
@@ -33,7 +34,7 @@ def evaluation():
     )
     true_rate = {job_key_of(enterprise, job.index): job.fail_rate for job in enterprise.jobs}
     columns: dict[str, list[float]] = {
-        k: [] for k in ("failed", "p_fail", "true", "late", "p_late")
+        k: [] for k in ("failed", "p_fail", "true", "late", "p_late", "month_end")
     }
     for day in range(FIRST_NIGHT, FIRST_NIGHT + NIGHTS):
         risks = score_tonight(history, datetime.fromtimestamp(day * 86_400, UTC))
@@ -45,7 +46,12 @@ def evaluation():
                 columns["true"].append(true_rate[risk.job_key])
                 columns["late"].append(outcomes[risk.job_key].late)
                 columns["p_late"].append(risk.late_probability)
-    return {name: np.array(values) for name, values in columns.items()}
+                columns["month_end"].append(
+                    is_month_end(datetime.fromtimestamp(day * 86_400, UTC).date())
+                )
+    out = {name: np.array(values) for name, values in columns.items()}
+    out["month_end"] = out["month_end"].astype(bool)
+    return out
 
 
 def test_failure_ranking_approaches_the_true_rates(evaluation):
@@ -72,8 +78,20 @@ def test_lateness_is_predicted_well(evaluation):
     # closing stream that runs long at month end, a grower near the end of its cycle.
     late = score_predictions(evaluation["late"], evaluation["p_late"])
     assert late.positives >= 200
-    assert late.auc >= 0.75
-    assert late.brier < late.base_brier
+    assert late.auc >= 0.8
+    assert late.brier_skill >= 0.1
     for row in reliability_table(evaluation["late"], evaluation["p_late"]):
-        if row.count >= 100:
+        if row.count >= 100 and row.high <= 0.1:
             assert row.observed == pytest.approx(row.predicted, abs=0.05)
+
+
+def test_month_end_lateness_is_not_under_predicted(evaluation):
+    # 30 November and 1 December: closing streams run long, on a Monday the longest. The
+    # per-job model learns the month end from the previous one (older than its window) and
+    # moves its jobs' starts with the night; above 30% it is still over-confident (it does
+    # not see how the stream's jobs wait for each other: the plan graph's job).
+    month_end = evaluation["month_end"]
+    observed = evaluation["late"][month_end].mean()
+    predicted = evaluation["p_late"][month_end].mean()
+    assert observed > 2 * evaluation["late"][~month_end].mean()
+    assert predicted == pytest.approx(observed, rel=0.35)
