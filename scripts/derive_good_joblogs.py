@@ -85,8 +85,52 @@ def derive_good_run(data: bytes, error_line: int) -> bytes:
     return b"\n".join(rewritten)
 
 
-# Real successful runs of the same tool and command, from the public thread named.
-REAL_GOOD_RUNS: dict[str, list[dict[str, str]]] = {}
+def wrap_real_output(failing: bytes, output: bytes) -> bytes:
+    """A real successful run's output in the failing run's TWS stdlist: its banner and
+    trailer (variable fields rewritten, exit status 0) around ``output``, with its line ends."""
+    newline = b"\r\n" if b"\r\n" in failing else b"\n"
+    lines = failing.split(b"\n")
+    start, end = body_bounds(lines)
+    body = output.replace(b"\r\n", b"\n").rstrip(b"\n").split(b"\n")
+    if newline == b"\r\n":
+        body = [line + b"\r" for line in body]
+    kept = lines[:start] + body + lines[end:]
+    return b"\n".join(_EXIT.sub(rb"\g<1>0", _VARIABLE.sub(_shift_digits, line)) for line in kept)
+
+
+# Real successful runs of the same tool and command (the same job where the thread has it),
+# from the public source named; the output is in pairs/real_output/, anonymised as the
+# failing transcript is.
+_SQLLDR = {
+    "output": "sqlldr_database_gui_6.txt",
+    "url": "https://github.com/ThreeFourSeven/Database-Gui/issues/6",
+    "note": "the same project's seed loop (sqlplus schema, sqlldr loads) run successfully",
+}
+_RSYNC = {
+    "output": "rsync_avp_oferchen_6108.txt",
+    "url": "https://github.com/oferchen/rsync/issues/6108",
+    "note": "upstream rsync -avP run that succeeded (quoted for comparison in the thread)",
+}
+REAL_GOOD_RUNS: dict[str, list[dict[str, str]]] = {
+    "fnf_sqlldr_windows_csv_missing_repeated.log": [_SQLLDR],
+    "input_sqlldr_ora12899_value_too_large.log": [_SQLLDR],
+    "cmd_zfs_autobackup_cron_exit127.log": [
+        {
+            "output": "zfs_autobackup_244.txt",
+            "url": "https://github.com/psy0rz/zfs_autobackup/issues/244",
+            "note": "zfs-autobackup -v run that ended successfully",
+        }
+    ],
+    "net_ansible_ping_unreachable_timeout.log": [
+        {
+            "output": "ansible_ping_philote_7.txt",
+            "url": "https://github.com/noctux/philote/pull/7",
+            "note": "ansible all -m ping answered SUCCESS/pong",
+        }
+    ],
+    "perm_rsync_send_files_code23.log": [_RSYNC],
+    "perm_rsync_chmod_not_permitted.log": [_RSYNC],
+}
 
 
 def build() -> dict[str, object]:
@@ -103,7 +147,12 @@ def build() -> dict[str, object]:
         first, last = error_range(data.split(b"\n"), error_line)
         real = REAL_GOOD_RUNS.get(name)
         if real:
-            good = [item["file"] for item in real]
+            good = []
+            for number, item in enumerate(real, start=1):
+                good_name = f"{name.removesuffix('.log')}.real{number}.good.log"
+                output = (PAIRS / "real_output" / item["output"]).read_bytes()
+                (PAIRS / good_name).write_bytes(wrap_real_output(data, output))
+                good.append(good_name)
             provenance, sources = "real", [item["url"] for item in real]
         else:
             good_name = name.removesuffix(".log") + ".good.log"

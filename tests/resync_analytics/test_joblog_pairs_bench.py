@@ -82,3 +82,17 @@ def test_a_derived_good_run_drops_the_failing_region_and_exits_zero() -> None:
     assert b"= Exit Status           : 0" in good
     assert b"Job Number: 33146" not in good and b"Job Number: 3314" in good
     assert error_range(data.split(b"\n"), error_line)[0] == error_line
+
+
+def test_real_good_output_is_wrapped_in_the_failing_runs_stdlist_with_exit_zero() -> None:
+    from scripts.derive_good_joblogs import wrap_real_output
+
+    name = "fnf_sqlldr_windows_csv_missing_repeated.log"
+    failing = (REAL / name).read_bytes()
+    output = (PAIRS_DIR / "real_output" / "sqlldr_database_gui_6.txt").read_bytes()
+    good = wrap_real_output(failing, output)
+    assert b"637 Rows successfully loaded.\r\n" in good  # the failing run's CRLF kept
+    assert b"= Exit Status           : 0" in good and b"SQL*Loader-500" not in good
+    assert good.splitlines()[2] == failing.splitlines()[2]  # the same job and user
+    real = [p for p in load_pairs() if p.provenance == "real"]
+    assert real and all(p.good[0].name.endswith(".real1.good.log") for p in real)
