@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from resync_analytics.forecasting.models import centred_mean
+
 DAY = pd.Timedelta(days=1)
 WEEK = pd.Timedelta(days=7)
 MIN_CYCLES = 3
@@ -47,9 +49,8 @@ def seasonal_autocorrelation(values: np.ndarray, period: int) -> float:
 
 def seasonal_autocorrelations(values: np.ndarray, period: int) -> np.ndarray:
     """``seasonal_autocorrelation`` of every row of ``values`` (series, time) at once."""
-    frame = pd.DataFrame(np.asarray(values, dtype=float).T)
-    trend = frame.rolling(period, center=True, min_periods=max(1, period // 2)).mean()
-    detrended = (frame - trend).to_numpy().T
+    values = np.asarray(values, dtype=float)
+    detrended = values - centred_mean(values, period)
     head, tail = detrended[:, :-period], detrended[:, period:]
     keep = np.isfinite(head) & np.isfinite(tail)
     count = keep.sum(axis=1)

@@ -1,12 +1,18 @@
 """Choose a method per series by backtest, forecast, and attach calibrated intervals.
 
-For each series the candidate methods forecast from several origins spread over the last ~30%
-of the history (rolling origin, test windows one horizon long and not overlapping) and are
-scored by their mean MASE over the origins. Besides the single methods, a combination (the
-median of the ``combine`` best methods of that series) can compete too. The first candidate
-(seasonal naive) is the default: another replaces it only when it beats it by more than
-``DEFAULT_MARGIN`` (the simpler one on a near tie among the challengers), so a series where
-nothing beats seasonal naive gets seasonal naive.
+Only three forecasts compete for a series: seasonal naive (the default), a straight line
+(plus the season, if one was detected) and a combination, the median of seasonal naive,
+damped ETS and Theta (and MSTL where two calendar seasons fit). Both baselines are in the
+pool, so a series where one of them is right gets it; the combination is the M4 lesson that
+the median of a few simple methods is rarely much worse than the best of them, while
+choosing the best single method per series from a short backtest often picks a lucky one.
+
+Each candidate forecasts from up to ``MAX_ORIGINS`` origins one horizon apart (rolling
+origin, test windows exactly as long as the forecast asked for when the history allows).
+Its score is the median over origins of the per-origin MASE: one freak day (a burst in a
+spiky series) does not decide. A challenger replaces seasonal naive only when its score is
+lower by more than ``DEFAULT_MARGIN`` and it is better on at least ``DEFAULT_WIN_SHARE`` of
+the origins; so a series where nothing beats seasonal naive clearly gets seasonal naive.
 
 The same backtest errors of the chosen candidate give the interval (split conformal): at
 each lead time, the empirical quantiles of its errors at similar lead times. Intervals built
@@ -31,38 +37,40 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from resync_analytics.forecasting.models import DEFAULT_METHODS, Method, calendar_naive, mstl
+from resync_analytics.forecasting.models import (
+    DEFAULT_METHODS,
+    SEASONAL_NAIVE,
+    STRAIGHT_LINE,
+    Method,
+    calendar_naive,
+    mstl,
+)
 from resync_analytics.forecasting.seasonality import MIN_CYCLES, candidate_periods, detect_periods
 from resync_analytics.forecasting.series import RegularSeries
 from resync_analytics.forecasting.shifts import remove_level_shifts
 
 DEFAULT_COVERAGE = 0.8
-MIN_ORIGINS = 3
-# Whole-horizon origins whose errors feed selection and the conformal interval, at most (the
-# conformal window; ``BACKTEST_SHARE`` limits them too). Chosen with the margin
-# (bench/forecast.py): 5 and 8 tied on NAB, 3 was worse; on a tie the larger window wins.
-MAX_ORIGINS = 8
+# Whole-horizon origins whose errors feed selection and the conformal interval, at most.
+# Chosen among 3, 5 and 8 on the NAB CPU series (bench/forecast.py; 5 on all four, and 5
+# or 8 with any one series left out).
+MAX_ORIGINS = 5
 # Origins for a backtest shorter than 8 steps (short horizons or histories): more of them,
 # since each gives few errors to take quantiles from.
 SHORT_TEST_ORIGINS = 10
-# The rolling origins cover about this share of the end of the history.
-BACKTEST_SHARE = 0.3
-# A challenger must beat seasonal naive's mean backtest MASE by this share to replace it.
-# Chosen by leave-one-series-out over the NAB CPU series (bench/forecast.py), not per series.
+# A challenger's median backtest MASE must be below seasonal naive's by this share, and it
+# must beat seasonal naive on at least this share of the origins, to replace it. Both chosen
+# by leave-one-series-out over the NAB CPU series (bench/forecast.py), never per series.
 DEFAULT_MARGIN = 0.1
-# The combination candidate is the median forecast of this many best methods (0: none).
-# Chosen with the margin (bench/forecast.py, four held-out days per NAB series): the median
-# of the best two or three did not beat the best single method, so it is off by default;
-# callers with many similar series may ask for it.
-DEFAULT_COMBINE = 0
-# Whether a series without a detected season also gets seasonal naive at the calendar day
-# as a challenger. Chosen with the margin (bench/forecast.py): CPU series whose daily rhythm is
-# too weak for the autocorrelation test still repeat yesterday better than the last value.
-DEFAULT_DAILY_NAIVE = True
-# A method must beat a simpler one by more than this share of MAE to be chosen over it.
+DEFAULT_WIN_SHARE = 0.5
+# A candidate must beat a simpler one by more than this share of its score to be chosen
+# over it (the straight line before the combination).
 TIE_MARGIN = 0.02
 MIN_TRAIN = 10
 COMBINATION = "combination"
+# The combination's members, where the pool has them: simple methods that fail differently.
+COMBINATION_MEMBERS = ("seasonal_naive", "ets_damped", "theta", "mstl")
+# What selection may return; the other methods only feed the combination.
+SELECTABLE = (SEASONAL_NAIVE.name, STRAIGHT_LINE.name, COMBINATION)
 
 
 class ForecastError(ValueError):
@@ -114,42 +122,75 @@ class BacktestPlan:
 def plan_backtest(
     length: int, horizon: int, period: int | None, max_origins: int = MAX_ORIGINS
 ) -> BacktestPlan | None:
-    """Origins for a rolling-origin backtest of a series of ``length``; None if too short."""
+    """Origins for a rolling-origin backtest of a series of ``length``; None if too short.
+
+    The test window is the horizon (half the usable history at most); origins go back one
+    window at a time, at most ``max_origins``, each with at least ``MIN_TRAIN`` steps, two
+    cycles of a season and one test window of history before it (a line through 10 points
+    says nothing about the next 250).
+    """
     min_train = max(MIN_TRAIN, 2 * (period or 0))
     available = length - min_train
     if available < 2:
         return None
     test = max(1, min(horizon, available // 2))
-    spare = available - test
+    min_train = max(min_train, test)
+    spare = length - min_train - test
     if test >= 8:
         # Whole test windows apart, so each origin is a separate trial of the horizon.
-        wanted = round(BACKTEST_SHARE * length / test)
-        count = min(max(MIN_ORIGINS, wanted), max_origins, spare + 1)
-        spacing = test
+        count = min(max_origins, spare // test + 1)
+        stride = test
     else:
         # Short tests get more origins (errors to estimate quantiles from), spread over at
         # least a quarter cycle each so they see different times of day.
         count = min(SHORT_TEST_ORIGINS, spare + 1)
         spacing = max(1, test, (period or 0) // 4)
-    stride = max(1, min(spacing, spare // max(1, count - 1)))
+        stride = max(1, min(spacing, spare // max(1, count - 1)))
     origins = tuple(length - test - j * stride for j in range(count))
     return BacktestPlan(origins=tuple(o for o in origins if o >= min_train), horizon=test)
 
 
-def choose_method(mase: np.ndarray, margin: float = DEFAULT_MARGIN) -> int:
-    """Index of the method to use given mean backtest MASE per method (index 0 = default).
+def origin_scores(per_origin: np.ndarray) -> np.ndarray:
+    """The selection score of each candidate: the median over origins of its MASE.
 
-    The best challenger wins only if its MASE is below ``(1 - margin)`` times the default's;
-    among challengers within ``TIE_MARGIN`` of the best, the first (simplest) is taken.
-    Non-finite scores never win.
+    ``per_origin`` is (..., candidates, origins); non-finite origins are ignored and a
+    candidate with none finite scores infinity (never chosen).
     """
-    scores = np.where(np.isfinite(mase), mase, np.inf)
-    best = int(np.argmin(scores))
-    if best == 0 or not np.isfinite(scores[best]):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN candidate: inf below
+        score = np.nanmedian(np.where(np.isfinite(per_origin), per_origin, np.nan), axis=-1)
+    return np.where(np.isfinite(score), score, np.inf)
+
+
+def choose_method(
+    per_origin: np.ndarray,
+    margin: float = DEFAULT_MARGIN,
+    win_share: float = DEFAULT_WIN_SHARE,
+    eligible: np.ndarray | None = None,
+) -> int:
+    """Index of the candidate to use given its MASE at each origin (candidates, origins).
+
+    Index 0 is the default. A challenger (``eligible``, default all) qualifies when its
+    ``origin_scores`` is below ``(1 - margin)`` times the default's and it beats the default
+    on at least ``win_share`` of the origins; the best qualifying one wins, and among those
+    within ``TIE_MARGIN`` of it, the first (simplest). Non-finite scores never win.
+    """
+    per_origin = np.asarray(per_origin, dtype=float)
+    if per_origin.ndim == 1:
+        per_origin = per_origin[:, None]
+    scores = origin_scores(per_origin)
+    allowed = np.ones(len(scores), bool) if eligible is None else np.asarray(eligible, bool)
+    default = per_origin[0]
+    with np.errstate(invalid="ignore"):
+        wins = np.mean(per_origin < np.where(np.isfinite(default), default, np.inf), axis=1)
+    qualifies = allowed & np.isfinite(scores) & (wins >= win_share)
+    if np.isfinite(scores[0]):
+        qualifies &= scores < scores[0] * (1 - margin)
+    qualifies[0] = False
+    if not qualifies.any():
         return 0
-    if np.isfinite(scores[0]) and not scores[best] < scores[0] * (1 - margin):
-        return 0
-    return next(i for i in range(1, len(scores)) if scores[i] <= scores[best] * (1 + TIE_MARGIN))
+    best = float(scores[qualifies].min())
+    return int(np.flatnonzero(qualifies & (scores <= best * (1 + TIE_MARGIN)))[0])
 
 
 def _naive_scale(history: np.ndarray, period: int | None) -> np.ndarray:
@@ -210,7 +251,9 @@ class GroupBacktest:
 
     ``members`` are the positions of the group's series in the caller's list; arrays are
     indexed (member, candidate, ...) in ``names`` order: ``errors`` (origins, test) are
-    actual minus forecast at each origin, ``point`` the forecast from the whole history.
+    actual minus forecast at each origin, ``per_origin`` the MASE at each origin, ``mae``
+    the mean absolute error over all of them, ``mase`` the selection score
+    (``origin_scores``), ``point`` the forecast from the whole history.
     """
 
     members: tuple[int, ...]
@@ -218,6 +261,7 @@ class GroupBacktest:
     names: tuple[str, ...]
     mae: np.ndarray
     mase: np.ndarray
+    per_origin: np.ndarray
     errors: np.ndarray
     point: np.ndarray
     test_horizon: int
@@ -229,19 +273,15 @@ def backtest_many(
     horizon: int,
     *,
     methods: Sequence[Method] = DEFAULT_METHODS,
-    combine: int = DEFAULT_COMBINE,
     max_origins: int = MAX_ORIGINS,
     shifts: bool = True,
-    daily_naive: bool | None = None,
 ) -> list[GroupBacktest]:
     """Backtest every candidate on every series, in groups of equal length, step and period.
 
     Series too short to backtest are left out (``forecast_many`` gives them a fallback).
-    ``daily_naive`` (default ``DEFAULT_DAILY_NAIVE``) adds seasonal naive at the calendar
-    period to the candidates of a series with no detected season.
+    A series with no detected season gets seasonal naive at the calendar period (yesterday
+    for sub-daily steps, last week for daily ones) when two such cycles fit.
     """
-    if daily_naive is None:
-        daily_naive = DEFAULT_DAILY_NAIVE
     results = []
     for members, period, history in _groups(series):
         notes: list[list[str]] = [list(series[m].notes) for m in members]
@@ -269,12 +309,11 @@ def backtest_many(
         seasons = tuple(candidate_periods(series[members[0]].step, history.shape[1], 2))
         if seasons and seasons != (period,):
             pool.append(mstl(seasons))
-        if daily_naive and period is None and seasons:
-            # Right after the default: the simplest challenger, first on a near tie.
-            pool.insert(1, calendar_naive(seasons[0]))
-        results.append(
-            _backtest_group(members, period, history, plan, horizon, pool, combine, notes)
-        )
+        if period is None and seasons and pool[0].name == SEASONAL_NAIVE.name:
+            # A CPU series whose daily rhythm is too weak for the autocorrelation test
+            # still repeats yesterday better than the last value repeats itself.
+            pool[0] = calendar_naive(seasons[0])
+        results.append(_backtest_group(members, period, history, plan, horizon, pool, notes))
     return results
 
 
@@ -315,7 +354,6 @@ def _backtest_group(
     plan: BacktestPlan,
     horizon: int,
     methods: Sequence[Method],
-    combine: int,
     notes: list[list[str]],
 ) -> GroupBacktest:
     count, test = history.shape[0], plan.horizon
@@ -330,22 +368,18 @@ def _backtest_group(
             predicted[:, index, slot] = method.predict(history[:, :origin], test, period)
     point = np.stack([m.predict(history, horizon, period) for m in methods], axis=1)
     names = [m.name for m in methods]
-    mae, mase = _scores(actual[:, None] - predicted, scales)
-    if combine >= 2 and len(methods) >= combine:
-        # The median of each series' best methods: robust when the best single one is a
-        # matter of luck. Its members are picked on the same backtest it is scored on.
-        top = np.argsort(mase, axis=1, kind="stable")[:, :combine]
-        chosen = np.take_along_axis(predicted, top[:, :, None, None], axis=1)
-        combined = np.median(chosen, axis=1)
-        final = np.median(np.take_along_axis(point, top[:, :, None], axis=1), axis=1)
+    members_at = [i for i, name in enumerate(names) if name in COMBINATION_MEMBERS]
+    if len(members_at) >= 3:
+        # The median of simple methods that fail differently: never much worse than the
+        # best of them, whichever that turns out to be. Fixed members, not the backtest's
+        # best ones, so no luck of the backtest goes into it.
+        combined = np.median(predicted[:, members_at], axis=1)
+        final = np.median(point[:, members_at], axis=1)
         predicted = np.concatenate([predicted, combined[:, None]], axis=1)
         point = np.concatenate([point, final[:, None]], axis=1)
-        combo_mae, combo_mase = _scores((actual - combined)[:, None], scales)
-        mae = np.column_stack([mae, combo_mae])
-        mase = np.column_stack([mase, combo_mase])
         names.append(COMBINATION)
+        members_text = ", ".join(names[i] for i in members_at)
         for row in range(count):
-            members_text = ", ".join(names[i] for i in top[row])
             notes[row].append(f"{COMBINATION}: median of {members_text}")
     if test < horizon:
         for row in range(count):
@@ -353,13 +387,16 @@ def _backtest_group(
                 f"history allows a backtest of {test} of the {horizon} steps: "
                 "intervals past that widen with the square root of the lead"
             )
+    errors = actual[:, None] - predicted
+    mae, per_origin = _scores(errors, scales)
     return GroupBacktest(
         members=members,
         period=period,
         names=tuple(names),
         mae=mae,
-        mase=mase,
-        errors=actual[:, None] - predicted,
+        mase=origin_scores(per_origin),
+        per_origin=per_origin,
+        errors=errors,
         point=point,
         test_horizon=test,
         notes=tuple(tuple(n) for n in notes),
@@ -367,17 +404,20 @@ def _backtest_group(
 
 
 def _scores(errors: np.ndarray, scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean absolute error and mean MASE over origins, (series, candidates); non-finite
-    scores become infinitely bad so they are never chosen."""
-    absolute = np.abs(errors)
-    mae = absolute.mean(axis=(2, 3))
+    """Mean absolute error (series, candidates) and MASE at each origin (series, candidates,
+    origins); non-finite errors become infinitely bad so they are never chosen."""
+    absolute = np.abs(errors).mean(axis=3)
+    mae = absolute.mean(axis=2)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # constant series: handled below
+        warnings.simplefilter("ignore", RuntimeWarning)  # constant history: handled below
         # Each origin is scaled by the series' own noise before it, so every origin counts alike.
-        mase = np.nanmean(absolute.mean(axis=3) / scales[:, None, :], axis=2)
-    # A series with no naive error (constant) has no MASE: compare on MAE instead.
-    mase = np.where(np.isfinite(scales).any(axis=1)[:, None], mase, mae)
-    return np.where(np.isfinite(mae), mae, np.inf), np.where(np.isfinite(mase), mase, np.inf)
+        per_origin = absolute / scales[:, None, :]
+    # An origin with no naive error before it (a constant history) has no MASE: its plain
+    # absolute error still says which candidate was right.
+    per_origin = np.where(np.isfinite(scales)[:, None, :], per_origin, absolute)
+    return np.where(np.isfinite(mae), mae, np.inf), np.where(
+        np.isfinite(per_origin), per_origin, np.inf
+    )
 
 
 def forecast_series(
@@ -387,11 +427,11 @@ def forecast_series(
     coverage: float = DEFAULT_COVERAGE,
     methods: Sequence[Method] = DEFAULT_METHODS,
     margin: float = DEFAULT_MARGIN,
-    combine: int = DEFAULT_COMBINE,
+    win_share: float = DEFAULT_WIN_SHARE,
 ) -> SeriesForecast:
     """Forecast one series ``horizon`` steps ahead; see ``forecast_many``."""
     return forecast_many(
-        [series], horizon, coverage=coverage, methods=methods, margin=margin, combine=combine
+        [series], horizon, coverage=coverage, methods=methods, margin=margin, win_share=win_share
     )[0]
 
 
@@ -403,14 +443,13 @@ def forecast_many(
     methods: Sequence[Method] = DEFAULT_METHODS,
     floor_at_zero: bool | None = None,
     margin: float = DEFAULT_MARGIN,
-    combine: int = DEFAULT_COMBINE,
+    win_share: float = DEFAULT_WIN_SHARE,
     max_origins: int = MAX_ORIGINS,
 ) -> list[SeriesForecast]:
-    """Forecast every series ``horizon`` steps ahead, each with the method its backtest picks.
+    """Forecast every series ``horizon`` steps ahead, each with the candidate its backtest picks.
 
-    ``methods[0]`` is the default, replaced only by a candidate whose mean backtest MASE is
-    lower by more than ``margin`` (a share of the default's). ``combine`` best methods of
-    each series also compete as their median (0: no combination).
+    ``methods[0]`` is the default; the straight line and the combination replace it only as
+    ``choose_method`` says (``margin``, ``win_share``).
 
     ``coverage`` is the central interval's target probability (0.8: 80% of future values
     inside). Forecasts and bounds are kept at or above zero for a series that never went
@@ -422,13 +461,10 @@ def forecast_many(
     if not 0 < coverage < 1:
         raise ForecastError(f"coverage must be between 0 and 1, got {coverage}")
     results: list[SeriesForecast | None] = [None] * len(series)
-    groups = backtest_many(
-        series, horizon, methods=methods, combine=combine, max_origins=max_origins
-    )
+    groups = backtest_many(series, horizon, methods=methods, max_origins=max_origins)
     for group in groups:
-        for member, result in zip(
-            group.members, finish_group(group, series, coverage, margin, floor_at_zero), strict=True
-        ):
+        finished = finish_group(group, series, coverage, margin, win_share, floor_at_zero)
+        for member, result in zip(group.members, finished, strict=True):
             results[member] = result
     left = [i for i, r in enumerate(results) if r is None]
     if left:
@@ -445,12 +481,18 @@ def finish_group(
     group: GroupBacktest,
     series: Sequence[RegularSeries],
     coverage: float,
-    margin: float,
+    margin: float = DEFAULT_MARGIN,
+    win_share: float = DEFAULT_WIN_SHARE,
     floor_at_zero: bool | None = None,
 ) -> list[SeriesForecast]:
     """Choose each member's candidate and build its forecast with conformal intervals."""
     count = len(group.members)
-    chosen = np.array([choose_method(group.mase[row], margin) for row in range(count)], dtype=int)
+    eligible = np.array([name in SELECTABLE for name in group.names])
+    eligible[0] = True
+    chosen = np.array(
+        [choose_method(group.per_origin[row], margin, win_share, eligible) for row in range(count)],
+        dtype=int,
+    )
     rows = np.arange(count)
     point = group.point[rows, chosen]
     low, high = interval_offsets(group.errors[rows, chosen], point.shape[1], coverage)

@@ -114,13 +114,18 @@ def test_mstl_competes_when_daily_and_weekly_seasons_both_fit():
     assert "mstl" not in short.names
 
 
-def test_combination_is_the_median_of_the_best_methods():
-    (group,) = backtest_many([series_of(weekly_daily(1)[0], freq="D")], 14, combine=3)
+def test_combination_is_the_median_of_seasonal_naive_ets_and_theta():
+    (group,) = backtest_many([series_of(weekly_daily(1)[0], freq="D")], 14)
     assert group.names[-1] == "combination"
-    best = np.argsort(group.mase[0, :-1])[:3]
-    expected = np.median(group.point[0, best], axis=0)
+    members = [group.names.index(n) for n in ("seasonal_naive", "ets_damped", "theta")]
+    expected = np.median(group.point[0, members], axis=0)
     np.testing.assert_allclose(group.point[0, -1], expected)
-    assert any(note.startswith("combination: median of") for note in group.notes[0])
+    assert any(
+        note == "combination: median of seasonal_naive, ets_damped, theta"
+        for note in group.notes[0]
+    )
+    # Its backtest forecast at every origin is the median of its members' there too.
+    np.testing.assert_allclose(group.errors[0, -1], np.median(group.errors[0, members], axis=0))
 
 
 def test_batch_of_mixed_lengths_keeps_order_and_single_results():
@@ -168,11 +173,23 @@ def test_two_days_of_five_minute_samples_say_no_daily_cycle_was_modelled():
     assert not any("no daily cycle" in note for note in week.notes)
 
 
-def test_series_without_a_detected_season_also_tries_yesterday():
+def test_seasonal_naive_of_a_series_without_a_detected_season_repeats_yesterday():
     rng = np.random.default_rng(11)
     values = 20 + rng.normal(0, 1, 288 * 5)  # no daily rhythm the test would accept
     (group,) = backtest_many([series_of(values, freq="5min")], 288)
     assert group.period is None
-    assert group.names[:2] == ("seasonal_naive", "seasonal_naive_daily")
-    (off,) = backtest_many([series_of(values, freq="5min")], 288, daily_naive=False)
-    assert "seasonal_naive_daily" not in off.names
+    assert group.names[0] == "seasonal_naive"
+    np.testing.assert_array_equal(group.point[0, 0], values[-288:])
+
+
+def test_batch_centred_mean_matches_pandas_rolling_with_gaps():
+    from resync_analytics.forecasting.models import centred_mean
+
+    rng = np.random.default_rng(12)
+    values = rng.normal(size=(3, 400))
+    values[1, 50:80] = np.nan
+    values[2, :4] = np.nan
+    for window in (7, 24, 25):
+        frame = pd.DataFrame(values.T).rolling(window, center=True, min_periods=window // 2)
+        expected = frame.mean().to_numpy().T
+        np.testing.assert_allclose(centred_mean(values, window), expected, atol=1e-12)

@@ -2,7 +2,13 @@ import numpy as np
 import pandas as pd
 
 from resync_analytics.forecasting import forecast_series, regularise
-from resync_analytics.forecasting.select import choose_method, plan_backtest
+from resync_analytics.forecasting.select import (
+    MAX_ORIGINS,
+    backtest_many,
+    choose_method,
+    origin_scores,
+    plan_backtest,
+)
 
 
 def series_of(values, freq="h"):
@@ -23,23 +29,71 @@ def test_series_where_nothing_beats_seasonal_naive_gets_seasonal_naive():
     assert methods == ["seasonal_naive"] * 6
 
 
-def test_challenger_needs_the_margin_to_replace_seasonal_naive():
-    assert choose_method(np.array([1.0, 0.97, 0.99]), margin=0.05) == 0
-    assert choose_method(np.array([1.0, 0.90, 0.80]), margin=0.05) == 2
-    # Among challengers within the tie margin of the best, the simpler one wins.
-    assert choose_method(np.array([1.0, 0.805, 0.80]), margin=0.05) == 1
-    assert choose_method(np.array([np.nan, np.inf, 0.5]), margin=0.05) == 2
+def test_a_clear_trend_gets_a_trend_forecast_that_follows_it():
+    rng = np.random.default_rng(5)
+    hours = np.arange(24 * 21)
+    values = 20 + 0.1 * hours + 5 * np.sin(2 * np.pi * hours / 24) + rng.normal(0, 1, hours.size)
+    forecast = forecast_series(series_of(values[:-48]), 48)
+    assert forecast.method in ("straight_line", "combination")
+    truth = values[-48:]
+    yesterday = values[-72:-48]
+    assert (
+        np.abs(forecast.value - truth).mean() < 0.5 * np.abs(np.tile(yesterday, 2) - truth).mean()
+    )
 
 
-def test_rolling_origins_are_whole_horizons_apart_over_the_last_third():
+def test_challenger_needs_the_margin_on_the_median_origin():
+    # One origin per column; the median decides, not the mean.
+    default = [1.0, 1.0, 1.0, 1.0, 1.0]
+    near = [0.95, 0.95, 0.95, 0.95, 0.95]
+    clear = [0.7, 0.7, 0.7, 0.7, 0.7]
+    assert choose_method(np.array([default, near]), margin=0.1, win_share=0.5) == 0
+    assert choose_method(np.array([default, near, clear]), margin=0.1, win_share=0.5) == 2
+
+
+def test_one_lucky_origin_does_not_win_and_one_freak_origin_does_not_lose():
+    default = [3.0, 1.0, 1.0, 1.0, 1.0]  # one hard day for seasonal naive
+    lucky = [0.1, 1.1, 1.1, 1.1, 1.1]  # the best mean by far, the worse one on the other days
+    freak = [0.6, 0.6, 0.6, 0.6, 9.0]  # better at four origins of five, one disaster
+    assert np.mean(lucky) < np.mean(default) * 0.7
+    assert choose_method(np.array([default, lucky]), margin=0.1, win_share=0.5) == 0
+    assert choose_method(np.array([default, freak]), margin=0.1, win_share=0.5) == 1
+    # Asked to win at every origin, the freak one no longer qualifies.
+    assert choose_method(np.array([default, freak]), margin=0.1, win_share=1.0) == 0
+
+
+def test_near_tie_goes_to_the_simpler_candidate_and_ineligible_ones_never_win():
+    rows = np.array([[1.0] * 3, [0.805] * 3, [0.80] * 3, [0.5] * 3])
+    eligible = np.array([True, True, True, False])
+    assert choose_method(rows, margin=0.05, win_share=0.5, eligible=eligible) == 1
+    assert choose_method(rows, margin=0.05, win_share=0.5) == 3
+    assert choose_method(np.array([[np.nan] * 3, [np.inf] * 3, [0.5] * 3])) == 2
+
+
+def test_origin_scores_are_medians_ignoring_broken_origins():
+    scores = origin_scores(np.array([[1.0, 3.0, 2.0], [np.nan, 4.0, np.inf], [np.nan] * 3]))
+    np.testing.assert_allclose(scores, [2.0, 4.0, np.inf])
+
+
+def test_rolling_origins_are_whole_horizons_apart_and_as_many_as_fit():
     plan = plan_backtest(length=4000, horizon=288, period=288)
     assert plan is not None
-    assert len(plan.origins) >= 3
+    assert len(plan.origins) == MAX_ORIGINS
+    assert plan.horizon == 288
     assert all(a - b == 288 for a, b in zip(plan.origins, plan.origins[1:], strict=False))
-    assert 4000 - min(plan.origins) <= 0.3 * 4000
-    # A smaller conformal window keeps the most recent origins.
+    assert plan.origins[0] == 4000 - 288
+    # A smaller window keeps the most recent origins.
     fewer = plan_backtest(length=4000, horizon=288, period=288, max_origins=3)
     assert fewer is not None and fewer.origins == plan.origins[:3]
+    # A short history fits fewer origins, all with two cycles of history before them.
+    short = plan_backtest(length=288 * 4, horizon=288, period=288)
+    assert short is not None and len(short.origins) == 2 and min(short.origins) >= 2 * 288
+
+
+def test_backtest_horizon_matches_the_forecast_horizon():
+    (group,) = backtest_many([series_of(seasonal_walk(21, 0))], 36)
+    assert group.test_horizon == 36
+    assert group.per_origin.shape[-1] == MAX_ORIGINS
 
 
 def test_interval_coverage_with_known_noise_is_near_eighty_percent():
