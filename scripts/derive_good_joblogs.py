@@ -1,11 +1,12 @@
 """Derive a good run from a real failing joblog, for the pass/fail-pair benchmark.
 
 Where no real successful run of the same job is at hand, a stand-in is made from the failing
-run: the failing region is removed (the error statement with the traceback or chain leading
-to it, and everything the job printed after it), the TWS trailer says exit status 0, and the
-variable fields (timestamps, dates, durations, job numbers, hex ids) carry other values, as a
-run on another night would print them. What the job printed before it failed is kept: that
-is what it prints when it succeeds too.
+run: the failing region is removed (the error statement with the block of error, kill,
+signal and traceback lines leading to it, and everything the job printed after it), the TWS
+trailer says exit status 0, and the variable fields (timestamps, dates, durations, job
+numbers, hex ids) carry other values, as a run on another night would print them. What the
+job printed before it failed is kept: that is what it prints when it succeeds too (which
+flatters a baseline when that output held the failure's first signs).
 
     python -m scripts.derive_good_joblogs          # writes tests/data/joblogs/pairs/
 
@@ -30,7 +31,9 @@ _EXIT = re.compile(rb"^(= Exit Status\s*:\s*)\d+")
 # Lines that belong to an error statement before its labelled line (a traceback, a chain).
 _LEAD_IN = re.compile(
     rb"^(\s|Traceback|Caused by|During handling|The above exception|"
-    rb"[\w.$]+(Exception|Error)\b)|(?i:error|exception|fail|fatal|abort|denied)"
+    rb"[\w.$]+(Exception|Error)\b)"
+    rb"|(?i:error|exception|fail|fatal|abort|denied|refused|killed|terminated|oom|signal"
+    rb"|core dumped|segmentation|timed out|timeout)"
 )
 _CONTINUATION = re.compile(rb"^(\s+\S|\tat |at \S)")
 _VARIABLE = re.compile(
@@ -77,9 +80,16 @@ def derive_good_run(data: bytes, error_line: int) -> bytes:
     """The stand-in good run of a failing joblog (see the module's docstring)."""
     lines = data.split(b"\n")
     start, end = body_bounds(lines)
+    # The failure's block before its labelled line: lines stating errors, kills, signals or
+    # continuing a traceback, with at most one unrelated line between two of them.
     cut = error_line - 1
-    while cut - 1 >= start and _LEAD_IN.search(lines[cut - 1]) and error_line - cut < 200:
-        cut -= 1
+    index, misses = cut - 1, 0
+    while index >= start and misses < 2 and error_line - index < 200:
+        if _LEAD_IN.search(lines[index]):
+            cut, misses = index, 0
+        else:
+            misses += 1
+        index -= 1
     kept = lines[:start] + lines[start:cut] + lines[end:]
     rewritten = [_EXIT.sub(rb"\g<1>0", _VARIABLE.sub(_shift_digits, line)) for line in kept]
     return b"\n".join(rewritten)
@@ -126,6 +136,13 @@ REAL_GOOD_RUNS: dict[str, list[dict[str, str]]] = {
             "output": "ansible_ping_philote_7.txt",
             "url": "https://github.com/noctux/philote/pull/7",
             "note": "ansible all -m ping answered SUCCESS/pong",
+        }
+    ],
+    "timeout_curl28_clamav_sigs_download.log": [
+        {
+            "output": "clamav_unofficial_sigs_287.txt",
+            "url": "https://github.com/extremeshok/clamav-unofficial-sigs/issues/287",
+            "note": "clamav-unofficial-sigs.sh run with nothing due (no update check, no error)",
         }
     ],
     "perm_rsync_send_files_code23.log": [_RSYNC],
