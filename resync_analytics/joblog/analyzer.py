@@ -453,7 +453,12 @@ def _analysis(
     steps = tuple(
         mask_secrets(step)
         for step in suggest_steps(
-            category, entity_list, job=header.job, user=header.user, exit_code=exit_code
+            category,
+            entity_list,
+            job=header.job,
+            user=header.user,
+            exit_code=exit_code,
+            family=rule,
         )
     )
     context: tuple[LogLine, ...] = ()

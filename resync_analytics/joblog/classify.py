@@ -18,13 +18,15 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 from resync_analytics.joblog.banner import is_banner_line
 from resync_analytics.joblog.chooser import Scored, Weights, pick, score_findings
 from resync_analytics.joblog.exit_codes import explain_exit_code
+from resync_analytics.joblog.knowledge import KnowledgeBase, knowledge
 from resync_analytics.joblog.models import Category, Finding, JoblogHeader
-from resync_analytics.joblog.rules import EXIT_LINE, match_rule
+from resync_analytics.joblog.rules import exit_line, match_rule
 from resync_analytics.joblog.scan import Candidate
 
 _FRAME = re.compile(
@@ -79,11 +81,22 @@ _ZERO_COUNTS = re.compile(
     r"\b(?:errors?|error records?|rejected|failed|failures?|discarded)\b[^:=\n]{0,60}[:=]\s*0+\s*$",
     re.IGNORECASE,
 )
-_BENIGN_CLEANUP = re.compile(
-    r"^(rm|rmdir|unlink|mkdir): .*(No such file|File exists|Arquivo ou diretório inexistente|"
-    r"Datei oder Verzeichnis nicht gefunden|No existe el|Aucun fichier|non esistente)",
-    re.IGNORECASE,
-)
+
+
+@lru_cache(maxsize=2)
+def _errno_patterns(kb: KnowledgeBase) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns built on the knowledge base's errno texts (every language it knows):
+
+    - a cleanup command's "no such file" / "file exists", which scripts print and ignore;
+    - a shell's "line 38: /usr/bin/java: No such file", which with RC 127 is a missing command.
+    """
+    cleanup = re.compile(
+        rf"^(rm|rmdir|unlink|mkdir): .*(?:{kb.errno_pattern('ENOENT', 'EEXIST')})", re.IGNORECASE
+    )
+    exec_missing = re.compile(rf"(?:line \d+|\[\d+\]): [^:]+: (?:{kb.errno_pattern('ENOENT')})")
+    return cleanup, exec_missing
+
+
 # Informational messages that carry an error-like code (DB2 load/import progress).
 _INFO_CODES = re.compile(r"\bSQL(3109|3110|3500|3519|3520|3515|3107|27935)[NWI]\b")
 # Errors raised while a shell reads its startup files: noisy, almost never the cause.
@@ -128,7 +141,6 @@ _SYMPTOM = re.compile(
 _LIBRARY_EXCEPTION = re.compile(
     r"(?:^|\s)(?:java|javax|jdk|sun|kotlin|scala|System)\.[\w.$]*(?:Exception|Error)\b"
 )
-_SHELL_EXEC_MISSING = re.compile(r"(?:line \d+|\[\d+\]): [^:]+: No such file or directory")
 _ERROR_TITLE = re.compile(r"(?:\x1b\[[\d;]*m)?(?:[A-Z][\w-]*\s){0,2}(?:Error|Exception|Failure)")
 _ANNOUNCED_WITHIN = 3
 _PY_CHAIN = re.compile(
@@ -166,7 +178,8 @@ def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
         and _INDENTED.match(text)
     ):
         return True  # the source line a traceback prints under each frame
-    if _SQL_TEXT.match(text) or _BENIGN_CLEANUP.search(text) or _INFO_CODES.search(text):
+    benign_cleanup = _errno_patterns(knowledge())[0]
+    if _SQL_TEXT.match(text) or benign_cleanup.search(text) or _INFO_CODES.search(text):
         return True
     level = _level(text)
     return level in _BENIGN_LEVELS
@@ -198,7 +211,7 @@ def judge_candidate(candidate: Candidate, header: JoblogHeader) -> Finding | Non
     cleaned = _ZERO_COUNTS.sub(" ", text)
     rule = match_rule(cleaned)
     if rule is None or rule.tier <= 1:
-        exit_match = EXIT_LINE.search(cleaned)
+        exit_match = exit_line().search(cleaned)
         meaning = explain_exit_code(int(exit_match.group(1))) if exit_match else None
         if meaning is not None and meaning.category != "success":
             return _finding(candidate, "exit_code", meaning.category, 2, meaning.label)
@@ -353,7 +366,7 @@ def _as_exit_code_implies(finding: Finding, exit_code: int | None) -> Finding:
     if (
         exit_code == 127
         and finding.category == "file_not_found"
-        and _SHELL_EXEC_MISSING.search(finding.line.text)
+        and _errno_patterns(knowledge())[1].search(finding.line.text)
     ):
         return dataclasses.replace(finding, category="command_not_found", label="Command not found")
     return finding

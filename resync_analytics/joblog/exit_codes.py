@@ -1,23 +1,16 @@
-"""What a process exit code says on its own (bash conventions, ``timeout(1)``, signals)."""
+"""What a process exit code says on its own (bash conventions, ``timeout(1)``, signals).
+
+The conventions are data (``[exit_codes]`` and ``[exit_signals]`` in the knowledge base); this
+module applies them: fixed codes first, then 128+N as "killed by signal N".
+"""
 
 from __future__ import annotations
 
 import signal
-from dataclasses import dataclass
 
-from resync_analytics.joblog.models import Category
+from resync_analytics.joblog.knowledge import ExitCodeMeaning, knowledge
 
-
-@dataclass(frozen=True)
-class ExitCodeMeaning:
-    category: Category
-    label: str
-
-
-_SIGNAL_CATEGORY: dict[int, Category] = {
-    9: "out_of_memory",  # SIGKILL: most often the kernel's out-of-memory killer
-    15: "signal_or_crash",
-}
+__all__ = ["ExitCodeMeaning", "explain_exit_code", "is_special_exit_code"]
 
 
 def _signal_name(number: int) -> str:
@@ -36,18 +29,14 @@ def explain_exit_code(code: int | None) -> ExitCodeMeaning | None:
     """
     if code is None:
         return None
-    if code == 0:
-        return ExitCodeMeaning("success", "Job ended successfully")
-    if code == 124:
-        return ExitCodeMeaning("timeout", "Timed out: timeout(1) expired")
-    if code == 126:
-        return ExitCodeMeaning("permission_denied", "Command found but not executable")
-    if code == 127:
-        return ExitCodeMeaning("command_not_found", "Command not found")
+    kb = knowledge()
+    fixed = kb.exit_codes.get(code)
+    if fixed is not None:
+        return fixed
     if 128 < code < 160:
         number = code - 128
-        category = _SIGNAL_CATEGORY.get(number, "signal_or_crash")
-        return ExitCodeMeaning(category, f"Killed by {_signal_name(number)}")
+        category = kb.signal_categories.get(number, kb.signal_default)
+        return ExitCodeMeaning(category, kb.signal_label.format(signal=_signal_name(number)))
     return None
 
 

@@ -1,6 +1,10 @@
 """Fix steps for a root cause: concrete commands for its category and entities, ending with the
 conman command that reruns this job (README §8: quote the argument, it contains ``;``).
 
+The steps are data (``[[steps.<category>]]`` and a family's own ``[[family.steps]]`` in the
+knowledge base): templates whose ``{path}``, ``{host}``, ``{user}``... placeholders take the
+entities the error line names, with a fallback text when the line names none.
+
 Operators paste these commands into a shell, so a job's names go into one only when they are
 valid TWS names (letters, digits, ``_``, ``-``: nothing a shell expands inside the double
 quotes); otherwise the command shows placeholders and the step says why.
@@ -9,9 +13,11 @@ quotes); otherwise the command shows placeholders and the step says why.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 from resync_analytics.joblog.entities import Entity
+from resync_analytics.joblog.knowledge import StepTemplate, knowledge
 from resync_analytics.joblog.models import Category, JobIdentity
 
 PLACEHOLDER_SELECTOR = "<WS>#<JOBSTREAM>.<JOB>"
@@ -35,14 +41,77 @@ def conman_stdlist(job: JobIdentity | None) -> str:
     return f'conman "sj {safe_selector(job)};stdlist"'
 
 
-def _first(entities: Sequence[Entity], *kinds: str) -> str | None:
-    return next((e.text for e in entities if e.kind in kinds), None)
+_PLACEHOLDER = re.compile(r"\{([\w,]+)(?::(\w+))?(?:\|([^}]*))?\}")
+_ROLE_KINDS: dict[str, tuple[str, ...]] = {"host": ("host", "url")}
+"""Roles an entity of another kind also fills (a URL names the host to test)."""
 
 
 def _directory(path: str) -> str:
     if "\\" in path and "/" not in path:
         return path.rsplit("\\", 1)[0] or path
     return posixpath.dirname(path.rstrip("/")) or path
+
+
+def _nc_target(host: str) -> str:
+    """``host:port`` as ``nc`` wants it (``host port``); a URL stays as it is."""
+    return host.replace(":", " ", 1) if ":" in host and "//" not in host else host
+
+
+_FILTERS: dict[str, Callable[[str], str]] = {"dir": _directory, "nc": _nc_target}
+
+
+def _roles(entities: Sequence[Entity], job: JobIdentity | None, user: str | None) -> dict[str, str]:
+    """The values the step templates can name: the first entity of each kind, the job's."""
+    roles: dict[str, str] = {}
+    for entity in entities:
+        roles.setdefault(entity.kind, entity.text)
+    for role, kinds in _ROLE_KINDS.items():
+        value = next((e.text for e in entities if e.kind in kinds), None)
+        if value is not None:
+            roles[role] = value
+        else:
+            roles.pop(role, None)
+    if "user" not in roles and user:
+        roles["user"] = user
+    roles["selector"] = safe_selector(job)
+    roles["stdlist"] = conman_stdlist(job)
+    return roles
+
+
+def render_step(text: str, roles: Mapping[str, str]) -> str:
+    """``text`` with each ``{role}``, ``{role:filter}`` or ``{a,b|fallback}`` filled in: the
+    first role present, else the fallback, else ``<role>``."""
+
+    def fill(match: re.Match[str]) -> str:
+        names, filter_name, fallback = match.groups()
+        value = next((roles[n] for n in names.split(",") if roles.get(n)), None)
+        if value is None:
+            return fallback if fallback is not None else f"<{names.split(',')[0]}>"
+        return _FILTERS[filter_name](value) if filter_name in _FILTERS else value
+
+    return _PLACEHOLDER.sub(fill, text)
+
+
+def _applies(step: StepTemplate, roles: Mapping[str, str], exit_code: int | None) -> bool:
+    if any(not roles.get(role) for role in step.when):
+        return False
+    if any(roles.get(role) for role in step.unless):
+        return False
+    return step.exit_code is None or step.exit_code == exit_code
+
+
+def _templates(category: Category, family: str | None) -> tuple[StepTemplate, ...]:
+    kb = knowledge()
+    general = kb.steps.get(category, kb.steps.get("unknown", ()))
+    if family is None:
+        return general
+    try:
+        own = kb.family(family)
+    except KeyError:
+        return general  # "exit_code" and other findings that are not a family
+    if own.category != category or not own.steps:
+        return general
+    return own.steps if own.replace_steps else (*general, *own.steps)
 
 
 def suggest_steps(
@@ -52,197 +121,22 @@ def suggest_steps(
     job: JobIdentity | None,
     user: str | None,
     exit_code: int | None,
+    family: str | None = None,
 ) -> tuple[str, ...]:
-    """Ordered fix steps; the last one reruns the job. Empty for a successful job."""
+    """Ordered fix steps; the last one reruns the job. Empty for a successful job.
+
+    The steps are the knowledge base's for ``category``, or for the message ``family`` of the
+    root cause when it has its own; placeholders take the entities the error line names.
+    """
     if category == "success":
         return ()
-    path = _first(entities, "path")
-    obj = _first(entities, "object")
-    host = _first(entities, "host", "url")
-    code = _first(entities, "code")
-    command = _first(entities, "command")
-    account = _first(entities, "user") or user
-    steps: list[str] = []
+    roles = _roles(entities, job, user)
+    steps = [
+        render_step(step.text, roles)
+        for step in _templates(category, family)
+        if _applies(step, roles, exit_code)
+    ]
     add = steps.append
-
-    if category == "file_not_found":
-        target = path or "the missing file"
-        if path:
-            add(
-                f"Check whether {path} exists and when it was last written: `ls -l "
-                f"{_directory(path)}`."
-            )
-        add(
-            f"Find the job or stream that produces {target} and check that it ran and ended in "
-            'SUCC today: `conman "sj @#@.@+state=abend"` lists the failed ones.'
-        )
-        add(
-            "If the file only arrives late, make this job wait for it (a file dependency "
-            "`opens` or a predecessor) rather than fail; if its name or directory changed, fix "
-            "the job's parameters."
-        )
-    elif category == "permission_denied":
-        if obj:
-            add(
-                f"Check the grants of {account or 'the job user'} on {obj} and ask the DBA for "
-                f"the missing privilege."
-            )
-        if path:
-            add(
-                f"Check owner and mode of {path} and its directory: `ls -ld {path} "
-                f"{_directory(path)}`."
-            )
-        if account:
-            add(f"Check the groups of the job's logon user: `id {account}`.")
-        if exit_code == 126:
-            add(
-                "RC 126: the script exists but cannot be executed: `chmod +x` it, or check that "
-                "its file system is not mounted noexec."
-            )
-        add("Grant the access (chmod/chown/ACL or GRANT) to the job's logon user, not to everyone.")
-    elif category == "disk_full":
-        if code and code.startswith("ORA-"):
-            space = obj or "the tablespace"
-            add(
-                f"Check free space of {space}: `SELECT tablespace_name, SUM(bytes)/1048576 MB FROM "
-                "dba_free_space GROUP BY tablespace_name;`"
-            )
-            add(
-                "Add a datafile or enable autoextend (`ALTER TABLESPACE ... ADD DATAFILE ...`), "
-                "or purge old data."
-            )
-        else:
-            where = _directory(path) if path else "."
-            add(f"Check free space and inodes: `df -h {where}` and `df -i {where}`.")
-            add(
-                f"Find what filled it: `du -xsh {where}/* | sort -h | tail`; "
-                f"remove or archive old files."
-            )
-            add(
-                "If it fills every night, plan capacity (the disk forecast) or rotate the job's "
-                "output."
-            )
-    elif category == "out_of_memory":
-        add(
-            "Check whether the kernel killed it: `dmesg -T | grep -i -E 'out of memory|killed "
-            "process'`."
-        )
-        add(
-            "Check memory on the workstation at the time of the run: `free -m`; other jobs "
-            "running in parallel."
-        )
-        add(
-            "Give the job more memory (JVM `-Xmx`, Oracle PGA) or process smaller batches; lower "
-            'the workstation limit (`conman "lc WS;N;noask"`) so fewer jobs run together.'
-        )
-    elif category == "timeout":
-        target = host or obj or "the remote system or query"
-        add(
-            f"Check whether {target} is slow or hung right now, and how long this job usually "
-            f'runs (`conman "sj {safe_selector(job)};props"`).'
-        )
-        add(
-            "Find the slow step (long-running query, remote transfer) and fix it, or raise the "
-            "timeout / maximum duration if the work really grew."
-        )
-    elif category == "network":
-        if host:
-            target = host.replace(":", " ", 1) if ":" in host and "//" not in host else host
-            add(
-                f"Test the connection from the workstation: `nc -vz {target}` (and `nslookup` the "
-                f"host name)."
-            )
-        add(
-            "Check that the remote service (listener, database, SFTP or HTTP server) is up and "
-            "that no firewall or DNS change blocks it."
-        )
-        if code and code.startswith(("ORA-", "TNS-")):
-            add("On the database host: `lsnrctl status`; on the client: `tnsping <alias>`.")
-    elif category == "authentication":
-        who = account or "the job's user"
-        if code == "AWSBDW009E":
-            add(
-                f"Check that the logon user {who} exists on the workstation: `id {who}`; fix the "
-                f"job's logon (streamlogon) in its definition if it is wrong."
-            )
-        else:
-            add(
-                f"Check the credentials configured for {who} (password vault, .netrc, wallet, key "
-                f"file): expired, locked or changed?"
-            )
-            add(
-                "Try the same login by hand from the workstation with the job's user "
-                "(sqlplus/psql/ssh -v/curl)."
-            )
-        add(
-            "Unlock or reset the account, or update the stored credential, then check no other "
-            "job uses the old one."
-        )
-    elif category == "database":
-        if obj:
-            add(
-                f"Check that {obj} exists and the job's schema can see it (synonym, search path, "
-                f"grants)."
-            )
-        add(
-            f"Run the failing statement by hand to reproduce {code or 'the error'} and read the "
-            f"database's message documentation."
-        )
-        add(
-            "Fix the data or the SQL (or ask the DBA), then rerun; check what the partial run "
-            "already loaded."
-        )
-    elif category == "command_not_found":
-        name = command or "the command"
-        add(f"Check where {name} is installed: `command -v {name}` as the job's user.")
-        add(
-            "jobmanrc runs jobs with PATH=/bin:/usr/bin: call the program by its absolute path, "
-            "or set PATH in the script (or in jobmanrc / .jobmanrc)."
-        )
-    elif category == "invalid_input":
-        target = path or obj or "the input data or parameters"
-        add(
-            f"Inspect {target}: format, encoding, header, empty or truncated file; look at the "
-            f"bad/reject file if the loader wrote one."
-        )
-        add(
-            "Check the job's parameters (dates, variables from the variable table) against what "
-            "the script expects."
-        )
-        add("Fix or replace the input at its source, then rerun.")
-    elif category == "resource_busy":
-        target = path or obj or "the resource"
-        if path:
-            add(f"Find who holds {path}: `fuser -v {path}` or `lsof {path}`.")
-        else:
-            add(
-                f"Find who holds {target} (database locks: v$locked_object / pg_locks; files: "
-                f"`lsof`)."
-            )
-        add(
-            "Wait for the holder to finish or coordinate: a resource or predecessor dependency in "
-            "TWS keeps the two jobs from overlapping."
-        )
-    elif category == "signal_or_crash":
-        add(
-            "Check who or what stopped it: `dmesg -T | tail`, an operator kill or onlate action, "
-            "a core file in the job's directory."
-        )
-        add(
-            "If it crashed (SIGSEGV/SIGABRT), collect the core and the exact input, and open a "
-            "ticket with the program's owner."
-        )
-    elif category == "application_error":
-        add(f"Read the lines around the error in the full joblog: `{conman_stdlist(job)}`.")
-        add(
-            "Pass the error text to the application owner; check for a recent change of the "
-            "program or its input."
-        )
-    else:  # unknown
-        add(
-            f"Read the full joblog: `{conman_stdlist(job)}`; the job printed no recognisable error."
-        )
-        add("Check the engine's log for this job: <TWS_home>/stdlist/logs/<yyyymmdd>_TWSMERGE.log.")
 
     problem = job.name_problem if job is not None else None
     if job is None or problem is not None:
