@@ -22,9 +22,11 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
+
 from resync_analytics.joblog.analyzer import PreparedJoblog, conclude, prepare_joblog
-from resync_analytics.joblog.chooser import DEFAULT_WEIGHTS
-from resync_analytics.joblog.classify import choose_root
+from resync_analytics.joblog.chooser import DEFAULT_WEIGHTS, FEATURES
+from resync_analytics.joblog.classify import score_root_candidates
 from resync_analytics.joblog.evaluation import LabelledJoblog
 from tests.resync_analytics.joblog_corpora import (
     REAL_DIR,
@@ -41,6 +43,7 @@ PRIOR: dict[str, float] = {
     "free_text": 2.0,
     "exact_family": 0.0,
     "rc_agrees": 4.0,
+    "rc_cause": 0.0,
     "consequence": -2.0,
     "explained": -6.0,
     "after_report": -1.0,
@@ -48,10 +51,13 @@ PRIOR: dict[str, float] = {
     "stack_head": 0.0,
     "repeated": 0.0,
     "early": 0.0,
+    "survived": 0.0,
+    "after_error": 0.0,
 }
 GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
     "small": {
         "rc_agrees": (2.0, 4.0),
+        "rc_cause": (0.0, 2.0),
         "consequence": (0.0, -2.0, -4.0),
         "explained": (0.0, -3.0, -6.0, -10.0),
         "after_report": (0.0, -1.0, -2.0),
@@ -59,9 +65,12 @@ GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
         "stack_head": (0.0, 1.0),
         "repeated": (0.0, -1.0),
         "early": (0.0, -0.5, 0.5),
+        "survived": (0.0, -2.0, -4.0, -6.0),
+        "after_error": (0.0, -1.0, -2.0, -4.0),
     },
     "full": {
         "rc_agrees": (1.0, 2.0, 4.0, 6.0),
+        "rc_cause": (0.0, 2.0, 4.0),
         "exact_family": (0.0, 1.0),
         "consequence": (0.0, -1.0, -2.0, -4.0),
         "explained": (0.0, -3.0, -6.0, -10.0),
@@ -70,6 +79,8 @@ GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
         "stack_head": (0.0, 1.0),
         "repeated": (0.0, -1.0, -2.0),
         "early": (-1.0, -0.5, 0.0, 0.5, 1.0),
+        "survived": (0.0, -2.0, -4.0, -6.0),
+        "after_error": (0.0, -1.0, -2.0, -4.0),
     },
 }
 
@@ -90,26 +101,43 @@ def load_platforms() -> dict[str, str]:
 
 
 class Judge:
-    """Right or wrong (line and category) per log for a weight vector; the verdict of a log
-    depends only on the root chosen, so it is computed once per distinct root."""
+    """Right or wrong (line and category) per log for each weight vector.
+
+    A finding's features do not depend on the weights, so they are computed once per log; a
+    weight vector only moves which finding wins, and a log's verdict depends only on the
+    winner, so it is concluded once per distinct winner."""
 
     def __init__(self, samples: Sequence[LabelledJoblog]) -> None:
         self.samples = list(samples)
         self.prepared: list[PreparedJoblog] = [prepare_joblog(s.data) for s in self.samples]
-        self.memo: dict[tuple[int, int], bool] = {}
-
-    def correct(self, index: int, weights: dict[str, float]) -> bool:
-        prepared, sample = self.prepared[index], self.samples[index]
-        root = choose_root(
-            prepared.findings, prepared.exit_code, prepared.scan.total_lines, weights
-        )
-        key = (index, root.line.number if root is not None else 0)
-        if key not in self.memo:
-            analysis = conclude(prepared, weights)
-            self.memo[key] = (
-                analysis.error_line == sample.error_line and analysis.category == sample.category
+        self.features: list[np.ndarray] = []
+        for prepared in self.prepared:
+            scored = score_root_candidates(
+                prepared.findings, prepared.exit_code, prepared.scan.total_lines
             )
-        return self.memo[key]
+            rows = [[item.features[name] for name in FEATURES] for item in scored]
+            self.features.append(np.array(rows, dtype=float).reshape(len(rows), len(FEATURES)))
+
+    def table(self, vectors: list[dict[str, float]]) -> np.ndarray:
+        """``table[v, i]``: whether weight vector ``v`` gets log ``i`` right."""
+        weights = np.array([[w.get(name, 0.0) for name in FEATURES] for w in vectors])
+        table = np.zeros((len(vectors), len(self.samples)), dtype=bool)
+        for i, features in enumerate(self.features):
+            if not len(features):
+                table[:, i] = self._correct(i, vectors[0])
+                continue
+            # the earliest line among equal scores wins, as the chooser's pick does
+            scores = np.round(weights @ features.T, 6)
+            winners = scores.argmax(axis=1)
+            for winner in np.unique(winners):
+                first = int(np.flatnonzero(winners == winner)[0])
+                table[winners == winner, i] = self._correct(i, vectors[first])
+        return table
+
+    def _correct(self, index: int, weights: dict[str, float]) -> bool:
+        analysis = conclude(self.prepared[index], weights)
+        sample = self.samples[index]
+        return analysis.error_line == sample.error_line and analysis.category == sample.category
 
 
 def candidates(grid: dict[str, tuple[float, ...]]) -> list[dict[str, float]]:
@@ -124,13 +152,12 @@ def distance(weights: dict[str, float]) -> float:
     return sum(abs(weights[k] - PRIOR[k]) for k in PRIOR)
 
 
-def best(table: list[list[bool]], vectors: list[dict[str, float]], keep: list[int]) -> int:
+def best(table: np.ndarray, distances: np.ndarray, keep: list[int]) -> int:
     """The vector with most right answers on the logs ``keep``; the closest to the prior on
-    a tie."""
-    return max(
-        range(len(vectors)),
-        key=lambda v: (sum(table[v][i] for i in keep), -distance(vectors[v])),
-    )
+    a tie (then the first listed)."""
+    right = table[:, keep].sum(axis=1)
+    top = right == right.max()
+    return int(np.flatnonzero(top)[np.argmin(distances[top])])
 
 
 def main() -> None:
@@ -143,30 +170,29 @@ def main() -> None:
     development = [*written_dev, *real_dev]
     judge = Judge(development)
     vectors = candidates(GRIDS[args.grid])
-    table = [[judge.correct(i, w) for i in range(len(development))] for w in vectors]
+    table = judge.table(vectors)
+    distances = np.array([distance(w) for w in vectors])
     by_source: dict[str, list[int]] = defaultdict(list)
     for i, sample in enumerate(development):
         by_source[source_of(sample.name, platforms)].append(i)
 
     held_right = 0
     default_right = 0
-    default_index = next((v for v, w in enumerate(vectors) if w == DEFAULT_WEIGHTS), None)
+    default_table = judge.table([dict(DEFAULT_WEIGHTS)])[0]
     for source, members in sorted(by_source.items()):
         others = [i for i in range(len(development)) if i not in set(members)]
-        chosen = best(table, vectors, others)
-        right = sum(table[chosen][i] for i in members)
+        chosen = best(table, distances, others)
+        right = int(table[chosen, members].sum())
         held_right += right
-        print(f"  held out {source:<12} {right:3d}/{len(members):<3d}")
-        if default_index is not None:
-            default_right += sum(table[default_index][i] for i in members)
+        print(f"  held out {source:<16} {right:3d}/{len(members):<3d}")
+        default_right += int(default_table[members].sum())
     n = len(development)
     print(f"development logs: {n} in {len(by_source)} sources; {len(vectors)} weight vectors")
     print(f"leave-one-source-out line+category accuracy (held out): {held_right / n:6.1%}")
-    if default_index is not None:
-        print(f"current DEFAULT_WEIGHTS on the same logs             : {default_right / n:6.1%}")
-    final_index = best(table, vectors, list(range(n)))
+    print(f"current DEFAULT_WEIGHTS on the same logs             : {default_right / n:6.1%}")
+    final_index = best(table, distances, list(range(n)))
     final = vectors[final_index]
-    print(f"weights chosen on all of development (in-sample {sum(table[final_index]) / n:.1%}):")
+    print(f"weights chosen on all of development (in-sample {table[final_index].mean():.1%}):")
     print("  " + ", ".join(f"{k}={v:g}" for k, v in final.items()))
     if final != DEFAULT_WEIGHTS:
         print("note: DEFAULT_WEIGHTS differ from the weights chosen here")

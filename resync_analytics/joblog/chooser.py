@@ -30,7 +30,22 @@ Features:
 - ``repeated``: the same template occurs three times or more among the findings (a progress
   loop's complaint rather than a stop);
 - ``early``: how early the line sits in the log (0 at the end, 1 at the start), so a harmless
-  error long before the end loses ties to one near the exit.
+  error long before the end loses ties to one near the exit;
+- ``rc_cause``: the exit code says the process was stopped (128+N) and the finding states
+  what typically stops one (a time limit, memory);
+- ``survived``: the job carried on after the line (a step done or started, a default used,
+  "Table created.") and did not fail again with the same message: a harmless error, which
+  explains nothing after it;
+- ``after_error``: a specific statement the job did not carry on after came earlier.
+
+A stop (a kill, an abort, an interrupt) is also explained by a more precise statement of its
+cause up to ten lines after it (the kernel's out-of-memory report, a runner's time-limit
+warning), and such a stop does not count as the report of the failure.
+
+Before the features, findings are read a second time (:mod:`.reading`): an errno text that
+names a network fault, a time limit or memory exhaustion gives the line that category, and a
+watchdog's or a retry loop's warning next to a stop or a "not found" becomes a finding of its
+own.
 
 Novelty against a baseline of good runs is not a weight but a filter: lines the good runs also
 print are chosen only when nothing else states an error (see :mod:`.baseline`).
@@ -50,6 +65,7 @@ from dataclasses import dataclass
 from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
 from resync_analytics.joblog.models import SPECIFIC_CATEGORIES, Category, Finding, RunnerUp
 from resync_analytics.joblog.pattern import error_pattern
+from resync_analytics.joblog.reading import STOP, implied_causes, reread
 from resync_analytics.masking import mask_secrets
 
 FEATURES: tuple[str, ...] = (
@@ -57,6 +73,7 @@ FEATURES: tuple[str, ...] = (
     "free_text",
     "exact_family",
     "rc_agrees",
+    "rc_cause",
     "consequence",
     "explained",
     "after_report",
@@ -64,6 +81,8 @@ FEATURES: tuple[str, ...] = (
     "stack_head",
     "repeated",
     "early",
+    "survived",
+    "after_error",
 )
 
 Weights = Mapping[str, float]
@@ -73,13 +92,16 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "free_text": 2.0,
     "exact_family": 0.0,
     "rc_agrees": 4.0,
+    "rc_cause": 0.0,
     "consequence": -2.0,
     "explained": -6.0,
-    "after_report": -2.0,
+    "after_report": -1.0,
     "wrapper": -2.0,
     "stack_head": 0.0,
     "repeated": 0.0,
     "early": 0.0,
+    "survived": -2.0,
+    "after_error": 0.0,
 }
 """Chosen by cross-validation (see the module docstring); a tier-3/4 statement outranks free
 text, and the exit code's convention breaks ties among statements of a kind."""
@@ -89,6 +111,8 @@ _CONSEQUENCE = re.compile(
     r"(?:step|task|job|script|process|program|command|run|stage|session|workflow)\s+"
     r"(?:\S+\s+)?(?:failed|ended (?:abnormally|in error|with errors?))|"
     r"(?:rc|return code|exit code|exit status|exit value|cond code)\s*[=:]?\s*-?\d+|"
+    r"exited (?:with|on)(?: (?:code|status|rc|return code|exit code))?\s*['\"]?-?\d+|"
+    r"non-?zero (?:exit|return)|giving up|gave up|shutting down|stopping|"
     r"summary|clean-?up|cleaning up|rolling back|rollback|"
     r"will not (?:be )?(?:continue|run)|skipping|aborted by|(?:job|step) (?:was )?not run|"
     r"(?:was )?not executed|"
@@ -96,6 +120,9 @@ _CONSEQUENCE = re.compile(
     re.IGNORECASE,
 )
 """Words of a line that reports a failure rather than states why it happened."""
+_RC_PHRASE = re.compile(
+    r"(?:rc|return code|exit code|exit status|exit value|cond code)\s*[=:]?\s*-?\d+", re.I
+)
 _WRAPPER = re.compile(
     r"\bmake(?:\[\d+\])?: \*\*\*|marked build as failure|^\s*(?:ERROR: )?Job failed\b|"
     r"^\s*Finished: FAILURE|\{taskinstance\.py:\d+\}|Task failed with exception|"
@@ -115,12 +142,31 @@ _FOLLOWS_FROM: dict[Category, frozenset[Category]] = {
     "application_error": _SPECIFIC,
     "unknown": _SPECIFIC,
 }
+# A job that carries on after a line says the line did not stop it: the next step starts or
+# ends well, a default is used instead, the line is ignored.
+_CARRIED_ON = re.compile(
+    r"(?<![\w-])(?:done|ok|completed?(?! with (?:errors?|failures?|warnings?))|"
+    r"succeeded|successful(?:ly)?|finished(?! with (?:errors?|failures?))|passed|"
+    r"continuing|proceeding|ignor(?:ed|ing)|using (?:the )?defaults?|"
+    r"created|dropped|altered|loaded|inserted|updated|deleted|committed|copied|exported|"
+    r"imported|granted|truncated|selected|started|starting|"
+    r"(?:step|phase|stage)\s+\d+(?:/\d+|\s+of\s+\d+)?)(?![\w-])",
+    re.IGNORECASE,
+)
+_ERROR_WORDS = re.compile(
+    r"error|fail|abort|exception|fatal|denied|refused|not found|unable|cannot|could not|"
+    r"unsuccessful|no such|invalid|killed|terminat|\brc\s*=|status|exit",
+    re.IGNORECASE,
+)
+_STOP_CAUSES: frozenset[Category] = frozenset({"timeout", "out_of_memory"})
+_STOP_CATEGORIES: frozenset[Category] = frozenset({"signal_or_crash", "out_of_memory"})
 _REPEATED = 3
 CLOSE_GAP = 3.0
 """A runner-up within this much of the winner's score is named beside the verdict: less than
 the exit code's convention or a specific statement adds, so one weak feature decided (one
 consequence word, one position), and the two lines are worth reading together."""
 _EXPLAINS_AFTER = 5
+_STOP_EXPLAINED_AFTER = 10
 
 
 @dataclass(frozen=True)
@@ -139,28 +185,38 @@ def finding_features(
     meaning = explain_exit_code(exit_code) if is_special_exit_code(exit_code) else None
     patterns = [error_pattern(f.line.text) for f in findings]
     counts = Counter(patterns)
+    # An exit code that says the process was stopped (killed, aborted, interrupted) points at
+    # what typically stops one: a time limit or memory.
+    stopped = meaning is not None and meaning.category in ("signal_or_crash", "out_of_memory")
+    stop_causes = _FOLLOWS_FROM["signal_or_crash"] if stopped else frozenset()
     report_line: int | None = None
     rows: list[dict[str, float]] = []
     span = max(total_lines, max((f.line.number for f in findings), default=1), 1)
-    consequences = [f.tier <= 1 or bool(_CONSEQUENCE.search(f.line.text)) for f in findings]
-    # Statements of a cause: specific, and not a line good runs print too. A watchdog may log
-    # why it killed the job after the shell reported the kill, so a cause counts a few lines
-    # after the finding it explains as well as anywhere before it.
-    causes = [(f.line.number, f.category) for f in findings if f.tier >= 3 and not f.known]
-    for finding, pattern, consequence in zip(findings, patterns, consequences, strict=True):
-        follows_from = _FOLLOWS_FROM.get(finding.category, frozenset())
-        explained = any(
-            category in follows_from
-            and category != finding.category
-            and number != finding.line.number
-            and number <= finding.line.number + _EXPLAINS_AFTER
-            for number, category in causes
-        )
+    consequences = [_is_consequence(f) for f in findings]
+    stated = {f.line.number for f in findings}
+    # The job carried on after the line, and did not fail again with the same message.
+    last_of = {pattern: f.line.number for f, pattern in zip(findings, patterns, strict=True)}
+    survived = [
+        _carried_on(f, stated) and last_of[pattern] == f.line.number
+        for f, pattern in zip(findings, patterns, strict=True)
+    ]
+    # Statements of a cause: specific, and not a line good runs print too.
+    causes = [
+        _Cause(f.line.number, f.category, f.tier, after)
+        for f, after in zip(findings, survived, strict=True)
+        if f.tier >= 3 and not f.known
+    ]
+    failed_before: set[str] = set()
+    for finding, pattern, consequence, carried_on in zip(
+        findings, patterns, consequences, survived, strict=True
+    ):
+        explained = _explained(finding, causes)
         row = {
             "specific": float(finding.tier >= 3),
             "free_text": float(finding.tier == 2),
             "exact_family": float(finding.tier >= 4),
             "rc_agrees": float(meaning is not None and meaning.category == finding.category),
+            "rc_cause": float(finding.category in stop_causes),
             "consequence": float(consequence),
             "explained": float(explained),
             "after_report": float(report_line is not None and finding.line.number > report_line),
@@ -168,11 +224,88 @@ def finding_features(
             "stack_head": float(bool(finding.java_role or finding.python_exception)),
             "repeated": float(counts[pattern] >= _REPEATED),
             "early": 1.0 - (finding.line.number - 1) / span,
+            "survived": float(carried_on),
+            "after_error": float(bool(failed_before - {pattern})),
         }
         rows.append(row)
-        if consequence and report_line is None:
+        # A stop that a later line explains (the watchdog that logs why it killed the job)
+        # does not report the failure: the explanation is the cause, not a clean-up after it.
+        if consequence and report_line is None and not _explained_later(finding, causes):
             report_line = finding.line.number
+        if finding.tier >= 3 and not carried_on and not finding.known:
+            failed_before.add(pattern)
     return rows
+
+
+def _is_consequence(finding: Finding) -> bool:
+    """A line that reports the failure rather than states why it happened. An exception's
+    own message may carry the return code of the call that raised it ("CommunicationError:
+    1 (rc=1): key=RFC_COMMUNICATION_FAILURE"): that code is the library's, not the job's."""
+    if finding.tier <= 1:
+        return True
+    words = [m.group(0) for m in _CONSEQUENCE.finditer(finding.line.text)]
+    if finding.java_role or finding.python_exception:
+        words = [w for w in words if not _RC_PHRASE.fullmatch(w)]
+    return bool(words)
+
+
+@dataclass(frozen=True)
+class _Cause:
+    """A specific statement that may explain other findings."""
+
+    line: int
+    category: Category
+    tier: int
+    harmless: bool  # the job carried on after it
+
+
+def _is_stop(finding: Finding) -> bool:
+    """A process killed, aborted or interrupted: the end of a job, rarely its cause."""
+    return finding.category in _STOP_CATEGORIES and bool(STOP.search(finding.line.text))
+
+
+def _explains(cause: _Cause, finding: Finding) -> bool:
+    """Whether ``cause`` states why ``finding`` happened.
+
+    It must sit before the finding or shortly after it (a watchdog, or the kernel's
+    out-of-memory report, may log why a process died after the shell reported the death);
+    a line the job carried on after explains only the lines announcing it. A crash or kill
+    follows from a time limit or memory exhausted, a generic error from any specific cause,
+    and a stop also from a more precise statement of its own category ("Killed", then the
+    kernel's "Out of memory: Killed process").
+    """
+    here = finding.line.number
+    stop = _is_stop(finding)
+    if cause.line == here or cause.line > here + (
+        _STOP_EXPLAINED_AFTER if stop else _EXPLAINS_AFTER
+    ):
+        return False
+    if cause.harmless and cause.line < here:
+        return False
+    if cause.category != finding.category and cause.category in _FOLLOWS_FROM.get(
+        finding.category, frozenset()
+    ):
+        return True
+    return stop and cause.category in _STOP_CAUSES and cause.tier > finding.tier
+
+
+def _explained(finding: Finding, causes: Sequence[_Cause]) -> bool:
+    return any(_explains(cause, finding) for cause in causes)
+
+
+def _explained_later(finding: Finding, causes: Sequence[_Cause]) -> bool:
+    return any(c.line > finding.line.number and _explains(c, finding) for c in causes)
+
+
+def _carried_on(finding: Finding, stated: set[int]) -> bool:
+    """Whether a line after ``finding`` (before the next error statement) says the job went
+    on: a step done or started, a default used, the error ignored."""
+    for line in finding.context_after:
+        if line.number in stated:
+            return False
+        if _CARRIED_ON.search(line.text) and not _ERROR_WORDS.search(line.text):
+            return True
+    return False
 
 
 def score_findings(
@@ -181,13 +314,25 @@ def score_findings(
     total_lines: int,
     weights: Weights | None = None,
 ) -> list[Scored]:
-    """Every finding with its features and score, in the order given."""
+    """Every finding with its features and score, in line order, after a second reading
+    (see :mod:`.reading`): categories their errno text names, and the causes a stop implies."""
     chosen = DEFAULT_WEIGHTS if weights is None else weights
+    findings = read_findings(findings, exit_code)
     rows = finding_features(findings, exit_code, total_lines)
     return [
         Scored(f, row, sum(chosen.get(name, 0.0) * value for name, value in row.items()))
         for f, row in zip(findings, rows, strict=True)
     ]
+
+
+def read_findings(findings: Sequence[Finding], exit_code: int | None = None) -> list[Finding]:
+    """The findings reread (see :func:`.reading.reread`) with the causes their stops imply
+    (see :func:`.reading.implied_causes`), in line order."""
+    reread_ = [reread(f, exit_code) for f in findings]
+    implied = implied_causes(reread_)
+    if not implied:
+        return reread_
+    return sorted([*reread_, *implied], key=lambda f: f.line.number)
 
 
 def pick(scored: Sequence[Scored]) -> Scored | None:
@@ -267,6 +412,7 @@ __all__ = [
     "explain_choice",
     "finding_features",
     "pick",
+    "read_findings",
     "runner_up",
     "score_findings",
 ]

@@ -145,7 +145,12 @@ def select_entities(
         chosen += _code_location(before, after)
     kinds = SUBJECT_KINDS.get(category, ())
     if category in _FILL_FROM_CONTEXT and not any(e.kind in kinds for e in chosen):
-        chosen += _nearest_subject(kinds, category, _context(before, after), excluded)
+        # An error statement after the line is a consequence: what it names is what its own
+        # failure touched ("mv: cannot stat 'x.csv.ok'" after a checksum mismatch), not the
+        # resource of this cause.
+        later = {ln.number for ln in chain if ln.number > line.number}
+        sources = [s for s in _context(before, after) if s.line.number not in later]
+        chosen += _nearest_subject(kinds, category, sources, excluded)
     unique: dict[str, Entity] = {}
     for entity in chosen:
         unique.setdefault(entity.text, entity)

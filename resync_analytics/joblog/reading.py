@@ -1,0 +1,167 @@
+"""A second reading of the findings: what a line's own words and its neighbours say beyond the
+message family that matched it.
+
+Two mistakes a first match makes on other people's logs:
+
+- a word picks the family and the errno text names another cause: ``ls: cannot access
+  '/mnt/in/a.csv': Host is down`` matches "cannot access" (a missing file) but the file is on a
+  server that is down; ``The network name cannot be found.`` reads as a bare consequence.
+  :func:`reread` gives such a line the category its errno text names (network, timeout).
+- the cause is printed by a watchdog at WARN level, so no finding states it, and the signal it
+  sent (``received SIGINT``, ``KeyboardInterrupt``, ``InterruptedException``) is read as a
+  crash: :func:`implied_causes` turns a time limit or memory exhaustion stated on a line next to
+  such a stop into a finding of its own, which the chooser then weighs like any other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+from resync_analytics.joblog.models import Category, Finding, LogLine
+
+# Errno texts and status names that only a network fault prints, whatever word ("file",
+# "cannot access", "cannot be found") made the line match first.
+_NETWORK_WORDS = re.compile(
+    r"\bHost is down\b|\bNo route to host\b|\bNetwork is (?:unreachable|down)\b|"
+    r"\bnetwork (?:name|path|location) (?:cannot be (?:found|reached)|was not found|"
+    r"is no longer available)\b|\bRPC server is unavailable\b|"
+    r"\bNT_STATUS_(?:BAD_NETWORK_NAME|HOST_UNREACHABLE|NETWORK_UNREACHABLE|IO_TIMEOUT|"
+    r"CONNECTION_(?:REFUSED|RESET|DISCONNECTED)|NETWORK_NAME_DELETED)\b|"
+    r"\bE(?:HOSTDOWN|HOSTUNREACH|NETUNREACH|NETDOWN|CONNREFUSED|CONNRESET|AI_AGAIN)\b|"
+    r"\berror in socket IO\b|\bmount error\(11[23]\)|\bserver \S+ not responding\b|"
+    r"\bTransport endpoint is not connected\b|\bConnection (?:refused|reset by peer)\b|"
+    r"\bName or service not known\b|\bTemporary failure (?:in name resolution|resolving)\b|"
+    r"\bnodename nor servname\b|\bCould not resolve (?:host|hostname|proxy)\b|"
+    r"\bUnknownHostException\b|\bFailed to establish a new connection\b",
+    re.IGNORECASE,
+)
+_NETWORK_READABLE: frozenset[Category] = frozenset(
+    {"file_not_found", "application_error", "unknown"}
+)
+# A time limit that ran out, as watchdogs, schedulers and runners word it.
+_TIME_LIMIT = re.compile(
+    r"(?:exceed(?:ed|s|ing)|over|past|beyond|reached|hit)\s+(?:its |the |a |our )?"
+    r"(?:max(?:imum)?\.? |allowed |configured )?(?:run ?-?time|time ?-?limit|time ?out|"
+    r"(?:max(?:imum)? )?duration|wall ?-?clock(?: time)?|execution time|deadline)|"
+    r"(?:run ?-?time|time|duration|wall ?-?clock|execution time)\s+limit\b[^.;]{0,40}?"
+    r"\b(?:exceeded|reached|expired|hit)|"
+    r"\b(?:max(?:imum)?|allowed) (?:run ?-?time|duration|execution time)\b[^.;]{0,40}?"
+    r"\b(?:exceeded|reached|expired)|"
+    r"\b(?:time ?-?out|time ?-?limit|deadline|max(?:imum)? (?:run ?-?time|duration))\b"
+    r"[^.;]{0,40}?\b(?:reached|exceeded|expired|elapsed|hit)\b|"
+    r"\b(?:took|ran|running) longer than\b|\btimed out after\b|\bdue to time ?limit\b|"
+    r"TimeLimitExceeded|DeadlineExceeded|\bNo output has been received in the last\b|"
+    r"\bwatchdog\b[^.;]{0,60}?\b(?:time ?out|expired)",
+    re.IGNORECASE,
+)
+_TIME_READABLE: frozenset[Category] = frozenset({"signal_or_crash", "application_error", "unknown"})
+# Memory exhaustion stated next to the abort it caused.
+_MEMORY = re.compile(
+    r"\bbad_alloc\b|\bout of memory\b|\bCannot allocate memory\b|"
+    r"\bOutOfMemory|\bMemoryError\b|\boom-?kill|"
+    r"\bmemory allocation (?:of \d+ bytes )?failed\b|\b(?:failed|unable) to allocate\b|"
+    r"\ballocation of \d+ bytes\b[^.;]{0,40}\bfailed\b|\bmalloc(?:\(\))?:? failed\b",
+    re.IGNORECASE,
+)
+_MEMORY_READABLE: frozenset[Category] = frozenset(
+    {"signal_or_crash", "application_error", "unknown"}
+)
+# A process stopped from outside or aborting: what a watchdog's signal or an allocation
+# failure looks like in the job's own output.
+STOP = re.compile(
+    r"\bSIG(?:INT|TERM|KILL|ABRT)\b|\bsignal (?:2|6|9|15)\b|interrupt|\bkilled\b|\babort|"
+    r"\bterminat(?:ed|ing)\b|core dumped",
+    re.IGNORECASE,
+)
+_STOP_CATEGORIES: frozenset[Category] = frozenset(
+    {"signal_or_crash", "application_error", "unknown", "out_of_memory"}
+)
+_TIMEOUT_EXIT = 124  # timeout(1) exits 124 whatever signal it sent
+IMPLIED_BEFORE = 6
+"""How many lines before a stop a watchdog's or allocator's statement may sit."""
+IMPLIED_AFTER = 3
+"""And after it: a watchdog may log why it killed the job after the shell reported the kill."""
+
+
+def reread(finding: Finding, exit_code: int | None = None) -> Finding:
+    """``finding`` with the category its own errno text names, when that is more precise
+    than the family that matched it (a precise errno text makes it a tier-4 statement); a
+    stop (SIGINT, SIGTERM, ``KeyboardInterrupt``) under exit code 124 is ``timeout(1)``'s."""
+    text = finding.line.text
+    if exit_code == _TIMEOUT_EXIT and _is_stop(finding) and not _MEMORY.search(text):
+        return dataclasses.replace(
+            finding, category="timeout", label="Time limit exceeded (timeout stopped the job)"
+        )
+    if finding.category in _NETWORK_READABLE and _NETWORK_WORDS.search(text):
+        return _as(finding, "network", "Network failure")
+    if finding.category in _TIME_READABLE and _TIME_LIMIT.search(text) and not _MEMORY.search(text):
+        return _as(finding, "timeout", "Time limit exceeded")
+    if finding.category in _MEMORY_READABLE and _MEMORY.search(text):
+        return _as(finding, "out_of_memory", "Out of memory")
+    return finding
+
+
+def implied_causes(findings: Sequence[Finding]) -> list[Finding]:
+    """Findings for lines that state a cause without being findings themselves (a watchdog
+    or a retry loop logging at WARN level, an allocator's message without an error level):
+    the time limit or the memory exhaustion next to a stop (a signal, an interrupt, an
+    abort), and the network failure a few lines before a missing file or a generic failure
+    (a package manager that retried a host it could not reach, then found nothing)."""
+    stated = {f.line.number for f in findings}
+    implied: dict[int, Finding] = {}
+    for finding in findings:
+        stop = _is_stop(finding)
+        if not stop and finding.category not in _NETWORK_READABLE:
+            continue
+        near: tuple[LogLine, ...] = (
+            *finding.context_before[-IMPLIED_BEFORE:],
+            *(finding.context_after[:IMPLIED_AFTER] if stop else ()),
+        )
+        for line in near:
+            if line.number in stated or line.number in implied:
+                continue
+            if stop:
+                category, label = _cause_of_stop(line.text, finding.category)
+            elif _NETWORK_WORDS.search(line.text):
+                category, label = "network", "Network failure"
+            else:
+                category = None
+            if category is None:
+                continue
+            around = (*finding.context_before, finding.line, *finding.context_after)
+            implied[line.number] = dataclasses.replace(
+                finding,
+                line=line,
+                rule="implied_" + category,
+                category=category,
+                tier=4,
+                label=label,
+                transient=False,
+                giving_up=False,
+                java_role="",
+                python_exception=False,
+                context_before=tuple(ln for ln in around if ln.number < line.number),
+                context_after=tuple(ln for ln in around if ln.number > line.number),
+            )
+    return [implied[number] for number in sorted(implied)]
+
+
+def _is_stop(finding: Finding) -> bool:
+    return finding.category in _STOP_CATEGORIES and bool(STOP.search(finding.line.text))
+
+
+def _cause_of_stop(text: str, stopped: Category) -> tuple[Category | None, str]:
+    if _TIME_LIMIT.search(text) and not _MEMORY.search(text):
+        return "timeout", "Time limit exceeded (the job was stopped)"
+    if stopped != "out_of_memory" and _MEMORY.search(text):
+        return "out_of_memory", "Out of memory"
+    return None, ""
+
+
+def _as(finding: Finding, category: Category, label: str) -> Finding:
+    return dataclasses.replace(finding, category=category, tier=max(finding.tier, 4), label=label)
+
+
+__all__ = ["IMPLIED_AFTER", "IMPLIED_BEFORE", "STOP", "implied_causes", "reread"]
