@@ -17,13 +17,15 @@ from resync_analytics.joblog.knowledge.model import (
     KnowledgeBase,
     StepTemplate,
 )
-from resync_core.settings import get_settings
 
 EXTENSION_VARIABLE = "RESYNC_JOBLOG_KNOWLEDGE_FILE"
 
 
 def extension_file() -> Path | None:
     """The site's knowledge file from the settings (``RESYNC_JOBLOG_KNOWLEDGE_FILE``), if any."""
+    # imported here: the settings (pydantic) are needed only once, when the knowledge loads
+    from resync_core.settings import get_settings
+
     return get_settings().joblog_knowledge_file
 
 
