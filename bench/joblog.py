@@ -1,10 +1,14 @@
 """Joblog analyser throughput and memory on a large synthetic joblog.
 
-    .venv/bin/python -m bench.joblog [--mb 200]
+    .venv/bin/python -m bench.joblog [--mb 300]
 
 Prints the analyser's MB/s next to a single compiled-regex scan of the same bytes
-(``re.compile(rb"error|fail", re.I).finditer``) measured in the same run, and the peak RSS.
-Size: ``--mb`` or ``RESYNC_BENCH_JOBLOG_MB`` (default 200). Goal: >= 20 MB/s.
+(``re.compile(rb"error|fail", re.I).finditer``) measured in the same run, the analyser's time
+as a multiple of the scan's, and the peak RSS against the RSS before the analysis. Each figure
+is given on the wall clock and on the process's CPU time: on a machine other work shares, the
+CPU figures are the ones that describe the code. Size: ``--mb`` or ``RESYNC_BENCH_JOBLOG_MB``
+(default 200). Goals: >= 20 MB/s, at most 1.5x the scan's time, memory that does not grow
+with the log.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ BODY = [
     b"2025-03-14 02:%02d:%02d INFO  [extract-%d] progress 37%% (%d of 99999 partitions)\n",
     b"2025-03-14 02:%02d:%02d INFO  [extract-%d] loading into ERRORS_TABLE staging %d\n",
 ]
+MIN_MB_S = 20
+MAX_RATIO = 1.5
 RARE = b"2025-03-14 02:%02d:%02d WARN  [extract-%d] Connection reset by peer, retrying (%d/5)\n"
 FAILURE = b"ORA-01653: unable to extend table SALES.ORDERS_STAGE by 8192 in tablespace STAGE_TS\n"
 
@@ -98,31 +104,42 @@ def main() -> None:
         mb = size / 1024 / 1024
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         hits = baseline_scan(path)
-        baseline_s = time.perf_counter() - start
+        baseline_s, baseline_cpu = time.perf_counter() - start, time.process_time() - cpu
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         analysis = analyze_file(path)
-        analyser_s = time.perf_counter() - start
+        analyser_s, analyser_cpu = time.perf_counter() - start, time.process_time() - cpu
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     print(f"joblog size               : {mb:8.1f} MB ({analysis.total_lines} lines)")
     print(
-        f"baseline regex scan       : {mb / baseline_s:8.1f} MB/s ({hits} hits, {baseline_s:.2f} s)"
+        f"baseline regex scan       : {mb / baseline_s:8.1f} MB/s wall, "
+        f"{mb / baseline_cpu:.1f} MB/s CPU ({hits} hits, {baseline_s:.2f} s, "
+        f"{baseline_cpu:.2f} s CPU)"
     )
-    print(f"analyser                  : {mb / analyser_s:8.1f} MB/s ({analyser_s:.2f} s)")
-    print(f"analyser / baseline       : {baseline_s / analyser_s:8.2f}x the baseline's speed")
+    print(
+        f"analyser                  : {mb / analyser_s:8.1f} MB/s wall, "
+        f"{mb / analyser_cpu:.1f} MB/s CPU ({analyser_s:.2f} s, {analyser_cpu:.2f} s CPU)"
+    )
+    ratio_wall, ratio_cpu = analyser_s / baseline_s, analyser_cpu / baseline_cpu
+    print(
+        f"analyser time / scan time : {ratio_wall:8.2f}x wall, {ratio_cpu:.2f}x CPU "
+        f"(goal <= {MAX_RATIO}x)"
+    )
     print(
         f"peak RSS                  : {rss_after / 1024:8.1f} MB "
-        f"(before analysis {rss_before / 1024:.1f} MB)"
+        f"(before analysis {rss_before / 1024:.1f} MB, +{(rss_after - rss_before) / 1024:.1f} MB)"
     )
     print(
         f"verdict                   : {analysis.category} at line {analysis.error_line}: "
         f"{analysis.root_cause}"
     )
-    if mb / analyser_s < 20:
-        print("below the 20 MB/s goal", file=sys.stderr)
+    if mb / analyser_cpu < MIN_MB_S:
+        print(f"below the {MIN_MB_S} MB/s goal", file=sys.stderr)
+    if ratio_cpu > MAX_RATIO:
+        print(f"slower than {MAX_RATIO}x the regex scan", file=sys.stderr)
 
 
 if __name__ == "__main__":
