@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from resync_analytics.joblog.entities import Entity
 from resync_analytics.joblog.knowledge import StepTemplate, knowledge
+from resync_analytics.joblog.knowledge.model import PLACEHOLDER
 from resync_analytics.joblog.models import Category, JobIdentity
 
 PLACEHOLDER_SELECTOR = "<WS>#<JOBSTREAM>.<JOB>"
@@ -41,7 +42,6 @@ def conman_stdlist(job: JobIdentity | None) -> str:
     return f'conman "sj {safe_selector(job)};stdlist"'
 
 
-_PLACEHOLDER = re.compile(r"\{([\w,]+)(?::(\w+))?(?:\|([^}]*))?\}")
 _ROLE_KINDS: dict[str, tuple[str, ...]] = {"host": ("host", "url")}
 """Roles an entity of another kind also fills (a URL names the host to test)."""
 
@@ -58,6 +58,7 @@ def _nc_target(host: str) -> str:
 
 
 _FILTERS: dict[str, Callable[[str], str]] = {"dir": _directory, "nc": _nc_target}
+"""The filters ``knowledge.model.STEP_FILTERS`` names (the loader refuses others)."""
 
 
 def _roles(entities: Sequence[Entity], job: JobIdentity | None, user: str | None) -> dict[str, str]:
@@ -89,7 +90,7 @@ def render_step(text: str, roles: Mapping[str, str]) -> str:
             return fallback if fallback is not None else f"<{names.split(',')[0]}>"
         return _FILTERS[filter_name](value) if filter_name in _FILTERS else value
 
-    return _PLACEHOLDER.sub(fill, text)
+    return PLACEHOLDER.sub(fill, text)
 
 
 def _applies(step: StepTemplate, roles: Mapping[str, str], exit_code: int | None) -> bool:

@@ -119,8 +119,23 @@ def _family(**fields: str) -> str:
         (_family().replace("tier = 4", "tier = 7"), "tier", "must be 1, 2, 3 or 4"),
         (_family() + "colour = 'red'\n", "colour", "unknown field"),
         (_family() + "errno = ['ENOTHERE']\n", "errno", "no [errno.ENOTHERE] table"),
+        (
+            _family() + '[[family.steps]]\ntext = "`ls {path:parent}`"\n',
+            "steps[0].text",
+            "unknown filter '{path:parent}'",
+        ),
     ],
-    ids=["bad-regex", "category", "duplicate", "example", "no-needle", "tier", "field", "errno"],
+    ids=[
+        "bad-regex",
+        "category",
+        "duplicate",
+        "example",
+        "no-needle",
+        "tier",
+        "field",
+        "errno",
+        "step-filter",
+    ],
 )
 def test_a_mistake_names_the_file_the_entry_and_the_field(tmp_path, text, field, problem):
     extension = tmp_path / "site-families.toml"
@@ -235,6 +250,13 @@ def test_a_site_family_must_be_placed_next_to_an_existing_one(site_file):
 
 
 # ---- fix steps as templates --------------------------------------------------------------
+
+
+def test_the_loader_accepts_exactly_the_filters_the_steps_apply():
+    from resync_analytics.joblog import steps
+    from resync_analytics.joblog.knowledge.model import STEP_FILTERS
+
+    assert set(steps._FILTERS) == STEP_FILTERS
 
 
 def test_step_placeholders_take_roles_filters_and_fallbacks():

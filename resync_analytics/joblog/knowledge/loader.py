@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from resync_analytics.joblog.knowledge.model import (
+    PLACEHOLDER,
+    STEP_FILTERS,
     ExitCodeMeaning,
     Family,
     KnowledgeBase,
@@ -165,6 +167,14 @@ def _steps(raw: Any, source: str, entry: str, field: str) -> tuple[StepTemplate,
         unknown = sorted(set(step) - _STEP_KEYS)
         if unknown:
             raise _fail(source, entry, f"{where}.{unknown[0]}", "unknown field")
+        for placeholder in PLACEHOLDER.finditer(step["text"]):
+            if placeholder.group(2) and placeholder.group(2) not in STEP_FILTERS:
+                raise _fail(
+                    source,
+                    entry,
+                    f"{where}.text",
+                    f"unknown filter {placeholder.group(0)!r} (known: {sorted(STEP_FILTERS)})",
+                )
         exit_code = step.get("exit_code")
         if exit_code is not None and not isinstance(exit_code, int):
             raise _fail(source, entry, f"{where}.exit_code", "must be a whole number")

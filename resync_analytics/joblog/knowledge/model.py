@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 
 from resync_analytics.joblog.models import Category
 
+STEP_FILTERS = frozenset({"dir", "nc"})
+"""What ``{role:filter}`` may ask of a role: its directory, ``host port`` for ``nc``."""
+PLACEHOLDER = re.compile(r"\{([\w,]+)(?::(\w+))?(?:\|([^}]*))?\}")
+"""``{role}``, ``{role:filter}``, ``{a,b|fallback}`` in a step's text."""
+
 
 @dataclass(frozen=True)
 class StepTemplate:
