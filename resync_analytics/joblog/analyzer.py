@@ -18,7 +18,7 @@ from resync_analytics.joblog.baseline import Baseline, learn_baseline
 from resync_analytics.joblog.chooser import Weights, describe_runner_up, explain_choice, pick
 from resync_analytics.joblog.classify import choose_root, find_errors, score_root_candidates
 from resync_analytics.joblog.confidence import ConfidenceFeatures, score_confidence
-from resync_analytics.joblog.entities import Entity
+from resync_analytics.joblog.entities import Entity, EntityRole, role_of
 from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
 from resync_analytics.joblog.models import (
     Category,
@@ -30,6 +30,7 @@ from resync_analytics.joblog.models import (
 )
 from resync_analytics.joblog.pattern import error_pattern
 from resync_analytics.joblog.precision import keep_entities
+from resync_analytics.joblog.role_entities import complete_roles
 from resync_analytics.joblog.rules import EXIT_LINE
 from resync_analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
 from resync_analytics.joblog.scan import ScanResult, scan_joblog
@@ -316,6 +317,7 @@ def _entities_around(
         category, line, near_before, near_after, chain=near_chain, exclude=exclude
     )
     first = _add_context_entities(first, category, header, exit_code, rc_only)
+    first = complete_roles(category, line, before, after, first, exclude=exclude)
     related = related_entities(
         category,
         line,
@@ -470,12 +472,16 @@ def _analysis(
         )
     elif line is not None:
         context = (line,)
+    roles: dict[str, EntityRole] = {}
+    for entity in (*entity_list, *related):
+        roles.setdefault(mask_secrets(entity.text), role_of(entity))
     return JoblogAnalysis(
         category=category,
         root_cause=mask_secrets(root_cause),
         error_line=line.number if line is not None else 0,
         error_text=mask_secrets(line.text) if line is not None else "",
-        entities=tuple(dict.fromkeys(mask_secrets(e.text) for e in (*entity_list, *related))),
+        entities=tuple(roles),
+        entity_roles=tuple(roles.items()),
         steps=steps,
         confidence=score_confidence(features),
         header=header,

@@ -1,23 +1,63 @@
 """Entities named by an error line: paths, tables, host:port, users, commands, error codes and
 exception classes, each copied exactly from the line (a substring of it).
+
+Each entity also has a role (:data:`EntityRole`): what an operator does with it. The kind says
+how the text was recognised; the role says what it is to a fix ("grant SELECT on STG.X to
+ETLUSR" needs an object and a user; a firewall rule a host and a port).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 EntityKind = Literal[
     "code", "exception", "path", "object", "host", "user", "command", "program", "url", "value"
 ]
 
 
+EntityRole = Literal[
+    "host",
+    "port",
+    "user",
+    "object",
+    "path",
+    "pid",
+    "limit",
+    "frame",
+    "script",
+    "code",
+    "exception",
+    "command",
+    "url",
+    "value",
+]
+"""What an entity is to a fix: the first nine are the placeholders fix steps are written with
+(a host and port to reach, an account, a table or dataset, a file or share, the process holding
+a lock, a limit or JVM option, the source frame that threw, the script or input that failed);
+the others are the cause's code and exception, a missing command, a URL and any other value."""
+
+ROLES: tuple[EntityRole, ...] = get_args(EntityRole)
+
+
 @dataclass(frozen=True)
 class Entity:
     kind: EntityKind
     text: str
+    # How the pattern that found it reads it, when the kind alone does not say (a number after
+    # "PID" is a process, "-Xmx1024m" a limit); equality is by kind and text only.
+    role: EntityRole | None = field(default=None, compare=False)
+
+
+# The role a pattern gives what it finds, where the kind alone does not say it.
+_ROLE_OF_PATTERN: dict[re.Pattern[str], EntityRole] = {}
+
+
+def _as(role: EntityRole, pattern: re.Pattern[str]) -> re.Pattern[str]:
+    _ROLE_OF_PATTERN[pattern] = role
+    return pattern
 
 
 _ERRNO_TEXTS = (
@@ -47,12 +87,15 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("code", re.compile(r"\bERROR (\d{4}) \((\w{5})\)"), 2),
     ("code", re.compile(r"\bMsg \d+\b"), 0),
     ("code", re.compile(r"\bcurl: \(\d+\)"), 0),
+    # PHP and other bindings spell libcurl's error number out ("cURL error 28: ...")
+    ("code", re.compile(r"\bcURL error \d{1,2}\b"), 0),
     ("code", re.compile(r"\[Errno \d+\]"), 0),
     (
         "code",
         re.compile(
             r"\bE(?:NOENT|ACCES|PERM|NOSPC|NOMEM|CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH|"
-            r"NETUNREACH|BUSY|TXTBSY|ROFS|DQUOT|PIPE|AGAIN|INVAL|MFILE|ADDRINUSE)\b"
+            r"NETUNREACH|BUSY|TXTBSY|ROFS|DQUOT|PIPE|AGAIN|INVAL|MFILE|ADDRINUSE)\b|"
+            r"\bWSAE[A-Z]{4,}\b"
         ),
         0,
     ),
@@ -147,9 +190,13 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     # "session 1234", "application handle 77", "PID 4711 holds the lock".
     (
         "value",
-        re.compile(
-            r"(?i)\b(?:blocked by process|held by process|process|session(?: id)?|sid|spid|"
-            r"serial#|application handle|agent id|holder pid|locker pid)\s*[=:#]?\s*(\d{2,10})\b"
+        _as(
+            "pid",
+            re.compile(
+                r"(?i)\b(?:blocked by process|held by process|process|session(?: id)?|sid|spid|"
+                r"serial#|application handle|agent id|holder pid|locker pid)\s*[=:#]?\s*"
+                r"(\d{2,10})\b"
+            ),
         ),
         1,
     ),
@@ -157,30 +204,42 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     # 7899 (python)" (the kernel's OOM killer).
     (
         "value",
-        re.compile(
-            r"(?:\bline \d+:\s+|\bKilled process\s+)(\d{2,10})\b(?=\s+(?:Killed|Segmentation fault|"
-            r"Aborted|Bus error|Terminated|Illegal instruction|Floating point exception|\())"
+        _as(
+            "pid",
+            re.compile(
+                r"(?:\bline \d+:\s+|\bKilled process\s+)(\d{2,10})\b(?=\s+(?:Killed|"
+                r"Segmentation fault|Aborted|Bus error|Terminated|Illegal instruction|"
+                r"Floating point exception|\())"
+            ),
         ),
         1,
     ),
     # PowerShell's position message names the script and line: "At C:\x\Fix.ps1:76 char:5".
     (
         "object",
-        re.compile(r"[\\/]([\w.-]+\.ps[dm]?1:\d+)\s+(?:char|знак|Zeichen|caractère|carácter):\d+"),
+        _as(
+            "frame",
+            re.compile(
+                r"[\\/]([\w.-]+\.ps[dm]?1:\d+)\s+(?:char|знак|Zeichen|caractère|carácter):\d+"
+            ),
+        ),
         1,
     ),
     # JVM options and memory limits an operator changes: "-Xmx1024m", "-XX:MaxMetaspaceSize=256m"
     (
         "value",
-        re.compile(r"(?<![\w-])(-X(?:mx|ms|ss|mn)\w+|-XX:[+-]?\w+(?:=[\w.]+)?)"),
+        _as("limit", re.compile(r"(?<![\w-])(-X(?:mx|ms|ss|mn)\w+|-XX:[+-]?\w+(?:=[\w.]+)?)")),
         1,
     ),
     (
         "value",
-        re.compile(
-            r"(?i)(?:reserve enough space for|limit(?:s)? of|limit is|limit|maximum of|max(?:imum)?"
-            r" heap(?: size)?(?: of| is|:|=)?|heap size(?: of| is|:|=)?)\s*(\d+(?:\.\d+)?\s?"
-            r"[KMGT]i?B?)(?![\w.])"
+        _as(
+            "limit",
+            re.compile(
+                r"(?i)(?:reserve enough space for|limit(?:s)? of|limit is|limit|maximum of|"
+                r"max(?:imum)? heap(?: size)?(?: of| is|:|=)?|heap size(?: of| is|:|=)?)\s*"
+                r"(\d+(?:\.\d+)?\s?[KMGT]i?B?)(?![\w.])"
+            ),
         ),
         1,
     ),
@@ -189,9 +248,14 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("path", re.compile(r"(?<![\w:/])(//[A-Za-z0-9][\w.-]*/[\w.$-]+(?:/[\w.$-]+)*)"), 1),
     ("user", re.compile(r"('[^'\s]+'@'[^'\s]+')"), 1),
     ("user", re.compile(r"(?<![\w/])([A-Za-z_][\w$#]*)/(?:\*\*\*|[^\s@/]+)@[\w.:/()-]+"), 1),
-    ("object", re.compile(r"(?<![\w/])[A-Za-z_][\w$#]*/(?:\*\*\*|[^\s@/]+)@([\w.-]+)"), 1),
+    # the database or TNS alias of "user/password@ALIAS", which a connect error cannot resolve
+    (
+        "object",
+        _as("object", re.compile(r"(?<![\w/])[A-Za-z_][\w$#]*/(?:\*\*\*|[^\s@/]+)@([\w.-]+)")),
+        1,
+    ),
     ("code", re.compile(r"\(([A-Z][a-z]+(?:[A-Z][a-z]*)+)\)"), 1),
-    ("value", re.compile(r"(?i)\bpid[=: ]+(\d+)"), 1),
+    ("value", _as("pid", re.compile(r"(?i)\bpid[=: ]+(\d+)")), 1),
     # Zero-padded numbers are keys (an account, a batch, a document), never quantities.
     ("value", re.compile(r"(?<![\w.,/:=+-])(0\d{3,}(?:-\d+)+|0\d{5,})(?![\w.,/:-])"), 1),
     (
@@ -246,7 +310,7 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ),
     ("host", re.compile(r"\b(?:server|host) on '([\w.-]+)'", re.I), 1),
     ("host", re.compile(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?![\w.])"), 1),
-    ("host", re.compile(r"\bport\s+(\d{1,5})\b", re.I), 1),
+    ("host", _as("port", re.compile(r"\bport\s+(\d{1,5})\b", re.I)), 1),
     ("object", re.compile(r"(\"[A-Za-z0-9_$#]+\"(?:\.\"[A-Za-z0-9_$#]+\")+)"), 1),
     ("object", re.compile(r"\(([A-Z][A-Z0-9_$#]*\.[A-Z][A-Z0-9_$#]*)\)"), 1),
     (
@@ -275,8 +339,52 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         re.compile(r"(?<![\w.-])([\w-]+\.(?:exe|sh|ksh|bash|py|pl|jar|cmd|bat|ps1|sql|ctl|com))\b"),
         1,
     ),
-    ("object", re.compile(r"\bat ([\w$.<>]+?)\.[\w$<>]+\("), 1),
-    ("object", re.compile(r"\bat ([\w$.<>]+)\("), 1),
+    ("object", _as("frame", re.compile(r"\bat ([\w$.<>]+?)\.[\w$<>]+\(")), 1),
+    # "at main.c(1052)" is where a C tool printed its message, not a frame of the job's code
+    ("object", _as("frame", re.compile(r"\bat ([\w$.<>]+)\((?!\d+\))")), 1),
+    # "UPDATE FILM SET ...", "INSERT INTO ORDERS (...)": the table a statement writes
+    (
+        "object",
+        re.compile(
+            r"\b(?:INSERT INTO|UPDATE|DELETE FROM|MERGE INTO|TRUNCATE TABLE|LOCK TABLE)"
+            r"\s+([A-Za-z_][\w$#]*)\s+(?:SET|VALUES|WHERE|USING|IN|\()"
+        ),
+        1,
+    ),
+    # "GRANT SELECT ON SYS.USER$ TO empquery": the object and account of a grant to run
+    (
+        "object",
+        re.compile(r"\bGRANT\s+[\w ,]+?\s+ON\s+([A-Za-z_][\w$#.]*)\s+TO\s+[A-Za-z_]", re.I),
+        1,
+    ),
+    (
+        "user",
+        re.compile(r"\bGRANT\s+[\w ,]+?\s+ON\s+[A-Za-z_][\w$#.]*\s+TO\s+([A-Za-z_][\w$#]*)", re.I),
+        1,
+    ),
+    # SAP's network interface: "partner '10.1.2.3:3300' not reached"
+    ("host", re.compile(r"\bpartner '([\w.-]+:\w+)'"), 1),
+    # "Operation timed out after 180001 milliseconds", "took longer than 30s": the limit hit
+    (
+        "value",
+        _as(
+            "limit",
+            re.compile(
+                r"(?i)\b(?:timed out after|took longer than|timeout of|time limit of|"
+                r"timeout after)\s+(\d+(?:\.\d+)?(?:ms|s|m|h)?)\b"
+            ),
+        ),
+        1,
+    ),
+    # a relative path with a file name: "models/staging/orders.sql", "db/data/in.csv"
+    (
+        "path",
+        re.compile(
+            r"(?<![\w/.~$@:-])((?:[\w-]+/)+[\w-]+(?:\.[\w-]+)*\.[A-Za-z][A-Za-z0-9]{0,5})"
+            r"(?![\w/])"
+        ),
+        1,
+    ),
     (
         "object",
         re.compile(
@@ -290,8 +398,12 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     # "Consider boosting spark.executor.memoryOverhead": a configuration property to change
     (
         "object",
-        re.compile(
-            r"(?<![\w.$/-])([a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)+\.[a-z]+[A-Z][A-Za-z0-9]*)(?![\w(/-])"
+        _as(
+            "limit",
+            re.compile(
+                r"(?<![\w.$/-])([a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)+\.[a-z]+[A-Z][A-Za-z0-9]*)"
+                r"(?![\w(/-])"
+            ),
         ),
         1,
     ),
@@ -404,10 +516,31 @@ def _reading(kind: EntityKind, text: str) -> EntityKind:
     return kind
 
 
+_REFERENCE = re.compile(
+    r"(?i)(?:\bsee|\bvisit|\bdocumentation(?: at)?|\bmore information(?: at)?)"
+    r":?\s*[(<\[]?$"
+)
+_STANDARD_SITE = re.compile(r"(?i)(?:^|[/.])(?:w3\.org|xmlsoap\.org|schemas\.microsoft\.com)\b")
+_TITLE_WORD = re.compile(r"[A-Z][a-z]+")
+_AFTER_TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\s+$")
+
+
+def _is_reference(text: str, line: str, start: int) -> bool:
+    """Whether ``text`` is (in) a link to documentation rather than a resource the job used."""
+    if _STANDARD_SITE.search(text):
+        return True
+    token = max(line.rfind(" ", 0, start), line.rfind("(", 0, start)) + 1
+    return "://" in line[token : start + len(text)] and bool(_REFERENCE.search(line[:token]))
+
+
 def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
     """Whether a match is an entity rather than a word the pattern happened to catch."""
     if not any(ch.isalnum() for ch in text):
         return False
+    if kind in ("url", "host", "path") and _is_reference(text, line, start):
+        return False  # "(see https://curl.se/libcurl/...)", an XML namespace: documentation
+    if kind == "object" and _TITLE_WORD.fullmatch(text) and _AFTER_TITLE_WORD.search(line[:start]):
+        return False  # "Database Connection", "Backup Size": a heading, not a name
     if kind == "host" and _IPV4.fullmatch(text.split(":")[0]):
         # "10.2.8.00" is a product version, not an address
         return all(_OCTET.fullmatch(octet) for octet in text.split(":")[0].split("."))
@@ -415,6 +548,8 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "output file: No space left": the word before the errno text
     if kind == "host" and _SOURCE_REF.search(text):
         return False  # "Arrays.java:3537" is a source line, not host:port
+    if kind == "host" and text == "localhost":
+        return True  # the one lowercase word that is always a host
     if kind in ("host", "object") and text.isalpha() and text.islower():
         # "server terminated", "object reference", "index key": prose after a keyword; a
         # bare lowercase name counts only when the log quotes it (table "orders").
@@ -444,12 +579,60 @@ def extract_entities(line: str) -> list[Entity]:
             reading = _reading(kind, cleaned)
             if not _plausible(reading, cleaned, line, start):
                 continue
+            role = _ROLE_OF_PATTERN.get(pattern)
             previous = found.get(cleaned)
             if previous is None:
-                found[cleaned] = (start, Entity(reading, cleaned))
+                found[cleaned] = (start, Entity(reading, cleaned, role))
             elif _KIND_RANK[reading] < _KIND_RANK[previous[1].kind]:
-                found[cleaned] = (min(start, previous[0]), Entity(reading, cleaned))
+                role = role or previous[1].role
+                found[cleaned] = (min(start, previous[0]), Entity(reading, cleaned, role))
+            elif role is not None and previous[1].role is None:
+                found[cleaned] = (previous[0], Entity(previous[1].kind, cleaned, role))
     return [entity for _, entity in sorted(found.values(), key=lambda item: item[0])]
+
+
+_SCRIPT = re.compile(
+    r"(?i)\.(?:sh|ksh|bash|csh|zsh|py|pl|rb|ps1|psm1|cmd|bat|vbs|sql|hql|ctl|jcl|awk|r|js|php)$"
+)
+_FRAME_TEXT = re.compile(
+    r"(?i)\.(?:java|kt|scala|groovy|py|pyx|cs|vb|c|cc|cpp|h|go|rb|pl|pm|js|ts|php|cbl|cob|"
+    r"ps1|sh|ksh|sql):\d+(?::\d+)?$"
+)
+# "com.acme.batch.Loader.run", "Billing.InvoiceRun.TaxResolver.Resolve": a method of a class
+_METHOD = re.compile(r"(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:\$[\w$]*)*\.[a-z_<][\w$<>]*")
+_MEMORY_SIZE = re.compile(r"\d+(?:\.\d+)?\s?[KMGT]i?B?", re.I)
+_DIGITS = re.compile(r"\d+")
+
+
+def role_of(entity: Entity) -> EntityRole:
+    """What ``entity`` is to a fix: the role its pattern gave it, else the one its kind and
+    text imply (a ``host`` that is a bare number is a port, a path ending in ``:84`` a source
+    frame, a path to a ``.sh`` a script)."""
+    if entity.role is not None:
+        return entity.role
+    text = entity.text
+    if entity.kind in ("code", "exception", "user", "url", "command"):
+        if entity.kind == "command" and _SCRIPT.search(text):
+            return "script"
+        return entity.kind
+    if entity.kind == "host":
+        return "port" if _DIGITS.fullmatch(text) else "host"
+    if entity.kind in ("path", "object", "program") and _FRAME_TEXT.search(text):
+        return "frame"
+    if entity.kind == "object" and _METHOD.fullmatch(text):
+        return "frame"
+    if entity.kind == "path":
+        return "script" if _SCRIPT.search(text) else "path"
+    if entity.kind == "program":
+        return "command"
+    if entity.kind == "value" and _MEMORY_SIZE.fullmatch(text):
+        return "limit"
+    return "object" if entity.kind == "object" else "value"
+
+
+def with_role(entity: Entity, role: EntityRole) -> Entity:
+    """``entity`` read as ``role`` (the same kind and text)."""
+    return Entity(entity.kind, entity.text, role)
 
 
 def entity_texts(entities: Iterable[Entity]) -> tuple[str, ...]:

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from resync_analytics.joblog.entities import EntityRole
+
 # The taxonomy is a domain type of its own; re-exported here for the analyser's modules.
 from resync_core.taxonomy import CATEGORIES as CATEGORIES
 from resync_core.taxonomy import Category as Category
@@ -200,6 +202,13 @@ class JoblogAnalysis:
     """Why the error line was chosen: the chooser's features that counted for it."""
     runner_up: RunnerUp | None = None
     """The line ranked second when it came close, else ``None``."""
+    entity_roles: tuple[tuple[str, EntityRole], ...] = ()
+    """Each of ``entities`` with its role (host, port, user, object, path, pid, limit, frame,
+    script, code, exception, command, url, value), in the same order."""
+
+    def entities_with_role(self, role: EntityRole) -> tuple[str, ...]:
+        """The entities that play ``role`` ("grant SELECT on <object> to <user>")."""
+        return tuple(text for text, played in self.entity_roles if played == role)
 
     def to_contract_dict(self, file: str) -> dict[str, Any]:
         """The ``joblog analyze --json`` object for this analysis of ``file``."""
@@ -210,6 +219,7 @@ class JoblogAnalysis:
             "error_line": self.error_line,
             "error_text": self.error_text,
             "entities": list(self.entities),
+            "entity_roles": [{"text": text, "role": role} for text, role in self.entity_roles],
             "steps": list(self.steps),
             "confidence": round(self.confidence, 3),
             "chosen_for": list(self.reasons),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from resync_analytics.joblog.entities import Entity
+from resync_analytics.joblog.entities import Entity, role_of
 from resync_analytics.joblog.models import Category
 
 _DATE_OR_TIME = re.compile(
@@ -37,6 +37,9 @@ _VARIABLE_NAME = re.compile(
     r"(?:[A-Z][A-Z0-9]*_)+(?:HOME|PATH|DIR|DATE|PROXY|FILE|OPTS|OPTIONS|CONF|CONFIG|ENV|LEVEL|"
     r"MODE|VERSION|LANG|TZ)|NO_PROXY|LD_\w+"
 )
+_SOURCE_LINE = re.compile(r":\d+(?::\d+)?$|:line \d+$")
+_RUNTIME = re.compile(r"(?:java|javax|jdk|sun|com\.sun|kotlin|scala|System|Microsoft)\.")
+_NUMERIC_ROLES = frozenset({"pid", "port", "limit"})
 # A command that was not found is named by its bare word ("java", "db2").
 _NAMED_AS_WORDS = frozenset({"command", "program"})
 
@@ -45,6 +48,8 @@ def is_noise(entity: Entity, *, on_root_line: bool, category: Category = "unknow
     """Whether ``entity`` is no subject for an operator (see the module docstring). A date is
     the subject of invalid input ("2025-02-30")."""
     text = entity.text
+    if entity.role in _NUMERIC_ROLES:
+        return False  # a number or duration its pattern read as a process, port or limit
     if entity.kind not in _NAMED_AS_WORDS and text.casefold() in _GENERIC_WORDS:
         return True
     if category != "invalid_input" and _DATE_OR_TIME.fullmatch(text):
@@ -59,10 +64,18 @@ def is_noise(entity: Entity, *, on_root_line: bool, category: Category = "unknow
 def keep_entities(
     entities: list[Entity], root_text: str, category: Category = "unknown"
 ) -> list[Entity]:
-    """``entities`` without the noise; those on the root-cause line are judged as such."""
-    return [
+    """``entities`` without the noise; those on the root-cause line are judged as such. A
+    stack is named by one frame: its class and method and, when known, its source line
+    ("Loader.java:84", what an operator opens); the runtime's own frames are never named."""
+    kept = [
         e for e in entities if not is_noise(e, on_root_line=e.text in root_text, category=category)
     ]
+    frames = [e for e in kept if role_of(e) == "frame" and not _RUNTIME.match(e.text)]
+    chosen = {
+        id(next((e for e in frames if _SOURCE_LINE.search(e.text)), None)),
+        id(next((e for e in frames if not _SOURCE_LINE.search(e.text)), None)),
+    }
+    return [e for e in kept if role_of(e) != "frame" or id(e) in chosen]
 
 
 __all__ = ["is_noise", "keep_entities"]

@@ -394,6 +394,7 @@ def test_contract_dict_keeps_the_contract_keys_in_order():
         "error_line",
         "error_text",
         "entities",
+        "entity_roles",
         "steps",
         "confidence",
     ]
@@ -431,6 +432,7 @@ def test_java_out_of_memory_names_the_exception_and_where_it_was_thrown():
     assert analysis.category == "out_of_memory"
     assert analysis.entities[0] == "java.lang.OutOfMemoryError"
     assert "de.logistik.etl.ReconciliationJob.loadAll" in analysis.entities
+    assert "ReconciliationJob.java:88" in analysis.entities
     # no thread name, short form, package fragment, source line or TWS banner message id
     for noise in ("main", "OutOfMemoryError", "java", "o", "spi", "de", "etl", "AWSBIS308I"):
         assert noise not in analysis.entities, analysis.entities

@@ -16,6 +16,7 @@ CONTRACT_KEYS = [
     "error_line",
     "error_text",
     "entities",
+    "entity_roles",
     "steps",
     "confidence",
 ]
@@ -36,6 +37,8 @@ def test_json_prints_one_contract_object_per_file(tmp_path):
     assert first["file"] == str(missing) and first["category"] == "file_not_found"
     assert first["error_line"] == line_of(missing.read_text(), "No such file")
     assert "/data/in/employees.csv" in first["entities"]
+    assert {"text": "/data/in/employees.csv", "role": "path"} in first["entity_roles"]
+    assert [r["text"] for r in first["entity_roles"]] == first["entities"]
     assert first["steps"][-1].endswith('`conman "rr FTA01#PAYROLL.LOAD_EMP;noask"`.')
     assert (second["category"], second["error_line"]) == ("success", 0)
 

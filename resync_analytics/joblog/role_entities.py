@@ -1,0 +1,194 @@
+"""The roles a fix needs that the root-cause line leaves to the lines around it.
+
+An error line rarely names everything an operator acts on: the source frame that threw is on
+the stack trace under it, the process that died is on the shell's report after it, the
+database and account of a refused logon are on the command line of the failing step before
+it. :func:`complete_roles` adds those, each a substring of its line, to the entities already
+chosen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from resync_analytics.joblog.entities import Entity, EntityRole, extract_entities, role_of
+from resync_analytics.joblog.models import Category, LogLine
+from resync_analytics.masking import mask_secrets
+
+# How far the stack trace of the error may start below it, and how many lines of it are read.
+_TRACE_GAP = 2
+_TRACE_LINES = 40
+# Lines after the error where a shell or kernel reports the process it ended.
+_PROCESS_LINES = 3
+# Lines before the error where the failing step's command line may be.
+_COMMAND_LINES = 8
+
+_JAVA_FRAME = re.compile(r"^\s*at\s+\S.*\(([^()\s]+\.[A-Za-z]{1,6}:\d+)\)\s*$")
+# Node: "at Object.<anonymous> (F:\app\db.js:29:9)", "at /srv/app/run.js:10:3"
+_JS_FRAME = re.compile(r"^\s*at\s+(?:\S.*\()?([^()\s]+\.(?:js|mjs|cjs|ts):\d+:\d+)\)?\s*$")
+_SOURCE_LINE = re.compile(r":\d+$")
+# The runtime's own frames: a heap or socket fails in them, the job's code called them.
+_RUNTIME_FRAME = re.compile(
+    r"^\s*at\s+(?:[\w.]+/)?(?:java|javax|jdk|sun|com\.sun|kotlin|scala|System|Microsoft)\."
+)
+_FRAME_LINE = re.compile(r"^\s*(?:at\s|\.\.\. \d+ more|Caused by:|File \"|\s*$)")
+_RUNTIME_JS = re.compile(r"^(?:internal/|node:|events\.js|timers\.js|module\.js)")
+_PYTHON_FRAME = re.compile(r'^\s*File "([^"<>]+)", line \d+')
+# Python's and installed libraries: where a call into them failed, the fault is the caller's
+_PYTHON_LIBRARY = re.compile(
+    r"site-packages|dist-packages|[/\\]lib(?:64)?[/\\]python\d|\\Lib\\|\.pyx$"
+)
+# A process named with what ended it: "(PID 8440) was terminated by signal 6", "58994 Aborted"
+_ENDED = re.compile(
+    r"(?i)terminated|killed|aborted|segmentation fault|core dumped|signal|exited|oom|out of memory"
+)
+# A command line: a shell prompt or xtrace, or a CI runner's step prompt.
+_COMMAND_LINE = re.compile(r"^\s*(?:\[[\w.-]+\]\s*)?(?:\S*[$#>]\s|\+{1,3}\s|>\s)")
+_CONNECT = re.compile(
+    r"(?i)(?:\bconnect to\s+|\b(?:database|dbname|db)=|(?<!\S)(?:-d\s+|--dbname[= ]))"
+    r"([A-Za-z_][\w$#-]*)"
+)
+# "Executing step: [loadStep]": the batch step that was running when the job failed
+_BATCH_STEP = re.compile(r"(?i)\b(?:executing step|step):?\s*\[([\w.-]+)\]")
+
+# Where each completion applies: the categories an operator needs the role for. A Java or Node
+# trace is read past the runtime's frames, so its frame is the job's code whatever the
+# category; a Python traceback of a refused logon or a lost file ends in the driver or library
+# that noticed, so it is read only where the code itself broke (a bug, a crash, bad input).
+_CODE_CATEGORIES: frozenset[Category] = frozenset(
+    {
+        "application_error",
+        "out_of_memory",
+        "signal_or_crash",
+        "invalid_input",
+        "resource_busy",
+        "unknown",
+    }
+)
+_PROCESS_CATEGORIES: frozenset[Category] = frozenset(
+    {"signal_or_crash", "out_of_memory", "resource_busy", "disk_full", "timeout"}
+)
+_LOGON_CATEGORIES: frozenset[Category] = frozenset(
+    {"authentication", "network", "database", "permission_denied"}
+)
+
+
+def complete_roles(
+    category: Category,
+    line: LogLine,
+    before: Sequence[LogLine],
+    after: Sequence[LogLine],
+    named: Sequence[Entity],
+    *,
+    exclude: Iterable[str] = (),
+) -> list[Entity]:
+    """``named`` with the source frame, the ended process and the failing step's database and
+    account added from the lines around ``line`` (``before`` and ``after`` in log order); the
+    frame found replaces other source lines chosen from the same stack."""
+    excluded = set(exclude)
+    entities = list(named)
+    frame = _source_frame(before, after, python=category in _CODE_CATEGORIES)
+    if frame is not None:
+        # one source line names where it broke; a class or method stays for the sentence
+        traced = _python_frames(before)
+        entities = [
+            e
+            for e in entities
+            if e.text not in traced and not (role_of(e) == "frame" and _SOURCE_LINE.search(e.text))
+        ] + [frame]
+    added: list[Entity] = []
+    if category in _PROCESS_CATEGORIES:
+        added += _ended_process(line, after)
+    if category in _LOGON_CATEGORIES:
+        added += _logon(before)
+    if category in ("application_error", "unknown"):
+        added += _batch_step(before)
+    texts = {e.text for e in entities}
+    for entity in added:
+        if entity.text not in texts and entity.text not in excluded:
+            entities.append(entity)
+            texts.add(entity.text)
+    return entities
+
+
+def _source_frame(
+    before: Sequence[LogLine], after: Sequence[LogLine], *, python: bool
+) -> Entity | None:
+    """Where the job's code broke: the first frame with a source line of a Java or Node stack
+    trace under the error that is not the runtime's own, else (when ``python``) the innermost
+    ``File "..."`` of a Python traceback above it outside Python's and installed libraries."""
+    gap = 0
+    for ln in after[:_TRACE_LINES]:
+        text = mask_secrets(ln.text)
+        match = _JAVA_FRAME.match(text) or _JS_FRAME.match(text)
+        if match and not _RUNTIME_JS.match(match.group(1)) and not _RUNTIME_FRAME.match(text):
+            return Entity("object", match.group(1), "frame")
+        if not _FRAME_LINE.match(text):
+            gap += 1
+            if gap > _TRACE_GAP:
+                break
+    for ln in reversed(before[-_TRACE_LINES:] if python else ()):
+        match = _PYTHON_FRAME.match(mask_secrets(ln.text))
+        if match and not _PYTHON_LIBRARY.search(match.group(1)):
+            return Entity("path", match.group(1), "frame")
+    return None
+
+
+def _python_frames(before: Sequence[LogLine]) -> set[str]:
+    return {
+        match.group(1)
+        for ln in before[-_TRACE_LINES:]
+        if (match := _PYTHON_FRAME.match(mask_secrets(ln.text)))
+    }
+
+
+def _ended_process(line: LogLine, after: Sequence[LogLine]) -> list[Entity]:
+    """The process the error line or a report right after it says was ended."""
+    for ln in (line, *after[:_PROCESS_LINES]):
+        text = mask_secrets(ln.text)
+        if ln is not line and not _ENDED.search(text):
+            continue
+        pids = [e for e in extract_entities(text) if role_of(e) == "pid"]
+        if pids:
+            return pids[:1]
+    return []
+
+
+def _logon(before: Sequence[LogLine]) -> list[Entity]:
+    """The database and account the failing step's command line connects with."""
+    for ln in reversed(before[-_COMMAND_LINES:]):
+        text = mask_secrets(ln.text)
+        if not _COMMAND_LINE.match(text) and not _CONNECT.search(text):
+            continue
+        # "connect to SALESDB": a database, whatever a host pattern made of it
+        found = [Entity("object", m.group(1), "object") for m in _CONNECT.finditer(text)]
+        databases = {e.text for e in found}
+        found += [
+            e
+            for e in extract_entities(text)
+            if (role_of(e) in ("user", "host") or e.role == "object")
+            and e.kind != "url"
+            and e.text not in databases
+        ]
+        if found:
+            return _wanted(found)
+    return []
+
+
+def _wanted(found: list[Entity]) -> list[Entity]:
+    unique: dict[str, Entity] = {}
+    for entity in found:
+        unique.setdefault(entity.text, entity)
+    return list(unique.values())
+
+
+def _batch_step(before: Sequence[LogLine]) -> list[Entity]:
+    for ln in reversed(before):
+        match = _BATCH_STEP.search(ln.text)
+        if match:
+            return [Entity("object", match.group(1), "object")]
+    return []
+
+
+__all__ = ["EntityRole", "complete_roles"]
