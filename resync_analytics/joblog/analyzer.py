@@ -31,7 +31,7 @@ from resync_analytics.joblog.models import (
 from resync_analytics.joblog.pattern import error_pattern
 from resync_analytics.joblog.precision import keep_entities
 from resync_analytics.joblog.role_entities import complete_roles
-from resync_analytics.joblog.rules import EXIT_LINE
+from resync_analytics.joblog.rules import exit_line
 from resync_analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
 from resync_analytics.joblog.scan import ScanResult, scan_joblog
 from resync_analytics.joblog.steps import suggest_steps
@@ -158,7 +158,7 @@ def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogL
         line = next((ln for ln in reversed(scan.tail) if "exit status" in ln.text.lower()), None)
         return header.exit_status, line
     for line in reversed(scan.tail):
-        match = EXIT_LINE.search(line.text)
+        match = exit_line().search(line.text)
         if match:
             return int(match.group(1)), line
     return None, None
@@ -170,7 +170,7 @@ def _failure_report_line(scan: ScanResult, header: JoblogHeader) -> LogLine | No
     for line in reversed(scan.tail):
         if line.number >= end or line.text.lstrip().startswith("="):
             continue
-        match = EXIT_LINE.search(line.text)
+        match = exit_line().search(line.text)
         if match and int(match.group(1)) != 0:
             return line
     return None

@@ -38,12 +38,3 @@ def match_rule(text: str) -> Rule | None:
             return rule
     return None
 
-
-def __getattr__(name: str) -> object:
-    # ``RULES`` and ``EXIT_LINE`` are read from the knowledge base on first use, not at import,
-    # so a site's extension file (a setting) is read only when the analyser runs.
-    if name == "RULES":
-        return rules()
-    if name == "EXIT_LINE":
-        return exit_line()
-    raise AttributeError(name)
