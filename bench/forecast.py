@@ -4,8 +4,9 @@ For each series and each of the last ``--days`` days (held out: selection never 
 forecast that day from everything before it with the candidate the rolling-origin backtest
 picks, and with two baselines (seasonal naive with a daily period, and a straight line
 fitted to the whole history). Every selection setting (the margin a challenger needs over
-seasonal naive, the share of backtest origins it must win, how many backtest origins feed
-selection and the conformal interval, whether level shifts are removed) is chosen for each
+seasonal naive, the share of backtest origins it must win, how the per-origin scores are
+summed up (median, mean, worst), how many backtest origins feed selection and the conformal
+interval, whether level shifts are removed) is chosen for each
 series on the other series only (leave one series out), by mean held-out MASE relative to
 the better baseline plus the distance of the 80% coverage from 80%. Prints first the
 held-out figures: MASE (scaled by the in-sample one-step naive error), the count of held-out
@@ -31,8 +32,10 @@ from resync_analytics.forecasting import RegularSeries, read_series_csv, regular
 from resync_analytics.forecasting.models import seasonal_naive
 from resync_analytics.forecasting.select import (
     DEFAULT_MARGIN,
+    DEFAULT_STATISTIC,
     DEFAULT_WIN_SHARE,
     MAX_ORIGINS,
+    STATISTICS,
     backtest_many,
     finish_group,
 )
@@ -51,13 +54,14 @@ TIE = 1e-6
 class Setting:
     margin: float
     win_share: float
+    statistic: str
     origins: int
     shifts: bool
 
     def __str__(self) -> str:
         return (
-            f"margin {self.margin:.2f} wins {self.win_share:.2f} origins {self.origins} "
-            f"shifts {'on' if self.shifts else 'off'}"
+            f"margin {self.margin:.2f} wins {self.win_share:.2f} {self.statistic} "
+            f"origins {self.origins} shifts {'on' if self.shifts else 'off'}"
         )
 
 
@@ -105,10 +109,12 @@ def _outcomes(history: RegularSeries, actual: np.ndarray, scale: float) -> dict[
     outcomes = {}
     for origins, shifts in itertools.product(ORIGINS, SHIFTS):
         (group,) = backtest_many([history], len(actual), max_origins=origins, shifts=shifts)
-        for margin, wins in itertools.product(MARGINS, WIN_SHARES):
-            (forecast,) = finish_group(group, [history], COVERAGE, margin, wins)
+        for margin, wins, statistic in itertools.product(MARGINS, WIN_SHARES, STATISTICS):
+            (forecast,) = finish_group(
+                group, [history], COVERAGE, margin, wins, statistic=statistic
+            )
             inside = (actual >= forecast.lower) & (actual <= forecast.upper)
-            outcomes[Setting(margin, wins, origins, shifts)] = Outcome(
+            outcomes[Setting(margin, wins, statistic, origins, shifts)] = Outcome(
                 forecast.method, _mase(actual, forecast.value, scale), float(inside.mean())
             )
     return outcomes
@@ -146,10 +152,16 @@ def _loss(cases: list[Case], setting: Setting) -> float:
 
 def _choose(cases: list[Case]) -> Setting:
     """The setting with the least loss; on a tie the humbler one (larger margin, more origins
-    to win, more origins, shifts on) wins."""
+    to win, the median, more origins, shifts on) wins."""
     settings = sorted(
         cases[0].outcomes,
-        key=lambda s: (-s.margin, -s.win_share, -s.origins, not s.shifts),
+        key=lambda s: (
+            -s.margin,
+            -s.win_share,
+            STATISTICS.index(s.statistic),
+            -s.origins,
+            not s.shifts,
+        ),
     )
     return min(settings, key=lambda s: _loss(cases, s))
 
@@ -204,7 +216,7 @@ def accuracy(data: Path, days: int) -> None:
         cases,
         dict.fromkeys(names, everywhere),
     )
-    product = Setting(DEFAULT_MARGIN, DEFAULT_WIN_SHARE, MAX_ORIGINS, True)
+    product = Setting(DEFAULT_MARGIN, DEFAULT_WIN_SHARE, DEFAULT_STATISTIC, MAX_ORIGINS, True)
     print(f"product default: {product}")
     print("best settings on all series (in-sample, for comparison):")
     for setting in sorted(cases[0].outcomes, key=lambda s: _loss(cases, s))[:8]:
@@ -214,7 +226,22 @@ def accuracy(data: Path, days: int) -> None:
             f"  {setting}: MASE {np.mean([o.mase for o in outs]):.3f}, losses {lost}/"
             f"{len(cases)}, cover {np.mean([o.cover for o in outs]):.0%}"
         )
+    print("best setting of each score statistic on all series (in-sample):")
+    for statistic in STATISTICS:
+        setting = _choose([_only(c, statistic) for c in cases])
+        outs = [c.outcomes[setting] for c in cases]
+        lost = sum(c.lost(o) for o, c in zip(outs, cases, strict=True))
+        print(
+            f"  {setting}: MASE {np.mean([o.mase for o in outs]):.3f}, losses {lost}/"
+            f"{len(cases)}, cover {np.mean([o.cover for o in outs]):.0%}"
+        )
     print(f"bench time {time.perf_counter() - started:.1f} s")
+
+
+def _only(case: Case, statistic: str) -> Case:
+    """The case with only the settings that score candidates by ``statistic``."""
+    kept = {s: o for s, o in case.outcomes.items() if s.statistic == statistic}
+    return Case(case.series, case.label, case.naive, case.line, kept)
 
 
 def main() -> None:

@@ -62,6 +62,11 @@ SHORT_TEST_ORIGINS = 10
 # by leave-one-series-out over the NAB CPU series (bench/forecast.py), never per series.
 DEFAULT_MARGIN = 0.1
 DEFAULT_WIN_SHARE = 0.5
+# How the per-origin MASEs of a candidate become its score: "median", "mean" or "worst".
+# Chosen the same way: the median, since one freak day (a burst in a spiky series, the one
+# origin a method was lucky on) moves a mean and decides a worst case.
+STATISTICS = ("median", "mean", "worst")
+DEFAULT_STATISTIC = "median"
 # A candidate must beat a simpler one by more than this share of its score to be chosen
 # over it (the straight line before the combination).
 TIE_MARGIN = 0.02
@@ -150,15 +155,24 @@ def plan_backtest(
     return BacktestPlan(origins=tuple(o for o in origins if o >= min_train), horizon=test)
 
 
-def origin_scores(per_origin: np.ndarray) -> np.ndarray:
-    """The selection score of each candidate: the median over origins of its MASE.
+def origin_scores(per_origin: np.ndarray, statistic: str = DEFAULT_STATISTIC) -> np.ndarray:
+    """The selection score of each candidate: by default the median over origins of its MASE.
 
-    ``per_origin`` is (..., candidates, origins); non-finite origins are ignored and a
-    candidate with none finite scores infinity (never chosen).
+    ``per_origin`` is (..., candidates, origins); ``statistic`` one of ``STATISTICS``.
+    Non-finite origins are ignored and a candidate with none finite scores infinity (never
+    chosen).
     """
+    if statistic not in STATISTICS:
+        raise ForecastError(f"statistic must be one of {STATISTICS}, got {statistic!r}")
+    usable = np.where(np.isfinite(per_origin), per_origin, np.nan)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN candidate: inf below
-        score = np.nanmedian(np.where(np.isfinite(per_origin), per_origin, np.nan), axis=-1)
+        if statistic == "median":
+            score = np.nanmedian(usable, axis=-1)
+        elif statistic == "mean":
+            score = np.nanmean(usable, axis=-1)
+        else:
+            score = np.nanmax(usable, axis=-1)
     return np.where(np.isfinite(score), score, np.inf)
 
 
@@ -167,18 +181,20 @@ def choose_method(
     margin: float = DEFAULT_MARGIN,
     win_share: float = DEFAULT_WIN_SHARE,
     eligible: np.ndarray | None = None,
+    statistic: str = DEFAULT_STATISTIC,
 ) -> int:
     """Index of the candidate to use given its MASE at each origin (candidates, origins).
 
     Index 0 is the default. A challenger (``eligible``, default all) qualifies when its
-    ``origin_scores`` is below ``(1 - margin)`` times the default's and it beats the default
-    on at least ``win_share`` of the origins; the best qualifying one wins, and among those
-    within ``TIE_MARGIN`` of it, the first (simplest). Non-finite scores never win.
+    ``origin_scores`` (by ``statistic``) is below ``(1 - margin)`` times the default's and it
+    beats the default on at least ``win_share`` of the origins; the best qualifying one wins,
+    and among those within ``TIE_MARGIN`` of it, the first (simplest). Non-finite scores
+    never win.
     """
     per_origin = np.asarray(per_origin, dtype=float)
     if per_origin.ndim == 1:
         per_origin = per_origin[:, None]
-    scores = origin_scores(per_origin)
+    scores = origin_scores(per_origin, statistic)
     allowed = np.ones(len(scores), bool) if eligible is None else np.asarray(eligible, bool)
     default = per_origin[0]
     with np.errstate(invalid="ignore"):
@@ -428,10 +444,17 @@ def forecast_series(
     methods: Sequence[Method] = DEFAULT_METHODS,
     margin: float = DEFAULT_MARGIN,
     win_share: float = DEFAULT_WIN_SHARE,
+    statistic: str = DEFAULT_STATISTIC,
 ) -> SeriesForecast:
     """Forecast one series ``horizon`` steps ahead; see ``forecast_many``."""
     return forecast_many(
-        [series], horizon, coverage=coverage, methods=methods, margin=margin, win_share=win_share
+        [series],
+        horizon,
+        coverage=coverage,
+        methods=methods,
+        margin=margin,
+        win_share=win_share,
+        statistic=statistic,
     )[0]
 
 
@@ -445,11 +468,12 @@ def forecast_many(
     margin: float = DEFAULT_MARGIN,
     win_share: float = DEFAULT_WIN_SHARE,
     max_origins: int = MAX_ORIGINS,
+    statistic: str = DEFAULT_STATISTIC,
 ) -> list[SeriesForecast]:
     """Forecast every series ``horizon`` steps ahead, each with the candidate its backtest picks.
 
     ``methods[0]`` is the default; the straight line and the combination replace it only as
-    ``choose_method`` says (``margin``, ``win_share``).
+    ``choose_method`` says (``margin``, ``win_share``, ``statistic``).
 
     ``coverage`` is the central interval's target probability (0.8: 80% of future values
     inside). Forecasts and bounds are kept at or above zero for a series that never went
@@ -463,7 +487,9 @@ def forecast_many(
     results: list[SeriesForecast | None] = [None] * len(series)
     groups = backtest_many(series, horizon, methods=methods, max_origins=max_origins)
     for group in groups:
-        finished = finish_group(group, series, coverage, margin, win_share, floor_at_zero)
+        finished = finish_group(
+            group, series, coverage, margin, win_share, floor_at_zero, statistic
+        )
         for member, result in zip(group.members, finished, strict=True):
             results[member] = result
     left = [i for i, r in enumerate(results) if r is None]
@@ -484,13 +510,17 @@ def finish_group(
     margin: float = DEFAULT_MARGIN,
     win_share: float = DEFAULT_WIN_SHARE,
     floor_at_zero: bool | None = None,
+    statistic: str = DEFAULT_STATISTIC,
 ) -> list[SeriesForecast]:
     """Choose each member's candidate and build its forecast with conformal intervals."""
     count = len(group.members)
     eligible = np.array([name in SELECTABLE for name in group.names])
     eligible[0] = True
     chosen = np.array(
-        [choose_method(group.per_origin[row], margin, win_share, eligible) for row in range(count)],
+        [
+            choose_method(group.per_origin[row], margin, win_share, eligible, statistic)
+            for row in range(count)
+        ],
         dtype=int,
     )
     rows = np.arange(count)

@@ -1,7 +1,8 @@
 import numpy as np
 import pandas as pd
+import pytest
 
-from resync_analytics.forecasting import forecast_series, regularise
+from resync_analytics.forecasting import ForecastError, forecast_series, regularise
 from resync_analytics.forecasting.select import (
     MAX_ORIGINS,
     backtest_many,
@@ -60,6 +61,17 @@ def test_one_lucky_origin_does_not_win_and_one_freak_origin_does_not_lose():
     assert choose_method(np.array([default, freak]), margin=0.1, win_share=0.5) == 1
     # Asked to win at every origin, the freak one no longer qualifies.
     assert choose_method(np.array([default, freak]), margin=0.1, win_share=1.0) == 0
+
+
+def test_the_worst_origin_statistic_refuses_a_challenger_with_one_disaster():
+    default = [1.0, 1.0, 1.0, 1.0, 1.0]
+    freak = [0.6, 0.6, 0.6, 0.6, 9.0]
+    rows = np.array([default, freak])
+    assert choose_method(rows, margin=0.1, win_share=0.0, statistic="median") == 1
+    assert choose_method(rows, margin=0.1, win_share=0.0, statistic="mean") == 0
+    assert choose_method(rows, margin=0.1, win_share=0.0, statistic="worst") == 0
+    with pytest.raises(ForecastError):
+        origin_scores(rows, "best")
 
 
 def test_near_tie_goes_to_the_simpler_candidate_and_ineligible_ones_never_win():
