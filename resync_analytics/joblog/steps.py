@@ -16,7 +16,7 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from resync_analytics.joblog.entities import Entity
+from resync_analytics.joblog.entities import Entity, role_of
 from resync_analytics.joblog.knowledge import StepTemplate, knowledge
 from resync_analytics.joblog.knowledge.model import PLACEHOLDER
 from resync_analytics.joblog.models import Category, JobIdentity
@@ -42,10 +42,6 @@ def conman_stdlist(job: JobIdentity | None) -> str:
     return f'conman "sj {safe_selector(job)};stdlist"'
 
 
-_ROLE_KINDS: dict[str, tuple[str, ...]] = {"host": ("host", "url")}
-"""Roles an entity of another kind also fills (a URL names the host to test)."""
-
-
 def _directory(path: str) -> str:
     if "\\" in path and "/" not in path:
         return path.rsplit("\\", 1)[0] or path
@@ -62,16 +58,17 @@ _FILTERS: dict[str, Callable[[str], str]] = {"dir": _directory, "nc": _nc_target
 
 
 def _roles(entities: Sequence[Entity], job: JobIdentity | None, user: str | None) -> dict[str, str]:
-    """The values the step templates can name: the first entity of each kind, the job's."""
+    """The values the step templates can name: the first entity of each role (what it is to
+    a fix: host, port, user, object, path, pid, limit, frame, script...), else of each kind
+    (a path read as a script still answers ``{path}``); a URL answers ``{host}`` when no
+    host is named; the job's logon user answers ``{user}``; the job's commands."""
     roles: dict[str, str] = {}
     for entity in entities:
+        roles.setdefault(role_of(entity), entity.text)
+    for entity in entities:
         roles.setdefault(entity.kind, entity.text)
-    for role, kinds in _ROLE_KINDS.items():
-        value = next((e.text for e in entities if e.kind in kinds), None)
-        if value is not None:
-            roles[role] = value
-        else:
-            roles.pop(role, None)
+    if "host" not in roles and "url" in roles:
+        roles["host"] = roles["url"]
     if "user" not in roles and user:
         roles["user"] = user
     roles["selector"] = safe_selector(job)

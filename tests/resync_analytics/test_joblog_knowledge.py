@@ -284,3 +284,17 @@ def test_a_family_with_its_own_steps_replaces_its_category_steps():
     assert own[0].startswith("Check that the logon user batchusr exists")
     assert not any("exists on the workstation" in step for step in general)
     assert own[-1].startswith("After the fix, rerun the job")
+
+
+def test_steps_name_entities_by_their_role():
+    from resync_analytics.joblog.entities import Entity
+
+    holder = Entity("value", "4711", role="pid")
+    script = Entity("path", "/opt/app/bin/load.sh")
+    busy = suggest_steps("resource_busy", [holder], job=None, user=None, exit_code=1)
+    denied = suggest_steps("permission_denied", [script], job=None, user=None, exit_code=126)
+
+    assert busy[0] == "See what process 4711 is and whether it still runs: `ps -fp 4711`."
+    assert any(step.startswith("RC 126: /opt/app/bin/load.sh exists") for step in denied)
+    # a path read as a script still answers {path}
+    assert any("`ls -ld /opt/app/bin/load.sh /opt/app/bin`" in step for step in denied)
