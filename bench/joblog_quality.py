@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 
-from resync_analytics.joblog.evaluation import Outcome, QualityReport, evaluate
+from resync_analytics.joblog.evaluation import Outcome, QualityReport, evaluate, role_figures
 from tests.resync_analytics.joblog_corpora import load_corpus, load_real_corpus, render_simulated
 from tests.resync_analytics.joblog_split import load_real_test_names, split_corpus
 
@@ -63,6 +63,24 @@ def print_per_source(parts: dict[tuple[str, str], QualityReport]) -> None:
             f"{source:<8} {split:<5} {report.count:5d}  {report.category_accuracy:8.1%}"
             f"  {report.line_accuracy:10.1%}  {near:7.1%}  {report.entity_recall:13.1%}"
             f"  {report.entity_precision:9.1%}"
+        )
+    print()
+
+
+def print_per_role(title: str, report: QualityReport) -> None:
+    """Recall and precision per entity role (labels with roles only): recall over the labelled
+    entities of the role, precision over the entities the analyser gives the role; "agree" is
+    the share of found ones the analyser gives the labelled role."""
+    figures = role_figures(report.outcomes)
+    if not figures:
+        return
+    print(f"-- entity roles, {title}")
+    print("role        labelled  recall   named  precision  agree")
+    for f in figures:
+        agree = f"{f.agreeing / f.found:6.0%}" if f.found else "     -"
+        print(
+            f"{f.role:<10} {f.labelled:9d}  {f.recall:6.1%}  {f.named:6d}  {f.precision:9.1%}"
+            f"  {agree}"
         )
     print()
 
@@ -120,6 +138,7 @@ def main() -> None:
     if real_test:
         print_report("real transcripts FROZEN TEST part (held out)", parts["real", "test"], False)
         print_per_category(parts["real", "test"])
+        print_per_role("real FROZEN TEST part (held out)", parts["real", "test"])
     print_report("written corpus FROZEN TEST part (held out)", parts["written", "test"], False)
     print(
         "note: the written corpus predates its split and the rules were written with all of it"
@@ -129,6 +148,7 @@ def main() -> None:
     print_per_category(parts["written", "test"])
     print_per_source(parts)
     if real_dev:
+        print_per_role("real development part", parts["real", "dev"])
         print_report("real transcripts development part", parts["real", "dev"], args.misses)
     print_report("written corpus development part", parts["written", "dev"], args.misses)
     print_report(

@@ -2,13 +2,14 @@
 calibration.
 
 Used by the quality tests and ``bench/joblog_quality.py``; the labels say which category, which
-line (1-based, 0 for success) and which entities a correct analysis names.
+line (1-based, 0 for success) and which entities a correct analysis names, and (where labelled)
+the role each of them plays. An entity counts when the analysis names exactly the labelled text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.models import JoblogAnalysis
@@ -21,6 +22,8 @@ class LabelledJoblog:
     category: str
     error_line: int
     entities: tuple[str, ...]
+    roles: tuple[str, ...] = field(default=())
+    """The role of each of ``entities``, in the same order (empty when not labelled)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,49 @@ class Outcome:
     @property
     def unlabelled_entities(self) -> tuple[str, ...]:
         return tuple(e for e in self.analysis.entities if e not in self.sample.entities)
+
+
+@dataclass(frozen=True)
+class RoleFigures:
+    """How one role fares: labelled entities of the role the analysis names, and entities the
+    analysis gives the role that are labelled (whatever role the label gives them)."""
+
+    role: str
+    labelled: int
+    found: int
+    named: int
+    correct: int
+    agreeing: int
+    """Found labelled entities the analysis gives the labelled role."""
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.labelled if self.labelled else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.named if self.named else 1.0
+
+
+def role_figures(outcomes: Iterable[Outcome]) -> tuple[RoleFigures, ...]:
+    """Recall and precision per role, over the outcomes whose labels carry roles."""
+    counts: dict[str, list[int]] = {}
+    for outcome in outcomes:
+        sample, analysis = outcome.sample, outcome.analysis
+        if len(sample.roles) != len(sample.entities):
+            continue
+        named_roles = dict(analysis.entity_roles)
+        for text, role in zip(sample.entities, sample.roles, strict=True):
+            row = counts.setdefault(role, [0, 0, 0, 0, 0])
+            row[0] += 1
+            if text in analysis.entities:
+                row[1] += 1
+                row[4] += named_roles.get(text) == role
+        for text, role in analysis.entity_roles:
+            row = counts.setdefault(role, [0, 0, 0, 0, 0])
+            row[2] += 1
+            row[3] += text in sample.entities
+    return tuple(RoleFigures(role, *row) for role, row in sorted(counts.items()))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ def _load(directory: Path, prefix: str = "") -> list[LabelledJoblog]:
             label["category"],
             label["error_line"],
             tuple(label["entities"]),
+            tuple(label.get("roles", {}).get(e, "") for e in label["entities"])
+            if "roles" in label
+            else (),
         )
         for name, label in sorted(labels.items())
     ]

@@ -10,9 +10,11 @@ import pytest
 
 from resync_analytics.joblog import analyze_joblog
 from resync_analytics.joblog.entities import ROLES, Entity, extract_entities, role_of
+from resync_analytics.joblog.evaluation import LabelledJoblog, Outcome, role_figures
 from resync_analytics.joblog.models import LogLine
 from resync_analytics.joblog.precision import keep_entities
 from resync_analytics.joblog.role_entities import complete_roles
+from tests.resync_analytics.joblog_corpora import load_real_corpus
 from tests.resync_analytics.joblog_samples import joblog
 
 
@@ -134,3 +136,28 @@ def test_the_json_output_carries_each_entity_with_its_role():
     assert [r["text"] for r in shown["entity_roles"]] == shown["entities"]
     assert {"text": "db01.corp.local:5432", "role": "host"} in shown["entity_roles"]
     assert all(r["role"] in ROLES for r in shown["entity_roles"])
+
+
+def test_every_labelled_real_entity_has_a_known_role():
+    samples = load_real_corpus()
+    assert samples
+    for sample in samples:
+        assert len(sample.roles) == len(sample.entities), sample.name
+        assert set(sample.roles) <= set(ROLES), sample.name
+
+
+def test_role_figures_count_recall_and_precision_per_role():
+    log = joblog("cat: /data/in/orders.csv: No such file or directory\n")
+    sample = LabelledJoblog(
+        "x.log",
+        log.encode(),
+        "file_not_found",
+        10,
+        ("/data/in/orders.csv", "ORDERS"),
+        ("path", "object"),
+    )
+    figures = {f.role: f for f in role_figures([Outcome(sample, analyze_joblog(log))])}
+    assert (figures["path"].labelled, figures["path"].found, figures["path"].agreeing) == (1, 1, 1)
+    assert figures["path"].precision == 1.0
+    assert (figures["object"].labelled, figures["object"].found) == (1, 0)
+    assert figures["object"].recall == 0.0
