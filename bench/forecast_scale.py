@@ -7,7 +7,9 @@ included) and a per-series statsmodels ExponentialSmoothing loop (damped additiv
 additive weekly season) on a subsample, extrapolated to all series, and prints the ratio in
 wall-clock and in CPU seconds. Then
 the held-out MASE of both (scaled by the in-sample one-step naive error) on the same
-subsample, the batch path's MASE and 80% coverage on all series, and seasonal naive's MASE.
+subsample, the batch path's MASE and 80% coverage on all series, seasonal naive's MASE, and
+how often the batch path is better or worse than the better of the two baselines (seasonal
+naive, a straight line through the whole history) on each series.
 
     .venv/bin/python -m bench.forecast_scale [--series 10000] [--sample 200]
 """
@@ -22,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from resync_analytics.forecasting import RegularSeries, forecast_many
-from resync_analytics.forecasting.models import seasonal_naive
+from resync_analytics.forecasting.models import seasonal_naive, straight_line
 from resync_analytics.forecasting.series import TimestampStyle
 
 DAY = pd.Timedelta(days=1)
@@ -107,6 +109,8 @@ def main() -> None:
     ours = mase(actual, value, history)
     theirs = mase(actual[sample], reference, history[sample])
     naive = mase(actual, seasonal_naive(history, args.horizon, 7), history)
+    line = mase(actual, straight_line(history, args.horizon, None), history)
+    better = np.minimum(naive, line)
     inside = float(np.mean((actual >= lower) & (actual <= upper)))
     print(
         f"== {args.series:,} daily series x {args.length} days, {args.horizon} days ahead "
@@ -130,6 +134,15 @@ def main() -> None:
     print(
         f"all series: batch MASE {np.mean(ours):.3f} (median {np.median(ours):.3f}), "
         f"seasonal naive {np.mean(naive):.3f}; batch 80% interval coverage {inside:.0%}"
+    )
+    # Rounding aside: the selected seasonal naive is the baseline itself.
+    lost = ours > better * (1 + 1e-6)
+    won = ours < better * (1 - 1e-6)
+    print(
+        f"against the better of seasonal naive and a straight line (MASE {np.mean(better):.3f} "
+        f"per series, line alone {np.mean(line):.3f}): batch better on {np.mean(won):.1%} of "
+        f"series, worse on {np.mean(lost):.1%} (by {np.median(ours[lost] - better[lost]):.3f}"
+        " MASE in the median of those)"
     )
     methods = pd.Series([f.method for f in forecasts]).value_counts()
     print("methods chosen: " + ", ".join(f"{name} {count}" for name, count in methods.items()))
