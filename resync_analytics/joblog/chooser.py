@@ -166,6 +166,12 @@ CLOSE_GAP = 3.0
 the exit code's convention or a specific statement adds, so one weak feature decided (one
 consequence word, one position), and the two lines are worth reading together."""
 _EXPLAINS_AFTER = 5
+_ANNOUNCED_WITHIN = 2
+_POINTS_BELOW = re.compile(r"(?i)\b(?:see|as follows|following|below|details?)\b")
+_CLEAN_UP = re.compile(
+    r"(?i)\b(?:clean(?:ing)?[ -]?up|remov(?:e|es|ing)|delet(?:e|es|ing)|purg(?:e|es|ing)|"
+    r"roll(?:s|ing)? ?back|undo(?:es|ing)?|restor(?:e|es|ing)|revert(?:s|ing)?)\b"
+)
 _STOP_EXPLAINED_AFTER = 10
 
 
@@ -202,8 +208,8 @@ def finding_features(
     ]
     # Statements of a cause: specific, and not a line good runs print too.
     causes = [
-        _Cause(f.line.number, f.category, f.tier, after)
-        for f, after in zip(findings, survived, strict=True)
+        _Cause(f.line.number, f.category, f.tier, after, consequence)
+        for f, after, consequence in zip(findings, survived, consequences, strict=True)
         if f.tier >= 3 and not f.known
     ]
     failed_before: set[str] = set()
@@ -232,7 +238,9 @@ def finding_features(
         # does not report the failure: the explanation is the cause, not a clean-up after it.
         if consequence and report_line is None and not _explained_later(finding, causes):
             report_line = finding.line.number
-        if finding.tier >= 3 and not carried_on and not finding.known:
+        # A failure the job did not carry on after; a bare error line counts unless a
+        # statement around it explains it (the "ERROR at line 1:" above an ORA- code).
+        if finding.tier >= 2 and not (carried_on or finding.known or explained):
             failed_before.add(pattern)
     return rows
 
@@ -241,12 +249,22 @@ def _is_consequence(finding: Finding) -> bool:
     """A line that reports the failure rather than states why it happened. An exception's
     own message may carry the return code of the call that raised it ("CommunicationError:
     1 (rc=1): key=RFC_COMMUNICATION_FAILURE"): that code is the library's, not the job's."""
-    if finding.tier <= 1:
+    if finding.tier <= 1 or _in_clean_up(finding):
         return True
     words = [m.group(0) for m in _CONSEQUENCE.finditer(finding.line.text)]
     if finding.java_role or finding.python_exception:
         words = [w for w in words if not _RC_PHRASE.fullmatch(w)]
     return bool(words)
+
+
+def _in_clean_up(finding: Finding) -> bool:
+    """Whether the line before announces a clean-up ("removing partial output", "rolling back
+    staging load"): what fails in it is a consequence of the failure being cleaned up."""
+    before = [ln for ln in finding.context_before if ln.text.strip()]
+    if not before:
+        return False
+    text = before[-1].text
+    return bool(_CLEAN_UP.search(text)) and not _ERROR_WORDS.search(text)
 
 
 @dataclass(frozen=True)
@@ -257,6 +275,7 @@ class _Cause:
     category: Category
     tier: int
     harmless: bool  # the job carried on after it
+    consequence: bool  # it reports a failure (or a clean-up's) rather than states a cause
 
 
 def _is_stop(finding: Finding) -> bool:
@@ -282,11 +301,28 @@ def _explains(cause: _Cause, finding: Finding) -> bool:
         return False
     if cause.harmless and cause.line < here:
         return False
+    if cause.line > here and not stop and not _announces(finding, cause):
+        return False
     if cause.category != finding.category and cause.category in _FOLLOWS_FROM.get(
         finding.category, frozenset()
     ):
         return True
     return stop and cause.category in _STOP_CAUSES and cause.tier > finding.tier
+
+
+def _announces(finding: Finding, cause: _Cause) -> bool:
+    """Whether ``finding`` announces the statement ``cause`` that follows it ("ERROR at line
+    1:" above the ORA- code, "Encountered an error executing step load" above the exception):
+    the cause comes right after it, or it ends with a colon or points below. A clean-up's
+    failure after an error announces nothing: it is the error's consequence."""
+    if cause.consequence:
+        return False
+    text = finding.line.text.rstrip()
+    return (
+        cause.line - finding.line.number <= _ANNOUNCED_WITHIN
+        or text.endswith(":")
+        or bool(_POINTS_BELOW.search(text))
+    )
 
 
 def _explained(finding: Finding, causes: Sequence[_Cause]) -> bool:

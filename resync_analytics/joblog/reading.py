@@ -44,14 +44,15 @@ _NETWORK_READABLE: frozenset[Category] = frozenset(
 _TIME_LIMIT = re.compile(
     r"(?:exceed(?:ed|s|ing)|over|past|beyond|reached|hit)\s+(?:its |the |a |our )?"
     r"(?:max(?:imum)?\.? |allowed |configured )?(?:run ?-?time|time ?-?limit|time ?out|"
-    r"(?:max(?:imum)? )?duration|wall ?-?clock(?: time)?|execution time|deadline)|"
+    r"wall ?-?time|(?:max(?:imum)? )?duration|wall ?-?clock(?: time)?|execution time|deadline)|"
     r"(?:run ?-?time|time|duration|wall ?-?clock|execution time)\s+limit\b[^.;]{0,40}?"
     r"\b(?:exceeded|reached|expired|hit)|"
     r"\b(?:max(?:imum)?|allowed) (?:run ?-?time|duration|execution time)\b[^.;]{0,40}?"
     r"\b(?:exceeded|reached|expired)|"
     r"\b(?:time ?-?out|time ?-?limit|deadline|max(?:imum)? (?:run ?-?time|duration))\b"
     r"[^.;]{0,40}?\b(?:reached|exceeded|expired|elapsed|hit)\b|"
-    r"\b(?:took|ran|running) longer than\b|\btimed out after\b|\bdue to time ?limit\b|"
+    r"\b(?:took|ran|running) longer than\b|\blonger than the (?:specified |allowed )?deadline\b|"
+    r"\bwall ?-?time \S+ exceeded\b|\btimed out after\b|\bdue to time ?limit\b|"
     r"TimeLimitExceeded|DeadlineExceeded|\bNo output has been received in the last\b|"
     r"\bwatchdog\b[^.;]{0,60}?\b(?:time ?out|expired)",
     re.IGNORECASE,
@@ -62,6 +63,7 @@ _MEMORY = re.compile(
     r"\bbad_alloc\b|\bout of memory\b|\bCannot allocate memory\b|"
     r"\bOutOfMemory|\bMemoryError\b|\boom-?kill|"
     r"\bmemory allocation (?:of \d+ bytes )?failed\b|\b(?:failed|unable) to allocate\b|"
+    r"\bcannot allocate (?:vector|buffer|region|\d)|"
     r"\ballocation of \d+ bytes\b[^.;]{0,40}\bfailed\b|\bmalloc(?:\(\))?:? failed\b",
     re.IGNORECASE,
 )

@@ -228,3 +228,25 @@ def test_reasons_list_the_largest_contribution_first():
     cleanup = next(s for s in scored if "cleanup" in s.finding.line.text)
     values = [abs(float(reason.split()[1])) for reason in explain_choice(cleanup)]
     assert values == sorted(values, reverse=True) and len(values) >= 2
+
+
+def test_a_clean_up_failure_is_a_consequence_and_explains_nothing_before_it():
+    log = joblog(
+        "export: ERROR row count check failed: exported 0 rows, expected at least 1000000\n"
+        "export: removing partial output\n"
+        "rm: cannot remove '/data/out/cust.csv': Permission denied\n",
+        3,
+    )
+    prepared = prepare_joblog(log)
+    rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    by_line = {f.line.number: row for f, row in zip(prepared.findings, rows, strict=True)}
+    assert by_line[line_of(log, "row count")]["explained"] == 0.0
+    assert by_line[line_of(log, "rm: cannot")]["consequence"] == 1.0
+
+
+def test_an_error_title_is_still_explained_by_the_statement_right_after_it():
+    log = joblog("ERROR at line 1:\nORA-00942: table or view does not exist\n")
+    prepared = prepare_joblog(log)
+    rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    by_line = {f.line.number: row for f, row in zip(prepared.findings, rows, strict=True)}
+    assert by_line[line_of(log, "ERROR at line 1")]["explained"] == 1.0
