@@ -525,6 +525,15 @@ _TITLE_WORD = re.compile(r"[A-Z][a-z]+")
 _AFTER_TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\s+$")
 
 
+_FIELD_KEY = re.compile(
+    r"(?i)line|col(?:umn)?|char|pos(?:ition)?|offset|uid|gid|pid|rc|errno|code|size|total-vm|"
+    r"anon-rss|file-rss|shmem-rss|rss|vm|time|id"
+)
+_FILE_GLOB = re.compile(r"[\w.-]*\*[\w.*-]*\.[\w*]+")
+_PROMPT_AFTER = re.compile(r":[~/][^\s]*[$#]")
+_RUNTIME_SOURCE = re.compile(r"(?:internal|node:internal)/")
+
+
 def _is_reference(text: str, line: str, start: int) -> bool:
     """Whether ``text`` is (in) a link to documentation rather than a resource the job used."""
     if _STANDARD_SITE.search(text):
@@ -546,6 +555,14 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return all(_OCTET.fullmatch(octet) for octet in text.split(":")[0].split("."))
     if kind == "path" and not re.search(r"[/\\.]", text):
         return False  # "output file: No space left": the word before the errno text
+    if kind == "host" and ":" in text and _FIELD_KEY.fullmatch(text.split(":", 1)[0]):
+        return False  # "line:20244", "total-vm:26,184,840kB", "UID:21417": a field, not a port
+    if kind == "host" and "@" in text and _PROMPT_AFTER.match(line, start + len(text)):
+        return False  # "db2inst1@db2_inst_1:~$ db2 connect ...": a shell prompt
+    if (kind == "path" and any(ch in text for ch in "*?")) or _FILE_GLOB.fullmatch(text):
+        return False  # "*.exe": a pattern the job matched files with
+    if kind == "path" and _RUNTIME_SOURCE.match(text):
+        return False  # "internal/modules/cjs/loader.js": Node's own code on a stack frame
     if kind == "host" and _SOURCE_REF.search(text):
         return False  # "Arrays.java:3537" is a source line, not host:port
     if kind == "host" and text == "localhost":

@@ -161,3 +161,24 @@ def test_role_figures_count_recall_and_precision_per_role():
     assert figures["path"].precision == 1.0
     assert (figures["object"].labelled, figures["object"].found) == (1, 0)
     assert figures["object"].recall == 0.0
+
+
+@pytest.mark.parametrize(
+    ("line", "noise"),
+    [
+        ("Out of memory: Killed process 4411 (java) total-vm:8,388,608kB, UID:1001", "total-vm:8"),
+        ("Out of memory: Killed process 4411 (java) total-vm:8,388,608kB, UID:1001", "UID:1001"),
+        ("At C:\\jobs\\Sync.ps1:12 char:1 line:20244", "line:20244"),
+        ("etl@dbhost01:~$ db2 connect to SALESDB user etl", "etl@dbhost01"),
+        ("No files matching '*.csv' under /data/in", "*.csv"),
+        ("    at Module._compile (internal/modules/cjs/loader.js:1105:14)", None),
+    ],
+)
+def test_fields_prompts_globs_and_runtime_sources_are_not_entities(line: str, noise: str | None):
+    found = roles_on(line)
+    if noise is None:
+        assert not any(text.startswith("internal/") for text in found), found
+    else:
+        assert noise not in found, found
+    if "Killed process" in line:
+        assert found.get("4411") == "pid"
