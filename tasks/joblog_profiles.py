@@ -52,7 +52,6 @@ def good_run_counts(data: bytes) -> Counter[int]:
     return template_counts(text)
 
 
-@task(name="learn-good-run-profiles", cache_policy=NO_CACHE)
 async def learn_good_run_profiles(
     settings: Settings,
     runs: Sequence[JobRunRecord],
@@ -63,22 +62,34 @@ async def learn_good_run_profiles(
     (each at most ``settings.good_joblog_max_bytes``), of jobs whose profile is missing or
     older than ``settings.joblog_profile_max_age_hours``, and add their templates to those
     jobs' profiles. A joblog that cannot be read now (or by ``deadline``, at least
-    ``MIN_JOBLOG_SECONDS`` away) is skipped: the job stays due for a later cycle."""
+    ``MIN_JOBLOG_SECONDS`` away) is skipped: the job stays due for a later cycle.
+
+    The choice is made here, outside any task: a whole plan's runs as a task's parameters
+    would cost a full cycle seconds of bookkeeping; the task gets the few runs chosen.
+    """
     if settings.good_joblogs_per_cycle <= 0:
+        return ProfileSampling()
+    keys = good_job_keys(runs)
+    if not keys:
         return ProfileSampling()
     policy = ProfilePolicy(
         settings.good_joblogs_per_cycle, timedelta(hours=settings.joblog_profile_max_age_hours)
     )
-    store = get_store(settings)
-    now = datetime.now(UTC)
-    keys = good_job_keys(runs)
-    if not keys:
-        return ProfileSampling()
-    with store.connection() as conn:
+    with get_store(settings).connection() as conn:
         ages = profile_ages(conn, keys)
-    chosen = good_runs_to_sample(runs, ages, now, policy, rng)
+    chosen = good_runs_to_sample(runs, ages, datetime.now(UTC), policy, rng)
     if not chosen:
         return ProfileSampling()
+    return await sample_good_joblogs(settings, chosen, deadline)
+
+
+@task(name="sample-good-joblogs", cache_policy=NO_CACHE)
+async def sample_good_joblogs(
+    settings: Settings, chosen: Sequence[JobRunRecord], deadline: float | None = None
+) -> ProfileSampling:
+    """Read the ``chosen`` successful runs' joblogs (byte-capped) and record their templates
+    in their jobs' profiles."""
+    now = datetime.now(UTC)
     budget = None if deadline is None else max(deadline - time.monotonic(), MIN_JOBLOG_SECONDS)
     async with tws_client(settings, budget) as tws:
         fetched, _late = await _settle_within(
@@ -90,7 +101,7 @@ async def learn_good_run_profiles(
         (run, len(data), await asyncio.to_thread(good_run_counts, data)) for run, data in read
     ]
     written = added = evicted = 0
-    with store.connection() as conn:
+    with get_store(settings).connection() as conn:
         for run, _size, counts in counted:
             write = record_good_run(
                 conn,
@@ -147,4 +158,10 @@ def load_job_baselines(settings: Settings, job_keys: Sequence[str]) -> dict[str,
     }
 
 
-__all__ = ["ProfileSampling", "good_run_counts", "learn_good_run_profiles", "load_job_baselines"]
+__all__ = [
+    "ProfileSampling",
+    "good_run_counts",
+    "learn_good_run_profiles",
+    "load_job_baselines",
+    "sample_good_joblogs",
+]
