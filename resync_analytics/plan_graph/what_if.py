@@ -190,9 +190,11 @@ def single_points_of_failure(
     """Tonight's ``top`` jobs whose failure would cost the most expected minutes late over
     all deadlines. Evaluating a failure of every job would cost a simulation each, so the
     ``candidates`` evaluated exactly are those on the most deadlines' paths and those with
-    the least slack before a deadline (half each)."""
+    the least slack before a deadline (half each). A job nothing waits for is none: its
+    failure costs its own deadline only."""
     dag = sim.dag
     centrality = path_centrality(sim)
+    awaited = np.bincount(dag.pred, minlength=dag.size) > 0
     with np.errstate(invalid="ignore"):
         slack = np.where(np.isfinite(safe_end), safe_end - sim.end.mean(axis=1), np.inf)
     pool: list[int] = []
@@ -200,7 +202,7 @@ def single_points_of_failure(
     by_slack = np.argsort(slack, kind="stable")
     for ranking, usable in ((by_centrality, centrality > 0), (by_slack, np.isfinite(slack))):
         for node in ranking[: candidates // 2 + candidates % 2].tolist():
-            if usable[node] and node not in pool:
+            if usable[node] and awaited[node] and node not in pool:
                 pool.append(node)
     results = [
         SinglePointOfFailure(

@@ -80,3 +80,14 @@ def test_the_shared_upstream_job_is_tonights_worst_single_point_of_failure() -> 
     assert len(worst[0].outcome.missed) == 3 and len(worst[1].outcome.missed) == 1
     # Each deadline job is missed by 10 + 20 - 5 minutes.
     assert worst[0].outcome.expected_minutes_lost == pytest.approx(3 * 25, abs=0.1)
+
+
+def test_a_job_nothing_waits_for_is_no_single_point_of_failure() -> None:
+    # D1..D4 would miss their own deadlines if they failed, but no other job waits for them.
+    names = ["HUB", "D1", "D2", "D3", "LONE", "D4"]
+    edges = [("HUB", "D1"), ("HUB", "D2"), ("HUB", "D3"), ("LONE", "D4")]
+    dag = plan(names, edges, deadlines={"D1": 45, "D2": 45, "D3": 45, "D4": 45})
+    runtimes = fixed_runtimes(dag, dict.fromkeys(names, 20.0))
+    sim = simulate(dag, runtimes, sims=10)
+    worst = single_points_of_failure(sim, latest_safe_end(dag, runtimes), recovery_minutes=10)
+    assert [w.job_key for w in worst] == [key("HUB"), key("LONE")]
