@@ -79,11 +79,14 @@ async def predict_tonight_risks(
     settings = get_settings()
     planned = await read_planned_jobs(settings) if parameters.from_plan else None
     plan_day = parameters.plan_day or default_plan_day(planned, datetime.now(UTC))
-    since, until = history_window(plan_day, parameters.lookback_days)
+    config = MaintenanceConfig(lookback_days=float(parameters.lookback_days))
+    # Month ends older than the window still teach tonight's runtimes: read back that far.
+    since, until = history_window(
+        plan_day, max(config.lookback_days, config.runtime.month_end_lookback_days)
+    )
     # Scored during the plan's own day, the runs that already happened there are read too:
     # the graph starts from them (the per-job models still learn only from before the day).
     until = max(until, min(datetime.now(UTC), until + timedelta(days=1)))
-    config = MaintenanceConfig(lookback_days=float(parameters.lookback_days))
 
     history = load_run_history(settings, since, until)
     graph = load_plan_graph(settings, plan_day)
