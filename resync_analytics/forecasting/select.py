@@ -84,7 +84,8 @@ class ForecastError(ValueError):
 
 @dataclass(frozen=True)
 class MethodScore:
-    """How a method did in the backtest of one series."""
+    """How a method did in the backtest of one series: ``mae`` over all origins, ``mase``
+    the median over origins of each origin's MASE (what selection compares)."""
 
     method: str
     mae: float
