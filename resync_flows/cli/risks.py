@@ -304,7 +304,11 @@ def _plan_simulation(
                 )
                 raise typer.Exit(1)
             nodes = load_plan_nodes(conn, day)
-            since, until = history_window(day, lookback_days)
+            config = MaintenanceConfig(lookback_days=float(lookback_days))
+            # Back far enough for the month ends the runtime model learns from.
+            since, until = history_window(
+                day, max(config.lookback_days, config.runtime.month_end_lookback_days)
+            )
             history = run_history_frame(
                 read_run_history(conn, since=since, until=until + timedelta(days=1))
             )
@@ -315,7 +319,7 @@ def _plan_simulation(
         tonight,
         nodes,
         edges,
-        config=MaintenanceConfig(lookback_days=float(lookback_days)),
+        config=config,
         graph=PlanGraphConfig(sims=sims),
         now=now if tonight <= now < tonight + timedelta(days=1) else None,
     )
