@@ -362,6 +362,24 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         re.compile(r"\bGRANT\s+[\w ,]+?\s+ON\s+[A-Za-z_][\w$#.]*\s+TO\s+([A-Za-z_][\w$#]*)", re.I),
         1,
     ),
+    # Kubernetes events: "pod/etl-7d9f-x2k", "Created pod: etl-7d9f-x2k" name the object, the
+    # reason column of a warning ("Warning  BackoffLimitExceeded  16h ...") is its code
+    (
+        "object",
+        re.compile(
+            r"\b(?:pod|job|deployment|statefulset|daemonset|cronjob|replicaset|node)/"
+            r"([a-z0-9][a-z0-9.-]*[a-z0-9])\b"
+        ),
+        1,
+    ),
+    (
+        "object",
+        re.compile(r"\b(?:Created|Deleted|Killing) pod: ([a-z0-9][a-z0-9.-]*[a-z0-9])\b"),
+        1,
+    ),
+    ("code", re.compile(r"^\s*(?:\S+\s+)?Warning\s+([A-Z][a-z]+(?:[A-Z][a-z]*)+)\s{2,}"), 1),
+    # Oracle's container a session must be switched to: "ALTER SESSION SET CONTAINER = PDB1"
+    ("object", re.compile(r"(?i)\bSET CONTAINER\s*=\s*([A-Za-z_][\w$#]*)"), 1),
     # SAP's network interface: "partner '10.1.2.3:3300' not reached"
     ("host", re.compile(r"\bpartner '([\w.-]+:\w+)'"), 1),
     # "Operation timed out after 180001 milliseconds", "took longer than 30s": the limit hit

@@ -52,10 +52,9 @@ _CONNECT = re.compile(
 # "Executing step: [loadStep]": the batch step that was running when the job failed
 _BATCH_STEP = re.compile(r"(?i)\b(?:executing step|step):?\s*\[([\w.-]+)\]")
 
-# Where each completion applies: the categories an operator needs the role for. A Java or Node
-# trace is read past the runtime's frames, so its frame is the job's code whatever the
-# category; a Python traceback of a refused logon or a lost file ends in the driver or library
-# that noticed, so it is read only where the code itself broke (a bug, a crash, bad input).
+# Where each completion applies: the categories an operator needs the role for. A bug, a
+# crash, a starved heap or rejected input is fixed where the code broke; a missing file, a
+# refused logon or a lost connection is fixed on the resource, whatever frame noticed it.
 _CODE_CATEGORIES: frozenset[Category] = frozenset(
     {
         "application_error",
@@ -67,7 +66,7 @@ _CODE_CATEGORIES: frozenset[Category] = frozenset(
     }
 )
 _PROCESS_CATEGORIES: frozenset[Category] = frozenset(
-    {"signal_or_crash", "out_of_memory", "resource_busy", "disk_full", "timeout"}
+    {"signal_or_crash", "out_of_memory", "resource_busy", "disk_full"}
 )
 _LOGON_CATEGORIES: frozenset[Category] = frozenset(
     {"authentication", "network", "database", "permission_denied"}
@@ -88,7 +87,7 @@ def complete_roles(
     frame found replaces other source lines chosen from the same stack."""
     excluded = set(exclude)
     entities = list(named)
-    frame = _source_frame(before, after, python=category in _CODE_CATEGORIES)
+    frame = _source_frame(before, after) if category in _CODE_CATEGORIES else None
     if frame is not None:
         # one source line names where it broke; a class or method stays for the sentence
         traced = _python_frames(before)
@@ -112,12 +111,10 @@ def complete_roles(
     return entities
 
 
-def _source_frame(
-    before: Sequence[LogLine], after: Sequence[LogLine], *, python: bool
-) -> Entity | None:
+def _source_frame(before: Sequence[LogLine], after: Sequence[LogLine]) -> Entity | None:
     """Where the job's code broke: the first frame with a source line of a Java or Node stack
-    trace under the error that is not the runtime's own, else (when ``python``) the innermost
-    ``File "..."`` of a Python traceback above it outside Python's and installed libraries."""
+    trace under the error that is not the runtime's own, else the innermost ``File "..."``
+    of a Python traceback above it outside Python's and installed libraries."""
     gap = 0
     for ln in after[:_TRACE_LINES]:
         text = mask_secrets(ln.text)
@@ -128,7 +125,7 @@ def _source_frame(
             gap += 1
             if gap > _TRACE_GAP:
                 break
-    for ln in reversed(before[-_TRACE_LINES:] if python else ()):
+    for ln in reversed(before[-_TRACE_LINES:]):
         match = _PYTHON_FRAME.match(mask_secrets(ln.text))
         if match and not _PYTHON_LIBRARY.search(match.group(1)):
             return Entity("path", match.group(1), "frame")

@@ -182,3 +182,14 @@ def test_fields_prompts_globs_and_runtime_sources_are_not_entities(line: str, no
         assert noise not in found, found
     if "Killed process" in line:
         assert found.get("4411") == "pid"
+
+
+def test_kubernetes_events_name_the_pod_and_the_warning_reason():
+    warning = (
+        "  Warning  BackoffLimitExceeded  3h  job-controller  Job has reached the backoff limit"
+    )
+    assert roles_on(warning) == {"BackoffLimitExceeded": "code"}
+    created = "  Normal   SuccessfulCreate  3h  job-controller  Created pod: nightly-load-8x2kq"
+    assert roles_on(created).get("nightly-load-8x2kq") == "object"
+    failed = '2m  Warning  Failed  pod/etl-api-6f7c9-zt5lq  Failed to pull image "acme/etl:1.4"'
+    assert roles_on(failed).get("etl-api-6f7c9-zt5lq") == "object"
