@@ -7,6 +7,8 @@ code meanings and the fix steps all read it from there.
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +25,16 @@ EXTENSION_VARIABLE = "RESYNC_JOBLOG_KNOWLEDGE_FILE"
 
 def extension_file() -> Path | None:
     """The site's knowledge file from the settings (``RESYNC_JOBLOG_KNOWLEDGE_FILE``), if any."""
-    # imported here: the settings (pydantic) are needed only once, when the knowledge loads
+    unset = (
+        "resync_core.settings" not in sys.modules
+        and not any(name.upper() == EXTENSION_VARIABLE for name in os.environ)
+        and not Path(".env").is_file()
+    )
+    if unset:
+        # Neither source of the setting (the environment, a .env file) can hold it: skip
+        # loading the settings, whose pydantic import costs a process that only analyses
+        # joblogs ~17 MB.
+        return None
     from resync_core.settings import get_settings
 
     return get_settings().joblog_knowledge_file

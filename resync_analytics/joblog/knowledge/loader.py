@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
+import ahocorasick
+
 from resync_analytics.joblog.knowledge.model import (
     PLACEHOLDER,
     STEP_FILTERS,
@@ -342,6 +344,16 @@ def _exit_statement(raws: list[tuple[dict[str, Any], str]]) -> tuple[re.Pattern[
     return _compile(pattern, re.IGNORECASE, source, "exit_statement", "pattern"), needles
 
 
+def _minimal(needles: set[str]) -> set[str]:
+    """``needles`` without those that contain another ("error" when "err" is one): a line
+    holding the longer one holds the shorter, and each extra hit costs the scan a step."""
+    automaton = ahocorasick.Automaton()
+    for needle in needles:
+        automaton.add_word(needle, needle)
+    automaton.make_automaton()
+    return {n for n in needles if all(found == n for _, found in automaton.iter(n))}
+
+
 def build(raws: list[tuple[dict[str, Any], str]]) -> KnowledgeBase:
     """Merge the parsed files (shipped first) and compile them into a knowledge base."""
     entries = _families(raws[0][0], raws[0][1])
@@ -365,7 +377,7 @@ def build(raws: list[tuple[dict[str, Any], str]]) -> KnowledgeBase:
         extra |= {
             n.lower() for n in _strings(table.get("needles", []), source, "prefilter", "needles")
         }
-    needles = {n for family in families for n in family.needles} | exit_needles | extra
+    needles = _minimal({n for family in families for n in family.needles} | exit_needles | extra)
     return KnowledgeBase(
         families=families,
         errno=errno,
