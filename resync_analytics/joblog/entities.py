@@ -547,6 +547,8 @@ _FIELD_KEY = re.compile(
     r"(?i)line|col(?:umn)?|char|pos(?:ition)?|offset|uid|gid|pid|rc|errno|code|size|total-vm|"
     r"anon-rss|file-rss|shmem-rss|rss|vm|time|id"
 )
+_KERNEL_FLAG = re.compile(r"(?:\bconstraint=|\bgfp_mask=0x[0-9a-f]+\()$")
+_LOGGER_LINE = re.compile(r":\d+\}")
 _FILE_GLOB = re.compile(r"[\w.-]*\*[\w.*-]*\.[\w*]+")
 _PROMPT_AFTER = re.compile(r":[~/][^\s]*[$#]")
 _RUNTIME_SOURCE = re.compile(r"(?:internal|node:internal)/")
@@ -577,6 +579,14 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "line:20244", "total-vm:26,184,840kB", "UID:21417": a field, not a port
     if kind == "host" and "@" in text and _PROMPT_AFTER.match(line, start + len(text)):
         return False  # "db2inst1@db2_inst_1:~$ db2 connect ...": a shell prompt
+    if kind == "object" and _KERNEL_FLAG.search(line[:start]):
+        return False  # "constraint=CONSTRAINT_NONE", "gfp_mask=0x6200ca(GFP_KERNEL)": a flag
+    if (
+        kind in ("command", "path")
+        and line[start - 1 : start] == "{"
+        and _LOGGER_LINE.match(line, start + len(text))
+    ):
+        return False  # Airflow's "{subprocess.py:98}": where the logger was called
     if (kind == "path" and any(ch in text for ch in "*?")) or _FILE_GLOB.fullmatch(text):
         return False  # "*.exe": a pattern the job matched files with
     if kind == "path" and _RUNTIME_SOURCE.match(text):

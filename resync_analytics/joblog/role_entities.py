@@ -49,6 +49,8 @@ _CONNECT = re.compile(
     r"(?i)(?:\bconnect to\s+|\b(?:database|dbname|db)=|(?<!\S)(?:-d\s+|--dbname[= ]))"
     r"([A-Za-z_][\w$#-]*)"
 )
+_GRANT = re.compile(r"(?i)\bGRANT\s+[\w ,]+?\s+ON\s+\S+\s+TO\s+\S")
+_HINT_LINES = 3
 # "Executing step: [loadStep]": the batch step that was running when the job failed
 _BATCH_STEP = re.compile(r"(?i)\b(?:executing step|step):?\s*\[([\w.-]+)\]")
 
@@ -101,6 +103,7 @@ def complete_roles(
         added += _ended_process(line, after)
     if category in _LOGON_CATEGORIES:
         added += _logon(before)
+        added += _suggested_grant(after)
     if category in ("application_error", "unknown"):
         added += _batch_step(before)
     texts = {e.text for e in entities}
@@ -170,6 +173,16 @@ def _logon(before: Sequence[LogLine]) -> list[Entity]:
         ]
         if found:
             return _wanted(found)
+    return []
+
+
+def _suggested_grant(after: Sequence[LogLine]) -> list[Entity]:
+    """The object and account of a grant the tool suggests right after the error ("HINT: run:
+    GRANT SELECT ON SYS.USER$ TO empquery"): what the fix grants on, and to whom."""
+    for ln in after[:_HINT_LINES]:
+        text = mask_secrets(ln.text)
+        if _GRANT.search(text):
+            return [e for e in extract_entities(text) if role_of(e) in ("object", "user")]
     return []
 
 

@@ -193,3 +193,19 @@ def test_kubernetes_events_name_the_pod_and_the_warning_reason():
     assert roles_on(created).get("nightly-load-8x2kq") == "object"
     failed = '2m  Warning  Failed  pod/etl-api-6f7c9-zt5lq  Failed to pull image "acme/etl:1.4"'
     assert roles_on(failed).get("etl-api-6f7c9-zt5lq") == "object"
+
+
+def test_kernel_flags_and_logger_locations_are_not_entities():
+    oom = "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),task=java,pid=4411,uid=1001"
+    assert "CONSTRAINT_NONE" not in roles_on(oom)
+    assert "GFP_KERNEL" not in roles_on("java invoked oom-killer: gfp_mask=0x100cca(GFP_KERNEL)")
+    airflow = "[2025-03-14, 02:00:31 UTC] {subprocess.py:93} INFO - Command exited with code 1"
+    assert "subprocess.py" not in roles_on(airflow)
+
+
+def test_a_grant_the_tool_suggests_names_its_object_and_account():
+    line = LogLine(7, "[ERROR] OCI ERROR: [ORA-00942: table or view does not exist]")
+    after = _lines("[ERROR] HINT: run: GRANT SELECT ON STG.ORDERS TO etl_reader;", start=8)
+    named = complete_roles("database", line, (), after, [Entity("code", "ORA-00942")])
+    roles = {e.text: role_of(e) for e in named}
+    assert roles == {"ORA-00942": "code", "STG.ORDERS": "object", "etl_reader": "user"}
