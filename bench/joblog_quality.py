@@ -78,10 +78,9 @@ def print_per_role(title: str, report: QualityReport) -> None:
     print("role        labelled  recall   named  precision  agree")
     for f in figures:
         agree = f"{f.agreeing / f.found:6.0%}" if f.found else "     -"
-        print(
-            f"{f.role:<10} {f.labelled:9d}  {f.recall:6.1%}  {f.named:6d}  {f.precision:9.1%}"
-            f"  {agree}"
-        )
+        recall = f"{f.recall:6.1%}" if f.labelled else "     -"
+        precision = f"{f.precision:9.1%}" if f.named else "        -"
+        print(f"{f.role:<10} {f.labelled:9d}  {recall}  {f.named:6d}  {precision}  {agree}")
     print()
 
 

@@ -214,6 +214,8 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         ),
         1,
     ),
+    # PHP console exceptions say where they were thrown: "In CurlFactory.php line 210:"
+    ("path", _as("frame", re.compile(r"^\s*In ([\w.-]+\.php) line \d+:")), 1),
     # PowerShell's position message names the script and line: "At C:\x\Fix.ps1:76 char:5".
     (
         "object",

@@ -209,3 +209,7 @@ def test_a_grant_the_tool_suggests_names_its_object_and_account():
     named = complete_roles("database", line, (), after, [Entity("code", "ORA-00942")])
     roles = {e.text: role_of(e) for e in named}
     assert roles == {"ORA-00942": "code", "STG.ORDERS": "object", "etl_reader": "user"}
+
+
+def test_a_php_console_exception_names_the_file_it_was_thrown_in():
+    assert roles_on("In StreamHandler.php line 107:") == {"StreamHandler.php": "frame"}
