@@ -108,6 +108,24 @@ def seasonal_drift(history: np.ndarray, horizon: int, period: int | None) -> np.
     return base + per_cycle[:, None] * cycles[None, :]
 
 
+def line_fit(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares intercept and slope of every row against its positions 0, 1, ...
+
+    Closed form with row-wise sums rather than one LAPACK solve for the whole batch: a
+    solver's blocking depends on how many series share the call, and a series must get the
+    same forecast whether it is forecast alone, on one worker or in a batch of 10,000.
+    """
+    length = values.shape[1]
+    times = np.arange(length, dtype=float)
+    centred_times = times - times.mean()
+    spread = float(np.sum(centred_times**2))
+    means = values.mean(axis=1)
+    if spread == 0.0:
+        return means, np.zeros(values.shape[0])
+    slopes = np.sum((values - means[:, None]) * centred_times[None, :], axis=1) / spread
+    return means - slopes * times.mean(), slopes
+
+
 def linear_trend(history: np.ndarray, horizon: int, period: int | None) -> np.ndarray:
     """A straight line fitted by least squares to the recent history, plus the season.
 
@@ -121,11 +139,9 @@ def linear_trend(history: np.ndarray, horizon: int, period: int | None) -> np.nd
     if period and length >= 2 * period:
         profile = seasonal_profile(history, period, FORECAST_PROFILE_CYCLES)
         recent = recent - profile[:, _phases(length - window, window, period)]
-    times = np.arange(window, dtype=float)
-    design = np.column_stack([np.ones(window), times])
-    coefficients, *_ = np.linalg.lstsq(design, recent.T, rcond=None)  # (2, series)
+    intercept, slope = line_fit(recent)
     future = np.arange(window, window + horizon, dtype=float)
-    forecast = coefficients[0][:, None] + coefficients[1][:, None] * future[None, :]
+    forecast = intercept[:, None] + slope[:, None] * future[None, :]
     if profile is not None:
         forecast = forecast + profile[:, _phases(length, horizon, period or 1)]
     return forecast
@@ -144,11 +160,9 @@ def straight_line(history: np.ndarray, horizon: int, period: int | None) -> np.n
     if period and length >= 2 * period:
         profile = seasonal_profile(history, period, FORECAST_PROFILE_CYCLES)
         history = history - profile[:, _phases(0, length, period)]
-    times = np.arange(length, dtype=float)
-    design = np.column_stack([np.ones(length), times])
-    coefficients, *_ = np.linalg.lstsq(design, history.T, rcond=None)  # (2, series)
+    intercept, slope = line_fit(history)
     future = np.arange(length, length + horizon, dtype=float)
-    forecast = coefficients[0][:, None] + coefficients[1][:, None] * future[None, :]
+    forecast = intercept[:, None] + slope[:, None] * future[None, :]
     if profile is not None:
         forecast = forecast + profile[:, _phases(length, horizon, period or 1)]
     return forecast
