@@ -1,0 +1,33 @@
+"""The prefilter's automaton keeps only needles that contain no other needle."""
+
+from __future__ import annotations
+
+from resync_analytics.joblog.prefilter import (
+    _shortest_needles,
+    iter_hit_offsets,
+    lower_chunk,
+    needles,
+)
+
+
+def test_a_needle_containing_another_is_left_out():
+    assert sorted(_shortest_needles(("err", "errors", "error", "fail", "failed", " rc="))) == [
+        " rc=",
+        "err",
+        "fail",
+    ]
+
+
+def test_the_lines_hit_are_those_any_needle_of_the_knowledge_base_occurs_in():
+    text = (
+        "2025-03-14 INFO loaded 5000 rows into ERRORS_TABLE\n"
+        "all good here\n"
+        "ORA-01653: unable to extend table\n"
+        "nothing\n"
+    )
+    lowered = lower_chunk(text.encode())
+    lines = lowered.split("\n")
+    expected = {i for i, line in enumerate(lines) if any(n in line for n in needles() if n.strip())}
+    hit = {lowered.count("\n", 0, offset) for offset in iter_hit_offsets(lowered)}
+    assert hit == expected
+    assert {0, 2} <= hit and 1 not in hit
