@@ -97,8 +97,6 @@ def _errno_patterns(kb: KnowledgeBase) -> tuple[re.Pattern[str], re.Pattern[str]
     return cleanup, exec_missing
 
 
-# Informational messages that carry an error-like code (DB2 load/import progress).
-_INFO_CODES = re.compile(r"\bSQL(3109|3110|3500|3519|3520|3515|3107|27935)[NWI]\b")
 # Errors raised while a shell reads its startup files: noisy, almost never the cause.
 _STARTUP_FILE = re.compile(
     r"\.(?:kshrc|bashrc|bash_profile|profile|zshrc|cshrc|login)\b|/etc/(?:profile|bashrc)\b"
@@ -106,14 +104,6 @@ _STARTUP_FILE = re.compile(
 _SHARED_TOKEN = re.compile(
     r"\b(?:ORA|TNS|SP2|PLS)-\d{4,5}\b|\bSQL\d{4,5}[NC]\b|\b[A-Z]\w+(?:Exception|Error)\b|/[\w./-]+"
 )
-_RETRY = re.compile(
-    r"(?<![\w-])(?:retrying|will retry|re-trying|reconnecting|backing off|next attempt|"
-    r"retry(?: #?\d+| in \d+| after \d+|ing)|attempt\s*#?\s*\d+\s*(?:of|/)\s*\d+|"
-    r"tentando novamente|nova tentativa|erneuter Versuch|reintentando|nouvelle tentative|"
-    r"nuovo tentativo|riprovo)(?![\w-])",
-    re.IGNORECASE,
-)
-"""A retry in progress. Advice such as "please try again" is not one."""
 _GIVE_UP = re.compile(
     r"giving up|gave up|no more (?:retries|attempts)|"
     r"(?:retries|attempts|retry limit|retry count) (?:exhausted|exceeded|reached)|"
@@ -179,7 +169,11 @@ def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
     ):
         return True  # the source line a traceback prints under each frame
     benign_cleanup = _errno_patterns(knowledge())[0]
-    if _SQL_TEXT.match(text) or benign_cleanup.search(text) or _INFO_CODES.search(text):
+    if (
+        _SQL_TEXT.match(text)
+        or benign_cleanup.search(text)
+        or knowledge().informational.search(text)
+    ):
         return True
     level = _level(text)
     return level in _BENIGN_LEVELS
@@ -197,7 +191,8 @@ def _is_transient(candidate: Candidate) -> tuple[bool, bool]:
                 return False, True  # the last attempt
     if _GIVE_UP.search(text):
         return False, True
-    retried = bool(_RETRY.search(text) or (following and _RETRY.search(following)))
+    retry = knowledge().retry
+    retried = bool(retry.search(text) or (following and retry.search(following)))
     if retried and following and _GIVE_UP.search(following):
         return False, True
     return retried, False

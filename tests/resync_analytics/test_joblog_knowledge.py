@@ -298,3 +298,35 @@ def test_steps_name_entities_by_their_role():
     assert any(step.startswith("RC 126: /opt/app/bin/load.sh exists") for step in denied)
     # a path read as a script still answers {path}
     assert any("`ls -ld /opt/app/bin/load.sh /opt/app/bin`" in step for step in denied)
+
+
+def test_a_site_file_adds_retry_phrases_and_informational_codes(site_file):
+    retried = "ERROR: Connection refused by db01:5432, opnieuw proberen over 5s\nload done\n"
+    notice = "PAYROLL-I-0001 PAYROLL-E-0042 ledger LEDGER01 locked by batch 7\n"
+    assert analyze_joblog(retried).category == "network"  # before: a retry nobody recognised
+    site_file.write_text(_family(), encoding="utf-8")
+    knowledge.cache_clear()
+    assert analyze_joblog(notice).category == "resource_busy"
+    site_file.write_text(
+        _family()
+        + """
+[retry]
+nl = ["opnieuw proberen"]
+
+[informational]
+any = ['PAYROLL-I-\\d{4}']
+""",
+        encoding="utf-8",
+    )
+    knowledge.cache_clear()
+
+    assert knowledge().retry.search("nova tentativa em 10s")  # the shipped languages stay
+    assert analyze_joblog(retried).category == "success"  # a retry that then succeeded
+    assert analyze_joblog(notice).category == "success"  # a line that only informs
+
+
+def test_a_bad_retry_phrase_names_its_table_and_language(tmp_path):
+    extension = tmp_path / "site-families.toml"
+    extension.write_text("[retry]\nnl = ['opnieuw (proberen']\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"site-families\.toml: retry: nl\[0\]: bad regex"):
+        load_knowledge(extension)

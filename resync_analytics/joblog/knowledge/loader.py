@@ -7,7 +7,8 @@ administrator who extends the file sees what to fix before the analyser runs.
 Merging: an extension ``[[family]]`` with a shipped id replaces the fields it gives
 (``enabled = false`` drops the family); a new id is tried before all shipped families, or
 ``before``/``after`` a named one. ``[errno.*]`` languages, ``[exit_codes]`` and
-``[[steps.<category>]]`` lists replace the shipped ones key by key; ``[prefilter] needles`` add.
+``[[steps.<category>]]`` lists replace the shipped ones key by key; ``[prefilter] needles``,
+``[retry]`` and ``[informational]`` patterns add to the shipped ones.
 """
 
 from __future__ import annotations
@@ -344,6 +345,25 @@ def _exit_statement(raws: list[tuple[dict[str, Any], str]]) -> tuple[re.Pattern[
     return _compile(pattern, re.IGNORECASE, source, "exit_statement", "pattern"), needles
 
 
+def _phrases(raws: list[tuple[dict[str, Any], str]], table: str) -> str:
+    """One alternation of a ``[table]`` of regexes by language; each file adds to the lists."""
+    merged: dict[str, tuple[str, ...]] = {}
+    for raw, source in raws:
+        by_language = raw.get(table, {})
+        if not isinstance(by_language, dict):
+            raise _fail(source, table, "", "must be a table of lists by language")
+        for language, listed in by_language.items():
+            if not _LANGUAGE.match(language):
+                raise _fail(source, table, language, "language must be 'any' or a code like 'pt'")
+            texts = _strings(listed, source, table, language)
+            for i, text in enumerate(texts):
+                _compile(text, re.IGNORECASE, source, table, f"{language}[{i}]")
+            merged[language] = merged.get(language, ()) + texts
+    if not merged:
+        raise _fail(raws[0][1], table, "", "needs at least one pattern")
+    return "|".join(text for texts in merged.values() for text in texts)
+
+
 def _minimal(needles: set[str]) -> set[str]:
     """``needles`` without those that contain another ("error" when "err" is one): a line
     holding the longer one holds the shorter, and each extra hit costs the scan a step."""
@@ -387,6 +407,8 @@ def build(raws: list[tuple[dict[str, Any], str]]) -> KnowledgeBase:
         signal_default=signal_default,
         signal_label=signal_label,
         exit_statement=exit_statement,
+        retry=re.compile(rf"(?<![\w-])(?:{_phrases(raws, 'retry')})(?![\w-])", re.IGNORECASE),
+        informational=re.compile(_phrases(raws, "informational")),
         needles=tuple(sorted(needles)),
         sources=tuple(source for _, source in raws),
     )

@@ -70,6 +70,10 @@ class KnowledgeBase:
     signal_default: Category
     signal_label: str
     exit_statement: re.Pattern[str]
+    retry: re.Pattern[str]
+    """A retry in progress, as a whole word or phrase ("retrying", "nova tentativa")."""
+    informational: re.Pattern[str]
+    """A message with an error-like code that only informs (``SQL3109N``)."""
     needles: tuple[str, ...]
     """Every needle the prefilter looks for: the families', the exit statement's, the extras."""
     sources: tuple[str, ...]
