@@ -237,10 +237,7 @@ def theta(history: np.ndarray, horizon: int, period: int | None) -> np.ndarray:
     """
     adjusted, profile = _adjust(history, period)
     count, length = adjusted.shape
-    times = np.arange(length, dtype=float)
-    centred = times - times.mean()
-    denominator = float((centred**2).sum()) or 1.0
-    slope = (adjusted - adjusted.mean(axis=1, keepdims=True)) @ centred / denominator
+    _, slope = line_fit(adjusted)
     alphas = ETS_ALPHAS[None, :]
     level = np.repeat(adjusted[:, :1], alphas.size, axis=1)
     sse = np.zeros((count, alphas.size))

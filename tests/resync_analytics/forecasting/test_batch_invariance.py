@@ -46,3 +46,35 @@ def test_line_fit_matches_least_squares() -> None:
         expected_slope, expected_intercept = np.polyfit(np.arange(50), values[row], 1)
         assert np.isclose(slope[row], expected_slope)
         assert np.isclose(intercept[row], expected_intercept)
+
+
+def test_every_method_forecasts_a_row_the_same_alone_and_in_a_batch() -> None:
+    from resync_analytics.forecasting import models
+
+    rng = np.random.default_rng(1)
+    hours = np.arange(24 * 30)
+    batch = np.vstack(
+        [
+            40 + rng.normal(0, 1, hours.size),
+            30 + 0.02 * hours + 8 * np.sin(2 * np.pi * hours / 24) + rng.normal(0, 2, hours.size),
+            np.full(hours.size, 35.0),
+        ]
+    )
+    methods = {
+        name: getattr(models, name)
+        for name in (
+            "seasonal_naive",
+            "seasonal_drift",
+            "linear_trend",
+            "straight_line",
+            "damped_trend_ets",
+            "theta",
+        )
+    }
+    methods["mstl"] = models.mstl((24, 168)).predict
+    for name, predict in methods.items():
+        for period in (None, 24):
+            together = predict(batch, 48, period)
+            for row in range(batch.shape[0]):
+                alone = predict(batch[row : row + 1], 48, period)[0]
+                assert np.array_equal(alone, together[row]), (name, period, row)
