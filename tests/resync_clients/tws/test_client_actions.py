@@ -127,7 +127,14 @@ async def test_a_read_only_user_may_not_act(sim: RunningSimulator) -> None:
 async def test_follow_streams_a_running_joblog_until_the_job_ends(
     tws: TWSClient, sim: RunningSimulator
 ) -> None:
-    job = (await jobs_in(tws, "EXEC"))[0]
+    running = await jobs_in(tws, "EXEC")
+    if running:
+        job = running[0]
+    else:  # the morning after the batch: a rerun of a failed job is the run to follow
+        failed = (await jobs_in(tws, "ABEND", "FAIL"))[0]
+        assert failed.current_run is not None
+        await tws.rerun(failed.current_run.id)
+        job = await tws.get_job(failed.id)
     run = job.current_run
     assert run is not None
     chunks: list[bytes] = []
