@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from resync_analytics.joblog.entities import ROLES
 from resync_core.taxonomy import CATEGORIES
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "joblogs"
@@ -54,7 +55,11 @@ def test_real_label_is_consistent_with_its_file(name: str) -> None:
 
 def _check_label(label: dict, data: bytes) -> None:
     line_count = len(data.split(b"\n"))
-    assert set(label) == {"category", "error_line", "entities"}
+    assert set(label) - {"roles"} == {"category", "error_line", "entities"}
+    # Roles, where given, name one known role for exactly the labelled entities.
+    roles = label.get("roles", {})
+    assert not roles or set(roles) == set(label["entities"]), "roles name every entity"
+    assert set(roles.values()) <= set(ROLES), set(roles.values()) - set(ROLES)
     assert label["category"] in CATEGORIES
     if label["category"] == "success":
         assert label["error_line"] == 0
