@@ -26,16 +26,22 @@ def model_of(frame, job: str, as_of: float = AS_OF):
 
 
 def test_a_job_growing_four_percent_a_week_is_measured_and_projected():
-    base = noisy(1200.0, 0.05, 11)
-    frame = history(
-        quiet_shop(), nightly_runs("GROW", seconds=lambda d: base(d) * 1.04 ** (-d / 7))
-    )
-    grow = model_of(frame, "GROW")
-    # These 28 noisy nights alone fit 6% a week by least squares; the last three are month
-    # end, compared with the week before them, so they neither add nor hide growth.
-    assert grow["weekly_growth"] == pytest.approx(0.05, abs=0.015)
-    # Tonight's median is the trend's value tonight, not the month's median.
-    assert grow["predicted_seconds"] > grow["median_seconds"] * 1.03
+    # One draw of 5% noise moves a 28-night fit by a point or two either way; over several
+    # draws the measured growth must centre on the true 4% (the last three nights are month
+    # end, compared with the week before them, so they neither add nor hide growth).
+    measured = []
+    for seed in range(11, 19):
+        base = noisy(1200.0, 0.05, seed)
+        frame = history(
+            quiet_shop(),
+            nightly_runs("GROW", seconds=lambda d, base=base: base(d) * 1.04 ** (-d / 7)),
+        )
+        grow = model_of(frame, "GROW")
+        measured.append(grow["weekly_growth"])
+        assert grow["weekly_growth"] == pytest.approx(0.04, abs=0.02), seed
+        # Tonight's median is the trend's value tonight, not the month's median.
+        assert grow["predicted_seconds"] > grow["median_seconds"] * 1.03, seed
+    assert sum(measured) / len(measured) == pytest.approx(0.04, abs=0.006)
 
 
 def test_noise_and_one_stuck_run_make_no_trend():
