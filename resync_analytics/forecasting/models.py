@@ -168,6 +168,17 @@ def straight_line(history: np.ndarray, horizon: int, period: int | None) -> np.n
     return forecast
 
 
+def straight_line_no_season(history: np.ndarray, horizon: int, _period: int | None) -> np.ndarray:
+    """The straight line through the whole history with no season added: the baseline itself.
+
+    Where a season was detected ``straight_line`` adds it back, which is not the baseline a
+    forecast must not lose to: on noisy workload series (daily job counts, a week of daily
+    samples holding one busy day) the bare line beats both the season and the seasonal line
+    (bench/forecast_outside.py), and only a pool holding it can choose it.
+    """
+    return straight_line(history, horizon, None)
+
+
 # Smoothing parameters tried for every series at once (one-step squared error picks).
 ETS_ALPHAS = np.array([0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9])
 ETS_BETAS = np.array([0.0, 0.02, 0.1, 0.3])
@@ -299,15 +310,24 @@ def mstl(periods: tuple[int, ...]) -> Method:
 
 SEASONAL_NAIVE = Method("seasonal_naive", seasonal_naive, vectorised=True)
 STRAIGHT_LINE = Method("straight_line", straight_line, vectorised=True)
+STRAIGHT_LINE_NO_SEASON = Method(
+    "straight_line_no_season", straight_line_no_season, vectorised=True
+)
 DRIFT = Method("drift", seasonal_drift, vectorised=True)
 LINEAR_TREND = Method("linear_trend", linear_trend, vectorised=True)
 DAMPED_ETS = Method("ets_damped", damped_trend_ets, vectorised=True)
 THETA = Method("theta", theta, vectorised=True)
 
 # Seasonal naive comes first: it is the default that the others must beat by a margin. The
-# two baselines (seasonal naive, the straight line) and the members of the combination
-# (seasonal naive, damped ETS, Theta; MSTL joins where two seasons fit) are all a forecast
-# needs: in the M4 competition the median or mean of a few simple methods beat choosing one
-# of them per series, and choosing among more singles lost more often to the baselines
-# (bench/forecast.py).
-DEFAULT_METHODS: tuple[Method, ...] = (SEASONAL_NAIVE, STRAIGHT_LINE, DAMPED_ETS, THETA)
+# two baselines (seasonal naive, the straight line with and without the season) and the
+# members of the combination (seasonal naive, damped ETS, Theta; MSTL joins where two seasons
+# fit) are all a forecast needs: in the M4 competition the median or mean of a few simple
+# methods beat choosing one of them per series, and choosing among more singles lost more
+# often to the baselines (bench/forecast.py).
+DEFAULT_METHODS: tuple[Method, ...] = (
+    SEASONAL_NAIVE,
+    STRAIGHT_LINE,
+    STRAIGHT_LINE_NO_SEASON,
+    DAMPED_ETS,
+    THETA,
+)

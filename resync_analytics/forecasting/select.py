@@ -1,11 +1,12 @@
 """Choose a method per series by backtest, forecast, and attach calibrated intervals.
 
-Only three forecasts compete for a series: seasonal naive (the default), a straight line
-(plus the season, if one was detected) and a combination, the median of seasonal naive,
-damped ETS and Theta (and MSTL where two calendar seasons fit). Both baselines are in the
-pool, so a series where one of them is right gets it; the combination is the M4 lesson that
-the median of a few simple methods is rarely much worse than the best of them, while
-choosing the best single method per series from a short backtest often picks a lucky one.
+Only these forecasts compete for a series: seasonal naive (the default), a straight line
+(plus the season, if one was detected, and without it) and a combination, the median of
+seasonal naive, damped ETS and Theta (and MSTL where two calendar seasons fit). Both
+baselines are in the pool verbatim, so a series where one of them is right gets it; the
+combination is the M4 lesson that the median of a few simple methods is rarely much worse
+than the best of them, while choosing the best single method per series from a short
+backtest often picks a lucky one.
 
 Each candidate forecasts from up to ``MAX_ORIGINS`` origins one horizon apart (rolling
 origin, test windows exactly as long as the forecast asked for when the history allows).
@@ -41,6 +42,7 @@ from resync_analytics.forecasting.models import (
     DEFAULT_METHODS,
     SEASONAL_NAIVE,
     STRAIGHT_LINE,
+    STRAIGHT_LINE_NO_SEASON,
     Method,
     calendar_naive,
     mstl,
@@ -75,7 +77,7 @@ COMBINATION = "combination"
 # The combination's members, where the pool has them: simple methods that fail differently.
 COMBINATION_MEMBERS = ("seasonal_naive", "ets_damped", "theta", "mstl")
 # What selection may return; the other methods only feed the combination.
-SELECTABLE = (SEASONAL_NAIVE.name, STRAIGHT_LINE.name, COMBINATION)
+SELECTABLE = (SEASONAL_NAIVE.name, STRAIGHT_LINE.name, STRAIGHT_LINE_NO_SEASON.name, COMBINATION)
 
 
 class ForecastError(ValueError):
