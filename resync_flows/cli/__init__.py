@@ -79,12 +79,15 @@ _register_commands()
 def main() -> None:
     """Entry point of the ``resync-flows`` script: clear errors, no tracebacks for bad input.
 
-    Bad settings exit 2; an unreachable database (any command) exits 1 with one line naming
-    the server (password masked) and what to check.
+    Bad settings and a bad site knowledge file (``RESYNC_JOBLOG_KNOWLEDGE_FILE``) exit 2; an
+    unreachable database (any command) exits 1 with one line naming the server (password
+    masked) and what to check.
     """
+    from resync_analytics.joblog.knowledge.loader import KnowledgeError
+
     try:
         app()
-    except SettingsError as exc:
+    except (SettingsError, KnowledgeError) as exc:  # a bad setting or site knowledge file
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
     except Exception as exc:

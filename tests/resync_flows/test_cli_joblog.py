@@ -128,3 +128,26 @@ def test_readable_summary_lists_why_the_line_was_chosen(tmp_path):
     result = CliRunner().invoke(app, ["joblog", "analyze", str(log)])
     assert result.exit_code == 0
     assert "Chosen for" in result.stdout and "specific" in result.stdout
+
+
+def test_a_bad_site_knowledge_file_exits_2_with_one_line_naming_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    site = tmp_path / "site-families.toml"
+    site.write_text('[[family]]\nid = "local_backup_failed"\ncategory = "no_such_category"\n')
+    log = tmp_path / "job.log"
+    log.write_text("ERROR: backup of /data failed\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "resync_flows.cli", "joblog", "analyze", str(log), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "RESYNC_JOBLOG_KNOWLEDGE_FILE": str(site)},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ")
+    assert "site-families.toml" in result.stderr and "local_backup_failed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
