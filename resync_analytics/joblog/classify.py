@@ -151,6 +151,40 @@ def _level(text: str) -> str | None:
     return next(g for g in match.groups() if g).lower()
 
 
+# A wrapper that relays another tool's output (a scheduler's task log, a CI runner, a journal)
+# prints its own prefix and level in front of each line: "[ts] {subprocess.py:93} INFO - ",
+# "2025-03-14 05:30:01,123 INFO  [main] runner: ". What follows the level word and its
+# separator is the relayed message, whose own severity is the one that counts.
+_RELAY_PREFIX = re.compile(
+    r"^.{0,80}?(?<![\w./-])\[?(?:TRACE|DEBUG|FINE|CONFIG|INFO|INFORMATION|NOTICE|WARN|WARNING|"
+    r"(?i:info|notice|debug|warn|warning))\]?(?![\w./-])(?:\s*[-:|>\]]+\s*|\s+)"
+)
+RELAYED_WINDOW = 40
+"""How far into the relayed message its own severity may sit (after its own timestamp)."""
+_RELAYED_TITLE = re.compile(
+    r"^\s*(?:\d{1,2}:\d{2}:\d{2}[\d.,]*\s+)?(?:[A-Z][\w-]*\s){0,2}(?:Error|Exception|Failure)\b"
+)
+"""A relayed message that opens with an error title ("Database Error in model ...")."""
+
+
+def _effective_level(text: str) -> str | None:
+    """The level a line is logged at, or, when a wrapper relays it at a benign level, the
+    relayed message's own severity if it states one."""
+    level = _level(text)
+    if level not in _BENIGN_LEVELS:
+        return level
+    relay = _RELAY_PREFIX.match(text)
+    if relay is None:
+        return level
+    message = text[relay.end() : relay.end() + RELAYED_WINDOW]
+    own = _level(message)
+    if own is not None and own not in _BENIGN_LEVELS:
+        return own
+    if own is None and _RELAYED_TITLE.match(message):
+        return "error"
+    return level
+
+
 def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
     line = candidate.line
     text = line.text
@@ -175,8 +209,7 @@ def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
         or knowledge().informational.search(text)
     ):
         return True
-    level = _level(text)
-    return level in _BENIGN_LEVELS
+    return _effective_level(text) in _BENIGN_LEVELS
 
 
 def _is_transient(candidate: Candidate) -> tuple[bool, bool]:
@@ -265,9 +298,47 @@ def find_errors(candidates: Sequence[Candidate], header: JoblogHeader) -> list[F
             python_chain_pending = False
         findings.append(finding)
 
+    for index in _failed_cleanups(findings):
+        # Kept as a consequence (tier 1): the chooser still weighs it, below the error before.
+        findings[index] = dataclasses.replace(findings[index], tier=1)
     superseded |= _java_chain_members(findings)
     superseded |= _recovered_retries(findings)
     return [f for i, f in enumerate(findings) if i not in superseded]
+
+
+# A script announcing that it undoes its work after an error: "rolling back staging load",
+# "removing partial output", "cleaning up".
+_CLEANUP = re.compile(
+    r"\b(?:roll(?:ing)?[ -]?back|revert(?:ing)?|undo(?:ing)?|clean(?:ing)?[ -]?up|"
+    r"(?:removing|deleting|dropping|discarding) (?:the )?(?:partial|temporary|temp|incomplete|"
+    r"staged?|intermediate|half-written)\b)",
+    re.IGNORECASE,
+)
+CLEANUP_WITHIN = 2
+"""How many lines after a clean-up announcement its own failures may sit."""
+
+
+def _failed_cleanups(findings: Sequence[Finding]) -> set[int]:
+    """Indices of the failures of a clean-up that a script started because of an earlier
+    error: the clean-up failing for a reason of its own (a lock on the rollback, a file it may
+    not remove) is a consequence, the error that made it clean up is the cause. A failure of
+    the same kind may restate that error, and a generic one may be that error's report, so
+    those stay."""
+    failed: set[int] = set()
+    for index, finding in enumerate(findings):
+        announce = next(
+            (ln for ln in finding.context_before[-CLEANUP_WITHIN:] if _CLEANUP.search(ln.text)),
+            None,
+        )
+        if announce is None or finding.category in _GENERIC:
+            continue
+        if any(
+            f.tier >= 2 and f.line.number < announce.number and f.category != finding.category
+            for i, f in enumerate(findings[:index])
+            if i not in failed
+        ):
+            failed.add(index)
+    return failed
 
 
 def _java_chain_members(findings: Sequence[Finding]) -> set[int]:

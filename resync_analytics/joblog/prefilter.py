@@ -9,7 +9,8 @@ same reason.
 The needles are derived from the message families' own patterns
 (:mod:`resync_analytics.joblog.knowledge.needles`), so every line a family can match contains
 one: the prefilter and the rules cannot disagree. ``QUIET_LINE`` then drops lines logged at a
-benign level (INFO, DEBUG, WARN...) before they cost a decode.
+benign level (INFO, DEBUG, WARN...) before they cost a decode, unless the message after the
+level word carries a severity of its own (a wrapper relaying a tool's ``ERROR:`` at INFO).
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ QUIET_LINE = re.compile(
 """A line logged at a benign level: the level word sits in the first 80 bytes."""
 CAUSE_MARKER = re.compile(rb"Exception|Error:|ORA-|SQLSTATE|Caused by")
 """Words that, before the level word, show it is part of a message ("...Exception: INFO")."""
+RELAYED_SEVERITY = re.compile(
+    rb"ERR|FATAL|SEVERE|CRIT|ALERT|EMERG|PANIC|\[(?:error|err|fatal|critical)\]|"
+    rb"Error|Exception|Failure|AWS[A-Z]{3}\d{3}E"
+)
+"""A severity of its own in the message a wrapper relays at a benign level ("INFO - ERROR:
+relation ... does not exist"): such a line goes on to the classifier, which reads it."""
+RELAYED_BYTES = 160
+"""How far after the wrapper's level word the prefilter looks for that severity (a superset of
+the classifier's window, so the two cannot disagree)."""
 
 
 def needles() -> tuple[str, ...]:
@@ -68,4 +78,7 @@ def is_quiet_line(buf: bytes, start: int, end: int) -> bool:
     match = QUIET_LINE.match(buf, start, end)
     if match is None:
         return False
-    return CAUSE_MARKER.search(buf, start, match.end()) is None
+    if CAUSE_MARKER.search(buf, start, match.end()) is not None:
+        return False
+    relayed_end = min(end, match.end() + RELAYED_BYTES)
+    return RELAYED_SEVERITY.search(buf, match.end(), relayed_end) is None
