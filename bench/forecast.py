@@ -107,7 +107,7 @@ def straight_line(history: np.ndarray, horizon: int) -> np.ndarray:
     return intercept + slope * np.arange(len(history), len(history) + horizon)
 
 
-def _mase(actual: np.ndarray, predicted: np.ndarray, scale: float) -> float:
+def mase(actual: np.ndarray, predicted: np.ndarray, scale: float) -> float:
     return float(np.mean(np.abs(actual - predicted)) / scale)
 
 
@@ -121,7 +121,7 @@ def _outcomes(history: RegularSeries, actual: np.ndarray, scale: float) -> dict[
             )
             inside = (actual >= forecast.lower) & (actual <= forecast.upper)
             outcomes[Setting(margin, wins, statistic, origins, shifts)] = Outcome(
-                forecast.method, _mase(actual, forecast.value, scale), float(inside.mean())
+                forecast.method, mase(actual, forecast.value, scale), float(inside.mean())
             )
     return outcomes
 
@@ -142,8 +142,8 @@ def _cases(files: list[Path], days: int) -> list[Case]:
                 Case(
                     series=name,
                     label=f"{name} -{back}d",
-                    naive=_mase(actual, naive, scale),
-                    line=_mase(actual, straight_line(history.values, per_day), scale),
+                    naive=mase(actual, naive, scale),
+                    line=mase(actual, straight_line(history.values, per_day), scale),
                     outcomes=_outcomes(history, actual, scale),
                 )
             )

@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.forecast import TIE, mase, straight_line
 from bench.swf_series import DEFAULT_TRACE, load
 from resync_analytics.forecasting import (
     RegularSeries,
@@ -61,7 +62,6 @@ from resync_analytics.forecasting.select import (
 )
 
 COVERAGE = 0.8
-TIE = 1e-6
 # (steps per forecast, calendar period of seasonal naive) per scale.
 SCALES = {"hourly": (24, 24), "daily": (7, 7)}
 
@@ -90,16 +90,6 @@ class Trial:
     @property
     def won(self) -> bool:
         return self.mase < self.better * (1 - TIE)
-
-
-def straight_line(history: np.ndarray, horizon: int) -> np.ndarray:
-    times = np.arange(len(history))
-    slope, intercept = np.polyfit(times, history, 1)
-    return intercept + slope * np.arange(len(history), len(history) + horizon)
-
-
-def _mase(actual: np.ndarray, predicted: np.ndarray, scale: float) -> float:
-    return float(np.mean(np.abs(actual - predicted)) / scale)
 
 
 Forecaster = Callable[[Sequence[RegularSeries], int], list[SeriesForecast]]
@@ -140,9 +130,9 @@ def trials(
                     series=name,
                     origin=str(values.index[cut[name]].date()),
                     method=forecast.method,
-                    mase=_mase(actual, forecast.value, scale),
-                    naive=_mase(actual, naive, scale),
-                    line=_mase(actual, straight_line(past, horizon), scale),
+                    mase=mase(actual, forecast.value, scale),
+                    naive=mase(actual, naive, scale),
+                    line=mase(actual, straight_line(past, horizon), scale),
                     cover=float(inside.mean()),
                 )
             )
@@ -295,8 +285,8 @@ def _backtested(
         series,
         actual,
         scale,
-        _mase(actual, seasonal_naive(past[None, :], len(actual), period)[0], scale),
-        _mase(actual, straight_line(past, len(actual)), scale),
+        mase(actual, seasonal_naive(past[None, :], len(actual), period)[0], scale),
+        mase(actual, straight_line(past, len(actual)), scale),
         names,
         np.array(per_origin),
         np.array(errors),
@@ -316,7 +306,7 @@ def _apply(case: Backtested, variant: Variant) -> tuple[float, float]:
     # Both sources never go below zero, where the product floors its forecasts.
     point, lower, upper = (np.maximum(a, 0.0) for a in (point, point + low[0], point + high[0]))
     inside = (case.actual >= lower) & (case.actual <= upper)
-    return _mase(case.actual, point, case.scale), float(inside.mean())
+    return mase(case.actual, point, case.scale), float(inside.mean())
 
 
 def _trial(case: Backtested, variant: Variant) -> Trial:
