@@ -26,6 +26,7 @@ from resync_analytics.joblog.chooser import Scored, Weights, pick, score_finding
 from resync_analytics.joblog.exit_codes import explain_exit_code
 from resync_analytics.joblog.knowledge import KnowledgeBase, knowledge
 from resync_analytics.joblog.models import Category, Finding, JoblogHeader
+from resync_analytics.joblog.prefilter import RELAYED_OPENING
 from resync_analytics.joblog.rules import exit_line, match_rule
 from resync_analytics.joblog.scan import Candidate
 
@@ -156,31 +157,18 @@ def _level(text: str) -> str | None:
 # "2025-03-14 05:30:01,123 INFO  [main] runner: ". What follows the level word and its
 # separator is the relayed message, whose own severity is the one that counts.
 _RELAY_PREFIX = re.compile(
-    r"^.{0,80}?(?<![\w./-])\[?(?:TRACE|DEBUG|FINE|CONFIG|INFO|INFORMATION|NOTICE|WARN|WARNING|"
-    r"(?i:info|notice|debug|warn|warning))\]?(?![\w./-])(?:\s*[-:|>\]]+\s*|\s+)"
+    r"^.{0,80}?(?<![\w./-])\[?(?:TRACE|DEBUG|FINEST|FINER|FINE|CONFIG|INFO|INFORMATION|NOTICE|"
+    r"WARN|WARNING|(?i:info|notice|debug|warn|warning))(?![\w./-])" + RELAYED_OPENING
 )
-RELAYED_WINDOW = 40
-"""How far into the relayed message its own severity may sit (after its own timestamp)."""
-_RELAYED_TITLE = re.compile(
-    r"^\s*(?:\d{1,2}:\d{2}:\d{2}[\d.,]*\s+)?(?:[A-Z][\w-]*\s){0,2}(?:Error|Exception|Failure)\b"
-)
-"""A relayed message that opens with an error title ("Database Error in model ...")."""
 
 
 def _effective_level(text: str) -> str | None:
-    """The level a line is logged at, or, when a wrapper relays it at a benign level, the
-    relayed message's own severity if it states one."""
+    """The level a line is logged at, or "error" when a wrapper relays it at a benign level
+    and the relayed message opens with an error level or title of its own."""
     level = _level(text)
     if level not in _BENIGN_LEVELS:
         return level
-    relay = _RELAY_PREFIX.match(text)
-    if relay is None:
-        return level
-    message = text[relay.end() : relay.end() + RELAYED_WINDOW]
-    own = _level(message)
-    if own is not None and own not in _BENIGN_LEVELS:
-        return own
-    if own is None and _RELAYED_TITLE.match(message):
+    if _RELAY_PREFIX.match(text):
         return "error"
     return level
 

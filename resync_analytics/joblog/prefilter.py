@@ -23,22 +23,34 @@ import ahocorasick
 
 from resync_analytics.joblog.knowledge import KnowledgeBase, knowledge
 
-QUIET_LINE = re.compile(
-    rb"[^\n]{0,80}?(?<![\w./-])(?:TRACE|DEBUG|FINEST|FINER|FINE|CONFIG|INFO|NOTICE|WARN|WARNING)"
-    rb"(?![\w./-])"
+RELAYED_OPENING = (
+    # the wrapper's separator, its thread or logger tag, the tool's own time, in any order
+    # (possessive: what they take is never tried again as the severity, which keeps the
+    # check cheap on the many quiet lines a needle hits)
+    r"\]?(?:[ \t]{0,8}+(?:[-:|>]{1,3}+|\[(?!(?i:error|err|fatal|critical)\])[^\]\n]{1,24}\]|"
+    r"\d[\d:.,T+-]*+Z?)){0,4}+[ \t]{0,8}+"
+    r"(?:[A-Z][\w-]*+[ \t]){0,2}?"  # "Database Error", "Runtime Error"
+    r"(?=[EFSCAPefscp\[])"  # cheap first-letter check before the alternatives
+    r"(?:ERROR|ERR|FATAL|SEVERE|CRITICAL|CRIT|ALERT|EMERG|PANIC|Error|Exception|Failure|"
+    r"(?i:error|err|fatal|critical|severe|panic)(?=[ \t]*:)|"
+    r"\[(?i:error|err|fatal|critical)\]|AWS[A-Z]{3}\d{3}E)(?![\w./-])"
 )
-"""A line logged at a benign level: the level word sits in the first 80 bytes."""
+"""How a message that a wrapper relays at a benign level opens when it carries a severity of
+its own: after the wrapper's level word, its separator (`` - ``, ``: ``, ``] ``, `` | ``), the
+tool's own time and tag, an error level or title ("[ts] {subprocess.py:93} INFO - ERROR:
+relation ... does not exist", "INFO - 03:14:54  Database Error in model ..."). Shared by the
+prefilter (inside ``QUIET_LINE``) and the classifier, so the two cannot disagree."""
+QUIET_LINE = re.compile(
+    # The first capital that can start a level word is tried first (possessive, no
+    # backtracking); the lazy scan is the fallback for lines with capitals before the level.
+    rb"(?:[^\nTDFCINW]{0,80}+|[^\n]{0,80}?)(?<![\w./-])"
+    rb"(?:TRACE|DEBUG|FINEST|FINER|FINE|CONFIG|INFO|NOTICE|WARN|WARNING)(?![\w./-])"
+    rb"(?!" + RELAYED_OPENING.encode("ascii") + rb")"
+)
+"""A line logged at a benign level: the level word sits in the first 80 bytes, and the message
+after it does not open with a severity of its own."""
 CAUSE_MARKER = re.compile(rb"Exception|Error:|ORA-|SQLSTATE|Caused by")
 """Words that, before the level word, show it is part of a message ("...Exception: INFO")."""
-RELAYED_SEVERITY = re.compile(
-    rb"ERR|FATAL|SEVERE|CRIT|ALERT|EMERG|PANIC|\[(?:error|err|fatal|critical)\]|"
-    rb"Error|Exception|Failure|AWS[A-Z]{3}\d{3}E"
-)
-"""A severity of its own in the message a wrapper relays at a benign level ("INFO - ERROR:
-relation ... does not exist"): such a line goes on to the classifier, which reads it."""
-RELAYED_BYTES = 160
-"""How far after the wrapper's level word the prefilter looks for that severity (a superset of
-the classifier's window, so the two cannot disagree)."""
 
 
 def needles() -> tuple[str, ...]:
@@ -78,7 +90,4 @@ def is_quiet_line(buf: bytes, start: int, end: int) -> bool:
     match = QUIET_LINE.match(buf, start, end)
     if match is None:
         return False
-    if CAUSE_MARKER.search(buf, start, match.end()) is not None:
-        return False
-    relayed_end = min(end, match.end() + RELAYED_BYTES)
-    return RELAYED_SEVERITY.search(buf, match.end(), relayed_end) is None
+    return CAUSE_MARKER.search(buf, start, match.end()) is None

@@ -19,7 +19,7 @@ from tests.resync_analytics.joblog_samples import joblog, line_of
             "database",
         ),
         (
-            "2025-03-14 02:10:07.412 INFO  [runner-3] shell | FATAL: password authentication "
+            "2025-03-14 02:10:07.412 INFO  [runner-3] | FATAL: password authentication "
             'failed for user "etl_ro"',
             "authentication",
         ),
