@@ -27,13 +27,13 @@ RELAYED_OPENING = (
     # the wrapper's separator, its thread or logger tag, the tool's own time, in any order
     # (possessive: what they take is never tried again as the severity, which keeps the
     # check cheap on the many quiet lines a needle hits)
-    r"\]?(?:[ \t]{0,8}+(?:[-:|>]{1,3}+|\[(?!(?i:error|err|fatal|critical)\])[^\]\n]{1,24}\]|"
+    r"\]?(?:[ \t]{0,8}+(?:[-:|>#]{1,3}+|\[(?!(?i:error|err|fatal|critical)\])[^\]\n]{1,24}\]|"
     r"\d[\d:.,T+-]*+Z?)){0,4}+[ \t]{0,8}+"
     r"(?:[A-Z][\w-]*+[ \t]){0,2}?"  # "Database Error", "Runtime Error"
     r"(?=[EFSCAPefscp\[])"  # cheap first-letter check before the alternatives
-    r"(?:ERROR|ERR|FATAL|SEVERE|CRITICAL|CRIT|ALERT|EMERG|PANIC|Error|Exception|Failure|"
-    r"(?i:error|err|fatal|critical|severe|panic)(?=[ \t]*:)|"
-    r"\[(?i:error|err|fatal|critical)\]|AWS[A-Z]{3}\d{3}E)(?![\w./-])"
+    r"(?:(?:ERROR|ERR|FATAL|SEVERE|CRITICAL|CRIT|ALERT|EMERG|PANIC|Error|Exception|Failure|"
+    r"(?i:error|err|fatal|critical|severe|panic)(?=[ \t]*:)|AWS[A-Z]{3}\d{3}E)(?![\w./-])|"
+    r"\[(?i:error|err|fatal|critical)\])"
 )
 """How a message that a wrapper relays at a benign level opens when it carries a severity of
 its own: after the wrapper's level word, its separator (`` - ``, ``: ``, ``] ``, `` | ``), the

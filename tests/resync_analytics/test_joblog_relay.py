@@ -33,6 +33,16 @@ from tests.resync_analytics.joblog_samples import joblog, line_of
             "username/password; logon denied",
             "authentication",
         ),
+        (
+            "2025-03-14 02:10:07 INFO ##[error]cp: cannot stat '/srv/in/orders_0314.csv': "
+            "No such file or directory",
+            "file_not_found",
+        ),
+        (
+            '2025-03-14 02:10:07 INFO | fatal: [etl04]: FAILED! => {"msg": "Could not find '
+            "or access '/srv/in/orders_0314.csv'\"}",
+            "file_not_found",
+        ),
     ],
 )
 def test_a_tool_error_relayed_at_info_level_is_the_cause(relayed, category):
