@@ -426,6 +426,25 @@ def _as_exit_code_implies(finding: Finding, exit_code: int | None) -> Finding:
     return finding
 
 
+# An indented line a wrapper relays at a benign level: the continuation of the message above.
+_RELAYED_CONTINUATION = re.compile(
+    r"^.{0,80}?(?<![\w./-])(?:DEBUG|INFO|NOTICE|WARN|WARNING)(?![\w./-])[ \t]*[-:|>]{1,3} ?"
+    r"[ \t]{2,}(\S.*)$"
+)
+
+
+def _relayed_detail(root: Finding) -> Finding | None:
+    """The database's or tool's own words on the indented line a wrapper relays, at INFO level,
+    right after a wrapping statement ("Database Error in model ..." then "  relation ..."):
+    the level is the wrapper's, the message continues the error above it."""
+    for line in root.context_after[:2]:
+        continuation = _RELAYED_CONTINUATION.match(line.text)
+        rule = match_rule(continuation.group(1)) if continuation else None
+        if rule is not None and rule.tier == 4 and rule.category == root.category:
+            return dataclasses.replace(root, line=line, rule=rule.name, tier=4, label=rule.label)
+    return None
+
+
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
     announced = _announced_statement(root)
@@ -437,6 +456,8 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
         follower = next(
             (f for f in strong if 0 < f.line.number - root.line.number <= 2 and f.tier == 4), None
         )
+        if follower is None:
+            follower = _relayed_detail(root)
         if follower is not None:
             root = follower
     if not (root.java_role or root.python_exception):

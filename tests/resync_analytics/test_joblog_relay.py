@@ -112,3 +112,26 @@ def test_a_clean_up_failure_without_an_earlier_error_is_the_cause():
 def test_a_shell_that_cannot_parse_its_script_is_a_broken_script():
     log = joblog("/srv/etl/bin/nightly.sh: line 88: syntax error: unexpected end of file\n", 2)
     assert analyze_joblog(log).category == "application_error"
+
+
+def test_the_indented_detail_a_wrapper_relays_after_a_wrapping_statement_is_the_cause():
+    log = joblog(
+        "2025-03-14 02:10:06,001 INFO - 02:10:06  Database Error in model fct_sales "
+        "(models/marts/fct_sales.sql)\n"
+        '2025-03-14 02:10:06,001 INFO -   relation "finance.gl_accounts" does not exist\n'
+        "2025-03-14 02:10:06,002 INFO - 02:10:06  Done. PASS=3 WARN=0 ERROR=1 SKIP=0 TOTAL=4\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "database",
+        line_of(log, "gl_accounts"),
+    )
+
+
+def test_a_relayed_detail_of_another_kind_does_not_replace_the_statement():
+    log = joblog(
+        "2025-03-14 02:10:06,001 INFO - 02:10:06  Database Error in model fct_sales "
+        "(models/marts/fct_sales.sql)\n"
+        '2025-03-14 02:10:06,001 INFO -   permission denied for schema "finance"\n'
+    )
+    assert analyze_joblog(log).error_line == line_of(log, "Database Error")
