@@ -172,6 +172,21 @@ def scratch_database_url(database_url: str | None) -> Iterator[str | None]:
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
 
 
+@contextmanager
+def scratch_store(database_url: str | None) -> Iterator[Store]:
+    """A migrated store in a throw-away place (see ``scratch_database_url``), announced on
+    stdout with its server's version."""
+    with (
+        tempfile.TemporaryDirectory(prefix="resync-bench-") as data_dir,
+        scratch_database_url(database_url) as url,
+    ):
+        settings = load_settings(database_url=url or "", data_dir=Path(data_dir))
+        with open_store(settings, max_size=2) as store:
+            store.ensure_schema()
+            print(f"database: {store.location} (PostgreSQL {store.server_version()})")
+            yield store
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="PostgreSQL URL (default: embedded server)")
@@ -180,38 +195,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     rows = make_rows(args.rows)
-    with (
-        tempfile.TemporaryDirectory(prefix="resync-bench-") as data_dir,
-        scratch_database_url(args.database_url) as url,
-    ):
-        settings = load_settings(database_url=url or "", data_dir=Path(data_dir))
-        with open_store(settings, max_size=2) as store:
-            store.ensure_schema()
-            print(f"database: {store.location} (PostgreSQL {store.server_version()})")
-            print(f"rows: {len(rows):,} job runs, {len(COLUMNS)} columns, best of {args.repeat}")
-            changed_rows = changed_copy(rows, 0.01)
-            # Raw COPY and the first upsert alternate, one of each per round: load from other
-            # work then hits both alike, and each round gives a ratio of its own.
-            rounds = [
-                (
-                    best_of(1, lambda: raw_copy(store, rows)),
-                    best_of(1, lambda: upsert(store, rows), before=lambda: empty_job_runs(store)),
-                )
-                for _ in range(args.repeat)
-            ]
-            copy_seconds = min(copy for (copy, _), _ in rounds)
-            first_seconds, first = min((upserted for _, upserted in rounds), key=lambda r: r[0])
-            round_ratios = [upserted[0] / copy[0] for copy, upserted in rounds]
-            indexed_seconds, _ = best_of(args.repeat, lambda: raw_copy(store, rows, indexed=True))
-            same_seconds, same = best_of(args.repeat, lambda: upsert(store, rows))
-            changed_seconds, changed = best_of(
-                args.repeat, lambda: upsert(store, changed_rows), before=lambda: upsert(store, rows)
+    with scratch_store(args.database_url) as store:
+        print(f"rows: {len(rows):,} job runs, {len(COLUMNS)} columns, best of {args.repeat}")
+        changed_rows = changed_copy(rows, 0.01)
+        # Raw COPY and the first upsert alternate, one of each per round: load from other
+        # work then hits both alike, and each round gives a ratio of its own.
+        rounds = [
+            (
+                best_of(1, lambda: raw_copy(store, rows)),
+                best_of(1, lambda: upsert(store, rows), before=lambda: empty_job_runs(store)),
             )
-            half_seconds, half = best_of(
-                args.repeat,
-                lambda: upsert(store, rows),
-                before=lambda: (empty_job_runs(store), upsert(store, rows[::2])),
-            )
+            for _ in range(args.repeat)
+        ]
+        copy_seconds = min(copy for (copy, _), _ in rounds)
+        first_seconds, first = min((upserted for _, upserted in rounds), key=lambda r: r[0])
+        round_ratios = [upserted[0] / copy[0] for copy, upserted in rounds]
+        indexed_seconds, _ = best_of(args.repeat, lambda: raw_copy(store, rows, indexed=True))
+        same_seconds, same = best_of(args.repeat, lambda: upsert(store, rows))
+        changed_seconds, changed = best_of(
+            args.repeat, lambda: upsert(store, changed_rows), before=lambda: upsert(store, rows)
+        )
+        half_seconds, half = best_of(
+            args.repeat,
+            lambda: upsert(store, rows),
+            before=lambda: (empty_job_runs(store), upsert(store, rows[::2])),
+        )
 
     ratio = first_seconds / copy_seconds
     print(f"raw COPY, unindexed table     {copy_seconds:7.3f} s   (baseline)")

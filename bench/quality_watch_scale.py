@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from bench.ingest import scratch_database_url
+from bench.ingest import scratch_store
 from resync_analytics.quality import WatchConfig
 from resync_clients.postgres.learning import load_feedback
 from resync_clients.postgres.quality import (
@@ -36,8 +34,6 @@ from resync_clients.postgres.quality import (
     risk_outcomes,
     seen_templates,
 )
-from resync_clients.store import open_store
-from resync_core.settings import load_settings
 
 NIGHT = date(2026, 3, 29)
 HISTORY_DAYS = 28
@@ -122,26 +118,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "forecast interval coverage": lambda c: coverage_points(c, since=since, until=until),
         "time to resolution": lambda c: resolution_times(c, since=since, until=until),
     }
-    with (
-        tempfile.TemporaryDirectory(prefix="resync-bench-") as data_dir,
-        scratch_database_url(args.database_url) as url,
-    ):
-        settings = load_settings(database_url=url or "", data_dir=Path(data_dir))
-        with open_store(settings, max_size=2) as store:
-            store.ensure_schema()
-            print(f"database: {store.location} (PostgreSQL {store.server_version()})")
-            with store.connection() as conn:
-                started = time.perf_counter()
-                written = fill(
-                    conn, jobs=args.jobs, first=first - timedelta(days=HISTORY_DAYS), last=NIGHT
-                )
-                conn.commit()
-                print(f"wrote {written:,} job runs in {time.perf_counter() - started:.0f} s")
-                scan, _ = best_seconds(args.repeat, lambda: conn.execute(_SCAN, (history, until)))
-                timings = {
-                    name: best_seconds(args.repeat, lambda read=read: read(conn))
-                    for name, read in reads.items()
-                }
+    with scratch_store(args.database_url) as store, store.connection() as conn:
+        started = time.perf_counter()
+        written = fill(conn, jobs=args.jobs, first=first - timedelta(days=HISTORY_DAYS), last=NIGHT)
+        conn.commit()
+        print(f"wrote {written:,} job runs in {time.perf_counter() - started:.0f} s")
+        scan, _ = best_seconds(args.repeat, lambda: conn.execute(_SCAN, (history, until)))
+        timings = {
+            name: best_seconds(args.repeat, lambda read=read: read(conn))
+            for name, read in reads.items()
+        }
     total = sum(seconds for seconds, _ in timings.values())
     print(f"watch of {NIGHT}: reads {first} to {NIGHT}, templates from {history.date()}")
     print(f"{'read':36} {'seconds':>8} {'rows':>8}")
