@@ -37,4 +37,3 @@ def match_rule(text: str) -> Rule | None:
         if rule.regex.search(text):
             return rule
     return None
-

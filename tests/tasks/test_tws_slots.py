@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -18,10 +19,8 @@ async def _set_limit(limit: int | None) -> None:
     from prefect.exceptions import ObjectNotFound
 
     async with get_client() as client:
-        try:
+        with contextlib.suppress(ObjectNotFound):
             await client.delete_global_concurrency_limit_by_name(TWS_API_LIMIT)
-        except ObjectNotFound:
-            pass
         if limit is not None:
             await client.create_global_concurrency_limit(
                 GlobalConcurrencyLimitCreate(name=TWS_API_LIMIT, limit=limit)
