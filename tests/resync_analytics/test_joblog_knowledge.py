@@ -330,3 +330,20 @@ def test_a_bad_retry_phrase_names_its_table_and_language(tmp_path):
     extension.write_text("[retry]\nnl = ['opnieuw (proberen']\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"site-families\.toml: retry: nl\[0\]: bad regex"):
         load_knowledge(extension)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("[errno.ENOENT]\nportuguese = ['Arquivo inexistente']\n", "errno 'ENOENT': portuguese"),
+        ("[retry]\nNL = ['opnieuw']\n", "retry: NL"),
+        ("[errno.ENOENT]\npt = ['Arquivo (inexistente']\n", "errno 'ENOENT': pt[0]: bad regex"),
+    ],
+    ids=["errno-language", "phrase-language", "errno-regex"],
+)
+def test_errno_and_phrase_tables_check_languages_and_regexes_alike(tmp_path, text, where):
+    extension = tmp_path / "site-families.toml"
+    extension.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(extension)
+    assert f"site-families.toml: {where}" in str(raised.value)

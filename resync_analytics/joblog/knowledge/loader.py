@@ -281,14 +281,23 @@ def _errno(raws: list[tuple[dict[str, Any], str]]) -> dict[str, dict[str, tuple[
             where = f"errno {name!r}"
             if not _ERRNO_NAME.match(name) or not isinstance(by_language, dict):
                 raise _fail(source, where, "", "needs a name like ENOENT and texts by language")
-            for language, texts in by_language.items():
-                if not _LANGUAGE.match(language):
-                    raise _fail(source, where, language, "language must be a code like 'pt'")
-                listed = _strings(texts, source, where, language)
-                for i, text in enumerate(listed):
-                    _compile(text, re.IGNORECASE, source, where, f"{language}[{i}]")
-                merged.setdefault(name, {})[language] = listed
+            merged.setdefault(name, {}).update(_texts_by_language(by_language, source, where))
     return merged
+
+
+def _texts_by_language(
+    by_language: dict[str, Any], source: str, where: str
+) -> dict[str, tuple[str, ...]]:
+    """Each language's list of case-blind regexes, checked to compile; 'any' is a language."""
+    checked: dict[str, tuple[str, ...]] = {}
+    for language, listed in by_language.items():
+        if not _LANGUAGE.match(language):
+            raise _fail(source, where, language, "language must be 'any' or a code like 'pt'")
+        texts = _strings(listed, source, where, language)
+        for i, text in enumerate(texts):
+            _compile(text, re.IGNORECASE, source, where, f"{language}[{i}]")
+        checked[language] = texts
+    return checked
 
 
 def _exit_codes(
@@ -352,12 +361,7 @@ def _phrases(raws: list[tuple[dict[str, Any], str]], table: str) -> str:
         by_language = raw.get(table, {})
         if not isinstance(by_language, dict):
             raise _fail(source, table, "", "must be a table of lists by language")
-        for language, listed in by_language.items():
-            if not _LANGUAGE.match(language):
-                raise _fail(source, table, language, "language must be 'any' or a code like 'pt'")
-            texts = _strings(listed, source, table, language)
-            for i, text in enumerate(texts):
-                _compile(text, re.IGNORECASE, source, table, f"{language}[{i}]")
+        for language, texts in _texts_by_language(by_language, source, table).items():
             merged[language] = merged.get(language, ()) + texts
     if not merged:
         raise _fail(raws[0][1], table, "", "needs at least one pattern")
