@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from resync_analytics.joblog.frames import RUNTIME_SOURCE, SOURCE_LINE_TEXT
+
 EntityKind = Literal[
     "code", "exception", "path", "object", "host", "user", "command", "program", "url", "value"
 ]
@@ -520,11 +522,6 @@ _KIND_RANK: dict[EntityKind, int] = {
 _IPV4 = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
 _QUALIFIED_NAME = re.compile(r"[A-Za-z_][\w$#]*(?:\.[A-Za-z_][\w$#]*)+")
 _OCTET = re.compile(r"0|[1-9]\d?|1\d\d|2[0-4]\d|25[0-5]")
-_SOURCE_REF = re.compile(
-    r"\.(?:java|kt|scala|groovy|py|pyx|cs|vb|c|cc|cpp|h|go|rb|pl|pm|js|ts|php|cbl|cob|ps1|"
-    r"sh|ksh|sql):\d+$",
-    re.I,
-)
 
 
 def _reading(kind: EntityKind, text: str) -> EntityKind:
@@ -553,7 +550,6 @@ _KERNEL_FLAG = re.compile(r"(?:\bconstraint=|\bgfp_mask=0x[0-9a-f]+\()$")
 _LOGGER_LINE = re.compile(r":\d+\}")
 _FILE_GLOB = re.compile(r"[\w.-]*\*[\w.*-]*\.[\w*]+")
 _PROMPT_AFTER = re.compile(r":[~/][^\s]*[$#]")
-_RUNTIME_SOURCE = re.compile(r"(?:internal|node:internal)/")
 
 
 def _is_reference(text: str, line: str, start: int) -> bool:
@@ -591,9 +587,9 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # Airflow's "{subprocess.py:98}": where the logger was called
     if (kind == "path" and any(ch in text for ch in "*?")) or _FILE_GLOB.fullmatch(text):
         return False  # "*.exe": a pattern the job matched files with
-    if kind == "path" and _RUNTIME_SOURCE.match(text):
+    if kind == "path" and RUNTIME_SOURCE.match(text):
         return False  # "internal/modules/cjs/loader.js": Node's own code on a stack frame
-    if kind == "host" and _SOURCE_REF.search(text):
+    if kind == "host" and SOURCE_LINE_TEXT.search(text):
         return False  # "Arrays.java:3537" is a source line, not host:port
     if kind == "host" and text == "localhost":
         return True  # the one lowercase word that is always a host
@@ -641,10 +637,6 @@ def extract_entities(line: str) -> list[Entity]:
 _SCRIPT = re.compile(
     r"(?i)\.(?:sh|ksh|bash|csh|zsh|py|pl|rb|ps1|psm1|cmd|bat|vbs|sql|hql|ctl|jcl|awk|r|js|php)$"
 )
-_FRAME_TEXT = re.compile(
-    r"(?i)\.(?:java|kt|scala|groovy|py|pyx|cs|vb|c|cc|cpp|h|go|rb|pl|pm|js|ts|php|cbl|cob|"
-    r"ps1|sh|ksh|sql):\d+(?::\d+)?$"
-)
 # "com.acme.batch.Loader.run", "Billing.InvoiceRun.TaxResolver.Resolve": a method of a class
 _METHOD = re.compile(r"(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:\$[\w$]*)*\.[a-z_<][\w$<>]*")
 _MEMORY_SIZE = re.compile(r"\d+(?:\.\d+)?\s?[KMGT]i?B?", re.I)
@@ -664,7 +656,7 @@ def role_of(entity: Entity) -> EntityRole:
         return entity.kind
     if entity.kind == "host":
         return "port" if _DIGITS.fullmatch(text) else "host"
-    if entity.kind in ("path", "object", "program") and _FRAME_TEXT.search(text):
+    if entity.kind in ("path", "object", "program") and SOURCE_LINE_TEXT.search(text):
         return "frame"
     if entity.kind == "object" and _METHOD.fullmatch(text):
         return "frame"

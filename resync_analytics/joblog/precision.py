@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from resync_analytics.joblog.entities import Entity, role_of
+from resync_analytics.joblog.frames import RUNTIME_PACKAGE, SOURCE_LINE
 from resync_analytics.joblog.models import Category
 
 _DATE_OR_TIME = re.compile(
@@ -37,8 +38,6 @@ _VARIABLE_NAME = re.compile(
     r"(?:[A-Z][A-Z0-9]*_)+(?:HOME|PATH|DIR|DATE|PROXY|FILE|OPTS|OPTIONS|CONF|CONFIG|ENV|LEVEL|"
     r"MODE|VERSION|LANG|TZ)|NO_PROXY|LD_\w+"
 )
-_SOURCE_LINE = re.compile(r":\d+(?::\d+)?$|:line \d+$")
-_RUNTIME = re.compile(r"(?:java|javax|jdk|sun|com\.sun|kotlin|scala|System|Microsoft)\.")
 _NUMERIC_ROLES = frozenset({"pid", "port", "limit"})
 # A command that was not found is named by its bare word ("java", "db2").
 _NAMED_AS_WORDS = frozenset({"command", "program"})
@@ -70,10 +69,10 @@ def keep_entities(
     kept = [
         e for e in entities if not is_noise(e, on_root_line=e.text in root_text, category=category)
     ]
-    frames = [e for e in kept if role_of(e) == "frame" and not _RUNTIME.match(e.text)]
+    frames = [e for e in kept if role_of(e) == "frame" and not RUNTIME_PACKAGE.match(e.text)]
     chosen = {
-        id(next((e for e in frames if _SOURCE_LINE.search(e.text)), None)),
-        id(next((e for e in frames if not _SOURCE_LINE.search(e.text)), None)),
+        id(next((e for e in frames if SOURCE_LINE.search(e.text)), None)),
+        id(next((e for e in frames if not SOURCE_LINE.search(e.text)), None)),
     }
     return [e for e in kept if role_of(e) != "frame" or id(e) in chosen]
 

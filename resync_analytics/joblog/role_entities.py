@@ -13,6 +13,16 @@ import re
 from collections.abc import Iterable, Sequence
 
 from resync_analytics.joblog.entities import Entity, EntityRole, extract_entities, role_of
+from resync_analytics.joblog.frames import (
+    JAVA_FRAME,
+    JS_FRAME,
+    PYTHON_FRAME,
+    PYTHON_STANDARD_LIBRARY,
+    RUNTIME_PACKAGE,
+    RUNTIME_SOURCE,
+    SOURCE_LINE,
+    TRACE_LINE,
+)
 from resync_analytics.joblog.models import Category, LogLine
 from resync_analytics.masking import mask_secrets
 
@@ -24,21 +34,6 @@ _PROCESS_LINES = 3
 # Lines before the error where the failing step's command line may be.
 _COMMAND_LINES = 8
 
-_JAVA_FRAME = re.compile(r"^\s*at\s+\S.*\(([^()\s]+\.[A-Za-z]{1,6}:\d+)\)\s*$")
-# Node: "at Object.<anonymous> (F:\app\db.js:29:9)", "at /srv/app/run.js:10:3"
-_JS_FRAME = re.compile(r"^\s*at\s+(?:\S.*\()?([^()\s]+\.(?:js|mjs|cjs|ts):\d+:\d+)\)?\s*$")
-_SOURCE_LINE = re.compile(r":\d+$")
-# The runtime's own frames: a heap or socket fails in them, the job's code called them.
-_RUNTIME_FRAME = re.compile(
-    r"^\s*at\s+(?:[\w.]+/)?(?:java|javax|jdk|sun|com\.sun|kotlin|scala|System|Microsoft)\."
-)
-_FRAME_LINE = re.compile(r"^\s*(?:at\s|\.\.\. \d+ more|Caused by:|File \"|\s*$)")
-_RUNTIME_JS = re.compile(r"^(?:internal/|node:|events\.js|timers\.js|module\.js)")
-_PYTHON_FRAME = re.compile(r'^\s*File "([^"<>]+)", line \d+')
-# Python's and installed libraries: where a call into them failed, the fault is the caller's
-_PYTHON_LIBRARY = re.compile(
-    r"site-packages|dist-packages|[/\\]lib(?:64)?[/\\]python\d|\\Lib\\|\.pyx$"
-)
 # A process named with what ended it: "(PID 8440) was terminated by signal 6", "58994 Aborted"
 _ENDED = re.compile(
     r"(?i)terminated|killed|aborted|segmentation fault|core dumped|signal|exited|oom|out of memory"
@@ -96,7 +91,7 @@ def complete_roles(
         entities = [
             e
             for e in entities
-            if e.text not in traced and not (role_of(e) == "frame" and _SOURCE_LINE.search(e.text))
+            if e.text not in traced and not (role_of(e) == "frame" and SOURCE_LINE.search(e.text))
         ] + [frame]
     added: list[Entity] = []
     if category in _PROCESS_CATEGORIES:
@@ -116,22 +111,27 @@ def complete_roles(
 
 def _source_frame(before: Sequence[LogLine], after: Sequence[LogLine]) -> Entity | None:
     """Where the job's code broke: the first frame with a source line of a Java or Node stack
-    trace under the error that is not the runtime's own, else the innermost ``File "..."``
-    of a Python traceback above it outside Python's and installed libraries."""
+    trace under the error that is not the runtime's own, else the innermost ``File "..."`` of
+    a Python traceback above it outside Python's own modules (an installed library's frame is
+    where the job's chosen code raised)."""
     gap = 0
     for ln in after[:_TRACE_LINES]:
         text = mask_secrets(ln.text)
-        match = _JAVA_FRAME.match(text) or _JS_FRAME.match(text)
-        if match and not _RUNTIME_JS.match(match.group(1)) and not _RUNTIME_FRAME.match(text):
-            return Entity("object", match.group(1), "frame")
-        if not _FRAME_LINE.match(text):
+        match = JAVA_FRAME.match(text) or JS_FRAME.match(text)
+        if (
+            match
+            and not RUNTIME_SOURCE.match(match.group(2))
+            and not RUNTIME_PACKAGE.match(match.group(1) or "")
+        ):
+            return Entity("object", match.group(2), "frame")
+        if not TRACE_LINE.match(text):
             gap += 1
             if gap > _TRACE_GAP:
                 break
     for ln in reversed(before[-_TRACE_LINES:]):
-        match = _PYTHON_FRAME.match(mask_secrets(ln.text))
-        if match and not _PYTHON_LIBRARY.search(match.group(1)):
-            return Entity("path", match.group(1), "frame")
+        found = PYTHON_FRAME.match(mask_secrets(ln.text))
+        if found and not PYTHON_STANDARD_LIBRARY.search(found.group(1)):
+            return Entity("path", found.group(1), "frame")
     return None
 
 
@@ -139,7 +139,7 @@ def _python_frames(before: Sequence[LogLine]) -> set[str]:
     return {
         match.group(1)
         for ln in before[-_TRACE_LINES:]
-        if (match := _PYTHON_FRAME.match(mask_secrets(ln.text)))
+        if (match := PYTHON_FRAME.match(mask_secrets(ln.text)))
     }
 
 

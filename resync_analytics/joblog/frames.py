@@ -1,0 +1,42 @@
+"""How stack traces print a frame, and which frames are the runtime's own.
+
+One description for the entity patterns (a ``Loader.java:84`` is a source line, not host:port)
+and for the completion that picks the frame an operator opens, so both read a trace alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SOURCE_SUFFIXES = (
+    r"java|kt|scala|groovy|py|pyx|cs|vb|c|cc|cpp|h|go|rb|pl|pm|js|mjs|cjs|ts|php|cbl|cob|ps1|"
+    r"sh|ksh|sql"
+)
+
+SOURCE_LINE_TEXT = re.compile(rf"(?i)\.(?:{_SOURCE_SUFFIXES}):\d+(?::\d+)?$")
+"""A source file with its line (and column): ``Loader.java:84``, ``db.js:29:9``."""
+
+SOURCE_LINE = re.compile(r":\d+(?::\d+)?$|:line \d+$")
+"""The line-number end of a frame's text, whatever the file is."""
+
+# "at com.acme.Loader.run(Loader.java:84)": the source line between the last parentheses
+JAVA_FRAME = re.compile(r"^\s*at\s+(\S.*?)\(([^()\s]+\.[A-Za-z]{1,6}:\d+)\)\s*$")
+# Node: "at Object.<anonymous> (F:\app\db.js:29:9)", "at /srv/app/run.js:10:3"
+JS_FRAME = re.compile(r"^\s*at\s+(?:(\S.*?)\s*\()?([^()\s]+\.(?:js|mjs|cjs|ts):\d+:\d+)\)?\s*$")
+PYTHON_FRAME = re.compile(r'^\s*File "([^"<>]+)", line \d+')
+# Any line of a trace: a frame, its elision, a cause, a Python frame or a blank
+TRACE_LINE = re.compile(r"^\s*(?:at\s|\.\.\. \d+ more|Caused by:|File \"|\s*$)")
+
+RUNTIME_PACKAGE = re.compile(
+    r"^(?:[\w.]+/)?(?:java|javax|jdk|sun|com\.sun|kotlin|scala|groovy|System|Microsoft)\."
+)
+"""A JVM or .NET runtime class (``java.net.SocketInputStream``, ``System.IO.File``); a module
+prefix (``java.base/``) is allowed."""
+
+RUNTIME_SOURCE = re.compile(r"^(?:internal/|node:|events\.js|timers\.js|module\.js)")
+"""Node's own code on a stack frame (``internal/modules/cjs/loader.js``)."""
+
+PYTHON_STANDARD_LIBRARY = re.compile(
+    r"(?:[/\\]lib(?:64)?[/\\]python\d[\d.]*[/\\]|\\Lib\\)(?!(?:site|dist)-packages)|<frozen "
+)
+"""Python's own modules: an installed library (``site-packages``) is code the job chose."""
