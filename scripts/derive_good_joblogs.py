@@ -26,6 +26,7 @@ REAL = ROOT / "tests" / "data" / "joblogs" / "real"
 PAIRS = ROOT / "tests" / "data" / "joblogs" / "pairs"
 
 _BANNER = re.compile(rb"^(=|WA for UNIX/JOBMANRC|AWSBIS307I)")
+_RULE = re.compile(rb"^={20,}\s*$")
 _TRAILER_START = re.compile(rb"^(AWSBIS308I|={20,}\s*$)")
 _EXIT = re.compile(rb"^(= Exit Status\s*:\s*)\d+")
 # Lines that belong to an error statement before its labelled line (a traceback, a chain).
@@ -65,7 +66,10 @@ def error_range(lines: list[bytes], error_line: int) -> tuple[int, int]:
 def body_bounds(lines: list[bytes]) -> tuple[int, int]:
     """Indexes (0-based, half-open) of the job's own output between TWS banner and trailer."""
     start = 0
-    while start < len(lines) and start < 40 and _BANNER.match(lines[start]):
+    if lines and _RULE.match(lines[0]):
+        # the banner runs to its closing rule, whatever it holds (a JSDL job's XML spans lines)
+        start = next((i + 1 for i in range(1, min(len(lines), 80)) if _RULE.match(lines[i])), 0)
+    while start < len(lines) and start < 80 and _BANNER.match(lines[start]):
         start += 1
     end = len(lines)
     for index in range(len(lines) - 1, start - 1, -1):
@@ -108,7 +112,8 @@ def wrap_real_output(failing: bytes, output: bytes) -> bytes:
     return b"\n".join(_EXIT.sub(rb"\g<1>0", _VARIABLE.sub(_shift_digits, line)) for line in kept)
 
 
-# Real successful runs of the same tool and command (the same job where the thread has it),
+# Real successful runs of the same tool (the same command, or the same kind of job, where a
+# public thread has one; harmless warnings and tolerated errors kept as the tool printed them),
 # from the public source named; the output is in pairs/real_output/, anonymised as the
 # failing transcript is.
 _SQLLDR = {
@@ -121,9 +126,132 @@ _RSYNC = {
     "url": "https://github.com/oferchen/rsync/issues/6108",
     "note": "upstream rsync -avP run that succeeded (quoted for comparison in the thread)",
 }
+
+
+def _run(output: str, url: str, note: str) -> dict[str, str]:
+    return {"output": output, "url": url, "note": note}
+
+
+_SQLCMD = _run(
+    "sqlcmd_canvasdataviewer_31.txt",
+    "https://github.com/EMU-CFE/CanvasDataViewer/issues/31",
+    "T-SQL install script that ran through, printing Msg 3701 for each procedure it had"
+    " nothing to drop",
+)
+_PG_DUMP = [
+    _run(
+        "pg_dump_repmgr_689.txt",
+        "https://github.com/EnterpriseDB/repmgr/issues/689",
+        "pg_dump that dumped, warning of circular foreign keys on stderr",
+    ),
+    _run(
+        "db_backup_pg_dump_nfrastack_54.txt",
+        "https://github.com/nfrastack/db-backup/issues/54",
+        "scheduled pg_dump backup that was created, with the same warnings",
+    ),
+]
+_SPARK = [
+    _run(
+        "spark_submit_pyspark_cassandra_2.txt",
+        "https://github.com/TargetHolding/pyspark-cassandra/issues/2",
+        "spark-submit driver start: loopback-hostname and native-hadoop warnings",
+    ),
+    _run(
+        "spark_submit_dotnet_spark_602.txt",
+        "https://github.com/dotnet/spark/issues/602",
+        "spark-submit of the working example, the same start-up warnings",
+    ),
+]
+_SPRING_BATCH = _run(
+    "spring_batch_ealenxie_2.txt",
+    "https://github.com/EalenXie/springboot-batch/issues/2",
+    "Spring Batch job that ended with status COMPLETED",
+)
+_DBT = _run(
+    "dbt_run_deprecated_model_10833.txt",
+    "https://github.com/dbt-labs/dbt-core/issues/10833",
+    "dbt run that ran, warning of a model past its deprecation date",
+)
+_AIRFLOW = [
+    _run(
+        "airflow_task_success_38581.txt",
+        "https://github.com/apache/airflow/issues/38581",
+        "Airflow task attempt of a DAG run that succeeded (names transliterated)",
+    ),
+    _run(
+        "airflow_success_overtime_47449.txt",
+        "https://github.com/apache/airflow/pull/47449",
+        "task already set to success, then its runner SIGTERMed (ERROR lines) for overtime",
+    ),
+]
+_ANSIBLE = _run(
+    "ansible_tolerated_rc_71763.txt",
+    "https://github.com/ansible/ansible/issues/71763",
+    "playbook task whose non-zero return code is tolerated (failed_when false)",
+)
+_JES2 = [
+    _run(
+        "jes2_creksds_zos_core_635.txt",
+        "https://github.com/ansible-collections/ibm_zos_core/issues/635",
+        "JES2 job log of a job that ran (failed: false), $HASP375 lines-exceeded warnings",
+    ),
+    _run(
+        "jes2_tso_logon_zowe_468.txt",
+        "https://github.com/zowe/zowe-cli/issues/468",
+        "JES2 job log that ended RC=0000",
+    ),
+]
+_ROBOCOPY = _run(
+    "robocopy_windowsmachinefilecopy_14597.txt",
+    "https://github.com/microsoft/azure-pipelines-tasks/issues/14597",
+    "robocopy run copying newer files",
+)
+_GHA = [
+    _run(
+        "gha_upload_artifact_warn_minio_2884.txt",
+        "https://github.com/minio/object-browser/pull/2884",
+        "job that passed while upload-artifact warned that no files were found",
+    ),
+    _run(
+        "gha_orphan_process_sccache_7.txt",
+        "https://github.com/metalbear-co/sccache-action/pull/7",
+        "end of a passing job that terminated an orphan process",
+    ),
+]
+_K8S_EVENTS = _run(
+    "k8s_events_rollout_kubebb_130.txt",
+    "https://github.com/kubebb/core/pull/130",
+    "kubectl get events of a rollout whose pods pulled and started",
+)
+_K8S_JOB_POD = _run(
+    "k8s_describe_cronjob_pod_569.txt",
+    "https://github.com/canonical/k8s-operator/issues/569",
+    "kubectl describe of a CronJob's pod with status Succeeded",
+)
+_DB2_CLP = [
+    _run(
+        "db2_connect_select_db2_fdw_4.txt",
+        "https://github.com/pg-fdw/db2_fdw/issues/4",
+        "db2 connect and select from the CLP that connected",
+    ),
+    _run(
+        "db2_clp_describe_kafka_playground_7776.txt",
+        "https://github.com/vdesabou/kafka-docker-playground/issues/7776",
+        "db2 CLP script whose commands completed successfully",
+    ),
+]
+_PS_COPY = _run(
+    "psadt_copy_warning_1340.txt",
+    "https://github.com/PSAppDeployToolkit/PSAppDeployToolkit/issues/1340",
+    "PowerShell file copy that succeeded while logging a warning",
+)
 REAL_GOOD_RUNS: dict[str, list[dict[str, str]]] = {
     "fnf_sqlldr_windows_csv_missing_repeated.log": [_SQLLDR],
     "input_sqlldr_ora12899_value_too_large.log": [_SQLLDR],
+    # the same SQL*Plus seed run: another job's successful SQL*Plus session
+    "db_sqlplus_ora00942_then_ora04043.log": [_SQLLDR],
+    "net_sqlplus_ora12154_flush_pool.log": [_SQLLDR],
+    "net_sqlplus_ora12154_jenkins_windows.log": [_SQLLDR],
     "cmd_zfs_autobackup_cron_exit127.log": [
         {
             "output": "zfs_autobackup_244.txt",
@@ -147,6 +275,52 @@ REAL_GOOD_RUNS: dict[str, list[dict[str, str]]] = {
     ],
     "perm_rsync_send_files_code23.log": [_RSYNC],
     "perm_rsync_chmod_not_permitted.log": [_RSYNC],
+    "db_sqlcmd_msg102_syntax_then_msg208.log": [_SQLCMD],
+    "db_sqlcmd_msg208_then_msg4902.log": [_SQLCMD],
+    "disk_mssql_filegroup_full_indexoptimize.log": [_SQLCMD],
+    "db_ads_msg208_between_warnings.log": [
+        _run(
+            "ads_query_azuredatastudio_912.txt",
+            "https://github.com/microsoft/azuredatastudio/issues/912",
+            "Azure Data Studio query runs that completed (database context changes, rows)",
+        )
+    ],
+    "disk_pg_dump_gzip_false_success.log": _PG_DUMP,
+    "disk_pg_dumpall_k8s_backup_no_space.log": _PG_DUMP,
+    "oom_spark_shuffle_fetch_heap_jaeger.log": _SPARK,
+    "oom_spark_stage_failure_heap_zingg.log": _SPARK,
+    "oom_spark_uncaught_heap_transmogrifai.log": _SPARK,
+    "oom_spark_yarn_vmem_lost_executor.log": _SPARK,
+    "app_spring_batch_listener_npe_ohdsi.log": [_SPRING_BATCH],
+    "app_spring_batch_reader_npe_wallride.log": [_SPRING_BATCH],
+    "app_spring_batch_repeat_template_npe.log": [_SPRING_BATCH],
+    "app_dbt_loom_not_in_graph_after_warning.log": [_DBT],
+    "app_dbt_prefect_compilation_missing_node.log": [_DBT],
+    "db_dbt_redshift_relation_oid.log": [_DBT],
+    "db_dbt_airflow_improper_relation.log": [_DBT, _AIRFLOW[0]],
+    "crash_airflow_external_state_sigterm.log": _AIRFLOW,
+    "crash_airflow_pid_mismatch_sigterm.log": _AIRFLOW,
+    "busy_ansible_btsync_copy_text_file_busy.log": [_ANSIBLE],
+    "disk_zos_ims_dbdgen_e37_ansible.log": [_ANSIBLE, _JES2[0]],
+    "invalid_zos_jes2_jcl_error_not_run.log": _JES2,
+    "perm_robocopy_copying_ntfs_security.log": [_ROBOCOPY],
+    "perm_robocopy_unc_destination_dir.log": [_ROBOCOPY],
+    "unknown_robocopy_exit11_failed_file.log": [_ROBOCOPY],
+    "timeout_gitlab_step_script_terminated.log": [
+        _run(
+            "gitlab_job_succeeded_plumber_10.txt",
+            "https://github.com/getplumber/plumber/issues/10",
+            "GitLab job that succeeded after WARNING/ERROR lines of an empty artifact upload",
+        )
+    ],
+    "crash_gha_tests_segfault_139.log": _GHA,
+    "unknown_gha_scl_enabled_exit1.log": _GHA,
+    "auth_k8s_events_imagepull_unauthorized.log": [_K8S_EVENTS],
+    "auth_k8s_acr_pull_unauthorized.log": [_K8S_EVENTS],
+    "unknown_k8s_job_backoff_limit_events.log": [_K8S_JOB_POD],
+    "auth_db2_clp_sql30082n_reason24.log": _DB2_CLP,
+    "fnf_powershell_copy_item_program_files.log": [_PS_COPY],
+    "fnf_powershell_copy_item_scripts_dir.log": [_PS_COPY],
 }
 
 

@@ -10,7 +10,11 @@ A template is the line with its variable parts masked: numbers, timestamps, ids,
 URLs' varying parts by :func:`resync_analytics.patterns.masking.mask_variables`; in a path only
 the digits vary (``/data/in/sales_20250314.csv`` and ``/data/in/sales_20250315.csv`` are one
 template, ``/data/in/sales.csv`` and ``/etc/app.conf`` are not), so a good run's harmless
-``rm: /tmp/x: No such file`` never masks a failing run's missing input file.
+``rm: /tmp/x: No such file`` never masks a failing run's missing input file. A number that names
+the error (``Msg 3701``, ``ERROR 32``, ``[Errno 28]``, ``code 23``, ``reason "24"``,
+``curl: (28)``) is kept too: SQL Server's harmless ``Msg 3701, Level 11`` (nothing to drop) must
+not make a failing run's ``Msg 208, Level 16`` (invalid object) look known, nor robocopy's retried
+``ERROR 32`` a final ``ERROR 5``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,13 @@ from resync_analytics.patterns.masking import mask_variables
 _PATH = re.compile(
     r"(?<![\w:/.~$@-])(?:~|\.{1,2})?(?:/[\w.@%+~$-]+)+/?|\b[A-Za-z]:\\[^\s,;'\"]*|\\\\[^\s,;'\"]+"
 )
+# A number right after a word that names an error code (not a date or time: no separator and
+# digit may follow), or curl's ``curl: (N)``.
+_ERROR_CODE = re.compile(
+    r"(?i:\b(?:msg|error|errno|code|reason|rc|sqlcode|sqlstate|status)\b)"
+    r"\"?\s*[=:]?\s*[\"(\[]?\s*-?\d+(?![\d\w])(?![-/:.]\d)"
+    r"|\bcurl: \(\d+\)"
+)
 _DIGITS = re.compile(r"\d+")
 # Temporary names (mktemp's tmp.XXXXXXXX, .nfs1234abcd) vary without digits too.
 _TEMP_PART = re.compile(r"(?<=[/\\])(?:tmp\.|\.nfs)[\w]+")
@@ -43,12 +54,24 @@ def line_template(text: str) -> str:
     pieces: list[str] = []
     position = 0
     for match in _PATH.finditer(text):
-        pieces.append(mask_variables(text[position : match.start()]))
+        pieces.append(_mask_keeping_codes(text[position : match.start()]))
         path = _TEMP_PART.sub("<*>", match.group(0))
         pieces.append(_DIGITS.sub("<*>", path))
         position = match.end()
-    pieces.append(mask_variables(text[position:]))
+    pieces.append(_mask_keeping_codes(text[position:]))
     return _SPACES.sub(" ", "".join(pieces)).strip()
+
+
+def _mask_keeping_codes(text: str) -> str:
+    """:func:`mask_variables` on ``text`` except its error codes, kept verbatim."""
+    pieces: list[str] = []
+    position = 0
+    for match in _ERROR_CODE.finditer(text):
+        pieces.append(mask_variables(text[position : match.start()]))
+        pieces.append(match.group(0))
+        position = match.end()
+    pieces.append(mask_variables(text[position:]))
+    return "".join(pieces)
 
 
 def template_hash(template: str) -> int:
