@@ -1,6 +1,7 @@
 """Joblog analyser quality: the frozen test parts first, then development, then the simulator.
 
     .venv/bin/python -m bench.joblog_quality [--misses]
+    .venv/bin/python -m bench.joblog_quality --names-from tests/data/joblogs/real/batches/DATE.txt
 
 Two labelled sources: ``written`` (tests/data/joblogs, written by this project) and ``real``
 (tests/data/joblogs/real, transcripts printed by other people's tools and found in public issue
@@ -14,6 +15,12 @@ Prints category accuracy, exact error-line accuracy, error line within 3 lines, 
 and precision, and a calibration table (confidence bins against the observed share of right
 answers); per-category accuracy for the test part. ``--misses`` lists the failures, the missed
 entities and the unlabelled ones for development and simulator only (never the test part).
+
+``--names-from FILE`` measures only the real transcripts named in FILE (one file name a line):
+a batch collected and labelled together. Measured before any rule is changed for it, that is
+an honest figure on logs the rules have not seen; the README of the corpus lists each batch
+with that first figure. Its misses are listed (with ``--misses``) for the batch's development
+files only.
 """
 
 from __future__ import annotations
@@ -22,7 +29,12 @@ import argparse
 from collections import defaultdict
 
 from resync_analytics.joblog.evaluation import Outcome, QualityReport, evaluate, role_figures
-from tests.resync_analytics.joblog_corpora import load_corpus, load_real_corpus, render_simulated
+from tests.resync_analytics.joblog_corpora import (
+    REAL_PREFIX,
+    load_corpus,
+    load_real_corpus,
+    render_simulated,
+)
 from tests.resync_analytics.joblog_split import load_real_test_names, split_corpus
 
 NEAR_LINES = 3
@@ -118,13 +130,44 @@ def print_report(title: str, report: QualityReport, show_misses: bool) -> None:
     print()
 
 
+def read_batch_names(path: str) -> frozenset[str]:
+    """Sample names (``real/`` prefixed) of the transcripts a batch file lists."""
+    with open(path, encoding="utf-8") as lines:
+        return frozenset(REAL_PREFIX + line.strip() for line in lines if line.strip())
+
+
+def report_batch(path: str, show_misses: bool) -> None:
+    """Figures on one batch of real transcripts, whole and per split part."""
+    names = read_batch_names(path)
+    samples = [s for s in load_real_corpus() if s.name in names]
+    missing = names - {s.name for s in samples}
+    if missing:
+        raise SystemExit(f"not in the real corpus: {sorted(missing)}")
+    test, development = split_corpus(samples, load_real_test_names())
+    whole = evaluate(samples)
+    print_report(f"batch {path} (all of it)", whole, False)
+    print_per_category(whole)
+    print_per_source({("batch", "test"): evaluate(test), ("batch", "dev"): evaluate(development)})
+    # only the development files' misses: the test files of a batch are frozen like the rest
+    if development:
+        print_report("batch development files", evaluate(development), show_misses)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", action="store_true", help="list every development miss")
     parser.add_argument(
         "--seeds", type=int, default=3, help="simulator renderings per template and agent kind"
     )
+    parser.add_argument(
+        "--names-from",
+        metavar="FILE",
+        help="measure only the real transcripts named in FILE (one file name a line)",
+    )
     args = parser.parse_args()
+    if args.names_from:
+        report_batch(args.names_from, args.misses)
+        return
     written_test, written_dev = split_corpus(load_corpus())
     real_test, real_dev = split_corpus(load_real_corpus(), load_real_test_names())
     parts = {
