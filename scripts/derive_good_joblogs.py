@@ -345,16 +345,18 @@ def build() -> dict[str, object]:
                 (PAIRS / good_name).write_bytes(wrap_real_output(data, output))
                 good.append(good_name)
             provenance, sources = "real", [item["url"] for item in real]
+            outputs = [f"real_output/{item['output']}" for item in real]
         else:
             good_name = name.removesuffix(".log") + ".good.log"
             (PAIRS / good_name).write_bytes(derive_good_run(data, error_line))
-            good, provenance, sources = [good_name], "derived", []
+            good, provenance, sources, outputs = [good_name], "derived", [], []
         pairs.append(
             {
                 "failing": f"../real/{name}",
                 "good": good,
                 "good_provenance": provenance,
                 "good_sources": sources,
+                "good_outputs": outputs,
                 "error_range": [first, last],
                 "category": labels[name]["category"],
                 "split": "test" if name in test else "development",
@@ -364,7 +366,8 @@ def build() -> dict[str, object]:
         "description": (
             "Pass/fail pairs: a real failing joblog (tests/data/joblogs/real) and good runs of "
             "the same job. good_provenance 'real': a successful run of the same tool and "
-            "command from the public source in good_sources; 'derived': made from the "
+            "command (or kind of job) from the public source in good_sources, its output as "
+            "printed in good_outputs; 'derived': made from the "
             "failing log by scripts/derive_good_joblogs.py (failing region removed, exit "
             "status 0, variable fields rewritten). error_range: 1-based [first, last] lines "
             "of the failing log that state the root cause. split: the failing log's split in "

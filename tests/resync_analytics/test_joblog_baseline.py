@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from resync_analytics.joblog import baseline as baseline_module
@@ -101,3 +103,68 @@ def test_novel_lines_are_the_error_lines_no_good_run_printed():
     assert line_of(failing, "ORA-01017") in numbers
     assert line_of(failing, "optional_overrides") not in numbers
     assert novel_lines(failing, Baseline()) == ()
+
+
+def test_template_keeps_the_number_that_names_the_error():
+    # A harmless "nothing to drop" must not stand for an invalid object, a retried sharing
+    # violation for a denied access, a full disk for a missing file.
+    assert line_template("Msg 3701, Level 11, State 5, Line 4") != line_template(
+        "Msg 208, Level 16, State 1, Line 128"
+    )
+    assert line_template("Msg 3701, Level 11, State 5, Line 4") == line_template(
+        "Msg 3701, Level 11, State 5, Line 13"
+    )
+    assert line_template("ERROR 32 (0x00000020) Copying File x") != line_template(
+        "ERROR 5 (0x00000005) Copying File x"
+    )
+    assert line_template("OSError: [Errno 28] No space") != line_template(
+        "OSError: [Errno 2] No space"
+    )
+    assert line_template("rsync error: vanished (code 24) at main.c(1207)") != line_template(
+        "rsync error: vanished (code 23) at main.c(1207)"
+    )
+    assert line_template("curl: (28) timed out after 180001 ms") != line_template(
+        "curl: (6) timed out after 180001 ms"
+    )
+    # numbers that are times or dates after such a word still vary
+    assert line_template("ERROR 2025-03-14 02:00:07 job") == line_template(
+        "ERROR 2025-03-15 03:10:17 job"
+    )
+    assert line_template("error: 12:00 late") == line_template("error: 13:45 late")
+
+
+PAIRS = Path(__file__).resolve().parents[1] / "data" / "joblogs" / "pairs"
+SQLCMD_GOOD = PAIRS / "db_sqlcmd_msg102_syntax_then_msg208.real1.good.log"
+GITLAB_GOOD = PAIRS / "timeout_gitlab_step_script_terminated.real1.good.log"
+
+
+def test_real_harmless_sql_server_messages_are_set_aside_and_the_cause_is_not():
+    # The install script's real good run prints Msg 3701 (no such procedure to drop) at
+    # Level 11; a run that then fails on an invalid object must be explained by that.
+    harmless = (
+        "Msg 3701, Level 11, State 5, Line 4\n"
+        "Cannot drop the procedure 'dbo.CanvasData_General_TableBuild_06_CreateIndexes',"
+        " because it does not exist or you do not have permission.\n"
+    )
+    cause = "Msg 208, Level 16, State 1, Line 128\nInvalid object name 'dbo.Staging'.\n"
+    failing = joblog(harmless + cause)
+    without = analyze_joblog(failing)
+    assert without.error_line < line_of(failing, "Msg 208")
+    baseline = load_baseline([SQLCMD_GOOD])
+    assert baseline.knows("Msg 3701, Level 11, State 5, Line 19")
+    assert not baseline.knows("Msg 208, Level 16, State 1, Line 128")
+    analysis = analyze_joblog(failing, baseline=baseline)
+    assert analysis.error_line in (line_of(failing, "Msg 208"), line_of(failing, "dbo.Staging"))
+    assert any("good runs" in reason for reason in analysis.reasons)
+
+
+def test_a_runners_harmless_error_is_known_but_not_the_jobs_failure():
+    # GitLab's real successful job prints "ERROR: No files to upload" for an empty artifact.
+    baseline = load_baseline([GITLAB_GOOD])
+    assert baseline.knows("ERROR: No files to upload")
+    assert not baseline.knows("ERROR: Job failed: execution took longer than 1h0m0s seconds")
+    failing = joblog(
+        "Uploading artifacts...\nERROR: No files to upload\nERROR: Job failed: exit code 1\n"
+    )
+    analysis = analyze_joblog(failing, baseline=baseline)
+    assert analysis.error_line == line_of(failing, "Job failed")
