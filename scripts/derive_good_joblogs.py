@@ -245,6 +245,16 @@ _PS_COPY = _run(
     "https://github.com/PSAppDeployToolkit/PSAppDeployToolkit/issues/1340",
     "PowerShell file copy that succeeded while logging a warning",
 )
+_K8S_CONTROLLER = _run(
+    "k8s_controller_job_completed_kind_2611.txt",
+    "https://github.com/kubernetes-sigs/kind/issues/2611",
+    "kube-controller-manager events of a Job that completed",
+)
+_SLURM = _run(
+    "slurm_step_memory_warning_galaxy_2309.txt",
+    "https://github.com/galaxyproject/galaxy/pull/2309",
+    "stderr of a Slurm job that succeeded: slurmstepd's step-memory error line",
+)
 REAL_GOOD_RUNS: dict[str, list[dict[str, str]]] = {
     "fnf_sqlldr_windows_csv_missing_repeated.log": [_SQLLDR],
     "input_sqlldr_ora12899_value_too_large.log": [_SQLLDR],
@@ -321,6 +331,21 @@ REAL_GOOD_RUNS: dict[str, list[dict[str, str]]] = {
     "auth_db2_clp_sql30082n_reason24.log": _DB2_CLP,
     "fnf_powershell_copy_item_program_files.log": [_PS_COPY],
     "fnf_powershell_copy_item_scripts_dir.log": [_PS_COPY],
+    "app_dbt_compilation_nonetype_macro.log": [_DBT],
+    "db_dbt_snowflake_schema_not_authorized.log": [_DBT],
+    "auth_ansible_k3s_missing_sudo_password.log": [_ANSIBLE],
+    "auth_ansible_micado_sudo_password_required.log": [_ANSIBLE],
+    "auth_sqlplus_ora01017_sp2_0751_docker.log": [_SQLLDR],
+    "busy_airflow_sas_deadlock_after_http_abort.log": _AIRFLOW,
+    "net_airflow_sqlproxy_refused_3306.log": _AIRFLOW,
+    "net_sqlcmd_chronic_login_timeout_0x102.log": [_SQLCMD],
+    "disk_spark_kyuubi_context_no_space.log": _SPARK,
+    "oom_k8s_describe_last_state_oomkilled.log": [_K8S_JOB_POD],
+    "timeout_k8s_job_deadline_exceeded_event.log": [_K8S_CONTROLLER],
+    "db_kubegres_pg_dump_recovery_conflict.log": _PG_DUMP,
+    "net_pg_backup_cron_host_db_resolution.log": [_PG_DUMP[1]],
+    "timeout_slurm_canu_job_time_limit.log": [_SLURM],
+    "timeout_slurm_srun_step_aborted_time_limit.log": [_SLURM],
 }
 
 
