@@ -154,12 +154,12 @@ _SPARK = [
     _run(
         "spark_submit_pyspark_cassandra_2.txt",
         "https://github.com/TargetHolding/pyspark-cassandra/issues/2",
-        "spark-submit driver start: loopback-hostname and native-hadoop warnings",
+        "start-up lines of a spark-submit run: loopback-hostname and native-hadoop warnings",
     ),
     _run(
         "spark_submit_dotnet_spark_602.txt",
         "https://github.com/dotnet/spark/issues/602",
-        "spark-submit of the working example, the same start-up warnings",
+        "start-up lines of another spark-submit run, the same warnings",
     ),
 ]
 _SPRING_BATCH = _run(
@@ -187,7 +187,8 @@ _AIRFLOW = [
 _ANSIBLE = _run(
     "ansible_tolerated_rc_71763.txt",
     "https://github.com/ansible/ansible/issues/71763",
-    "playbook task whose non-zero return code is tolerated (failed_when false)",
+    "tasks that passed with a tolerated non-zero return code (failed_when false), from a"
+    " run whose failure was another host's",
 )
 _JES2 = [
     _run(
@@ -204,7 +205,7 @@ _JES2 = [
 _ROBOCOPY = _run(
     "robocopy_windowsmachinefilecopy_14597.txt",
     "https://github.com/microsoft/azure-pipelines-tasks/issues/14597",
-    "robocopy run copying newer files",
+    "progress lines of a robocopy run copying newer files",
 )
 _GHA = [
     _run(
@@ -292,7 +293,7 @@ REAL_GOOD_RUNS: dict[str, list[dict[str, str]]] = {
         _run(
             "ads_query_azuredatastudio_912.txt",
             "https://github.com/microsoft/azuredatastudio/issues/912",
-            "Azure Data Studio query runs that completed (database context changes, rows)",
+            "Azure Data Studio query run that completed (its database context changes)",
         )
     ],
     "disk_pg_dump_gzip_false_success.log": _PG_DUMP,
