@@ -29,7 +29,7 @@ from resync_analytics.joblog.models import (
     LogLine,
 )
 from resync_analytics.joblog.pattern import error_pattern
-from resync_analytics.joblog.precision import keep_entities
+from resync_analytics.joblog.precision import keep_entities, without_pieces
 from resync_analytics.joblog.role_entities import complete_roles
 from resync_analytics.joblog.rules import exit_line
 from resync_analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
@@ -362,6 +362,7 @@ _MIN_SUBJECT = 3
 _JOINERS = {"user": " for ", "value": " with "}
 _CODE_LOCATED: frozenset[Category] = frozenset({"application_error", "out_of_memory"})
 _MAX_MESSAGE = 80
+_SQLSTATE = re.compile(r"\d[0-9A-Z]{4}")
 # Leading timestamps, log levels and "tool:file:line:" prefixes say nothing about the cause.
 _LINE_PREFIX = re.compile(
     r"^(?:\s*(?:\[?\d[\d./:\- T]*\d(?:[.,]\d+)?\]?|[A-Z][a-z]{2} [A-Z][a-z]{2} +\d+ [\d:]+"
@@ -383,7 +384,9 @@ def _root_cause_sentence(
     when neither is known, the error line itself without its timestamp and level.
     """
     text = mask_secrets(line.text) if line is not None else ""
-    detail = _cause_detail(entities, text, label)
+    # a tool's own report of the exit code ("(code 23)") is said once, as the RC at the end
+    stated = [e for e in entities if exit_code in (None, 0) or e.text != str(exit_code)]
+    detail = _cause_detail(stated, text, label)
     subject = _subject(category, entities, detail)
     if subject is not None:
         joiner = _JOINERS.get(subject.kind, " on ")
@@ -393,7 +396,9 @@ def _root_cause_sentence(
     if not detail and text:
         detail = _shorten(_LINE_PREFIX.sub("", text).strip() or text.strip(), 200)
     sentence = f"{label}: {detail}" if detail else label
-    if exit_code not in (None, 0):
+    # "curl: (28) ..." with exit code 28: the tool's own report already states the RC
+    restated = len(stated) < len(entities) and re.search(rf"\({exit_code}\)", detail)
+    if exit_code not in (None, 0) and not restated:
         sentence += f" (RC {exit_code})"
     return sentence
 
@@ -401,6 +406,9 @@ def _root_cause_sentence(
 def _cause_detail(entities: list[Entity], text: str, label: str) -> str:
     """The exception with its message, else up to two codes of the error line."""
     codes = [e for e in entities if e.kind in ("code", "exception") and e.text not in label]
+    if any(not _SQLSTATE.fullmatch(e.text) for e in codes):
+        # the SQLSTATE restates the vendor code in a portable class; the list names both
+        codes = [e for e in codes if not _SQLSTATE.fullmatch(e.text)]
     exception = next((e for e in codes if e.kind == "exception" and e.text in text), None)
     if exception is not None:
         match = re.search(re.escape(exception.text) + r":\s*(\S.*)", text)
@@ -451,6 +459,8 @@ def _analysis(
     root_text = line.text if line is not None else ""
     entity_list = keep_entities(list(entities), root_text, category)
     related = keep_entities(list(related), root_text, category)
+    entity_list = without_pieces(entity_list, related)
+    related = without_pieces(related, entity_list)
     # Entities taken from the banner (a dynamic agent's command line) were never masked.
     steps = tuple(
         mask_secrets(step)

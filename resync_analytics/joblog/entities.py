@@ -88,9 +88,12 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("code", re.compile(r"\bERROR (\d{4}) \((\w{5})\)"), 1),
     ("code", re.compile(r"\bERROR (\d{4}) \((\w{5})\)"), 2),
     ("code", re.compile(r"\bMsg \d+\b"), 0),
-    ("code", re.compile(r"\bcurl: \(\d+\)"), 0),
-    # PHP and other bindings spell libcurl's error number out ("cURL error 28: ...")
-    ("code", re.compile(r"\bcURL error \d{1,2}\b"), 0),
+    # libcurl's error number is what its documentation and a retry policy look up: "curl: (28)"
+    # and the bindings' "cURL error 28: ..." name the bare number
+    ("code", re.compile(r"\bcurl: \((\d+)\)"), 1),
+    ("code", re.compile(r"\bcURL error (\d{1,2})\b"), 1),
+    # a tool's closing report of its own exit code: "rsync error: ... (code 23) at main.c(1677)"
+    ("code", re.compile(r"\(code (\d{1,3})\)"), 1),
     ("code", re.compile(r"\[Errno \d+\]"), 0),
     (
         "code",
@@ -121,6 +124,15 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         1,
     ),
     ("code", re.compile(r"\b(?:signal|SIG)\s?(\d{1,2}|[A-Z]{3,6})\b"), 0),
+    # A Python traceback's last line names the class, whatever its suffix:
+    # "requests.exceptions.ReadTimeout: HTTPSConnectionPool(...)"
+    (
+        "exception",
+        re.compile(r"^\s*((?:[a-z_][\w]*\.)+[A-Z][A-Za-z0-9]+): \S"),
+        1,
+    ),
+    # .NET's debugger output: "A first chance exception of type 'Oracle...OracleException'"
+    ("exception", re.compile(r"\bexception of type '([\w.]+)'"), 1),
     (
         "exception",
         # a private class ("numpy.core._exceptions._ArrayMemoryError") is still the exception
@@ -366,6 +378,52 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         re.compile(r"\bGRANT\s+[\w ,]+?\s+ON\s+[A-Za-z_][\w$#.]*\s+TO\s+([A-Za-z_][\w$#]*)", re.I),
         1,
     ),
+    # z/OS: a partitioned dataset with its member, "IMSTESTU.ANSI.DBDLIB2(DH41SK01)"
+    (
+        "object",
+        re.compile(
+            r"(?<![\w.$#@])([A-Z$#@][A-Z0-9$#@-]{0,7}(?:\.[A-Z$#@][A-Z0-9$#@-]{0,7})+"
+            r"\([A-Z$#@][A-Z0-9$#@]{0,7}\))"
+        ),
+        1,
+    ),
+    # DFSMS's abend message lists the job, step, DD and device: "IEC032I E37-04,IFG0554P,JOB,
+    # STEP1,SYSLMOD,0900,VOL001,": the DD is what the JCL allocates more space to; the abend
+    # and reason ("E37-04") are the code
+    (
+        "object",
+        re.compile(r"\bIEC\d{3}I\s+[0-9A-F]{3}-[0-9A-F]{2},\w+,[\w$#@]+,[\w$#@]+,([\w$#@]+),"),
+        1,
+    ),
+    ("code", re.compile(r"\bIEC\d{3}I\s+([0-9A-F]{3}-[0-9A-F]{2}),"), 1),
+    # JES and the converter name the job or procedure after their message id:
+    # "IEFC452I CLGP - JOB NOT RUN - JCL ERROR"
+    ("object", re.compile(r"\b(?:IEF|IEFC)\d{3}I\s+([A-Z$#@][A-Z0-9$#@]{1,7})\s+-\s"), 1),
+    # Language Environment's traceback names the C function that failed:
+    # "From entry point zds_close_output_bpam(ZDS*,IO_CTRL*) at compile unit offset ..."
+    ("object", re.compile(r"\bFrom entry point ([A-Za-z_]\w*)\("), 1),
+    # A relation named after its error: "improper relation name (too many dotted names):
+    # public.airflow.public.customers__dbt_backup", "could not open relation with OID 6134794"
+    (
+        "object",
+        re.compile(
+            r"(?i)\brelation(?: name)?(?: \([^)]*\))?:\s*\"?([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)+)"
+        ),
+        1,
+    ),
+    ("value", _as("object", re.compile(r"\brelation with OID (\d+)\b")), 1),
+    # dbt's wrapper names the model's file: "Database Error in model customers
+    # (models/customers.sql)"
+    (
+        "path",
+        _as(
+            "script",
+            re.compile(r"\bError in (?:model|seed|snapshot|test) [\w.]+ \(([\w./-]+\.sql)\)"),
+        ),
+        1,
+    ),
+    # A CI runner's step that hit the job's timeout: "step_script could not run to completion"
+    ("object", re.compile(r"\b([a-z]+_[a-z_]+) could not run to completion\b"), 1),
     # Kubernetes events: "pod/etl-7d9f-x2k", "Created pod: etl-7d9f-x2k" name the object, the
     # reason column of a warning ("Warning  BackoffLimitExceeded  16h ...") is its code
     (
@@ -577,6 +635,8 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "line:20244", "total-vm:26,184,840kB", "UID:21417": a field, not a port
     if kind == "host" and "@" in text and _PROMPT_AFTER.match(line, start + len(text)):
         return False  # "db2inst1@db2_inst_1:~$ db2 connect ...": a shell prompt
+    if kind == "object" and line[start + len(text) : start + len(text) + 1] == "*":
+        return False  # "zds_close(ZDS*,IO_CTRL*)": a C parameter's type, not a name
     if kind == "object" and _KERNEL_FLAG.search(line[:start]):
         return False  # "constraint=CONSTRAINT_NONE", "gfp_mask=0x6200ca(GFP_KERNEL)": a flag
     if (

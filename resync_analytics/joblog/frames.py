@@ -33,6 +33,9 @@ RUNTIME_PACKAGE = re.compile(
 """A JVM or .NET runtime class (``java.net.SocketInputStream``, ``System.IO.File``); a module
 prefix (``java.base/``) is allowed."""
 
+NODE_LIBRARY = re.compile(r"[/\\]node_modules[/\\]")
+"""An installed Node package: the driver a refused logon or a lost connection ran through."""
+
 RUNTIME_SOURCE = re.compile(r"^(?:internal/|node:|events\.js|timers\.js|module\.js)")
 """Node's own code on a stack frame (``internal/modules/cjs/loader.js``)."""
 

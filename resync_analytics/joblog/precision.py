@@ -70,11 +70,28 @@ def keep_entities(
         e for e in entities if not is_noise(e, on_root_line=e.text in root_text, category=category)
     ]
     frames = [e for e in kept if role_of(e) == "frame" and not RUNTIME_PACKAGE.match(e.text)]
-    chosen = {
-        id(next((e for e in frames if SOURCE_LINE.search(e.text)), None)),
-        id(next((e for e in frames if not SOURCE_LINE.search(e.text)), None)),
-    }
-    return [e for e in kept if role_of(e) != "frame" or id(e) in chosen]
+    # the source line is what an operator opens; the class and method only when it is unknown
+    chosen = next((e for e in frames if SOURCE_LINE.search(e.text)), None) or next(
+        iter(frames), None
+    )
+    return [e for e in kept if role_of(e) != "frame" or e is chosen]
 
 
-__all__ = ["is_noise", "keep_entities"]
+def without_pieces(entities: list[Entity], named: list[Entity]) -> list[Entity]:
+    """``entities`` without the pieces of a longer entity of ``named`` (or of themselves): a
+    dataset beside the same dataset with its member ("LIB.DBD(MEM)"), a path cut at a space or
+    beside its source line ("C:\\Program" of "C:\\Program Files\\x.ps1", "db.js" of
+    "db.js:29:9"), a member out of its dataset."""
+    texts = [e.text for e in (*named, *entities)]
+    return [e for e in entities if not any(_is_piece(e.text, other) for other in texts)]
+
+
+def _is_piece(text: str, other: str) -> bool:
+    if len(other) <= len(text):
+        return False
+    if other.startswith(text) and other[len(text)] in " (:":
+        return True
+    return f"({text})" in other
+
+
+__all__ = ["is_noise", "keep_entities", "without_pieces"]

@@ -16,6 +16,7 @@ from resync_analytics.joblog.entities import Entity, EntityRole, extract_entitie
 from resync_analytics.joblog.frames import (
     JAVA_FRAME,
     JS_FRAME,
+    NODE_LIBRARY,
     PYTHON_FRAME,
     PYTHON_STANDARD_LIBRARY,
     RUNTIME_PACKAGE,
@@ -26,6 +27,8 @@ from resync_analytics.joblog.frames import (
 from resync_analytics.joblog.models import Category, LogLine
 from resync_analytics.masking import mask_secrets
 
+# "at x.ConnectionException$1.chain(ConnectionException.java:32)": the exception's own code
+_EXCEPTION_SOURCE = re.compile(r"(?:Exception|Error)\.\w+:\d+")
 # How far the stack trace of the error may start below it, and how many lines of it are read.
 _TRACE_GAP = 2
 _TRACE_LINES = 40
@@ -46,6 +49,14 @@ _CONNECT = re.compile(
 )
 _GRANT = re.compile(r"(?i)\bGRANT\s+[\w ,]+?\s+ON\s+\S+\s+TO\s+\S")
 _HINT_LINES = 3
+# Lines after the error that still belong to its statement: a SQLSTATE wrapped onto the next
+# line, the abend Language Environment reports under a DFSMS message.
+_STATEMENT_LINES = 2
+_SQLSTATE = re.compile(r"\bSQLSTATE\s*[=:\[]?\s*([0-9A-Z]{5})\b")
+_ABEND = re.compile(r"(?i)\babend\s+([SU][0-9A-F]{3,4})\b")
+_NO_ABEND = re.compile(r"^[SU]0+$")
+# How far from the error a runtime may name the exception class of a coded error.
+_EXCEPTION_LINES = 5
 # "Executing step: [loadStep]": the batch step that was running when the job failed
 _BATCH_STEP = re.compile(r"(?i)\b(?:executing step|step):?\s*\[([\w.-]+)\]")
 
@@ -84,7 +95,7 @@ def complete_roles(
     frame found replaces other source lines chosen from the same stack."""
     excluded = set(exclude)
     entities = list(named)
-    frame = _source_frame(before, after) if category in _CODE_CATEGORIES else None
+    frame = _source_frame(before, after, in_code=category in _CODE_CATEGORIES)
     if frame is not None:
         # one source line names where it broke; a class or method stays for the sentence
         traced = _python_frames(before)
@@ -101,6 +112,15 @@ def complete_roles(
         added += _suggested_grant(after)
     if category in ("application_error", "unknown"):
         added += _batch_step(before)
+    added += _statement_codes(line, after)
+    if category == "timeout" and not any(role_of(e) == "limit" for e in entities):
+        added += _limit(after)
+    if not any(role_of(e) == "exception" for e in entities):
+        added += [
+            e
+            for e in _nearby_exception(before, after)
+            if not any(other.text.endswith(e.text) for other in entities)
+        ]
     texts = {e.text for e in entities}
     for entity in added:
         if entity.text not in texts and entity.text not in excluded:
@@ -109,11 +129,55 @@ def complete_roles(
     return entities
 
 
-def _source_frame(before: Sequence[LogLine], after: Sequence[LogLine]) -> Entity | None:
+def _statement_codes(line: LogLine, after: Sequence[LogLine]) -> list[Entity]:
+    """The SQLSTATE beside a vendor code ("SQL30082N ... SQLSTATE=08001": the portable class
+    a driver, a retry policy and a search for the fix key on, whatever the vendor) and a
+    system or user abend ("abend SE37") of the error's own statement."""
+    codes: list[Entity] = []
+    for ln in (line, *after[:_STATEMENT_LINES]):
+        text = mask_secrets(ln.text)
+        codes += [Entity("code", m.group(1), "code") for m in _SQLSTATE.finditer(text)]
+        codes += [
+            Entity("code", m.group(1), "code")
+            for m in _ABEND.finditer(text)
+            if not _NO_ABEND.match(m.group(1))
+        ]
+    return codes
+
+
+def _limit(after: Sequence[LogLine]) -> list[Entity]:
+    """The time limit a runner reports right after the timeout ("took longer than 30s")."""
+    for ln in after[:_STATEMENT_LINES]:
+        limits = [e for e in extract_entities(mask_secrets(ln.text)) if role_of(e) == "limit"]
+        if limits:
+            return limits[:1]
+    return []
+
+
+def _nearby_exception(before: Sequence[LogLine], after: Sequence[LogLine]) -> list[Entity]:
+    """The exception class a runtime reports next to an error line that names only a code
+    ("exception of type 'Oracle.DataAccess.Client.OracleException'" above "ORA-01722")."""
+    nearest = sorted(
+        [(i + 1, ln) for i, ln in enumerate(reversed(before[-_EXCEPTION_LINES:]))]
+        + [(i + 1, ln) for i, ln in enumerate(after[:_EXCEPTION_LINES])],
+        key=lambda pair: pair[0],
+    )
+    for _, ln in nearest:
+        found = [e for e in extract_entities(mask_secrets(ln.text)) if e.kind == "exception"]
+        if found:
+            return found[:1]
+    return []
+
+
+def _source_frame(
+    before: Sequence[LogLine], after: Sequence[LogLine], *, in_code: bool
+) -> Entity | None:
     """Where the job's code broke: the first frame with a source line of a Java or Node stack
-    trace under the error that is not the runtime's own, else the innermost ``File "..."`` of
-    a Python traceback above it outside Python's own modules (an installed library's frame is
-    where the job's chosen code raised)."""
+    trace under the error that is neither the runtime's own nor the exception's own class (its
+    constructor or chaining). When the cause is ``in_code`` (a bug, a crash, rejected input),
+    an installed library's frame counts (it is code the job chose), and a Python traceback
+    above the error names its innermost ``File "..."`` outside Python's own modules; a refused
+    logon or a missing file runs through a driver, which is not the fault."""
     gap = 0
     for ln in after[:_TRACE_LINES]:
         text = mask_secrets(ln.text)
@@ -122,12 +186,16 @@ def _source_frame(before: Sequence[LogLine], after: Sequence[LogLine]) -> Entity
             match
             and not RUNTIME_SOURCE.match(match.group(2))
             and not RUNTIME_PACKAGE.match(match.group(1) or "")
+            and not _EXCEPTION_SOURCE.search(match.group(2))
+            and (in_code or not NODE_LIBRARY.search(match.group(2)))
         ):
             return Entity("object", match.group(2), "frame")
         if not TRACE_LINE.match(text):
             gap += 1
             if gap > _TRACE_GAP:
                 break
+    if not in_code:
+        return None
     for ln in reversed(before[-_TRACE_LINES:]):
         found = PYTHON_FRAME.match(mask_secrets(ln.text))
         if found and not PYTHON_STANDARD_LIBRARY.search(found.group(1)):

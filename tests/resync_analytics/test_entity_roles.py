@@ -45,7 +45,7 @@ def roles_on(line: str) -> dict[str, str]:
         ),
         ("\tat com.acme.batch.Loader.read(Loader.java:84)", "com.acme.batch.Loader.read", "frame"),
         (r"At D:\jobs\Push-Files.ps1:51 char:9", "Push-Files.ps1:51", "frame"),
-        ("curl: (7) Failed to connect to api.example.net port 443", "curl: (7)", "code"),
+        ("curl: (7) Failed to connect to api.example.net port 443", "7", "code"),
         ("bash: sqlldr: command not found", "sqlldr", "command"),
     ],
 )
@@ -68,7 +68,7 @@ def test_a_script_path_and_a_source_frame_are_read_from_their_text():
 def test_documentation_links_and_headings_are_not_entities():
     line = "cURL error 28: timed out (see https://curl.example.org/libcurl-errors.html)"
     assert "https://curl.example.org/libcurl-errors.html" not in roles_on(line)
-    assert roles_on(line).get("cURL error 28") == "code"
+    assert roles_on(line).get("28") == "code"
     assert "Connection" not in roles_on("Opening Database Connection")
 
 
@@ -101,10 +101,8 @@ def test_a_stack_is_named_by_the_method_and_source_line_of_the_jobs_first_frame(
         "\tat com.acme.billing.Main.main(Main.java:12)\n"
     )
     analysis = analyze_joblog(log)
-    assert analysis.entities_with_role("frame") == (
-        "com.acme.billing.InvoiceWriter.write",
-        "InvoiceWriter.java:57",
-    )
+    # the source line an operator opens names the frame; its method would say it twice
+    assert analysis.entities_with_role("frame") == ("InvoiceWriter.java:57",)
     assert not any("Objects" in e or "Main" in e for e in analysis.entities)
 
 
@@ -213,3 +211,162 @@ def test_a_grant_the_tool_suggests_names_its_object_and_account():
 
 def test_a_php_console_exception_names_the_file_it_was_thrown_in():
     assert roles_on("In StreamHandler.php line 107:") == {"StreamHandler.php": "frame"}
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "role"),
+    [
+        ("curl: (28) Operation timed out after 180001 milliseconds", "28", "code"),
+        ("cURL error 6: Could not resolve host: api.example.net", "6", "code"),
+        (
+            "rsync error: some files/attrs were not transferred (code 23) at main.c(1677)",
+            "23",
+            "code",
+        ),
+        (
+            "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.example.net')",
+            "requests.exceptions.ReadTimeout",
+            "exception",
+        ),
+        (
+            "A first chance exception of type 'Oracle.DataAccess.Client.OracleException' occurred",
+            "Oracle.DataAccess.Client.OracleException",
+            "exception",
+        ),
+        ("        833             IMSTESTU.ANSI.DBDLIB2(DH41SK01)", None, "object"),
+        ("IEC032I E37-04,IFG0554P,OMVSADM2,STEP1,SYSLMOD,0900,DIPTI1,  833", "SYSLMOD", "object"),
+        ("IEC032I E37-04,IFG0554P,OMVSADM2,STEP1,SYSLMOD,0900,DIPTI1,  833", "E37-04", "code"),
+        (" 23.06.03 JOB00345  IEFC452I CLGP - JOB NOT RUN - JCL ERROR  353", "CLGP", "object"),
+        (
+            "From entry point zds_close_output_bpam(ZDS*,IO_CTRL*) at compile unit offset +00D2",
+            "zds_close_output_bpam",
+            "object",
+        ),
+        (
+            "improper relation name (too many dotted names): public.airflow.public.customers__bak",
+            "public.airflow.public.customers__bak",
+            "object",
+        ),
+        ("Redshift error: could not open relation with OID 6134794", "6134794", "object"),
+        ("  Database Error in model customers (models/customers.sql)", None, "script"),
+        (
+            "WARNING: step_script could not run to completion because the timeout was exceeded",
+            "step_script",
+            "object",
+        ),
+    ],
+)
+def test_each_new_form_is_read_with_its_role(line: str, text: str | None, role: str):
+    found = roles_on(line)
+    if text is None:
+        text = {
+            "object": "IMSTESTU.ANSI.DBDLIB2(DH41SK01)",
+            "script": "models/customers.sql",
+        }[role]
+    assert found.get(text) == role, found
+    assert text in line
+
+
+def test_a_c_parameter_type_is_not_a_name():
+    found = roles_on("From entry point zds_close_output_bpam(ZDS*,IO_CTRL*) at offset +00D2")
+    assert "IO_CTRL" not in found and "ZDS" not in found
+
+
+def test_the_sqlstate_of_the_statement_is_named_even_on_the_next_line():
+    line = LogLine(13, 'SQL30082N  Security processing failed with reason "24" ("USERNAME AND/OR')
+    after = _lines('PASSWORD INVALID").  SQLSTATE=08001', start=14)
+    named = complete_roles("authentication", line, (), after, [Entity("code", "SQL30082N")])
+    assert [e.text for e in named] == ["SQL30082N", "08001"]
+
+
+def test_a_system_abend_reported_under_the_message_is_named():
+    line = LogLine(25, "IEC032I E37-04,IFG0554P,OMVSADM2,STEP1,SYSLMOD,0900,DIPTI1,  833")
+    after = _lines(
+        "        833             IMSTESTU.ANSI.DBDLIB2(DH41SK01)",
+        "    CEE3250C The system or user abend SE37  R=00000004 was issued.",
+        start=26,
+    )
+    named = complete_roles("disk_full", line, (), after, [])
+    assert "SE37" in [e.text for e in named]
+    # a "no abend" placeholder is never a cause
+    quiet = _lines("abend S000 was not issued", start=26)
+    assert not complete_roles("disk_full", line, (), quiet, [])
+
+
+def test_a_timeout_names_the_limit_its_runner_reports_after_it():
+    line = LogLine(22, "WARNING: step_script could not run to completion because the timeout")
+    after = _lines("ERROR: Job failed: execution took longer than 30s seconds", start=23)
+    named = complete_roles("timeout", line, (), after, [Entity("object", "step_script")])
+    assert {e.text: role_of(e) for e in named} == {"step_script": "object", "30s": "limit"}
+    # only a timeout is about a limit
+    assert not complete_roles("network", line, (), after, [])
+
+
+def test_the_exception_class_beside_a_coded_error_is_named():
+    before = _lines(
+        "A first chance exception of type 'Oracle.DataAccess.Client.OracleException' occurred",
+        start=14,
+    )
+    line = LogLine(18, "Error message: ORA-01722: invalid number")
+    named = complete_roles("invalid_input", line, before, (), [Entity("code", "ORA-01722")])
+    assert [e.text for e in named] == ["ORA-01722", "Oracle.DataAccess.Client.OracleException"]
+    # a short form of an exception already named is not added again
+    already = [Entity("exception", "Oracle.DataAccess.Client.OracleException")]
+    assert complete_roles("invalid_input", line, before, (), already) == already
+
+
+def test_a_node_frame_under_a_refused_logon_is_named_with_its_column():
+    line = LogLine(11, "Error: Cannot initialize database: SQL30082N  Security processing failed")
+    after = _lines(
+        "    at Object.<anonymous> (F:\\app\\node_modules\\ibm_db\\lib\\odbc.js:120:5)",
+        "    at Object.<anonymous> (F:\\app\\db.js:29:9)",
+        "    at Module._compile (node:internal/modules/cjs/loader:1105:14)",
+        start=12,
+    )
+    named = complete_roles("authentication", line, (), after, [Entity("code", "SQL30082N")])
+    frames = [e.text for e in named if role_of(e) == "frame"]
+    # the driver's package is not the fault; the job's own call into it is
+    assert frames == ["F:\\app\\db.js:29:9"]
+
+
+def test_a_frame_of_the_exceptions_own_class_is_not_where_it_broke():
+    line = LogLine(5, "net.schmizz.sshj.connection.ConnectionException: Timeout expired")
+    after = _lines(
+        "\tat net.schmizz.sshj.connection.ConnectionException$1.chain(ConnectionException.java:32)",
+        "\tat net.schmizz.concurrent.Promise.retrieve(Promise.java:140)",
+        start=6,
+    )
+    named = complete_roles("timeout", line, (), after, [])
+    assert [e.text for e in named if role_of(e) == "frame"] == ["Promise.java:140"]
+
+
+def test_a_python_library_that_raised_is_named_for_a_code_fault_not_for_a_resource():
+    before = _lines(
+        '  File "/opt/app/run.py", line 12, in main',
+        '  File "/usr/lib64/python3.5/site-packages/minidb.py", line 928, in query',
+        '  File "/usr/lib64/python3.5/sqlite3/dbapi2.py", line 40, in execute',
+        start=16,
+    )
+    line = LogLine(19, "sqlite3.OperationalError: database is locked")
+    named = complete_roles("resource_busy", line, before, (), [])
+    assert [e.text for e in named] == ["/usr/lib64/python3.5/site-packages/minidb.py"]
+    # a refused connection runs through the driver; the driver is not the fault
+    assert not complete_roles("network", line, before, (), [])
+
+
+def test_pieces_of_a_longer_entity_are_not_listed_again():
+    from resync_analytics.joblog.precision import without_pieces
+
+    entities = [
+        Entity("object", "IMSTESTU.ANSI.DBDLIB2"),
+        Entity("object", "DH41SK01"),
+        Entity("path", "C:\\Program"),
+        Entity("path", "F:\\app\\db.js"),
+        Entity("object", "SYSLMOD"),
+    ]
+    named = [
+        Entity("object", "IMSTESTU.ANSI.DBDLIB2(DH41SK01)"),
+        Entity("path", "C:\\Program Files\\Tool\\Run.ps1"),
+        Entity("object", "F:\\app\\db.js:29:9", "frame"),
+    ]
+    assert [e.text for e in without_pieces(entities, named)] == ["SYSLMOD"]
