@@ -19,6 +19,7 @@ from resync_clients.postgres.job_runs import (
 from resync_clients.tws.records import job_run_records
 from resync_core.job_runs import JobRunRecord
 from resync_core.settings import Settings, get_settings
+from tasks.joblog_profiles import load_job_baselines
 from tasks.poll import capture_failed_joblogs, tws_client
 from tasks.resources import get_store
 from tasks.retry import DATABASE_RETRIES, retry_if_transient
@@ -73,7 +74,13 @@ async def backfill_history(plan_ids: list[str], capture_joblogs: bool = True) ->
         runs = await read_past_plan(settings, plan_id)
         failed = [run for run in runs if run.failed]
         findings = (
-            await capture_failed_joblogs(settings, failed) if capture_joblogs and failed else []
+            await capture_failed_joblogs(
+                settings,
+                failed,
+                baselines=load_job_baselines(settings, sorted({run.job_key for run in failed})),
+            )
+            if capture_joblogs and failed
+            else []
         )
         store_past_plan(settings, runs, findings)
         total_runs += len(runs)

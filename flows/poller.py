@@ -23,7 +23,7 @@ from resync_clients.postgres.locks import exclusive_lock
 from resync_clients.postgres.poller_state import PollCursor, claim_poller_epoch
 from resync_clients.postgres.quarantine import check_job_runs
 from resync_core.settings import get_settings
-from tasks.joblog_profiles import learn_good_run_profiles
+from tasks.joblog_profiles import learn_good_run_profiles, load_job_baselines
 from tasks.poll import (
     POLLER_NAME,
     CycleFence,
@@ -116,7 +116,15 @@ async def poll_tws(full: bool = False) -> PollSummary:
             run for run in runs_missing_joblogs(settings) if run.run_id not in failed_now
         ]
         findings = (
-            await capture_failed_joblogs(settings, to_analyse, deadline) if to_analyse else []
+            await capture_failed_joblogs(
+                settings,
+                to_analyse,
+                deadline,
+                # errors the job's good runs also print are not taken for tonight's cause
+                load_job_baselines(settings, sorted({run.job_key for run in to_analyse})),
+            )
+            if to_analyse
+            else []
         )
 
         patterns = {f.run_id: f.error_pattern for f in findings if f.error_pattern}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from prefect import get_run_logger, task
 
 from resync_analytics.joblog.analyzer import analyze_joblog
+from resync_analytics.joblog.baseline import Baseline
 from resync_analytics.joblog.completeness import has_trailer
 from resync_analytics.masking import mask_secrets
 from resync_analytics.patterns.ids import pattern_id
@@ -338,14 +339,23 @@ def load_previous_statuses(settings: Settings, run_ids: Sequence[str]) -> dict[s
 
 
 def joblog_finding(
-    run_id: str, data: bytes, first_line: int, *, mask: bool, observed_at: datetime
+    run_id: str,
+    data: bytes,
+    first_line: int,
+    *,
+    mask: bool,
+    observed_at: datetime,
+    baseline: Baseline | None = None,
 ) -> JoblogFinding:
     """Analyse a joblog (or its tail starting at ``first_line``) for storage with its run.
 
-    The run has ended, so its log must close with TWS's trailer; without one it was cut short
-    in transit and is marked incomplete (stored, and fetched again by a later cycle).
+    ``baseline`` is the job's good-run profile when one is stored: an error its good runs
+    also print is then not taken for the cause, so the stored pattern (and the ABEND event's)
+    is the one the incident analysis shows. The run has ended, so its log must close with
+    TWS's trailer; without one it was cut short in transit and is marked incomplete (stored,
+    and fetched again by a later cycle).
     """
-    analysis = analyze_joblog(data)
+    analysis = analyze_joblog(data, baseline=baseline)
     text = data.decode("utf-8", errors="replace").replace("\x00", "")
     if mask:
         text = mask_secrets(text)
@@ -364,9 +374,13 @@ def joblog_finding(
 
 @task(name="capture-failed-joblogs")
 async def capture_failed_joblogs(
-    settings: Settings, runs: Sequence[JobRunRecord], deadline: float | None = None
+    settings: Settings,
+    runs: Sequence[JobRunRecord],
+    deadline: float | None = None,
+    baselines: Mapping[str, Baseline] | None = None,
 ) -> list[JoblogFinding]:
-    """Fetch (tail first, byte-capped) and analyse the joblogs of failed runs.
+    """Fetch (tail first, byte-capped) and analyse the joblogs of failed runs, each against
+    its job's good-run profile in ``baselines`` (by job key) when it has one.
 
     A joblog TWS no longer has is stored as empty (nothing to retry); one that could not be
     fetched now is left out, so the run keeps no joblog and a later cycle tries again. Fetches
@@ -375,11 +389,16 @@ async def capture_failed_joblogs(
     """
     logger = get_run_logger()
     observed_at = datetime.now(UTC)
+    profiles = baselines or {}
     budget = None if deadline is None else max(deadline - time.monotonic(), MIN_JOBLOG_SECONDS)
     async with tws_client(settings, budget) as tws:
         # The client bounds concurrent requests itself; all fetches are in flight at once.
         results, late = await _settle_within(
-            [_capture_joblog(tws, run, settings, observed_at) for run in runs], budget
+            [
+                _capture_joblog(tws, run, settings, observed_at, profiles.get(run.job_key))
+                for run in runs
+            ],
+            budget,
         )
     if late:
         logger.warning(
@@ -399,7 +418,11 @@ async def capture_failed_joblogs(
 
 
 async def _capture_joblog(
-    tws: TWSClient, run: JobRunRecord, settings: Settings, observed_at: datetime
+    tws: TWSClient,
+    run: JobRunRecord,
+    settings: Settings,
+    observed_at: datetime,
+    baseline: Baseline | None,
 ) -> JoblogFinding | None:
     """One failed run's joblog, analysed: empty when TWS no longer has it, ``None`` when it
     cannot be fetched now (a later cycle tries again)."""
@@ -419,6 +442,7 @@ async def _capture_joblog(
         joblog.from_line or 1,
         mask=settings.mask_stored_joblogs,
         observed_at=observed_at,
+        baseline=baseline,
     )
 
 
