@@ -30,6 +30,7 @@ from resync_analytics.joblog.models import (
 )
 from resync_analytics.joblog.pattern import error_pattern
 from resync_analytics.joblog.precision import keep_entities, without_pieces
+from resync_analytics.joblog.relevance import relevant_related
 from resync_analytics.joblog.role_entities import complete_roles
 from resync_analytics.joblog.rules import exit_line
 from resync_analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
@@ -327,6 +328,7 @@ def _entities_around(
         named=first,
         exclude=exclude,
     )
+    related = relevant_related(related, first)
     return first, related
 
 

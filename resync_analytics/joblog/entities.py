@@ -424,6 +424,10 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ),
     # A CI runner's step that hit the job's timeout: "step_script could not run to completion"
     ("object", re.compile(r"\b([a-z]+_[a-z_]+) could not run to completion\b"), 1),
+    # Slurm cancels a job or step by its id on a node: "*** JOB 3884617 ON node023 CANCELLED
+    # AT ... DUE TO TIME LIMIT ***": the id sacct and scontrol take, and the node it ran on
+    ("code", re.compile(r"\*\*\* (?:JOB|STEP) (\d+)(?:\.\d+)? ON \S+ CANCELLED\b"), 1),
+    ("host", re.compile(r"\*\*\* (?:JOB|STEP) [\d.]+ ON ([A-Za-z][\w.-]*) CANCELLED\b"), 1),
     # Kubernetes events: "pod/etl-7d9f-x2k", "Created pod: etl-7d9f-x2k" name the object, the
     # reason column of a warning ("Warning  BackoffLimitExceeded  16h ...") is its code
     (
@@ -553,7 +557,9 @@ _QUOTES = "'\"‘’“”`"
 
 
 def _clean(text: str) -> str:
-    text = text.strip().rstrip(".,;:")
+    text = text.strip()
+    # "/mnt/share/.": the directory itself, as rsync names it, keeps its dot
+    text = text if text.endswith("/.") else text.rstrip(".,;:")
     while text.endswith(")") and text.count(")") > text.count("("):
         text = text[:-1].rstrip(".,;:")
     if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES:
@@ -606,6 +612,9 @@ _FIELD_KEY = re.compile(
 )
 _KERNEL_FLAG = re.compile(r"(?:\bconstraint=|\bgfp_mask=0x[0-9a-f]+\()$")
 _LOGGER_LINE = re.compile(r":\d+\}")
+_MEMBER_AFTER = re.compile(r"\([A-Z$#@][A-Z0-9$#@]{0,7}\)")
+_DATASET_BEFORE = re.compile(r"[A-Z$#@][A-Z0-9$#@-]{0,7}\.[A-Z0-9$#@.-]*[A-Z0-9$#@]\($")
+_CGROUP = re.compile(r"\.(?:slice|scope)(?:/|$)")
 _FILE_GLOB = re.compile(r"[\w.-]*\*[\w.*-]*\.[\w*]+")
 _PROMPT_AFTER = re.compile(r":[~/][^\s]*[$#]")
 
@@ -616,6 +625,13 @@ def _is_reference(text: str, line: str, start: int) -> bool:
         return True
     token = max(line.rfind(" ", 0, start), line.rfind("(", 0, start)) + 1
     return "://" in line[token : start + len(text)] and bool(_REFERENCE.search(line[:token]))
+
+
+def _token(line: str, start: int) -> str:
+    """The run of text around ``start`` up to the nearest space or comma on either side."""
+    left = max(line.rfind(" ", 0, start), line.rfind(",", 0, start)) + 1
+    ends = [i for i in (line.find(" ", start), line.find(",", start)) if i >= 0]
+    return line[left : min(ends, default=len(line))]
 
 
 def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
@@ -635,6 +651,12 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "line:20244", "total-vm:26,184,840kB", "UID:21417": a field, not a port
     if kind == "host" and "@" in text and _PROMPT_AFTER.match(line, start + len(text)):
         return False  # "db2inst1@db2_inst_1:~$ db2 connect ...": a shell prompt
+    if kind == "object" and _MEMBER_AFTER.match(line, start + len(text)) and "." in text:
+        return False  # "LIB.DBD(MEM)": the dataset is named with its member
+    if kind == "object" and _DATASET_BEFORE.search(line[:start]):
+        return False  # the member of "LIB.DBD(MEM)", named with its dataset
+    if ("slice" in line or "scope" in line) and _CGROUP.search(_token(line, start)):
+        return False  # "/user.slice/user@1.service": a kernel's control group, not a file
     if kind == "object" and line[start + len(text) : start + len(text) + 1] == "*":
         return False  # "zds_close(ZDS*,IO_CTRL*)": a C parameter's type, not a name
     if kind == "object" and _KERNEL_FLAG.search(line[:start]):

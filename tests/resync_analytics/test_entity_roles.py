@@ -370,3 +370,13 @@ def test_pieces_of_a_longer_entity_are_not_listed_again():
         Entity("object", "F:\\app\\db.js:29:9", "frame"),
     ]
     assert [e.text for e in without_pieces(entities, named)] == ["SYSLMOD"]
+
+
+def test_a_further_file_is_not_listed_when_the_first_tier_names_the_failing_one():
+    from resync_analytics.joblog.relevance import relevant_related
+
+    related = [Entity("path", "/opt/app/conf/settings.ini"), Entity("host", "db07.corp.local")]
+    named = [Entity("path", "/data/in/orders.csv"), Entity("code", "ENOENT")]
+    assert relevant_related(related, named) == [Entity("host", "db07.corp.local")]
+    # with no file named, a file around the error may be the subject
+    assert relevant_related(related, [Entity("code", "ENOENT")]) == related
