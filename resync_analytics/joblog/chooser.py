@@ -254,7 +254,19 @@ def _is_consequence(finding: Finding) -> bool:
     words = [m.group(0) for m in _CONSEQUENCE.finditer(finding.line.text)]
     if finding.java_role or finding.python_exception:
         words = [w for w in words if not _RC_PHRASE.fullmatch(w)]
+    elif finding.category == "signal_or_crash":
+        # a container's "Exit status: 143" beside "killed on request" is the signal's own
+        # evidence (128 + SIGTERM), not a report of the failure it caused
+        words = [w for w in words if not _signal_exit_code(w)]
     return bool(words)
+
+
+def _signal_exit_code(word: str) -> bool:
+    """Whether the word is an exit-code phrase whose code says a signal stopped the process."""
+    if not _RC_PHRASE.fullmatch(word):
+        return False
+    code = int(re.findall(r"-?\d+", word)[-1])
+    return 128 < code < 160
 
 
 def _in_clean_up(finding: Finding) -> bool:
