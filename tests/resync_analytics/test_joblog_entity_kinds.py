@@ -11,6 +11,46 @@ from tests.resync_analytics.joblog_samples import joblog
 
 LINES = [
     (
+        "slurm_job_id",
+        "slurmstepd: error: *** JOB 3884617 ON node023 CANCELLED AT 2018-08-19T16:30:21 DUE TO "
+        "TIME LIMIT ***",
+        "code",
+        "3884617",
+    ),
+    (
+        "slurm_node",
+        "slurmstepd: error: *** JOB 3884617 ON node023 CANCELLED AT 2018-08-19T16:30:21 ***",
+        "host",
+        "node023",
+    ),
+    (
+        "slurm_step_id",
+        "slurmstepd: error: *** STEP 494583.0 ON ... CANCELLED AT 2024-04-20T09:09:37 ***",
+        "code",
+        "494583",
+    ),
+    (
+        "directory_itself",
+        'rsync: failed to set permissions on "/mnt/handoff/.": Operation not permitted (1)',
+        "path",
+        "/mnt/handoff/.",
+    ),
+    ("rsync_exit_code", "rsync error: error in file IO (code 11) at receiver.c(389)", "code", "11"),
+    ("curl_error_number", "curl: (6) Could not resolve host: files.example.net", "code", "6"),
+    (
+        "zos_dataset_member",
+        "  833   IMSTESTU.ANSI.DBDLIB2(DH41SK01)",
+        "object",
+        "IMSTESTU.ANSI.DBDLIB2(DH41SK01)",
+    ),
+    ("redshift_oid", "ERROR: could not open relation with OID 6134794", "value", "6134794"),
+    (
+        "dbt_model_file",
+        "Database Error in model orders (models/staging/orders.sql)",
+        "path",
+        "models/staging/orders.sql",
+    ),
+    (
         "kerberos_principal",
         "kinit: Preauthentication failed while getting initial credentials for etl@ACME.CORP",
         "user",
@@ -180,6 +220,18 @@ def test_analysis_names_no_settings_timestamps_or_generic_words():
     assert "dbhost01:1521" in entities and "ORA-12541" in entities
     noise = {"ORACLE_HOME", "RUN_DATE", "TCP/IP", "7.2.0", "2026-12-05", "02:00:07", "SQL"}
     assert not noise & set(entities), entities
+
+
+def test_a_kernels_control_group_and_a_datasets_pieces_are_not_entities():
+    dmesg = (
+        "Memory cgroup out of memory: oom_memcg=/user.slice/user-21417.slice/user@21417.service,"
+        "task_memcg=/init.scope,task=perl,pid=3141,uid=21417"
+    )
+    found = {e.text for e in extract_entities(dmesg)}
+    assert "3141" in found
+    assert not any(part in text for text in found for part in ("slice", "scope", "service"))
+    member = {e.text for e in extract_entities("  833   IMSTESTU.ANSI.DBDLIB2(DH41SK01)")}
+    assert member == {"IMSTESTU.ANSI.DBDLIB2(DH41SK01)"}
 
 
 @pytest.mark.parametrize(
