@@ -38,6 +38,8 @@ _VARIABLE_NAME = re.compile(
     r"(?:[A-Z][A-Z0-9]*_)+(?:HOME|PATH|DIR|DATE|PROXY|FILE|OPTS|OPTIONS|CONF|CONFIG|ENV|LEVEL|"
     r"MODE|VERSION|LANG|TZ)|NO_PROXY|LD_\w+"
 )
+# A product's message id of severity I(nformational): "DB20000I", "IEF142I", "AWSBIS307I"
+_INFORMATIONAL_ID = re.compile(r"[A-Z]{2,}[A-Z0-9]*\d{3,}I")
 _NUMERIC_ROLES = frozenset({"pid", "port", "limit"})
 # A command that was not found is named by its bare word ("java", "db2").
 _NAMED_AS_WORDS = frozenset({"command", "program"})
@@ -57,6 +59,8 @@ def is_noise(entity: Entity, *, on_root_line: bool, category: Category = "unknow
         return True
     if _NUMBER.fullmatch(text) and entity.kind not in ("code", "value", "host"):  # host: a port
         return not _ZERO_PADDED_KEY.fullmatch(text)
+    if not on_root_line and _INFORMATIONAL_ID.fullmatch(text):
+        return True  # "DB20000I The SQL command completed successfully": a step that worked
     return not on_root_line and entity.kind != "code" and bool(_VARIABLE_NAME.fullmatch(text))
 
 

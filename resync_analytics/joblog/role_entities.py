@@ -55,6 +55,9 @@ _STATEMENT_LINES = 2
 _SQLSTATE = re.compile(r"\bSQLSTATE\s*[=:\[]?\s*([0-9A-Z]{5})\b")
 _ABEND = re.compile(r"(?i)\babend\s+([SU][0-9A-F]{3,4})\b")
 _NO_ABEND = re.compile(r"^[SU]0+$")
+# A wrapper's statement right above the error it relays names the file of the unit that failed:
+# dbt's "Database Error in model customers (models/customers.sql)"
+_WRAPPER_LINES = 2
 # How far from the error a runtime may name the exception class of a coded error.
 _EXCEPTION_LINES = 5
 # "Executing step: [loadStep]": the batch step that was running when the job failed
@@ -113,6 +116,7 @@ def complete_roles(
     if category in ("application_error", "unknown"):
         added += _batch_step(before)
     added += _statement_codes(line, after)
+    added += _wrapped_in(before)
     if category == "timeout" and not any(role_of(e) == "limit" for e in entities):
         added += _limit(after)
     if not any(role_of(e) == "exception" for e in entities):
@@ -127,6 +131,19 @@ def complete_roles(
             entities.append(entity)
             texts.add(entity.text)
     return entities
+
+
+def _wrapped_in(before: Sequence[LogLine]) -> list[Entity]:
+    """The model file of the wrapping statement just above the error (the unit to fix)."""
+    for ln in reversed(before[-_WRAPPER_LINES:]):
+        scripts = [
+            e
+            for e in extract_entities(mask_secrets(ln.text))
+            if e.role == "script" and e.kind == "path"
+        ]
+        if scripts:
+            return scripts[:1]
+    return []
 
 
 def _statement_codes(line: LogLine, after: Sequence[LogLine]) -> list[Entity]:

@@ -380,3 +380,17 @@ def test_a_further_file_is_not_listed_when_the_first_tier_names_the_failing_one(
     assert relevant_related(related, named) == [Entity("host", "db07.corp.local")]
     # with no file named, a file around the error may be the subject
     assert relevant_related(related, [Entity("code", "ENOENT")]) == related
+
+
+def test_the_model_file_of_the_wrapping_statement_above_the_error_is_named():
+    before = _lines(
+        "03:14:54  Finished running 3 view models",
+        "03:14:54    Database Error in model customers (models/customers.sql)",
+        start=25,
+    )
+    line = LogLine(27, "  improper relation name (too many dotted names): public.airflow.customers")
+    named = complete_roles("database", line, before, (), [])
+    assert {e.text: role_of(e) for e in named} == {"models/customers.sql": "script"}
+    # a model file further up is another statement's
+    far = _lines("Database Error in model orders (models/orders.sql)", "ok", "ok", start=20)
+    assert not complete_roles("database", line, far, (), [])

@@ -187,6 +187,7 @@ def test_a_lock_holder_is_named_for_a_busy_resource():
         ("value", "NoneType", True),
         ("object", "ORACLE_HOME", False),
         ("object", "NO_PROXY", False),
+        ("object", "DB20000I", False),  # "The SQL command completed successfully"
     ],
 )
 def test_precision_filter_drops_what_no_operator_looks_up(kind, text, on_root_line):
