@@ -182,6 +182,15 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         1,
     ),
     ("command", re.compile(r"The term '([^']+)' is not recognized"), 1),
+    # a tool's own check for a program it needs: "[ERR] (RUN): 'tmpreaper' not found"
+    (
+        "command",
+        re.compile(
+            r"(?i)(?:\bprogram|\bcommand|\bexecutable|\bbinary|\(RUN\)):?\s*"
+            r"'([A-Za-z][\w+-]*)' not found\b"
+        ),
+        1,
+    ),
     ("command", re.compile(r"Cannot run program \"([^\"]+)\""), 1),
     ("command", re.compile(r"^(?:\S*/)?env: ['‘`]?([^'’:\s]+)['’]?:"), 1),
     ("program", re.compile(r"^([a-z][\w.+-]{1,30}): (?=\S)"), 1),
@@ -401,7 +410,8 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("object", re.compile(r"\b(?:IEF|IEFC)\d{3}I\s+([A-Z$#@][A-Z0-9$#@]{1,7})\s+-\s"), 1),
     # Language Environment's traceback names the C function that failed:
     # "From entry point zds_close_output_bpam(ZDS*,IO_CTRL*) at compile unit offset ..."
-    ("object", re.compile(r"\bFrom entry point ([A-Za-z_]\w*)\("), 1),
+    # "From compile unit ZZOW08:.../quickjs.c/ at entry point __JS_FindAtom at statement 3813"
+    ("object", re.compile(r"\b(?:From|at) entry point ([A-Za-z_]\w*)(?:\(| at\b)"), 1),
     # A relation named after its error: "improper relation name (too many dotted names):
     # public.airflow.public.customers__dbt_backup", "could not open relation with OID 6134794"
     (
@@ -424,6 +434,8 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ),
     # A CI runner's step that hit the job's timeout: "step_script could not run to completion"
     ("object", re.compile(r"\b([a-z]+_[a-z_]+) could not run to completion\b"), 1),
+    # z/OS's symptom dump and LE: "SYSTEM COMPLETION CODE=0C3", "(System Completion Code=0C4)"
+    ("code", re.compile(r"\b(?:COMPLETION CODE|Completion Code)=([0-9A-F]{3})\b"), 1),
     # Slurm cancels a job or step by its id on a node: "*** JOB 3884617 ON node023 CANCELLED
     # AT ... DUE TO TIME LIMIT ***": the id sacct and scontrol take, and the node it ran on
     ("code", re.compile(r"\*\*\* (?:JOB|STEP) (\d+)(?:\.\d+)? ON \S+ CANCELLED\b"), 1),

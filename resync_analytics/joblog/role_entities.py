@@ -58,6 +58,8 @@ _NO_ABEND = re.compile(r"^[SU]0+$")
 # A wrapper's statement right above the error it relays names the file of the unit that failed:
 # dbt's "Database Error in model customers (models/customers.sql)"
 _WRAPPER_LINES = 2
+# Language Environment's traceback under its message names the function that failed
+_ENTRY_POINT = re.compile(r"\b(?:From|at) entry point ([A-Za-z_]\w*)(?:\(| at\b)")
 # How far from the error a runtime may name the exception class of a coded error.
 _EXCEPTION_LINES = 5
 # "Executing step: [loadStep]": the batch step that was running when the job failed
@@ -117,6 +119,7 @@ def complete_roles(
         added += _batch_step(before)
     added += _statement_codes(line, after)
     added += _wrapped_in(before)
+    added += _entry_point(after)
     if category == "timeout" and not any(role_of(e) == "limit" for e in entities):
         added += _limit(after)
     if not any(role_of(e) == "exception" for e in entities):
@@ -143,6 +146,16 @@ def _wrapped_in(before: Sequence[LogLine]) -> list[Entity]:
         ]
         if scripts:
             return scripts[:1]
+    return []
+
+
+def _entry_point(after: Sequence[LogLine]) -> list[Entity]:
+    """The C function Language Environment reports right under its message ("From compile
+    unit ... at entry point __JS_FindAtom at statement 3813")."""
+    for ln in after[:_STATEMENT_LINES]:
+        match = _ENTRY_POINT.search(mask_secrets(ln.text))
+        if match:
+            return [Entity("object", match.group(1), "object")]
     return []
 
 

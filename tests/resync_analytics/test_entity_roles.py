@@ -394,3 +394,33 @@ def test_the_model_file_of_the_wrapping_statement_above_the_error_is_named():
     # a model file further up is another statement's
     far = _lines("Database Error in model orders (models/orders.sql)", "ok", "ok", start=20)
     assert not complete_roles("database", line, far, (), [])
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "role"),
+    [
+        ("[ERR]   (RUN): 'tmpreaper' not found", "tmpreaper", "command"),
+        ("SYSTEM COMPLETION CODE=0C3  REASON CODE=00000003", "0C3", "code"),
+        (
+            "CEE3204S The system detected a protection exception (System Completion Code=0C4).",
+            "0C4",
+            "code",
+        ),
+    ],
+)
+def test_a_missing_tool_and_a_system_completion_code_are_read(line: str, text: str, role: str):
+    assert roles_on(line).get(text) == role
+    # a key that was not found is no command
+    assert roles_on("ERROR: key 'customer_id' not found in row 12").get("customer_id") != "command"
+
+
+def test_the_c_function_language_environment_reports_under_its_message_is_named():
+    line = LogLine(
+        2, "CEE3204S The system detected a protection exception (System Completion Code=0C4)."
+    )
+    after = _lines(
+        "   From compile unit ZZOW08:../quickjs.c/ at entry point __JS_FindAtom at statement 3813",
+        start=3,
+    )
+    named = complete_roles("signal_or_crash", line, (), after, [Entity("code", "0C4")])
+    assert [e.text for e in named] == ["0C4", "__JS_FindAtom"]
