@@ -28,6 +28,8 @@ _GENERIC_WORDS = frozenset(
         "SQL TCP/IP TCP IP UDP SOCKETS HTTP HTTPS FTP SFTP SSH SSL TLS JDBC ODBC API JVM DB2",
         "ORACLE JAVA PYTHON SHELL BASH CMD UTF-8 UTF8 ASCII latin-1 latin1 NoneType None null",
         "NULL true false True False stdout stderr stdin main ERROR_MESSAGE",
+        # severities and status constants a line prints about itself ("SQL_ERROR": ODBC's -1)
+        "ERROR WARNING WARN FATAL SEVERE SQL_ERROR",
     )
     for word in line.split(" ")
 )
@@ -85,7 +87,7 @@ def without_pieces(entities: list[Entity], named: list[Entity]) -> list[Entity]:
     """``entities`` without the pieces of a longer entity of ``named`` (or of themselves): a
     dataset beside the same dataset with its member ("LIB.DBD(MEM)"), a path cut at a space or
     beside its source line ("C:\\Program" of "C:\\Program Files\\x.ps1", "db.js" of
-    "db.js:29:9"), a member out of its dataset."""
+    "db.js:29:9"), a member out of its dataset, the host of a named ``user@host``."""
     texts = [e.text for e in (*named, *entities)]
     return [e for e in entities if not any(_is_piece(e.text, other) for other in texts)]
 
@@ -93,6 +95,8 @@ def without_pieces(entities: list[Entity], named: list[Entity]) -> list[Entity]:
 def _is_piece(text: str, other: str) -> bool:
     if len(other) <= len(text):
         return False
+    if other.endswith("@" + text):
+        return True  # the host of "bioadm@10.20.30.25", which names the account too
     if other.startswith(text) and other[len(text)] in " (:":
         return True
     return f"({text})" in other

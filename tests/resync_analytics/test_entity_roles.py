@@ -363,11 +363,13 @@ def test_pieces_of_a_longer_entity_are_not_listed_again():
         Entity("path", "C:\\Program"),
         Entity("path", "F:\\app\\db.js"),
         Entity("object", "SYSLMOD"),
+        Entity("host", "10.20.30.25"),
     ]
     named = [
         Entity("object", "IMSTESTU.ANSI.DBDLIB2(DH41SK01)"),
         Entity("path", "C:\\Program Files\\Tool\\Run.ps1"),
         Entity("object", "F:\\app\\db.js:29:9", "frame"),
+        Entity("host", "bioadm@10.20.30.25"),
     ]
     assert [e.text for e in without_pieces(entities, named)] == ["SYSLMOD"]
 

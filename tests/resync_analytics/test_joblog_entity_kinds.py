@@ -188,6 +188,9 @@ def test_a_lock_holder_is_named_for_a_busy_resource():
         ("object", "ORACLE_HOME", False),
         ("object", "NO_PROXY", False),
         ("object", "DB20000I", False),  # "The SQL command completed successfully"
+        ("object", "SQL_ERROR", True),  # ODBC's return-code constant
+        ("host", "ERROR", True),  # "host ERROR": a severity after a keyword
+        ("value", "Warning", False),  # a Kubernetes event's type column
     ],
 )
 def test_precision_filter_drops_what_no_operator_looks_up(kind, text, on_root_line):
