@@ -5,10 +5,11 @@
 Analyses the development parts of the written and the real corpus (never a frozen test part)
 once, records each second-tier entity with its role and its distance in lines from the
 root-cause line, then scores rules for dropping some of them: a cap on the distance (none to
-10 lines), the rule of :mod:`resync_analytics.joblog.relevance` (no further file when the first
-tier names one) and both together. For each source it picks the rule that keeps that source's
-entity recall highest, then the highest precision, and prints what the rule does on the other
-source: the rule the analyser uses must not lose recall on the source it was not chosen on.
+10 lines), the rule of :mod:`resync_analytics.joblog.relevance` (no further file or host when
+the first tier names one) and both together. For each source it picks the rule that keeps that
+source's entity recall highest, then the highest precision, and prints what the rule does on
+the other source: the rule the analyser uses must not lose recall on the source it was not
+chosen on.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from dataclasses import dataclass
 import resync_analytics.joblog.analyzer as analyzer
 from resync_analytics.joblog.entities import Entity, EntityRole
 from resync_analytics.joblog.evaluation import LabelledJoblog
+from resync_analytics.joblog.relevance import RESOURCES
 from tests.resync_analytics.joblog_corpora import load_corpus, load_real_corpus
 from tests.resync_analytics.joblog_split import load_real_test_names, split_corpus
 
-_FILES = frozenset({"path", "script"})
 _FAR = 99
 
 
@@ -84,23 +85,24 @@ def score(cases: list[Case], rule: Rule) -> tuple[float, float]:
     return found / max(labelled, 1), correct / max(named, 1)
 
 
-def _located(case: Case) -> bool:
-    return any(role in _FILES for _, role in case.first)
+def _located(case: Case, role: EntityRole) -> bool:
+    """Whether the first tier names a resource of the same kind as ``role``."""
+    return any(role in group and any(r in group for _, r in case.first) for group in RESOURCES)
 
 
-def _within(cap: int, *, one_file: bool) -> Rule:
+def _within(cap: int, *, one_resource: bool) -> Rule:
     def rule(case: Case, role: EntityRole, distance: int) -> bool:
-        return distance <= cap and not (one_file and role in _FILES and _located(case))
+        return distance <= cap and not (one_resource and _located(case, role))
 
     return rule
 
 
 def rules() -> dict[str, Rule]:
-    found: dict[str, Rule] = {"keep all": _within(_FAR, one_file=False)}
+    found: dict[str, Rule] = {"keep all": _within(_FAR, one_resource=False)}
     for cap in range(11):
-        found[f"within {cap}"] = _within(cap, one_file=False)
-        found[f"within {cap}, no 2nd file"] = _within(cap, one_file=True)
-    found["no 2nd file"] = _within(_FAR, one_file=True)
+        found[f"within {cap}"] = _within(cap, one_resource=False)
+        found[f"within {cap}, one resource"] = _within(cap, one_resource=True)
+    found["one resource"] = _within(_FAR, one_resource=True)
     return found
 
 

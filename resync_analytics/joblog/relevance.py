@@ -3,8 +3,9 @@
 The second tier (see :func:`salience.related_entities`) reads up to ten lines either side of
 the root-cause line. When the first tier already names the file or script the failure is about,
 a further file from those lines is the job's set-up (its working directory, its interpreter, the
-input it read before, the archive it would have written next), not the one that failed; a stack
-frame or a non-file entity may still complete it.
+input it read before, the archive it would have written next), not the one that failed; when it
+names the host, a further host is another node of the job (a worker, the agent, a jump host).
+A stack frame, an object or a code may still complete it.
 
 On the development parts this drops no labelled entity of either source (written or real) and
 raises precision on both; a cap on the lines' distance instead, chosen on the real part (3
@@ -17,14 +18,19 @@ from collections.abc import Sequence
 
 from resync_analytics.joblog.entities import Entity, EntityRole, role_of
 
-_FILES: frozenset[EntityRole] = frozenset({"path", "script"})
+RESOURCES: tuple[frozenset[EntityRole], ...] = (
+    frozenset({"path", "script"}),
+    frozenset({"host", "port"}),
+)
+"""Roles that locate the failed resource: one of each is enough."""
 
 
 def relevant_related(related: Sequence[Entity], named: Sequence[Entity]) -> list[Entity]:
-    """``related`` without files and scripts when ``named`` (the first tier) names one."""
-    if not any(role_of(e) in _FILES for e in named):
-        return list(related)
-    return [e for e in related if role_of(e) not in _FILES]
+    """``related`` without the files and scripts, or hosts and ports, of which ``named`` (the
+    first tier) names one already."""
+    named_roles = {role_of(e) for e in named}
+    located = [group for group in RESOURCES if group & named_roles]
+    return [e for e in related if not any(role_of(e) in group for group in located)]
 
 
-__all__ = ["relevant_related"]
+__all__ = ["RESOURCES", "relevant_related"]

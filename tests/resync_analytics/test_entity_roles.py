@@ -426,3 +426,11 @@ def test_the_c_function_language_environment_reports_under_its_message_is_named(
     )
     named = complete_roles("signal_or_crash", line, (), after, [Entity("code", "0C4")])
     assert [e.text for e in named] == ["0C4", "__JS_FindAtom"]
+
+
+def test_a_further_host_is_not_listed_when_the_first_tier_names_the_failing_one():
+    from resync_analytics.joblog.relevance import relevant_related
+
+    related = [Entity("host", "worker09.hadoop.corp"), Entity("path", "/data/in/a.csv")]
+    named = [Entity("host", "worker02.hadoop.corp"), Entity("code", "ExecutorLostFailure")]
+    assert relevant_related(related, named) == [Entity("path", "/data/in/a.csv")]
