@@ -436,6 +436,17 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("object", re.compile(r"\b([a-z]+_[a-z_]+) could not run to completion\b"), 1),
     # z/OS's symptom dump and LE: "SYSTEM COMPLETION CODE=0C3", "(System Completion Code=0C4)"
     ("code", re.compile(r"\b(?:COMPLETION CODE|Completion Code)=([0-9A-F]{3})\b"), 1),
+    # AWS SDKs spell the service's error code out: "(Service: Amazon S3; Status Code: 400;
+    # Error Code: ExpiredToken; Request ID: ...)"
+    ("code", re.compile(r"\bError Code: ([A-Za-z][\w.]+)(?=;|\)|$)"), 1),
+    # .NET's WebException: "The remote server returned an error: (407) Proxy Authentication"
+    ("code", re.compile(r"\breturned an error: \(([1-5]\d\d)\)"), 1),
+    # JDBC drivers name the SQL code whole: "SQLCODE=-964, SQLSTATE=57011"
+    ("code", re.compile(r"\bSQLCODE=-?\d+\b"), 0),
+    # Perl's die and warn say where: "... at /opt/zdba/lib/ZDBA/DBIx.pm line 43."
+    ("object", _as("frame", re.compile(r"\bat (\S+\.p[lm] line \d+)\b")), 1),
+    # YARN's container of a lost executor: "container_e50_1481285758114_1471903_01_000599"
+    ("object", re.compile(r"\b(container_(?:e\d+_)?\d+_\d+_\d+_\d+)\b"), 1),
     # Slurm cancels a job or step by its id on a node: "*** JOB 3884617 ON node023 CANCELLED
     # AT ... DUE TO TIME LIMIT ***": the id sacct and scontrol take, and the node it ran on
     ("code", re.compile(r"\*\*\* (?:JOB|STEP) (\d+)(?:\.\d+)? ON \S+ CANCELLED\b"), 1),

@@ -16,8 +16,8 @@ _SOURCE_SUFFIXES = (
 SOURCE_LINE_TEXT = re.compile(rf"(?i)\.(?:{_SOURCE_SUFFIXES}):\d+(?::\d+)?$")
 """A source file with its line (and column): ``Loader.java:84``, ``db.js:29:9``."""
 
-SOURCE_LINE = re.compile(r":\d+(?::\d+)?$|:line \d+$")
-"""The line-number end of a frame's text, whatever the file is."""
+SOURCE_LINE = re.compile(r":\d+(?::\d+)?$|:line \d+$| line \d+$")
+"""The line-number end of a frame's text, whatever the file is (Perl's "x.pm line 43" too)."""
 
 # "at com.acme.Loader.run(Loader.java:84)": the source line between the last parentheses
 JAVA_FRAME = re.compile(r"^\s*at\s+(\S.*?)\(([^()\s]+\.[A-Za-z]{1,6}:\d+)\)\s*$")

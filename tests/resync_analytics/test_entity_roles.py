@@ -434,3 +434,36 @@ def test_a_further_host_is_not_listed_when_the_first_tier_names_the_failing_one(
     related = [Entity("host", "worker09.hadoop.corp"), Entity("path", "/data/in/a.csv")]
     named = [Entity("host", "worker02.hadoop.corp"), Entity("code", "ExecutorLostFailure")]
     assert relevant_related(related, named) == [Entity("path", "/data/in/a.csv")]
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "role"),
+    [
+        (
+            "AmazonS3Exception: The provided token has expired. (Service: Amazon S3; Status Code:"
+            " 400; Error Code: ExpiredToken; Request ID: C043EEA5A00B5DF8)",
+            "ExpiredToken",
+            "code",
+        ),
+        (
+            '"The remote server returned an error: (407) Proxy Authentication Required."',
+            "407",
+            "code",
+        ),
+        ("DB2 SQL Error: SQLCODE=-964, SQLSTATE=57011, SQLERRMC=null", "SQLCODE=-964", "code"),
+        (
+            "DBI connect('sid=dbdev') failed: ORA-01017 at /opt/zdba/lib/DBIx.pm line 43.",
+            "/opt/zdba/lib/DBIx.pm line 43",
+            "frame",
+        ),
+        (
+            "Container marked as failed: container_e50_1481285758114_1471903_01_000599 on host: x",
+            "container_e50_1481285758114_1471903_01_000599",
+            "object",
+        ),
+    ],
+)
+def test_a_service_error_code_a_perl_location_and_a_container_are_read(
+    line: str, text: str, role: str
+):
+    assert roles_on(line).get(text) == role, roles_on(line)
