@@ -49,7 +49,7 @@ from resync_analytics.forecasting.select import (
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "nab"
 MARGINS = (0.0, 0.05, 0.1, 0.2)
 WIN_SHARES = (0.0, 0.5, 0.75, 1.0)
-ORIGINS = (3, 5, 8)
+ORIGINS = (3, 5, 8, 20)
 SHIFTS = (True, False)
 COVERAGE = 0.8
 # Relative MASE difference below which a day is a tie, not a win or a loss.

@@ -204,7 +204,8 @@ def outside_trials(
 # Candidates a variant may choose besides the default; the means are of two forecasts.
 POOLS = {
     "shipped": tuple(SELECTABLE[1:]),
-    "without bare line": ("straight_line", "combination"),
+    "without seasonal median": tuple(n for n in SELECTABLE[1:] if n != "seasonal_median"),
+    "without bare line": ("straight_line", "combination", "seasonal_median"),
     "+mean(naive, bare line)": (*SELECTABLE[1:], "naive+straight_line_no_season"),
     "+mean(naive, line)": (*SELECTABLE[1:], "naive+straight_line"),
 }
@@ -213,7 +214,7 @@ WIN_SHARES = (0.5, 0.75)
 # Blend: a challenger that did not win every origin is averaged with seasonal naive.
 BLENDS = (False, True)
 # Backtest origins feeding selection and the interval (the product uses MAX_ORIGINS).
-ORIGINS = (MAX_ORIGINS, 10)
+ORIGINS = (MAX_ORIGINS, 10, 5)
 # MASE floor in the relative score, so a series that is mostly zero (seasonal naive exactly
 # right) does not divide by zero; its disasters still weigh heavily.
 FLOOR = 0.05

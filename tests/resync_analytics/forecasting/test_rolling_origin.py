@@ -88,9 +88,12 @@ def test_origin_scores_are_medians_ignoring_broken_origins():
 
 
 def test_rolling_origins_are_whole_horizons_apart_and_as_many_as_fit():
+    long = plan_backtest(length=288 * (MAX_ORIGINS + 5), horizon=288, period=288)
+    assert long is not None and len(long.origins) == MAX_ORIGINS
     plan = plan_backtest(length=4000, horizon=288, period=288)
     assert plan is not None
-    assert len(plan.origins) == MAX_ORIGINS
+    # Below the cap, every whole window that leaves two cycles of history before it.
+    assert len(plan.origins) == (4000 - 2 * 288 - 288) // 288 + 1
     assert plan.horizon == 288
     assert all(a - b == 288 for a, b in zip(plan.origins, plan.origins[1:], strict=False))
     assert plan.origins[0] == 4000 - 288
@@ -105,7 +108,8 @@ def test_rolling_origins_are_whole_horizons_apart_and_as_many_as_fit():
 def test_backtest_horizon_matches_the_forecast_horizon():
     (group,) = backtest_many([series_of(seasonal_walk(21, 0))], 36)
     assert group.test_horizon == 36
-    assert group.per_origin.shape[-1] == MAX_ORIGINS
+    # 21 days of hours: every 36-hour window after two days of history, under the cap.
+    assert group.per_origin.shape[-1] == min(MAX_ORIGINS, (21 * 24 - 48 - 36) // 36 + 1)
 
 
 def test_interval_coverage_with_known_noise_is_near_eighty_percent():
