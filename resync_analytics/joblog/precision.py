@@ -42,6 +42,8 @@ _VARIABLE_NAME = re.compile(
 )
 # A product's message id of severity I(nformational): "DB20000I", "IEF142I", "AWSBIS307I"
 _INFORMATIONAL_ID = re.compile(r"[A-Z]{2,}[A-Z0-9]*\d{3,}I")
+_NO_ABEND = re.compile(r"[SU]0{3,4}")
+_QUOTED_NAME = re.compile(r'"[^"]+"(?:\."[^"]+")+')
 _NUMERIC_ROLES = frozenset({"pid", "port", "limit"})
 # A command that was not found is named by its bare word ("java", "db2").
 _NAMED_AS_WORDS = frozenset({"command", "program"})
@@ -61,6 +63,8 @@ def is_noise(entity: Entity, *, on_root_line: bool, category: Category = "unknow
         return True
     if _NUMBER.fullmatch(text) and entity.kind not in ("code", "value", "host"):  # host: a port
         return not _ZERO_PADDED_KEY.fullmatch(text)
+    if entity.kind == "code" and _NO_ABEND.fullmatch(text):
+        return True  # "ABEND=S322 U0000": the half of the pair that did not happen
     if not on_root_line and _INFORMATIONAL_ID.fullmatch(text):
         return True  # "DB20000I The SQL command completed successfully": a step that worked
     return not on_root_line and entity.kind != "code" and bool(_VARIABLE_NAME.fullmatch(text))
@@ -89,7 +93,20 @@ def without_pieces(entities: list[Entity], named: list[Entity]) -> list[Entity]:
     beside its source line ("C:\\Program" of "C:\\Program Files\\x.ps1", "db.js" of
     "db.js:29:9"), a member out of its dataset, the host of a named ``user@host``."""
     texts = [e.text for e in (*named, *entities)]
-    return [e for e in entities if not any(_is_piece(e.text, other) for other in texts)]
+    return [
+        e
+        for e in entities
+        if not any(_is_piece(e.text, other) for other in texts) and not _spelled_apart(e, texts)
+    ]
+
+
+def _spelled_apart(entity: Entity, texts: list[str]) -> bool:
+    """'"JSDB"."MEASUREMENTS"."BRAIN_REGION"' when its table and column are named on their own:
+    the parts are what a fix names."""
+    if not _QUOTED_NAME.fullmatch(entity.text):
+        return False
+    parts = entity.text.replace('"', "").split(".")
+    return sum(part in texts for part in parts) >= 2
 
 
 def _is_piece(text: str, other: str) -> bool:

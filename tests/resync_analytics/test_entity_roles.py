@@ -467,3 +467,13 @@ def test_a_service_error_code_a_perl_location_and_a_container_are_read(
     line: str, text: str, role: str
 ):
     assert roles_on(line).get(text) == role, roles_on(line)
+
+
+def test_a_quoted_column_path_is_left_out_when_its_table_and_column_are_named():
+    from resync_analytics.joblog.precision import without_pieces
+
+    whole = Entity("object", '"JSDB"."MEASUREMENTS"."BRAIN_REGION"')
+    parts = [Entity("object", "MEASUREMENTS"), Entity("object", "BRAIN_REGION")]
+    assert without_pieces([whole, *parts], []) == parts
+    # alone, the quoted name is the subject
+    assert without_pieces([whole], []) == [whole]

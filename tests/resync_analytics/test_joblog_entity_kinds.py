@@ -188,6 +188,7 @@ def test_a_lock_holder_is_named_for_a_busy_resource():
         ("object", "ORACLE_HOME", False),
         ("object", "NO_PROXY", False),
         ("object", "DB20000I", False),  # "The SQL command completed successfully"
+        ("code", "U0000", True),  # "ABEND=S322 U0000": the half that did not happen
         ("object", "SQL_ERROR", True),  # ODBC's return-code constant
         ("host", "ERROR", True),  # "host ERROR": a severity after a keyword
         ("value", "Warning", False),  # a Kubernetes event's type column
