@@ -88,6 +88,8 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("code", re.compile(r"\bERROR (\d{4}) \((\w{5})\)"), 1),
     ("code", re.compile(r"\bERROR (\d{4}) \((\w{5})\)"), 2),
     ("code", re.compile(r"\bMsg \d+\b"), 0),
+    # MySQL's client tools: "mysqldump: Got error: 2003: Can't connect to MySQL server"
+    ("code", re.compile(r"\bGot error: (\d{4}):"), 1),
     # libcurl's error number is what its documentation and a retry policy look up: "curl: (28)"
     # and the bindings' "cURL error 28: ..." name the bare number
     ("code", re.compile(r"\bcurl: \((\d+)\)"), 1),

@@ -450,6 +450,11 @@ def test_a_further_host_is_not_listed_when_the_first_tier_names_the_failing_one(
             "407",
             "code",
         ),
+        (
+            "mysqldump: Got error: 2003: Can't connect to MySQL server on '127.0.0.1'",
+            "2003",
+            "code",
+        ),
         ("DB2 SQL Error: SQLCODE=-964, SQLSTATE=57011, SQLERRMC=null", "SQLCODE=-964", "code"),
         (
             "DBI connect('sid=dbdev') failed: ORA-01017 at /opt/zdba/lib/DBIx.pm line 43.",
