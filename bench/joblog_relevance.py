@@ -8,8 +8,8 @@ root-cause line, then scores rules for dropping some of them: a cap on the dista
 10 lines), the rule of :mod:`resync_analytics.joblog.relevance` (no further file or host when
 the first tier names one) and both together. For each source it picks the rule that keeps that
 source's entity recall highest, then the highest precision, and prints what the rule does on
-the other source: the rule the analyser uses must not lose recall on the source it was not
-chosen on.
+the other source: the rule the analyser uses should lose next to no recall on the source it
+was not chosen on.
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ input it read before, the archive it would have written next), not the one that 
 names the host, a further host is another node of the job (a worker, the agent, a jump host).
 A stack frame, an object or a code may still complete it.
 
-On the development parts this drops no labelled entity of either source (written or real) and
-raises precision on both; a cap on the lines' distance instead, chosen on the real part (3
-lines), lost a sixth of the written part's recall (bench/joblog_relevance.py).
+On the development parts this drops no labelled entity of the written source and one of the
+real one (a client's program path beside the socket it could not reach) while raising precision
+on both by about three points; a cap on the lines' distance instead, chosen on the real part
+(3 lines), lost a sixth of the written part's recall (bench/joblog_relevance.py).
 """
 
 from __future__ import annotations
