@@ -190,6 +190,8 @@ def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
         and _INDENTED.match(text)
     ):
         return True  # the source line a traceback prints under each frame
+    if _relayed_source_line(candidate):
+        return True
     benign_cleanup = _errno_patterns(knowledge())[0]
     if (
         _SQL_TEXT.match(text)
@@ -198,6 +200,28 @@ def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
     ):
         return True
     return _effective_level(text) in _BENIGN_LEVELS
+
+
+_RELAY_PREFIX_MIN = 12
+"""How long a prefix two lines must share to be a relay's (a journal's or cron's stamp)."""
+
+
+def _relayed_source_line(candidate: Candidate) -> bool:
+    """A traceback's source line relayed under a journal's or cron's prefix
+    (``CROND[372283]: (root) CMDOUT (    raise ConnectionError(...)``): the prefix both lines
+    share is the relay's, and what follows it is a frame and its source line."""
+    if not candidate.before:
+        return False
+    before, text = candidate.before[-1].text, candidate.line.text
+    cut = next(
+        (i for i, (a, b) in enumerate(zip(before, text, strict=False)) if a != b),
+        min(len(before), len(text)),
+    )
+    if cut < _RELAY_PREFIX_MIN:
+        return False
+    while cut and before[cut - 1] in " \t":
+        cut -= 1  # the indentation belongs to the relayed lines
+    return bool(_PY_SOURCE_FRAME.match(before[cut:]) and _INDENTED.match(text[cut:]))
 
 
 def _is_transient(candidate: Candidate) -> tuple[bool, bool]:
@@ -445,11 +469,37 @@ def _relayed_detail(root: Finding) -> Finding | None:
     return None
 
 
+def _cause_in_message(root: Finding, strong: Sequence[Finding]) -> Finding | None:
+    """A generic exception header whose message runs on over the next lines (a console's
+    wrap, a long "nested exception is" chain) up to its first stack frame: the first specific
+    statement inside that message names the cause the header only wraps."""
+    if root.category not in _GENERIC or root.java_role != "header":
+        return None
+    end = root.line.number
+    for line in root.context_after:
+        if line.number != end + 1 or not line.text.strip() or _FRAME.search(line.text):
+            break
+        end = line.number
+    return next(
+        (
+            f
+            for f in strong
+            if root.line.number < f.line.number <= end
+            and f.category not in _GENERIC
+            and f.tier >= 3
+        ),
+        None,
+    )
+
+
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
     announced = _announced_statement(root)
     if announced is not None:
         return announced
+    in_message = _cause_in_message(root, strong)
+    if in_message is not None:
+        return in_message
     if root.tier == 3:
         # A wrapper ("Msg 208, Level 16", "SQL*Loader-128: unable to begin a session", a crash
         # banner) whose specific cause is printed right after it.

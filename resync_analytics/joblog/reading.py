@@ -19,6 +19,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from resync_analytics.joblog.knowledge import Family, knowledge
 from resync_analytics.joblog.models import Category, Finding, LogLine
 
 # Errno texts and status names that only a network fault prints, whatever word ("file",
@@ -81,6 +82,11 @@ _STOP_CATEGORIES: frozenset[Category] = frozenset(
     {"signal_or_crash", "application_error", "unknown", "out_of_memory"}
 )
 _TIMEOUT_EXIT = 124  # timeout(1) exits 124 whatever signal it sent
+_GENERIC: frozenset[Category] = frozenset({"application_error", "unknown"})
+WRAP_WIDTH = 100
+"""The shortest line a console is taken to have cut at its width (consoles and mail
+clients wrap at 80 to 250 columns); shorter lines that end mid-word are left alone."""
+_JOINED = 240  # how much of each side of the cut is read together
 IMPLIED_BEFORE = 6
 """How many lines before a stop a watchdog's or allocator's statement may sit."""
 IMPLIED_AFTER = 3
@@ -96,6 +102,16 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
         return dataclasses.replace(
             finding, category="timeout", label="Time limit exceeded (timeout stopped the job)"
         )
+    if finding.category in _GENERIC:
+        family = wrapped_statement(finding)
+        if family is not None:
+            return dataclasses.replace(
+                finding,
+                rule=family.name,
+                category=family.category,
+                tier=family.tier,
+                label=family.label,
+            )
     if finding.category in _NETWORK_READABLE and _NETWORK_WORDS.search(text):
         return _as(finding, "network", "Network failure")
     if finding.category in _TIME_READABLE and _TIME_LIMIT.search(text) and not _MEMORY.search(text):
@@ -103,6 +119,30 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
     if finding.category in _MEMORY_READABLE and _MEMORY.search(text):
         return _as(finding, "out_of_memory", "Out of memory")
     return finding
+
+
+def wrapped_statement(finding: Finding) -> Family | None:
+    """The precise family a hard-wrapped line states once the next line is joined back:
+    a console that cut ``FATAL: password authenticatio`` / ``n failed for user "demo"`` at
+    its width leaves the cause on neither line alone. The line must be long and end mid-word
+    where the next one goes on, and the family must match only across the cut."""
+    text = finding.line.text.rstrip("\r")
+    after = finding.context_after
+    if len(text) < WRAP_WIDTH or not after or after[0].number != finding.line.number + 1:
+        return None
+    following = after[0].text.rstrip("\r")
+    if not following or not (text[-1].isalnum() and following[0].isalnum()):
+        return None
+    head, tail = text[-_JOINED:], following[:_JOINED]
+    joined = head + tail
+    for family in knowledge().families:
+        if family.tier < 4 or family.category in _GENERIC:
+            continue
+        if family.regex.search(joined) and not (
+            family.regex.search(head) or family.regex.search(tail)
+        ):
+            return family
+    return None
 
 
 def implied_causes(findings: Sequence[Finding]) -> list[Finding]:
@@ -166,4 +206,12 @@ def _as(finding: Finding, category: Category, label: str) -> Finding:
     return dataclasses.replace(finding, category=category, tier=max(finding.tier, 4), label=label)
 
 
-__all__ = ["IMPLIED_AFTER", "IMPLIED_BEFORE", "STOP", "implied_causes", "reread"]
+__all__ = [
+    "IMPLIED_AFTER",
+    "IMPLIED_BEFORE",
+    "STOP",
+    "WRAP_WIDTH",
+    "implied_causes",
+    "reread",
+    "wrapped_statement",
+]

@@ -121,3 +121,71 @@ def test_an_error_that_recurs_after_the_job_carried_on_is_still_the_cause():
         127,
     )
     assert analyze_joblog(log).error_line == line_of(log, "line 23")
+
+
+def test_a_cause_a_console_cut_at_its_width_is_read_across_the_cut():
+    message = (
+        "org.springframework.beans.factory.BeanCreationException: Error creating bean with name "
+        "'entityManagerFactory' defined in class path resource [org/springframework/boot/"
+        "autoconfigure/orm/jpa/HibernateJpaAutoConfiguration.class]: Invocation of init method "
+        "failed; nested exception is com.zaxxer.hikari.pool.HikariPool$PoolInitializationException"
+        ': Failed to initialize pool: FATAL: password authentication failed for user "demo"'
+    )
+    cut = message.index("authentication") + len("authenticatio")
+    width = cut // 2
+    lines = [message[:width], message[width:cut], message[cut:]]
+    assert all(len(line) >= 100 for line in lines[:2])
+    log = joblog("".join(line + "\n" for line in lines))
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("authentication", line_of(log, lines[1]))
+
+
+def test_a_short_line_ending_mid_word_is_not_joined_to_the_next():
+    log = joblog("ERROR: step load failed, see passw\nord authentic\n")
+    assert analyze_joblog(log).category != "authentication"
+
+
+def test_a_traceback_relayed_under_a_cron_prefix_is_read_by_its_exception_line():
+    relay = "Dec 10 08:31:11 mirror01 CROND[372283]: (root) CMDOUT ("
+    log = joblog(
+        f'{relay}  File "/root/.local/lib/python3.6/site-packages/requests/adapters.py",'
+        " line 519, in send)\n"
+        f"{relay}    raise ConnectionError(e, request=request))\n"
+        f"{relay}requests.exceptions.ConnectionError: HTTPSConnectionPool(host='db.example.net',"
+        " port=443): Max retries exceeded with url: /daily.cdiff (Caused by NewConnectionError("
+        "'Failed to establish a new connection: [Errno 101] Network is unreachable'))\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "network",
+        line_of(log, "requests.exceptions.ConnectionError"),
+    )
+
+
+def test_a_plsql_unit_that_cannot_be_found_is_the_database_s_not_a_missing_file():
+    log = joblog(
+        'ErrorMessage: ORA-04063: package body "AMANDA.COA_BATCH_PROCESS" has errors\n'
+        'ORA-06508: PL/SQL: could not find program unit being called: "AMANDA.COA_BATCH_PROCESS"\n'
+        'ORA-06512: at "AMANDA.DEFAULTREPORT_EXPIRELC", line 6\n'
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("database", line_of(log, "ORA-04063"))
+
+
+def test_a_specific_cause_inside_a_wrapping_exception_s_message_names_the_category():
+    log = joblog(
+        "org.springframework.beans.factory.BeanCreationException: Error creating bean with name "
+        "'entityManagerFactory' defined in\n"
+        " class path resource [org/springframework/boot/autoconfigure/orm/jpa/Hibernate"
+        "JpaAutoConfiguration.class]: Invocation of\n"
+        " init method failed; nested exception is com.zaxxer.hikari.pool.HikariPool$Pool"
+        "InitializationException: Failed to initia\n"
+        'lize pool: FATAL: password authentication failed for user "demo"\n'
+        "        at org.springframework.beans.factory.support.AbstractAutowireCapableBean"
+        "Factory.initializeBean(AbstractAutowireCapableBeanFactory.java:1583)\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "authentication",
+        line_of(log, "password authentication failed"),
+    )
