@@ -7,6 +7,10 @@ Two mistakes a first match makes on other people's logs:
   '/mnt/in/a.csv': Host is down`` matches "cannot access" (a missing file) but the file is on a
   server that is down; ``The network name cannot be found.`` reads as a bare consequence.
   :func:`reread` gives such a line the category its errno text names (network, timeout).
+- a generic line (an exception header, a free-text error) holds the cause in words no family
+  matched: the name of the exception class (``LogonError``, ``ConnectTimeoutException``), or
+  a cause a console cut in two at its width (``password authenticatio`` / ``n failed``).
+  :func:`reread` reads the class name's words and the line joined with its continuation.
 - the cause is printed by a watchdog at WARN level, so no finding states it, and the signal it
   sent (``received SIGINT``, ``KeyboardInterrupt``, ``InterruptedException``) is read as a
   crash: :func:`implied_causes` turns a time limit or memory exhaustion stated on a line next to
@@ -87,6 +91,33 @@ WRAP_WIDTH = 100
 """The shortest line a console is taken to have cut at its width (consoles and mail
 clients wrap at 80 to 250 columns); shorter lines that end mid-word are left alone."""
 _JOINED = 240  # how much of each side of the cut is read together
+# An exception class a library names its failure by ("LogonError", "ConnectTimeoutException",
+# "UnauthorizedAccessException"): the words of its name say the kind of failure when no
+# message family does. Tried in order: a timeout of a connection is a timeout, an access a
+# file system refused is a permission. The words are capitalised as in a class name, so they
+# start a word of it ("JSONDecodeError", not "Disconnected").
+_EXCEPTION_CLASS = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:Error|Exception|Fault|Failure)\b")
+_CLASS_WORD_SOURCES: tuple[tuple[Category, str, str], ...] = (
+    ("timeout", "Time limit exceeded", r"Timeout|TimedOut|Deadline"),
+    ("permission_denied", "Permission denied", r"UnauthorizedAccess|AccessDenied|Permission"),
+    (
+        "authentication",
+        "Authentication failed",
+        r"Logon|Login|Authentication|Credentials?|Unauthori[sz]ed|Password",
+    ),
+    (
+        "network",
+        "Network failure",
+        r"Connect|Connection|Network|Socket|UnknownHost|Communication|Unreachable",
+    ),
+    ("disk_full", "Disk full", r"NoSpace|DiskFull|OutOfDisk"),
+    ("resource_busy", "Resource busy", r"Deadlock|LockTimeout|LockWait"),
+    ("invalid_input", "Invalid input", r"Parse|Parser|Decode|Malformed|NumberFormat"),
+)
+_CLASS_WORDS: tuple[tuple[Category, str, re.Pattern[str]], ...] = tuple(
+    (category, label, re.compile(rf"(?:{words})(?=[A-Z]|$)"))
+    for category, label, words in _CLASS_WORD_SOURCES
+)
 IMPLIED_BEFORE = 6
 """How many lines before a stop a watchdog's or allocator's statement may sit."""
 IMPLIED_AFTER = 3
@@ -112,6 +143,10 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
                 tier=family.tier,
                 label=family.label,
             )
+    if finding.category in _GENERIC:
+        named = _category_of_exception_class(text)
+        if named is not None:
+            return _as(finding, *named)
     if finding.category in _NETWORK_READABLE and _NETWORK_WORDS.search(text):
         return _as(finding, "network", "Network failure")
     if finding.category in _TIME_READABLE and _TIME_LIMIT.search(text) and not _MEMORY.search(text):
@@ -119,6 +154,18 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
     if finding.category in _MEMORY_READABLE and _MEMORY.search(text):
         return _as(finding, "out_of_memory", "Out of memory")
     return finding
+
+
+def _category_of_exception_class(text: str) -> tuple[Category, str] | None:
+    """The category the first exception class named on the line says by its own words."""
+    match = _EXCEPTION_CLASS.search(text)
+    if match is None:
+        return None
+    name = match.group(0)
+    for category, label, words in _CLASS_WORDS:
+        if words.search(name):
+            return category, label
+    return None
 
 
 def wrapped_statement(finding: Finding) -> Family | None:

@@ -189,3 +189,25 @@ def test_a_specific_cause_inside_a_wrapping_exception_s_message_names_the_catego
         "authentication",
         line_of(log, "password authentication failed"),
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("com.acme.erp.rfc.LogonError: rc=2 key=RFC_7731 (repeat)", "authentication"),
+        ("com.acme.feed.FeedSocketTimeoutException: after 30000 ms", "timeout"),
+        ("acme.client.CommunicationError: partner 'erp01:3300' rc=-10", "network"),
+        ("com.acme.load.JSONDecodeError: line 3 column 9", "invalid_input"),
+    ],
+)
+def test_a_library_s_exception_class_names_the_kind_of_failure_its_message_does_not(line, category):
+    log = joblog(line + "\n")
+    assert (analyze_joblog(log).category, analyze_joblog(log).error_line) == (
+        category,
+        line_of(log, line[:20]),
+    )
+
+
+def test_an_exception_class_without_such_words_stays_an_application_error():
+    log = joblog("com.acme.batch.StepFailedException: step 3 of nightly_close\n")
+    assert analyze_joblog(log).category == "application_error"
