@@ -23,6 +23,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from resync_analytics.joblog.exit_codes import explain_exit_code
 from resync_analytics.joblog.knowledge import Family, knowledge
 from resync_analytics.joblog.models import Category, Finding, LogLine
 
@@ -86,6 +87,7 @@ _STOP_CATEGORIES: frozenset[Category] = frozenset(
     {"signal_or_crash", "application_error", "unknown", "out_of_memory"}
 )
 _TIMEOUT_EXIT = 124  # timeout(1) exits 124 whatever signal it sent
+_EXIT_CODES_OF_A_LAUNCH = frozenset({126, 127})
 _GENERIC: frozenset[Category] = frozenset({"application_error", "unknown"})
 WRAP_WIDTH = 100
 """The shortest line a console is taken to have cut at its width (consoles and mail
@@ -147,6 +149,12 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
         named = _category_of_exception_class(text)
         if named is not None:
             return _as(finding, *named)
+        if exit_code in _EXIT_CODES_OF_A_LAUNCH:
+            # a shell's own verdict on the command it could not launch (126, 127): the
+            # generic line it printed is that launch's failure
+            meaning = explain_exit_code(exit_code)
+            if meaning is not None:
+                return dataclasses.replace(finding, category=meaning.category, label=meaning.label)
     if finding.category in _NETWORK_READABLE and _NETWORK_WORDS.search(text):
         return _as(finding, "network", "Network failure")
     if finding.category in _TIME_READABLE and _TIME_LIMIT.search(text) and not _MEMORY.search(text):

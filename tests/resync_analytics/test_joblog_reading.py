@@ -211,3 +211,15 @@ def test_a_library_s_exception_class_names_the_kind_of_failure_its_message_does_
 def test_an_exception_class_without_such_words_stays_an_application_error():
     log = joblog("com.acme.batch.StepFailedException: step 3 of nightly_close\n")
     assert analyze_joblog(log).category == "application_error"
+
+
+@pytest.mark.parametrize(
+    ("exit_status", "category"),
+    [(127, "command_not_found"), (126, "permission_denied"), (1, "application_error")],
+)
+def test_a_generic_error_under_a_shell_s_launch_exit_code_is_that_launch_s_failure(
+    exit_status, category
+):
+    log = joblog("ERROR: step 3 (archive_orders) failed, see the step log\n", exit_status)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, "ERROR: step"))
