@@ -54,11 +54,13 @@ from resync_analytics.forecasting.models import seasonal_naive
 from resync_analytics.forecasting.select import (
     DEFAULT_MARGIN,
     DEFAULT_WIN_SHARE,
+    INTERMITTENT_MARGIN,
     MAX_ORIGINS,
     SELECTABLE,
     backtest_many,
     choose_method,
     interval_offsets,
+    is_intermittent,
 )
 
 COVERAGE = 0.8
@@ -249,6 +251,7 @@ class Backtested:
     per_origin: np.ndarray
     errors: np.ndarray
     point: np.ndarray
+    intermittent: bool
 
 
 def _backtested(
@@ -276,9 +279,11 @@ def _backtested(
     for other in ("straight_line_no_season", "straight_line"):
         first, second = names.index("seasonal_naive"), names.index(other)
         mean_errors = (errors[first] + errors[second]) / 2
-        mase = np.abs(mean_errors).mean(axis=1)
+        mean_absolute = np.abs(mean_errors).mean(axis=1)
         names.append(f"naive+{other}")
-        per_origin.append(np.where(usable, mase / np.where(usable, origin_scale, 1), mase))
+        per_origin.append(
+            np.where(usable, mean_absolute / np.where(usable, origin_scale, 1), mean_absolute)
+        )
         errors.append(mean_errors)
         point.append((point[first] + point[second]) / 2)
     return Backtested(
@@ -292,6 +297,7 @@ def _backtested(
         np.array(per_origin),
         np.array(errors),
         np.array(point),
+        is_intermittent(past),
     )
 
 
@@ -299,7 +305,9 @@ def _apply(case: Backtested, variant: Variant) -> tuple[float, float]:
     """MASE and 80% coverage of the forecast ``variant`` makes for ``case``."""
     eligible = np.array([n in POOLS[variant.pool] for n in case.names])
     eligible[0] = True
-    chosen = choose_method(case.per_origin, variant.margin, variant.win_share, eligible)
+    # As the product does: an intermittent series needs at least the intermittent margin.
+    margin = max(variant.margin, INTERMITTENT_MARGIN) if case.intermittent else variant.margin
+    chosen = choose_method(case.per_origin, margin, variant.win_share, eligible)
     errors, point = case.errors[chosen], case.point[chosen]
     if variant.blend and chosen != 0 and np.mean(case.per_origin[chosen] < case.per_origin[0]) < 1:
         errors, point = (errors + case.errors[0]) / 2, (point + case.point[0]) / 2

@@ -53,3 +53,27 @@ def test_a_spiky_hourly_series_gets_the_seasonal_median_and_beats_seasonal_naive
         )
     assert all(method == "seasonal_median" for method, _, _ in losses)
     assert np.mean([mine for _, mine, _ in losses]) < np.mean([naive for _, _, naive in losses])
+
+
+def test_an_intermittent_series_needs_the_larger_margin():
+    from resync_analytics.forecasting.select import (
+        DEFAULT_MARGIN,
+        INTERMITTENT_MARGIN,
+        SELECTABLE,
+        backtest_many,
+        choose_method,
+        finish_group,
+        is_intermittent,
+    )
+
+    spiky = intermittent(40, 5)
+    smooth = spiky + 1.0  # the same shape, never zero
+    assert is_intermittent(spiky) and not is_intermittent(smooth)
+    index = pd.date_range("2026-01-01", periods=len(spiky), freq="h")
+    for values, margin in ((spiky, INTERMITTENT_MARGIN), (smooth, DEFAULT_MARGIN)):
+        series = [regularise(index, values)]
+        (group,) = backtest_many(series, 24)
+        (forecast,) = finish_group(group, series, 0.8)
+        eligible = np.array([name in SELECTABLE for name in group.names])
+        expected = choose_method(group.per_origin[0], margin, eligible=eligible)
+        assert forecast.method == group.names[expected]
