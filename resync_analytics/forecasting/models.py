@@ -358,9 +358,10 @@ SEASONAL_MEDIAN = seasonal_median()
 # Seasonal naive comes first: it is the default that the others must beat by a margin. The
 # two baselines (seasonal naive, the straight line with and without the season) and the
 # members of the combination (seasonal naive, damped ETS, Theta; MSTL joins where two seasons
-# fit) are all a forecast needs: in the M4 competition the median or mean of a few simple
+# fit) are what a forecast needs: in the M4 competition the median or mean of a few simple
 # methods beat choosing one of them per series, and choosing among more singles lost more
-# often to the baselines (bench/forecast.py).
+# often to the baselines (bench/forecast.py). The seasonal median is the one single added:
+# spiky hourly job series lost to seasonal naive without it (bench/forecast_outside.py).
 DEFAULT_METHODS: tuple[Method, ...] = (
     SEASONAL_NAIVE,
     STRAIGHT_LINE,

@@ -1,19 +1,22 @@
 """Choose a method per series by backtest, forecast, and attach calibrated intervals.
 
 Only these forecasts compete for a series: seasonal naive (the default), a straight line
-(plus the season, if one was detected, and without it) and a combination, the median of
-seasonal naive, damped ETS and Theta (and MSTL where two calendar seasons fit). Both
-baselines are in the pool verbatim, so a series where one of them is right gets it; the
-combination is the M4 lesson that the median of a few simple methods is rarely much worse
-than the best of them, while choosing the best single method per series from a short
-backtest often picks a lucky one.
+(plus the season, if one was detected, and without it), the seasonal median (the median of
+the same phase over the last 14 cycles) and a combination, the median of seasonal naive,
+damped ETS and Theta (and MSTL where two calendar seasons fit). Both baselines are in the
+pool verbatim, so a series where one of them is right gets it; the seasonal median is what
+minimises absolute error on spiky series (a user's busy processors, zero most hours, where a
+burst yesterday says little about today); the combination is the M4 lesson that the median
+of a few simple methods is rarely much worse than the best of them, while choosing the best
+single method per series from a short backtest often picks a lucky one.
 
 Each candidate forecasts from up to ``MAX_ORIGINS`` origins one horizon apart (rolling
 origin, test windows exactly as long as the forecast asked for when the history allows).
 Its score is the median over origins of the per-origin MASE: one freak day (a burst in a
 spiky series) does not decide. A challenger replaces seasonal naive only when its score is
-lower by more than ``DEFAULT_MARGIN`` and it is better on at least ``DEFAULT_WIN_SHARE`` of
-the origins; so a series where nothing beats seasonal naive clearly gets seasonal naive.
+lower by more than ``DEFAULT_MARGIN`` (``INTERMITTENT_MARGIN`` for a series that is zero a
+fifth of the time or more) and it is better on at least ``DEFAULT_WIN_SHARE`` of the
+origins; so a series where nothing beats seasonal naive clearly gets seasonal naive.
 
 The same backtest errors of the chosen candidate give the interval (split conformal): at
 each lead time, the empirical quantiles of its errors at similar lead times. Intervals built
