@@ -1,6 +1,6 @@
 """Joblog analyser quality: the frozen test parts first, then development, then the simulator.
 
-    .venv/bin/python -m bench.joblog_quality [--misses]
+    .venv/bin/python -m bench.joblog_quality [--misses | --entity-misses]
     .venv/bin/python -m bench.joblog_quality --names-from tests/data/joblogs/real/batches/DATE.txt
 
 Two labelled sources: ``written`` (tests/data/joblogs, written by this project) and ``real``
@@ -15,6 +15,13 @@ Prints category accuracy, exact error-line accuracy, error line within 3 lines, 
 and precision, and a calibration table (confidence bins against the observed share of right
 answers); per-category accuracy for the test part. ``--misses`` lists the failures, the missed
 entities and the unlabelled ones for development and simulator only (never the test part).
+
+Entity figures credit an address whichever way the labels spell it (``host:port`` joint, or a
+host and a port apart; see ``credited`` in resync_analytics/joblog/evaluation.py and the label
+conventions of tests/data/joblogs/README.md); the per-source table also gives the figures under
+the exact spelling alone. ``--entity-misses`` lists only the development parts' missed labelled
+entities, grouped by their labelled role, and the unlabelled entities named, grouped by the role
+the analyser gives them: the kinds of entity not extracted and the kinds of noise output.
 
 ``--names-from FILE`` measures only the real transcripts named in FILE (one file name a line):
 a batch collected and labelled together. Measured before any rule is changed for it, that is
@@ -64,7 +71,10 @@ def print_per_category(report: QualityReport) -> None:
 
 def print_per_source(parts: dict[tuple[str, str], QualityReport]) -> None:
     """One line per (source, split): the figures side by side, test parts first."""
-    print("source   split  logs  category  line exact  line ±3  entity recall  precision")
+    print(
+        "source   split  logs  category  line exact  line ±3  entity recall  precision"
+        "  (exact spelling: recall  precision)"
+    )
     for (source, split), report in sorted(
         parts.items(), key=lambda kv: (kv[0][1] != "test", kv[0])
     ):
@@ -75,6 +85,7 @@ def print_per_source(parts: dict[tuple[str, str], QualityReport]) -> None:
             f"{source:<8} {split:<5} {report.count:5d}  {report.category_accuracy:8.1%}"
             f"  {report.line_accuracy:10.1%}  {near:7.1%}  {report.entity_recall:13.1%}"
             f"  {report.entity_precision:9.1%}"
+            f"  {report.exact_entity_recall:21.1%}  {report.exact_entity_precision:9.1%}"
         )
     print()
 
@@ -104,6 +115,10 @@ def print_report(title: str, report: QualityReport, show_misses: bool) -> None:
     print(f"error-line ±{NEAR_LINES}     : {near:6.1%}")
     print(f"entity recall     : {report.entity_recall:6.1%}")
     print(f"entity precision  : {report.entity_precision:6.1%}")
+    print(
+        f"  exact spelling  : recall {report.exact_entity_recall:6.1%}"
+        f"  precision {report.exact_entity_precision:6.1%}"
+    )
     print("confidence bin   count  mean conf  observed accuracy")
     for b in report.calibration:
         print(
@@ -119,7 +134,7 @@ def print_report(title: str, report: QualityReport, show_misses: bool) -> None:
                 f"({a.rule}) {a.error_text[:120]!r}"
             )
         for o in report.outcomes:
-            lost = [e for e in o.sample.entities if e not in o.analysis.entities]
+            lost = list(o.missed_entities)
             if lost:
                 print(
                     f"  ENTITIES {o.sample.name}: missing {lost} got "
@@ -127,6 +142,29 @@ def print_report(title: str, report: QualityReport, show_misses: bool) -> None:
                 )
             if o.unlabelled_entities:
                 print(f"  EXTRA {o.sample.name}: {list(o.unlabelled_entities)}")
+    print()
+
+
+def print_entity_misses(title: str, report: QualityReport) -> None:
+    """Missed labelled entities grouped by their labelled role, and unlabelled outputs grouped
+    by the role the analyser gives them (development parts only: the causes to fix are kinds,
+    not files)."""
+    missed: dict[str, list[str]] = defaultdict(list)
+    extra: dict[str, list[str]] = defaultdict(list)
+    for o in report.outcomes:
+        labelled_roles = dict(zip(o.sample.entities, o.sample.roles, strict=False))
+        named_roles = dict(o.analysis.entity_roles)
+        for e in o.missed_entities:
+            missed[labelled_roles.get(e) or "?"].append(f"{o.sample.name}: {e!r}")
+        for e in o.unlabelled_entities:
+            extra[named_roles.get(e, "?")].append(f"{o.sample.name}: {e!r}")
+    print(f"== entity misses, {title}")
+    for heading, groups in (("MISSED (labelled role)", missed), ("EXTRA (output role)", extra)):
+        print(f"-- {heading}: {sum(len(v) for v in groups.values())}")
+        for role, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            print(f"  [{role}] {len(items)}")
+            for item in items:
+                print(f"     {item}")
     print()
 
 
@@ -153,9 +191,18 @@ def report_batch(path: str, show_misses: bool) -> None:
         print_report("batch development files", evaluate(development), show_misses)
 
 
+def _real_dev() -> list:
+    return list(split_corpus(load_real_corpus(), load_real_test_names())[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", action="store_true", help="list every development miss")
+    parser.add_argument(
+        "--entity-misses",
+        action="store_true",
+        help="only list the development parts' missed and unlabelled entities, by role",
+    )
     parser.add_argument(
         "--seeds", type=int, default=3, help="simulator renderings per template and agent kind"
     )
@@ -167,6 +214,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.names_from:
         report_batch(args.names_from, args.misses)
+        return
+    if args.entity_misses:
+        # development parts only: the frozen test parts' misses are never listed
+        print_entity_misses("real development part", evaluate(_real_dev()))
+        print_entity_misses("written development part", evaluate(split_corpus(load_corpus())[1]))
         return
     written_test, written_dev = split_corpus(load_corpus())
     real_test, real_dev = split_corpus(load_real_corpus(), load_real_test_names())

@@ -3,16 +3,41 @@ calibration.
 
 Used by the quality tests and ``bench/joblog_quality.py``; the labels say which category, which
 line (1-based, 0 for success) and which entities a correct analysis names, and (where labelled)
-the role each of them plays. An entity counts when the analysis names exactly the labelled text.
+the role each of them plays. An entity counts when the analysis names exactly the labelled text,
+with one convention for an address (see :func:`credited`): the labels write ``host:port`` joint
+in some logs and split into its host and its port in others, and either spelling of the analysis
+names the same address.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.models import JoblogAnalysis
+
+_HOST_PORT = re.compile(r"([^\s:/\\@]+):(\d{1,5})")
+
+
+def credited(text: str, named: Collection[str], *, joint_host_port: bool = True) -> bool:
+    """Whether ``named`` names ``text``: exactly, or (``joint_host_port``) the same address
+    spelt the other way. A ``host:port`` is named by its host and its port both named, a host
+    or a port by a ``host:port`` that holds it. Applied alike to a label among the analysis's
+    entities (recall) and to an entity among the labels (precision)."""
+    if text in named:
+        return True
+    if not joint_host_port:
+        return False
+    joint = _HOST_PORT.fullmatch(text)
+    if joint is not None:
+        return joint.group(1) in named and joint.group(2) in named
+    for other in named:
+        pair = _HOST_PORT.fullmatch(other)
+        if pair is not None and text in pair.groups():
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -30,6 +55,8 @@ class LabelledJoblog:
 class Outcome:
     sample: LabelledJoblog
     analysis: JoblogAnalysis
+    joint_host_port: bool = True
+    """Whether an address counts whether spelt ``host:port`` or as a host and a port."""
 
     @property
     def category_ok(self) -> bool:
@@ -42,16 +69,33 @@ class Outcome:
     @property
     def entities_found(self) -> int:
         """Labelled entities the analysis names."""
-        return sum(1 for e in self.sample.entities if e in self.analysis.entities)
+        named = self.analysis.entities
+        return sum(
+            credited(e, named, joint_host_port=self.joint_host_port) for e in self.sample.entities
+        )
 
     @property
     def entities_correct(self) -> int:
         """Named entities that are labelled (the rest are noise to the reader)."""
-        return sum(1 for e in self.analysis.entities if e in self.sample.entities)
+        return len(self.analysis.entities) - len(self.unlabelled_entities)
+
+    @property
+    def missed_entities(self) -> tuple[str, ...]:
+        named = self.analysis.entities
+        return tuple(
+            e
+            for e in self.sample.entities
+            if not credited(e, named, joint_host_port=self.joint_host_port)
+        )
 
     @property
     def unlabelled_entities(self) -> tuple[str, ...]:
-        return tuple(e for e in self.analysis.entities if e not in self.sample.entities)
+        labels = self.sample.entities
+        return tuple(
+            e
+            for e in self.analysis.entities
+            if not credited(e, labels, joint_host_port=self.joint_host_port)
+        )
 
 
 @dataclass(frozen=True)
@@ -87,13 +131,13 @@ def role_figures(outcomes: Iterable[Outcome]) -> tuple[RoleFigures, ...]:
         for text, role in zip(sample.entities, sample.roles, strict=True):
             row = counts.setdefault(role, [0, 0, 0, 0, 0])
             row[0] += 1
-            if text in analysis.entities:
+            if credited(text, analysis.entities):
                 row[1] += 1
                 row[4] += named_roles.get(text) == role
         for text, role in analysis.entity_roles:
             row = counts.setdefault(role, [0, 0, 0, 0, 0])
             row[2] += 1
-            row[3] += text in sample.entities
+            row[3] += credited(text, sample.entities)
     return tuple(RoleFigures(role, *row) for role, row in sorted(counts.items()))
 
 
@@ -118,6 +162,11 @@ class QualityReport:
     names none)."""
     calibration: tuple[CalibrationBin, ...]
     outcomes: tuple[Outcome, ...]
+    exact_entity_recall: float = 0.0
+    exact_entity_precision: float = 0.0
+    """The entity figures when only the labelled spelling counts (``host:port`` is not named
+    by its host and port, nor a host by its ``host:port``): the scoring before the address
+    convention."""
 
     @property
     def misses(self) -> tuple[Outcome, ...]:
@@ -127,11 +176,14 @@ class QualityReport:
 def evaluate(samples: Iterable[LabelledJoblog], bins: int = 5) -> QualityReport:
     """Analyse every sample and compare with its labels."""
     outcomes = tuple(Outcome(s, analyze_joblog(s.data)) for s in samples)
+    exact = tuple(Outcome(o.sample, o.analysis, joint_host_port=False) for o in outcomes)
     count = len(outcomes)
     expected_entities = sum(len(o.sample.entities) for o in outcomes)
     found_entities = sum(o.entities_found for o in outcomes)
     named_entities = sum(len(o.analysis.entities) for o in outcomes)
     correct_entities = sum(o.entities_correct for o in outcomes)
+    exact_found = sum(o.entities_found for o in exact)
+    exact_correct = sum(o.entities_correct for o in exact)
     calibration = []
     for index in range(bins):
         low, high = index / bins, (index + 1) / bins
@@ -159,4 +211,6 @@ def evaluate(samples: Iterable[LabelledJoblog], bins: int = 5) -> QualityReport:
         entity_precision=correct_entities / named_entities if named_entities else 1.0,
         calibration=tuple(calibration),
         outcomes=outcomes,
+        exact_entity_recall=exact_found / expected_entities if expected_entities else 1.0,
+        exact_entity_precision=exact_correct / named_entities if named_entities else 1.0,
     )
