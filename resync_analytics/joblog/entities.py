@@ -77,6 +77,13 @@ _COMMAND_NOT_FOUND = (
     r"not found\.?\s*(?:\[No such file or directory\])?\s*$|bad interpreter"
 )
 
+_DB_CLIENT = (
+    r"(?<![\w-])(?:psql|pg_dump|pg_dumpall|pg_restore|pg_basebackup|pg_isready|mysql|mysqldump|"
+    r"mariadb-dump|mysqladmin|sqlcmd|bcp|osql|isql|clickhouse-client|redis-cli|mongodump|"
+    r"mongorestore|mongosh|mongo)(?:\.exe)?(?![\w-])"
+)
+_NAME = r"['\"]?([A-Za-z0-9][\w.\\-]*[A-Za-z0-9])"
+
 _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("code", re.compile(r"\b(?:ORA|TNS|PLS|SP2|KUP|IMP|EXP|UDE|UDI|RMAN|LRM|DRG)-\d{4,5}\b"), 0),
     ("code", re.compile(r"\bSQL\*Loader-\d+"), 0),
@@ -241,6 +248,8 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ),
     # PHP console exceptions say where they were thrown: "In CurlFactory.php line 210:"
     ("path", _as("frame", re.compile(r"^\s*In ([\w.-]+\.php) line \d+:")), 1),
+    # PHP's uncaught exception says where it was thrown: "' in /srv/x/src/ShellProcessor.php:35"
+    ("object", _as("frame", re.compile(r"\bin (?:\S*[/\\])?([\w.-]+\.php:\d+)(?![\d:])")), 1),
     # PowerShell's position message names the script and line: "At C:\x\Fix.ps1:76 char:5".
     (
         "object",
@@ -330,12 +339,21 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         "host",
         re.compile(
             r"\b(?:server at|server on|connect to host|connect to|to host|resolve host|hostname|"
+            r"host name|"
             r"host|server)\s*[:=]?\s*[\"'“‘]?([A-Za-z0-9][\w.-]*[A-Za-z0-9])[\"'”’]?",
             re.I,
         ),
         1,
     ),
     ("host", re.compile(r"\b(?:server|host) on '([\w.-]+)'", re.I), 1),
+    # A database client's command line names the server and database it was run against:
+    # "pg_dumpall -h postgres-replica", "sqlcmd -S db01.corp -d sales", "mysqldump --host=db"
+    ("host", re.compile(rf"{_DB_CLIENT}[^|;&]*?\s(?:-h|-S|--host[= ]|--server[= ])\s*{_NAME}"), 1),
+    (
+        "object",
+        re.compile(rf"{_DB_CLIENT}[^|;&]*?\s(?:-d|--dbname[= ]|--database[= ])\s*{_NAME}"),
+        1,
+    ),
     ("host", re.compile(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?![\w.])"), 1),
     ("host", _as("port", re.compile(r"\bport\s+(\d{1,5})\b", re.I)), 1),
     ("object", re.compile(r"(\"[A-Za-z0-9_$#]+\"(?:\.\"[A-Za-z0-9_$#]+\")+)"), 1),
@@ -635,6 +653,9 @@ _FIELD_KEY = re.compile(
     r"(?i)line|col(?:umn)?|char|pos(?:ition)?|offset|uid|gid|pid|rc|errno|code|size|total-vm|"
     r"anon-rss|file-rss|shmem-rss|rss|vm|time|id"
 )
+_IN_PATH = re.compile(r"[\w.-][/\\]")
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_FIELD_VALUE = re.compile(r":\d")
 _KERNEL_FLAG = re.compile(r"(?:\bconstraint=|\bgfp_mask=0x[0-9a-f]+\()$")
 _LOGGER_LINE = re.compile(r":\d+\}")
 _MEMBER_AFTER = re.compile(r"\([A-Z$#@][A-Z0-9$#@]{0,7}\)")
@@ -667,6 +688,16 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "(see https://curl.se/libcurl/...)", an XML namespace: documentation
     if kind == "object" and _TITLE_WORD.fullmatch(text) and _AFTER_TITLE_WORD.search(line[:start]):
         return False  # "Database Connection", "Backup Size": a heading, not a name
+    if kind == "host" and _IN_PATH.match(line[max(start - 2, 0) : start]) and text[0].isdigit():
+        return False  # "C:\\Apps\\Backup\\1.0.6.0\\app.exe": a version folder inside a path
+    if kind == "host" and ":" in text and _CONSTANT.fullmatch(text.split(":", 1)[0]):
+        return False  # "JOB_ID:5613": a field named by a constant; host names hold no "_"
+    if (
+        kind == "object"
+        and _CONSTANT.fullmatch(text)
+        and _FIELD_VALUE.match(line, start + len(text))
+    ):
+        return False  # the name of the same field
     if kind == "host" and _IPV4.fullmatch(text.split(":")[0]):
         # "10.2.8.00" is a product version, not an address
         return all(_OCTET.fullmatch(octet) for octet in text.split(":")[0].split("."))

@@ -16,16 +16,26 @@ _SOURCE_SUFFIXES = (
 SOURCE_LINE_TEXT = re.compile(rf"(?i)\.(?:{_SOURCE_SUFFIXES}):\d+(?::\d+)?$")
 """A source file with its line (and column): ``Loader.java:84``, ``db.js:29:9``."""
 
-SOURCE_LINE = re.compile(r":\d+(?::\d+)?$|:line \d+$| line \d+$")
-"""The line-number end of a frame's text, whatever the file is (Perl's "x.pm line 43" too)."""
+SOURCE_LINE = re.compile(r":\d+(?::\d+)?$|:line \d+$| line \d+$|\.php\(\d+\)$")
+"""The line-number end of a frame's text, whatever the file is (Perl's "x.pm line 43", PHP's
+"x.php(44)" too)."""
 
-# "at com.acme.Loader.run(Loader.java:84)": the source line between the last parentheses
-JAVA_FRAME = re.compile(r"^\s*at\s+(\S.*?)\(([^()\s]+\.[A-Za-z]{1,6}:\d+)\)\s*$")
+# "at com.acme.Loader.run(Loader.java:84)": the source line between the last parentheses; a
+# logback stack may end each frame with the jar it came from ("~[datatools.jar:na]")
+JAVA_FRAME = re.compile(
+    r"^\s*at\s+(\S.*?)\(([^()\s]+\.[A-Za-z]{1,6}:\d+)\)\s*(?:~?\[[^\[\]]*\]\s*)?$"
+)
 # Node: "at Object.<anonymous> (F:\app\db.js:29:9)", "at /srv/app/run.js:10:3"
 JS_FRAME = re.compile(r"^\s*at\s+(?:(\S.*?)\s*\()?([^()\s]+\.(?:js|mjs|cjs|ts):\d+:\d+)\)?\s*$")
+# PHP: "#1 /var/www/app/vendor/x/src/TemporaryDirectory.php(44): mkdir(...)" (a frame may
+# follow a literal "\n" where the trace was printed as one string); group 1 is left empty
+PHP_FRAME = re.compile(r"^\s*(?:\\n)?#\d+ ()(?:[^\s(]*[/\\])?([\w.-]+\.php\(\d+\)): ")
 PYTHON_FRAME = re.compile(r'^\s*File "([^"<>]+)", line \d+')
+# Any JVM or .NET frame whatever its source shows ("(Unknown Source)", "(Native Method)", .NET's
+# "in C:\src\Loader.cs:line 42"): the qualified method it ran
+CALL_FRAME = re.compile(r"^\s*at ([A-Za-z_$][\w$]*(?:\.[\w$<>]+)+)(?:\(| in )")
 # Any line of a trace: a frame, its elision, a cause, a Python frame or a blank
-TRACE_LINE = re.compile(r"^\s*(?:at\s|\.\.\. \d+ more|Caused by:|File \"|\s*$)")
+TRACE_LINE = re.compile(r"^\s*(?:at\s|\.\.\. \d+ more|Caused by:|File \"|#\d+ |\s*$)")
 
 RUNTIME_PACKAGE = re.compile(
     r"^(?:[\w.]+/)?(?:java|javax|jdk|sun|com\.sun|kotlin|scala|groovy|System|Microsoft)\."

@@ -17,6 +17,7 @@ from resync_analytics.joblog.frames import (
     JAVA_FRAME,
     JS_FRAME,
     NODE_LIBRARY,
+    PHP_FRAME,
     PYTHON_FRAME,
     PYTHON_STANDARD_LIBRARY,
     RUNTIME_PACKAGE,
@@ -211,7 +212,7 @@ def _source_frame(
     gap = 0
     for ln in after[:_TRACE_LINES]:
         text = mask_secrets(ln.text)
-        match = JAVA_FRAME.match(text) or JS_FRAME.match(text)
+        match = JAVA_FRAME.match(text) or JS_FRAME.match(text) or PHP_FRAME.match(text)
         if (
             match
             and not RUNTIME_SOURCE.match(match.group(2))

@@ -1,0 +1,122 @@
+"""Entities an operator needs that a log spells in a way the patterns once missed, noise that
+looked like an entity, and the scorer's convention for an address spelt ``host:port`` or as a
+host and a port."""
+
+from __future__ import annotations
+
+import pytest
+
+from resync_analytics.joblog.entities import Entity, extract_entities, role_of
+from resync_analytics.joblog.evaluation import LabelledJoblog, Outcome, credited
+from resync_analytics.joblog.models import JoblogAnalysis, LogLine
+from resync_analytics.joblog.role_entities import complete_roles
+
+
+def roles_on(line: str) -> dict[str, str]:
+    return {e.text: role_of(e) for e in extract_entities(line)}
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "role"),
+    [
+        (
+            'psql: error: could not translate host name "db" to address: Temporary failure',
+            "db",
+            "host",
+        ),
+        ("Running: pg_dumpall -h postgres-replica -U postgres -c | gzip > /b/x.gz", None, "host"),
+        ("chronic /opt/mssql-tools/bin/sqlcmd -S db-pilot.HE.DIR -d easy_pilot -l 2", None, None),
+        ("mysqldump --host=db07.corp --databases sales", "db07.corp", "host"),
+        (
+            "' in /srv/app/vendor/backup-manager/src/ShellProcessing/ShellProcessor.php:35",
+            "ShellProcessor.php:35",
+            "frame",
+        ),
+    ],
+)
+def test_a_client_flag_a_host_name_and_a_php_location_are_read(
+    line: str, text: str | None, role: str | None
+):
+    found = roles_on(line)
+    if text is None:  # the sqlcmd line: its server and database
+        assert found.get("db-pilot.HE.DIR") == "host" or found.get("postgres-replica") == "host"
+        if "sqlcmd" in line:
+            assert found.get("easy_pilot") == "object"
+        return
+    assert found.get(text) == role
+
+
+@pytest.mark.parametrize(
+    ("line", "noise"),
+    [
+        (
+            r"Faulting application path: C:\Program Files\Backup\1.0.6.0\Backup\Backup.exe",
+            "1.0.6.0",
+        ),
+        ("ERROR com.acme.AustinException JOB_ID:5613- CWPCM0002E:Generic error", "JOB_ID:5613"),
+        ("ERROR com.acme.AustinException JOB_ID:5613- CWPCM0002E:Generic error", "JOB_ID"),
+    ],
+)
+def test_a_version_folder_and_a_field_are_not_hosts(line: str, noise: str):
+    assert noise not in roles_on(line)
+
+
+def test_an_address_at_the_root_of_a_share_is_still_a_host():
+    assert roles_on(r"copy to \\10.1.2.3\share failed").get("10.1.2.3") == "host"
+
+
+def _line(number: int, text: str) -> LogLine:
+    return LogLine(number=number, text=text)
+
+
+def test_a_logback_frame_with_its_jar_names_the_source_line():
+    line = _line(1, "com.amazonaws.services.s3.model.AmazonS3Exception: The token has expired.")
+    after = [
+        _line(
+            2,
+            "\tat com.amazonaws.services.s3.AmazonS3Client.putObject(AmazonS3Client.java:1354)"
+            " ~[datatools.jar:na]",
+        ),
+    ]
+    named = complete_roles("application_error", line, (), after, [])
+    assert ("AmazonS3Client.java:1354", "frame") in [(e.text, role_of(e)) for e in named]
+
+
+def test_a_php_stack_names_the_first_frame_in_the_job_s_code():
+    line = _line(1, "mkdir(): Permission denied")
+    after = [
+        _line(2, ""),
+        _line(3, "#0 [internal function]: HandleExceptions->handleError(2, 'mkdir()', 44)"),
+        _line(4, "#1 /var/www/app/vendor/x/src/TemporaryDirectory.php(44): mkdir('/var/www', 511)"),
+        _line(5, "#2 /var/www/app/vendor/x/src/BackupJob.php(121): TemporaryDirectory->create()"),
+    ]
+    named = complete_roles("permission_denied", line, (), after, [Entity("path", "/var/www")])
+    assert "TemporaryDirectory.php(44)" in [e.text for e in named]
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "joint", "exact"),
+    [
+        ("db07.corp:5432", ("db07.corp", "5432"), True, False),  # joint label, split output
+        ("db07.corp", ("db07.corp:5432",), True, False),  # split label, joint output
+        ("5432", ("db07.corp:5432",), True, False),
+        ("db07.corp:5432", ("db07.corp",), False, False),  # half an address is not the address
+        ("db07.corp:5432", ("db07.corp:5432",), True, True),
+        ("db07", ("db07.corp:5432",), False, False),
+    ],
+)
+def test_an_address_counts_whether_spelt_joint_or_split(
+    text: str, named: tuple[str, ...], joint: bool, exact: bool
+):
+    assert credited(text, named) is joint
+    assert credited(text, named, joint_host_port=False) is exact
+
+
+def test_the_convention_applies_to_recall_and_precision_alike():
+    sample = LabelledJoblog("x.log", b"", "network", 1, ("db07.corp", "5432"))
+    analysis = JoblogAnalysis("network", "", 1, "", ("db07.corp:5432",), (), 0.5)
+    outcome = Outcome(sample, analysis)
+    assert outcome.entities_found == 2
+    assert outcome.entities_correct == 1
+    exact = Outcome(sample, analysis, joint_host_port=False)
+    assert (exact.entities_found, exact.entities_correct) == (0, 0)
