@@ -656,6 +656,7 @@ _FIELD_KEY = re.compile(
 _IN_PATH = re.compile(r"[\w.-][/\\]")
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _FIELD_VALUE = re.compile(r":\d")
+_CUT_SHORT = re.compile(r"(?:\.\.\.|…)['\"’”]")
 _KERNEL_FLAG = re.compile(r"(?:\bconstraint=|\bgfp_mask=0x[0-9a-f]+\()$")
 _LOGGER_LINE = re.compile(r":\d+\}")
 _MEMBER_AFTER = re.compile(r"\([A-Z$#@][A-Z0-9$#@]{0,7}\)")
@@ -684,6 +685,8 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
     """Whether a match is an entity rather than a word the pattern happened to catch."""
     if not any(ch.isalnum() for ch in text):
         return False
+    if _CUT_SHORT.match(line, start + len(text)):
+        return False  # "mkdir('/var/www/app...', 511)": an argument the printer cut short
     if kind in ("url", "host", "path") and _is_reference(text, line, start):
         return False  # "(see https://curl.se/libcurl/...)", an XML namespace: documentation
     if kind == "object" and _TITLE_WORD.fullmatch(text) and _AFTER_TITLE_WORD.search(line[:start]):

@@ -43,6 +43,14 @@ RUNTIME_PACKAGE = re.compile(
 """A JVM or .NET runtime class (``java.net.SocketInputStream``, ``System.IO.File``); a module
 prefix (``java.base/``) is allowed."""
 
+DATABASE_DRIVER = re.compile(
+    r"^(?:oracle\.jdbc|oracle\.net|oracle\.ucp|org\.postgresql|com\.ibm\.db2\.jcc|com\.mysql|"
+    r"org\.mariadb\.jdbc|com\.microsoft\.sqlserver\.jdbc|net\.sourceforge\.jtds|"
+    r"org\.hsqldb|org\.h2|com\.zaxxer\.hikari|com\.mchange\.v2\.c3p0|org\.apache\.commons\.dbcp2?)\."
+)
+"""A JDBC driver or connection pool: the frame that noticed a database's error, not the job's
+code that made the call."""
+
 NODE_LIBRARY = re.compile(r"[/\\]node_modules[/\\]")
 """An installed Node package: the driver a refused logon or a lost connection ran through."""
 

@@ -2,7 +2,7 @@
 
 Extractors cast a wide net (a quoted word, a capitalised token, a number after "pid"); this
 filter drops what is never the subject of a fix, whatever the line: dates and times, version
-numbers, bare numbers that are not codes, technology and protocol words ("SQL", "TCP/IP"),
+numbers, UUIDs, bare numbers that are not codes, technology and protocol words ("SQL", "TCP/IP"),
 and, away from the root-cause line, configuration variable names ("ORACLE_HOME", "RUN_DATE")
 that a job prints around every step.
 """
@@ -16,7 +16,8 @@ from resync_analytics.joblog.frames import RUNTIME_PACKAGE, SOURCE_LINE
 from resync_analytics.joblog.models import Category
 
 _DATE_OR_TIME = re.compile(
-    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)?|"
+    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?|"
     r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?|\d{1,2}h\d{2}(?:m\d{2}s?)?|\d+(?:\.\d+)?(?:ms|s|m|h)"
 )
 _VERSION = re.compile(r"v?\d+(?:\.\d+){1,2}(?:[-+][\w.]+)?|\d+,\d+")
@@ -43,6 +44,9 @@ _VARIABLE_NAME = re.compile(
 # A product's message id of severity I(nformational): "DB20000I", "IEF142I", "AWSBIS307I"
 _INFORMATIONAL_ID = re.compile(r"[A-Z]{2,}[A-Z0-9]*\d{3,}I")
 _NO_ABEND = re.compile(r"[SU]0{3,4}")
+# A UUID names one request, object or run ("uid: 3cdb843e-3835-11e8-9b99-c8cbb8c5b5f4"): no
+# operator fixes it, and the next run has another
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _QUOTED_NAME = re.compile(r'"[^"]+"(?:\."[^"]+")+')
 _NUMERIC_ROLES = frozenset({"pid", "port", "limit"})
 # A command that was not found is named by its bare word ("java", "db2").
@@ -63,6 +67,8 @@ def is_noise(entity: Entity, *, on_root_line: bool, category: Category = "unknow
         return True
     if _NUMBER.fullmatch(text) and entity.kind not in ("code", "value", "host"):  # host: a port
         return not _ZERO_PADDED_KEY.fullmatch(text)
+    if _UUID.fullmatch(text):
+        return True
     if entity.kind == "code" and _NO_ABEND.fullmatch(text):
         return True  # "ABEND=S322 U0000": the half of the pair that did not happen
     if not on_root_line and _INFORMATIONAL_ID.fullmatch(text):

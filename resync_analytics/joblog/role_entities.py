@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from resync_analytics.joblog.entities import Entity, EntityRole, extract_entities, role_of
 from resync_analytics.joblog.frames import (
+    DATABASE_DRIVER,
     JAVA_FRAME,
     JS_FRAME,
     NODE_LIBRARY,
@@ -218,6 +219,7 @@ def _source_frame(
             and not RUNTIME_SOURCE.match(match.group(2))
             and not RUNTIME_PACKAGE.match(match.group(1) or "")
             and not _EXCEPTION_SOURCE.search(match.group(2))
+            and not DATABASE_DRIVER.match(match.group(1) or "")
             and (in_code or not NODE_LIBRARY.search(match.group(2)))
         ):
             return Entity("object", match.group(2), "frame")

@@ -9,6 +9,7 @@ import pytest
 from resync_analytics.joblog.entities import Entity, extract_entities, role_of
 from resync_analytics.joblog.evaluation import LabelledJoblog, Outcome, credited
 from resync_analytics.joblog.models import JoblogAnalysis, LogLine
+from resync_analytics.joblog.precision import is_noise
 from resync_analytics.joblog.role_entities import complete_roles
 
 
@@ -120,3 +121,31 @@ def test_the_convention_applies_to_recall_and_precision_alike():
     assert outcome.entities_correct == 1
     exact = Outcome(sample, analysis, joint_host_port=False)
     assert (exact.entities_found, exact.entities_correct) == (0, 0)
+
+
+def test_a_database_driver_s_frame_gives_way_to_the_job_s_code_that_called_it():
+    line = _line(1, "Caused by: java.sql.SQLException: ORA-00060: deadlock detected")
+    after = [
+        _line(2, "\tat oracle.jdbc.driver.T4CTTIoer11.processError(T4CTTIoer11.java:509)"),
+        _line(
+            3, "\tat oracle.jdbc.driver.T4CPreparedStatement.execute(T4CPreparedStatement.java:9)"
+        ),
+        _line(4, "\tat com.acme.jobs.ResourceManager.book(ResourceManager.java:45)"),
+    ]
+    named = complete_roles("resource_busy", line, (), after, [Entity("code", "ORA-00060")])
+    frames = [e.text for e in named if role_of(e) == "frame"]
+    assert frames == ["ResourceManager.java:45"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2019-10-01T18:15:13Z", "2019-10-01T18:15:13+02:00", "3cdb843e-3835-11e8-9b99-c8cbb8c5b5f4"],
+)
+def test_a_zoned_timestamp_and_a_uuid_are_noise(text: str):
+    assert is_noise(Entity("value", text), on_root_line=True)
+
+
+def test_an_argument_cut_short_by_the_printer_is_not_named():
+    line = "#0 [internal function]: handleError(2, 'mkdir(): Permis...', '/var/www/app...', 44)"
+    assert "/var/www/app" not in roles_on(line)
+    assert "/var/lib/mysql" in roles_on("Backing up /var/lib/mysql...")
