@@ -459,6 +459,26 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     # AWS SDKs spell the service's error code out: "(Service: Amazon S3; Status Code: 400;
     # Error Code: ExpiredToken; Request ID: ...)"
     ("code", re.compile(r"\bError Code: ([A-Za-z][\w.]+)(?=;|\)|$)"), 1),
+    # An FTP or SMTP server's reply code: "530 Login authentication failed", "< 530 Login
+    # incorrect.", "mirror: Login failed: 530 User cannot log in."
+    (
+        "code",
+        re.compile(
+            r"(?:^\s*(?:<+\s*)?|(?:\bfailed|[Ee]rror|\b[Rr]esponse|\b[Rr]eply):\s*)([45][0-5]\d)"
+            r"(?=[ -][A-Z0-9][a-z.])"
+        ),
+        1,
+    ),
+    # A cloud API's error code between colons: "Error launching source instance:
+    # UnauthorizedOperation: You are not authorized", "Error: AccessDenied: Access Denied"
+    (
+        "code",
+        re.compile(
+            r"(?:^|:\s)(?!\w*(?:Error|Exception|Fault|Warning|Message))"
+            r"([A-Z][a-z]+(?:[A-Z][a-z]+)+):\s+[A-Z]"
+        ),
+        1,
+    ),
     # .NET's WebException: "The remote server returned an error: (407) Proxy Authentication"
     ("code", re.compile(r"\breturned an error: \(([1-5]\d\d)\)"), 1),
     # JDBC drivers name the SQL code whole: "SQLCODE=-964, SQLSTATE=57011"

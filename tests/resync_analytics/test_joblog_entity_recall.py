@@ -149,3 +149,29 @@ def test_an_argument_cut_short_by_the_printer_is_not_named():
     line = "#0 [internal function]: handleError(2, 'mkdir(): Permis...', '/var/www/app...', 44)"
     assert "/var/www/app" not in roles_on(line)
     assert "/var/lib/mysql" in roles_on("Backing up /var/lib/mysql...")
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("530 Login authentication failed", "530"),
+        ("< 530 Login incorrect.", "530"),
+        ("mirror: Login failed: 530 User cannot log in.", "530"),
+        ("FTPError: 530 Login incorrect.", "530"),
+        (
+            "* aws_instance.hello: Error launching source instance: UnauthorizedOperation: You are"
+            " not authorized to perform this operation.",
+            "UnauthorizedOperation",
+        ),
+        ("Error: AccessDenied: Access Denied", "AccessDenied"),
+    ],
+)
+def test_a_server_reply_code_and_a_cloud_api_error_code_are_read(line: str, code: str):
+    assert roles_on(line).get(code) == "code"
+
+
+@pytest.mark.parametrize(
+    "line", ["12:00: 450 Records loaded", "ErrorMessage: ORA-01017", "ERROR: ValueError: Bad"]
+)
+def test_a_count_a_field_name_and_an_exception_are_no_reply_or_api_codes(line: str):
+    assert not [t for t, r in roles_on(line).items() if r == "code" and not t.startswith("ORA")]
