@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from resync_analytics.joblog.entities import Entity, EntityKind, extract_entities
+from resync_analytics.joblog.frames import CALL_FRAME, JAVA_FRAME, PYTHON_FRAME, RUNTIME_PACKAGE
 from resync_analytics.joblog.models import SPECIFIC_CATEGORIES, Category, LogLine
 from resync_analytics.joblog.pattern import error_pattern
 from resync_analytics.masking import mask_secrets
@@ -62,12 +63,6 @@ _JOB_STATUS = re.compile(
 )
 _SWITCH_LIKE_PATH = re.compile(r"^(?:/(?:[A-Z]{1,6}|[a-z]{1,2})|[A-Za-z]:\\?)$")
 _SHORT_FORM_SEPARATORS = "./\\@"
-_STACK_FRAME = re.compile(r"^\s*at ([A-Za-z_$][\w$]*(?:\.[\w$<>]+)+)(?:\(| in )")
-_FRAME_SOURCE = re.compile(r"\(([\w$-]+\.[A-Za-z]{1,6}:\d+)\)\s*$")
-_PYTHON_FRAME = re.compile(r'^\s*File "([^"]+)", line \d+')
-_RUNTIME_FRAME = re.compile(
-    r"^(?:java|javax|jdk|sun|com\.sun|kotlin|scala|groovy|System|Microsoft)\."
-)
 _LIBRARY_PATH = re.compile(r"site-packages|dist-packages|/lib(?:64)?/python\d|<frozen ")
 _TWS_MESSAGE = re.compile(r"\bAWS[A-Z]{3}\d{3}I\b")
 # PostgreSQL states one error over several lines (ERROR, then DETAIL/HINT/CONTEXT/QUERY).
@@ -216,7 +211,7 @@ def related_entities(
 def _related_on(line: LogLine, category: Category, *, code_named: bool) -> list[Entity]:
     """The well-formed entities of one line near the root cause."""
     text = _WINDOWS_PROMPT.sub("", mask_secrets(line.text))
-    if _TWS_MESSAGE.search(text) or _STACK_FRAME.match(text) or _PYTHON_FRAME.match(text):
+    if _TWS_MESSAGE.search(text) or CALL_FRAME.match(text) or PYTHON_FRAME.match(text):
         return []  # plumbing, and code locations the first tier already names one of
     abends = _abend_codes([line])
     found = _prune(extract_entities(text), text, category, on_error_line=False)
@@ -288,7 +283,7 @@ def _nearest_subject(
     """The best subject entity of the nearest line that names one."""
     for source in sources:
         text = mask_secrets(source.line.text)
-        if _TWS_MESSAGE.search(text) or _STACK_FRAME.match(text) or _PYTHON_FRAME.match(text):
+        if _TWS_MESSAGE.search(text) or CALL_FRAME.match(text) or PYTHON_FRAME.match(text):
             continue  # TWS banner lines and stack frames say nothing about the resource
         found = [
             e
@@ -329,14 +324,14 @@ def _code_location(before: Sequence[LogLine], after: Sequence[LogLine]) -> list[
     """Where the failing code sits: the first application frame of a Java/.NET stack trace
     after the line, else the innermost application frame of a Python traceback before it."""
     for ln in after:
-        match = _STACK_FRAME.match(ln.text)
-        if match and not _RUNTIME_FRAME.match(match.group(1)):
+        match = CALL_FRAME.match(ln.text)
+        if match and not RUNTIME_PACKAGE.match(match.group(1)):
             # the class and method, and the source line an operator opens ("Loader.java:84")
-            source = _FRAME_SOURCE.search(ln.text)
+            source = JAVA_FRAME.match(ln.text)
             located = [Entity("object", match.group(1))]
-            return located + ([Entity("object", source.group(1))] if source else [])
+            return located + ([Entity("object", source.group(2))] if source else [])
     for ln in reversed(before):
-        match = _PYTHON_FRAME.match(ln.text)
+        match = PYTHON_FRAME.match(ln.text)
         if match and not _LIBRARY_PATH.search(match.group(1)):
             return [Entity("path", match.group(1))]
     return []
