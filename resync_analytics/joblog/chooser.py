@@ -123,6 +123,7 @@ _CONSEQUENCE = re.compile(
 _RC_PHRASE = re.compile(
     r"(?:rc|return code|exit code|exit status|exit value|cond code)\s*[=:]?\s*-?\d+", re.I
 )
+_GAVE_UP = re.compile(r"giving up|gave up", re.IGNORECASE)
 _WRAPPER = re.compile(
     r"\bmake(?:\[\d+\])?: \*\*\*|marked build as failure|^\s*(?:ERROR: )?Job failed\b|"
     r"^\s*Finished: FAILURE|\{taskinstance\.py:\d+\}|Task failed with exception|"
@@ -252,6 +253,10 @@ def _is_consequence(finding: Finding) -> bool:
     if finding.tier <= 1 or _in_clean_up(finding):
         return True
     words = [m.group(0) for m in _CONSEQUENCE.finditer(finding.line.text)]
+    if finding.giving_up and finding.tier >= 3:
+        # "Giving up after 5 attempts. IOError: [Errno 13] Permission denied": the retries
+        # are exhausted, and the error they retried is the cause
+        words = [w for w in words if not _GAVE_UP.fullmatch(w)]
     if finding.java_role or finding.python_exception:
         words = [w for w in words if not _RC_PHRASE.fullmatch(w)]
     elif finding.category == "signal_or_crash":
@@ -319,7 +324,21 @@ def _explains(cause: _Cause, finding: Finding) -> bool:
         finding.category, frozenset()
     ):
         return True
+    if _crash_after_failure(cause, finding):
+        return True
     return stop and cause.category in _STOP_CAUSES and cause.tier > finding.tier
+
+
+def _crash_after_failure(cause: _Cause, finding: Finding) -> bool:
+    """A crash after a specific failure the job did not carry on after ("Permission denied",
+    then the mail command that reports it dies of a segmentation fault): the crash is what the
+    failure left behind, not the job's cause. A clean-up's failure explains nothing."""
+    return (
+        finding.category == "signal_or_crash"
+        and cause.line < finding.line.number
+        and cause.category in _SPECIFIC
+        and not cause.consequence
+    )
 
 
 def _announces(finding: Finding, cause: _Cause) -> bool:

@@ -53,6 +53,23 @@ CASES = [
         "authentication",
         "password authentication failed",
     ),
+    (
+        "permission_denied_then_mail_command_segfault",
+        "Giving up after 5 attempts. IOError: [Errno 13] Permission denied: '/mnt/nfs/sig.gpg'\n"
+        "/opt/app/bin/backup.sh: line 464: 22377 Segmentation fault      mailx -s report ops\n",
+        139,
+        "permission_denied",
+        "Giving up",
+    ),
+    (
+        "missing_input_then_loader_crash",
+        "cp: cannot stat '/data/in/feed.csv': No such file or directory\n"
+        "loading /data/stage/feed.csv\n"
+        "/opt/app/bin/load.sh: line 30:  4242 Segmentation fault      (core dumped) loader\n",
+        139,
+        "file_not_found",
+        "cannot stat",
+    ),
 ]
 
 
@@ -250,3 +267,34 @@ def test_an_error_title_is_still_explained_by_the_statement_right_after_it():
     rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
     by_line = {f.line.number: row for f, row in zip(prepared.findings, rows, strict=True)}
     assert by_line[line_of(log, "ERROR at line 1")]["explained"] == 1.0
+
+
+def test_a_crash_after_a_failure_the_job_did_not_survive_is_explained_by_it():
+    log = joblog(CASES[-1][1], 139)
+    prepared = prepare_joblog(log)
+    rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    by_line = {f.line.number: row for f, row in zip(prepared.findings, rows, strict=True)}
+    assert by_line[line_of(log, "Segmentation fault")]["explained"] == 1.0
+    assert by_line[line_of(log, "cannot stat")]["explained"] == 0.0
+
+
+def test_a_crash_after_a_harmless_error_is_not_explained_by_it():
+    log = joblog(
+        "cp: cannot stat '/data/in/optional.csv': No such file or directory\n"
+        "using defaults\n"
+        "/opt/app/bin/load.sh: line 30:  4242 Segmentation fault      (core dumped) loader\n",
+        139,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "signal_or_crash",
+        line_of(log, "Segmentation fault"),
+    )
+
+
+def test_retries_given_up_on_are_the_cause_not_a_consequence():
+    log = joblog(CASES[-2][1], 139)
+    prepared = prepare_joblog(log)
+    rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    by_line = {f.line.number: row for f, row in zip(prepared.findings, rows, strict=True)}
+    assert by_line[line_of(log, "Giving up")]["consequence"] == 0.0
