@@ -85,9 +85,24 @@ def has_needle(text: str) -> bool:
     return next(iter_hit_offsets(lower_chunk(text.encode("utf-8"))), None) is not None
 
 
-def is_quiet_line(buf: bytes, start: int, end: int) -> bool:
-    """True when the line ``buf[start:end]`` is logged at a benign level (INFO, WARN...)."""
+def quiet_end(buf: bytes, start: int, end: int) -> int:
+    """Where the level word of the line ``buf[start:end]`` ends when the line is logged at a
+    benign level (INFO, WARN...), else 0. The scan reads the level from its last bytes (see
+    :func:`is_warning_level`) only when it needs to."""
     match = QUIET_LINE.match(buf, start, end)
     if match is None:
-        return False
-    return CAUSE_MARKER.search(buf, start, match.end()) is None
+        return 0
+    level_end = match.end()
+    return 0 if CAUSE_MARKER.search(buf, start, level_end) else level_end
+
+
+def is_warning_level(buf: bytes, level_end: int) -> bool:
+    """Whether the benign level word ending at ``level_end`` (see :func:`quiet_end`) is WARN
+    or WARNING: one byte or two ("N", "NG"; DEBUG and CONFIG end in "G" too)."""
+    last = buf[level_end - 1]
+    return last == 78 or (last == 71 and buf[level_end - 2] == 78)  # "N", "G"
+
+
+def is_quiet_line(buf: bytes, start: int, end: int) -> bool:
+    """True when the line ``buf[start:end]`` is logged at a benign level (INFO, WARN...)."""
+    return quiet_end(buf, start, end) > 0

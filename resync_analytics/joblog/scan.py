@@ -14,7 +14,12 @@ from dataclasses import dataclass
 
 from resync_analytics.joblog.decode import decode_line, iter_chunks
 from resync_analytics.joblog.models import LogLine
-from resync_analytics.joblog.prefilter import is_quiet_line, iter_hit_offsets, lower_chunk
+from resync_analytics.joblog.prefilter import (
+    is_warning_level,
+    iter_hit_offsets,
+    lower_chunk,
+    quiet_end,
+)
 
 HEAD_LINES = 400
 HEAD_BYTES = 256 * 1024
@@ -24,6 +29,9 @@ CONTEXT_LINES = 10
 names (the file a parser was reading a few lines up, the host a retry loop printed)."""
 FIRST_CANDIDATES = 2000
 LAST_CANDIDATES = 300
+WARNING_LINES = 20
+"""Lines logged at WARN level that a needle hits, kept apart from the candidates: the first and
+the last this many of the log (see :attr:`ScanResult.warnings`)."""
 MAX_LINE_BYTES = 1024 * 1024
 """A line longer than this is analysed on its first MAX_LINE_BYTES; the rest is skipped."""
 
@@ -47,6 +55,10 @@ class ScanResult:
     total_lines: int
     total_bytes: int
     candidates_dropped: int
+    warnings: tuple[Candidate, ...] = ()
+    """Lines logged at WARN level that a needle hit (the first and the last
+    ``WARNING_LINES``), with their context: not candidates, but a retry loop's complaint at
+    that level may be all a failed job says of its cause."""
 
 
 @dataclass
@@ -75,6 +87,8 @@ class _Scanner:
         # Context lines decoded for the last candidates, by number: hits come close together,
         # so neighbouring candidates share most of their context. Pruned as the scan advances.
         self.decoded: dict[int, LogLine] = {}
+        self.first_warnings: list[_Draft] = []
+        self.last_warnings: deque[_Draft] = deque(maxlen=WARNING_LINES)
 
     def feed(self, buf: bytes) -> None:
         """Consume ``buf``: whole lines only (the caller keeps any trailing partial line)."""
@@ -85,6 +99,10 @@ class _Scanner:
         line_no = base + 1  # number of the line starting at counted_to
         size = len(buf)
         next_line = 0  # hits before this offset fall in a line already handled
+        # warning lines of this buffer (start, end, focus): decoded once it is read
+        first_room = WARNING_LINES - len(self.first_warnings)
+        early: list[tuple[int, int, int]] = []
+        late: deque[tuple[int, int, int]] = deque(maxlen=WARNING_LINES)
         for offset in iter_hit_offsets(lower_chunk(buf)):
             if offset < next_line:
                 continue
@@ -93,12 +111,19 @@ class _Scanner:
             if end < 0:
                 end = size
             next_line = end + 1
-            if is_quiet_line(buf, start, end):
+            level_end = quiet_end(buf, start, end)
+            if level_end:
+                if is_warning_level(buf, level_end):
+                    (early if len(early) < first_room else late).append(
+                        (start, end, offset - start)
+                    )
                 continue
             line_no += buf.count(b"\n", counted_to, start)
             counted_to = start
             self._add_candidate(buf, start, end, line_no, offset - start)
-        self.lines_done = base + buf.count(b"\n")
+        newlines = buf.count(b"\n")
+        self._add_warnings(buf, base, newlines, early, late)
+        self.lines_done = base + newlines
         if size and not buf.endswith(b"\n"):
             self.lines_done += 1
         self._keep_tail(buf)
@@ -135,6 +160,30 @@ class _Scanner:
             self.tail.append(LogLine(number, decode_line(raw)))
             number += 1
 
+    def _add_warnings(
+        self,
+        buf: bytes,
+        base: int,
+        newlines: int,
+        early: list[tuple[int, int, int]],
+        late: deque[tuple[int, int, int]],
+    ) -> None:
+        """Decode the warning lines kept of ``buf``: the first ones counted from its start,
+        the last ones from its end, so their numbers cost little more than their lines."""
+        counted, number = 0, base + 1
+        for start, end, focus in early:
+            number += buf.count(b"\n", counted, start)
+            counted = start
+            self.first_warnings.append(self._draft(buf, start, end, number, focus, cached=False))
+        numbered: list[tuple[int, int, int, int]] = []
+        counted, number = len(buf), base + 1 + newlines
+        for start, end, focus in reversed(late):
+            number -= buf.count(b"\n", start, counted)
+            counted = start
+            numbered.append((start, end, number, focus))
+        for start, end, number, focus in reversed(numbered):
+            self.last_warnings.append(self._draft(buf, start, end, number, focus, cached=False))
+
     def _complete_drafts(self, buf: bytes) -> None:
         """Give drafts from the previous buffer the lines after them that start this one."""
         if not self.open_drafts:
@@ -153,7 +202,11 @@ class _Scanner:
                 )
         self.open_drafts = [d for d in self.open_drafts if len(d.after) < CONTEXT_LINES]
 
-    def _context_line(self, buf: bytes, start: int, end: int, number: int) -> LogLine:
+    def _context_line(
+        self, buf: bytes, start: int, end: int, number: int, cached: bool = True
+    ) -> LogLine:
+        if not cached:
+            return LogLine(number, decode_line(buf[start:end]))
         line = self.decoded.get(number)
         if line is None:
             line = LogLine(number, decode_line(buf[start:end]))
@@ -171,11 +224,25 @@ class _Scanner:
 
     def _add_candidate(self, buf: bytes, start: int, end: int, number: int, focus: int) -> None:
         self._forget_context_before(number)
+        draft = self._draft(buf, start, end, number, focus)
+        if len(self.first) < FIRST_CANDIDATES:
+            self.first.append(draft)
+        else:
+            if len(self.last) == self.last.maxlen:
+                self.dropped += 1
+            self.last.append(draft)
+
+    def _draft(
+        self, buf: bytes, start: int, end: int, number: int, focus: int, cached: bool = True
+    ) -> _Draft:
+        """The line ``buf[start:end]`` with up to ``CONTEXT_LINES`` lines either side (the
+        lines after it that the next buffer holds are added when it comes). ``cached``: share
+        decoded context lines with neighbouring candidates (lines taken in order only)."""
         before: list[LogLine] = []
         cut = start - 1
         while len(before) < CONTEXT_LINES and cut >= 0:
             prev = buf.rfind(b"\n", 0, cut) + 1
-            before.append(self._context_line(buf, prev, cut, number - len(before) - 1))
+            before.append(self._context_line(buf, prev, cut, number - len(before) - 1, cached))
             cut = prev - 1
         if len(before) < CONTEXT_LINES and cut < 0:
             # The lines before are the last lines of the previous buffer.
@@ -188,19 +255,14 @@ class _Scanner:
             nxt = buf.find(b"\n", pos)
             if nxt < 0:
                 nxt = len(buf)
-            after.append(self._context_line(buf, pos, nxt, number + len(after) + 1))
+            after.append(self._context_line(buf, pos, nxt, number + len(after) + 1, cached))
             pos = nxt + 1
         draft = _Draft(
             LogLine(number, decode_line(buf[start:end], focus)), tuple(reversed(before)), after
         )
         if len(after) < CONTEXT_LINES:
             self.open_drafts.append(draft)
-        if len(self.first) < FIRST_CANDIDATES:
-            self.first.append(draft)
-        else:
-            if len(self.last) == self.last.maxlen:
-                self.dropped += 1
-            self.last.append(draft)
+        return draft
 
     def result(self) -> ScanResult:
         return ScanResult(
@@ -210,6 +272,7 @@ class _Scanner:
             total_lines=self.lines_done,
             total_bytes=self.total_bytes,
             candidates_dropped=self.dropped,
+            warnings=tuple(d.freeze() for d in (*self.first_warnings, *self.last_warnings)),
         )
 
 
