@@ -492,8 +492,35 @@ def _cause_in_message(root: Finding, strong: Sequence[Finding]) -> Finding | Non
     )
 
 
+# PowerShell prints an error record as "Verb-Noun : message", wrapped at the console's width
+# over the next lines, then "At line:1 char:1" / "At C:\x.ps1:12 char:5" and "+ ..." lines.
+_PS_RECORD_HEAD = re.compile(r"^[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+ : \S")
+_PS_RECORD_END = re.compile(r"^(?:At (?:line:\d+|\S.*:\d+ char:\d+)|\s*\+ )")
+_PS_RECORD_LINES = 4
+"""How many wrapped lines a record's message may run on before the line a family matched."""
+
+
+def _record_head(root: Finding) -> Finding | None:
+    """The first line of the PowerShell error record whose wrapped message the root's line
+    continues: the console cut the message at its width, the record starts at the cmdlet."""
+    if _PS_RECORD_HEAD.match(root.line.text) or _PS_RECORD_END.match(root.line.text):
+        return None
+    expected = root.line.number - 1
+    for line in reversed(root.context_before[-_PS_RECORD_LINES:]):
+        text = line.text.rstrip("\r")
+        if line.number != expected or not text.strip() or _PS_RECORD_END.match(text):
+            return None
+        if _PS_RECORD_HEAD.match(text):
+            return dataclasses.replace(root, line=line)
+        expected -= 1
+    return None
+
+
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
+    head = _record_head(root)
+    if head is not None:
+        return head
     announced = _announced_statement(root)
     if announced is not None:
         return announced

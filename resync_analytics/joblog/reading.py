@@ -135,6 +135,11 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
         return dataclasses.replace(
             finding, category="timeout", label="Time limit exceeded (timeout stopped the job)"
         )
+    fatal = relayed_fatal(text)
+    if fatal is not None and fatal.category != finding.category:
+        return dataclasses.replace(
+            finding, rule=fatal.name, category=fatal.category, tier=fatal.tier, label=fatal.label
+        )
     if finding.category in _GENERIC:
         family = wrapped_statement(finding)
         if family is not None:
@@ -173,6 +178,26 @@ def _category_of_exception_class(text: str) -> tuple[Category, str] | None:
     for category, label, words in _CLASS_WORDS:
         if words.search(name):
             return category, label
+    return None
+
+
+# A wrapper that logs another program's stderr on one line keeps its line breaks as "\\n"
+# (a logfmt ``stderr="...\\n..."``, a JSON string): each piece is one message of that program.
+_ESCAPED_NEWLINE = "\\n"
+_FATAL_OPENING = re.compile(r"^[\s\"']*fatal(?: error)?:\s*\S", re.IGNORECASE)
+
+
+def relayed_fatal(text: str) -> Family | None:
+    """The precise family of the message a relayed stderr marks fatal (``Fatal: unable to
+    create lock in backend: repository is already locked``) when other messages come before
+    it on the same line (a warning the program carried on after): the fatal one stopped it."""
+    pieces = text.split(_ESCAPED_NEWLINE)
+    for piece in pieces[1:]:
+        if not _FATAL_OPENING.match(piece):
+            continue
+        family = next((f for f in knowledge().families if f.regex.search(piece)), None)
+        if family is not None and family.tier >= 4 and family.category not in _GENERIC:
+            return family
     return None
 
 

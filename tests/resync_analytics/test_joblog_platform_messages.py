@@ -1,0 +1,90 @@
+"""Messages of platforms the rules first read wrongly: a cloud refusing an operation, a
+database's serialization conflict, a Hive table missing, PowerShell remoting, Oracle Data Pump's
+wrapped errors and a fatal message relayed inside a wrapper's one-line log record."""
+
+from __future__ import annotations
+
+import pytest
+
+from resync_analytics.joblog.analyzer import analyze_joblog
+from resync_analytics.joblog.reading import relayed_fatal
+from tests.resync_analytics.joblog_samples import joblog, line_of
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "* aws_s3_bucket.landing: Error putting S3 policy: UnauthorizedOperation: You are not "
+        "authorized to perform this operation. Encoded authorization failure message: 4fQx",
+        "ERROR: (AuthorizationFailed) The client 'etl@corp.example' with object id '0f1e' does "
+        "not have authorization to perform action 'Microsoft.Storage/storageAccounts/read'",
+    ],
+)
+def test_an_operation_the_caller_may_not_perform_is_a_permission(line):
+    log = joblog(line + "\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "permission_denied",
+        line_of(log, line[:30]),
+    )
+
+
+def test_a_serialization_failure_is_a_concurrency_conflict():
+    line = (
+        "org.postgresql.util.PSQLException: ERROR: could not serialize access due to "
+        "concurrent update"
+    )
+    log = joblog(line + "\n  at org.postgresql.core.v3.QueryExecutorImpl.execute(Q.java:3)\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("resource_busy", line_of(log, "serialize"))
+
+
+def test_a_table_hive_cannot_find_is_a_database_error():
+    line = (
+        "Error: Error while compiling statement: FAILED: SemanticException [Error 10001]: "
+        "Line 1:14 Table not found 'stg_orders' (state=42S02,code=10001)"
+    )
+    log = joblog(line + "\nmake: *** [stg_orders] Error 2\n", 2)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("database", line_of(log, "Table not"))
+
+
+def test_a_wrapped_powershell_remoting_record_starts_at_its_cmdlet():
+    log = joblog(
+        "Invoke-Command : [app07.corp.example] Connecting to remote server app07.corp.example "
+        "failed with the\n"
+        "following error message : WinRM cannot complete the operation. Verify that the "
+        "specified computer name is valid, that\n"
+        "the computer is accessible over the network, and that a firewall exception for the "
+        "WinRM service is enabled.\n"
+        "    + CategoryInfo          : OpenError: (app07.corp.example:String) [], "
+        "PSRemotingTransportException\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("network", line_of(log, "Invoke-Command"))
+
+
+def test_data_pump_names_its_cause_after_its_wrappers():
+    log = joblog(
+        "ORA-39002: invalid operation\n"
+        "ORA-39000: bad dump file specification\n"
+        'ORA-39142: incompatible version number 7.1 in dump file "/u02/dpdump/crm_full.dmp"\n'
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("invalid_input", line_of(log, "39142"))
+
+
+def test_the_fatal_message_of_a_relayed_stderr_wins_over_a_warning_before_it():
+    line = (
+        'time="2025-03-14T02:10:11Z" level=info msg="Ran backup command" '
+        'stderr="unable to open cache: mkdir /nonexistent: permission denied\\nFatal: unable to '
+        'create lock in backend: repository is already locked exclusively by PID 4411 on node3\\n"'
+    )
+    log = joblog(line + "\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("resource_busy", line_of(log, "Ran"))
+
+
+def test_without_a_fatal_piece_a_relayed_line_keeps_its_first_family():
+    assert relayed_fatal('stderr="warning: cache stale\\nrepository is already locked"') is None
+    assert relayed_fatal("Fatal: repository is already locked by PID 3") is None
