@@ -516,6 +516,30 @@ def _record_head(root: Finding) -> Finding | None:
     return None
 
 
+# The kernel's out-of-memory record opens with "invoked oom-killer:", lists the tasks it
+# weighed (a line each, dozens on a busy host) and concludes "Out of memory: Killed process".
+_RECORD_OPENERS = frozenset({"kernel_oom_record"})
+RECORD_LINES = 80
+"""How far after its opening line a record's concluding statement may sit."""
+
+
+def _record_conclusion(root: Finding, strong: Sequence[Finding]) -> Finding | None:
+    """The statement that concludes a multi-line record whose opening line won: the kernel
+    names the process it killed at the end of the record it opened with its reasons."""
+    if root.rule not in _RECORD_OPENERS:
+        return None
+    return next(
+        (
+            f
+            for f in strong
+            if 0 < f.line.number - root.line.number <= RECORD_LINES
+            and f.tier == 4
+            and f.category == root.category
+        ),
+        None,
+    )
+
+
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
     head = _record_head(root)
@@ -535,6 +559,8 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
         )
         if follower is None:
             follower = _relayed_detail(root)
+        if follower is None:
+            follower = _record_conclusion(root, strong)
         if follower is not None:
             root = follower
     if not (root.java_role or root.python_exception):

@@ -88,3 +88,22 @@ def test_the_fatal_message_of_a_relayed_stderr_wins_over_a_warning_before_it():
 def test_without_a_fatal_piece_a_relayed_line_keeps_its_first_family():
     assert relayed_fatal('stderr="warning: cache stale\\nrepository is already locked"') is None
     assert relayed_fatal("Fatal: repository is already locked by PID 3") is None
+
+
+def test_the_kernel_oom_record_concludes_with_the_process_it_killed():
+    tasks = "".join(
+        f"[Fri Mar 14 02:10:0{i % 10} 2025] [  {4100 + i}]  1000 {4100 + i}  61900  4680  "
+        f"450560  0  0 worker\n"
+        for i in range(6)
+    )
+    log = joblog(
+        "Killed\n"
+        "[Fri Mar 14 02:10:00 2025] loader invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_"
+        "MOVABLE), order=0, oom_score_adj=0\n"
+        + tasks
+        + "[Fri Mar 14 02:10:09 2025] Out of memory: Killed process 4107 (loader) total-vm:"
+        "98812340kB, anon-rss:61200000kB\n",
+        137,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("out_of_memory", line_of(log, "Killed p"))
