@@ -13,7 +13,7 @@ from os import PathLike
 from pathlib import Path
 from typing import BinaryIO
 
-from resync_analytics.joblog.banner import parse_banner
+from resync_analytics.joblog.banner import is_banner_line, parse_banner
 from resync_analytics.joblog.baseline import Baseline, learn_baseline
 from resync_analytics.joblog.chooser import (
     Weights,
@@ -291,7 +291,7 @@ def _verdict(
     rc_meaning = explain_exit_code(exit_code)
     special = is_special_exit_code(exit_code)
 
-    if (exit_code == 0 and not _fails_despite_exit_zero(root)) or (
+    if (exit_code == 0 and not _fails_despite_exit_zero(root, findings, scan, header)) or (
         exit_code is None and root is None and scan.total_lines > 0
     ):
         features = ConfidenceFeatures(
@@ -364,17 +364,71 @@ def _verdict(
     )
 
 
-def _fails_despite_exit_zero(root: Finding | None) -> bool:
-    """A script that ignores its commands' status ends 0 after "pg_dump: error: could not
-    write to output file: No space left on device": a precise, novel statement of a resource
-    exhausted or held, not retried, is a failure whatever the exit status says."""
-    return (
-        root is not None
-        and root.tier >= 4
-        and root.category in _SILENT_FAILURES
-        and not root.known
-        and not root.transient
+def _fails_despite_exit_zero(
+    root: Finding | None, findings: list[Finding], scan: ScanResult, header: JoblogHeader
+) -> bool:
+    """Whether the job failed although its exit status is 0: the tool printed an error and
+    returned 0 anyway, and the status TWS reports comes from elsewhere (a return-code mapping,
+    an operator reading the output).
+
+    - A script that ignores its commands' status ends 0 after "pg_dump: error: could not
+      write to output file: No space left on device": a precise, novel statement of a
+      resource exhausted or held, not retried, is a failure whatever the exit status says.
+    - The job reported its own failure after the error ("export FAILED", "Job ... completed
+      with status [FAILED]") and did not carry on.
+    - The job's output ends on a specific error ("mirror: Login failed: 530"): nothing after
+      it but its trace and further errors. A missing file or a refused permission is left
+      out there: good runs end on them too (a probe for an optional file, "find: '/proc/1/fd':
+      Permission denied").
+    """
+    if root is None or root.known or root.transient:
+        return False
+    if root.tier >= 4 and root.category in _SILENT_FAILURES:
+        return True
+    stated = {f.line.number for f in findings if not f.known}
+    after = _output_after(root.line.number, scan, header)
+    if after is None:
+        return False
+    summary = next(
+        (ln for ln in after if ln.number in stated and _SELF_REPORTED.search(ln.text)), None
     )
+    if summary is not None:
+        later = [ln for ln in after if ln.number > summary.number]
+        return not any(_CARRIED_ON.search(ln.text) for ln in later if ln.number not in stated)
+    if root.tier < 3 or root.category in _GENERIC or root.category in _ENDS_HARMLESSLY:
+        return False
+    return all(ln.number in stated or _PART_OF_ERROR.match(ln.text) for ln in after)
+
+
+_SELF_REPORTED = re.compile(
+    r"(?<![\w-])(?:failed|FAILED|failure|FAILURE|abended|ABEND(?:ED)?|unsuccessful|"
+    r"ended (?:abnormally|in error|with errors?)|completed with errors?)(?![\w-])"
+)
+"""A job's own report of its failure: what makes an exit status of 0 a lie."""
+_CARRIED_ON = re.compile(
+    r"(?i)(?<![\w-])(?:succeeded|successful(?:ly)?|completed successfully|finished successfully)"
+    r"(?![\w-])"
+)
+_ENDS_HARMLESSLY: frozenset[Category] = frozenset({"file_not_found", "permission_denied"})
+# Lines that belong to the error statement before them: blank, stack frames and their
+# elisions, a traceback's source lines, indented continuations.
+_PART_OF_ERROR = re.compile(r"^\s*$|^\s+\S|^\s*(?:at\s|\.\.\. \d+ (?:more|common)|Caused by:)")
+_TWS_INFO = re.compile(r"\bAWS[A-Z]{3}\d{3}I\b")
+
+
+def _output_after(number: int, scan: ScanResult, header: JoblogHeader) -> list[LogLine] | None:
+    """The job's output lines after line ``number`` (without the banners and TWS's own
+    informational messages), or ``None`` when they do not all sit in the scan's tail."""
+    end = header.trailer_start_line or scan.total_lines + 1
+    if scan.tail and scan.tail[0].number > number + 1:
+        return None
+    return [
+        ln
+        for ln in scan.tail
+        if number < ln.number < end
+        and not is_banner_line(ln.text)
+        and not _TWS_INFO.search(ln.text)
+    ]
 
 
 def _entities_around(

@@ -174,6 +174,12 @@ _CLEAN_UP = re.compile(
     r"roll(?:s|ing)? ?back|undo(?:es|ing)?|restor(?:e|es|ing)|revert(?:s|ing)?)\b"
 )
 _STOP_EXPLAINED_AFTER = 10
+# A title that names an error and nothing else: up to three capitalised words, then the
+# error's name in capitals ("Runtime Errors SYSTEM_NO_ROLL", "Exception DBIF_RSQL_SQL_ERROR").
+_TITLE = re.compile(r"^\W*(?:[A-Z][a-z]+\s+){0,3}[A-Z][A-Z0-9]*_[A-Z0-9_]+\W*$")
+_TITLE_STATED_WITHIN = 10
+_WORD = re.compile(r"\b[a-z]{2,}\b")
+_SENTENCE_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -209,7 +215,7 @@ def finding_features(
     ]
     # Statements of a cause: specific, and not a line good runs print too.
     causes = [
-        _Cause(f.line.number, f.category, f.tier, after, consequence)
+        _Cause(f.line.number, f.category, f.tier, after, consequence, _is_sentence(f))
         for f, after, consequence in zip(findings, survived, consequences, strict=True)
         if f.tier >= 3 and not f.known
     ]
@@ -293,6 +299,7 @@ class _Cause:
     tier: int
     harmless: bool  # the job carried on after it
     consequence: bool  # it reports a failure (or a clean-up's) rather than states a cause
+    sentence: bool = False  # it says what happened in words, not only by a name or code
 
 
 def _is_stop(finding: Finding) -> bool:
@@ -311,6 +318,8 @@ def _explains(cause: _Cause, finding: Finding) -> bool:
     kernel's "Out of memory: Killed process").
     """
     here = finding.line.number
+    if _title_stated_below(cause, finding):
+        return True
     stop = _is_stop(finding)
     if cause.line == here or cause.line > here + (
         _STOP_EXPLAINED_AFTER if stop else _EXPLAINS_AFTER
@@ -339,6 +348,23 @@ def _crash_after_failure(cause: _Cause, finding: Finding) -> bool:
         and cause.category in _SPECIFIC
         and not cause.consequence
     )
+
+
+def _title_stated_below(cause: _Cause, finding: Finding) -> bool:
+    """A report's title that only names the error ("Runtime Errors SYSTEM_NO_ROLL", a dump's
+    header) and the sentence of the same kind under it that says what happened ("Unable to
+    fulfil request for 224505622 bytes of memory space."): the sentence states the cause."""
+    return (
+        cause.sentence
+        and cause.category == finding.category
+        and 0 < cause.line - finding.line.number <= _TITLE_STATED_WITHIN
+        and cause.tier >= finding.tier
+        and bool(_TITLE.match(finding.line.text))
+    )
+
+
+def _is_sentence(finding: Finding) -> bool:
+    return len(_WORD.findall(finding.line.text)) >= _SENTENCE_WORDS
 
 
 def _announces(finding: Finding, cause: _Cause) -> bool:

@@ -298,3 +298,66 @@ def test_retries_given_up_on_are_the_cause_not_a_consequence():
     rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
     by_line = {f.line.number: row for f, row in zip(prepared.findings, rows, strict=True)}
     assert by_line[line_of(log, "Giving up")]["consequence"] == 0.0
+
+
+def test_a_job_whose_output_ends_on_a_specific_error_failed_despite_exit_zero():
+    log = joblog("mirror: Login failed: 530 User cannot log in.\n", 0)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("authentication", line_of(log, "530"))
+
+
+def test_a_job_that_reports_its_own_failure_failed_despite_exit_zero():
+    log = joblog(
+        "ORA-01722: invalid number\n"
+        "rows loaded: 11, rejected: 1\n"
+        "2025-03-14 02:10:22 export FAILED, see /var/log/export.log\n",
+        0,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("invalid_input", line_of(log, "ORA-01722"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a probe for an optional file, the last thing a good run prints
+        "ls: cannot access '/data/in/*.done': No such file or directory\n",
+        # the job went on after the error
+        "psql: error: connection to server at db01 failed: Connection refused\n"
+        "using replica db02\n"
+        "exported 120 rows\n",
+        # a failure it recovered from
+        "ORA-01722: invalid number\nrow 12 FAILED, skipped\nexport completed successfully\n",
+    ],
+)
+def test_exit_zero_stays_a_success_when_the_job_went_on_or_ended_on_a_probe(body):
+    assert analyze_joblog(joblog(body, 0)).category == "success"
+
+
+def test_a_dump_title_that_only_names_the_error_loses_to_the_sentence_under_it():
+    log = joblog(
+        "Runtime Errors         SYSTEM_NO_ROLL\n"
+        "Date and Time          14.03.2025 02:10:11\n"
+        "Short text\n"
+        "     Unable to fulfil request for 80000000 bytes of memory space.\n"
+        "What happened?\n"
+        "     Each transaction requires some main memory space to process\n",
+        12,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "out_of_memory",
+        line_of(log, "Unable to fulfil"),
+    )
+    prepared = prepare_joblog(log)
+    rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    by_line = {f.line.number: row for f, row in zip(prepared.findings, rows, strict=True)}
+    assert by_line[line_of(log, "Runtime Errors")]["explained"] == 1.0
+
+
+def test_a_title_with_a_message_of_its_own_is_no_mere_title():
+    log = joblog(
+        "ORA-04031: unable to allocate 4096 bytes of shared memory\n"
+        "Unable to fulfil request for 80000000 bytes of memory space.\n",
+    )
+    assert analyze_joblog(log).error_line == line_of(log, "ORA-04031")
