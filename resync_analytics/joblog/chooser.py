@@ -14,11 +14,15 @@ Features:
 - ``rc_agrees``: the exit code's convention (124, 127, 128+N) names the finding's category;
 - ``consequence``: consequence vocabulary (terminated, exiting, aborting, RC=, summary,
   cleanup, "step failed") or a tier-1 rule; retries are judged apart (a retried error whose
-  retries are exhausted is the cause, one whose retry succeeded none);
+  retries are exhausted is the cause, so its "giving up" is no consequence word; one whose
+  retry succeeded is none);
 - ``explained``: a specific finding before it (or up to five lines after it: a watchdog may log
   why it killed the job after the shell reported the kill) states a cause this finding's
   category typically follows from (a crash or kill from a timeout or out-of-memory; a generic
-  error from any specific one);
+  error from any specific one; a crash from any specific failure the job did not carry on
+  after, such as the mail command that dies reporting a refused permission), or the finding
+  is a title that only names the error and a sentence of its kind under it says what
+  happened (an SAP short dump's "Runtime Errors SYSTEM_NO_ROLL");
 - ``after_report``: the line comes after a line that already reported the failure (the job's
   clean-up and wrapper summaries);
 - ``wrapper``: the line is a wrapper's or orchestrator's report on the tool it ran (make's
