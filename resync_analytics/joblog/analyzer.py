@@ -261,14 +261,31 @@ def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogL
         line = next((ln for ln in reversed(scan.tail) if "exit status" in ln.text.lower()), None)
         return header.exit_status, line
     for line in reversed(scan.tail):
-        match = exit_line().search(line.text)
+        match = _JES_JOB_END.search(line.text) or exit_line().search(line.text)
         if match:
             return int(match.group(1)), line
     return None, None
 
 
-def _failure_report_line(scan: ScanResult, header: JoblogHeader) -> LogLine | None:
-    """The last output line that reports a nonzero exit code ("END load.sh rc=1")."""
+_JES_JOB_END = re.compile(r"\$HASP395\s+\S+\s+ENDED\s+-\s+(?:MAXCC|RC)=(\d{1,4})\b")
+"""JES2's end of a z/OS job with the highest completion code of its steps
+("$HASP395 CRDB0110 ENDED - MAXCC=0012"): the job's exit status."""
+_JES_STEP = re.compile(r"^\s*[\d.]+\s+(?:JOB|TSU|STC)\d+\s+-(?!JOBNAME\s)\S+\s+\S+\s+(.*)$")
+"""A row of JES2's step table ("-CRDB0110 STEP030   12   991 ..."): after the job and step
+names, an optional procedure step, then the step's completion code."""
+
+
+def _failure_report_line(
+    scan: ScanResult, header: JoblogHeader, exit_code: int | None = None
+) -> LogLine | None:
+    """The first z/OS step whose completion code is the job's (its highest), else the last
+    output line that reports a nonzero exit code ("END load.sh rc=1")."""
+    if exit_code:
+        for line in scan.tail:
+            step = _JES_STEP.match(line.text)
+            codes = [w for w in step.group(1).split()[:2] if w.isdigit()] if step else []
+            if codes and int(codes[0]) == exit_code:
+                return line
     end = header.trailer_start_line or (scan.total_lines + 1)
     for line in reversed(scan.tail):
         if line.number >= end or line.text.lstrip().startswith("="):
@@ -321,7 +338,7 @@ def _verdict(
         elif root is not None:
             category, label, line, rule = root.category, root.label, root.line, root.rule
         else:
-            line = _failure_report_line(scan, header) or exit_line
+            line = _failure_report_line(scan, header, exit_code) or exit_line
             category, label, rule = "unknown", "No error statement found", "none"
     elif root.tier <= 1:
         # Only consequences ("step 3 failed"): the failure is reported, its cause is not.

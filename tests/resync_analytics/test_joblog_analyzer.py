@@ -479,3 +479,25 @@ def test_windows_paths_keep_their_spaced_folders_and_stop_where_the_sentence_goe
     from resync_analytics.joblog.entities import entity_texts, extract_entities
 
     assert path in entity_texts(extract_entities(line))
+
+
+JES_JOB = (
+    " 23.10.00 JOB04711  $HASP373 PAYB0200 STARTED - INIT 2    - CLASS A        - SYS SYSB\n"
+    " 23.10.00 JOB04711  -JOBNAME  STEPNAME PROCSTEP    RC   EXCP    CPU    SRB  CLOCK   SERV\n"
+    " 23.10.09 JOB04711  -PAYB0200 EXTRACT  SORTSTEP    00    120    .01    .00    .10   1210\n"
+    " 23.10.40 JOB04711  -PAYB0200 LOAD                 {rc}   1802    .11    .00    .46  12990\n"
+    " 23.10.40 JOB04711  -PAYB0200 REPORT             FLUSH      0    .00    .00    .00      0\n"
+    " 23.10.40 JOB04711  $HASP395 PAYB0200 ENDED - MAXCC=00{rc}\n"
+)
+
+
+def test_a_z_os_job_that_ended_with_a_nonzero_maxcc_failed_at_the_step_that_set_it():
+    log = JES_JOB.format(rc="08")
+    analysis = analyze_joblog(log)
+    assert analysis.exit_code == 8
+    assert (analysis.category, analysis.error_line) == ("unknown", line_of(log, "LOAD"))
+
+
+def test_a_z_os_job_that_ended_with_maxcc_zero_succeeded():
+    analysis = analyze_joblog(JES_JOB.format(rc="00"))
+    assert (analysis.category, analysis.exit_code) == ("success", 0)
