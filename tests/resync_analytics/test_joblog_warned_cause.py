@@ -101,3 +101,14 @@ def test_the_prefilter_tells_warning_levels_from_other_benign_ones():
         assert end and is_warning_level(text, end) is warning
         assert is_quiet_line(text, 0, len(text))
     assert quiet_end(b"ERROR x", 0, 7) == 0
+
+
+def test_a_warning_the_prefilter_keeps_but_the_rules_set_aside_is_read_too():
+    # "Warning:" in mixed case passes the prefilter; the classifier drops it for its level
+    log = joblog(
+        "Warning: write to /data/out/x.csv failed: No space left on device (attempt 3 of 3)\n"
+        "export failed\n",
+        1,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("disk_full", line_of(log, "Warning:"))
