@@ -69,9 +69,17 @@ def _automaton(kb: KnowledgeBase) -> ahocorasick.Automaton:
     return automaton
 
 
+def iter_hits(lowered: str) -> Iterator[tuple[int, int]]:
+    """``(last, length)`` of each needle hit in ``lowered`` (a chunk from :func:`lower_chunk`),
+    in order: the offset of its last character and its length, as the automaton yields them
+    (the scan reads them without a generator of its own in between)."""
+    hits: Iterator[tuple[int, int]] = _automaton(knowledge()).iter(lowered)
+    return hits
+
+
 def iter_hit_offsets(lowered: str) -> Iterator[int]:
     """Start offsets of needle hits in ``lowered`` (a chunk from :func:`lower_chunk`), in order."""
-    for end, length in _automaton(knowledge()).iter(lowered):
+    for end, length in iter_hits(lowered):
         yield end - length + 1
 
 
@@ -85,24 +93,26 @@ def has_needle(text: str) -> bool:
     return next(iter_hit_offsets(lower_chunk(text.encode("utf-8"))), None) is not None
 
 
-def quiet_end(buf: bytes, start: int, end: int) -> int:
-    """Where the level word of the line ``buf[start:end]`` ends when the line is logged at a
-    benign level (INFO, WARN...), else 0. The scan reads the level from its last bytes (see
-    :func:`is_warning_level`) only when it needs to."""
+LOUD, QUIET, WARNING = 0, 1, 2
+"""What :func:`quiet_level` says of a line: kept, logged at a benign level below WARN, or
+logged at WARN or WARNING (dropped as a candidate, but a retry loop's complaint at that level
+may be all a failed job says of its cause, see :mod:`.scan`)."""
+
+
+def quiet_level(buf: bytes, start: int, end: int) -> int:
+    """``LOUD``, ``QUIET`` or ``WARNING`` for the line ``buf[start:end]``."""
     match = QUIET_LINE.match(buf, start, end)
     if match is None:
-        return 0
+        return LOUD
     level_end = match.end()
-    return 0 if CAUSE_MARKER.search(buf, start, level_end) else level_end
-
-
-def is_warning_level(buf: bytes, level_end: int) -> bool:
-    """Whether the benign level word ending at ``level_end`` (see :func:`quiet_end`) is WARN
-    or WARNING: one byte or two ("N", "NG"; DEBUG and CONFIG end in "G" too)."""
+    if CAUSE_MARKER.search(buf, start, level_end):
+        return LOUD
+    # the level word ends the match: WARN ends in "N", WARNING in "NG" (DEBUG and CONFIG end
+    # in "G" too), so a byte or two tell a warning from the other benign levels
     last = buf[level_end - 1]
-    return last == 78 or (last == 71 and buf[level_end - 2] == 78)  # "N", "G"
+    return WARNING if last == 78 or (last == 71 and buf[level_end - 2] == 78) else QUIET
 
 
 def is_quiet_line(buf: bytes, start: int, end: int) -> bool:
     """True when the line ``buf[start:end]`` is logged at a benign level (INFO, WARN...)."""
-    return quiet_end(buf, start, end) > 0
+    return quiet_level(buf, start, end) != LOUD

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from resync_analytics.joblog.decode import decode_line, iter_chunks
 from resync_analytics.joblog.models import LogLine
 from resync_analytics.joblog.prefilter import (
-    is_warning_level,
-    iter_hit_offsets,
+    WARNING,
+    iter_hits,
     lower_chunk,
-    quiet_end,
+    quiet_level,
 )
 
 HEAD_LINES = 400
@@ -103,17 +103,20 @@ class _Scanner:
         first_room = WARNING_LINES - len(self.first_warnings)
         early: list[tuple[int, int, int]] = []
         late: deque[tuple[int, int, int]] = deque(maxlen=WARNING_LINES)
-        for offset in iter_hit_offsets(lower_chunk(buf)):
+        # local names: this loop runs once per needle hit, most of them on quiet lines
+        rfind, find, level_of = buf.rfind, buf.find, quiet_level
+        for last, length in iter_hits(lower_chunk(buf)):
+            offset = last - length + 1
             if offset < next_line:
                 continue
-            start = buf.rfind(b"\n", 0, offset) + 1
-            end = buf.find(b"\n", offset)
+            start = rfind(b"\n", 0, offset) + 1
+            end = find(b"\n", offset)
             if end < 0:
                 end = size
             next_line = end + 1
-            level_end = quiet_end(buf, start, end)
-            if level_end:
-                if is_warning_level(buf, level_end):
+            level = level_of(buf, start, end)
+            if level:  # not LOUD
+                if level == WARNING:
                     (early if len(early) < first_room else late).append(
                         (start, end, offset - start)
                     )

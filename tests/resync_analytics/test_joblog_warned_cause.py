@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from resync_analytics.joblog.analyzer import analyze_joblog
-from resync_analytics.joblog.prefilter import is_quiet_line, is_warning_level, quiet_end
+from resync_analytics.joblog.prefilter import LOUD, QUIET, WARNING, is_quiet_line, quiet_level
 from resync_analytics.joblog.scan import WARNING_LINES, scan_joblog
 from tests.resync_analytics.joblog_samples import joblog, line_of
 
@@ -97,10 +97,9 @@ def test_the_prefilter_tells_warning_levels_from_other_benign_ones():
         (b"CONFIG x error", False),
         (b"INFO x error", False),
     ]:
-        end = quiet_end(text, 0, len(text))
-        assert end and is_warning_level(text, end) is warning
+        assert quiet_level(text, 0, len(text)) == (WARNING if warning else QUIET)
         assert is_quiet_line(text, 0, len(text))
-    assert quiet_end(b"ERROR x", 0, 7) == 0
+    assert quiet_level(b"ERROR x", 0, 7) == LOUD
 
 
 def test_a_warning_the_prefilter_keeps_but_the_rules_set_aside_is_read_too():
