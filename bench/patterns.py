@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.patterns [--loghub ../shared/data/loghub-2k] [--lines 200000]
                                        [--skip-loso] [--skip-speed]
+                                       [--outside tests/data/templates]
 
 Quality: Grouping Accuracy (GA) on every Loghub 2k system found under ``--loghub``
 (default ``../shared/data/loghub-2k``), one generic configuration for all, beside drain3; then
@@ -18,6 +19,16 @@ repeat in shape, as real logs do, but rarely verbatim), every miner on the same 
 same run; plus the full ``patterns mine --json`` path (file in, JSON lines out); and the time
 to mask 64 KiB lines shaped to make a regular expression backtrack, against a plain line.
 
+Outside (``--outside DIR``, e.g. ``tests/data/templates``): GA, FGA and PA on hand-labelled
+templates of real tool transcripts, one family of tools per file, the frozen test families
+(``DIR/split.json``) first, then the development ones. Then each mask of
+``resync_analytics.patterns.masking`` (``MASK_NAMES`` and ``RUNS``) is checked leaving one
+source out: for every source (a Loghub system or an outside family) each mask is switched
+off when that raises the mean of GA and PA over the other sources, and the held-out source is
+scored with the masks so chosen. Masks are chosen on Loghub and the development families
+only; a test family is only ever held out. Held-out figures come first, then the plain ones,
+then each mask's effect (switched off minus on) per part.
+
 Miners: ``ours`` (resync_analytics.patterns), ``drain3`` with its defaults and ``drain3+masks`` with
 the generic masks of its documentation, and ``mask+exact`` (our masks, then identical masked
 messages grouped together). drain3 is optional: its ``cachetools==4.2.1`` pin conflicts with
@@ -32,6 +43,7 @@ from __future__ import annotations
 import argparse
 import io
 import itertools
+import json
 import logging
 import random
 import sys
@@ -49,11 +61,12 @@ from resync_analytics.patterns.evaluation import (
     group_f1,
     grouping_accuracy,
     load_loghub,
+    load_template_set,
     mine_groups,
     mine_templates,
     parsing_accuracy,
 )
-from resync_analytics.patterns.masking import mask_variables
+from resync_analytics.patterns.masking import MASK_NAMES, RUNS, mask_variables, masks_switched_off
 
 Grouper = Callable[[Sequence[str]], list]
 
@@ -184,6 +197,122 @@ def print_metrics_and_loso(logs: Sequence[LabelledLog], grid: dict[str, tuple]) 
     )
 
 
+def _print_scores(title: str, logs: Sequence[LabelledLog], scores: dict[str, Scores]) -> None:
+    print(f"{title:<12}{'lines':>7}{'GA':>8}{'FGA':>8}{'PA':>8}")
+    for log in logs:
+        s = scores[log.system]
+        print(f"{log.system:<12}{len(log.messages):>7}{s.ga:>8.3f}{s.fga:>8.3f}{s.pa:>8.3f}")
+    if logs:
+        picked = [scores[log.system] for log in logs]
+        print(
+            f"{'mean':<12}{sum(len(log.messages) for log in logs):>7}"
+            f"{_mean([s.ga for s in picked]):>8.3f}{_mean([s.fga for s in picked]):>8.3f}"
+            f"{_mean([s.pa for s in picked]):>8.3f}"
+        )
+
+
+def outside_split(directory: Path) -> set[str]:
+    """Names of the frozen test families of an outside template set (``split.json``)."""
+    path = directory / "split.json"
+    return set(json.loads(path.read_text(encoding="utf-8"))["test"]) if path.is_file() else set()
+
+
+def _score_masked(log: LabelledLog, off: frozenset[str]) -> Scores:
+    if not off:
+        masking._mask_shape.cache_clear()
+        return score(log)
+    with masks_switched_off(off):
+        return score(log)
+
+
+def mask_leave_one_out(
+    sources: Sequence[LabelledLog], pool: set[str]
+) -> tuple[dict[str, tuple[frozenset[str], Scores]], dict[frozenset[str], dict[str, Scores]]]:
+    """Per held-out source: the masks switched off by the other sources of ``pool`` (mean of
+    GA and PA over them, each mask on its own against all on; ties keep it on) and the
+    held-out scores with them. Also the table of every single-mask variant on every source."""
+    variants: list[frozenset[str]] = [frozenset()]
+    variants += [frozenset({name}) for name in (*MASK_NAMES, RUNS)]
+    table: dict[frozenset[str], dict[str, Scores]] = {}
+    for number, off in enumerate(variants, 1):
+        print(f"masks: variant {number}/{len(variants)}", file=sys.stderr, flush=True)
+        table[off] = {log.system: _score_masked(log, off) for log in sources}
+
+    def value(s: Scores) -> float:
+        return (s.ga + s.pa) / 2
+
+    held: dict[str, tuple[frozenset[str], Scores]] = {}
+    for log in sources:
+        others = [name for name in pool if name != log.system]
+        base = _mean([value(table[frozenset()][o]) for o in others])
+        off = frozenset(
+            name
+            for variant in variants[1:]
+            for name in variant
+            if _mean([value(table[variant][o]) for o in others]) > base
+        )
+        held[log.system] = (
+            off,
+            table[off][log.system] if off in table else _score_masked(log, off),
+        )
+    return held, table
+
+
+def print_outside(loghub: Sequence[LabelledLog], directory: Path) -> None:
+    families = load_template_set(directory)
+    test = outside_split(directory)
+    test_logs = [log for log in families if log.system in test]
+    dev_logs = [log for log in families if log.system not in test]
+    plain = {log.system: score(log) for log in families}
+    print(f"\noutside template set {directory} (hand-labelled real transcripts), default config")
+    _print_scores("test", test_logs, plain)
+    _print_scores("development", dev_logs, plain)
+
+    sources = [*loghub, *test_logs, *dev_logs]
+    pool = {log.system for log in (*loghub, *dev_logs)}
+    held, table = mask_leave_one_out(sources, pool)
+    print(
+        "\nmasks leave-one-source-out: each mask switched off when that raises mean (GA+PA)/2 on "
+        "the other Loghub systems and development families; test families only held out"
+    )
+    print(
+        f"{'source':<12}{'held GA':>9}{'FGA':>7}{'PA':>7}  |{'plain GA':>9}{'FGA':>7}{'PA':>7}  off"
+    )
+    parts = (("test", test_logs), ("development", dev_logs), ("Loghub", loghub))
+    for part, logs in parts:
+        for log in logs:
+            off, s = held[log.system]
+            p = table[frozenset()][log.system]
+            print(
+                f"{log.system:<12}{s.ga:>9.3f}{s.fga:>7.3f}{s.pa:>7.3f}  |"
+                f"{p.ga:>9.3f}{p.fga:>7.3f}{p.pa:>7.3f}  {','.join(sorted(off)) or '-'}"
+            )
+        if logs:
+            hs = [held[log.system][1] for log in logs]
+            ps = [table[frozenset()][log.system] for log in logs]
+            print(
+                f"{'mean ' + part:<12}{_mean([s.ga for s in hs]):>9.3f}"
+                f"{_mean([s.fga for s in hs]):>7.3f}{_mean([s.pa for s in hs]):>7.3f}  |"
+                f"{_mean([s.ga for s in ps]):>9.3f}{_mean([s.fga for s in ps]):>7.3f}"
+                f"{_mean([s.pa for s in ps]):>7.3f}"
+            )
+    print("\neffect of switching one mask off (mean GA / PA, off minus on), folds switching it off")
+    print(f"{'mask':<16}" + "".join(f"{part:>16}" for part, _ in parts) + f"{'off in':>8}")
+    for name in (*MASK_NAMES, RUNS):
+        variant = frozenset({name})
+        row = f"{name:<16}"
+        for _, logs in parts:
+            ga = _mean(
+                [table[variant][g.system].ga - table[frozenset()][g.system].ga for g in logs]
+            )
+            pa = _mean(
+                [table[variant][g.system].pa - table[frozenset()][g.system].pa for g in logs]
+            )
+            row += f"{ga:>+8.3f}{pa:>+8.3f}"
+        folds = sum(name in off for off, _ in held.values())
+        print(row + f"{folds:>5}/{len(held)}")
+
+
 def ours(messages: Sequence[str]) -> list:
     return mine_groups(messages)
 
@@ -267,6 +396,10 @@ _ADVERSARIAL = {
     "colon list": "1:" * (_LONG // 2),
     "path with spaces": "/" + "aa " * (_LONG // 3),
     "key=value": "PSR0=1 " * (_LONG // 7),
+    "relative path": "a/" * (_LONG // 2) + "b",
+    "quoted dots": "'" + "a." * (_LONG // 2) + "b",
+    "dashed code": "A-" * (_LONG // 2) + "12",
+    "source:line": "a." * (_LONG // 2) + "java:12",
 }
 
 
@@ -290,6 +423,9 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=200_000, help="lines for the speed run")
     parser.add_argument("--skip-loso", action="store_true", help="no GA/FGA/PA or leave-one-out")
     parser.add_argument("--skip-speed", action="store_true", help="no lines/s measurement")
+    parser.add_argument(
+        "--outside", type=Path, help="hand-labelled template set (tests/data/templates)"
+    )
     args = parser.parse_args()
     if not args.loghub.is_dir():
         sys.exit(f"Loghub data not found at {args.loghub} (--loghub DIR)")
@@ -320,6 +456,8 @@ def main() -> None:
         behind = [s for s, row in by_system.items() if row["ours"] < row["drain3"]]
         print("systems where ours is below drain3: " + (", ".join(behind) or "none"))
 
+    if args.outside is not None:
+        print_outside(logs, args.outside)
     if not args.skip_loso:
         print_metrics_and_loso(logs, LOSO_GRID)
     if args.skip_speed:

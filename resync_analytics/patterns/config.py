@@ -37,6 +37,13 @@ class MinerConfig:
     times the longest Loghub 2k message (75 tokens after masking; 99% have at most 25) and
     holds a long SQL statement or Java exception message; the words that name an event come
     first, so what is folded away is its variable tail.
+
+    ``masks_version``: the version of the variable masks (``masking.py``) the templates were
+    mined with. It is raised whenever a change of the masks makes a word a variable or a
+    constant (2: source-file locations, message ids, relative paths, dashed and quoted names,
+    capitalised dates), so a state saved under other masks counts as saved with other
+    settings and is rebuilt from its templates, ids kept (``persistence.restore_miner``).
+    Not a setting to tune: a state must say which masks wrote its templates.
     """
 
     similarity_threshold: float = 0.8
@@ -45,6 +52,7 @@ class MinerConfig:
     cache_size: int = 100_000
     max_tokens: int = 256
     min_variants: int = 10
+    masks_version: int = 2
 
     def __post_init__(self) -> None:
         if not 0.0 < self.similarity_threshold <= 1.0:
@@ -59,6 +67,8 @@ class MinerConfig:
             raise ValueError("min_variants must be >= 2")
         if self.max_tokens < 2:
             raise ValueError("max_tokens must be >= 2")
+        if self.masks_version < 1:
+            raise ValueError("masks_version must be >= 1")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -37,8 +37,18 @@ class LabelledLog:
 
 def load_loghub_system(directory: Path) -> LabelledLog:
     """Read ``<dir>/<Sys>_2k.log_structured.csv`` (Content, EventId, EventTemplate columns)."""
-    system = directory.name
-    path = directory / f"{system}_2k.log_structured.csv"
+    path = directory / f"{directory.name}_2k.log_structured.csv"
+    return load_structured_csv(path, directory.name)
+
+
+def load_template_set(directory: Path) -> list[LabelledLog]:
+    """Every ``<family>.csv`` under ``directory`` (Loghub's structured columns), in name
+    order; the system is the file's stem (``tests/data/templates`` is such a set)."""
+    return [load_structured_csv(path, path.stem) for path in sorted(directory.glob("*.csv"))]
+
+
+def load_structured_csv(path: Path, system: str) -> LabelledLog:
+    """Read one CSV with Content, EventId and (optionally) EventTemplate columns."""
     messages: list[str] = []
     events: list[str] = []
     templates: list[str] = []

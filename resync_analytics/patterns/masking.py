@@ -1,10 +1,15 @@
 """Variable masks: the parts of a log message that change from one occurrence to the next.
 
-Numbers, hex ids, IPv4/IPv6 addresses, host:port, host names, URLs, paths, UUIDs, object
-references, memory sizes, bracketed ids, dates and times are replaced by ``<*>`` before the
-message reaches the parse tree, so the tree compares only the words that make an event what
-it is. The masks are generic on purpose (no per-system rules): a miner must work on logs it
-has never seen. Each rule masks a token by its shape, not by the system that wrote it.
+Numbers, hex ids, IPv4/IPv6 addresses, host:port, host names, URLs, paths (also relative
+ones to a file), UUIDs, object references, memory sizes, bracketed ids, generated dashed
+names (pods), quoted dotted names (``'SCHEMA.TABLE'``), dates and times are replaced by
+``<*>`` before the message reaches the parse tree, so the tree compares only the words that
+make an event what it is. The masks are generic on purpose (no per-system rules): a miner must work on logs it
+has never seen. Each rule masks a token by its shape, not by the system that wrote it. A
+message id before its text (``SQL*Loader-500:``) and a stack frame's source file
+(``RDD.scala:<*>``) stay: they name the event. ``bench/patterns.py --outside`` checks every
+mask on hand-labelled transcripts of tools the masks were not written on
+(``tests/data/templates``).
 
 Templates are written the way Loghub's ground truth writes them: a URL keeps its scheme
 (``hdfs://<*>``), a path its leading slash (``/<*>``), an identifier its leading words
@@ -18,6 +23,8 @@ Not to be confused with ``resync_analytics.masking``, which hides secrets before
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 WILDCARD = "<*>"
@@ -25,8 +32,22 @@ WILDCARD = "<*>"
 # bytes.translate is ~20x faster than str.translate; UTF-8 never puts ASCII digits inside
 # a multi-byte character, so translating the encoded text is exact.
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_DAY = "Mon|Tue|Wed|Thu|Fri|Sat|Sun"
-_MONTH = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+# Day and month names as written in mixed case or in capitals (z/OS and Oracle write
+# "WEDNESDAY, 22 MAR 2023" and "02-JAN-08"); never in lower case, where "may 3" is a word.
+_DAY = "Mon|Tue|Wed|Thu|Fri|Sat|Sun|MON|TUE|WED|THU|FRI|SAT|SUN"
+_MONTH = (
+    "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
+    "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
+)
+
+# Not right after a name ending in a source or text file's extension and its colon (one
+# look-behind per extension length, as look-behinds need a fixed width).
+_NOT_SOURCE_FILE = (
+    r"(?<!\.[ch]:)(?<!\.(?:py|js|ts|go|rb|pm|pl|cs|sh|cc|kt|rs):)"
+    r"(?<!\.(?:pyx|cpp|cxx|hpp|php|sql|xml|ini|cfg|log|txt|csv|yml|mjs|cjs|ps1|jsp|vbs|cob):)"
+    r"(?<!\.(?:java|json|yaml|conf|toml|psm1|bash|lisp):)(?<!\.(?:scala|swift|cobol):)"
+    r"(?<!\.groovy:)"
+)
 
 # Rules that scan a run of words (dotted names, URLs) start only where the run starts
 # (a look-behind, not \b): started at every word of a 64 KiB run, each would rescan the rest
@@ -38,6 +59,9 @@ _MONTH = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 # Every other group must be non-capturing.
 _ALTERNATIVES = (
     r"(?<![\w+.-])([a-zA-Z][\w+.-]*://)[^\s,;'\"()<>\[\]{}]+",  # URLs: http://, hdfs://, jdbc:x://
+    # A message id before its text (SQL*Loader-500:, SP2-0306:, ORA-00942:) names the event:
+    # kept as it is (the named group tells the replacement so).
+    r"(?P<keep>(?<![\w*.-])[A-Z][A-Za-z0-9*]*-\d{3,5}(?=:))",
     r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b",  # UUIDs
     # Java object references (Class@1b6d3586), addresses of one instance.
     r"(?<![\w$.])[A-Za-z_$][\w$.]*@[0-9a-fA-F]{4,}\b",
@@ -49,10 +73,11 @@ _ALTERNATIVES = (
     r"\b(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}\b",  # MAC addresses
     r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?",
     # Dates with month names: "Fri Jun 17 07:07:00 2005", "17 Jun 2005", "Jun  3".
-    rf"\b(?:(?:{_DAY})\w*,?\s+)?(?:{_MONTH})[a-z]*\.?\s+\d{{1,2}}\b(?:,?\s+\d{{4}}\b)?"
+    rf"\b(?=[JFMASONDTW])(?:(?:{_DAY})\w*,?\s+)?(?:{_MONTH})[a-zA-Z]*\.?\s+\d{{1,2}}\b(?:,?\s+\d{{4}}\b)?"
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)?(?:\s+\d{4}\b)?",
-    rf"\b\d{{1,2}}[\s/-](?:{_MONTH})[a-z]*[\s/-]\d{{2,4}}\b",
-    r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b",  # times
+    rf"\b(?=[\dMTWFS])(?:(?:{_DAY})\w*,?\s+)?\d{{1,2}}[\s/-](?:{_MONTH})[a-zA-Z]*[\s/-]\d{{2,4}}\b",
+    # Times, also right after a terminal colour code or what is left of one ("[0m07:01:04").
+    r"(?=\d)(?:\b|(?<=\dm))\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b",
     # Host names: dotted names ending in a common top-level domain (or one under a country
     # code: ac.uk, edu.pl), or of three or more lower-case labels, one with a digit, ending
     # in a country code (dsl-81-2.easynet.nl). Java packages (sun.nio.ch) have no digit.
@@ -60,23 +85,36 @@ _ALTERNATIVES = (
     r"|lan|corp|internal|intra)(?:\.[a-z]{2})?(?![\w-]|\.\w)",
     r"(?<![\w.-])(?=[a-z0-9.-]*\d)[a-z0-9-]+(?:\.[a-z0-9-]+){1,}\.[a-z]{2}(?![\w-]|\.\w)",
     # host:port (db7:5432, msra-sa-41:9000): the host has a digit, dot or dash, so counters
-    # written key:value (PendingReds:0) keep their key.
-    r"(?<![\w.:/-])(?=[\w.-]*[\d.-])[A-Za-z][\w.-]*:\d{2,5}(?![\w:]|\.\w)",
+    # written key:value (PendingReds:0) keep their key. Not a source file and its line
+    # (RDD.scala:288, loader.js:688, ZDBA.pm:74): a stack frame keeps its file, so frames of
+    # different code stay different events (the line number is masked as a number).
+    r"(?<![\w.:/-])(?=[\w.-]*[\d.-])[A-Za-z][\w.-]*:" + _NOT_SOURCE_FILE + r"\d{2,5}(?![\w:]|\.\w)",
     # Unix paths: /<*>. One component without a digit (/default-rack) is a name.
     # A directory name may hold one space when a further "/" follows (/Users/J Doe/x).
     r"(?<![\w/<])(~?/|\.{1,2}/|/)(?=[\w.@%+~-]*(?:\d|/[\w.@%+~-]))"
     r"(?:[\w.@%+~-]+(?: [\w.@%+~-]+)?/)*[\w.@%+~-]*",
+    # Relative paths to a file (models/customers.sql, src/pyrfc/_pyrfc.pyx): one value. Words
+    # joined by a slash without a file at the end (TCP/IP, and/or, files/attrs) stay.
+    r"(?<![\w/.<:@~%+-])(?:[\w.@%+~-]+/)+[\w@%+~-]+\.[A-Za-z][A-Za-z0-9]{0,5}(?![\w/.])",
     # Windows paths, a folder name with one space (C:\Program Files\App\x.dll).
     r"\b[A-Za-z]:\\(?:[^\\\s,;'\"]+(?: [^\\\s,;'\"]+)?\\)*[^\\\s,;'\"]*",
     # Rules name digits only through \d (never a literal digit): masking then gives the
     # same spans on a message and on its digit-normalised shape (see mask_variables).
     r"\b\d[xX][0-9a-fA-F]+\b",  # 0x addresses
+    # Generated names of lower-case words and numbers joined by dashes, three parts or more,
+    # one with a digit: Kubernetes pods (app-6857d79bd6-tqg4p), hosts, releases (sape-qa-5).
+    r"(?<![\w.-])(?=[a-z0-9-]*\d)[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}(?![\w.-])",
+    # Dotted names in quotes ('SCHEMA.TABLE', "model.shop.orders"), and each quoted part of
+    # "SCHEMA"."TABLE"."COLUMN": names of database objects, models, packages.
+    r"(?<=['\"`])(?:(?<=\"\.\")[A-Za-z_][\w$#]*(?=\")"
+    r"|[A-Za-z_][\w$#]*(?:(?:\.[A-Za-z_][\w$#]*)+(?=['\"`])|(?=\"\.\")))",
     # Identifiers with a digit and an underscore keep their leading words: blk_<*> for
     # blk_-1608, attempt_<*> for attempt_1445_0020_m_000002_0, DFSClient_NONMAPREDUCE_<*>.
     r"(?<![\w.-])((?:[A-Za-z][A-Za-z]*_)+)(?=[\w-]*\d)[\w-]+",
     r"(?<![\w.-])(?=[\w-]*_)(?=[\w-]*\d)[A-Za-z][\w-]*",
     # Bracketed ids ([a1b2c3], [Thread-5], [0:1]): one bracketed word with a digit.
-    r"(?<=\[)(?=[^\]\s]*\d)[^\]\s\[,;()]+(?=\])",
+    # A key=value in brackets keeps its key ([generator=3.1.3] -> [generator=<*>]).
+    r"(?<=\[)(?=[^\]\s]*\d)[^\]\s\[,;()=]+(?=\])",
     # Bare hex of 8+ digits with at least one digit (ids, addresses, hashes).
     r"\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b",
     # Memory sizes, glued or spaced (64KB, 1.5 GB, 317.5 KB, 16.0 B): one value.
@@ -90,10 +128,69 @@ _ALTERNATIVES = (
     # a key (PSR0=...).
     r"(?:(?<=[A-Za-z]{2})|(?<=[a-z]-|[A-Za-z.][._]))\d+(?![\w=]|:\d)",
 )
-_VARIABLE = re.compile("|".join(_ALTERNATIVES))
+# One name per alternative, in order: bench/patterns.py switches masks off by name to check,
+# leaving one log source out at a time, that each one helps on sources it was not made on.
+MASK_NAMES = (
+    "url",
+    "message_id",
+    "uuid",
+    "object_ref",
+    "ipv4",
+    "ipv6",
+    "mac",
+    "iso_date",
+    "month_date",
+    "day_month_year",
+    "time",
+    "host_tld",
+    "host_country",
+    "host_port",
+    "unix_path",
+    "relative_path",
+    "windows_path",
+    "hex_0x",
+    "dashed_name",
+    "quoted_name",
+    "prefixed_id",
+    "underscored_id",
+    "bracketed_id",
+    "bare_hex",
+    "memory_size",
+    "number",
+    "word_digits",
+)
+# Not a mask of one shape: the step that makes a run of masked values one variable.
+RUNS = "runs"
+assert len(MASK_NAMES) == len(_ALTERNATIVES)
+# Masks that match only where one of these characters occurs. A message without any of them
+# (most lines) is masked by a pattern that leaves them out, so they cost it nothing: every
+# further alternative is tried at every position of a line.
+_NEEDS = {"message_id": "-", "dashed_name": "-", "relative_path": "/", "quoted_name": "'\"`"}
+_GATES = tuple(sorted(set(_NEEDS.values())))
+# Masks switched off by masks_switched_off (none in the product).
+_OFF: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=64)
+def _pattern(present: tuple[bool, ...], off: frozenset[str]) -> re.Pattern[str]:
+    """The masks for a message holding the characters of the gates flagged in ``present``."""
+    has = {gate for gate, flag in zip(_GATES, present, strict=True) if flag}
+    kept = [
+        alternative
+        for name, alternative in zip(MASK_NAMES, _ALTERNATIVES, strict=True)
+        if name not in off and (name not in _NEEDS or _NEEDS[name] in has)
+    ]
+    return re.compile("|".join(kept) if kept else r"(?!)")
+
+
+def _variable_pattern(text: str) -> re.Pattern[str]:
+    present = tuple(any(c in text for c in gate) for gate in _GATES)
+    return _pattern(present, _OFF)
 
 
 def _replace(match: re.Match[str]) -> str:
+    if match.lastgroup == "keep":
+        return match.group()
     prefix = match.group(match.lastindex) if match.lastindex else None
     return prefix + WILDCARD if prefix else WILDCARD
 
@@ -123,7 +220,7 @@ def mask_variables(text: str) -> str:
 
 
 def _mask(text: str) -> str:
-    masked = _VARIABLE.sub(_replace, text)
+    masked = _variable_pattern(text).sub(_replace, text)
     if masked.count(WILDCARD) > 1:
         masked = _REPEATED.sub(WILDCARD, masked)
         if masked.count(WILDCARD) > 1:
@@ -135,3 +232,28 @@ def _mask(text: str) -> str:
 def _mask_shape(shape: str) -> str | None:
     masked = _mask(shape)
     return None if "0" in masked else masked
+
+
+@contextmanager
+def masks_switched_off(names: Collection[str]) -> Iterator[None]:
+    """Mask without the named masks (``MASK_NAMES``, or ``RUNS``) inside the block.
+
+    For measuring what each mask is worth (bench/patterns.py); not thread-safe, and the
+    memo of masked shapes is cleared on entry and exit.
+    """
+    global _OFF, _REPEATED, _REPEATED_PREFIXED
+    unknown = set(names) - {*MASK_NAMES, RUNS}
+    if unknown:
+        raise ValueError(f"unknown masks: {sorted(unknown)}")
+    saved = (_OFF, _REPEATED, _REPEATED_PREFIXED)
+    _OFF = frozenset(names) - {RUNS}
+    if RUNS in names:
+        # Patterns that never match, with the group the prefixed rule's replacement names.
+        _REPEATED = re.compile(r"(?!)")
+        _REPEATED_PREFIXED = re.compile(r"(?!)()")
+    _mask_shape.cache_clear()
+    try:
+        yield
+    finally:
+        _OFF, _REPEATED, _REPEATED_PREFIXED = saved
+        _mask_shape.cache_clear()

@@ -70,3 +70,78 @@ def test_words_after_a_variable_do_not_split_an_event_into_branches():
 )
 def test_generic_token_shapes(message, masked):
     assert mask_variables(message) == masked
+
+
+@pytest.mark.parametrize(
+    ("message", "masked"),
+    [
+        # A stack frame's file and line is not a host:port: the file stays, the line goes.
+        (
+            "at org.apache.spark.rdd.RDD.iterator(RDD.scala:288)",
+            "at org.apache.spark.rdd.RDD.iterator(RDD.scala:<*>)",
+        ),
+        ("at x.Y.run(Y.java:79) and db7:5432", "at x.Y.run(Y.java:<*>) and <*>"),
+        # A message id before its text names the event, whatever its case or digits.
+        (
+            "SQL*Loader-500: Unable to open file (db/data/x.csv)",
+            "SQL*Loader-500: Unable to open file (<*>)",
+        ),
+        ("SP2-0306: Invalid option.", "SP2-0306: Invalid option."),
+        # Relative paths to a file are one value; words joined by a slash stay.
+        (
+            "Database Error in model orders (models/orders.sql)",
+            "Database Error in model orders (<*>)",
+        ),
+        (
+            "over TCP/IP and/or files/attrs at 5 Bytes/sec.",
+            "over TCP/IP and/or files/attrs at <*> Bytes/sec.",
+        ),
+        # A time right after a terminal colour code, or what a log kept of one.
+        ("[0m07:01:04  Running with dbt=1.7.14", "[0m<*>  Running with dbt=<*>"),
+        # Dates written in capitals or after a day name.
+        ("---- WEDNESDAY, 22 MAR 2023 ----", "---- <*> ----"),
+        ("Started:      Fri, 15 Sep 2023 09:56:14 +0200", "Started:      <*>"),
+        ("may 3 more", "may <*> more"),
+        # Generated dashed names (pods, releases); a two-part word keeps its word.
+        ("Pulling pod/api-6857d79bd6-tqg4p now", "Pulling pod/<*> now"),
+        ("-n sape-qa-5 -owide", "-n <*> -owide"),
+        # Quoted dotted names and each quoted part of a qualified column.
+        ("Schema 'DWH.STAGE' does not exist", "Schema '<*>' does not exist"),
+        ('column "JSDB"."T"."REGION" (actual: 26)', 'column "<*>"."<*>"."<*>" (actual: <*>)'),
+        (
+            "calling \"DownloadString\" with 'docker login'",
+            "calling \"DownloadString\" with 'docker login'",
+        ),
+        # A key=value in brackets keeps its key.
+        ("at main.c(1677) [generator=3.1.3]", "at main.c(<*>) [generator=<*>]"),
+    ],
+)
+def test_shapes_of_tool_transcripts(message, masked):
+    assert mask_variables(message) == masked
+
+
+def test_stack_frames_of_different_code_stay_different_templates():
+    # Each frame names its class's file, as Java and Scala write it; masked as host:port,
+    # file and line were one value and a dozen frames one "at <*>(<*>)" template.
+    methods = [
+        "rdd.RDD.iterator",
+        "rdd.MapPartitionsRDD.compute",
+        "scheduler.Task.run",
+        "rdd.CoalescedRDD.compute",
+        "scheduler.ShuffleMapTask.runTask",
+        "util.Utils.copyStream",
+        "util.ClosureCleaner.clean",
+        "storage.BlockManager.get",
+        "SparkContext.runJob",
+        "deploy.yarn.Client.submitApplication",
+        "scheduler.DAGScheduler.run",
+        "executor.Executor.launch",
+    ]
+    frames = [
+        f"at org.apache.spark.{method}({method.split('.')[-2]}.scala:{line})"
+        for line, method in enumerate(methods, start=20)
+    ]
+    miner = PatternMiner()
+    keys = [miner.add(frame) for frame in frames + frames]
+    miner.compact()
+    assert len({miner.pattern(key).pattern_id for key in keys}) == len(frames)
