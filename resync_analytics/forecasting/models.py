@@ -280,7 +280,8 @@ def calendar_naive(period: int) -> Method:
 
 # Cycles a seasonal median takes its value at each phase from: enough that a few bursts (spiky
 # days) are outvoted. Chosen among 5, 7 and 14 leave-one-source-out over the NAB CPU series
-# and the hourly and daily job-trace series (14 on every fold).
+# and the hourly and daily job-trace series (bench/forecast_outside.py --variants: 14 on
+# every fold, though a tie would go to fewer).
 MEDIAN_CYCLES = 14
 
 

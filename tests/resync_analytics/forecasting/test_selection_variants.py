@@ -1,0 +1,81 @@
+"""The selection and interval rules the outside bench chooses among, leave-one-source-out."""
+
+import numpy as np
+import pytest
+
+from bench.forecast_outside import POOLS, _eligible
+from resync_analytics.forecasting import ForecastError
+from resync_analytics.forecasting.select import (
+    BacktestPlan,
+    baseline_positions,
+    choose_method,
+    few_origins_margin,
+    interval_offsets,
+    plan_backtest,
+)
+
+NAMES = ("seasonal_naive", "straight_line", "straight_line_no_season", "combination")
+
+
+def test_the_better_backtested_baseline_is_the_default_when_asked() -> None:
+    # The bare line is 5% better than seasonal naive: not enough for a challenger...
+    per_origin = np.array([[1.0] * 4, [0.99] * 4, [0.95] * 4, [0.97] * 4])
+    assert choose_method(per_origin, 0.1, 0.5) == 0
+    # ...but as a baseline it is the default, and the combination must beat it instead.
+    baselines = baseline_positions(NAMES, "better")
+    assert baselines == (0, 2)
+    assert choose_method(per_origin, 0.1, 0.5, baselines=baselines) == 2
+    per_origin[3] = 0.8
+    assert choose_method(per_origin, 0.1, 0.5, baselines=baselines) == 3
+    assert baseline_positions(NAMES, "naive") == (0,)
+    with pytest.raises(ForecastError):
+        baseline_positions(NAMES, "best")
+
+
+def test_a_challenger_needs_a_larger_margin_over_few_trials() -> None:
+    assert few_origins_margin(0.1, 20, 10) == 0.1
+    assert few_origins_margin(0.1, 2.5, 10) == pytest.approx(0.2)
+    assert few_origins_margin(0.1, 2.5, 0) == 0.1
+    # 15% better on every origin: enough over ten trials, not over three.
+    per_origin = np.array([[1.0] * 10, [0.85] * 10])
+    assert choose_method(per_origin, 0.1, 0.5, margin_origins=10) == 1
+    assert choose_method(per_origin, 0.1, 0.5, margin_origins=10, trials=3.0) == 0
+    assert choose_method(per_origin, 0.1, 0.5, trials=3.0) == 1
+
+
+def test_overlapping_backtest_windows_are_fewer_trials_than_origins() -> None:
+    # Seven-day tests on 40 days: ten origins two days apart cover under four weeks.
+    plan = plan_backtest(length=40, horizon=7, period=7)
+    assert plan is not None and len(plan.origins) == 10
+    assert plan.trials == pytest.approx((max(plan.origins) - min(plan.origins) + 7) / 7)
+    assert plan.trials < 4
+    whole = BacktestPlan(origins=(100, 76, 52), horizon=24)
+    assert whole.trials == 3
+    assert BacktestPlan(origins=(), horizon=24).trials == 0
+
+
+def test_interval_samples_and_widening() -> None:
+    rng = np.random.default_rng(4)
+    errors = rng.normal(0, 1, (1, 5, 12))
+    pooled_low, pooled_high = interval_offsets(errors, 12, 0.8, "errors")
+    # Five origins are five trials: the conformal level is at the largest error.
+    trial_low, trial_high = interval_offsets(errors, 12, 0.8, "origins")
+    assert np.all(trial_high >= pooled_high) and np.all(trial_low <= pooled_low)
+    assert trial_high[0, 0] == pytest.approx(errors[0, :, :2].max())
+    # Each lead's own five errors, with no neighbour pooled in.
+    _, lead_high = interval_offsets(errors, 12, 0.8, "lead")
+    assert lead_high[0, 0] == pytest.approx(errors[0, :, 0].max())
+    # Widening: offsets never narrow as the lead grows.
+    low, high = interval_offsets(errors, 12, 0.8, "errors", widen=True)
+    assert np.all(np.diff(high[0]) >= 0) and np.all(np.diff(low[0]) <= 0)
+    assert np.any(np.diff(pooled_high[0]) < 0)
+    with pytest.raises(ForecastError):
+        interval_offsets(errors, 12, 0.8, "weeks")
+
+
+def test_a_bench_variant_chooses_the_seasonal_median_of_its_own_cycles() -> None:
+    names = ["seasonal_naive", "seasonal_median", "seasonal_median_5", "seasonal_median_7"]
+    assert list(_eligible(names, "shipped", 14)) == [True, True, False, False]
+    assert list(_eligible(names, "shipped", 7)) == [True, False, False, True]
+    assert "seasonal_median" not in POOLS["without seasonal median"]
+    assert list(_eligible(names, "without seasonal median", 5)) == [True, False, False, False]
