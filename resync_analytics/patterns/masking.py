@@ -4,12 +4,12 @@ Numbers, hex ids, IPv4/IPv6 addresses, host:port, host names, URLs, paths (also 
 ones to a file), UUIDs, object references, memory sizes, bracketed ids, generated dashed
 names (pods), quoted dotted names (``'SCHEMA.TABLE'``), dates and times are replaced by
 ``<*>`` before the message reaches the parse tree, so the tree compares only the words that
-make an event what it is. The masks are generic on purpose (no per-system rules): a miner must work on logs it
-has never seen. Each rule masks a token by its shape, not by the system that wrote it. A
-message id before its text (``SQL*Loader-500:``) and a stack frame's source file
-(``RDD.scala:<*>``) stay: they name the event. ``bench/patterns.py --outside`` checks every
-mask on hand-labelled transcripts of tools the masks were not written on
-(``tests/data/templates``).
+make an event what it is. The masks are generic on purpose (no per-system rules): a miner
+must work on logs it has never seen. Each rule masks a token by its shape, not by the
+system that wrote it. A message id before its text (``SQL*Loader-500:``) and a stack
+frame's source file (``RDD.scala:<*>``) stay: they name the event. Durations of several
+units (``8m23s``) are one value. ``bench/patterns.py --outside`` checks every mask on
+hand-labelled transcripts of tools the masks were not written on (``tests/data/templates``).
 
 Templates are written the way Loghub's ground truth writes them: a URL keeps its scheme
 (``hdfs://<*>``), a path its leading slash (``/<*>``), an identifier its leading words
@@ -117,6 +117,8 @@ _ALTERNATIVES = (
     r"(?<=\[)(?=[^\]\s]*\d)[^\]\s\[,;()=]+(?=\])",
     # Bare hex of 8+ digits with at least one digit (ids, addresses, hashes).
     r"\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b",
+    # Durations of several units, as Go and Kubernetes write them (8m23s, 1h2m3.5s): one value.
+    r"(?<![\w.])(?=\d)(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|ns)){2,}(?![\w.])",
     # Memory sizes, glued or spaced (64KB, 1.5 GB, 317.5 KB, 16.0 B): one value.
     r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*\s?(?:[KMGTPE]i?B|B|[KMGTP])\b",
     # Numbers, signed, with decimals (12, -3, 4.5); a unit glued on stays (40000ms -> <*>ms,
@@ -155,6 +157,7 @@ MASK_NAMES = (
     "underscored_id",
     "bracketed_id",
     "bare_hex",
+    "duration",
     "memory_size",
     "number",
     "word_digits",

@@ -32,6 +32,8 @@ from resync_analytics.patterns.masking import WILDCARD, mask_variables
 # but only tokens are compared.
 _SEPARATORS = re.compile(r"([\s=:,;()\[\]{}\"|]+)")
 _DIGIT = re.compile(r"\d")
+# Quotes the tokeniser leaves on a word (a double quote separates tokens).
+_QUOTES = ("'", "`")
 # Words two templates must share, beyond the one they differ in, to be merged as neighbours.
 _MIN_SHARED_WORDS = 3
 # A message is cut here before masking, as ``stream.read_messages`` cuts a file's line: the
@@ -102,8 +104,27 @@ class _Template:
     def generalise(self, tokens: list[str]) -> None:
         for index, (mine, theirs) in enumerate(zip(self.tokens, tokens, strict=True)):
             if mine != theirs and mine != WILDCARD:
-                self.tokens[index] = WILDCARD
-                self.parts[2 * index] = WILDCARD
+                general = _general(mine, theirs)
+                if general != mine:
+                    self.tokens[index] = general
+                    self.parts[2 * index] = general
+
+
+def _general(mine: str, theirs: str) -> str:
+    """What a template's token becomes when a message holds another word there: ``<*>``, or
+    ``'<*>'`` when both are quoted alike ('master', 'list_dev') so the quotes stay, as
+    a quoted variable is written."""
+    quote = mine[:1]
+    if (
+        quote in _QUOTES
+        and len(mine) > 1
+        and mine[-1] == quote
+        and len(theirs) > 1
+        and theirs[0] == quote
+        and theirs[-1] == quote
+    ):
+        return quote + WILDCARD + quote
+    return WILDCARD
 
 
 def split_tokens(masked: str, max_tokens: int | None = None) -> list[str]:
@@ -367,7 +388,12 @@ class PatternMiner:
                         wild += 1
                     else:
                         same += 1
-                elif mine == WILDCARD or mine.endswith(_ID_ENDS) or theirs.endswith(_ID_ENDS):
+                elif (
+                    mine == WILDCARD
+                    or mine.endswith(_ID_ENDS)
+                    or theirs.endswith(_ID_ENDS)
+                    or (mine[1:-1] == WILDCARD and _general(mine, theirs) == mine)
+                ):
                     # A masked identifier (blk_<*>, PAYROLL_<*>, hdfs://<*>) is a variable
                     # whatever the other side holds there; a word with a number glued on
                     # (eth<*>, space.....<*>) still names a kind of thing, and stays compared.

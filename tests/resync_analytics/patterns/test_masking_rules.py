@@ -145,3 +145,29 @@ def test_stack_frames_of_different_code_stay_different_templates():
     keys = [miner.add(frame) for frame in frames + frames]
     miner.compact()
     assert len({miner.pattern(key).pattern_id for key in keys}) == len(frames)
+
+
+def test_durations_of_several_units_are_one_value():
+    assert mask_variables("8m23s Normal Pulling image") == "<*> Normal Pulling image"
+    assert mask_variables("took 1h2m3.5s, then 40000ms") == "took <*>, then <*>ms"
+
+
+def test_a_quoted_variable_keeps_its_quotes_in_the_template():
+    miner = PatternMiner()
+    keys = [
+        miner.add(f"Connection '{name}' was properly closed.")
+        for name in ("master", "list_dev_marts", "list_dev_audit")
+    ]
+    miner.compact()
+    assert {miner.pattern(key).template for key in keys} == {
+        "Connection '<*>' was properly closed."
+    }
+    # Past the routing words, a message joins the template directly and keeps matching it.
+    later = [
+        miner.add(f"Lost connection to database '{name}' after retries")
+        for name in ("sales", "hr", "stock")
+    ]
+    assert {miner.pattern(key).template for key in later} == {
+        "Lost connection to database '<*>' after retries"
+    }
+    assert len({miner.pattern(key).pattern_id for key in later}) == 1
