@@ -490,7 +490,7 @@ def _entities_around(
     first = select_entities(
         category, line, near_before, near_after, chain=near_chain, exclude=exclude
     )
-    first = _add_context_entities(first, category, header, exit_code, rc_only)
+    first = _add_context_entities(first, category, header, exit_code, rc_only, line.text)
     first = complete_roles(category, line, before, after, first, exclude=exclude)
     related = related_entities(
         category,
@@ -517,19 +517,35 @@ def _add_context_entities(
     header: JoblogHeader,
     exit_code: int | None,
     rc_only: bool,
+    stated: str = "",
 ) -> list[Entity]:
     """Entities the error line implies but does not print: the logon user, the script, the RC."""
     extra: list[Entity] = []
     texts = {e.text for e in entities}
-    # A refused logon with no account, host or URL named is the job's own logon user's.
+    # A refused logon with no account, host or URL named is the banner's logon user's only when
+    # the refusal (``stated``, its line) names that user or is TWS's own (it could not start
+    # the job as that user): otherwise the job logged on somewhere else as someone else (an
+    # FTP, SMTP or database account its script holds).
     names_account = any(e.kind in ("user", "host", "url") for e in entities)
-    if category == "authentication" and header.user and not names_account:
+    if (
+        category == "authentication"
+        and header.user
+        and not names_account
+        and (_names_word(stated, header.user) or _TWS_ERROR.search(stated) is not None)
+    ):
         extra.append(Entity("user", header.user))
     if category in ("command_not_found", "unknown") and header.jclfile and not entities:
         extra.append(Entity("command", header.jclfile))
     if rc_only and exit_code is not None:
         extra.append(Entity("code", str(exit_code)))
     return entities + [e for e in extra if e.text not in texts]
+
+
+_TWS_ERROR = re.compile(r"\bAWS[A-Z]{3}\d{3}E\b")
+
+
+def _names_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<![\w\\]){re.escape(word)}(?![\w\\])", text) is not None
 
 
 _DEFAULT_SUBJECT_KINDS: tuple[str, ...] = ("path", "object", "host", "url", "command")

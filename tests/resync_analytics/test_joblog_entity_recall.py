@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.entities import Entity, extract_entities, role_of
 from resync_analytics.joblog.evaluation import LabelledJoblog, Outcome, credited
 from resync_analytics.joblog.models import JoblogAnalysis, LogLine
 from resync_analytics.joblog.precision import is_noise
 from resync_analytics.joblog.role_entities import complete_roles
+from tests.resync_analytics.joblog_samples import joblog
 
 
 def roles_on(line: str) -> dict[str, str]:
@@ -175,3 +177,18 @@ def test_a_server_reply_code_and_a_cloud_api_error_code_are_read(line: str, code
 )
 def test_a_count_a_field_name_and_an_exception_are_no_reply_or_api_codes(line: str):
     assert not [t for t, r in roles_on(line).items() if r == "code" and not t.startswith("ORA")]
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ("lftp: Login failed: 530 Login incorrect.\n", False),
+        ("AWSBDW009E The user batchusr could not log on: the password is wrong.\n", True),
+    ],
+)
+def test_the_banner_s_logon_user_is_named_only_when_the_refusal_names_it(body: str, named: bool):
+    """A job that logs on to an FTP server with an account its script holds is not refused as
+    the TWS user that runs it."""
+    analysis = analyze_joblog(joblog(body).encode())
+    assert analysis.category == "authentication"
+    assert ("batchusr" in analysis.entities) is named
