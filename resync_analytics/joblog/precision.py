@@ -49,6 +49,17 @@ _NO_ABEND = re.compile(r"[SU]0{3,4}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _QUOTED_NAME = re.compile(r'"[^"]+"(?:\."[^"]+")+')
 _NUMERIC_ROLES = frozenset({"pid", "port", "limit"})
+# Exception classes that only carry an error another layer coded ("java.sql.SQLException:
+# ORA-00060: ...", PowerShell's MethodInvocationException around a "(407)" reply): beside the
+# code they name nothing an operator looks up. A class that says what went wrong
+# (SQLTimeoutException, a driver's own OracleException) stays.
+_GENERIC_WRAPPER = re.compile(
+    r"(?:^|[.$])(?:Exception|RuntimeException|SQLException|BatchUpdateException|IOException|"
+    r"MethodInvocationException|InvocationTargetException|ExecutionException|"
+    r"CompletionException|UndeclaredThrowableException)$"
+)
+# An exit status is no code of the error ("exit code 1", "rc=8")
+_STATUS_CODE = re.compile(r"(?i)^(?:rc|exit|return|status|signal|sig)")
 # A command that was not found is named by its bare word ("java", "db2").
 _NAMED_AS_WORDS = frozenset({"command", "program"})
 
@@ -81,10 +92,17 @@ def keep_entities(
 ) -> list[Entity]:
     """``entities`` without the noise; those on the root-cause line are judged as such. A
     stack is named by one frame: its class and method and, when known, its source line
-    ("Loader.java:84", what an operator opens); the runtime's own frames are never named."""
+    ("Loader.java:84", what an operator opens); the runtime's own frames are never named. When
+    the root-cause line states an error's code, a generic exception class that only carries it
+    is not named."""
     kept = [
         e for e in entities if not is_noise(e, on_root_line=e.text in root_text, category=category)
     ]
+    if any(
+        role_of(e) == "code" and e.text in root_text and not _STATUS_CODE.match(e.text)
+        for e in kept
+    ):
+        kept = [e for e in kept if role_of(e) != "exception" or not _GENERIC_WRAPPER.search(e.text)]
     frames = [e for e in kept if role_of(e) == "frame" and not RUNTIME_PACKAGE.match(e.text)]
     # the source line is what an operator opens; the class and method only when it is unknown
     chosen = next((e for e in frames if SOURCE_LINE.search(e.text)), None) or next(

@@ -10,7 +10,7 @@ from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.entities import Entity, extract_entities, role_of
 from resync_analytics.joblog.evaluation import LabelledJoblog, Outcome, credited
 from resync_analytics.joblog.models import JoblogAnalysis, LogLine
-from resync_analytics.joblog.precision import is_noise
+from resync_analytics.joblog.precision import is_noise, keep_entities
 from resync_analytics.joblog.role_entities import complete_roles
 from tests.resync_analytics.joblog_samples import joblog
 
@@ -192,3 +192,33 @@ def test_the_banner_s_logon_user_is_named_only_when_the_refusal_names_it(body: s
     analysis = analyze_joblog(joblog(body).encode())
     assert analysis.category == "authentication"
     assert ("batchusr" in analysis.entities) is named
+
+
+@pytest.mark.parametrize(
+    ("line", "wrapper", "kept"),
+    [
+        (
+            "java.sql.SQLException: ORA-00060: deadlock detected while waiting for resource",
+            "java.sql.SQLException",
+            "ORA-00060",
+        ),
+        (
+            "java.sql.BatchUpdateException: ORA-00955: name is already used by an existing object",
+            "java.sql.BatchUpdateException",
+            "ORA-00955",
+        ),
+    ],
+)
+def test_a_generic_exception_class_beside_the_error_s_code_is_not_named(
+    line: str, wrapper: str, kept: str
+):
+    entities = [e for e in extract_entities(line) if e.text in (wrapper, kept)]
+    assert {e.text for e in entities} == {wrapper, kept}
+    assert [e.text for e in keep_entities(entities, line)] == [kept]
+
+
+def test_an_exception_class_that_says_what_went_wrong_stays_beside_the_code():
+    line = "java.sql.SQLTimeoutException: ORA-01013: user requested cancel of current operation"
+    texts = [e.text for e in keep_entities(extract_entities(line), line)]
+    assert "java.sql.SQLTimeoutException" in texts
+    assert "ORA-01013" in texts
