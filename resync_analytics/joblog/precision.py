@@ -58,6 +58,10 @@ _GENERIC_WRAPPER = re.compile(
     r"MethodInvocationException|InvocationTargetException|ExecutionException|"
     r"CompletionException|UndeclaredThrowableException)$"
 )
+# A product's message id ("DB21034E", "CWPCM0002E"), which an extractor may read as an object
+# name: beside the error's own code it is the wrapper's message ("The command was processed as
+# an SQL statement ... it returned:"), not something the fix is about
+_MESSAGE_ID = re.compile(r"[A-Z]{2,}[A-Z0-9]*\d{3,}[A-Z]")
 # An exit status is no code of the error ("exit code 1", "rc=8")
 _STATUS_CODE = re.compile(r"(?i)^(?:rc|exit|return|status|signal|sig)")
 # A command that was not found is named by its bare word ("java", "db2").
@@ -94,7 +98,7 @@ def keep_entities(
     stack is named by one frame: its class and method and, when known, its source line
     ("Loader.java:84", what an operator opens); the runtime's own frames are never named. When
     the root-cause line states an error's code, a generic exception class that only carries it
-    is not named."""
+    and a wrapping message's id read as an object are not named."""
     kept = [
         e for e in entities if not is_noise(e, on_root_line=e.text in root_text, category=category)
     ]
@@ -102,7 +106,12 @@ def keep_entities(
         role_of(e) == "code" and e.text in root_text and not _STATUS_CODE.match(e.text)
         for e in kept
     ):
-        kept = [e for e in kept if role_of(e) != "exception" or not _GENERIC_WRAPPER.search(e.text)]
+        kept = [
+            e
+            for e in kept
+            if not (role_of(e) == "exception" and _GENERIC_WRAPPER.search(e.text))
+            and not (role_of(e) == "object" and _MESSAGE_ID.fullmatch(e.text))
+        ]
     frames = [e for e in kept if role_of(e) == "frame" and not RUNTIME_PACKAGE.match(e.text)]
     # the source line is what an operator opens; the class and method only when it is unknown
     chosen = next((e for e in frames if SOURCE_LINE.search(e.text)), None) or next(

@@ -222,3 +222,18 @@ def test_an_exception_class_that_says_what_went_wrong_stays_beside_the_code():
     texts = [e.text for e in keep_entities(extract_entities(line), line)]
     assert "java.sql.SQLTimeoutException" in texts
     assert "ORA-01013" in texts
+
+
+def test_a_wrapping_message_s_id_beside_the_error_s_code_is_no_object():
+    line = (
+        "DB21034E  The command was processed as an SQL statement because it was not a valid "
+        "Command Line Processor command.  During SQL processing it returned: SQL0803N  One or "
+        'more values in the INSERT statement are not valid because the table "FIN.GL_BATCH" '
+        "is not unique.  SQLSTATE=23505"
+    )
+    entities = extract_entities(line)
+    assert "DB21034E" in [e.text for e in entities]
+    texts = [e.text for e in keep_entities(entities, line)]
+    assert "DB21034E" not in texts
+    assert "SQL0803N" in texts
+    assert "FIN.GL_BATCH" in texts
