@@ -55,6 +55,9 @@ _SILENT_FAILURES: frozenset[Category] = frozenset({"disk_full", "resource_busy",
 # The lines either side of the root cause that state it (its first-tier entities, the context
 # an operator is shown); the scan keeps more for the second tier of entities.
 _NEAR_LINES = 5
+# How far from the root-cause line a stack trace or a command line may be read when the scan
+# kept the lines (the stack completions read up to 40)
+_WIDE_LINES = 40
 WARNING_REACH = 20
 """How many lines before a failure report (or the end of the job's output) a warning-level
 statement may sit to be read as its cause when no other line states one."""
@@ -351,7 +354,9 @@ def _verdict(
     else:
         category, label, line, rule = root.category, root.label, root.line, root.rule
 
-    entities, related = _entities_around(category, line, root, header, findings, exit_code, rc_only)
+    entities, related = _entities_around(
+        category, line, root, header, findings, exit_code, rc_only, (*scan.head, *scan.tail)
+    )
     corroborating = sum(1 for f in findings if f.category == category) - (0 if rc_only else 1)
     tier = 0 if rc_only or root is None else root.tier
     features = ConfidenceFeatures(
@@ -456,11 +461,13 @@ def _entities_around(
     findings: list[Finding],
     exit_code: int | None,
     rc_only: bool,
+    kept: Iterable[LogLine] = (),
 ) -> tuple[list[Entity], list[Entity]]:
     """Entities of the root cause in two tiers: those of its line and what the lines right
     around it add (see :func:`select_entities`), then the further ones a wider neighbourhood
     names (see :func:`related_entities`). Banner lines around it are TWS plumbing and are
-    left out."""
+    left out. ``kept`` are the lines the scan kept whole (the log's head and tail): where they
+    continue the root's context, a stack trace longer than the context is read on them."""
     if line is None:
         return [], []
     before: tuple[LogLine, ...] = ()
@@ -491,7 +498,8 @@ def _entities_around(
         category, line, near_before, near_after, chain=near_chain, exclude=exclude
     )
     first = _add_context_entities(first, category, header, exit_code, rc_only, line.text)
-    first = complete_roles(category, line, before, after, first, exclude=exclude)
+    wide_before, wide_after = _widened(line, before, after, kept, header, known)
+    first = complete_roles(category, line, wide_before, wide_after, first, exclude=exclude)
     related = related_entities(
         category,
         line,
@@ -503,6 +511,37 @@ def _entities_around(
     )
     related = relevant_related(related, first)
     return first, related
+
+
+def _widened(
+    line: LogLine,
+    before: tuple[LogLine, ...],
+    after: tuple[LogLine, ...],
+    kept: Iterable[LogLine],
+    header: JoblogHeader,
+    known: set[int],
+) -> tuple[tuple[LogLine, ...], tuple[LogLine, ...]]:
+    """``before`` and ``after`` continued, up to ``_WIDE_LINES`` lines from ``line``, on the
+    ``kept`` lines that follow on from them without a gap."""
+    by_number = {ln.number: ln for ln in kept}
+
+    def usable(number: int) -> LogLine | None:
+        found = by_number.get(number)
+        if found is None or _in_banner(found, header) or number in known:
+            return None
+        return found
+
+    wide_after = list(after)
+    number = (after[-1].number if after else line.number) + 1
+    while number <= line.number + _WIDE_LINES and (found := usable(number)) is not None:
+        wide_after.append(found)
+        number += 1
+    wide_before = list(before)
+    number = (before[0].number if before else line.number) - 1
+    while number >= line.number - _WIDE_LINES and (found := usable(number)) is not None:
+        wide_before.insert(0, found)
+        number -= 1
+    return tuple(wide_before), tuple(wide_after)
 
 
 def _in_banner(line: LogLine, header: JoblogHeader) -> bool:

@@ -64,6 +64,12 @@ _WRAPPER_LINES = 2
 _ENTRY_POINT = re.compile(r"\b(?:From|at) entry point ([A-Za-z_]\w*)(?:\(| at\b)")
 # How far from the error a runtime may name the exception class of a coded error.
 _EXCEPTION_LINES = 5
+# An SAP short dump's advice names the profile parameters that bound what ran out ("ask your
+# system administrator to check the following profile parameters: o ztta/roll_extension
+# (10.000.000 - 500.000.000)"), each on its own line under the advice
+_PROFILE_ADVICE = re.compile(r"(?i)\bprofile parameters?\b")
+_PROFILE_PARAMETER = re.compile(r"^\s*(?:[o*-]\s+)?'?([a-z][a-z0-9_]*(?:/[a-z0-9_]+)+)'?(?:\s|$)")
+_PROFILE_LINES = 12
 # "Executing step: [loadStep]": the batch step that was running when the job failed
 _BATCH_STEP = re.compile(r"(?i)\b(?:executing step|step):?\s*\[([\w.-]+)\]")
 
@@ -97,9 +103,10 @@ def complete_roles(
     *,
     exclude: Iterable[str] = (),
 ) -> list[Entity]:
-    """``named`` with the source frame, the ended process and the failing step's database and
-    account added from the lines around ``line`` (``before`` and ``after`` in log order); the
-    frame found replaces other source lines chosen from the same stack."""
+    """``named`` with the source frame, the ended process, the failing step's database and
+    account and the profile parameters a dump advises to check added from the lines around
+    ``line`` (``before`` and ``after`` in log order); the frame found replaces other source
+    lines chosen from the same stack."""
     excluded = set(exclude)
     entities = list(named)
     frame = _source_frame(before, after, in_code=category in _CODE_CATEGORIES)
@@ -124,6 +131,8 @@ def complete_roles(
     added += _entry_point(after)
     if category == "timeout" and not any(role_of(e) == "limit" for e in entities):
         added += _limit(after)
+    if category in ("out_of_memory", "timeout"):
+        added += _profile_parameters(after)
     if not any(role_of(e) == "exception" for e in entities):
         added += [
             e
@@ -183,6 +192,16 @@ def _limit(after: Sequence[LogLine]) -> list[Entity]:
         limits = [e for e in extract_entities(mask_secrets(ln.text)) if role_of(e) == "limit"]
         if limits:
             return limits[:1]
+    return []
+
+
+def _profile_parameters(after: Sequence[LogLine]) -> list[Entity]:
+    """The profile parameters a dump's advice lists after the error (the limits to raise)."""
+    lines = [mask_secrets(ln.text) for ln in after[:_TRACE_LINES]]
+    for start, text in enumerate(lines):
+        if _PROFILE_ADVICE.search(text):
+            found = [_PROFILE_PARAMETER.match(t) for t in lines[start + 1 : start + _PROFILE_LINES]]
+            return [Entity("value", m.group(1), "limit") for m in found if m]
     return []
 
 

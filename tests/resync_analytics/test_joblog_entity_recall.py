@@ -237,3 +237,41 @@ def test_a_wrapping_message_s_id_beside_the_error_s_code_is_no_object():
     assert "DB21034E" not in texts
     assert "SQL0803N" in texts
     assert "FIN.GL_BATCH" in texts
+
+
+SAP_DUMP = """Runtime Errors TSV_TNEW_PAGE_ALLOC_FAILED
+Date and Time 14.03.2025 02:10:44
+Short text
+No more storage space available for extending an internal table.
+What happened?
+You attempted to extend an internal table, but the required space was
+not available.
+-
+-
+-
+-
+-
+-
+What can you do?
+Try to find out whether the program will run with less main memory.
+If the error persists, ask your system administrator to check the
+following profile parameters:
+o ztta/roll_extension (10.000.000 - 500.000.000)
+Amount of memory per user in extended memory (EM)
+o abap/heap_area_total (100.000.000 - 1.500.000.000)
+Amount of memory (malloc) for all users of an application server.
+"""
+
+
+def test_the_profile_parameters_a_dump_advises_are_named_as_limits_far_below_the_error():
+    """The advice lies further below the error than the scan's context: the lines the scan
+    kept whole are read on."""
+    analysis = analyze_joblog(SAP_DUMP.encode())
+    assert analysis.category == "out_of_memory"
+    lines = SAP_DUMP.splitlines()
+    below = next(n for n, text in enumerate(lines, 1) if "ztta/" in text) - analysis.error_line
+    assert below > 10
+    roles = dict(analysis.entity_roles)
+    assert roles.get("ztta/roll_extension") == "limit"
+    assert roles.get("abap/heap_area_total") == "limit"
+    assert "Amount" not in roles
