@@ -140,6 +140,17 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         re.compile(r"^\s*((?:[a-z_][\w]*\.)+[A-Z][A-Za-z0-9]+): \S"),
         1,
     ),
+    # C++: "terminate called after throwing an instance of 'YAML::BadFile'", and the standard
+    # library's and Boost's classes wherever a message prints them ("failed: std::bad_alloc")
+    ("exception", re.compile(r"\bthrowing an instance of '([A-Za-z_][\w:]*)'"), 1),
+    (
+        "exception",
+        re.compile(
+            r"(?<![\w:])(?:std|boost)(?:::[a-z_]\w*)*::"
+            r"(?:bad_\w+|\w*_error|exception|out_of_range|future_error)\b"
+        ),
+        0,
+    ),
     # .NET's debugger output: "A first chance exception of type 'Oracle...OracleException'"
     ("exception", re.compile(r"\bexception of type '([\w.]+)'"), 1),
     (

@@ -275,3 +275,25 @@ def test_the_profile_parameters_a_dump_advises_are_named_as_limits_far_below_the
     assert roles.get("ztta/roll_extension") == "limit"
     assert roles.get("abap/heap_area_total") == "limit"
     assert "Amount" not in roles
+
+
+@pytest.mark.parametrize(
+    ("line", "exception"),
+    [
+        (
+            "E0314 index_builder.cc:212] allocation of 343 bytes failed: std::bad_alloc",
+            "std::bad_alloc",
+        ),
+        (
+            "terminate called after throwing an instance of 'YAML::BadFile'",
+            "YAML::BadFile",
+        ),
+        ("boost::filesystem::filesystem_error thrown", "boost::filesystem::filesystem_error"),
+    ],
+)
+def test_a_cpp_exception_class_is_read(line: str, exception: str):
+    assert roles_on(line).get(exception) == "exception"
+
+
+def test_a_cpp_template_is_no_exception():
+    assert "std::vector" not in roles_on("copying std::vector<int> of 12 items")
