@@ -695,6 +695,8 @@ _DATASET_BEFORE = re.compile(r"[A-Z$#@][A-Z0-9$#@-]{0,7}\.[A-Z0-9$#@.-]*[A-Z0-9$
 _CGROUP = re.compile(r"\.(?:slice|scope)(?:/|$)")
 _FILE_GLOB = re.compile(r"[\w.-]*\*[\w.*-]*\.[\w*]+")
 _PROMPT_AFTER = re.compile(r":[~/][^\s]*[$#]")
+_VERSION_BEFORE = re.compile(r"(?i)\b(?:version|ver|release|build|v)\s*[:=]?\s*$")
+_BITNESS_AFTER = re.compile(r"\s*\((?:x64|x86|amd64|arm64|\d{2}-bit)\)", re.I)
 
 
 def _is_reference(text: str, line: str, start: int) -> bool:
@@ -732,6 +734,12 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         and _FIELD_VALUE.match(line, start + len(text))
     ):
         return False  # the name of the same field
+    if (
+        kind == "host"
+        and _IPV4.fullmatch(text)
+        and (_VERSION_BEFORE.search(line[:start]) or _BITNESS_AFTER.match(line, start + len(text)))
+    ):
+        return False  # "version: 1.0.6.0", "TaxCalc 7.2.0.118 (x64)": a four-part version
     if kind == "host" and _IPV4.fullmatch(text.split(":")[0]):
         # "10.2.8.00" is a product version, not an address
         return all(_OCTET.fullmatch(octet) for octet in text.split(":")[0].split("."))

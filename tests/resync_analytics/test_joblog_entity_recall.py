@@ -297,3 +297,18 @@ def test_a_cpp_exception_class_is_read(line: str, exception: str):
 
 def test_a_cpp_template_is_no_exception():
     assert "std::vector" not in roles_on("copying std::vector<int> of 12 items")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Faulting application name: Backup.exe, version: 1.0.6.0, time stamp: 0xf9244bba",
+        "TaxCalc 7.2.0.118 (x64)",
+    ],
+)
+def test_a_four_part_version_is_no_address(line: str):
+    assert not [e for e in extract_entities(line) if e.kind == "host"]
+
+
+def test_an_address_after_a_field_name_stays_an_address():
+    assert roles_on("ServerIP: 10.66.57.15").get("10.66.57.15") == "host"
