@@ -113,3 +113,27 @@ def test_the_lock_vocabulary_leaves_other_causes_alone(line, category):
 )
 def test_everyday_messages_name_their_category(line, category):
     assert _read(line)[0] == category
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            "No connection could be made because the target machine actively refused it "
+            "10.0.0.5:1433",
+            "network",
+        ),
+        ("An existing connection was forcibly closed by the remote host.", "network"),
+        ("yaml.scanner.ScannerError: mapping values are not allowed here", "invalid_input"),
+        ("unzip:  cannot find zipfile directory in one of /data/in/orders.zip", "invalid_input"),
+        ("botocore.exceptions.NoCredentialsError: Unable to locate credentials", "authentication"),
+        (
+            "An error occurred (NoSuchKey) when calling the GetObject operation: The specified "
+            "key does not exist.",
+            "file_not_found",
+        ),
+        ("sudo: sorry, you must have a tty to run sudo", "permission_denied"),
+    ],
+)
+def test_exception_classes_and_platform_phrases_name_their_category(line, category):
+    assert _read(line)[0] == category
