@@ -18,7 +18,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from resync_analytics.joblog.entities import Entity, EntityKind, extract_entities
-from resync_analytics.joblog.frames import CALL_FRAME, JAVA_FRAME, PYTHON_FRAME, RUNTIME_PACKAGE
+from resync_analytics.joblog.frames import (
+    CALL_FRAME,
+    JAVA_FRAME,
+    JS_FRAME,
+    PHP_FRAME,
+    PYTHON_FRAME,
+    RUNTIME_PACKAGE,
+)
 from resync_analytics.joblog.models import SPECIFIC_CATEGORIES, Category, LogLine
 from resync_analytics.joblog.pattern import error_pattern
 from resync_analytics.masking import mask_secrets
@@ -211,7 +218,7 @@ def related_entities(
 def _related_on(line: LogLine, category: Category, *, code_named: bool) -> list[Entity]:
     """The well-formed entities of one line near the root cause."""
     text = _WINDOWS_PROMPT.sub("", mask_secrets(line.text))
-    if _TWS_MESSAGE.search(text) or CALL_FRAME.match(text) or PYTHON_FRAME.match(text):
+    if _TWS_MESSAGE.search(text) or _is_frame(text):
         return []  # plumbing, and code locations the first tier already names one of
     abends = _abend_codes([line])
     found = _prune(extract_entities(text), text, category, on_error_line=False)
@@ -234,6 +241,16 @@ def _related_on(line: LogLine, category: Category, *, code_named: bool) -> list[
     # The cause's class or code, when the first tier has none, matters more than a path.
     entities.sort(key=lambda e: e.kind not in ("code", "exception"))
     return entities
+
+
+def _is_frame(text: str) -> bool:
+    """A stack frame of a JVM, .NET, Python, Node or PHP trace ("#0 C:\\app\\x.php(42): ...")."""
+    return bool(
+        CALL_FRAME.match(text)
+        or PYTHON_FRAME.match(text)
+        or JS_FRAME.match(text)
+        or PHP_FRAME.match(text)
+    )
 
 
 def _repeats(entity: Entity, taken: list[str]) -> bool:
@@ -283,7 +300,7 @@ def _nearest_subject(
     """The best subject entity of the nearest line that names one."""
     for source in sources:
         text = mask_secrets(source.line.text)
-        if _TWS_MESSAGE.search(text) or CALL_FRAME.match(text) or PYTHON_FRAME.match(text):
+        if _TWS_MESSAGE.search(text) or _is_frame(text):
             continue  # TWS banner lines and stack frames say nothing about the resource
         found = [
             e

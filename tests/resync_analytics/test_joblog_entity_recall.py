@@ -12,6 +12,7 @@ from resync_analytics.joblog.evaluation import LabelledJoblog, Outcome, credited
 from resync_analytics.joblog.models import JoblogAnalysis, LogLine
 from resync_analytics.joblog.precision import is_noise, keep_entities
 from resync_analytics.joblog.role_entities import complete_roles
+from resync_analytics.joblog.salience import related_entities
 from tests.resync_analytics.joblog_samples import joblog
 
 
@@ -312,3 +313,15 @@ def test_a_four_part_version_is_no_address(line: str):
 
 def test_an_address_after_a_field_name_stays_an_address():
     assert roles_on("ServerIP: 10.66.57.15").get("10.66.57.15") == "host"
+
+
+def test_a_php_stack_frame_near_the_error_adds_no_related_path():
+    line = LogLine(12, "Error Code    : 1722 Error Message : ORA-01722: invalid number")
+    after = (
+        LogLine(
+            13, r"#0 C:\www\vendor\oci8\src\Oci8\Query\OracleProcessor.php(42): x\Statement->run()"
+        ),
+        LogLine(14, r"#1 C:\www\vendor\laravel\src\Database\Query\Builder.php(1725): y->insert()"),
+    )
+    related = related_entities("invalid_input", line, (), after, named=[])
+    assert not [e for e in related if ".php" in e.text]
