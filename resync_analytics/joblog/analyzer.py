@@ -584,7 +584,9 @@ _TWS_ERROR = re.compile(r"\bAWS[A-Z]{3}\d{3}E\b")
 
 
 def _names_word(text: str, word: str) -> bool:
-    return re.search(rf"(?<![\w\\]){re.escape(word)}(?![\w\\])", text) is not None
+    """Whether ``text`` names ``word`` on its own, not inside a host, pod or path name
+    ("analytics-rated-usage-6857d79bd6", "/opt/demo/bin")."""
+    return re.search(rf"(?<![\w\\/.-]){re.escape(word)}(?![\w\\/-])", text) is not None
 
 
 _DEFAULT_SUBJECT_KINDS: tuple[str, ...] = ("path", "object", "host", "url", "command")

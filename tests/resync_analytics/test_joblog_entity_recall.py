@@ -184,6 +184,11 @@ def test_a_count_a_field_name_and_an_exception_are_no_reply_or_api_codes(line: s
     ("body", "named"),
     [
         ("lftp: Login failed: 530 Login incorrect.\n", False),
+        (
+            "batchusr-sync-6857d79bd6 SQL30082N Security processing failed with reason "
+            '"24" ("USERNAME AND/OR PASSWORD INVALID").  SQLSTATE=08001\n',
+            False,
+        ),
         ("AWSBDW009E The user batchusr could not log on: the password is wrong.\n", True),
     ],
 )
