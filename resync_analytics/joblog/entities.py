@@ -695,6 +695,9 @@ _DATASET_BEFORE = re.compile(r"[A-Z$#@][A-Z0-9$#@-]{0,7}\.[A-Z0-9$#@.-]*[A-Z0-9$
 _CGROUP = re.compile(r"\.(?:slice|scope)(?:/|$)")
 _FILE_GLOB = re.compile(r"[\w.-]*\*[\w.*-]*\.[\w*]+")
 _PROMPT_AFTER = re.compile(r":[~/][^\s]*[$#]")
+_COLUMN_LIST = re.compile(
+    r"(?i)\bSELECT\s+(?:DISTINCT\s+)?([^;]*?)\s+FROM\b|\bINSERT\s+INTO\s+\S+\s*\(([^()]*)\)"
+)
 _VERSION_BEFORE = re.compile(r"(?i)\b(?:version|ver|release|build|v)\s*[:=]?\s*$")
 _BITNESS_AFTER = re.compile(r"\s*\((?:x64|x86|amd64|arm64|\d{2}-bit)\)", re.I)
 
@@ -712,6 +715,18 @@ def _token(line: str, start: int) -> str:
     left = max(line.rfind(" ", 0, start), line.rfind(",", 0, start)) + 1
     ends = [i for i in (line.find(" ", start), line.find(",", start)) if i >= 0]
     return line[left : min(ends, default=len(line))]
+
+
+def _in_column_list(line: str, start: int) -> bool:
+    """Whether ``start`` lies in a SQL statement's column list: between SELECT and FROM, or in
+    the parentheses after INSERT INTO's table."""
+    if "SELECT" not in line.upper() and "INSERT" not in line.upper():
+        return False
+    for match in _COLUMN_LIST.finditer(line):
+        group = 1 if match.group(1) is not None else 2
+        if match.start(group) <= start < match.end(group):
+            return True
+    return False
 
 
 def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
@@ -757,6 +772,8 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "/user.slice/user@1.service": a kernel's control group, not a file
     if kind == "object" and line[start + len(text) : start + len(text) + 1] == "*":
         return False  # "zds_close(ZDS*,IO_CTRL*)": a C parameter's type, not a name
+    if kind in ("object", "value") and _in_column_list(line, start):
+        return False  # "SELECT ID, JD_KEY, ... FROM JOB_DEFINITION": a column, not the object
     if kind == "object" and _KERNEL_FLAG.search(line[:start]):
         return False  # "constraint=CONSTRAINT_NONE", "gfp_mask=0x6200ca(GFP_KERNEL)": a flag
     if (

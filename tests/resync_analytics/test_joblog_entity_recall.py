@@ -330,3 +330,26 @@ def test_a_php_stack_frame_near_the_error_adds_no_related_path():
     )
     related = related_entities("invalid_input", line, (), after, named=[])
     assert not [e for e in related if ".php" in e.text]
+
+
+@pytest.mark.parametrize(
+    ("line", "table", "columns"),
+    [
+        (
+            "DatabaseException: SELECT ID, APPLICATION, JD_KEY, CLASS_NAME FROM JOB_DEFINITION",
+            "JOB_DEFINITION",
+            ("JD_KEY", "CLASS_NAME"),
+        ),
+        (
+            "INSERT INTO FIN.GL_BATCH (BATCH_ID, BUS_DATE, SRC_SYS) VALUES (?, ?, ?)",
+            "FIN.GL_BATCH",
+            ("BATCH_ID", "SRC_SYS"),
+        ),
+    ],
+)
+def test_a_statement_s_columns_are_not_named_its_table_is(
+    line: str, table: str, columns: tuple[str, ...]
+):
+    found = roles_on(line)
+    assert found.get(table) == "object"
+    assert not [column for column in columns if column in found]
