@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _SOURCE_SUFFIXES = (
-    r"java|kt|scala|groovy|py|pyx|cs|vb|c|cc|cpp|h|go|rb|pl|pm|js|mjs|cjs|ts|php|cbl|cob|ps1|"
+    r"java|kt|scala|groovy|py|pyx|cs|vb|c|cc|cpp|h|go|rb|pl|pm|js|mjs|cjs|ts|php|cbl|cob|ps[dm]?1|"
     r"sh|ksh|sql"
 )
 

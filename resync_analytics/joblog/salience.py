@@ -94,7 +94,7 @@ _ONE_WORD_PATH = re.compile(r"^/[A-Za-z]+$")  # "/out", "/period": switches, or 
 # The job's own code and logs are named around every step it takes; the first tier names
 # them when they are the cause (a missing script, the frame that threw).
 _CODE_OR_LOG_PATH = re.compile(
-    r"(?i)\.(?:sh|ksh|bash|cmd|bat|ps1|py|pl|sql|hql|log|out|lst)(?::\d+)?$|[/\\]logs?[/\\]"
+    r"(?i)\.(?:sh|ksh|bash|cmd|bat|ps[dm]?1|py|pl|sql|hql|log|out|lst)(?::\d+)?$|[/\\]logs?[/\\]"
 )
 # JES2 job ids and messages ("JOB07120", "$HASP395") are z/OS plumbing, like TWS's AWS...I.
 _JES_PLUMBING = re.compile(r"^(?:\$?HASP\d{3}|JOB\d{5})$")

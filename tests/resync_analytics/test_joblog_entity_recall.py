@@ -353,3 +353,13 @@ def test_a_statement_s_columns_are_not_named_its_table_is(
     found = roles_on(line)
     assert found.get(table) == "object"
     assert not [column for column in columns if column in found]
+
+
+def test_a_powershell_module_s_position_is_a_frame_like_a_script_s():
+    line = LogLine(
+        11, "Get-Content : Cannot find path 'C:\\Temp\\setup.cfg' because it does not exist."
+    )
+    after = (LogLine(12, "At C:\\Users\\me\\Modules\\Upd\\Upd.psm1:96 char:6"),)
+    related = related_entities("file_not_found", line, (), after, named=[])
+    assert [e.text for e in related] == ["Upd.psm1:96"]
+    assert role_of(related[0]) == "frame"
