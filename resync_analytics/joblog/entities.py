@@ -386,6 +386,9 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("code", re.compile(r"\b0x[0-9A-Fa-f]{8}\b"), 0),
     ("code", re.compile(r"\bMsg (\d+)\b"), 1),
     ("code", re.compile(r"(?i)\b(?:rc|exit(?: code| status)?|return code)\s?[=:]?\s?-?\d+\b"), 0),
+    # Kubernetes prints the object an event is about as a Go struct: 'Event(v1.ObjectReference
+    # {Kind:"Job", Namespace:"default", Name:"sleeptest", UID:"3cdb...", ...})': its name
+    ("object", re.compile(r"\bObjectReference\{[^{}]*?\bName:\"([^\"]+)\""), 1),
     ("value", re.compile(r"\"([^\"\s][^\"]{0,58}[^\"\s]|[^\"\s])\""), 1),
     ("value", re.compile(r"(?<![\w])'([^'\s][^']{0,58}[^'\s]|[^'\s])'"), 1),
     ("value", re.compile(r"ORA-\d+: .*?\[([^\]\s]{2,40})\]"), 1),
@@ -698,6 +701,9 @@ _PROMPT_AFTER = re.compile(r":[~/][^\s]*[$#]")
 _COLUMN_LIST = re.compile(
     r"(?i)\bSELECT\s+(?:DISTINCT\s+)?([^;]*?)\s+FROM\b|\bINSERT\s+INTO\s+\S+\s*\(([^()]*)\)"
 )
+_STRUCT_FIELD_BEFORE = re.compile(
+    r"\b(?:Kind|Namespace|UID|APIVersion|ResourceVersion|FieldPath):\"$"
+)
 _VERSION_BEFORE = re.compile(r"(?i)\b(?:version|ver|release|build|v)\s*[:=]?\s*$")
 _BITNESS_AFTER = re.compile(r"\s*\((?:x64|x86|amd64|arm64|\d{2}-bit)\)", re.I)
 
@@ -772,6 +778,8 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "/user.slice/user@1.service": a kernel's control group, not a file
     if kind == "object" and line[start + len(text) : start + len(text) + 1] == "*":
         return False  # "zds_close(ZDS*,IO_CTRL*)": a C parameter's type, not a name
+    if kind == "value" and _STRUCT_FIELD_BEFORE.search(line[:start]):
+        return False  # 'Kind:"Job"', 'ResourceVersion:"149879950"': the reference's bookkeeping
     if kind in ("object", "value") and _in_column_list(line, start):
         return False  # "SELECT ID, JD_KEY, ... FROM JOB_DEFINITION": a column, not the object
     if kind == "object" and _KERNEL_FLAG.search(line[:start]):

@@ -363,3 +363,15 @@ def test_a_powershell_module_s_position_is_a_frame_like_a_script_s():
     related = related_entities("file_not_found", line, (), after, named=[])
     assert [e.text for e in related] == ["Upd.psm1:96"]
     assert role_of(related[0]) == "frame"
+
+
+def test_a_kubernetes_event_names_its_object_not_the_reference_s_bookkeeping():
+    line = (
+        'event.go:218] Event(v1.ObjectReference{Kind:"Job", Namespace:"default", '
+        'Name:"nightly-load", UID:"3cdb843e-3835-11e8-9b99-c8cbb8c5b5f4", APIVersion:"batch", '
+        'ResourceVersion:"149879950", FieldPath:""}): type: \'Warning\' reason: '
+        "'DeadlineExceeded' Job was active longer than specified deadline"
+    )
+    found = roles_on(line)
+    assert found.get("nightly-load") == "object"
+    assert not {"Job", "default", "batch", "149879950"} & set(found)
