@@ -386,6 +386,16 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("code", re.compile(r"\b0x[0-9A-Fa-f]{8}\b"), 0),
     ("code", re.compile(r"\bMsg (\d+)\b"), 1),
     ("code", re.compile(r"(?i)\b(?:rc|exit(?: code| status)?|return code)\s?[=:]?\s?-?\d+\b"), 0),
+    # Terraform's error list names the resource that failed by its address:
+    # "* aws_instance.web: Error launching source instance: ..."
+    (
+        "object",
+        re.compile(
+            r"^\s*\*\s+((?:module\.[\w-]+\.)*(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[\w-]+"
+            r"(?:\[[^\]]+\])?): "
+        ),
+        1,
+    ),
     # Kubernetes prints the object an event is about as a Go struct: 'Event(v1.ObjectReference
     # {Kind:"Job", Namespace:"default", Name:"sleeptest", UID:"3cdb...", ...})': its name
     ("object", re.compile(r"\bObjectReference\{[^{}]*?\bName:\"([^\"]+)\""), 1),

@@ -375,3 +375,17 @@ def test_a_kubernetes_event_names_its_object_not_the_reference_s_bookkeeping():
     found = roles_on(line)
     assert found.get("nightly-load") == "object"
     assert not {"Job", "default", "batch", "149879950"} & set(found)
+
+
+@pytest.mark.parametrize(
+    ("line", "address"),
+    [
+        (
+            "* aws_instance.web: Error launching source instance: UnauthorizedOperation",
+            "aws_instance.web",
+        ),
+        ("* module.net.aws_subnet.priv[0]: error creating subnet", "module.net.aws_subnet.priv[0]"),
+    ],
+)
+def test_terraform_s_error_list_names_the_resource_address(line: str, address: str):
+    assert roles_on(line).get(address) == "object"
