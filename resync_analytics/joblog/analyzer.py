@@ -16,6 +16,7 @@ from typing import BinaryIO
 from resync_analytics.joblog.banner import is_banner_line, parse_banner
 from resync_analytics.joblog.baseline import Baseline, learn_baseline
 from resync_analytics.joblog.chooser import (
+    Scored,
     Weights,
     describe_runner_up,
     explain_choice,
@@ -251,11 +252,46 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
     analysis = _verdict(
         scan, prepared.header, exit_code, prepared.exit_line, prepared.findings, root
     )
+    header_line = _record_header(root, pick(scored))
+    if header_line is not None and root is not None and analysis.error_line == root.line.number:
+        analysis = dataclasses.replace(
+            analysis,
+            error_line=header_line.number,
+            error_text=mask_secrets(header_line.text),
+            pattern=error_pattern(mask_secrets(header_line.text)),
+        )
     known = sum(1 for f in prepared.findings if f.known)
     if known:
         reasons = (*reasons, f"{known} line(s) also printed by good runs set aside")
     second = describe_runner_up(scored, winner, analysis.error_line, weights)
     return dataclasses.replace(analysis, reasons=reasons, runner_up=second)
+
+
+def _record_header(root: Finding | None, first: Scored | None) -> LogLine | None:
+    """The header line of the error record ``root`` continues, when the chooser picked that
+    header and moved on to the message under it: a header that gives only the error's code and
+    coordinates in "Key value" fields ("Msg 208, Level 16, State 1, Line 128", then "Invalid
+    object name 'X'.") is the record's first line, which is the error line reported; the
+    message still gives the verdict, its label and entities. A header that says what happened
+    in words (a wrapper's "SQL*Loader-128: unable to begin a session", "ORA-39001: invalid
+    argument value") is left for the statement under it."""
+    if root is None or first is None:
+        return None
+    header = first.finding
+    if (
+        root.tier < 4
+        or header.tier != 3
+        or header.category != root.category
+        or not 0 < root.line.number - header.line.number <= _HEADER_ABOVE
+        or not _FIELDS_ONLY.match(header.line.text)
+    ):
+        return None
+    return header.line
+
+
+_HEADER_ABOVE = 2
+_FIELDS_ONLY = re.compile(r"^\s*[A-Z][a-z]*\s+[^\s,]+(?:,\s*[A-Z][a-z]*\s+[^\s,]+)+\s*$")
+"""A header of "Key value" fields and nothing else: the error's code and where it was raised."""
 
 
 def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogLine | None]:

@@ -70,6 +70,7 @@ from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exi
 from resync_analytics.joblog.models import SPECIFIC_CATEGORIES, Category, Finding, RunnerUp
 from resync_analytics.joblog.pattern import error_pattern
 from resync_analytics.joblog.reading import STOP, implied_causes, reread
+from resync_analytics.joblog.rules import match_rule
 from resync_analytics.masking import mask_secrets
 
 FEATURES: tuple[str, ...] = (
@@ -262,7 +263,8 @@ def _is_consequence(finding: Finding) -> bool:
     1 (rc=1): key=RFC_COMMUNICATION_FAILURE"): that code is the library's, not the job's."""
     if finding.tier <= 1 or _in_clean_up(finding):
         return True
-    words = [m.group(0) for m in _CONSEQUENCE.finditer(finding.line.text)]
+    text = finding.line.text
+    words = [m.group(0) for m in _CONSEQUENCE.finditer(text) if not _relays_cause(m, text, finding)]
     if finding.giving_up and finding.tier >= 3:
         # "Giving up after 5 attempts. IOError: [Errno 13] Permission denied": the retries
         # are exhausted, and the error they retried is the cause
@@ -274,6 +276,17 @@ def _is_consequence(finding: Finding) -> bool:
         # evidence (128 + SIGTERM), not a report of the failure it caused
         words = [w for w in words if not _signal_exit_code(w)]
     return bool(words)
+
+
+def _relays_cause(word: re.Match[str], text: str, finding: Finding) -> bool:
+    """Whether ``word`` is a wrapper's exit-code phrase followed on its line by the relayed
+    output of the tool it ran, which states the finding's cause ("Error running command
+    'sync.sh': exit status 1. Output: fatal error: An error occurred (AccessDenied)"): the
+    line states the cause, the exit status only introduces it."""
+    if not _RC_PHRASE.fullmatch(word.group(0)):
+        return False
+    relayed = match_rule(text[word.end() :])
+    return relayed is not None and relayed.tier >= 3 and relayed.category == finding.category
 
 
 def _signal_exit_code(word: str) -> bool:

@@ -361,3 +361,59 @@ def test_a_title_with_a_message_of_its_own_is_no_mere_title():
         "Unable to fulfil request for 80000000 bytes of memory space.\n",
     )
     assert analyze_joblog(log).error_line == line_of(log, "ORA-04031")
+
+
+def test_a_wrapper_exit_status_before_the_relayed_cause_is_no_consequence():
+    # Terraform's local-exec reports the script's exit status, then relays its output: the
+    # line states the cause, and the later, separate refusal is not the first one.
+    log = joblog(
+        "Error: Error running command 'scripts/sync.sh': exit status 1. Output: fatal error:"
+        " An error occurred (AccessDenied) when calling the ListObjectsV2 operation\n"
+        "\n"
+        "Error: Error creating Lambda function: AccessDeniedException: \n"
+        "        status code: 403, request id: cbe2020f\n",
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "permission_denied",
+        line_of(log, "sync.sh"),
+    )
+    prepared = prepare_joblog(log)
+    rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    by_line = {f.line.number: row for f, row in zip(prepared.findings, rows, strict=True)}
+    assert by_line[line_of(log, "sync.sh")]["consequence"] == 0.0
+
+
+def test_an_exit_status_with_nothing_relayed_after_it_stays_a_consequence():
+    log = joblog(
+        "ORA-01653: unable to extend table SCOTT.EMP by 128 in tablespace USERS\n"
+        "load.sh failed: exit status 1\n",
+    )
+    prepared = prepare_joblog(log)
+    rows = finding_features(prepared.findings, prepared.exit_code, prepared.scan.total_lines)
+    by_line = {f.line.number: row for f, row in zip(prepared.findings, rows, strict=True)}
+    assert by_line[line_of(log, "exit status 1")]["consequence"] == 1.0
+
+
+def test_a_sql_server_error_is_stated_on_its_msg_header_line():
+    # sqlcmd prints "Msg N, Level L, State S, ..." and the message under it: the record
+    # starts at the header, which names the error's number; the message's label is kept.
+    log = joblog(
+        "(3 row(s) affected)\n"
+        "Msg 208, Level 16, State 1, Line 128\n"
+        "Invalid object name 'NCATS_DEMOGRAPHICS'.\n"
+        "Msg 4902, Level 16, State 1, Procedure CTSA_QIMCOUNT, Line 160\n"
+        'Cannot find the object "ontInOperator" because it does not exist.\n',
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("database", line_of(log, "Msg 208"))
+    assert "NCATS_DEMOGRAPHICS" in analysis.entities
+
+
+def test_a_header_that_states_the_error_in_words_leaves_the_line_under_it():
+    log = joblog(
+        "ORA-39001: invalid argument value\n"
+        "ORA-39000: bad dump file specification\n"
+        'ORA-39143: dump file "D:\\database.DMP" may be an original export dump file\n',
+    )
+    assert analyze_joblog(log).error_line != line_of(log, "ORA-39001")
