@@ -252,7 +252,7 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
     analysis = _verdict(
         scan, prepared.header, exit_code, prepared.exit_line, prepared.findings, root
     )
-    header_line = _record_header(root, pick(scored))
+    header_line = _record_header(root, pick(scored)) or _warned_first(root)
     if header_line is not None and root is not None and analysis.error_line == root.line.number:
         analysis = dataclasses.replace(
             analysis,
@@ -290,6 +290,30 @@ def _record_header(root: Finding | None, first: Scored | None) -> LogLine | None
 
 
 _HEADER_ABOVE = 2
+
+
+def _warned_first(root: Finding | None) -> LogLine | None:
+    """The warning right before ``root`` that states its message first ("WARNING: Access to
+    the path 'X' is denied.", then "Copy-Item : Access to the path 'X' is denied."): the same
+    statement, printed first at a lower level, is the first line of the cause."""
+    if root is None:
+        return None
+    before = [ln for ln in root.context_before[-_HEADER_ABOVE:] if ln.text.strip()]
+    if not before:
+        return None
+    line = before[-1]
+    warned = _WARNED_MESSAGE.match(line.text)
+    if warned is None:
+        return None
+    message = warned.group(1).strip()
+    if len(message) < _SAME_MESSAGE_CHARS or message not in root.line.text:
+        return None
+    return line
+
+
+_WARNED_MESSAGE = re.compile(r"^\s*\[?(?i:warn|warning)\]?\s*[:>-]\s*(\S.*)$")
+"""A line that is a warning and nothing else: the level first, then the message."""
+_SAME_MESSAGE_CHARS = 20
 _FIELDS_ONLY = re.compile(r"^\s*[A-Z][a-z]*\s+[^\s,]+(?:,\s*[A-Z][a-z]*\s+[^\s,]+)+\s*$")
 """A header of "Key value" fields and nothing else: the error's code and where it was raised."""
 
@@ -438,6 +462,9 @@ def _fails_despite_exit_zero(
       it but its trace and further errors. A missing file or a refused permission is left
       out there: good runs end on them too (a probe for an optional file, "find: '/proc/1/fd':
       Permission denied").
+    - A Python traceback's exception line is the last the job printed, but for one short,
+      generic completion word ("[*] done"): the script stopped on the exception and its
+      top-level handler only said it ended, whatever the error's kind.
     """
     if root is None or root.known or root.transient:
         return False
@@ -447,6 +474,8 @@ def _fails_despite_exit_zero(
     after = _output_after(root.line.number, scan, header)
     if after is None:
         return False
+    if _traceback_ends_job(root, after, stated, scan):
+        return True
     summary = next(
         (ln for ln in after if ln.number in stated and _SELF_REPORTED.search(ln.text)), None
     )
@@ -456,6 +485,41 @@ def _fails_despite_exit_zero(
     if root.tier < 3 or root.category in _GENERIC or root.category in _ENDS_HARMLESSLY:
         return False
     return all(ln.number in stated or _PART_OF_ERROR.match(ln.text) for ln in after)
+
+
+def _traceback_ends_job(
+    root: Finding, after: list[LogLine], stated: set[int], scan: ScanResult
+) -> bool:
+    """Whether ``root`` is the exception line of a Python traceback ("Traceback (most recent
+    call last):", its frames, then "IOError: file not found!") after which the job printed
+    nothing but the error's own lines and at most one short completion word."""
+    if not root.python_exception or not _opens_traceback(root, scan):
+        return False
+    rest = [ln for ln in after if ln.number not in stated and not _PART_OF_ERROR.match(ln.text)]
+    return len(rest) <= 1 and all(_COMPLETION_ONLY.match(ln.text) for ln in rest)
+
+
+def _opens_traceback(root: Finding, scan: ScanResult) -> bool:
+    """Whether the lines right above ``root`` are a traceback's frames under its header."""
+    lines = {ln.number: ln for ln in (*scan.head, *scan.tail, *root.context_before)}
+    number = root.line.number - 1
+    while (line := lines.get(number)) is not None and _FRAME_LINE.match(line.text):
+        number -= 1
+    line = lines.get(number)
+    return (
+        number < root.line.number - 1
+        and line is not None
+        and bool(_TRACEBACK_HEAD.match(line.text))
+    )
+
+
+_TRACEBACK_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
+_FRAME_LINE = re.compile(r"^\s+\S")
+_COMPLETION_ONLY = re.compile(
+    r"(?i)^\W*(?:all\s+)?(?:done|finished|complete[d]?|end(?:ed)?|exit(?:ing)?|bye)\W*$"
+)
+"""A completion word and nothing else ("[*] done", "Done.", "finished"): says the script
+ended, not that its work was done."""
 
 
 _SELF_REPORTED = re.compile(

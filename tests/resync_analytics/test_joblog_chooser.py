@@ -417,3 +417,57 @@ def test_a_header_that_states_the_error_in_words_leaves_the_line_under_it():
         'ORA-39143: dump file "D:\\database.DMP" may be an original export dump file\n',
     )
     assert analyze_joblog(log).error_line != line_of(log, "ORA-39001")
+
+
+def test_a_warning_that_states_the_error_first_is_its_line():
+    log = joblog(
+        "WARNING: Access to the path 'C:\\Windows\\appcompat\\Appraiser.cab' is denied.\n"
+        "Copy-Item : Access to the path 'C:\\Windows\\appcompat\\Appraiser.cab' is denied.\n"
+        "At C:\\scripts\\Get-Blocks.ps1:146 char:25\n",
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "permission_denied",
+        line_of(log, "WARNING"),
+    )
+
+
+def test_a_warning_of_another_message_before_the_error_is_not_its_line():
+    log = joblog(
+        "WARNING: the destination folder C:\\out is not empty\n"
+        "Copy-Item : Access to the path 'C:\\Windows\\appcompat\\Appraiser.cab' is denied.\n",
+    )
+    assert analyze_joblog(log).error_line == line_of(log, "Copy-Item")
+
+
+_CONFIG_TRACEBACK = (
+    "[*] fetching today's eBooks\n"
+    "Traceback (most recent call last):\n"
+    '  File "/home/app/script/spider.py", line 89, in main\n'
+    "    config = config_file(dir_path + args.config)\n"
+    '  File "/home/app/script/utils.py", line 24, in config_file\n'
+    "    raise IOError('file not found!')\n"
+    "IOError: file not found!\n"
+)
+
+
+def test_a_traceback_followed_only_by_a_completion_word_failed_despite_exit_zero():
+    log = joblog(_CONFIG_TRACEBACK + "[*] done\n", 0)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "file_not_found",
+        line_of(log, "IOError: file"),
+    )
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # the script went on with its work after the handled exception
+        "[*] using defaults\n[*] fetched 3 eBooks\n[*] done\n",
+        # a completion that says more than that the script ended
+        "[*] 3 eBooks fetched, done\n",
+    ],
+)
+def test_a_traceback_the_job_carried_on_after_stays_a_success_with_exit_zero(after):
+    assert analyze_joblog(joblog(_CONFIG_TRACEBACK + after, 0)).category == "success"
