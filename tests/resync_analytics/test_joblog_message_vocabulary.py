@@ -137,3 +137,30 @@ def test_everyday_messages_name_their_category(line, category):
 )
 def test_exception_classes_and_platform_phrases_name_their_category(line, category):
     assert _read(line)[0] == category
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("smtp-cli: ERROR 530 5.7.0 Must issue a STARTTLS command first.", "authentication"),
+        ("sendmail: 535 5.7.8 Username and Password not accepted.", "authentication"),
+        (
+            "send-mail: Server didn't like our AUTH LOGIN (530 Must issue STARTTLS)",
+            "authentication",
+        ),
+        ("IEF212I PAYJOB STEP01 INFILE - DATA SET NOT FOUND", "file_not_found"),
+        ("IEFA107I PAYJOB STEP02 STEPLIB - DATA SET PROD.PAY.LOADLIB NOT FOUND", "file_not_found"),
+        (
+            "System.Net.Http.HttpRequestException: Request failed with status code "
+            "ServiceUnavailable",
+            "network",
+        ),
+    ],
+)
+def test_mail_refusals_missing_data_sets_and_named_http_statuses_name_their_category(
+    line, category
+):
+    """A mail server's 530/535 5.7.x reply refuses the login (STARTTLS first, credentials
+    rejected), a z/OS data set not found stops the step before it runs, and a .NET status code
+    named instead of numbered (BadGateway, ServiceUnavailable) is the upstream server's answer."""
+    assert _read(line)[0] == category
