@@ -164,3 +164,16 @@ def test_mail_refusals_missing_data_sets_and_named_http_statuses_name_their_cate
     rejected), a z/OS data set not found stops the step before it runs, and a .NET status code
     named instead of numbered (BadGateway, ServiceUnavailable) is the upstream server's answer."""
     assert _read(line)[0] == category
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "postdrop: fatal: parameter inet_interfaces: no local interface found for 10.1.2.3",
+        "psql: error: could not bind local address: Cannot assign requested address",
+    ],
+)
+def test_an_address_the_host_does_not_have_is_a_network_failure(line):
+    """A mail or database client told to use an address no local interface carries
+    (EADDRNOTAVAIL, postfix's inet_interfaces) cannot reach anything: a network failure."""
+    assert _read(line)[0] == "network"
