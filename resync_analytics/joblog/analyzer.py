@@ -252,7 +252,7 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
     analysis = _verdict(
         scan, prepared.header, exit_code, prepared.exit_line, prepared.findings, root
     )
-    header_line = _record_header(root, pick(scored)) or _warned_first(root)
+    header_line = _record_header(root, pick(scored)) or _stated_first(root)
     if header_line is not None and root is not None and analysis.error_line == root.line.number:
         analysis = dataclasses.replace(
             analysis,
@@ -292,28 +292,34 @@ def _record_header(root: Finding | None, first: Scored | None) -> LogLine | None
 _HEADER_ABOVE = 2
 
 
-def _warned_first(root: Finding | None) -> LogLine | None:
-    """The warning right before ``root`` that states its message first ("WARNING: Access to
-    the path 'X' is denied.", then "Copy-Item : Access to the path 'X' is denied."): the same
-    statement, printed first at a lower level, is the first line of the cause."""
+def _stated_first(root: Finding | None) -> LogLine | None:
+    """The line right before ``root`` that states its message first: a warning whose message
+    the error repeats ("WARNING: Access to the path 'X' is denied.", then "Copy-Item : Access
+    to the path 'X' is denied."), or a line at any level that already carries the error's
+    whole text ("Rollback for Error: java.lang.OutOfMemoryError: Requested array size ..."
+    logged before the exception line itself). The same statement, printed first, is the first
+    line of the cause; a shell's echo or trace of a command is not a statement."""
     if root is None:
         return None
-    before = [ln for ln in root.context_before[-_HEADER_ABOVE:] if ln.text.strip()]
-    if not before:
-        return None
-    line = before[-1]
-    warned = _WARNED_MESSAGE.match(line.text)
-    if warned is None:
-        return None
-    message = warned.group(1).strip()
-    if len(message) < _SAME_MESSAGE_CHARS or message not in root.line.text:
-        return None
-    return line
+    text = root.line.text
+    core = _LINE_PREFIX.sub("", text).strip()
+    for line in root.context_before:
+        if line.number < root.line.number - _HEADER_ABOVE or _ECHOED.match(line.text):
+            continue
+        warned = _WARNED_MESSAGE.match(line.text)
+        message = warned.group(1).strip() if warned else ""
+        if (len(message) >= _SAME_MESSAGE_CHARS and message in text) or (
+            len(core) >= _SAME_MESSAGE_CHARS and core in line.text
+        ):
+            return line
+    return None
 
 
 _WARNED_MESSAGE = re.compile(r"^\s*\[?(?i:warn|warning)\]?\s*[:>-]\s*(\S.*)$")
 """A line that is a warning and nothing else: the level first, then the message."""
 _SAME_MESSAGE_CHARS = 20
+_ECHOED = re.compile(r"^\s*(?:\+{1,3}\s|\S*>\s*echo\s|echo\s)", re.IGNORECASE)
+"""A shell's trace of a command ("+ cp ...") or an echo of it: not the statement itself."""
 _FIELDS_ONLY = re.compile(r"^\s*[A-Z][a-z]*\s+[^\s,]+(?:,\s*[A-Z][a-z]*\s+[^\s,]+)+\s*$")
 """A header of "Key value" fields and nothing else: the error's code and where it was raised."""
 

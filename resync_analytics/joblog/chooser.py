@@ -228,7 +228,7 @@ def finding_features(
     for finding, pattern, consequence, carried_on in zip(
         findings, patterns, consequences, survived, strict=True
     ):
-        explained = _explained(finding, causes)
+        explained = _explained(finding, causes) or _exception_follows(finding, findings)
         row = {
             "specific": float(finding.tier >= 3),
             "free_text": float(finding.tier == 2),
@@ -401,6 +401,25 @@ def _announces(finding: Finding, cause: _Cause) -> bool:
 
 def _explained(finding: Finding, causes: Sequence[_Cause]) -> bool:
     return any(_explains(cause, finding) for cause in causes)
+
+
+def _exception_follows(finding: Finding, findings: Sequence[Finding]) -> bool:
+    """A line the exception under it states better: a free-text error line right above the
+    exception a stack trace opens with ("ERROR AbstractStep - Encountered an error executing
+    the step", then "java.lang.RuntimeException: internal error" and its frames), or an
+    exception right above the inner exception .NET prints under it ("---> System.Net.Http.
+    HttpRequestException: ..."), the deeper cause as a Java chain's ``Caused by:`` is."""
+    here = finding.line.number
+    following = [f for f in findings if 0 < f.line.number - here <= _ANNOUNCED_WITHIN]
+    if any(_INNER_EXCEPTION.match(f.line.text) for f in following):
+        return True
+    if finding.tier != 2 or finding.java_role or finding.python_exception:
+        return False
+    return any(f.tier >= finding.tier and (f.java_role or f.python_exception) for f in following)
+
+
+_INNER_EXCEPTION = re.compile(r"^\s*(?:\S*\d\S*\s+)?--->\s+[\w.`]+(?:Exception|Error)\b")
+"""A .NET inner exception on a line of its own, maybe after a timestamp."""
 
 
 def _explained_later(finding: Finding, causes: Sequence[_Cause]) -> bool:

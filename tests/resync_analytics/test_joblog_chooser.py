@@ -471,3 +471,49 @@ def test_a_traceback_followed_only_by_a_completion_word_failed_despite_exit_zero
 )
 def test_a_traceback_the_job_carried_on_after_stays_a_success_with_exit_zero(after):
     assert analyze_joblog(joblog(_CONFIG_TRACEBACK + after, 0)).category == "success"
+
+
+def test_a_line_that_logs_the_whole_exception_before_it_is_its_first_line():
+    log = joblog(
+        "10:42:50.743 *DEBUG* TaskletStep Rollback for Error: java.lang.OutOfMemoryError:"
+        " Requested array size exceeds VM limit\n"
+        "10:42:50.743 *DEBUG* TransactionTemplate Initiating transaction rollback\n"
+        "java.lang.OutOfMemoryError: Requested array size exceeds VM limit\n"
+        "10:42:50.744 *DEBUG* ResourcelessTransactionManager Rolling back\n",
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "out_of_memory",
+        line_of(log, "Rollback for Error"),
+    )
+
+
+def test_a_logger_line_announcing_the_exception_under_it_loses_to_the_exception():
+    log = joblog(
+        "13:34:05.347 [jobLauncherTaskExecutor-1] ERROR o.s.batch.core.step.AbstractStep -"
+        " Encountered an error executing the step\n"
+        "java.lang.RuntimeException: internal error\n"
+        "\tat com.acme.engine.Persister.save(Persister.java:121)\n",
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "application_error",
+        line_of(log, "java.lang.RuntimeException"),
+    )
+
+
+def test_a_dotnet_inner_exception_is_the_deeper_cause():
+    log = joblog(
+        "2022-09-01T10:13:56.043Z Quartz.JobExecutionException: Request failed with status"
+        " code BadGateway\n"
+        "\n"
+        "2022-09-01T10:13:56.044Z ---> System.Net.Http.HttpRequestException: Request failed"
+        " with status code BadGateway\n"
+        "\n"
+        "2022-09-01T10:13:56.045Z at Acme.HttpJob.RunInner(TaskContext context)\n",
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "network",
+        line_of(log, "---> System.Net"),
+    )
