@@ -346,6 +346,41 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         ),
         1,
     ),
+    # an address that ends a clause: "Could not connect to Redis at 127.0.0.1:6379: Connection
+    # refused", "Error 61 connecting to localhost:6379. Connection refused."
+    (
+        "host",
+        re.compile(
+            r"(?<![\w.:/@-])((?:[A-Za-z][\w-]*(?:\.[\w-]+)+|localhost|(?:\d{1,3}\.){3}\d{1,3})"
+            r":\d{2,5})[:.](?=\s|$)"
+        ),
+        1,
+    ),
+    # Kafka's and Java's resolved address, "name/ip:port": "(setest01/127.0.0.1:9092)"
+    ("host", re.compile(r"[\s(]([A-Za-z][\w.-]*)/(?:\d{1,3}\.){3}\d{1,3}:\d{2,5}\b"), 1),
+    ("host", re.compile(r"[\w(]/((?:\d{1,3}\.){3}\d{1,3}:\d{2,5})(?![\w.:])"), 1),
+    # The name a resolver or client could not reach, whatever its shape: "UnknownHostException:
+    # sonews-dev.arthur:", "Could not resolve hostname router:", "Failed to connect to exchapi
+    # port 1337", "Connecting to remote server ASNode1 failed"
+    (
+        "host",
+        _as(
+            "host",
+            re.compile(
+                r"(?:UnknownHostException: |\bresolve hostname |\bFailed to connect to |"
+                r"\bConnecting to remote server |\bgetaddrinfo (?:ENOTFOUND|EAI_AGAIN) |"
+                r"\bUnable to resolve host \"?)"
+                r"([A-Za-z0-9][\w.-]*[A-Za-z0-9])(?=[\s:\"]|$)"
+            ),
+        ),
+        1,
+    ),
+    # Oracle's connect descriptor: "(ADDRESS=(PROTOCOL=TCP)(HOST=db1.lab.vx)(PORT=1521))"
+    ("host", re.compile(r"(?i)\(HOST\s*=\s*([\w.-]+)\s*\)"), 1),
+    ("host", _as("port", re.compile(r"(?i)\(PORT\s*=\s*(\d{1,5})\s*\)")), 1),
+    # JavaMail: "Couldn't connect to host, port: mail.xyz.de, 465;"
+    ("host", re.compile(r"\bhost, port: ([\w.-]+), \d{1,5}\b"), 1),
+    ("host", _as("port", re.compile(r"\bhost, port: [\w.-]+, (\d{1,5})\b")), 1),
     (
         "host",
         re.compile(
@@ -366,7 +401,7 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         1,
     ),
     ("host", re.compile(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?![\w.])"), 1),
-    ("host", _as("port", re.compile(r"\bport\s+(\d{1,5})\b", re.I)), 1),
+    ("host", _as("port", re.compile(r"\bport(?:\s+|:\s*)(\d{1,5})\b", re.I)), 1),
     ("object", re.compile(r"(\"[A-Za-z0-9_$#]+\"(?:\.\"[A-Za-z0-9_$#]+\")+)"), 1),
     ("object", re.compile(r"\(([A-Z][A-Z0-9_$#]*\.[A-Z][A-Z0-9_$#]*)\)"), 1),
     (
@@ -466,6 +501,27 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         1,
     ),
     ("value", _as("object", re.compile(r"\brelation with OID (\d+)\b")), 1),
+    # Spark's and BigQuery's missing table: "Table or view not found: rosetta.train_for_models;",
+    # "Not found: Table moz-fx-data-shared-prod:telemetry_derived.scalar_percentiles_v1 was"
+    (
+        "object",
+        _as(
+            "object",
+            re.compile(
+                r"\b(?:Table or view not found|Table not found|View not found):\s*`?"
+                r"([A-Za-z_][\w$#.]*[\w$#])"
+            ),
+        ),
+        1,
+    ),
+    (
+        "object",
+        _as(
+            "object",
+            re.compile(r"\bNot found: (?:Table|Dataset|View) ([A-Za-z0-9][\w.:-]*[\w])"),
+        ),
+        1,
+    ),
     # dbt's wrapper names the model's file: "Database Error in model customers
     # (models/customers.sql)"
     (
@@ -715,6 +771,11 @@ _STRUCT_FIELD_BEFORE = re.compile(
     r"\b(?:Kind|Namespace|UID|APIVersion|ResourceVersion|FieldPath):\"$"
 )
 _VERSION_BEFORE = re.compile(r"(?i)\b(?:version|ver|release|build|v)\s*[:=]?\s*$")
+# What a resolver or client was asked to reach, right before a bare name
+_NAMED_AS_HOST = re.compile(
+    r"(?:\bresolve hostname|\bFailed to connect to|\bConnecting to remote server|"
+    r"UnknownHostException:|\bgetaddrinfo (?:ENOTFOUND|EAI_AGAIN))\s$"
+)
 _BITNESS_AFTER = re.compile(r"\s*\((?:x64|x86|amd64|arm64|\d{2}-bit)\)", re.I)
 
 
@@ -808,6 +869,8 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "Arrays.java:3537" is a source line, not host:port
     if kind == "host" and text == "localhost":
         return True  # the one lowercase word that is always a host
+    if kind == "host" and _NAMED_AS_HOST.search(line, 0, start):
+        return True  # "resolve hostname router": the word a resolver was asked for
     if kind in ("host", "object") and text.isalpha() and text.islower():
         # "server terminated", "object reference", "index key": prose after a keyword; a
         # bare lowercase name counts only when the log quotes it (table "orders").
