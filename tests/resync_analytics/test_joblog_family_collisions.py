@@ -20,7 +20,6 @@ KB = load_knowledge()
 ALLOWED = {
     ("os_file_not_found", "shell_command_not_found"): "a missing program is ENOENT too",
     ("os_file_not_found", "exec_program_missing"): "a missing program is ENOENT too",
-    ("os_file_not_found", "os_busy"): "'cannot access the file' opens PowerShell's busy file",
     ("generic_auth", "operation_not_authorized"): "'Unauthorized' names both; AWS's operation",
     ("data_format", "shell_syntax_error"): "a shell script's syntax error is unexpected input",
     ("usage_error", "shell_syntax_error"): "'unexpected end of file' is also a bad input file",
@@ -62,6 +61,21 @@ NOT_CLAIMED = [
     # a kill a person asked for is no out-of-memory kill
     ("killed", "Job LOAD_EMP was killed by user twsadmin"),
     ("killed", "Killed by operator request"),
+    # a file that cannot be opened for a reason the line states is that reason's failure
+    ("os_file_not_found", "ls: cannot access '/mnt/bankdrop/in/MT940_*.sta': Host is down"),
+    ("os_file_not_found", 'rsync: ERROR: cannot stat destination "/mnt/b": Permission denied (13)'),
+    (
+        "os_file_not_found",
+        "Copy-Item : The process cannot access the file 'C:\\x.dat' because it is being "
+        "used by another process.",
+    ),
+    ("os_file_not_found", "Error: Could not open client transport with JDBC Uri: jdbc:hive2://h:1"),
+    # a server that refused the credentials was reached
+    (
+        "db_network",
+        'pg_dump: error: connection to server at "db01" (10.0.0.5), port 5432 failed: '
+        'FATAL:  password authentication failed for user "etl"',
+    ),
     # the C library's heap checks are a crash, not corrupt input
     ("data_format", "malloc(): corrupted top size"),
     ("data_format", "double free or corruption (out)"),
@@ -80,6 +94,12 @@ STILL_CLAIMED = [
     ("killed", "/opt/app/run.sh: line 8: 4711 Killed                  java -jar etl.jar"),
     ("killed", "Container killed by YARN for exceeding physical memory limits"),
     ("data_format", "gzip: /data/in/x.gz: file is corrupted"),
+    ("os_file_not_found", "cat: cannot open '/data/in/emp.csv'"),
+    ("os_file_not_found", "ls: cannot access '/data/in/x.csv': No such file or directory"),
+    (
+        "db_network",
+        'connection to server at "db01" (10.1.2.3), port 5432 failed: Connection refused',
+    ),
 ]
 
 
