@@ -76,6 +76,16 @@ NOT_CLAIMED = [
         'pg_dump: error: connection to server at "db01" (10.0.0.5), port 5432 failed: '
         'FATAL:  password authentication failed for user "etl"',
     ),
+    (
+        "os_network",
+        "Thread 1 terminated abnormally: failed to connect to 'DBI:Oracle:host=localhost;"
+        "port=1521;sid=dbdev': ORA-01017: invalid username/password; logon denied",
+    ),
+    (
+        "db_network",
+        '[IBM][CLI Driver] SQL30082N  Security processing failed with reason "24" '
+        '("USERNAME AND/OR PASSWORD INVALID").  SQLSTATE=08001',
+    ),
     # the C library's heap checks are a crash, not corrupt input
     ("data_format", "malloc(): corrupted top size"),
     ("data_format", "double free or corruption (out)"),
