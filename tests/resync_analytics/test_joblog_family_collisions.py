@@ -69,6 +69,7 @@ NOT_CLAIMED = [
         "Copy-Item : The process cannot access the file 'C:\\x.dat' because it is being "
         "used by another process.",
     ),
+    ("os_file_not_found", "ERROR: input value for RUN_DATE missing"),
     ("os_file_not_found", "Error: Could not open client transport with JDBC Uri: jdbc:hive2://h:1"),
     # a server that refused the credentials was reached
     (
@@ -105,6 +106,7 @@ STILL_CLAIMED = [
     ("killed", "Container killed by YARN for exceeding physical memory limits"),
     ("data_format", "gzip: /data/in/x.gz: file is corrupted"),
     ("os_file_not_found", "cat: cannot open '/data/in/emp.csv'"),
+    ("os_file_not_found", "ERROR: input file /data/in/emp.csv is missing"),
     ("os_file_not_found", "ls: cannot access '/data/in/x.csv': No such file or directory"),
     (
         "db_network",
