@@ -13,7 +13,7 @@ from os import PathLike
 from pathlib import Path
 from typing import BinaryIO
 
-from resync_analytics.joblog.banner import is_banner_line, parse_banner
+from resync_analytics.joblog.banner import parse_banner
 from resync_analytics.joblog.baseline import Baseline, learn_baseline
 from resync_analytics.joblog.chooser import (
     Scored,
@@ -21,14 +21,14 @@ from resync_analytics.joblog.chooser import (
     describe_runner_up,
     explain_choice,
     pick,
-    read_findings,
 )
 from resync_analytics.joblog.classify import choose_root, find_errors, score_root_candidates
 from resync_analytics.joblog.confidence import ConfidenceFeatures, score_confidence
 from resync_analytics.joblog.entities import Entity, EntityRole, role_of
 from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
-from resync_analytics.joblog.knowledge import knowledge
+from resync_analytics.joblog.exit_zero import fails_despite_exit_zero
 from resync_analytics.joblog.models import (
+    GENERIC_CATEGORIES,
     Category,
     Finding,
     JobIdentity,
@@ -40,32 +40,20 @@ from resync_analytics.joblog.pattern import error_pattern
 from resync_analytics.joblog.precision import keep_entities, without_pieces
 from resync_analytics.joblog.relevance import relevant_related
 from resync_analytics.joblog.role_entities import complete_roles
-from resync_analytics.joblog.rules import exit_line, match_rule
+from resync_analytics.joblog.rules import exit_line
 from resync_analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
-from resync_analytics.joblog.scan import Candidate, ScanResult, scan_joblog
+from resync_analytics.joblog.scan import ScanResult, scan_joblog
 from resync_analytics.joblog.steps import suggest_steps
+from resync_analytics.joblog.warned import with_warned_causes
 from resync_analytics.masking import mask_secrets
 
 _READ_BYTES = 4 * 1024 * 1024
-_GENERIC: frozenset[Category] = frozenset({"application_error", "unknown"})
-# Failures a script that ignores its commands' status hides behind exit 0: the resource is
-# exhausted or held, so the output is missing or stale whatever the status says. Permission and
-# missing-file errors are left out: good runs print them too ("find: '/proc/1/fd': Permission
-# denied", an optional file probed for), and exit 0 is the better evidence there.
-_SILENT_FAILURES: frozenset[Category] = frozenset({"disk_full", "resource_busy", "out_of_memory"})
 # The lines either side of the root cause that state it (its first-tier entities, the context
 # an operator is shown); the scan keeps more for the second tier of entities.
 _NEAR_LINES = 5
 # How far from the root-cause line a stack trace or a command line may be read when the scan
 # kept the lines (the stack completions read up to 40)
 _WIDE_LINES = 40
-WARNING_REACH = 20
-"""How many lines before a failure report (or the end of the job's output) a warning-level
-statement may sit to be read as its cause when no other line states one."""
-_ATTEMPT_OF = re.compile(
-    r"(?:attempt|try|retry)\s*#?\s*(\d+)\s*(?:of|/)\s*(\d+)|\((\d+)/(\d+)\)", re.IGNORECASE
-)
-_WARNING_LEVEL = re.compile(r"(?<![\w./-])\[?(?i:warn|warning)\]?(?![\w./-])")
 
 
 def analyze_file(
@@ -133,95 +121,8 @@ def prepare_joblog(
             dataclasses.replace(f, known=True) if baseline.knows(f.line.text) else f
             for f in findings
         ]
-    findings = _with_warned_causes(findings, scan, header, exit_code, baseline)
+    findings = with_warned_causes(findings, scan, header, exit_code, baseline)
     return PreparedJoblog(scan, header, exit_code, exit_line, findings)
-
-
-def _with_warned_causes(
-    findings: list[Finding],
-    scan: ScanResult,
-    header: JoblogHeader,
-    exit_code: int | None,
-    baseline: Baseline | None,
-) -> list[Finding]:
-    """``findings`` with the specific causes stated at WARN level just before the failure,
-    when the job failed and no other line states a specific cause.
-
-    A retry loop may log each failed attempt as a warning ("WARN ... No space left on device
-    ... (3/3)") and the job then fail with a bare "failed" or only its exit code: the warnings
-    are the only statement of why. They take part only then, so a warning never outranks an
-    error; only those within ``WARNING_REACH`` lines before a failure report or the end of
-    the output count, and not lines good runs also print."""
-    failed = exit_code not in (None, 0) or (
-        exit_code is None and any(not f.known for f in findings)
-    )
-    if not failed or _states_a_cause(findings, exit_code):
-        return findings
-    stated = {f.line.number for f in findings}
-    end = header.trailer_start_line or scan.total_lines + 1
-    reports = sorted({*(f.line.number for f in findings if not f.known), end})
-    warned: dict[int, Finding] = {}
-    for candidate in (*scan.warnings, *scan.candidates):
-        number = candidate.line.number
-        if number in stated or number in warned or number <= header.header_end_line:
-            continue
-        if not any(0 < report - number <= WARNING_REACH for report in reports):
-            continue
-        finding = _warned_cause(candidate)
-        if finding is not None and not (baseline is not None and baseline.knows(finding.line.text)):
-            warned[number] = finding
-    causes = _not_recovered(sorted(warned.values(), key=lambda f: f.line.number))
-    if not causes:
-        return findings
-    return sorted([*findings, *causes], key=lambda f: f.line.number)
-
-
-def _not_recovered(warned: list[Finding]) -> list[Finding]:
-    """The warnings less those a retry recovered from: a retried attempt short of the last
-    ("attempt 1/3", "retrying") that no later warning of its kind follows ("lock acquired on
-    attempt 2")."""
-    retry = knowledge().retry
-    kept = []
-    for index, finding in enumerate(warned):
-        text = finding.line.text
-        attempt = _ATTEMPT_OF.search(text)
-        numbers = [int(g) for g in attempt.groups() if g] if attempt else []
-        last = len(numbers) == 2 and numbers[0] >= numbers[1]
-        retried = (bool(attempt) or bool(retry.search(text))) and not last
-        again = any(f.category == finding.category for f in warned[index + 1 :])
-        if not retried or again:
-            kept.append(finding)
-    return kept
-
-
-def _states_a_cause(findings: list[Finding], exit_code: int | None) -> bool:
-    """Whether a finding (read a second time, see :func:`.chooser.read_findings`) states a
-    specific cause that good runs do not also print."""
-
-    def specific(found: Iterable[Finding]) -> bool:
-        return any(f.tier >= 3 and f.category not in _GENERIC and not f.known for f in found)
-
-    # the second reading only makes statements more specific: it is needed only without one
-    return specific(findings) or specific(read_findings(findings, exit_code))
-
-
-def _warned_cause(candidate: Candidate) -> Finding | None:
-    """The specific cause a line logged at WARN level states, as a finding."""
-    text = candidate.line.text
-    if not _WARNING_LEVEL.search(text[:100]):
-        return None
-    rule = match_rule(text)
-    if rule is None or rule.tier < 3 or rule.category in _GENERIC:
-        return None
-    return Finding(
-        line=candidate.line,
-        rule=rule.name,
-        category=rule.category,
-        tier=rule.tier,
-        label=rule.label,
-        context_before=candidate.before,
-        context_after=candidate.after,
-    )
 
 
 def analyze_joblog(
@@ -377,7 +278,7 @@ def _verdict(
     rc_meaning = explain_exit_code(exit_code)
     special = is_special_exit_code(exit_code)
 
-    if (exit_code == 0 and not _fails_despite_exit_zero(root, findings, scan, header)) or (
+    if (exit_code == 0 and not fails_despite_exit_zero(root, findings, scan, header)) or (
         exit_code is None and root is None and scan.total_lines > 0
     ):
         features = ConfidenceFeatures(
@@ -397,7 +298,7 @@ def _verdict(
         )
 
     rc_only = False
-    if root is None or (special and root.category in _GENERIC and root.tier <= 2):
+    if root is None or (special and root.category in GENERIC_CATEGORIES and root.tier <= 2):
         if special and rc_meaning is not None:
             category: Category = rc_meaning.category
             label = rc_meaning.label
@@ -431,7 +332,7 @@ def _verdict(
         rc_conflict=special and rc_meaning is not None and rc_meaning.category != category,
         rc_only=rc_only,
         corroborating=max(0, corroborating),
-        generic_category=category in _GENERIC,
+        generic_category=category in GENERIC_CATEGORIES,
         has_banner=has_banner,
         success_exit_zero=False,
         success_no_errors=False,
@@ -450,113 +351,6 @@ def _verdict(
         root=root,
         related=related,
     )
-
-
-def _fails_despite_exit_zero(
-    root: Finding | None, findings: list[Finding], scan: ScanResult, header: JoblogHeader
-) -> bool:
-    """Whether the job failed although its exit status is 0: the tool printed an error and
-    returned 0 anyway, and the status TWS reports comes from elsewhere (a return-code mapping,
-    an operator reading the output).
-
-    - A script that ignores its commands' status ends 0 after "pg_dump: error: could not
-      write to output file: No space left on device": a precise, novel statement of a
-      resource exhausted or held, not retried, is a failure whatever the exit status says.
-    - The job reported its own failure after the error ("export FAILED", "Job ... completed
-      with status [FAILED]") and did not carry on.
-    - The job's output ends on a specific error ("mirror: Login failed: 530"): nothing after
-      it but its trace and further errors. A missing file or a refused permission is left
-      out there: good runs end on them too (a probe for an optional file, "find: '/proc/1/fd':
-      Permission denied").
-    - A Python traceback's exception line is the last the job printed, but for one short,
-      generic completion word ("[*] done"): the script stopped on the exception and its
-      top-level handler only said it ended, whatever the error's kind.
-    """
-    if root is None or root.known or root.transient:
-        return False
-    if root.tier >= 4 and root.category in _SILENT_FAILURES:
-        return True
-    stated = {f.line.number for f in findings if not f.known}
-    after = _output_after(root.line.number, scan, header)
-    if after is None:
-        return False
-    if _traceback_ends_job(root, after, stated, scan):
-        return True
-    summary = next(
-        (ln for ln in after if ln.number in stated and _SELF_REPORTED.search(ln.text)), None
-    )
-    if summary is not None:
-        later = [ln for ln in after if ln.number > summary.number]
-        return not any(_CARRIED_ON.search(ln.text) for ln in later if ln.number not in stated)
-    if root.tier < 3 or root.category in _GENERIC or root.category in _ENDS_HARMLESSLY:
-        return False
-    return all(ln.number in stated or _PART_OF_ERROR.match(ln.text) for ln in after)
-
-
-def _traceback_ends_job(
-    root: Finding, after: list[LogLine], stated: set[int], scan: ScanResult
-) -> bool:
-    """Whether ``root`` is the exception line of a Python traceback ("Traceback (most recent
-    call last):", its frames, then "IOError: file not found!") after which the job printed
-    nothing but the error's own lines and at most one short completion word."""
-    if not root.python_exception or not _opens_traceback(root, scan):
-        return False
-    rest = [ln for ln in after if ln.number not in stated and not _PART_OF_ERROR.match(ln.text)]
-    return len(rest) <= 1 and all(_COMPLETION_ONLY.match(ln.text) for ln in rest)
-
-
-def _opens_traceback(root: Finding, scan: ScanResult) -> bool:
-    """Whether the lines right above ``root`` are a traceback's frames under its header."""
-    lines = {ln.number: ln for ln in (*scan.head, *scan.tail, *root.context_before)}
-    number = root.line.number - 1
-    while (line := lines.get(number)) is not None and _FRAME_LINE.match(line.text):
-        number -= 1
-    line = lines.get(number)
-    return (
-        number < root.line.number - 1
-        and line is not None
-        and bool(_TRACEBACK_HEAD.match(line.text))
-    )
-
-
-_TRACEBACK_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
-_FRAME_LINE = re.compile(r"^\s+\S")
-_COMPLETION_ONLY = re.compile(
-    r"(?i)^\W*(?:all\s+)?(?:done|finished|complete[d]?|end(?:ed)?|exit(?:ing)?|bye)\W*$"
-)
-"""A completion word and nothing else ("[*] done", "Done.", "finished"): says the script
-ended, not that its work was done."""
-
-
-_SELF_REPORTED = re.compile(
-    r"(?<![\w-])(?:failed|FAILED|failure|FAILURE|abended|ABEND(?:ED)?|unsuccessful|"
-    r"ended (?:abnormally|in error|with errors?)|completed with errors?)(?![\w-])"
-)
-"""A job's own report of its failure: what makes an exit status of 0 a lie."""
-_CARRIED_ON = re.compile(
-    r"(?i)(?<![\w-])(?:succeeded|successful(?:ly)?|completed successfully|finished successfully)"
-    r"(?![\w-])"
-)
-_ENDS_HARMLESSLY: frozenset[Category] = frozenset({"file_not_found", "permission_denied"})
-# Lines that belong to the error statement before them: blank, stack frames and their
-# elisions, a traceback's source lines, indented continuations.
-_PART_OF_ERROR = re.compile(r"^\s*$|^\s+\S|^\s*(?:at\s|\.\.\. \d+ (?:more|common)|Caused by:)")
-_TWS_INFO = re.compile(r"\bAWS[A-Z]{3}\d{3}I\b")
-
-
-def _output_after(number: int, scan: ScanResult, header: JoblogHeader) -> list[LogLine] | None:
-    """The job's output lines after line ``number`` (without the banners and TWS's own
-    informational messages), or ``None`` when they do not all sit in the scan's tail."""
-    end = header.trailer_start_line or scan.total_lines + 1
-    if scan.tail and scan.tail[0].number > number + 1:
-        return None
-    return [
-        ln
-        for ln in scan.tail
-        if number < ln.number < end
-        and not is_banner_line(ln.text)
-        and not _TWS_INFO.search(ln.text)
-    ]
 
 
 def _entities_around(

@@ -25,7 +25,7 @@ from resync_analytics.joblog.banner import is_banner_line
 from resync_analytics.joblog.chooser import Scored, Weights, pick, score_findings
 from resync_analytics.joblog.exit_codes import explain_exit_code
 from resync_analytics.joblog.knowledge import KnowledgeBase, knowledge
-from resync_analytics.joblog.models import Category, Finding, JoblogHeader
+from resync_analytics.joblog.models import GENERIC_CATEGORIES, Category, Finding, JoblogHeader
 from resync_analytics.joblog.prefilter import RELAYED_OPENING
 from resync_analytics.joblog.rules import exit_line, match_rule
 from resync_analytics.joblog.scan import Candidate
@@ -124,7 +124,6 @@ _JAVA_SUPPRESSED = re.compile(r"^\s*Suppressed:\s")
 _PY_EXCEPTION = re.compile(
     r"^(?:[A-Za-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure)\b(?::|$)"
 )
-_GENERIC = frozenset({"application_error", "unknown"})
 _SYMPTOM = re.compile(
     r"reset|broken pipe|EOF|closed|lost|shut ?down|FetchFailed|interrupted|terminated", re.I
 )
@@ -342,7 +341,7 @@ def _failed_cleanups(findings: Sequence[Finding]) -> set[int]:
             (ln for ln in finding.context_before[-CLEANUP_WITHIN:] if _CLEANUP.search(ln.text)),
             None,
         )
-        if announce is None or finding.category in _GENERIC:
+        if announce is None or finding.category in GENERIC_CATEGORIES:
             continue
         if any(
             f.tier >= 2 and f.line.number < announce.number and f.category != finding.category
@@ -364,7 +363,7 @@ def _java_chain_members(findings: Sequence[Finding]) -> set[int]:
         if keep is not None and _LIBRARY_EXCEPTION.search(findings[keep].line.text):
             # A generic library exception at the bottom ("EOFException: SSL peer shut down")
             # says less than the specific one above it.
-            specific = [i for i in chain if findings[i].category not in _GENERIC]
+            specific = [i for i in chain if findings[i].category not in GENERIC_CATEGORIES]
             keep = specific[-1] if specific else keep
         superseded.update(i for i in chain if i != keep)
         chain.clear()
@@ -473,7 +472,7 @@ def _cause_in_message(root: Finding, strong: Sequence[Finding]) -> Finding | Non
     """A generic exception header whose message runs on over the next lines (a console's
     wrap, a long "nested exception is" chain) up to its first stack frame: the first specific
     statement inside that message names the cause the header only wraps."""
-    if root.category not in _GENERIC or root.java_role != "header":
+    if root.category not in GENERIC_CATEGORIES or root.java_role != "header":
         return None
     end = root.line.number
     for line in root.context_after:
@@ -485,7 +484,7 @@ def _cause_in_message(root: Finding, strong: Sequence[Finding]) -> Finding | Non
             f
             for f in strong
             if root.line.number < f.line.number <= end
-            and f.category not in _GENERIC
+            and f.category not in GENERIC_CATEGORIES
             and f.tier >= 3
         ),
         None,

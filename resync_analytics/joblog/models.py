@@ -16,6 +16,9 @@ from resync_analytics.joblog.entities import EntityRole
 from resync_core.taxonomy import CATEGORIES as CATEGORIES
 from resync_core.taxonomy import Category as Category
 
+# Categories that say only that something failed: a rule of this kind never outranks a
+# specific statement of the cause.
+GENERIC_CATEGORIES: frozenset[Category] = frozenset({"application_error", "unknown"})
 # Categories that name what failed (a missing file, a full disk, a lost connection...), as
 # against a crash, a generic application error, success or unknown.
 SPECIFIC_CATEGORIES: frozenset[Category] = frozenset(

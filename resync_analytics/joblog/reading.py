@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from resync_analytics.joblog.exit_codes import explain_exit_code
 from resync_analytics.joblog.knowledge import Family, knowledge
-from resync_analytics.joblog.models import Category, Finding, LogLine
+from resync_analytics.joblog.models import GENERIC_CATEGORIES, Category, Finding, LogLine
 
 # Errno texts and status names that only a network fault prints, whatever word ("file",
 # "cannot access", "cannot be found") made the line match first.
@@ -88,7 +88,6 @@ _STOP_CATEGORIES: frozenset[Category] = frozenset(
 )
 _TIMEOUT_EXIT = 124  # timeout(1) exits 124 whatever signal it sent
 _EXIT_CODES_OF_A_LAUNCH = frozenset({126, 127})
-_GENERIC: frozenset[Category] = frozenset({"application_error", "unknown"})
 WRAP_WIDTH = 100
 """The shortest line a console is taken to have cut at its width (consoles and mail
 clients wrap at 80 to 250 columns); shorter lines that end mid-word are left alone."""
@@ -140,7 +139,7 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
         return dataclasses.replace(
             finding, rule=fatal.name, category=fatal.category, tier=fatal.tier, label=fatal.label
         )
-    if finding.category in _GENERIC:
+    if finding.category in GENERIC_CATEGORIES:
         family = wrapped_statement(finding)
         if family is not None:
             return dataclasses.replace(
@@ -150,7 +149,7 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
                 tier=family.tier,
                 label=family.label,
             )
-    if finding.category in _GENERIC:
+    if finding.category in GENERIC_CATEGORIES:
         named = _category_of_exception_class(text)
         if named is not None:
             return _as(finding, *named)
@@ -196,7 +195,7 @@ def relayed_fatal(text: str) -> Family | None:
         if not _FATAL_OPENING.match(piece):
             continue
         family = next((f for f in knowledge().families if f.regex.search(piece)), None)
-        if family is not None and family.tier >= 4 and family.category not in _GENERIC:
+        if family is not None and family.tier >= 4 and family.category not in GENERIC_CATEGORIES:
             return family
     return None
 
@@ -216,7 +215,7 @@ def wrapped_statement(finding: Finding) -> Family | None:
     head, tail = text[-_JOINED:], following[:_JOINED]
     joined = head + tail
     for family in knowledge().families:
-        if family.tier < 4 or family.category in _GENERIC:
+        if family.tier < 4 or family.category in GENERIC_CATEGORIES:
             continue
         if family.regex.search(joined) and not (
             family.regex.search(head) or family.regex.search(tail)

@@ -1,0 +1,130 @@
+"""Jobs that failed although their exit status is 0: the tool printed an error and returned 0
+anyway, and TWS's status comes from elsewhere (a return-code mapping, an operator reading the
+output)."""
+
+from __future__ import annotations
+
+import re
+
+from resync_analytics.joblog.banner import is_banner_line
+from resync_analytics.joblog.models import (
+    GENERIC_CATEGORIES,
+    Category,
+    Finding,
+    JoblogHeader,
+    LogLine,
+)
+from resync_analytics.joblog.scan import ScanResult
+
+# Failures a script that ignores its commands' status hides behind exit 0: the resource is
+# exhausted or held, so the output is missing or stale whatever the status says. Permission and
+# missing-file errors are left out: good runs print them too ("find: '/proc/1/fd': Permission
+# denied", an optional file probed for), and exit 0 is the better evidence there.
+_SILENT_FAILURES: frozenset[Category] = frozenset({"disk_full", "resource_busy", "out_of_memory"})
+
+
+def fails_despite_exit_zero(
+    root: Finding | None, findings: list[Finding], scan: ScanResult, header: JoblogHeader
+) -> bool:
+    """Whether the job failed although its exit status is 0: the tool printed an error and
+    returned 0 anyway, and the status TWS reports comes from elsewhere (a return-code mapping,
+    an operator reading the output).
+
+    - A script that ignores its commands' status ends 0 after "pg_dump: error: could not
+      write to output file: No space left on device": a precise, novel statement of a
+      resource exhausted or held, not retried, is a failure whatever the exit status says.
+    - The job reported its own failure after the error ("export FAILED", "Job ... completed
+      with status [FAILED]") and did not carry on.
+    - The job's output ends on a specific error ("mirror: Login failed: 530"): nothing after
+      it but its trace and further errors. A missing file or a refused permission is left
+      out there: good runs end on them too (a probe for an optional file, "find: '/proc/1/fd':
+      Permission denied").
+    - A Python traceback's exception line is the last the job printed, but for one short,
+      generic completion word ("[*] done"): the script stopped on the exception and its
+      top-level handler only said it ended, whatever the error's kind.
+    """
+    if root is None or root.known or root.transient:
+        return False
+    if root.tier >= 4 and root.category in _SILENT_FAILURES:
+        return True
+    stated = {f.line.number for f in findings if not f.known}
+    after = _output_after(root.line.number, scan, header)
+    if after is None:
+        return False
+    if _traceback_ends_job(root, after, stated, scan):
+        return True
+    summary = next(
+        (ln for ln in after if ln.number in stated and _SELF_REPORTED.search(ln.text)), None
+    )
+    if summary is not None:
+        later = [ln for ln in after if ln.number > summary.number]
+        return not any(_CARRIED_ON.search(ln.text) for ln in later if ln.number not in stated)
+    if root.tier < 3 or root.category in GENERIC_CATEGORIES or root.category in _ENDS_HARMLESSLY:
+        return False
+    return all(ln.number in stated or _PART_OF_ERROR.match(ln.text) for ln in after)
+
+
+def _traceback_ends_job(
+    root: Finding, after: list[LogLine], stated: set[int], scan: ScanResult
+) -> bool:
+    """Whether ``root`` is the exception line of a Python traceback ("Traceback (most recent
+    call last):", its frames, then "IOError: file not found!") after which the job printed
+    nothing but the error's own lines and at most one short completion word."""
+    if not root.python_exception or not _opens_traceback(root, scan):
+        return False
+    rest = [ln for ln in after if ln.number not in stated and not _PART_OF_ERROR.match(ln.text)]
+    return len(rest) <= 1 and all(_COMPLETION_ONLY.match(ln.text) for ln in rest)
+
+
+def _opens_traceback(root: Finding, scan: ScanResult) -> bool:
+    """Whether the lines right above ``root`` are a traceback's frames under its header."""
+    lines = {ln.number: ln for ln in (*scan.head, *scan.tail, *root.context_before)}
+    number = root.line.number - 1
+    while (line := lines.get(number)) is not None and _FRAME_LINE.match(line.text):
+        number -= 1
+    line = lines.get(number)
+    return (
+        number < root.line.number - 1
+        and line is not None
+        and bool(_TRACEBACK_HEAD.match(line.text))
+    )
+
+
+_TRACEBACK_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
+_FRAME_LINE = re.compile(r"^\s+\S")
+_COMPLETION_ONLY = re.compile(
+    r"(?i)^\W*(?:all\s+)?(?:done|finished|complete[d]?|end(?:ed)?|exit(?:ing)?|bye)\W*$"
+)
+"""A completion word and nothing else ("[*] done", "Done.", "finished"): says the script
+ended, not that its work was done."""
+
+
+_SELF_REPORTED = re.compile(
+    r"(?<![\w-])(?:failed|FAILED|failure|FAILURE|abended|ABEND(?:ED)?|unsuccessful|"
+    r"ended (?:abnormally|in error|with errors?)|completed with errors?)(?![\w-])"
+)
+"""A job's own report of its failure: what makes an exit status of 0 a lie."""
+_CARRIED_ON = re.compile(
+    r"(?i)(?<![\w-])(?:succeeded|successful(?:ly)?|completed successfully|finished successfully)"
+    r"(?![\w-])"
+)
+_ENDS_HARMLESSLY: frozenset[Category] = frozenset({"file_not_found", "permission_denied"})
+# Lines that belong to the error statement before them: blank, stack frames and their
+# elisions, a traceback's source lines, indented continuations.
+_PART_OF_ERROR = re.compile(r"^\s*$|^\s+\S|^\s*(?:at\s|\.\.\. \d+ (?:more|common)|Caused by:)")
+_TWS_INFO = re.compile(r"\bAWS[A-Z]{3}\d{3}I\b")
+
+
+def _output_after(number: int, scan: ScanResult, header: JoblogHeader) -> list[LogLine] | None:
+    """The job's output lines after line ``number`` (without the banners and TWS's own
+    informational messages), or ``None`` when they do not all sit in the scan's tail."""
+    end = header.trailer_start_line or scan.total_lines + 1
+    if scan.tail and scan.tail[0].number > number + 1:
+        return None
+    return [
+        ln
+        for ln in scan.tail
+        if number < ln.number < end
+        and not is_banner_line(ln.text)
+        and not _TWS_INFO.search(ln.text)
+    ]
