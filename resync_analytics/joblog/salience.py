@@ -70,6 +70,7 @@ _JOB_STATUS = re.compile(
 )
 _SWITCH_LIKE_PATH = re.compile(r"^(?:/(?:[A-Z]{1,6}|[a-z]{1,2})|[A-Za-z]:\\?)$")
 _SHORT_FORM_SEPARATORS = "./\\@"
+_HOST_AND_PORT = re.compile(r"[\w.-]+:\d{1,5}")
 _LIBRARY_PATH = re.compile(r"site-packages|dist-packages|/lib(?:64)?/python\d|<frozen ")
 _TWS_MESSAGE = re.compile(r"\bAWS[A-Z]{3}\d{3}I\b")
 # PostgreSQL states one error over several lines (ERROR, then DETAIL/HINT/CONTEXT/QUERY).
@@ -442,7 +443,12 @@ def _is_fragment(value: str, texts: list[str], accounts: bool) -> bool:
     for other in texts:
         if other == value or len(other) <= len(value):
             continue
-        if other.endswith(value) and other[-len(value) - 1] in separators:
+        # "ldaps://ldap01:636": a URL that is only its address names the host:port too
+        if (
+            other.endswith(value)
+            and other[-len(value) - 1] in separators
+            and not (other.endswith("://" + value) and _HOST_AND_PORT.fullmatch(value))
+        ):
             return True
         if other.startswith(value) and other[len(value)] in _SHORT_FORM_SEPARATORS:
             return True

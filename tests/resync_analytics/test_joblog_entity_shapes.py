@@ -16,10 +16,6 @@ from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.evaluation import credited
 from tests.resync_analytics.joblog_samples import joblog
 
-# The extraction reads these; the line chosen as the root cause is another one (the banner's
-# script), which is the chooser's business, not the entity patterns'.
-OTHER_LINE = "the root-cause line chosen is not this message"
-
 SHAPES: list[Any] = [
     # --- hosts and ports ---
     # https://github.com/wpoa/open-access-media-importer/issues/80
@@ -45,13 +41,9 @@ SHAPES: list[Any] = [
         ("10.1.209.231", "5432"),
     ),
     # https://github.com/pgadmin-org/pgadmin4/issues/4837
-    pytest.param(
+    (
         'Is the server running on host "173.18.0.3" and accepting TCP/IP connections on port 5432?',
         ("173.18.0.3", "5432"),
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=OTHER_LINE,
-        ),
     ),
     # https://github.com/Nuvalence/sqlserver2pgsql-docker/issues/1
     (
@@ -113,14 +105,10 @@ SHAPES: list[Any] = [
         ("MacBook-Pro.local",),
     ),
     # https://github.com/joeferner/node-oracle/issues/217
-    pytest.param(
+    (
         "(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=db1.lab.vx)(PORT=1521))"
         "(CONNECT_DATA=(SERVER=DEDICATED)(SERVICE_NAME=db11204)))",
         ("db1.lab.vx", "1521"),
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=OTHER_LINE,
-        ),
     ),
     # https://github.com/laurenz/oracle_fdw/issues/229
     ("telnet: connect to address 10.28.96.24: Connection refused", ("10.28.96.24",)),
@@ -175,14 +163,10 @@ SHAPES: list[Any] = [
         ("setest01",),
     ),
     # https://github.com/obsidiandynamics/kafdrop/issues/35
-    pytest.param(
+    (
         "[Consumer clientId=consumer-email-1, groupId=email] Bootstrap broker localhost:9092 "
         "(id: -1 rack: null) disconnected",
         ("localhost:9092",),
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=OTHER_LINE,
-        ),
     ),
     # https://github.com/jacobalberty/unifi-docker/issues/792
     (
@@ -222,13 +206,10 @@ SHAPES: list[Any] = [
         ("jdbc:mysql://192.168.100.100:8096/testdb?useUnicode=true",),
     ),
     # https://github.com/LDAPAccountManager/lam/issues/263
-    pytest.param(
+    (
         "ldapsearch -x -H ldaps://tenang.perkeso.gov.my:636 -b dc=perkeso,dc=gov,dc=my: "
         "ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)",
         ("tenang.perkeso.gov.my:636",),
-        marks=pytest.mark.xfail(
-            strict=True, reason="the URL is named, its host:port is dropped beside it"
-        ),
     ),
     # --- database objects ---
     # https://github.com/pantsel/konga/issues/592
