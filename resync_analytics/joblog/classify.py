@@ -161,13 +161,22 @@ _RELAY_PREFIX = re.compile(
 )
 
 
+# A PostgreSQL client prints a foreign server's error, relayed by a foreign-data wrapper
+# (oracle_fdw, db2_fdw), as the DETAIL field of its own error: "DETAIL:  ORA-01555: snapshot
+# too old". The detail is then the cause, not a benign elaboration.
+_FOREIGN_DETAIL = re.compile(
+    r"^\s*DETAIL:\s+(?:(?:ORA|TNS|PLS)-\d{4,5}|SQL\d{4,5}[NC]|SQLCODE\s*=\s*-\d+)\b"
+)
+
+
 def _effective_level(text: str) -> str | None:
     """The level a line is logged at, or "error" when a wrapper relays it at a benign level
-    and the relayed message opens with an error level or title of its own."""
+    and the relayed message opens with an error level or title of its own, or when a
+    DETAIL field relays a foreign database server's coded error."""
     level = _level(text)
     if level not in _BENIGN_LEVELS:
         return level
-    if _RELAY_PREFIX.match(text):
+    if _RELAY_PREFIX.match(text) or (level == "detail" and _FOREIGN_DETAIL.match(text)):
         return "error"
     return level
 
@@ -550,6 +559,16 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     in_message = _cause_in_message(root, strong)
     if in_message is not None:
         return in_message
+    foreign = next(
+        (
+            f
+            for f in strong
+            if f.line.number == root.line.number + 1 and _FOREIGN_DETAIL.match(f.line.text)
+        ),
+        None,
+    )
+    if foreign is not None:
+        return foreign  # the foreign server's own error, relayed as the DETAIL field
     if root.tier == 3:
         # A wrapper ("Msg 208, Level 16", "SQL*Loader-128: unable to begin a session", a crash
         # banner) whose specific cause is printed right after it.

@@ -107,3 +107,14 @@ def test_the_kernel_oom_record_concludes_with_the_process_it_killed():
     )
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == ("out_of_memory", line_of(log, "Killed p"))
+
+
+def test_a_foreign_server_error_relayed_as_detail_is_the_cause():
+    log = joblog(
+        "psql:/srv/etl/load.sql:12: ERROR:  error executing query: OCIStmtExecute failed to "
+        "execute remote query\n"
+        "DETAIL:  ORA-00942: table or view does not exist\n",
+        3,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("database", line_of(log, "DETAIL"))
