@@ -118,3 +118,21 @@ def test_a_foreign_server_error_relayed_as_detail_is_the_cause():
     )
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == ("database", line_of(log, "DETAIL"))
+
+
+def test_a_powershell_command_not_found_cut_by_the_console_starts_at_its_record():
+    log = joblog(
+        "Invoke-Sqlcmd : The term 'Invoke-Sqlcmd' is not recognized as the name of a \n"
+        "cmdlet, function, script file, or operable program. Check the spelling of the \n"
+        "name, or if a path was included, verify that the path is correct and try again.\n"
+        "At D:\\jobs\\nightly_export.ps1:7 char:1\n"
+        "+ Invoke-Sqlcmd -ServerInstance sql01 -Query $q\n"
+        "    + CategoryInfo          : ObjectNotFound: (Invoke-Sqlcmd:String) [], \n"
+        "   CommandNotFoundException\n",
+        1,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "command_not_found",
+        line_of(log, "Invoke-Sqlcmd : The term"),
+    )
