@@ -136,3 +136,14 @@ def test_a_powershell_command_not_found_cut_by_the_console_starts_at_its_record(
         "command_not_found",
         line_of(log, "Invoke-Sqlcmd : The term"),
     )
+
+
+def test_a_db2_zos_sqlcode_under_its_program_line_is_the_database_error():
+    log = joblog(
+        "  SELECT ORDER_ID FROM PRODSCH.ORDERS WHERE ORDER_DT > CURRENT DATE\n"
+        "  SQL ERROR DURING PREPARE\n"
+        " DSNT408I SQLCODE = -206, ERROR:  ORDER_DT IS NOT VALID IN THE CONTEXT WHERE IT IS USED\n",
+        8,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("database", line_of(log, "DSNT408I"))
