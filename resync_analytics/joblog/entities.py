@@ -88,6 +88,14 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("code", re.compile(r"\b(?:ORA|TNS|PLS|SP2|KUP|IMP|EXP|UDE|UDI|RMAN|LRM|DRG)-\d{4,5}\b"), 0),
     ("code", re.compile(r"\bSQL\*Loader-\d+"), 0),
     ("code", re.compile(r"\bSQL\d{4,5}[NCW]\b"), 0),
+    # Db2 for z/OS states its SQLCODE as a field and the object in capitals: "DSNT408I SQLCODE
+    # = -204, ERROR:  GENAONE IS AN UNDEFINED NAME"
+    ("code", re.compile(r"\bSQLCODE\s*=\s*(-?\d{1,5})\b"), 1),
+    (
+        "object",
+        re.compile(r"\b([A-Z][A-Z0-9_$#@]*(?:\.[A-Z][A-Z0-9_$#@]*)*) IS AN UNDEFINED NAME\b"),
+        1,
+    ),
     ("code", re.compile(r"\bSQLSTATE\s*[=:\[]?\s*([0-9A-Z]{5})\b"), 0),
     ("code", re.compile(r"\bSQLSTATE\s*[=:\[]?\s*([0-9A-Z]{5})\b"), 1),
     ("code", re.compile(r"\b(?:AWS[A-Z]{3}\d{3}|EQQ[A-Z0-9]{4,})[IWE]\b"), 0),

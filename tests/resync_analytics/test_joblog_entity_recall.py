@@ -389,3 +389,20 @@ def test_a_kubernetes_event_names_its_object_not_the_reference_s_bookkeeping():
 )
 def test_terraform_s_error_list_names_the_resource_address(line: str, address: str):
     assert roles_on(line).get(address) == "object"
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "name"),
+    [
+        (" DSNT408I SQLCODE = -204, ERROR:  GENAONE IS AN UNDEFINED NAME", "-204", "GENAONE"),
+        (
+            "DSNT408I SQLCODE = -204, ERROR: PAYROLL.EMP_HIST IS AN UNDEFINED NAME",
+            "-204",
+            "PAYROLL.EMP_HIST",
+        ),
+    ],
+)
+def test_db2_for_z_os_names_its_sqlcode_and_the_undefined_object(line: str, code: str, name: str):
+    found = roles_on(line)
+    assert found.get(code) == "code"
+    assert found.get(name) == "object"
