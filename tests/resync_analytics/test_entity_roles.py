@@ -89,8 +89,11 @@ def test_a_crash_names_the_process_the_shell_reports_dead():
     after = _lines("  what():  std::bad_alloc", "run.sh: line 9: 61230 Aborted", start=6)
     named = complete_roles("out_of_memory", line, (), after, [Entity("exception", "x")])
     assert [e.text for e in named if role_of(e) == "pid"] == ["61230"]
-    # a resource failure is not about a process
-    assert not complete_roles("file_not_found", line, (), after, [])
+    # a resource failure is not about a process: only the exception the runtime reported
+    # under the line is named
+    assert complete_roles("file_not_found", line, (), after, []) == [
+        Entity("exception", "std::bad_alloc")
+    ]
 
 
 def test_a_stack_is_named_by_the_method_and_source_line_of_the_jobs_first_frame():
