@@ -383,8 +383,21 @@ def test_a_further_file_is_not_listed_when_the_first_tier_names_the_failing_one(
     related = [Entity("path", "/opt/app/conf/settings.ini"), Entity("host", "db07.corp.local")]
     named = [Entity("path", "/data/in/orders.csv"), Entity("code", "ENOENT")]
     assert relevant_related(related, named) == [Entity("host", "db07.corp.local")]
-    # with no file named, a file around the error may be the subject
-    assert relevant_related(related, [Entity("code", "ENOENT")]) == related
+    # with no file named, a file around the error may be the subject; only the first further
+    # entity is kept (the later ones of a log are almost never what the fix is about)
+    assert relevant_related(related, [Entity("code", "ENOENT")]) == related[:1]
+
+
+def test_only_the_first_further_entity_is_kept():
+    from resync_analytics.joblog.relevance import MAX_KEPT, relevant_related
+
+    related = [
+        Entity("object", "DWH.ORDERS_STG"),
+        Entity("path", "/data/in/orders.csv"),
+        Entity("host", "db07.corp.local"),
+    ]
+    assert MAX_KEPT == 1
+    assert relevant_related(related, [Entity("code", "ORA-00942")]) == related[:1]
 
 
 def test_the_model_file_of_the_wrapping_statement_above_the_error_is_named():

@@ -1,8 +1,9 @@
 """Analyser quality on labelled joblogs it was not written from.
 
-Thresholds sit a little below the measured values (corpus: 98.8% category, 98.8% line, 90.6%
-entity recall, 48.6% entity precision; simulator: 100%, 99.5%, 93.5%, 48.6%) so that a
-regression fails the build.
+Thresholds sit a little below the measured values (corpus: 100% category, 100% line, 88.9%
+entity recall, 58.3% entity precision; simulator: 100%, 100%, 90.4%, 56.0%) so that a
+regression fails the build. Keeping only the first second-tier entity (see
+resync_analytics/joblog/relevance.py) traded about two points of recall for four of precision.
 """
 
 from __future__ import annotations
@@ -44,11 +45,11 @@ def test_corpus_error_line_accuracy(corpus_report):
 
 
 def test_corpus_entity_recall(corpus_report):
-    assert corpus_report.entity_recall >= 0.89
+    assert corpus_report.entity_recall >= 0.88
 
 
 def test_corpus_entity_precision(corpus_report):
-    assert corpus_report.entity_precision >= 0.46, _noise(corpus_report)
+    assert corpus_report.entity_precision >= 0.56, _noise(corpus_report)
 
 
 def test_simulator_category_accuracy(simulator_report):
@@ -60,11 +61,11 @@ def test_simulator_error_line_accuracy(simulator_report):
 
 
 def test_simulator_entity_recall(simulator_report):
-    assert simulator_report.entity_recall >= 0.92
+    assert simulator_report.entity_recall >= 0.90
 
 
 def test_simulator_entity_precision(simulator_report):
-    assert simulator_report.entity_precision >= 0.46, _noise(simulator_report)
+    assert simulator_report.entity_precision >= 0.54, _noise(simulator_report)
 
 
 def _noise(report: QualityReport) -> str:
