@@ -41,7 +41,9 @@ class MinerConfig:
     ``masks_version``: the version of the variable masks (``masking.py``) the templates were
     mined with. It is raised whenever a change of the masks makes a word a variable or a
     constant (2: source-file locations, message ids, relative paths, dashed and quoted names,
-    capitalised dates; 3: durations of several units), so a state saved under other masks
+    capitalised dates; 3: durations of several units; 4: a path is ``<*>`` without its
+    slash, quoted words and key=value values with a digit are one value, signed hex offsets,
+    words of capitals keep their digits), so a state saved under other masks
     counts as saved with other
     settings and is rebuilt from its templates, ids kept (``persistence.restore_miner``).
     Not a setting to tune: a state must say which masks wrote its templates.
@@ -53,7 +55,7 @@ class MinerConfig:
     cache_size: int = 100_000
     max_tokens: int = 256
     min_variants: int = 10
-    masks_version: int = 3
+    masks_version: int = 4
 
     def __post_init__(self) -> None:
         if not 0.0 < self.similarity_threshold <= 1.0:

@@ -12,10 +12,16 @@ units (``8m23s``) are one value. ``bench/patterns.py --outside`` checks every ma
 hand-labelled transcripts of tools the masks were not written on (``tests/data/templates``).
 
 Templates are written the way Loghub's ground truth writes them: a URL keeps its scheme
-(``hdfs://<*>``), a path its leading slash (``/<*>``), an identifier its leading words
+(``hdfs://<*>``), an address after a slash its slash (``/<*>:<*>``, as Java prints a socket
+address), an identifier its leading words
 (``blk_<*>``, ``attempt_<*>``), a number its glued unit (``<*>ms``); a memory size is one
 value (``317.5 KB`` -> ``<*>``) and a run of values (``<*>:<*>``, ``blk_<*> blk_<*>``) one
-``<*>``. Keys stay: the tokeniser splits ``key=value``, so only the value is compared.
+``<*>``. A path is one value, slash and all (``<*>``): Loghub writes it both ways (BGL's
+``node map file /<*>`` beside ``from file <*>``), and the hand-labelled outside set writes
+``<*>`` as it writes every other value. A quoted word
+with a digit is one value inside its quotes (``'<*>'``), and so is the value of a key=value
+pair with a digit (``Code=<*>``). Keys stay: the tokeniser splits ``key=value``, so only the
+value is compared.
 
 Not to be confused with ``resync_analytics.masking``, which hides secrets before storage.
 """
@@ -55,9 +61,14 @@ _NOT_SOURCE_FILE = (
 # Order matters: alternatives are tried left to right at each position, so the specific
 # shapes (URL, UUID, IP, date) come before the general number rule that would cut them up.
 # A capturing group, where an alternative has one, is a constant prefix the template keeps:
-# ``hdfs://<*>``, ``/<*>``, ``blk_<*>`` (Loghub's ground truth writes variables this way).
+# ``hdfs://<*>``, ``blk_<*>`` (Loghub's ground truth writes variables this way).
 # Every other group must be non-capturing.
 _ALTERNATIVES = (
+    # A quoted word with a digit ('dbtjob_v1-0', "image:20.7", '10.0.0.1:3320') is one value,
+    # whatever its inner shape; the quotes stay. An identifier with a prefix word
+    # ('attempt_1445_0020') is left to the prefixed-id rule, which keeps the prefix.
+    r"(?<=['\"`])(?![A-Za-z]+_\d[\w-]*['\"`])(?:(?<=')(?=[^\s']*\d)[^\s']+(?=')"
+    r"|(?<=\")(?=[^\s\"]*\d)[^\s\"]+(?=\")|(?<=`)(?=[^\s`]*\d)[^\s`]+(?=`))",
     r"(?<![\w+.-])([a-zA-Z][\w+.-]*://)[^\s,;'\"()<>\[\]{}]+",  # URLs: http://, hdfs://, jdbc:x://
     # A message id before its text (SQL*Loader-500:, SP2-0306:, ORA-00942:) names the event:
     # kept as it is (the named group tells the replacement so).
@@ -89,9 +100,12 @@ _ALTERNATIVES = (
     # (RDD.scala:288, loader.js:688, ZDBA.pm:74): a stack frame keeps its file, so frames of
     # different code stay different events (the line number is masked as a number).
     r"(?<![\w.:/-])(?=[\w.-]*[\d.-])[A-Za-z][\w.-]*:" + _NOT_SOURCE_FILE + r"\d{2,5}(?![\w:]|\.\w)",
-    # Unix paths: /<*>. One component without a digit (/default-rack) is a name.
-    # A directory name may hold one space when a further "/" follows (/Users/J Doe/x).
-    r"(?<![\w/<])(~?/|\.{1,2}/|/)(?=[\w.@%+~-]*(?:\d|/[\w.@%+~-]))"
+    # Unix paths: <*>, slash and all. One component without a digit (/default-rack) is a name.
+    # A directory name may hold one space when a further "/" follows (/Users/J Doe/x). An
+    # IPv4 address after a slash (/10.0.0.1:9000, Java's socket address) is left to the
+    # address rule, which keeps the slash.
+    r"(?<![\w/<])(?:~?/|\.{1,2}/|/)(?!(?:\d{1,3}\.){3}\d{1,3}(?![\w.]))"
+    r"(?=[\w.@%+~-]*(?:\d|/[\w.@%+~-]))"
     r"(?:[\w.@%+~-]+(?: [\w.@%+~-]+)?/)*[\w.@%+~-]*",
     # Relative paths to a file (models/customers.sql, src/pyrfc/_pyrfc.pyx): one value. Words
     # joined by a slash without a file at the end (TCP/IP, and/or, files/attrs) stay.
@@ -115,8 +129,12 @@ _ALTERNATIVES = (
     # Bracketed ids ([a1b2c3], [Thread-5], [0:1]): one bracketed word with a digit.
     # A key=value in brackets keeps its key ([generator=3.1.3] -> [generator=<*>]).
     r"(?<=\[)(?=[^\]\s]*\d)[^\]\s\[,;()=]+(?=\])",
-    # Bare hex of 8+ digits with at least one digit (ids, addresses, hashes).
-    r"\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b",
+    # Bare hex of 8+ digits with at least one digit (ids, addresses, hashes), with its sign
+    # when it is an offset (+0000000000D2AC92, -E62DD9A0).
+    r"(?:(?<![\w.+-])[-+])?\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b",
+    # The value of a key=value pair when it holds a digit (Code=0C4, userid=app/x@db12,
+    # adapter=1.7.4): one value, whatever its shape; the key stays.
+    r"(?<==)(?=[^\s,;()\[\]{}'\"=<>]*\d)[^\s,;()\[\]{}'\"=<>]+",
     # Durations of several units, as Go and Kubernetes write them (8m23s, 1h2m3.5s): one value.
     r"(?<![\w.])(?=\d)(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|ns)){2,}(?![\w.])",
     # Memory sizes, glued or spaced (64KB, 1.5 GB, 317.5 KB, 16.0 B): one value.
@@ -127,12 +145,14 @@ _ALTERNATIVES = (
     # Digits that end a word (eth0, node17, core.3111, Thread-5, "instruction......0"): the
     # word names the kind of thing, the digits which one. Not after a capital and a dash,
     # where they name an error (ORA-01653), nor after a single letter (a table T1), nor in
-    # a key (PSR0=...).
-    r"(?:(?<=[A-Za-z]{2})|(?<=[a-z]-|[A-Za-z.][._]))\d+(?![\w=]|:\d)",
+    # a key (PSR0=...), nor in a word of capitals (JES2, SYSUT1, RECV370, DB2): such a word
+    # is a name of a program, a product or a DD as a whole; if it varies, the tree finds so.
+    r"(?:(?<=[a-z][A-Za-z])|(?<=[A-Za-z][a-z])|(?<=[a-z]-|[A-Za-z.][._]))\d+(?![\w=]|:\d)",
 )
 # One name per alternative, in order: bench/patterns.py switches masks off by name to check,
 # leaving one log source out at a time, that each one helps on sources it was not made on.
 MASK_NAMES = (
+    "quoted_value",
     "url",
     "message_id",
     "uuid",
@@ -157,6 +177,7 @@ MASK_NAMES = (
     "underscored_id",
     "bracketed_id",
     "bare_hex",
+    "key_value",
     "duration",
     "memory_size",
     "number",
@@ -168,7 +189,14 @@ assert len(MASK_NAMES) == len(_ALTERNATIVES)
 # Masks that match only where one of these characters occurs. A message without any of them
 # (most lines) is masked by a pattern that leaves them out, so they cost it nothing: every
 # further alternative is tried at every position of a line.
-_NEEDS = {"message_id": "-", "dashed_name": "-", "relative_path": "/", "quoted_name": "'\"`"}
+_NEEDS = {
+    "message_id": "-",
+    "dashed_name": "-",
+    "relative_path": "/",
+    "quoted_name": "'\"`",
+    "key_value": "=",
+    "quoted_value": "'\"`",
+}
 _GATES = tuple(sorted(set(_NEEDS.values())))
 # Masks switched off by masks_switched_off (none in the product).
 _OFF: frozenset[str] = frozenset()

@@ -275,9 +275,11 @@ class PatternMiner:
         self, keys: list[int], index: int, stored: dict[int, tuple[str, ...]]
     ) -> int:
         """Merge templates equal but at ``index`` when that position is a variable: one of
-        them already holds ``<*>`` there, or it takes ``min_variants`` different words
-        (Brain's rule: a position whose value keeps changing while the rest stays is a
-        variable; two or three words there are more often distinct events)."""
+        them already holds ``<*>`` there, every word there has a digit (JOB00345 and
+        TSU50530: names the masks left whole, which vary as numbers do), or it takes
+        ``min_variants`` different words (Brain's rule: a position whose value keeps
+        changing while the rest stays is a variable; two or three words there are more
+        often distinct events)."""
         first = stored[keys[0]]
         members = [key for key in keys if _equal_except(stored[key], first, index)]
         values = {stored[key][index] for key in members}
@@ -287,10 +289,13 @@ class PatternMiner:
             value == WILDCARD or value.endswith(_ID_ENDS) for value in values
         ):
             # Few variants: merged only when they share enough words around the one they
-            # differ in, so short, truly different messages stay apart.
+            # differ in, so short, truly different messages stay apart; those with a digit
+            # there are merged in any case.
             shared = sum(1 for token in first if token != WILDCARD) - 1
             if shared < max(_MIN_SHARED_WORDS, self.config.similarity_threshold * len(first)):
-                return 0
+                members = [key for key in members if _DIGIT.search(stored[key][index])]
+                if len(members) < 2:
+                    return 0
         survivor = self._templates[self._resolve(members[0])]
         merged = 0
         for key in members[1:]:

@@ -48,11 +48,11 @@ def test_flow_mines_counts_once_and_announces_new_patterns(flow_settings, store)
         for r in rows(store, "SELECT * FROM error_patterns ORDER BY occurrences DESC")
     }
     assert set(patterns) == {
-        "cp: cannot stat '/<*>': No such file or directory",
+        "cp: cannot stat '<*>': No such file or directory",
         "ORA-01653: unable to extend table SALES.T1 by <*> in tablespace USERS",
         "Connection to <*> refused after <*> attempts",
     }
-    assert patterns["cp: cannot stat '/<*>': No such file or directory"]["occurrences"] == 3
+    assert patterns["cp: cannot stat '<*>': No such file or directory"]["occurrences"] == 3
     assert set(first.new_patterns) == {r["pattern_id"] for r in patterns.values()}
 
     sent = rows(store, "SELECT * FROM event_outbox WHERE event = %s", PATTERN_NEW)
@@ -77,7 +77,7 @@ def test_flow_mines_counts_once_and_announces_new_patterns(flow_settings, store)
     count = rows(
         store,
         "SELECT occurrences FROM error_patterns WHERE template = %s",
-        "cp: cannot stat '/<*>': No such file or directory",
+        "cp: cannot stat '<*>': No such file or directory",
     )
     assert count[0]["occurrences"] == 4
     assert len(rows(store, "SELECT * FROM event_outbox WHERE event = %s", PATTERN_NEW)) == 3

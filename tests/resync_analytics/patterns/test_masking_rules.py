@@ -55,8 +55,8 @@ def test_words_after_a_variable_do_not_split_an_event_into_branches():
         # Memory sizes are one value, spaced or glued; other units stay after the value.
         ("size 16.0 B, free 317.5 KB, cap 1.5GB", "size <*>, free <*>, cap <*>"),
         ("timeout of 40000ms at 47C", "timeout of <*>ms at <*>C"),
-        # Paths keep their slash, URLs their scheme, identifiers their leading words.
-        ("open /Users/J Doe/f1.txt now", "open /<*> now"),
+        # A path is one value; URLs keep their scheme, identifiers their leading words.
+        ("open /Users/J Doe/f1.txt now", "open <*> now"),
         ("load C:\\Program Files\\App\\x.dll now", "load <*> now"),
         ("rack /default-rack and /data", "rack /default-rack and /data"),
         ("split hdfs://10.0.0.1:9000/a/b.txt:0+11", "split hdfs://<*>"),
@@ -171,3 +171,52 @@ def test_a_quoted_variable_keeps_its_quotes_in_the_template():
         "Lost connection to database '<*>' after retries"
     }
     assert len({miner.pattern(key).pattern_id for key in later}) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "masked"),
+    [
+        # A path is one value, slash and all; an address after a slash keeps the slash.
+        ("Backing up /data to /backups/world-1.tgz", "Backing up /data to <*>"),
+        ("Served block to /10.250.19.102:50010", "Served block to /<*>"),
+        # A quoted word with a digit is one value in its quotes; a prefixed id keeps its prefix.
+        ("Executing 'dbtjob_v1-0' now", "Executing '<*>' now"),
+        ('Pulling image "repo/enforcer:20.7"', 'Pulling image "<*>"'),
+        ("partner '10XXXXX:3320' not reached", "partner '<*>' not reached"),
+        (
+            "Saved output of task 'attempt_2017_0001_m_2' ok",
+            "Saved output of task 'attempt_<*>' ok",
+        ),
+        ("Checking 'hlt' instruction", "Checking 'hlt' instruction"),
+        # The value of key=value with a digit is one value, whatever its shape.
+        ("System Completion Code=0C4 seen", "System Completion Code=<*> seen"),
+        ("Registered adapter: duckdb=1.7.4", "Registered adapter: duckdb=<*>"),
+        ("call x=HASH(0x385a698) now", "call x=HASH(<*>) now"),
+        # A hex offset keeps its sign inside the value.
+        ("unit offset +0000000000D2AC92 at -E62DD9A0", "unit offset <*> at <*>"),
+        # A word of capitals keeps its digits (a program or product name); mixed case does not.
+        ("RECV370 done by JES2 from SYSUT1", "RECV370 done by JES2 from SYSUT1"),
+        ("link eth3 and Node12 down", "link eth<*> and Node<*> down"),
+    ],
+)
+def test_whole_values_of_version_4(message, masked):
+    assert mask_variables(message) == masked
+
+
+def test_names_with_digits_in_one_position_merge_into_one_template():
+    # The same event for two job ids the masks leave whole: the position is a variable.
+    miner = PatternMiner()
+    keys = [
+        miner.add("23.06.03 JOB00345 ---- WEDNESDAY, 22 MAR 2023 ----"),
+        miner.add("08.39.00 TSU50530 ---- WEDNESDAY, 03 JUL 2019 ----"),
+    ]
+    miner.compact()
+    assert miner.pattern(keys[0]).pattern_id == miner.pattern(keys[1]).pattern_id
+    assert miner.pattern(keys[0]).template == "<*> <*> ---- <*> ----"
+    # Words without a digit there stay apart, as short different events do.
+    other = [miner.add("job STARTED ----"), miner.add("job ENDED ----")]
+    digits = [miner.add("job RUN1 ----"), miner.add("job RUN2X ----")]
+    miner.compact()
+    assert miner.pattern(other[0]).pattern_id != miner.pattern(other[1]).pattern_id
+    assert miner.pattern(digits[0]).template == "job <*> ----"
+    assert miner.pattern(digits[0]).pattern_id == miner.pattern(digits[1]).pattern_id

@@ -19,7 +19,7 @@ def mine(messages):
     ("message", "masked"),
     [
         ("Took 12 ms on 10.0.0.1:80", "Took <*> ms on <*>"),
-        ("open /data/in/orders.csv failed", "open /<*> failed"),
+        ("open /data/in/orders.csv failed", "open <*> failed"),
         ("id 123e4567-e89b-12d3-a456-426614174000 done", "id <*> done"),
         ("at 2025-03-14T02:00:05.123Z start", "at <*> start"),
         ("connection from host at Fri Jun 17 07:07:00 2005", "connection from host at <*>"),
