@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-from resync_analytics.joblog.frames import RUNTIME_SOURCE, SOURCE_LINE_TEXT
+from resync_analytics.joblog.frames import RUNTIME_SOURCE, SOURCE_LINE_TEXT, SOURCE_PATH
 
 EntityKind = Literal[
     "code", "exception", "path", "object", "host", "user", "command", "program", "url", "value"
@@ -192,6 +192,9 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         ),
         0,
     ),
+    # A source file with its directory and line: Rust's "panicked at src/main.rs:28:39:", a Go
+    # frame, a Node frame inside a relayed message; its role is a frame (see role_of)
+    ("path", SOURCE_PATH, 1),
     # "psql:/opt/etl/sql/load.sql:27: ERROR: ...": a tool names the script and line it ran
     ("path", re.compile(r"^[\w.-]+:(/[^\s:'\"]+):\d+:"), 1),
     ("path", re.compile(r"(?:^|[\s(:])['\"‘“`]([^'\"’”`\s/]+\.[A-Za-z0-9]{1,5})['\"’”`]"), 1),
@@ -544,6 +547,20 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("object", re.compile(r"\b([a-z]+_[a-z_]+) could not run to completion\b"), 1),
     # z/OS's symptom dump and LE: "SYSTEM COMPLETION CODE=0C3", "(System Completion Code=0C4)"
     ("code", re.compile(r"\b(?:COMPLETION CODE|Completion Code)=([0-9A-F]{3})\b"), 1),
+    # Teradata's drivers bracket the database's error number: "[Teradata Database] [Error 3731]"
+    ("code", re.compile(r"\[Error (\d{4})\]"), 1),
+    # Azure storage states its error code as a field: "ErrorCode=AuthorizationPermissionMismatch"
+    ("code", re.compile(r"\bErrorCode[=:] ?\"?([A-Z][A-Za-z]{5,})\b"), 1),
+    # An object store's bucket named after a preposition: "Error getting object test/key from
+    # bucket unzippedftp" (bucket names are lowercase, digits, dots and hyphens)
+    (
+        "object",
+        re.compile(
+            r"\b(?:from|in|to|into|of|S3|GCS) bucket:? ['\"`]?([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])"
+            r"(?![\w.-])"
+        ),
+        1,
+    ),
     # AWS SDKs spell the service's error code out: "(Service: Amazon S3; Status Code: 400;
     # Error Code: ExpiredToken; Request ID: ...)"
     ("code", re.compile(r"\bError Code: ([A-Za-z][\w.]+)(?=;|\)|$)"), 1),

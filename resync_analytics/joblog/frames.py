@@ -9,12 +9,22 @@ from __future__ import annotations
 import re
 
 _SOURCE_SUFFIXES = (
-    r"java|kt|scala|groovy|py|pyx|cs|vb|c|cc|cpp|h|go|rb|pl|pm|js|mjs|cjs|ts|php|cbl|cob|ps[dm]?1|"
-    r"sh|ksh|sql"
+    r"java|kt|scala|groovy|py|pyx|cs|vb|c|cc|cpp|h|go|rs|swift|rb|pl|pm|js|mjs|cjs|ts|php|cbl|cob|"
+    r"ps[dm]?1|sh|ksh|sql"
 )
 
 SOURCE_LINE_TEXT = re.compile(rf"(?i)\.(?:{_SOURCE_SUFFIXES}):\d+(?::\d+)?$")
 """A source file with its line (and column): ``Loader.java:84``, ``db.js:29:9``."""
+
+SOURCE_PATH = re.compile(
+    rf"(?<![\w/\\.:$-])((?:[A-Za-z]:)?[\w.~$@+-]*(?:[/\\][\w.$@+-]+)+\.(?!php:|ps[dm]?1:)"
+    rf"(?:{_SOURCE_SUFFIXES}):\d+(?::\d+)?)(?![\w]|:\d|\.\d)"
+)
+"""A source file named by its directory and line, wherever a runtime prints it: Rust's
+"panicked at src/main.rs:28:39:", Go's "\t/app/main.go:69 +0x1af", a Node frame inside a
+relayed message "(c:\\apps\\lib\\db.js:174:17)". A bare ``Loader.java:84`` is read by the
+stack-trace patterns instead, and PHP's and PowerShell's positions by their own patterns, which
+name the file alone ("ShellProcessor.php:35", "Fix.ps1:76", as operators and labels do)."""
 
 SOURCE_LINE = re.compile(r":\d+(?::\d+)?$|:line \d+$| line \d+$|\.php\(\d+\)$")
 """The line-number end of a frame's text, whatever the file is (Perl's "x.pm line 43", PHP's
@@ -30,12 +40,22 @@ JS_FRAME = re.compile(r"^\s*at\s+(?:(\S.*?)\s*\()?([^()\s]+\.(?:js|mjs|cjs|ts):\
 # PHP: "#1 /var/www/app/vendor/x/src/TemporaryDirectory.php(44): mkdir(...)" (a frame may
 # follow a literal "\n" where the trace was printed as one string); group 1 is left empty
 PHP_FRAME = re.compile(r"^\s*(?:\\n)?#\d+ ()(?:[^\s(]*[/\\])?([\w.-]+\.php\(\d+\)): ")
+# Go: a frame's file line under its function, "\t/app/main.go:69 +0x1af"; group 1 is left empty
+GO_FRAME = re.compile(r"^\s*()((?:[A-Za-z]:)?[^\s:()]+\.go:\d+)(?:\s+\+0x[0-9a-f]+)?\s*$")
+# Go's own packages under GOROOT ("/usr/local/go/src/runtime/proc.go"), not the job's code
+GO_RUNTIME = re.compile(
+    r"[/\\]src[/\\](?:runtime|os|net|io|sync|syscall|internal|reflect|fmt|encoding|database|"
+    r"crypto|bufio|context|strings|time)[/\\]"
+)
 PYTHON_FRAME = re.compile(r'^\s*File "([^"<>]+)", line \d+')
 # Any JVM or .NET frame whatever its source shows ("(Unknown Source)", "(Native Method)", .NET's
 # "in C:\src\Loader.cs:line 42"): the qualified method it ran
 CALL_FRAME = re.compile(r"^\s*at ([A-Za-z_$][\w$]*(?:\.[\w$<>]+)+)(?:\(| in )")
 # Any line of a trace: a frame, its elision, a cause, a Python frame or a blank
-TRACE_LINE = re.compile(r"^\s*(?:at\s|\.\.\. \d+ more|Caused by:|File \"|#\d+ |\s*$)")
+TRACE_LINE = re.compile(
+    r"^\s*(?:at\s|\.\.\. \d+ more|Caused by:|File \"|#\d+ |\s*$|goroutine \d+ \[|created by |"
+    r"\[signal |[\w./-]+\.[\w.()*]+\((?:0x[0-9a-f]+|\.\.\.|, )*\)\s*$)"
+)
 
 RUNTIME_PACKAGE = re.compile(
     r"^(?:[\w.]+/)?(?:java|javax|jdk|sun|com\.sun|kotlin|scala|groovy|System|Microsoft)\."

@@ -4,8 +4,9 @@ The second tier (see :func:`salience.related_entities`) reads up to ten lines ei
 the root-cause line. When the first tier already names the file or script the failure is about,
 a further file from those lines is the job's set-up (its working directory, its interpreter, the
 input it read before, the archive it would have written next), not the one that failed; when it
-names the host, a further host is another node of the job (a worker, the agent, a jump host).
-A stack frame, an object or a code may still complete it.
+names the host, a further host is another node of the job (a worker, the agent, a jump host);
+when it names a frame, a further frame is another level of the same stack. An object or a
+code may still complete it.
 
 Of what remains, only the first (an error statement of the chain before the nearest line) is
 kept: on the development parts one further entity in five is labelled, and the later ones of a
@@ -30,8 +31,10 @@ from resync_analytics.joblog.entities import Entity, EntityRole, role_of
 RESOURCES: tuple[frozenset[EntityRole], ...] = (
     frozenset({"path", "script"}),
     frozenset({"host", "port"}),
+    frozenset({"frame"}),
 )
-"""Roles that locate the failed resource: one of each is enough."""
+"""Roles that locate the failed resource or code: one of each is enough (a stack is named by
+one frame, see :func:`precision.keep_entities`)."""
 
 MAX_KEPT = 1
 """Second-tier entities kept (chosen by leave-one-source-out, see the module docstring)."""

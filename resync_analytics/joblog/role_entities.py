@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from resync_analytics.joblog.entities import Entity, EntityRole, extract_entities, role_of
 from resync_analytics.joblog.frames import (
     DATABASE_DRIVER,
+    GO_FRAME,
+    GO_RUNTIME,
     JAVA_FRAME,
     JS_FRAME,
     NODE_LIBRARY,
@@ -223,19 +225,25 @@ def _nearby_exception(before: Sequence[LogLine], after: Sequence[LogLine]) -> li
 def _source_frame(
     before: Sequence[LogLine], after: Sequence[LogLine], *, in_code: bool
 ) -> Entity | None:
-    """Where the job's code broke: the first frame with a source line of a Java or Node stack
-    trace under the error that is neither the runtime's own nor the exception's own class (its
-    constructor or chaining). When the cause is ``in_code`` (a bug, a crash, rejected input),
-    an installed library's frame counts (it is code the job chose), and a Python traceback
-    above the error names its innermost ``File "..."`` outside Python's own modules; a refused
-    logon or a missing file runs through a driver, which is not the fault."""
+    """Where the job's code broke: the first frame with a source line of a Java, Node, PHP or
+    Go stack trace under the error that is neither the runtime's own nor the exception's own
+    class (its constructor or chaining). When the cause is ``in_code`` (a bug, a crash,
+    rejected input), an installed library's frame counts (it is code the job chose), and a
+    Python traceback above the error names its innermost ``File "..."`` outside Python's own
+    modules; a refused logon or a missing file runs through a driver, which is not the fault."""
     gap = 0
     for ln in after[:_TRACE_LINES]:
         text = mask_secrets(ln.text)
-        match = JAVA_FRAME.match(text) or JS_FRAME.match(text) or PHP_FRAME.match(text)
+        match = (
+            JAVA_FRAME.match(text)
+            or JS_FRAME.match(text)
+            or PHP_FRAME.match(text)
+            or GO_FRAME.match(text)
+        )
         if (
             match
             and not RUNTIME_SOURCE.match(match.group(2))
+            and not GO_RUNTIME.search(match.group(2))
             and not RUNTIME_PACKAGE.match(match.group(1) or "")
             and not _EXCEPTION_SOURCE.search(match.group(2))
             and not DATABASE_DRIVER.match(match.group(1) or "")
