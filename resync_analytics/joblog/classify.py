@@ -37,7 +37,9 @@ _FRAME = re.compile(
 _PY_SOURCE_FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+")
 _INDENTED = re.compile(r"^\s+\S")
 # `set -x` traces, Windows cmd echo (`D:\dir>command`), report labels with dot leaders.
-_ECHO = re.compile(r"^\s*\+{1,4} \S|^[A-Za-z]:\\[^>\n]*>\s*\S|(?:\s\.){3,}\s*:")
+# (not a PowerShell error record's "+ CategoryInfo : PermissionDenied: ..." field, which states
+# the kind of error the record is, and is all a console shows when the record's head is cut)
+_ECHO = re.compile(r"^\s*\+{1,4} (?!CategoryInfo\s+:)\S|^[A-Za-z]:\\[^>\n]*>\s*\S|(?:\s\.){3,}\s*:")
 _SQL_TEXT = re.compile(
     r"^(?:SQL>\s*|\s*\d+\s+)?\s*(SELECT|INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|"
     r"WHENEVER|SPOOL|SET|BEGIN|DECLARE|EXCEPTION|WHEN|RAISE|RAISE_APPLICATION_ERROR|EXEC|"
@@ -115,7 +117,9 @@ _GIVE_UP = re.compile(
 _ATTEMPT_OF = re.compile(
     r"(?:attempt|try|retry)\s*#?\s*(\d+)\s*(?:of|/)\s*(\d+)|\((\d+)/(\d+)\)", re.I
 )
-_JAVA_CAUSE = re.compile(r"^\s*Caused by:\s")
+# Spring's wrappers print the exception they wrap after their own message, on the next line
+# when the message ends in a newline: "; nested exception is java.sql.SQLException: ORA-...".
+_JAVA_CAUSE = re.compile(r"^\s*(?:Caused by:|;\s*nested exception is)\s")
 _JAVA_HEADER = re.compile(
     r"^(?:Exception in thread \"[^\"]*\"\s+)?(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|"
     r"Throwable)\b"

@@ -136,6 +136,56 @@ CASES = [
         ["java.io.FileNotFoundException", "/data/in/emp.csv"],
     ),
     (
+        "spring_nested_exception_line",
+        "org.springframework.jdbc.UncategorizedSQLException: PreparedStatementCallback; SQL "
+        "[UPDATE BATCH_STEP_EXECUTION set EXIT_MESSAGE = ?]; ORA-12899: value too large for column "
+        '"APP"."BATCH_STEP_EXECUTION"."EXIT_MESSAGE" (actual: 2502, maximum: 2500)\n'
+        "; nested exception is java.sql.SQLException: ORA-12899: value too large for column "
+        '"APP"."BATCH_STEP_EXECUTION"."EXIT_MESSAGE" (actual: 2502, maximum: 2500)\n'
+        "\tat org.springframework.jdbc.core.JdbcTemplate.update(JdbcTemplate.java:870)\n",
+        1,
+        "invalid_input",
+        "; nested exception is java.sql.SQLException",
+        [],
+    ),
+    (
+        "powershell_record_without_its_head",
+        "At line:29 char:1\n"
+        "+ Register-ScheduledTask -Action $action -TaskName ...\n"
+        "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+        "    + CategoryInfo          : PermissionDenied: (PS_ScheduledTask:Root/Microsoft/"
+        "...S_ScheduledTask) [Register-Schedul\n"
+        "   edTask], CimException\n"
+        "    + FullyQualifiedErrorId : HRESULT 0x80070005,Register-ScheduledTask\n",
+        1,
+        "permission_denied",
+        "    + CategoryInfo          : PermissionDenied",
+        [],
+    ),
+    (
+        "ssis_truncation_in_an_agent_history",
+        "Executed as user: CORP\\svc_ssis. Microsoft (R) SQL Server Execute Package Utility  "
+        "Started:  21:55:18  Error: 2015-10-07 21:55:25.02     Code: 0xC002F210     Source: "
+        'Execute SQL Task     Description: Executing the query "EXEC dbo.load" failed with the '
+        'following error: "String or binary data would be truncated.  The statement has been '
+        'terminated.".  End Error  DTExec: The package execution returned DTSER_FAILURE (1).\n',
+        1,
+        "invalid_input",
+        "Executed as user:",
+        [],
+    ),
+    (
+        "bigquery_load_rows_rejected",
+        "Running job 'proj.job_17_abc.US' [/]  2s\n"
+        "Error: Error while reading data, error message: CSV table encountered too many errors, "
+        "giving up. Rows: 1; errors: 1. Please look into the errors[] collection for more "
+        "details. [invalid]\n",
+        1,
+        "invalid_input",
+        "Error: Error while reading data",
+        [],
+    ),
+    (
         "java_oom",
         'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n'
         "\tat java.util.Arrays.copyOf(Arrays.java:3332)\n",
