@@ -69,11 +69,16 @@ _ALTERNATIVES = (
     # ('attempt_1445_0020') is left to the prefixed-id rule, which keeps the prefix.
     r"(?<=['\"`])(?![A-Za-z]+_\d[\w-]*['\"`])(?:(?<=')(?=[^\s']*\d)[^\s']+(?=')"
     r"|(?<=\")(?=[^\s\"]*\d)[^\s\"]+(?=\")|(?<=`)(?=[^\s`]*\d)[^\s`]+(?=`))",
+    # A quoted word given to a key (user='etl', passwd="x!"): a string literal, one value.
+    # Not a text of several words (logfmt's msg="Skipping uid change"): the event itself.
+    r"(?<==')[^'\s]+(?=')|(?<==\")[^\"\s]+(?=\")",
     r"(?<![\w+.-])([a-zA-Z][\w+.-]*://)[^\s,;'\"()<>\[\]{}]+",  # URLs: http://, hdfs://, jdbc:x://
     # A message id before its text (SQL*Loader-500:, SP2-0306:, ORA-00942:) names the event:
     # kept as it is (the named group tells the replacement so).
     r"(?P<keep>(?<![\w*.-])[A-Z][A-Za-z0-9*]*-\d{3,5}(?=:))",
     r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b",  # UUIDs
+    # user@host, with an rsync or scp path after it (etl@db7.example.com:/data/in/): one value.
+    r"(?<![\w.@/$-])[A-Za-z_][\w.+-]*@[A-Za-z0-9][\w-]*(?:\.[\w-]+)+(?::[^\s'\"]*)?",
     # Java object references (Class@1b6d3586), addresses of one instance.
     r"(?<![\w$.])[A-Za-z_$][\w$.]*@[0-9a-fA-F]{4,}\b",
     # IPv4[:port], also as Java writes a resolved address: host/10.0.0.1:9000.
@@ -107,9 +112,10 @@ _ALTERNATIVES = (
     r"(?<![\w/<])(?:~?/|\.{1,2}/|/)(?!(?:\d{1,3}\.){3}\d{1,3}(?![\w.]))"
     r"(?=[\w.@%+~-]*(?:\d|/[\w.@%+~-]))"
     r"(?:[\w.@%+~-]+(?: [\w.@%+~-]+)?/)*[\w.@%+~-]*",
-    # Relative paths to a file (models/customers.sql, src/pyrfc/_pyrfc.pyx): one value. Words
-    # joined by a slash without a file at the end (TCP/IP, and/or, files/attrs) stay.
-    r"(?<![\w/.<:@~%+-])(?:[\w.@%+~-]+/)+[\w@%+~-]+\.[A-Za-z][A-Za-z0-9]{0,5}(?![\w/.])",
+    # Relative paths to a file (models/customers.sql, src/pyrfc/_pyrfc.pyx) or to a folder,
+    # written with its closing slash (logfiles/trim_reports/): one value. Words joined by a
+    # slash without a file or a closing slash (TCP/IP, and/or, files/attrs) stay.
+    r"(?<![\w/.<:@~%+-])(?:[\w.@%+~-]+/)+(?:[\w@%+~-]+\.[A-Za-z][A-Za-z0-9]{0,5})?(?![\w/.])",
     # Windows paths, a folder name with one space (C:\Program Files\App\x.dll).
     r"\b[A-Za-z]:\\(?:[^\\\s,;'\"]+(?: [^\\\s,;'\"]+)?\\)*[^\\\s,;'\"]*",
     # Rules name digits only through \d (never a literal digit): masking then gives the
@@ -130,8 +136,9 @@ _ALTERNATIVES = (
     # A key=value in brackets keeps its key ([generator=3.1.3] -> [generator=<*>]).
     r"(?<=\[)(?=[^\]\s]*\d)[^\]\s\[,;()=]+(?=\])",
     # Bare hex of 8+ digits with at least one digit (ids, addresses, hashes), with its sign
-    # when it is an offset (+0000000000D2AC92, -E62DD9A0).
-    r"(?:(?<![\w.+-])[-+])?\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b",
+    # when it is an offset (+0000000000D2AC92, -E62DD9A0). Not a message id of capitals,
+    # digits and a severity letter that happens to be hex (CEE3250C, like IEF125I).
+    r"(?:(?<![\w.+-])[-+])?\b(?![A-F]{3}\d+[A-F]\b)(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b",
     # The value of a key=value pair when it holds a digit (Code=0C4, userid=app/x@db12,
     # adapter=1.7.4): one value, whatever its shape; the key stays.
     r"(?<==)(?=[^\s,;()\[\]{}'\"=<>]*\d)[^\s,;()\[\]{}'\"=<>]+",
@@ -153,9 +160,11 @@ _ALTERNATIVES = (
 # leaving one log source out at a time, that each one helps on sources it was not made on.
 MASK_NAMES = (
     "quoted_value",
+    "quoted_assignment",
     "url",
     "message_id",
     "uuid",
+    "user_at_host",
     "object_ref",
     "ipv4",
     "ipv6",
@@ -196,6 +205,9 @@ _NEEDS = {
     "quoted_name": "'\"`",
     "key_value": "=",
     "quoted_value": "'\"`",
+    "quoted_assignment": "=",
+    "user_at_host": "@",
+    "object_ref": "@",
 }
 _GATES = tuple(sorted(set(_NEEDS.values())))
 # Masks switched off by masks_switched_off (none in the product).

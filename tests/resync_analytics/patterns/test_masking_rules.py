@@ -194,6 +194,15 @@ def test_a_quoted_variable_keeps_its_quotes_in_the_template():
         ("call x=HASH(0x385a698) now", "call x=HASH(<*>) now"),
         # A hex offset keeps its sign inside the value.
         ("unit offset +0000000000D2AC92 at -E62DD9A0", "unit offset <*> at <*>"),
+        # A quoted word given to a key is a string literal; a quoted text of words stays.
+        ("Connection(user='etl', passwd=\"x!\")", "Connection(user='<*>', passwd=\"<*>\")"),
+        ('level=info msg="Skipping uid change"', 'level=info msg="Skipping uid change"'),
+        # user@host with a path after it, and a relative folder with its closing slash.
+        ("rsync -a etl@db7.example.com:/data/in/ now", "rsync -a <*> now"),
+        ("logfiles/trim_reports/", "<*>"),
+        ("some files/attrs were not sent", "some files/attrs were not sent"),
+        # A message id that looks like hex stays a message id.
+        ("CEE3250C The system abend", "CEE3250C The system abend"),
         # A word of capitals keeps its digits (a program or product name); mixed case does not.
         ("RECV370 done by JES2 from SYSUT1", "RECV370 done by JES2 from SYSUT1"),
         ("link eth3 and Node12 down", "link eth<*> and Node<*> down"),
