@@ -498,3 +498,17 @@ def test_a_quoted_column_path_is_left_out_when_its_table_and_column_are_named():
     assert without_pieces([whole, *parts], []) == parts
     # alone, the quoted name is the subject
     assert without_pieces([whole], []) == [whole]
+
+
+def test_the_program_that_prints_a_message_is_named_only_when_it_is_the_subject():
+    from resync_analytics.joblog.precision import keep_entities
+
+    printer = [Entity("program", "rsync"), Entity("code", "11")]
+    line = "rsync: write failed on /backup/x: No space left on device (28)"
+    assert [e.text for e in keep_entities(printer, line, "disk_full")] == ["11"]
+    missing = [Entity("program", "pmcmd")]
+    assert [e.text for e in keep_entities(missing, "pmcmd: not found", "command_not_found")] == [
+        "pmcmd"
+    ]
+    crashed = [Entity("program", "TaxCalc.exe")]
+    assert keep_entities(crashed, "TaxCalc.exe crashed", "signal_or_crash") == crashed
