@@ -547,6 +547,13 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("object", re.compile(r"\b([a-z]+_[a-z_]+) could not run to completion\b"), 1),
     # z/OS's symptom dump and LE: "SYSTEM COMPLETION CODE=0C3", "(System Completion Code=0C4)"
     ("code", re.compile(r"\b(?:COMPLETION CODE|Completion Code)=([0-9A-F]{3})\b"), 1),
+    # A JDBC tool's report of the database's code: "SQL Error [42501]: ERROR: permission denied"
+    ("code", re.compile(r"\bSQL Error \[([0-9A-Z]{3,5})\]"), 1),
+    # Windows' failure HRESULT, what its documentation and a search key on: "HRESULT
+    # 0x80070005", "(Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))"
+    ("code", re.compile(r"\bHRESULT:? (0x[0-9A-Fa-f]{8})\b"), 1),
+    # .NET names an HTTP status by its enum: "Request failed with status code BadGateway"
+    ("code", re.compile(r"\bstatus code:? ([A-Z][a-z]+(?:[A-Z][a-z]+)+|NotFound|Forbidden)\b"), 1),
     # Teradata's drivers bracket the database's error number: "[Teradata Database] [Error 3731]"
     ("code", re.compile(r"\[Error (\d{4})\]"), 1),
     # Azure storage states its error code as a field: "ErrorCode=AuthorizationPermissionMismatch"
@@ -734,6 +741,12 @@ def _clean(text: str) -> str:
         inner = text[1:-1]
         if not any(q in inner for q in _QUOTES):
             text = inner
+    # GNU tools in a UTF-8 locale quote with ‘…’ ("cannot create directory ‘./logs’"): a
+    # pattern that stops at the opening quote keeps the closing one
+    if len(text) > 1 and text[-1] in "’”" and not any(q in text for q in "‘“"):
+        text = text[:-1]
+    if len(text) > 1 and text[0] in "‘“" and not any(q in text for q in "’”"):
+        text = text[1:]
     return text
 
 

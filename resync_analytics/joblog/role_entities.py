@@ -57,6 +57,11 @@ _HINT_LINES = 3
 # line, the abend Language Environment reports under a DFSMS message.
 _STATEMENT_LINES = 2
 _SQLSTATE = re.compile(r"\bSQLSTATE\s*[=:\[]?\s*([0-9A-Z]{5})\b")
+# A PowerShell error record closes with its id, which for a CIM or COM call holds the Windows
+# HRESULT: "    + FullyQualifiedErrorId : HRESULT 0x80070005,Register-ScheduledTask", a few
+# lines under the message (after "At line:", the echoed command and its CategoryInfo)
+_RECORD_LINES = 8
+_RECORD_HRESULT = re.compile(r"^\s*\+ FullyQualifiedErrorId\s*:\s*HRESULT (0x[0-9A-Fa-f]{8})\b")
 _ABEND = re.compile(r"(?i)\babend\s+([SU][0-9A-F]{3,4})\b")
 _NO_ABEND = re.compile(r"^[SU]0+$")
 # A wrapper's statement right above the error it relays names the file of the unit that failed:
@@ -129,6 +134,7 @@ def complete_roles(
     if category in ("application_error", "unknown"):
         added += _batch_step(before)
     added += _statement_codes(line, after)
+    added += _record_hresult(after)
     added += _wrapped_in(before)
     added += _entry_point(after)
     if category == "timeout" and not any(role_of(e) == "limit" for e in entities):
@@ -186,6 +192,15 @@ def _statement_codes(line: LogLine, after: Sequence[LogLine]) -> list[Entity]:
             if not _NO_ABEND.match(m.group(1))
         ]
     return codes
+
+
+def _record_hresult(after: Sequence[LogLine]) -> list[Entity]:
+    """The HRESULT of the PowerShell error record the error line opens (see _RECORD_HRESULT)."""
+    for ln in after[:_RECORD_LINES]:
+        match = _RECORD_HRESULT.match(ln.text)
+        if match:
+            return [Entity("code", match.group(1), "code")]
+    return []
 
 
 def _limit(after: Sequence[LogLine]) -> list[Entity]:
