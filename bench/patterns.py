@@ -400,6 +400,8 @@ _ADVERSARIAL = {
     "quoted dots": "'" + "a." * (_LONG // 2) + "b",
     "dashed code": "A-" * (_LONG // 2) + "12",
     "source:line": "a." * (_LONG // 2) + "java:12",
+    "user@host": "a@b." * (_LONG // 4),
+    "quoted values": "='1" * (_LONG // 3),
 }
 
 

@@ -28,8 +28,9 @@ class MinerConfig:
     ``min_variants``: Brain's frequency rule, applied when compacting: templates equal
     everywhere but one position merge into one (that position a variable) once that
     position takes ``min_variants`` different words; fewer variants merge only when enough
-    other words are shared. Two or three words at a position are more often distinct events
-    (``SCREEN_ON``/``SCREEN_OFF``); a dozen user or job names are one event.
+    other words are shared, or when each of them has a digit (job ids the masks left whole).
+    Two or three words at a position are more often distinct events (``SCREEN_ON``/
+    ``SCREEN_OFF``); a dozen user or job names are one event.
 
     ``max_tokens``: the most tokens a template keeps. A longer message keeps its first
     ``max_tokens - 1`` tokens and folds the rest into one trailing ``<*>``, so one huge line
@@ -42,10 +43,10 @@ class MinerConfig:
     mined with. It is raised whenever a change of the masks makes a word a variable or a
     constant (2: source-file locations, message ids, relative paths, dashed and quoted names,
     capitalised dates; 3: durations of several units; 4: a path is ``<*>`` without its
-    slash, quoted words and key=value values with a digit are one value, signed hex offsets,
-    words of capitals keep their digits), so a state saved under other masks
-    counts as saved with other
-    settings and is rebuilt from its templates, ids kept (``persistence.restore_miner``).
+    slash; quoted words with a digit or given to a key, key=value values with a digit,
+    user@host, relative folders, ages (``16h``) and signed hex offsets are one value; words
+    of capitals keep their digits), so a state saved under other masks counts as saved with
+    other settings and is rebuilt from its templates, ids kept (``persistence.restore_miner``).
     Not a setting to tune: a state must say which masks wrote its templates.
     """
 

@@ -6,21 +6,22 @@ names (pods), quoted dotted names (``'SCHEMA.TABLE'``), dates and times are repl
 ``<*>`` before the message reaches the parse tree, so the tree compares only the words that
 make an event what it is. The masks are generic on purpose (no per-system rules): a miner
 must work on logs it has never seen. Each rule masks a token by its shape, not by the
-system that wrote it. A message id before its text (``SQL*Loader-500:``) and a stack
-frame's source file (``RDD.scala:<*>``) stay: they name the event. Durations of several
-units (``8m23s``) are one value. ``bench/patterns.py --outside`` checks every mask on
-hand-labelled transcripts of tools the masks were not written on (``tests/data/templates``).
+system that wrote it. A message id before its text (``SQL*Loader-500:``), a stack frame's
+source file (``RDD.scala:<*>``) and a word of capitals with digits (``JES2``, ``SYSUT1``)
+stay: they name the event. Durations of several units (``8m23s``) and ages (``16h``) are one
+value. ``bench/patterns.py --outside`` checks every mask on hand-labelled transcripts of
+tools the masks were not written on (``tests/data/templates``).
 
 Templates are written the way Loghub's ground truth writes them: a URL keeps its scheme
 (``hdfs://<*>``), an address after a slash its slash (``/<*>:<*>``, as Java prints a socket
-address), an identifier its leading words
-(``blk_<*>``, ``attempt_<*>``), a number its glued unit (``<*>ms``); a memory size is one
-value (``317.5 KB`` -> ``<*>``) and a run of values (``<*>:<*>``, ``blk_<*> blk_<*>``) one
-``<*>``. A path is one value, slash and all (``<*>``): Loghub writes it both ways (BGL's
-``node map file /<*>`` beside ``from file <*>``), and the hand-labelled outside set writes
-``<*>`` as it writes every other value. A quoted word
-with a digit is one value inside its quotes (``'<*>'``), and so is the value of a key=value
-pair with a digit (``Code=<*>``). Keys stay: the tokeniser splits ``key=value``, so only the
+address), an identifier its leading words (``blk_<*>``, ``attempt_<*>``), a number its glued
+unit (``<*>ms``); a memory size is one value (``317.5 KB`` -> ``<*>``) and a run of values
+(``<*>:<*>``, ``blk_<*> blk_<*>``) one ``<*>``. A path is one value, slash and all (``<*>``):
+Loghub writes it both ways (BGL's ``node map file /<*>`` beside ``from file <*>``), and the
+hand-labelled outside set writes ``<*>`` as it writes every other value. One value, too: a
+quoted word with a digit (``'<*>'``, quotes kept), a quoted word given to a key
+(``user='<*>'``), the value of a key=value pair with a digit (``Code=<*>``) and user@host
+(with an rsync path after it). Keys stay: the tokeniser splits ``key=value``, so only the
 value is compared.
 
 Not to be confused with ``resync_analytics.masking``, which hides secrets before storage.
@@ -143,7 +144,10 @@ _ALTERNATIVES = (
     # adapter=1.7.4): one value, whatever its shape; the key stays.
     r"(?<==)(?=[^\s,;()\[\]{}'\"=<>]*\d)[^\s,;()\[\]{}'\"=<>]+",
     # Durations of several units, as Go and Kubernetes write them (8m23s, 1h2m3.5s): one value.
-    r"(?<![\w.])(?=\d)(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|ns)){2,}(?![\w.])",
+    # So is an age in minutes, hours or days (kubectl's 43m, 16h, 5d): its unit changes as
+    # it grows, so the unit is part of the value.
+    r"(?<![\w.])(?=\d)(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|ns)){2,}(?![\w.])"
+    r"|(?<![\w.])\d+[mhd](?!\w|\.\w)",
     # Memory sizes, glued or spaced (64KB, 1.5 GB, 317.5 KB, 16.0 B): one value.
     r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*\s?(?:[KMGTPE]i?B|B|[KMGTP])\b",
     # Numbers, signed, with decimals (12, -3, 4.5); a unit glued on stays (40000ms -> <*>ms,

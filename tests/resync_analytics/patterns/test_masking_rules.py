@@ -201,6 +201,8 @@ def test_a_quoted_variable_keeps_its_quotes_in_the_template():
         ("rsync -a etl@db7.example.com:/data/in/ now", "rsync -a <*> now"),
         ("logfiles/trim_reports/", "<*>"),
         ("some files/attrs were not sent", "some files/attrs were not sent"),
+        # An age in minutes, hours or days is one value; other glued units stay.
+        ("Age 16h, pulled 43m ago, took 40ms", "Age <*>, pulled <*> ago, took <*>ms"),
         # A message id that looks like hex stays a message id.
         ("CEE3250C The system abend", "CEE3250C The system abend"),
         # A word of capitals keeps its digits (a program or product name); mixed case does not.
