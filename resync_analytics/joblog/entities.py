@@ -554,6 +554,12 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("code", re.compile(r"\bHRESULT:? (0x[0-9A-Fa-f]{8})\b"), 1),
     # .NET names an HTTP status by its enum: "Request failed with status code BadGateway"
     ("code", re.compile(r"\bstatus code:? ([A-Z][a-z]+(?:[A-Z][a-z]+)+|NotFound|Forbidden)\b"), 1),
+    # Go's resolver names the host it looked up before the DNS server it asked: "dial tcp:
+    # lookup db on 127.0.0.11:53: no such host" (the server is dropped in _plausible)
+    ("host", re.compile(r"\blookup ([A-Za-z0-9][\w.-]*[A-Za-z0-9]) on "), 1),
+    # Spark's missing input, whatever its scheme or lack of one: "AnalysisException: Path does
+    # not exist: NAMENODE/clickstream_data;"
+    ("path", re.compile(r"\bPath does not exist: ([^\s;'\"]+)"), 1),
     # Teradata's drivers bracket the database's error number: "[Teradata Database] [Error 3731]"
     ("code", re.compile(r"\[Error (\d{4})\]"), 1),
     # Azure storage states its error code as a field: "ErrorCode=AuthorizationPermissionMismatch"
@@ -814,6 +820,7 @@ _NAMED_AS_HOST = re.compile(
     r"(?:\bresolve hostname|\bFailed to connect to|\bConnecting to remote server|"
     r"UnknownHostException:|\bgetaddrinfo (?:ENOTFOUND|EAI_AGAIN))\s$"
 )
+_RESOLVER_BEFORE = re.compile(r"\blookup [\w.-]+ on $")
 _BITNESS_AFTER = re.compile(r"\s*\((?:x64|x86|amd64|arm64|\d{2}-bit)\)", re.I)
 
 
@@ -852,6 +859,8 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "mkdir('/var/www/app...', 511)": an argument the printer cut short
     if kind in ("url", "host", "path") and _is_reference(text, line, start):
         return False  # "(see https://curl.se/libcurl/...)", an XML namespace: documentation
+    if kind == "host" and _RESOLVER_BEFORE.search(line[:start]):
+        return False  # "lookup db on 127.0.0.11:53": the DNS server asked, not the host sought
     if kind == "object" and _TITLE_WORD.fullmatch(text) and _AFTER_TITLE_WORD.search(line[:start]):
         return False  # "Database Connection", "Backup Size": a heading, not a name
     if kind == "host" and _IN_PATH.match(line[max(start - 2, 0) : start]) and text[0].isdigit():
