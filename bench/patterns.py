@@ -402,6 +402,7 @@ _ADVERSARIAL = {
     "source:line": "a." * (_LONG // 2) + "java:12",
     "user@host": "a@b." * (_LONG // 4),
     "quoted values": "='1" * (_LONG // 3),
+    "backslash path": "a\\" * (_LONG // 2) + "b",
 }
 
 

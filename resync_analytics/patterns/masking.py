@@ -117,8 +117,13 @@ _ALTERNATIVES = (
     # written with its closing slash (logfiles/trim_reports/): one value. Words joined by a
     # slash without a file or a closing slash (TCP/IP, and/or, files/attrs) stay.
     r"(?<![\w/.<:@~%+-])(?:[\w.@%+~-]+/)+(?:[\w@%+~-]+\.[A-Za-z][A-Za-z0-9]{0,5})?(?![\w/.])",
-    # Windows paths, a folder name with one space (C:\Program Files\App\x.dll).
-    r"\b[A-Za-z]:\\(?:[^\\\s,;'\"]+(?: [^\\\s,;'\"]+)?\\)*[^\\\s,;'\"]*",
+    # Windows paths, a folder name with one space (C:\Program Files\App\x.dll), also written
+    # with forward slashes (D:/depot/src/x.cpp).
+    r"\b[A-Za-z]:\\(?:[^\\\s,;'\"]+(?: [^\\\s,;'\"]+)?\\)*[^\\\s,;'\"]*"
+    r"|(?<![\w/])[A-Za-z]:/(?=[\w.@%+~-])[\w.@%+~/-]*",
+    # Relative Windows paths to a file (src\pyrfc\_cyrfc.pyx, also with doubled
+    # backslashes as a repr prints them): one value, as with forward slashes.
+    r"(?<![\w\\.:<@~%+-])(?:[\w.@%+~-]+\\{1,2})+[\w@%+~-]+\.[A-Za-z][A-Za-z0-9]{0,5}(?![\w\\.])",
     # Rules name digits only through \d (never a literal digit): masking then gives the
     # same spans on a message and on its digit-normalised shape (see mask_variables).
     r"\b\d[xX][0-9a-fA-F]+\b",  # 0x addresses
@@ -183,6 +188,7 @@ MASK_NAMES = (
     "unix_path",
     "relative_path",
     "windows_path",
+    "relative_windows_path",
     "hex_0x",
     "dashed_name",
     "quoted_name",
@@ -211,6 +217,7 @@ _NEEDS = {
     "quoted_value": "'\"`",
     "quoted_assignment": "=",
     "user_at_host": "@",
+    "relative_windows_path": "\\",
     "object_ref": "@",
 }
 _GATES = tuple(sorted(set(_NEEDS.values())))

@@ -203,6 +203,10 @@ def test_a_quoted_variable_keeps_its_quotes_in_the_template():
         ("some files/attrs were not sent", "some files/attrs were not sent"),
         # An age in minutes, hours or days is one value; other glued units stay.
         ("Age 16h, pulled 43m ago, took 40ms", "Age <*>, pulled <*> ago, took <*>ms"),
+        # A drive path with forward slashes, a relative path with backslashes.
+        ("MODULE D:/depot/bas/754_REL/src/nixxi.cpp", "MODULE <*>"),
+        ("File src\\\\pyrfc\\\\_cyrfc.pyx:641, in f()", "File <*>, in f()"),
+        ("at src\\app\\main.py line 3", "at <*> line <*>"),
         # A message id that looks like hex stays a message id.
         ("CEE3250C The system abend", "CEE3250C The system abend"),
         # A word of capitals keeps its digits (a program or product name); mixed case does not.
