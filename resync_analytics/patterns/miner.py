@@ -32,6 +32,9 @@ from resync_analytics.patterns.masking import WILDCARD, mask_variables
 # but only tokens are compared.
 _SEPARATORS = re.compile(r"([\s=:,;()\[\]{}\"|]+)")
 _DIGIT = re.compile(r"\d")
+# Error and message codes: capitals, a dash and a number (ORA-00942, SP2-0751), or capitals,
+# a number and a severity letter (SQL0964C, IEF125I).
+_CODE = re.compile(r"[A-Z][A-Z0-9]*-\d+[A-Z]?|[A-Z]{2,}\d+[A-Z]")
 # Quotes the tokeniser leaves on a word (a double quote separates tokens).
 _QUOTES = ("'", "`")
 # Words two templates must share, beyond the one they differ in, to be merged as neighbours.
@@ -275,9 +278,9 @@ class PatternMiner:
         self, keys: list[int], index: int, stored: dict[int, tuple[str, ...]]
     ) -> int:
         """Merge templates equal but at ``index`` when that position is a variable: one of
-        them already holds ``<*>`` there, every word there has a digit (JOB00345 and
-        TSU50530: names the masks left whole, which vary as numbers do), or it takes
-        ``min_variants`` different words (Brain's rule: a position whose value keeps
+        them already holds ``<*>`` there, every word there has a digit and is no error code
+        (JOB00345 and TSU50530: names the masks left whole, which vary as numbers do), or it
+        takes ``min_variants`` different words (Brain's rule: a position whose value keeps
         changing while the rest stays is a variable; two or three words there are more
         often distinct events)."""
         first = stored[keys[0]]
@@ -289,11 +292,11 @@ class PatternMiner:
             value == WILDCARD or value.endswith(_ID_ENDS) for value in values
         ):
             # Few variants: merged only when they share enough words around the one they
-            # differ in, so short, truly different messages stay apart; those with a digit
-            # there are merged in any case.
+            # differ in, so short, truly different messages stay apart; those with a
+            # numbered word there (not an error code) are merged in any case.
             shared = sum(1 for token in first if token != WILDCARD) - 1
             if shared < max(_MIN_SHARED_WORDS, self.config.similarity_threshold * len(first)):
-                members = [key for key in members if _DIGIT.search(stored[key][index])]
+                members = [key for key in members if _is_numbered(stored[key][index])]
                 if len(members) < 2:
                     return 0
         survivor = self._templates[self._resolve(members[0])]
@@ -545,6 +548,12 @@ def _neighbour_probes(tokens: list[str]) -> list[tuple[int, int, int, int]]:
     for index in range(length - 1, -1, -1):
         suffix[index] = (suffix[index + 1] * _HASH_BASE + codes[index]) % _HASH_MODULUS
     return [(length, index, prefix[index], suffix[index + 1]) for index in range(length)]
+
+
+def _is_numbered(word: str) -> bool:
+    """A word with a digit that is not an error or message code (``ORA-00942``, ``SQL0964C``,
+    ``IEF125I``): such codes name different events, job and unit ids (``JOB00345``) do not."""
+    return bool(_DIGIT.search(word)) and not _CODE.fullmatch(word)
 
 
 def _equal_except(stored: Sequence[str], tokens: Sequence[str], index: int) -> bool:

@@ -230,8 +230,13 @@ def test_names_with_digits_in_one_position_merge_into_one_template():
     assert miner.pattern(keys[0]).template == "<*> <*> ---- <*> ----"
     # Words without a digit there stay apart, as short different events do.
     other = [miner.add("job STARTED ----"), miner.add("job ENDED ----")]
-    digits = [miner.add("job RUN1 ----"), miner.add("job RUN2X ----")]
+    digits = [miner.add("job RUN1 ----"), miner.add("job RUN22 ----")]
     miner.compact()
     assert miner.pattern(other[0]).pattern_id != miner.pattern(other[1]).pattern_id
     assert miner.pattern(digits[0]).template == "job <*> ----"
     assert miner.pattern(digits[0]).pattern_id == miner.pattern(digits[1]).pattern_id
+    # Error codes with digits name different events: they stay apart.
+    codes = [miner.add("call failed: SQL0964C ----"), miner.add("call failed: SQL0911N ----")]
+    codes += [miner.add("open failed: ORA-00942 ----"), miner.add("open failed: ORA-01017 ----")]
+    miner.compact()
+    assert len({miner.pattern(key).pattern_id for key in codes}) == 4
