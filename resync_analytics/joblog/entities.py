@@ -554,6 +554,20 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     ("code", re.compile(r"\bHRESULT:? (0x[0-9A-Fa-f]{8})\b"), 1),
     # .NET names an HTTP status by its enum: "Request failed with status code BadGateway"
     ("code", re.compile(r"\bstatus code:? ([A-Z][a-z]+(?:[A-Z][a-z]+)+|NotFound|Forbidden)\b"), 1),
+    # PostgreSQL names what a privilege is missing on, quoted or not: "permission denied for
+    # table authorities", "... for schema public", "... for relation requests"
+    (
+        "object",
+        re.compile(
+            r"\bpermission denied for (?:table|relation|schema|sequence|view|database|function|"
+            r"materialized view) \"?([A-Za-z_][\w$.]*)"
+        ),
+        1,
+    ),
+    # urllib3 states the address it could not reach: "HTTPConnectionPool(host='x', port=8888)";
+    # the scheme's own port (443, 80) says nothing the URL did not
+    ("host", re.compile(r"\bHTTPSConnectionPool\(host='[^']+', port=(?!443\))(\d{1,5})\)"), 1),
+    ("host", re.compile(r"\bHTTPConnectionPool\(host='[^']+', port=(?!80\))(\d{1,5})\)"), 1),
     # Go's resolver names the host it looked up before the DNS server it asked: "dial tcp:
     # lookup db on 127.0.0.11:53: no such host" (the server is dropped in _plausible)
     ("host", re.compile(r"\blookup ([A-Za-z0-9][\w.-]*[A-Za-z0-9]) on "), 1),
@@ -820,6 +834,11 @@ _NAMED_AS_HOST = re.compile(
     r"(?:\bresolve hostname|\bFailed to connect to|\bConnecting to remote server|"
     r"UnknownHostException:|\bgetaddrinfo (?:ENOTFOUND|EAI_AGAIN))\s$"
 )
+_NAMED_AS_OBJECT = re.compile(
+    r"\bpermission denied for (?:table|relation|schema|sequence|view|database|function|"
+    r"materialized view) \"?$"
+)
+_ADDRESS_BEFORE = re.compile(r"\b(?:object|instance) at $")
 _RESOLVER_BEFORE = re.compile(r"\blookup [\w.-]+ on $")
 _BITNESS_AFTER = re.compile(r"\s*\((?:x64|x86|amd64|arm64|\d{2}-bit)\)", re.I)
 
@@ -914,8 +933,12 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "internal/modules/cjs/loader.js": Node's own code on a stack frame
     if kind == "host" and SOURCE_LINE_TEXT.search(text):
         return False  # "Arrays.java:3537" is a source line, not host:port
+    if kind == "code" and text.startswith("0x") and _ADDRESS_BEFORE.search(line, 0, start):
+        return False  # "<HTTPConnection object at 0x7fc1089f04a8>": where an object lived
     if kind == "host" and text == "localhost":
         return True  # the one lowercase word that is always a host
+    if kind == "object" and _NAMED_AS_OBJECT.search(line, 0, start):
+        return True  # "permission denied for table accounts": the word names the object
     if kind == "host" and _NAMED_AS_HOST.search(line, 0, start):
         return True  # "resolve hostname router": the word a resolver was asked for
     if kind in ("host", "object") and text.isalpha() and text.islower():
