@@ -1,7 +1,7 @@
 """Analyser quality on labelled joblogs it was not written from.
 
-Thresholds sit a little below the measured values (corpus: 100% category, 100% line, 88.9%
-entity recall, 58.3% entity precision; simulator: 100%, 100%, 90.4%, 56.0%) so that a
+Thresholds sit a little below the measured values (corpus: 100% category, 100% line, 88.3%
+entity recall, 58.6% entity precision; simulator: 100%, 100%, 90.4%, 56.7%) so that a
 regression fails the build. Keeping only the first second-tier entity (see
 resync_analytics/joblog/relevance.py) traded about two points of recall for four of precision.
 """
@@ -49,7 +49,7 @@ def test_corpus_entity_recall(corpus_report):
 
 
 def test_corpus_entity_precision(corpus_report):
-    assert corpus_report.entity_precision >= 0.56, _noise(corpus_report)
+    assert corpus_report.entity_precision >= 0.57, _noise(corpus_report)
 
 
 def test_simulator_category_accuracy(simulator_report):
@@ -65,7 +65,7 @@ def test_simulator_entity_recall(simulator_report):
 
 
 def test_simulator_entity_precision(simulator_report):
-    assert simulator_report.entity_precision >= 0.54, _noise(simulator_report)
+    assert simulator_report.entity_precision >= 0.55, _noise(simulator_report)
 
 
 def _noise(report: QualityReport) -> str:
