@@ -12,10 +12,10 @@ how often the batch path is better or worse than the better of the two baselines
 naive, a straight line through the whole history) on each series.
 
 Measured (10,000 series x 90 days, 14 ahead, two shared cores): 6.9 s for all series, the
-statsmodels loop about 300 times slower (265 times in CPU seconds); MASE 0.525 against the
-loop's 0.537 on its 200-series sample; on all series MASE 0.527 (seasonal naive 0.734),
-80% coverage 83%, better than the better baseline on 60.1% of the series and worse on
-20.0% (by 0.070 MASE in the median of those).
+statsmodels loop 165 to 300 times slower by the wall clock of a shared machine (222 to 265
+times in CPU seconds); MASE 0.525 against the loop's 0.537 on its 200-series sample; on all
+series MASE 0.527 (seasonal naive 0.734), 80% coverage 83%, better than the better baseline
+on 60.1% of the series and worse on 20.0% (by 0.070 MASE in the median of those).
 
     .venv/bin/python -m bench.forecast_scale [--series 10000] [--sample 200]
 """

@@ -79,3 +79,67 @@ def test_a_bench_variant_chooses_the_seasonal_median_of_its_own_cycles() -> None
     assert list(_eligible(names, "shipped", 7)) == [True, False, False, True]
     assert "seasonal_median" not in POOLS["without seasonal median"]
     assert list(_eligible(names, "without seasonal median", 5)) == [True, False, False, False]
+
+
+def test_the_ratio_score_weighs_every_origin_alike() -> None:
+    from resync_analytics.forecasting.select import ratio_scores
+
+    # One hard origin (every method bad): the challenger is 20% better on the three easy
+    # ones and 5% worse on the hard one, where its absolute loss outweighs its gains.
+    per_origin = np.array([[1.0, 1.0, 1.0, 10.0], [0.8, 0.8, 0.8, 10.5]])
+    scores = ratio_scores(per_origin, 0)
+    assert scores[0] == pytest.approx(1.0)
+    assert scores[1] < 0.9
+    assert choose_method(per_origin, 0.1, 0.5, statistic="mean") == 0
+    assert choose_method(per_origin, 0.1, 0.5, statistic="ratio") == 1
+    # Infinite where the default was finite: never chosen.
+    broken = np.array([[1.0, 1.0], [0.1, np.inf]])
+    assert ratio_scores(broken, 0)[1] == np.inf
+    assert choose_method(broken, 0.1, 0.0, statistic="ratio") == 0
+    with pytest.raises(ForecastError):
+        choose_method(per_origin, statistic="best")
+
+
+def test_blend_weights_follow_the_evidence() -> None:
+    from resync_analytics.forecasting.select import blend_weight
+
+    default = np.array([1.0, 1.0, 1.0, 1.0])
+    sometimes = np.array([0.5, 0.5, 0.5, 2.0])
+    always = np.array([0.5, 0.5, 0.5, 0.5])
+    assert blend_weight(sometimes, default, "off") == 0.0
+    assert blend_weight(sometimes, default, "half") == 0.5
+    assert blend_weight(always, default, "half") == 0.0
+    assert blend_weight(sometimes, default, "evidence") == pytest.approx(0.25)
+    assert blend_weight(always, default, "evidence") == 0.0
+    # Weighted: inverse to the median scores (0.5 against 1.0), so a third on the default.
+    assert blend_weight(always, default, "weighted") == pytest.approx(1 / 3)
+    with pytest.raises(ForecastError):
+        blend_weight(always, default, "all")
+
+
+def test_scaled_intervals_widen_as_the_square_root_of_the_lead() -> None:
+    rng = np.random.default_rng(7)
+    # Random-walk errors: spread sqrt(h) at lead h.
+    errors = np.cumsum(rng.normal(0, 1, (1, 200, 9)), axis=2)
+    low, high = interval_offsets(errors, 16, 0.8, "scaled")
+    assert low.shape == high.shape == (1, 16)
+    assert np.all(low <= 0) and np.all(high >= 0)
+    assert high[0, 15] / high[0, 3] == pytest.approx(2.0)
+    # The 90% quantile of a unit normal is 1.28; the fourth lead's spread is 2.
+    assert (high[0, 3] - low[0, 3]) / 2 == pytest.approx(2 * 1.2816, rel=0.15)
+    inside = (errors >= low[:, None, :9]) & (errors <= high[:, None, :9])
+    assert 0.75 < inside.mean() < 0.85
+
+
+def test_few_trials_count_as_trials_not_as_errors() -> None:
+    rng = np.random.default_rng(3)
+    errors = rng.normal(0, 1, (1, 10, 7))
+    pooled = interval_offsets(errors, 7, 0.8, "errors", trials=3.0)
+    few = interval_offsets(errors, 7, 0.8, "few", trials=3.0)
+    by_trials = interval_offsets(errors, 7, 0.8, "origins", trials=3.0)
+    # Three weeks: as wide as counting trials, wider than 70 pooled errors say.
+    assert np.allclose(few[1], by_trials[1]) and np.allclose(few[0], by_trials[0])
+    assert np.all(few[1] > pooled[1])
+    # Ten separate trials: the pooled errors.
+    many = interval_offsets(errors, 7, 0.8, "few", trials=10.0)
+    assert np.allclose(many[1], pooled[1]) and np.allclose(many[0], pooled[0])
