@@ -143,3 +143,30 @@ def test_few_trials_count_as_trials_not_as_errors() -> None:
     # Ten separate trials: the pooled errors.
     many = interval_offsets(errors, 7, 0.8, "few", trials=10.0)
     assert np.allclose(many[1], pooled[1]) and np.allclose(many[0], pooled[0])
+
+
+def test_a_blended_forecast_lies_between_the_challenger_and_the_default() -> None:
+    import pandas as pd
+
+    from resync_analytics.forecasting import regularise
+    from resync_analytics.forecasting.select import backtest_many, finish_group
+
+    # A noisy upward trend: the line beats seasonal naive on most origins, not all.
+    rng = np.random.default_rng(5)
+    days = 80
+    values = 50 + 0.8 * np.arange(days) + rng.normal(0, 4, days)
+    index = pd.date_range("2026-01-01", periods=days, freq="D")
+    series = [regularise(index, values)]
+    (group,) = backtest_many(series, 7)
+    (plain,) = finish_group(group, series, 0.8)
+    assert plain.method != "seasonal_naive"
+    chosen = list(group.names).index(plain.method)
+    with np.errstate(invalid="ignore"):
+        won = np.mean(group.per_origin[0, chosen] < group.per_origin[0, 0])
+    assert 0.5 <= won < 1
+    (blended,) = finish_group(group, series, 0.8, blend="evidence")
+    assert blended.method == plain.method
+    expected = won * group.point[0, chosen] + (1 - won) * group.point[0, 0]
+    assert np.allclose(blended.value, np.maximum(expected, 0.0))
+    assert any(note.startswith("averaged with seasonal_naive") for note in blended.notes)
+    assert not any(note.startswith("averaged with") for note in plain.notes)
