@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from resync_analytics.joblog.baseline import Baseline, template_counts
+from resync_analytics.joblog.baseline import TEMPLATE_VERSION, Baseline, template_counts
 from resync_analytics.joblog.profiles import ProfilePolicy, good_job_keys, good_runs_to_sample
 from resync_analytics.masking import mask_secrets
 from resync_clients.postgres.joblog_profiles import load_profiles, profile_ages, record_good_run
@@ -76,7 +76,7 @@ async def learn_good_run_profiles(
         settings.good_joblogs_per_cycle, timedelta(hours=settings.joblog_profile_max_age_hours)
     )
     with get_store(settings).connection() as conn:
-        ages = profile_ages(conn, keys)
+        ages = profile_ages(conn, keys, template_version=TEMPLATE_VERSION)
     chosen = good_runs_to_sample(runs, ages, datetime.now(UTC), policy, rng)
     if not chosen:
         return ProfileSampling()
@@ -110,6 +110,7 @@ async def sample_good_joblogs(
                 counts,
                 now,
                 max_templates=settings.joblog_profile_max_templates,
+                template_version=TEMPLATE_VERSION,
             )
             written += write.learnt
             added += write.added
@@ -151,7 +152,7 @@ def load_job_baselines(settings: Settings, job_keys: Sequence[str]) -> dict[str,
     if not job_keys:
         return {}
     with get_store(settings).connection() as conn:
-        profiles = load_profiles(conn, job_keys)
+        profiles = load_profiles(conn, job_keys, template_version=TEMPLATE_VERSION)
     return {
         key: Baseline(runs=profile.runs_learnt, hashes=profile.hashes)
         for key, profile in profiles.items()

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from resync_analytics.joblog.models import LogLine
 from resync_analytics.joblog.scan import scan_joblog
+from resync_analytics.patterns.config import MinerConfig
 from resync_analytics.patterns.masking import mask_variables
 
 _PATH = re.compile(
@@ -72,6 +73,14 @@ def _mask_keeping_codes(text: str) -> str:
         position = match.end()
     pieces.append(mask_variables(text[position:]))
     return "".join(pieces)
+
+
+# Stored profiles keep hashes, not texts: a change to the masks or to this module's reading of
+# a line changes every hash, so a profile carries the version that wrote it and one of another
+# version is relearnt instead of silently matching nothing. Bump the suffix when
+# ``line_template`` changes what it keeps.
+TEMPLATE_VERSION = f"masks{MinerConfig().masks_version}.line1"
+"""The version of :func:`line_template` and :func:`template_hash` stored with a profile."""
 
 
 def template_hash(template: str) -> int:
@@ -153,6 +162,7 @@ def novel_lines(
 
 __all__ = [
     "MAX_TEMPLATES",
+    "TEMPLATE_VERSION",
     "Baseline",
     "learn_baseline",
     "line_template",

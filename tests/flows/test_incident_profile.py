@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flows.incident import IncidentRequest, incident_analysis
 from flows.poller import poll_tws
+from resync_analytics.joblog.baseline import TEMPLATE_VERSION
 from resync_clients.postgres.joblog_profiles import record_good_run
 from resync_core.settings import get_settings
 from tasks.joblog_profiles import good_run_counts
@@ -30,7 +31,12 @@ def test_the_report_lists_first_the_lines_new_in_this_run(
         lines = row["joblog_text"].splitlines()
         good = "\n".join(lines[: truth.error_line - 1]) + "\n= Exit Status : 0\n"
         record_good_run(
-            conn, row["job_key"], "good-1", good_run_counts(good.encode()), datetime.now(UTC)
+            conn,
+            row["job_key"],
+            "good-1",
+            good_run_counts(good.encode()),
+            datetime.now(UTC),
+            template_version=TEMPLATE_VERSION,
         )
 
     outcome = asyncio.run(incident_analysis(IncidentRequest(run_id=run_id, propose_rerun=False)))

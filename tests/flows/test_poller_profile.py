@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flows.poller import poll_tws
 from resync_analytics.joblog.analyzer import analyze_joblog
-from resync_analytics.joblog.baseline import Baseline
+from resync_analytics.joblog.baseline import TEMPLATE_VERSION, Baseline
 from resync_clients.postgres.joblog_profiles import record_good_run
 from resync_core.settings import get_settings
 from tasks.joblog_profiles import good_run_counts
@@ -43,7 +43,14 @@ def test_an_error_the_jobs_good_runs_print_is_not_stored_as_the_cause(
     good = f"starting\n{cause}\n= Exit Status : 0\n".encode()
     counts = good_run_counts(good)
     with store.connection() as conn:
-        record_good_run(conn, row["job_key"], "good-1", counts, datetime.now(UTC))
+        record_good_run(
+            conn,
+            row["job_key"],
+            "good-1",
+            counts,
+            datetime.now(UTC),
+            template_version=TEMPLATE_VERSION,
+        )
 
     asyncio.run(poll_tws())
     again = stored_finding(store, second)
