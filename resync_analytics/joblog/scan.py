@@ -14,12 +14,8 @@ from dataclasses import dataclass
 
 from resync_analytics.joblog.decode import decode_line, iter_chunks
 from resync_analytics.joblog.models import LogLine
-from resync_analytics.joblog.prefilter import (
-    WARNING,
-    iter_hits,
-    lower_chunk,
-    quiet_level,
-)
+from resync_analytics.joblog.needle_hits import hit_slices
+from resync_analytics.joblog.prefilter import WARNING, quiet_level
 
 HEAD_LINES = 400
 HEAD_BYTES = 256 * 1024
@@ -105,25 +101,26 @@ class _Scanner:
         late: deque[tuple[int, int, int]] = deque(maxlen=WARNING_LINES)
         # local names: this loop runs once per needle hit, most of them on quiet lines
         rfind, find, level_of = buf.rfind, buf.find, quiet_level
-        for last, length in iter_hits(lower_chunk(buf)):
-            offset = last - length + 1
-            if offset < next_line:
-                continue
-            start = rfind(b"\n", 0, offset) + 1
-            end = find(b"\n", offset)
-            if end < 0:
-                end = size
-            next_line = end + 1
-            level = level_of(buf, start, end)
-            if level:  # not LOUD
-                if level == WARNING:
-                    (early if len(early) < first_room else late).append(
-                        (start, end, offset - start)
-                    )
-                continue
-            line_no += buf.count(b"\n", counted_to, start)
-            counted_to = start
-            self._add_candidate(buf, start, end, line_no, offset - start)
+        for sliced_at, matches in hit_slices(buf):
+            for _, offset, _ in matches:
+                offset += sliced_at
+                if offset < next_line:
+                    continue
+                start = rfind(b"\n", 0, offset) + 1
+                end = find(b"\n", offset)
+                if end < 0:
+                    end = size
+                next_line = end + 1
+                level = level_of(buf, start, end)
+                if level:  # not LOUD
+                    if level == WARNING:
+                        (early if len(early) < first_room else late).append(
+                            (start, end, offset - start)
+                        )
+                    continue
+                line_no += buf.count(b"\n", counted_to, start)
+                counted_to = start
+                self._add_candidate(buf, start, end, line_no, offset - start)
         newlines = buf.count(b"\n")
         self._add_warnings(buf, base, newlines, early, late)
         self.lines_done = base + newlines
