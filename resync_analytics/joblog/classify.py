@@ -35,6 +35,9 @@ _FRAME = re.compile(
     r"^\s*File \"[^\"]*\", line \d+|Traceback \(most recent call last\)|^\s+at .*\(.*:\d+\)$"
 )
 _PY_SOURCE_FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+")
+# A stdlist banner line is a rule of "=" or "= Key : value"; a tool's own line that starts with
+# a run of "=" ("======== User application did not complete ... ===") is output, not banner.
+_BANNER_SHAPE = re.compile(r"\s*=+\s*$|\s*= \S")
 _INDENTED = re.compile(r"^\s+\S")
 # `set -x` traces, Windows cmd echo (`D:\dir>command`), report labels with dot leaders.
 # (not a PowerShell error record's "+ CategoryInfo : PermissionDenied: ..." field, which states
@@ -188,7 +191,7 @@ def _effective_level(text: str) -> str | None:
 def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
     line = candidate.line
     text = line.text
-    if not text.strip() or is_banner_line(text):
+    if not text.strip() or (is_banner_line(text) and _BANNER_SHAPE.match(text)):
         return True
     if line.number <= header.header_end_line:
         return True

@@ -147,3 +147,76 @@ def test_a_db2_zos_sqlcode_under_its_program_line_is_the_database_error():
     )
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == ("database", line_of(log, "DSNT408I"))
+
+
+def test_r_names_the_file_it_could_not_open_in_the_warning_under_its_connection_error():
+    log = joblog(
+        'Error in file(con, "r") : cannot open the connection\n'
+        "Calls: lapply -> FUN -> readLines -> file\n"
+        "In addition: Warning message:\n"
+        'In file(con, "r") :\n'
+        "  cannot open file '/data/in/diffs/2024-01-02.txt': No such file or directory\n"
+        "Execution halted\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "file_not_found",
+        line_of(log, "cannot open file"),
+    )
+
+
+def test_a_connection_that_cannot_be_opened_outside_r_is_still_a_network_failure():
+    log = joblog("psql: cannot open a connection to db01:5432\n")
+    assert analyze_joblog(log).category == "network"
+
+
+def test_a_perl_module_that_is_not_installed_is_a_missing_dependency():
+    line = (
+        "Can't locate DBI.pm in @INC (you may need to install the DBI module) (@INC contains: "
+        "/etc/perl /usr/share/perl5 .) at ./rotate.pl line 23."
+    )
+    log = joblog(line + "\nBEGIN failed--compilation aborted at ./rotate.pl line 23.\n", 2)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "command_not_found",
+        line_of(log, "Can't locate"),
+    )
+
+
+def test_a_tool_line_that_starts_with_equals_signs_is_output_not_banner():
+    log = joblog(
+        "======== Job wrapper STARTING at Mon Jul 20 20:14:05 GMT 2026 ========\n"
+        "==== Failed to load the long exit code. Falling back to short exit code ====\n"
+        "========================================================================\n"
+        "======== User application did not complete due to an external signal ===\n"
+        "======== Job execution stops here, and ExitCode is set to 50666 ========\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "signal_or_crash",
+        line_of(log, "external signal"),
+    )
+
+
+def test_xcopy_s_bare_refusal_is_the_cause_not_the_directory_it_could_not_create():
+    log = joblog(
+        "Copying image to .\\out...\n"
+        "Access denied\n"
+        "Unable to create directory - C:\\out\\System Volume Information\n"
+        "XCOPY failed. Check if you have enough disk space.\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "permission_denied",
+        line_of(log, "Access denied"),
+    )
+
+
+def test_any_statement_hive_s_compiler_rejects_is_a_database_error():
+    line = (
+        "Error: Error while compiling statement: FAILED: SemanticException Error when getting "
+        "current notification event ID (state=42000,code=40000)"
+    )
+    log = joblog(line + "\n", 2)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("database", line_of(log, "Semantic"))
