@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.patterns [--loghub ../shared/data/loghub-2k] [--lines 200000]
                                        [--skip-loso] [--skip-speed]
                                        [--outside tests/data/templates]
+                                       [--compare-to REV]
 
 Quality: Grouping Accuracy (GA) on every Loghub 2k system found under ``--loghub``
 (default ``../shared/data/loghub-2k``), one generic configuration for all, beside drain3; then
@@ -29,6 +30,15 @@ scored with the masks so chosen. Masks are chosen on Loghub and the development 
 only; a test family is only ever held out. Held-out figures come first, then the plain ones,
 then each mask's effect (switched off minus on) per part.
 
+Compare (``--compare-to REV``, with ``--outside``): the miner of git revision ``REV``
+(its ``resync_analytics/patterns`` run in a subprocess) against the working tree's, default
+config, per development source (each Loghub system and each development family): GA and PA
+before and after, the difference, and leave-one-source-out: for each held-out source the
+change is kept when it raises the mean (GA+PA)/2 of the other development sources, and the
+held-out source is scored with the version so chosen. The frozen test families are shown as
+one mean only. A change generalises when it wins or ties on a clear majority of sources and
+loses little anywhere.
+
 Miners: ``ours`` (resync_analytics.patterns), ``drain3`` with its defaults and ``drain3+masks`` with
 the generic masks of its documentation, and ``mask+exact`` (our masks, then identical masked
 messages grouped together). drain3 is optional: its ``cachetools==4.2.1`` pin conflicts with
@@ -45,7 +55,9 @@ import io
 import itertools
 import json
 import logging
+import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -313,6 +325,110 @@ def print_outside(loghub: Sequence[LabelledLog], directory: Path) -> None:
         print(row + f"{folds:>5}/{len(held)}")
 
 
+def all_scores(loghub: Sequence[LabelledLog], directory: Path) -> dict[str, Scores]:
+    """Default-config scores of every Loghub system and outside family, by name."""
+    masking._mask_shape.cache_clear()
+    return {log.system: score(log) for log in (*loghub, *load_template_set(directory))}
+
+
+def scores_at(revision: str, loghub_dir: Path, directory: Path) -> dict[str, Scores]:
+    """``all_scores`` with the pattern package of git ``revision``, in a subprocess: its
+    ``resync_analytics/patterns`` is extracted to a temporary folder placed before this tree
+    on the path (the package imports nothing else of the product)."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as folder:
+        archive = subprocess.run(
+            [
+                "git",
+                "archive",
+                revision,
+                "resync_analytics/__init__.py",
+                "resync_analytics/patterns",
+            ],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([folder, str(root)])}
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.patterns",
+                "--loghub",
+                str(loghub_dir.resolve()),
+                "--scores-json",
+                str(directory.resolve()),
+            ],
+            cwd=folder,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    return {name: Scores(*values) for name, values in json.loads(out).items()}
+
+
+def print_compare(
+    before: dict[str, Scores],
+    after: dict[str, Scores],
+    development: Sequence[str],
+    test: Sequence[str],
+    label: str,
+) -> None:
+    """Per development source: before/after and the leave-one-source-out choice."""
+
+    def value(s: Scores) -> float:
+        return (s.ga + s.pa) / 2
+
+    print(f"\n{label} (before) against the working tree (after), default config")
+    print(
+        f"{'source':<12}{'GA bef':>8}{'aft':>7}{'PA bef':>8}{'aft':>7}{'dGA':>8}{'dPA':>8}"
+        f"  {'LOSO: kept?':<12}{'held GA':>8}{'PA':>7}"
+    )
+    wins = ties = losses = 0
+    worst = 0.0
+    held: list[Scores] = []
+    for name in development:
+        b, a = before[name], after[name]
+        others = [o for o in development if o != name]
+        kept = _mean([value(after[o]) for o in others]) > _mean([value(before[o]) for o in others])
+        chosen = a if kept else b
+        held.append(chosen)
+        d_ga, d_pa = a.ga - b.ga, a.pa - b.pa
+        delta = value(a) - value(b)
+        wins += delta > 1e-9
+        ties += abs(delta) <= 1e-9
+        losses += delta < -1e-9
+        worst = min(worst, d_ga, d_pa)
+        print(
+            f"{name:<12}{b.ga:>8.3f}{a.ga:>7.3f}{b.pa:>8.3f}{a.pa:>7.3f}{d_ga:>+8.3f}{d_pa:>+8.3f}"
+            f"  {'yes' if kept else 'no':<12}{chosen.ga:>8.3f}{chosen.pa:>7.3f}"
+        )
+    for part, names in (("development", development), ("test (mean)", test)):
+        if not names:
+            continue
+        b = [before[n] for n in names]
+        a = [after[n] for n in names]
+        print(
+            f"{part:<12}{_mean([s.ga for s in b]):>8.3f}{_mean([s.ga for s in a]):>7.3f}"
+            f"{_mean([s.pa for s in b]):>8.3f}{_mean([s.pa for s in a]):>7.3f}"
+            f"{_mean([s.ga for s in a]) - _mean([s.ga for s in b]):>+8.3f}"
+            f"{_mean([s.pa for s in a]) - _mean([s.pa for s in b]):>+8.3f}"
+            + (
+                f"  {'held-out':<12}{_mean([s.ga for s in held]):>8.3f}"
+                f"{_mean([s.pa for s in held]):>7.3f}"
+                if part == "development"
+                else ""
+            )
+        )
+    print(
+        f"(GA+PA)/2 per development source: {wins} better, {ties} equal, {losses} worse; "
+        f"largest drop of GA or PA {worst:+.3f}"
+    )
+
+
 def ours(messages: Sequence[str]) -> list:
     return mine_groups(messages)
 
@@ -429,10 +545,33 @@ def main() -> None:
     parser.add_argument(
         "--outside", type=Path, help="hand-labelled template set (tests/data/templates)"
     )
+    parser.add_argument(
+        "--compare-to",
+        metavar="REV",
+        help="with --outside: per-source scores of git REV's miner against the working tree's",
+    )
+    parser.add_argument("--scores-json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.loghub.is_dir():
         sys.exit(f"Loghub data not found at {args.loghub} (--loghub DIR)")
     logs = load_loghub(args.loghub)
+    if args.scores_json is not None:
+        # The worker of --compare-to: scores of whichever pattern package is on the path.
+        found = all_scores(logs, args.scores_json)
+        print(json.dumps({name: [s.ga, s.fga, s.pa] for name, s in found.items()}))
+        return
+    if args.compare_to is not None:
+        if args.outside is None:
+            sys.exit("--compare-to needs --outside DIR")
+        test = outside_split(args.outside)
+        families = [log.system for log in load_template_set(args.outside)]
+        development = [log.system for log in logs] + [f for f in families if f not in test]
+        before = scores_at(args.compare_to, args.loghub, args.outside)
+        after = all_scores(logs, args.outside)
+        print_compare(
+            before, after, development, [f for f in families if f in test], args.compare_to
+        )
+        return
 
     miners: dict[str, Grouper] = {"ours": ours, "mask+exact": mask_and_exact}
     for name, with_masks in (("drain3", False), ("drain3+masks", True)):
