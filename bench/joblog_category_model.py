@@ -61,6 +61,7 @@ BATCH_COMMITS = {
     "2026-12-06h": "3391ca9",
     "2026-12-06i": "c4b1fd9",
     "2026-12-06j": "d734259",
+    "2026-12-06k": "dc50dfb",
 }
 REPO = Path(__file__).resolve().parent.parent
 BATCH_DIR = REPO / "tests" / "data" / "joblogs" / "real" / "batches"
