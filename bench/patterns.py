@@ -409,13 +409,13 @@ def print_compare(
     for part, names in (("development", development), ("test (mean)", test)):
         if not names:
             continue
-        b = [before[n] for n in names]
-        a = [after[n] for n in names]
+        sb = [before[n] for n in names]
+        sa = [after[n] for n in names]
         print(
-            f"{part:<12}{_mean([s.ga for s in b]):>8.3f}{_mean([s.ga for s in a]):>7.3f}"
-            f"{_mean([s.pa for s in b]):>8.3f}{_mean([s.pa for s in a]):>7.3f}"
-            f"{_mean([s.ga for s in a]) - _mean([s.ga for s in b]):>+8.3f}"
-            f"{_mean([s.pa for s in a]) - _mean([s.pa for s in b]):>+8.3f}"
+            f"{part:<12}{_mean([s.ga for s in sb]):>8.3f}{_mean([s.ga for s in sa]):>7.3f}"
+            f"{_mean([s.pa for s in sb]):>8.3f}{_mean([s.pa for s in sa]):>7.3f}"
+            f"{_mean([s.ga for s in sa]) - _mean([s.ga for s in sb]):>+8.3f}"
+            f"{_mean([s.pa for s in sa]) - _mean([s.pa for s in sb]):>+8.3f}"
             + (
                 f"  {'held-out':<12}{_mean([s.ga for s in held]):>8.3f}"
                 f"{_mean([s.pa for s in held]):>7.3f}"

@@ -45,8 +45,9 @@ class MinerConfig:
     capitalised dates; 3: durations of several units; 4: a path is ``<*>`` without its
     slash; quoted words with a digit or given to a key, key=value values with a digit,
     user@host, relative folders, ages (``16h``) and signed hex offsets are one value; words
-    of capitals keep their digits), so a state saved under other masks counts as saved with
-    other settings and is rebuilt from its templates, ids kept (``persistence.restore_miner``).
+    of capitals keep their digits; 5: a version glued to its "v" is ``v<*>``), so a state
+    saved under other masks counts as saved with other settings and is rebuilt from its
+    templates, ids kept (``persistence.restore_miner``).
     Not a setting to tune: a state must say which masks wrote its templates.
     """
 
@@ -56,7 +57,7 @@ class MinerConfig:
     cache_size: int = 100_000
     max_tokens: int = 256
     min_variants: int = 10
-    masks_version: int = 4
+    masks_version: int = 5
 
     def __post_init__(self) -> None:
         if not 0.0 < self.similarity_threshold <= 1.0:

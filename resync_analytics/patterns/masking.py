@@ -153,6 +153,9 @@ _ALTERNATIVES = (
     # it grows, so the unit is part of the value.
     r"(?<![\w.])(?=\d)(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|ns)){2,}(?![\w.])"
     r"|(?<![\w.])\d+[mhd](?!\w|\.\w)",
+    # A version glued to its "v" (v1.0.0, V00.06): the "v" says what the number is and
+    # stays, the number is one value (Loghub writes v<*>.<*>.<*>).
+    r"(?<![\w.-])([vV])\d+(?:\.\d+)+(?![\w.])",
     # Memory sizes, glued or spaced (64KB, 1.5 GB, 317.5 KB, 16.0 B): one value.
     r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*\s?(?:[KMGTPE]i?B|B|[KMGTP])\b",
     # Numbers, signed, with decimals (12, -3, 4.5); a unit glued on stays (40000ms -> <*>ms,
@@ -198,6 +201,7 @@ MASK_NAMES = (
     "bare_hex",
     "key_value",
     "duration",
+    "version",
     "memory_size",
     "number",
     "word_digits",

@@ -240,3 +240,17 @@ def test_names_with_digits_in_one_position_merge_into_one_template():
     codes += [miner.add("open failed: ORA-00942 ----"), miner.add("open failed: ORA-01017 ----")]
     miner.compact()
     assert len({miner.pattern(key).pattern_id for key in codes}) == 4
+
+
+@pytest.mark.parametrize(
+    ("message", "masked"),
+    [
+        # A version glued to its "v" keeps the "v"; the number is one value.
+        ("Security Scaffold v1.0.0 initialized", "Security Scaffold v<*> initialized"),
+        ("RECV370 V00.06 Copyright", "RECV370 V<*> Copyright"),
+        # Not a version with letters after it.
+        ("build v1.2a by dev1", "build v1.2a by dev<*>"),
+    ],
+)
+def test_whole_values_of_version_5(message, masked):
+    assert mask_variables(message) == masked
