@@ -106,12 +106,13 @@ _ALTERNATIVES = (
     # (RDD.scala:288, loader.js:688, ZDBA.pm:74): a stack frame keeps its file, so frames of
     # different code stay different events (the line number is masked as a number).
     r"(?<![\w.:/-])(?=[\w.-]*[\d.-])[A-Za-z][\w.-]*:" + _NOT_SOURCE_FILE + r"\d{2,5}(?![\w:]|\.\w)",
-    # Unix paths: <*>, slash and all. One component without a digit (/default-rack) is a name.
+    # Unix paths: <*>, slash and all. One component without a digit or a file extension
+    # (/default-rack, not /post-backup.sh) is a name.
     # A directory name may hold one space when a further "/" follows (/Users/J Doe/x). An
     # IPv4 address after a slash (/10.0.0.1:9000, Java's socket address) is left to the
     # address rule, which keeps the slash.
     r"(?<![\w/<])(?:~?/|\.{1,2}/|/)(?!(?:\d{1,3}\.){3}\d{1,3}(?![\w.]))"
-    r"(?=[\w.@%+~-]*(?:\d|/[\w.@%+~-]))"
+    r"(?=[\w.@%+~-]*(?:\d|/[\w.@%+~-])|[\w@%+~-]+\.[A-Za-z][A-Za-z0-9]{0,5}(?![\w.]))"
     r"(?:[\w.@%+~-]+(?: [\w.@%+~-]+)?/)*[\w.@%+~-]*",
     # Relative paths to a file (models/customers.sql, src/pyrfc/_pyrfc.pyx) or to a folder,
     # written with its closing slash (logfiles/trim_reports/): one value. Words joined by a

@@ -250,6 +250,9 @@ def test_names_with_digits_in_one_position_merge_into_one_template():
         ("RECV370 V00.06 Copyright", "RECV370 V<*> Copyright"),
         # Not a version with letters after it.
         ("build v1.2a by dev1", "build v1.2a by dev<*>"),
+        # A path of one component is one value when it names a file; a folder name stays.
+        ("sh: /post-backup.sh: Permission denied", "sh: <*>: Permission denied"),
+        ("Resolved rack to /default-rack", "Resolved rack to /default-rack"),
     ],
 )
 def test_whole_values_of_version_5(message, masked):
