@@ -639,6 +639,73 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         1,
     ),
     ("code", re.compile(r"^\s*(?:\S+\s+)?Warning\s+([A-Z][a-z]+(?:[A-Z][a-z]*)+)\s{2,}"), 1),
+    # An errno or a protocol's result code closing its message: "Permission denied (13)",
+    # "ldap_bind: Invalid credentials (49)"
+    (
+        "code",
+        re.compile(
+            r"\b(?:denied|credentials|directory|refused|not permitted|timed out|unreachable|"
+            r"busy|exists|device|failed) \((\d{2,3})\)(?=\s*$|[.,;:])"
+        ),
+        1,
+    ),
+    # An SMTP reply with its enhanced status: "530 5.7.0 Must issue a STARTTLS command first"
+    ("code", re.compile(r"(?<![\w.])([45]\d\d)[ -][45]\.\d{1,3}\.\d{1,3}\b"), 1),
+    # Hive's and beeline's error code: "(state=42000,code=40000)"
+    ("code", re.compile(r"\(state=\w+,code=(\d+)\)"), 1),
+    # A tool's own error number: "ERROR: Wget error 4", "(Error number 33) on file"
+    ("code", re.compile(r"(?i)\bwget error (\d{1,2})\b"), 1),
+    ("code", re.compile(r"(?i)\(error number (\d{1,5})\)"), 1),
+    # The script a runner could not run to its end: "Error running command
+    # '.terraform/modules/x/scripts/sync.sh': exit status 1"
+    (
+        "path",
+        re.compile(r"\bError running command '([^'\s]+\.(?:sh|ksh|bash|py|pl|ps1|cmd|bat))'"),
+        1,
+    ),
+    # dbt's run log names the model it builds: "1 of 2 ERROR creating view model
+    # dbt_dbanin.one....", "START sql table model dwh.test_model ...."
+    (
+        "object",
+        re.compile(
+            r"\b(?:ERROR creating|START|OK created)\s+(?:sql\s+)?(?:[a-z]+\s+)?model\s+"
+            r"([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)+?)(?=\.{2,}|\s|$)"
+        ),
+        1,
+    ),
+    # The table a lower-case statement reads or writes: "insert into temporary (employee_no,
+    # ...)", "COPY public.table(column1, column2) TO stdout"
+    (
+        "object",
+        re.compile(
+            r"(?i:\binsert into|\bdelete from|\bmerge into|\bCOPY)\s+"
+            r"([A-Za-z_][\w$#]*(?:\.[A-Za-z_][\w$#]*)?)\s*(?:\(|(?i:values|where|using|to|from)\b)"
+        ),
+        1,
+    ),
+    # Windows' Application Error event names the module that faulted: "Faulting module name:
+    # clr.dll, version: ..."; Perl names the module it cannot load: "Can't locate DBI.pm in @INC"
+    ("object", re.compile(r"\bFaulting module name: ([\w.-]+\.(?:dll|exe|sys))\b"), 1),
+    ("object", re.compile(r"\bCan't locate ([\w/]+\.pm) in @INC"), 1),
+    # z/OS's allocation failure names the step whose STEPLIB or DD is missing: "IEFA107I SAMRUN
+    # CMPLSAM2 STEPLIB - DATA SET IGY630.SIGYCOMP NOT FOUND"
+    (
+        "object",
+        re.compile(r"\bIEFA107I\s+[A-Z$#@][\w$#@]*\s+([A-Z$#@][\w$#@]*)\s+[A-Z$#@][\w$#@]*\s+-\s"),
+        1,
+    ),
+    # Quartz names the job that threw, in its group: "Job (DEFAULT.reportJob threw an exception."
+    ("object", re.compile(r"\bJob \((?:DEFAULT\.)?([\w.-]*\w) threw an exception"), 1),
+    # A connection string's database: "DBI:Oracle:host=localhost;port=1521;sid=dbdev",
+    # "Server=db01;Initial Catalog=Sales;"
+    (
+        "object",
+        re.compile(
+            r"(?i)(?:^|[;:(\s\"'])(?:sid|service_name|dbname|database|initial catalog)\s*=\s*"
+            r"([A-Za-z_][\w$#.-]*[\w$#])"
+        ),
+        1,
+    ),
     # Oracle's container a session must be switched to: "ALTER SESSION SET CONTAINER = PDB1"
     ("object", re.compile(r"(?i)\bSET CONTAINER\s*=\s*([A-Za-z_][\w$#]*)"), 1),
     # SAP's network interface: "partner '10.1.2.3:3300' not reached"
@@ -838,8 +905,17 @@ _NAMED_AS_OBJECT = re.compile(
     r"\bpermission denied for (?:table|relation|schema|sequence|view|database|function|"
     r"materialized view) \"?$"
 )
+_CONNECTION_KEY_BEFORE = re.compile(
+    r"(?i)\b(?:sid|service_name|dbname|database|initial catalog)\s*=\s*$"
+)
+_STATEMENT_TABLE_BEFORE = re.compile(r"(?i)\b(?:insert into|delete from|merge into|copy)\s+$")
 _ADDRESS_BEFORE = re.compile(r"\b(?:object|instance) at $")
 _RESOLVER_BEFORE = re.compile(r"\blookup [\w.-]+ on $")
+# A quoted word that is the name of what a runtime called or the key of a record, not a value
+# the job used: PowerShell's 'Exception calling "DownloadString" with "1" argument(s)', a JSON
+# or dict key ('"StatusDescription": "Error 1045 ..."')
+_CALLED_BEFORE = re.compile(r"\bcalling [\"']$")
+_KEY_AFTER = re.compile(r"[\"']\s*:\s*[\"'\[{\d-]")
 _BITNESS_AFTER = re.compile(r"\s*\((?:x64|x86|amd64|arm64|\d{2}-bit)\)", re.I)
 
 
@@ -915,6 +991,10 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "/user.slice/user@1.service": a kernel's control group, not a file
     if kind == "object" and line[start + len(text) : start + len(text) + 1] == "*":
         return False  # "zds_close(ZDS*,IO_CTRL*)": a C parameter's type, not a name
+    if kind == "value" and (
+        _CALLED_BEFORE.search(line, 0, start) or _KEY_AFTER.match(line, start + len(text))
+    ):
+        return False  # a called method's name, a record's key (see _CALLED_BEFORE)
     if kind == "value" and _STRUCT_FIELD_BEFORE.search(line[:start]):
         return False  # 'Kind:"Job"', 'ResourceVersion:"149879950"': the reference's bookkeeping
     if kind in ("object", "value") and _in_column_list(line, start):
@@ -937,6 +1017,10 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # "<HTTPConnection object at 0x7fc1089f04a8>": where an object lived
     if kind == "host" and text == "localhost":
         return True  # the one lowercase word that is always a host
+    if kind == "object" and _STATEMENT_TABLE_BEFORE.search(line, 0, start):
+        return True  # "insert into temporary (...)": the statement names its table
+    if kind == "object" and _CONNECTION_KEY_BEFORE.search(line, 0, start):
+        return True  # "sid=dbdev": a connection string's database, whatever its case
     if kind == "object" and _NAMED_AS_OBJECT.search(line, 0, start):
         return True  # "permission denied for table accounts": the word names the object
     if kind == "host" and _NAMED_AS_HOST.search(line, 0, start):

@@ -73,6 +73,19 @@ _NAMED_AS_WORDS = frozenset({"command", "program"})
 # labelled; leave-one-source-out over 215 sources keeps the rule for every one of them.
 _PROGRAM_CATEGORIES: frozenset[Category] = frozenset({"command_not_found", "signal_or_crash"})
 
+VALUES_KEPT = True
+"""Whether entities read only as a quoted value are named at all. Chosen leave-one-source-out
+by ``bench/joblog_entity_choices.py``."""
+
+EXCEPTIONS_KEPT = "all"
+"""Which exception classes of one tier are named: ``all``, the ``first`` printed (the outer
+wrapper of a chain on one line) or the ``deepest`` (the last printed: Java's and Python's
+innermost cause). Chosen leave-one-source-out by ``bench/joblog_entity_choices.py``."""
+
+FRAME_CATEGORIES: frozenset[Category] | None = None
+"""The categories a source frame is named in (None: all): chosen leave-one-source-out by
+``bench/joblog_entity_choices.py``."""
+
 
 def is_noise(entity: Entity, *, on_root_line: bool, category: Category = "unknown") -> bool:
     """Whether ``entity`` is no subject for an operator (see the module docstring). A date is
@@ -120,7 +133,15 @@ def keep_entities(
             if not (role_of(e) == "exception" and _GENERIC_WRAPPER.search(e.text))
             and not (role_of(e) == "object" and _MESSAGE_ID.fullmatch(e.text))
         ]
+    if not VALUES_KEPT:
+        kept = [e for e in kept if role_of(e) != "value"]
+    exceptions = [e for e in kept if role_of(e) == "exception"]
+    if len(exceptions) > 1 and EXCEPTIONS_KEPT != "all":
+        chosen_exception = exceptions[0] if EXCEPTIONS_KEPT == "first" else exceptions[-1]
+        kept = [e for e in kept if role_of(e) != "exception" or e is chosen_exception]
     frames = [e for e in kept if role_of(e) == "frame" and not RUNTIME_PACKAGE.match(e.text)]
+    if FRAME_CATEGORIES is not None and category not in FRAME_CATEGORIES:
+        frames = []
     # the source line is what an operator opens; the class and method only when it is unknown
     chosen = next((e for e in frames if SOURCE_LINE.search(e.text)), None) or next(
         iter(frames), None

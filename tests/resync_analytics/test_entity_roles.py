@@ -270,6 +270,91 @@ def test_each_new_form_is_read_with_its_role(line: str, text: str | None, role: 
     assert text in line
 
 
+@pytest.mark.parametrize(
+    ("line", "text", "role"),
+    [
+        (
+            'rsync: ERROR: cannot stat destination "/mnt/amz/backup": Permission denied (13)',
+            "13",
+            "code",
+        ),
+        ("ldap_bind: Invalid credentials (49)", "49", "code"),
+        (
+            "send-mail: Server didn't like our AUTH LOGIN (530 5.7.0 Must issue a STARTTLS",
+            "530",
+            "code",
+        ),
+        (
+            "FAILED: SemanticException Error when getting ID (state=42000,code=40000)",
+            "40000",
+            "code",
+        ),
+        ("ERROR: Wget error 4", "4", "code"),
+        (r"(Error number 33) on file \\?\GLOBALROOT\x.pst", "33", "code"),
+        (
+            "Error: Error running command 'modules/web/s3/scripts/sync.sh': exit status 1.",
+            "modules/web/s3/scripts/sync.sh",
+            "script",
+        ),
+        (
+            "1 of 2 ERROR creating view model dbt_dbanin.one........ [ERROR in 0.02s]",
+            "dbt_dbanin.one",
+            "object",
+        ),
+        ("1 of 1 START sql table model dwh.test_model ........ [RUN]", "dwh.test_model", "object"),
+        (
+            "Statement : insert into temporary (employee_no, code) values (:a, :b)",
+            "temporary",
+            "object",
+        ),
+        (
+            "pg_dump: error: The command was: COPY public.table(column1, column2) TO stdout;",
+            "public.table",
+            "object",
+        ),
+        ("Faulting module name: clr.dll, version: 4.8.4729.0", "clr.dll", "object"),
+        (
+            "Can't locate DBI.pm in @INC (you may need to install the DBI module)",
+            "DBI.pm",
+            "object",
+        ),
+        (
+            "IEFA107I SAMRUN CMPLSAM2 STEPLIB - DATA SET IGY630.SIGYCOMP NOT FOUND",
+            "CMPLSAM2",
+            "object",
+        ),
+        (
+            "Job (DEFAULT.connectorStatsJobDetail threw an exception.",
+            "connectorStatsJobDetail",
+            "object",
+        ),
+        (
+            "failed to connect to 'DBI:Oracle:host=localhost;port=1521;sid=dbdev':",
+            "dbdev",
+            "object",
+        ),
+    ],
+)
+def test_each_shape_of_the_development_logs_is_read_with_its_role(line: str, text: str, role: str):
+    assert roles_on(line).get(text) == role, roles_on(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "word"),
+    [
+        (
+            'Exception calling "DownloadString" with "1" argument(s): "Proxy Authentication"',
+            "DownloadString",
+        ),
+        ('    "StatusDescription": "Error 1045: Access denied for user",', "StatusDescription"),
+    ],
+)
+def test_a_called_method_or_a_record_key_is_no_value(line: str, word: str):
+    assert word not in roles_on(line)
+    # a quoted name a message refuses stays ('cannot create directory 'logs': ...')
+    assert "logs" in roles_on("mkdir: cannot create directory 'logs': Permission denied")
+
+
 def test_a_c_parameter_type_is_not_a_name():
     found = roles_on("From entry point zds_close_output_bpam(ZDS*,IO_CTRL*) at offset +00D2")
     assert "IO_CTRL" not in found and "ZDS" not in found

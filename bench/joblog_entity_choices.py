@@ -1,0 +1,172 @@
+"""Which entity filters to use, chosen leave-one-source-out on the development parts.
+
+    .venv/bin/python -m bench.joblog_entity_choices
+
+Analyses the development parts of the written and the real corpus (never a frozen test part)
+once per option of each choice, with the other choices as the analyser sets them, and records
+per log the labelled, found, named and correct entities (the scoring of ``evaluate``). A source
+is a real transcript's thread (its URL in ``real/sources.json``) or a written log's family (the
+category prefix of its name). For each source, the option with the best F2 (recall weighted:
+the goal is 90% recall against 70% precision) on all the other sources is scored on it; the
+table gives how many folds chose each option, the held-out recall and precision, and each
+option's own figures on the development parts. Choices:
+
+- ``values``: quoted values of every shape, without the two shapes that name no value (a
+  called method, a record's key), or none at all;
+- ``exceptions``: every exception class of a tier, the first printed, or the deepest;
+- ``frames``: the source frame in every category, or only where the cause is in the code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import resync_analytics.joblog.entities as entities
+import resync_analytics.joblog.precision as precision
+from resync_analytics.joblog.analyzer import analyze_joblog
+from resync_analytics.joblog.evaluation import LabelledJoblog, credited
+from resync_analytics.joblog.models import Category
+from tests.resync_analytics.joblog_corpora import (
+    REAL_DIR,
+    REAL_PREFIX,
+    load_corpus,
+    load_real_corpus,
+)
+from tests.resync_analytics.joblog_split import load_real_test_names, split_corpus
+
+_NEVER = re.compile(r"(?!)")
+_CODE_CATEGORIES: frozenset[Category] = frozenset(
+    {"application_error", "out_of_memory", "signal_or_crash", "invalid_input", "unknown"}
+)
+
+
+@dataclass(frozen=True)
+class Counts:
+    labelled: int
+    found: int
+    named: int
+    correct: int
+
+
+@contextmanager
+def _values(option: str) -> Iterator[None]:
+    saved = (entities._CALLED_BEFORE, entities._KEY_AFTER, precision.VALUES_KEPT)
+    if option == "all shapes":
+        entities._CALLED_BEFORE = entities._KEY_AFTER = _NEVER
+    precision.VALUES_KEPT = option != "none"
+    try:
+        yield
+    finally:
+        entities._CALLED_BEFORE, entities._KEY_AFTER, precision.VALUES_KEPT = saved
+
+
+@contextmanager
+def _exceptions(option: str) -> Iterator[None]:
+    saved = precision.EXCEPTIONS_KEPT
+    precision.EXCEPTIONS_KEPT = option
+    try:
+        yield
+    finally:
+        precision.EXCEPTIONS_KEPT = saved
+
+
+@contextmanager
+def _frames(option: str) -> Iterator[None]:
+    saved = precision.FRAME_CATEGORIES
+    precision.FRAME_CATEGORIES = None if option == "all categories" else _CODE_CATEGORIES
+    try:
+        yield
+    finally:
+        precision.FRAME_CATEGORIES = saved
+
+
+CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
+    "values": (_values, ("all shapes", "named shapes", "none")),
+    "exceptions": (_exceptions, ("all", "first", "deepest")),
+    "frames": (_frames, ("all categories", "code categories")),
+}
+
+
+def source_of(name: str, threads: dict[str, str]) -> str:
+    if name.startswith(REAL_PREFIX):
+        return "real:" + threads.get(name[len(REAL_PREFIX) :], name)
+    return "written:" + name.split("_", 1)[0]
+
+
+def measure(samples: Sequence[LabelledJoblog]) -> list[Counts]:
+    counts = []
+    for sample in samples:
+        named = analyze_joblog(sample.data).entities
+        counts.append(
+            Counts(
+                len(sample.entities),
+                sum(credited(e, named) for e in sample.entities),
+                len(named),
+                sum(credited(e, sample.entities) for e in named),
+            )
+        )
+    return counts
+
+
+def figures(counts: Sequence[Counts]) -> tuple[float, float]:
+    labelled = sum(c.labelled for c in counts)
+    named = sum(c.named for c in counts)
+    recall = sum(c.found for c in counts) / labelled if labelled else 1.0
+    precision_ = sum(c.correct for c in counts) / named if named else 1.0
+    return recall, precision_
+
+
+def f2(counts: Sequence[Counts]) -> float:
+    recall, precision_ = figures(counts)
+    return 5 * recall * precision_ / (4 * precision_ + recall) if recall or precision_ else 0.0
+
+
+def main() -> None:
+    samples = [
+        *split_corpus(load_corpus())[1],
+        *split_corpus(load_real_corpus(), load_real_test_names())[1],
+    ]
+    sources_json = json.loads((REAL_DIR / "sources.json").read_text(encoding="utf-8"))
+    threads = {name: str(entry.get("url") or name) for name, entry in sources_json.items()}
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for index, sample in enumerate(samples):
+        by_source[source_of(sample.name, threads)].append(index)
+    print(f"development logs: {len(samples)} in {len(by_source)} sources")
+    for choice, (setting, options) in CHOICES.items():
+        per_option: dict[str, list[Counts]] = {}
+        for option in options:
+            with setting(option):  # type: ignore[attr-defined]
+                per_option[option] = measure(samples)
+        chosen: Counter[str] = Counter()
+        held_out: list[Counts] = []
+        for members in by_source.values():
+            inside = set(members)
+            best = max(
+                options,
+                key=lambda o: (
+                    f2([c for i, c in enumerate(per_option[o]) if i not in inside]),
+                    -options.index(o),
+                ),
+            )
+            chosen[best] += 1
+            held_out += [per_option[best][i] for i in members]
+        print(f"\n== {choice}")
+        for option in options:
+            recall, precision_ = figures(per_option[option])
+            print(
+                f"  {option:<16} recall {recall:6.1%}  precision {precision_:6.1%}"
+                f"  F2 {f2(per_option[option]):.4f}  chosen by {chosen[option]} folds"
+            )
+        recall, precision_ = figures(held_out)
+        print(
+            f"  held out (leave-one-source-out): recall {recall:6.1%}, precision {precision_:6.1%}"
+        )
+
+
+if __name__ == "__main__":
+    main()
