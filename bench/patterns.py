@@ -519,6 +519,7 @@ _ADVERSARIAL = {
     "user@host": "a@b." * (_LONG // 4),
     "quoted values": "='1" * (_LONG // 3),
     "backslash path": "a\\" * (_LONG // 2) + "b",
+    "capital qualifiers": "A." * (_LONG // 2) + "b",
 }
 
 

@@ -46,7 +46,8 @@ class MinerConfig:
     slash; quoted words with a digit or given to a key, key=value values with a digit,
     user@host, relative folders, ages (``16h``) and signed hex offsets are one value; words
     of capitals keep their digits; 5: a version glued to its "v" is ``v<*>``, a
-    path of one component with a file extension is a value), so a state
+    path of one component with a file extension and a dotted name of three qualifiers in
+    capitals are values), so a state
     saved under other masks counts as saved with other settings and is rebuilt from its
     templates, ids kept (``persistence.restore_miner``).
     Not a setting to tune: a state must say which masks wrote its templates.

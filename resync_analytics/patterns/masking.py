@@ -135,6 +135,9 @@ _ALTERNATIVES = (
     # "SCHEMA"."TABLE"."COLUMN": names of database objects, models, packages.
     r"(?<=['\"`])(?:(?<=\"\.\")[A-Za-z_][\w$#]*(?=\")"
     r"|[A-Za-z_][\w$#]*(?:(?:\.[A-Za-z_][\w$#]*)+(?=['\"`])|(?=\"\.\")))",
+    # Dotted names of three or more qualifiers in capitals (SYSGEN.ISPF.CLIB, SYS1.PARMLIB.X):
+    # z/OS data set names and unquoted database objects, names of things, not words of text.
+    r"(?<![\w.$#@-])[A-Z$#@][A-Z0-9$#@-]{0,7}(?:\.[A-Z$#@][A-Z0-9$#@-]{0,7}){2,}(?![\w.])",
     # Identifiers with a digit and an underscore keep their leading words: blk_<*> for
     # blk_-1608, attempt_<*> for attempt_1445_0020_m_000002_0, DFSClient_NONMAPREDUCE_<*>.
     r"(?<![\w.-])((?:[A-Za-z][A-Za-z]*_)+)(?=[\w-]*\d)[\w-]+",
@@ -196,6 +199,7 @@ MASK_NAMES = (
     "hex_0x",
     "dashed_name",
     "quoted_name",
+    "dataset_name",
     "prefixed_id",
     "underscored_id",
     "bracketed_id",

@@ -253,6 +253,9 @@ def test_names_with_digits_in_one_position_merge_into_one_template():
         # A path of one component is one value when it names a file; a folder name stays.
         ("sh: /post-backup.sh: Permission denied", "sh: <*>: Permission denied"),
         ("Resolved rack to /default-rack", "Resolved rack to /default-rack"),
+        # A dotted name of three or more qualifiers in capitals is one value; two stay.
+        ("IDC0551I **ENTRY SYSGEN.ISPF.CLIB NOT DELETED", "IDC0551I **ENTRY <*> NOT DELETED"),
+        ("table APP.T2 and U.S.A. here", "table APP.T2 and U.S.A. here"),
     ],
 )
 def test_whole_values_of_version_5(message, masked):
