@@ -110,8 +110,12 @@ _CARRIED_ON = re.compile(
 )
 _ENDS_HARMLESSLY: frozenset[Category] = frozenset({"file_not_found", "permission_denied"})
 # Lines that belong to the error statement before them: blank, stack frames and their
-# elisions, a traceback's source lines, indented continuations.
-_PART_OF_ERROR = re.compile(r"^\s*$|^\s+\S|^\s*(?:at\s|\.\.\. \d+ (?:more|common)|Caused by:)")
+# elisions, a traceback's source lines, indented continuations, and the statement a PostgreSQL
+# error quotes under it ("LINE 1: INSERT INTO bills ...", then a caret under the position),
+# which every PostgreSQL client (psql, pg_restore, a driver) prints.
+_PART_OF_ERROR = re.compile(
+    r"^\s*$|^\s+\S|^\s*(?:at\s|\.\.\. \d+ (?:more|common)|Caused by:)|^LINE \d+: "
+)
 _TWS_INFO = re.compile(r"\bAWS[A-Z]{3}\d{3}I\b")
 
 

@@ -517,3 +517,18 @@ def test_a_dotnet_inner_exception_is_the_deeper_cause():
         "network",
         line_of(log, "---> System.Net"),
     )
+
+
+def test_a_postgresql_error_quoting_its_statement_failed_despite_exit_zero():
+    # psql without ON_ERROR_STOP ends 0; each error quotes its statement and a caret under it
+    log = joblog(
+        'psql:<stdin>:745: ERROR:  relation "bills" does not exist\n'
+        "LINE 1: INSERT INTO bills (bill_id, bill_ref) VALUES (1, 2);\n"
+        "                    ^\n"
+        'psql:<stdin>:746: ERROR:  relation "bills" does not exist\n'
+        "LINE 1: INSERT INTO bills (bill_id, bill_ref) VALUES (3, 4);\n"
+        "                    ^\n",
+        0,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("database", line_of(log, ":745:"))

@@ -220,3 +220,27 @@ def test_any_statement_hive_s_compiler_rejects_is_a_database_error():
     log = joblog(line + "\n", 2)
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == ("database", line_of(log, "Semantic"))
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (
+            "/etc/cron.daily/logrotate:\n"
+            "error: syslog:1 missing '{' after log files definition\n"
+            "error: found error in file syslog, skipping\n",
+            "missing '{'",
+        ),
+        ('nginx: [emerg] unexpected "}" in /etc/nginx/nginx.conf:41\n', "unexpected"),
+        ("/etc/batch/jobs.ini: unterminated quoted string at line 14\n", "unterminated"),
+    ],
+)
+def test_a_configuration_file_that_does_not_parse_is_invalid_input(body, needle):
+    log = joblog(body)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("invalid_input", line_of(log, needle))
+
+
+def test_a_missing_quoted_word_is_not_a_syntax_error():
+    log = joblog("ls: cannot access 'in': No such file or directory\n")
+    assert analyze_joblog(log).category == "file_not_found"
