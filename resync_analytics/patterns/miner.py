@@ -282,14 +282,17 @@ class PatternMiner:
         (JOB00345 and TSU50530: names the masks left whole, which vary as numbers do), or it
         takes ``min_variants`` different words (Brain's rule: a position whose value keeps
         changing while the rest stays is a variable; two or three words there are more
-        often distinct events)."""
+        often distinct events), or it follows a preposition and a noun naming a kind of
+        thing (``for user cyrus``, ``in model orders``): a name, however few a log shows."""
         first = stored[keys[0]]
         members = [key for key in keys if _equal_except(stored[key], first, index)]
         values = {stored[key][index] for key in members}
         if len(members) < 2:
             return 0
-        if len(values) < self.config.min_variants and not any(
-            value == WILDCARD or value.endswith(_ID_ENDS) for value in values
+        if (
+            len(values) < self.config.min_variants
+            and not any(value == WILDCARD or value.endswith(_ID_ENDS) for value in values)
+            and not _names_a_thing(self._templates[self._resolve(members[0])].parts, index)
         ):
             # Few variants: merged only when they share enough words around the one they
             # differ in, so short, truly different messages stay apart; those with a
@@ -548,6 +551,33 @@ def _neighbour_probes(tokens: list[str]) -> list[tuple[int, int, int, int]]:
     for index in range(length - 1, -1, -1):
         suffix[index] = (suffix[index + 1] * _HASH_BASE + codes[index]) % _HASH_MODULUS
     return [(length, index, prefix[index], suffix[index + 1]) for index in range(length)]
+
+
+# "for user cyrus", "in model orders", "on host web7": a noun naming a kind of thing after a
+# preposition is followed by the name of one, a variable however few names a log shows. As
+# a sentence's subject ("job STARTED", "node down") the noun is followed by what happened.
+_PREPOSITIONS = frozenset({"for", "in", "of", "on", "to", "from", "by", "at", "with", "into"})
+_KIND_NOUNS = frozenset(
+    {
+        "user", "host", "job", "table", "database", "schema", "file", "model", "pod", "node",
+        "member", "dataset", "server", "account", "client", "service", "container", "image",
+        "namespace", "task", "step", "queue", "topic", "bucket", "volume", "device", "machine",
+    }
+)  # fmt: skip
+
+
+def _names_a_thing(parts: Sequence[str], index: int) -> bool:
+    """Whether the token at ``index`` follows a preposition and a noun of ``_KIND_NOUNS``,
+    spaced as prose. Not after ``key=`` (``user=root`` and ``user=guest`` are as often told
+    apart as states are)."""
+    if index < 2 or 2 * index >= len(parts):
+        return False
+    return (
+        parts[2 * index - 2].lower() in _KIND_NOUNS
+        and parts[2 * index - 4].lower() in _PREPOSITIONS
+        and parts[2 * index - 1].isspace()
+        and parts[2 * index - 3].isspace()
+    )
 
 
 def _is_numbered(word: str) -> bool:

@@ -260,3 +260,22 @@ def test_names_with_digits_in_one_position_merge_into_one_template():
 )
 def test_whole_values_of_version_5(message, masked):
     assert mask_variables(message) == masked
+
+
+def test_a_name_after_a_preposition_and_a_kind_noun_is_a_variable_however_few():
+    # Three user names are too few for Brain's rule, but "for user <name>" names a user.
+    miner = PatternMiner()
+    keys = [
+        miner.add(f"session opened for user {name} by (uid=0)")
+        for name in ("cyrus", "news", "test")
+    ]
+    # A noun as the subject is followed by what happened, and key=value by a value that may
+    # be a state: both stay apart with so few variants.
+    states = [miner.add(f"job {state} on time") for state in ("STARTED", "ENDED")]
+    keyed = [miner.add(f"auth failure rhost=web7 user={name}") for name in ("root", "guest")]
+    miner.compact()
+    assert {miner.pattern(key).template for key in keys} == {
+        "session opened for user <*> by (uid=<*>)"
+    }
+    assert miner.pattern(states[0]).pattern_id != miner.pattern(states[1]).pattern_id
+    assert miner.pattern(keyed[0]).pattern_id != miner.pattern(keyed[1]).pattern_id
