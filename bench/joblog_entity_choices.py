@@ -14,7 +14,9 @@ option's own figures on the development parts. Choices:
 - ``values``: quoted values of every shape, without the two shapes that name no value (a
   called method, a record's key), or none at all;
 - ``exceptions``: every exception class of a tier, the first printed, or the deepest;
-- ``frames``: the source frame in every category, or only where the cause is in the code.
+- ``frames``: the source frame in every category, or only where the cause is in the code;
+- ``python frames``: a Python traceback's innermost frame only where the cause is in the code,
+  or, for the job's own code, in every category.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 
 import resync_analytics.joblog.entities as entities
 import resync_analytics.joblog.precision as precision
+import resync_analytics.joblog.role_entities as role_entities
 from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.evaluation import LabelledJoblog, credited
 from resync_analytics.joblog.models import Category
@@ -85,10 +88,21 @@ def _frames(option: str) -> Iterator[None]:
         precision.FRAME_CATEGORIES = saved
 
 
+@contextmanager
+def _python_frames(option: str) -> Iterator[None]:
+    saved = role_entities.PYTHON_FRAME_ANYWHERE
+    role_entities.PYTHON_FRAME_ANYWHERE = option == "all categories"
+    try:
+        yield
+    finally:
+        role_entities.PYTHON_FRAME_ANYWHERE = saved
+
+
 CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "values": (_values, ("all shapes", "named shapes", "none")),
     "exceptions": (_exceptions, ("all", "first", "deepest")),
     "frames": (_frames, ("all categories", "code categories")),
+    "python frames": (_python_frames, ("code categories", "all categories")),
 }
 
 

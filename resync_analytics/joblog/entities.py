@@ -159,12 +159,29 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         ),
         0,
     ),
+    # libc++abi's report of an uncaught C++ exception: "terminating with uncaught exception of
+    # type oracle::occi::SQLException: ORA-12170: ..."
+    ("exception", re.compile(r"\buncaught exception of type ([A-Za-z_][\w:]*\w)"), 1),
+    # A Python class in an errors module, whatever its name ends with, printed after a log
+    # level: "[info     ] psycopg2.errors.UndefinedTable: relation ... does not exist"
+    (
+        "exception",
+        re.compile(
+            r"(?<![\w.])((?:[a-z_]\w*\.)+(?:errors|exceptions|exc)\.[A-Z][A-Za-z0-9]+)(?=: )"
+        ),
+        1,
+    ),
+    # The JVM's own name for the limit its collector hit: "OutOfMemoryError: GC overhead limit
+    # exceeded"
+    ("value", _as("limit", re.compile(r"\b(GC overhead limit exceeded)\b")), 1),
     # .NET's debugger output: "A first chance exception of type 'Oracle...OracleException'"
     ("exception", re.compile(r"\bexception of type '([\w.]+)'"), 1),
     (
         "exception",
         # a private class ("numpy.core._exceptions._ArrayMemoryError") is still the exception
-        re.compile(r"(?<![\w$.])(?:[a-zA-Z_][\w$]*\.)*_?[A-Z][\w$]*(?:Exception|Error|Fault)\b"),
+        re.compile(
+            r"(?<![\w$.])(?<!::)(?:[a-zA-Z_][\w$]*\.)*_?[A-Z][\w$]*(?:Exception|Error|Fault)\b"
+        ),
         0,
     ),
     (
@@ -908,6 +925,12 @@ _NAMED_AS_OBJECT = re.compile(
 _CONNECTION_KEY_BEFORE = re.compile(
     r"(?i)\b(?:sid|service_name|dbname|database|initial catalog)\s*=\s*$"
 )
+# A name the shell or a configuration sets or expands, not an object the job used:
+# "${SPARK_HOME2}/bin", "make CFLAGS_FOR_TARGET=-Os", a YAML or env dump's "  CF_SPACE: prod",
+# a statement's "SET START_TIME = ?"
+_VARIABLE_BEFORE = re.compile(r"\$\{?$")
+_ASSIGNED_AFTER = re.compile(r"=(?!=)|\s+=\s*(?:\?|:\w)")
+_KEY_OF_LINE = re.compile(r"^\s*$")
 _STATEMENT_TABLE_BEFORE = re.compile(r"(?i)\b(?:insert into|delete from|merge into|copy)\s+$")
 _ADDRESS_BEFORE = re.compile(r"\b(?:object|instance) at $")
 _RESOLVER_BEFORE = re.compile(r"\blookup [\w.-]+ on $")
@@ -999,6 +1022,14 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # 'Kind:"Job"', 'ResourceVersion:"149879950"': the reference's bookkeeping
     if kind in ("object", "value") and _in_column_list(line, start):
         return False  # "SELECT ID, JD_KEY, ... FROM JOB_DEFINITION": a column, not the object
+    if kind == "object" and _CONSTANT.fullmatch(text):
+        end = start + len(text)
+        if (
+            _VARIABLE_BEFORE.search(line, 0, start)
+            or _ASSIGNED_AFTER.match(line, end)
+            or (line[end : end + 2] == ": " and _KEY_OF_LINE.match(line, 0, start))
+        ):
+            return False  # a variable or a column being set (see _VARIABLE_BEFORE)
     if kind == "object" and _KERNEL_FLAG.search(line[:start]):
         return False  # "constraint=CONSTRAINT_NONE", "gfp_mask=0x6200ca(GFP_KERNEL)": a flag
     if (

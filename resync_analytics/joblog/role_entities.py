@@ -80,6 +80,13 @@ _PROFILE_LINES = 12
 # "Executing step: [loadStep]": the batch step that was running when the job failed
 _BATCH_STEP = re.compile(r"(?i)\b(?:executing step|step):?\s*\[([\w.-]+)\]")
 
+# A Python traceback over a missing file, a refused logon or a lost connection: its innermost
+# frame of the job's own code (not an installed library's) is named too, since the labels of
+# the development logs name the script that opened the file or the connection (chosen
+# leave-one-source-out by bench/joblog_entity_choices.py)
+PYTHON_FRAME_ANYWHERE = True
+_INSTALLED_PYTHON = re.compile(r"site-packages|dist-packages")
+
 # Where each completion applies: the categories an operator needs the role for. A bug, a
 # crash, a starved heap or rejected input is fixed where the code broke; a missing file, a
 # refused logon or a lost connection is fixed on the resource, whatever frame noticed it.
@@ -269,11 +276,15 @@ def _source_frame(
             gap += 1
             if gap > _TRACE_GAP:
                 break
-    if not in_code:
+    if not in_code and not PYTHON_FRAME_ANYWHERE:
         return None
     for ln in reversed(before[-_TRACE_LINES:]):
         found = PYTHON_FRAME.match(mask_secrets(ln.text))
-        if found and not PYTHON_STANDARD_LIBRARY.search(found.group(1)):
+        if (
+            found
+            and not PYTHON_STANDARD_LIBRARY.search(found.group(1))
+            and (in_code or not _INSTALLED_PYTHON.search(found.group(1)))
+        ):
             return Entity("path", found.group(1), "frame")
     return None
 

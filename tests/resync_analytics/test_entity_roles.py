@@ -355,6 +355,62 @@ def test_a_called_method_or_a_record_key_is_no_value(line: str, word: str):
     assert "logs" in roles_on("mkdir: cannot create directory 'logs': Permission denied")
 
 
+@pytest.mark.parametrize(
+    ("line", "text", "role"),
+    [
+        (
+            "libc++abi.dylib: terminating with uncaught exception of type "
+            "oracle::occi::SQLException: ORA-12170: TNS:Connect timeout occurred",
+            "oracle::occi::SQLException",
+            "exception",
+        ),
+        (
+            '[info     ] psycopg2.errors.UndefinedTable: relation "source.t" does not exist',
+            "psycopg2.errors.UndefinedTable",
+            "exception",
+        ),
+        (
+            "exception during async job acquisition: GC overhead limit exceeded",
+            "GC overhead limit exceeded",
+            "limit",
+        ),
+    ],
+)
+def test_an_uncaught_class_and_the_jvms_limit_are_read(line: str, text: str, role: str):
+    found = roles_on(line)
+    assert found.get(text) == role, found
+    assert "SQLException" not in found  # the short form inside "oracle::occi::SQLException"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("spark task command: ${SPARK_HOME2}/bin/spark-submit --master yarn", "SPARK_HOME2"),
+        ("    CF_SPACE: prod", "CF_SPACE"),
+        (
+            'ERROR: command "make all-gcc CFLAGS_FOR_TARGET=-noixemul -Os" failed',
+            "CFLAGS_FOR_TARGET",
+        ),
+        ("SQL [UPDATE BATCH_STEP_EXECUTION set START_TIME = ?, STATUS = ?", "START_TIME"),
+    ],
+)
+def test_a_variable_or_a_column_being_set_is_no_object(line: str, name: str):
+    assert name not in roles_on(line)
+    assert roles_on("ORA-00942 on SALES_STG: table missing").get("SALES_STG") == "object"
+
+
+def test_a_python_traceback_over_a_missing_file_names_the_jobs_own_frame():
+    before = [
+        LogLine(10, "Traceback (most recent call last):"),
+        LogLine(11, '  File "/opt/app/lib/python3.8/site-packages/req/api.py", line 5, in get'),
+        LogLine(12, '  File "/opt/gandi/gandi_dyndns.py", line 141, in load_config'),
+        LogLine(13, '  File "/usr/lib/python3.8/json/__init__.py", line 293, in load'),
+    ]
+    line = LogLine(14, "IOError: [Errno 2] No such file or directory: 'config.json'")
+    named = complete_roles("file_not_found", line, before, [], [])
+    assert [e.text for e in named if role_of(e) == "frame"] == ["/opt/gandi/gandi_dyndns.py"]
+
+
 def test_a_c_parameter_type_is_not_a_name():
     found = roles_on("From entry point zds_close_output_bpam(ZDS*,IO_CTRL*) at offset +00D2")
     assert "IO_CTRL" not in found and "ZDS" not in found
@@ -438,8 +494,9 @@ def test_a_python_library_that_raised_is_named_for_a_code_fault_not_for_a_resour
     line = LogLine(19, "sqlite3.OperationalError: database is locked")
     named = complete_roles("resource_busy", line, before, (), [])
     assert [e.text for e in named] == ["/usr/lib64/python3.5/site-packages/minidb.py"]
-    # a refused connection runs through the driver; the driver is not the fault
-    assert not complete_roles("network", line, before, (), [])
+    # a refused connection runs through the driver; the driver is not the fault, the job's
+    # own code that opened the connection is what the labels name
+    assert [e.text for e in complete_roles("network", line, before, (), [])] == ["/opt/app/run.py"]
 
 
 def test_pieces_of_a_longer_entity_are_not_listed_again():
