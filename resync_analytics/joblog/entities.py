@@ -931,6 +931,9 @@ _CONNECTION_KEY_BEFORE = re.compile(
 _VARIABLE_BEFORE = re.compile(r"\$\{?$")
 _ASSIGNED_AFTER = re.compile(r"=(?!=)|\s+=\s*(?:\?|:\w)")
 _KEY_OF_LINE = re.compile(r"^\s*$")
+# Perl lists where it searched after the module it cannot load ("Can't locate DBI.pm in @INC
+# (@INC contains: /etc/perl /usr/share/perl5 ...)"): the search path, not a file that failed
+_SEARCH_PATH_BEFORE = re.compile(r"@INC contains:")
 _STATEMENT_TABLE_BEFORE = re.compile(r"(?i)\b(?:insert into|delete from|merge into|copy)\s+$")
 _ADDRESS_BEFORE = re.compile(r"\b(?:object|instance) at $")
 _RESOLVER_BEFORE = re.compile(r"\blookup [\w.-]+ on $")
@@ -1022,6 +1025,8 @@ def _plausible(kind: EntityKind, text: str, line: str, start: int) -> bool:
         return False  # 'Kind:"Job"', 'ResourceVersion:"149879950"': the reference's bookkeeping
     if kind in ("object", "value") and _in_column_list(line, start):
         return False  # "SELECT ID, JD_KEY, ... FROM JOB_DEFINITION": a column, not the object
+    if kind == "path" and _SEARCH_PATH_BEFORE.search(line, 0, start):
+        return False  # a directory of Perl's @INC (see _SEARCH_PATH_BEFORE)
     if kind == "object" and _CONSTANT.fullmatch(text):
         end = start + len(text)
         if (

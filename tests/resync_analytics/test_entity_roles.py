@@ -399,6 +399,15 @@ def test_a_variable_or_a_column_being_set_is_no_object(line: str, name: str):
     assert roles_on("ORA-00942 on SALES_STG: table missing").get("SALES_STG") == "object"
 
 
+def test_perls_search_path_is_not_named_beside_the_module_it_cannot_load():
+    found = roles_on(
+        "Can't locate DBI.pm in @INC (you may need to install the DBI module) "
+        "(@INC contains: /etc/perl /usr/share/perl5 /usr/local/lib/site_perl .) at x.pl line 3."
+    )
+    assert found.get("DBI.pm") == "object"
+    assert not any(text.startswith("/") for text in found), found
+
+
 def test_a_python_traceback_over_a_missing_file_names_the_jobs_own_frame():
     before = [
         LogLine(10, "Traceback (most recent call last):"),
