@@ -45,11 +45,11 @@ class MinerConfig:
     capitalised dates; 3: durations of several units; 4: a path is ``<*>`` without its
     slash; quoted words with a digit or given to a key, key=value values with a digit,
     user@host, relative folders, ages (``16h``) and signed hex offsets are one value; words
-    of capitals keep their digits; 5: a version glued to its "v" is ``v<*>``, a
-    path of one component with a file extension and a dotted name of three qualifiers in
-    capitals are values), so a state
-    saved under other masks counts as saved with other settings and is rebuilt from its
-    templates, ids kept (``persistence.restore_miner``).
+    of capitals keep their digits; 5: a version glued to its "v" is ``v<*>``, a path of one
+    component with a file extension and a dotted name of three qualifiers in capitals are
+    values, and the miner makes the word after ``for user`` a variable however few such
+    words it saw), so a state saved under other masks counts as saved with other settings
+    and is rebuilt from its templates, ids kept (``persistence.restore_miner``).
     Not a setting to tune: a state must say which masks wrote its templates.
     """
 

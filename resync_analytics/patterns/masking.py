@@ -21,8 +21,10 @@ Loghub writes it both ways (BGL's ``node map file /<*>`` beside ``from file <*>`
 hand-labelled outside set writes ``<*>`` as it writes every other value. One value, too: a
 quoted word with a digit (``'<*>'``, quotes kept), a quoted word given to a key
 (``user='<*>'``), the value of a key=value pair with a digit (``Code=<*>``) and user@host
-(with an rsync path after it). Keys stay: the tokeniser splits ``key=value``, so only the
-value is compared.
+(with an rsync path after it), a path of one component naming a file (``/post-backup.sh``)
+and a dotted name of three qualifiers in capitals (``SYSGEN.ISPF.CLIB``, a z/OS data set).
+A version keeps its ``v`` (``v<*>``). Keys stay: the tokeniser splits ``key=value``, so
+only the value is compared.
 
 Not to be confused with ``resync_analytics.masking``, which hides secrets before storage.
 """
