@@ -666,6 +666,25 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
         ),
         1,
     ),
+    # MySQL's error number behind PDO's SQLSTATE class, and in its clients' own report:
+    # "SQLSTATE[HY000]: General error: 1205 Lock wait timeout exceeded", "mysqldump: Error
+    # 2013: Lost connection to MySQL server"
+    ("code", re.compile(r"\bSQLSTATE\[[0-9A-Z]{5}\]: [A-Za-z ]+: (\d{4}) [A-Z]"), 1),
+    (
+        "code",
+        re.compile(r"\b(?:mysqldump|mysql|mysqlimport|mysqladmin|mariadb-dump): Error (\d{4}):"),
+        1,
+    ),
+    # GNU tar's refusal names the member before its own verb: "tar: bash-4.4/tests/x.list:
+    # Cannot open: Permission denied"
+    (
+        "path",
+        re.compile(
+            rf"(?:^|: )([^\s:'\"]+): Cannot (?:open|stat|mkdir|create|write|read|utime|"
+            rf"change mode|change ownership)(?: to [^:]+)?: (?:{_ERRNO_TEXTS})"
+        ),
+        1,
+    ),
     # An SMTP reply with its enhanced status: "530 5.7.0 Must issue a STARTTLS command first"
     ("code", re.compile(r"(?<![\w.])([45]\d\d)[ -][45]\.\d{1,3}\.\d{1,3}\b"), 1),
     # Hive's and beeline's error code: "(state=42000,code=40000)"
@@ -695,8 +714,9 @@ _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str], int], ...] = (
     (
         "object",
         re.compile(
-            r"(?i:\binsert into|\bdelete from|\bmerge into|\bCOPY)\s+"
-            r"([A-Za-z_][\w$#]*(?:\.[A-Za-z_][\w$#]*)?)\s*(?:\(|(?i:values|where|using|to|from)\b)"
+            r"(?i:\binsert into|\bdelete from|\bmerge into|\bCOPY)\s+`?"
+            r"([A-Za-z_][\w$#]*(?:\.[A-Za-z_][\w$#]*)?)`?\s*"
+            r"(?:\(|(?i:values|where|using|to|from)\b)"
         ),
         1,
     ),

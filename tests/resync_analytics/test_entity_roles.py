@@ -399,6 +399,32 @@ def test_a_variable_or_a_column_being_set_is_no_object(line: str, name: str):
     assert roles_on("ORA-00942 on SALES_STG: table missing").get("SALES_STG") == "object"
 
 
+@pytest.mark.parametrize(
+    ("line", "text", "role"),
+    [
+        (
+            "Error query: SQLSTATE[HY000]: General error: 1205 Lock wait timeout exceeded; try "
+            "restarting transaction In query: INSERT INTO `piwik_option` (option_name, x)",
+            "1205",
+            "code",
+        ),
+        (
+            "In query: INSERT INTO `piwik_option` (option_name, option_value)",
+            "piwik_option",
+            "object",
+        ),
+        ("mysqldump: Error 2013: Lost connection to MySQL server during query", "2013", "code"),
+        (
+            "tar: bash-4.4/tests/history.list: Cannot open: Permission denied",
+            "bash-4.4/tests/history.list",
+            "path",
+        ),
+    ],
+)
+def test_mysql_numbers_quoted_tables_and_tars_member_are_read(line: str, text: str, role: str):
+    assert roles_on(line).get(text) == role, roles_on(line)
+
+
 def test_perls_search_path_is_not_named_beside_the_module_it_cannot_load():
     found = roles_on(
         "Can't locate DBI.pm in @INC (you may need to install the DBI module) "
