@@ -1,6 +1,6 @@
 """Would a small learned category model beat the rules where the rules are weakest?
 
-    .venv/bin/python -m bench.joblog_category_model [--replay]
+    .venv/bin/python -m bench.joblog_category_model [--variant NAME] [--replay]
 
 The model: TF-IDF word (1-2) and character (3-5) n-grams of the chosen error line (numbers
 masked), words of the lines around it, the exit code's class and the matched family's tier,
@@ -126,44 +126,71 @@ Predictor = Callable[[Sequence[Row]], list[tuple[str, float]]]
 Fitter = Callable[[Sequence[Row]], Predictor]
 
 
-def fit(train: Sequence[Row]) -> Predictor:
-    """A multinomial logistic regression on the line's words and characters, the context's
-    words, the exit code class and the family tier; returns the most probable category and its
-    probability for each row."""
-    from scipy.sparse import hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+def make_fit(
+    context_weight: float = CONTEXT_WEIGHT,
+    chars: bool = True,
+    class_weight: str | None = None,
+    c: float = C,
+    calibrate: bool = False,
+) -> Fitter:
+    """A fitter of the model with these choices (``VARIANTS`` names the ones measured)."""
 
-    words = TfidfVectorizer(ngram_range=(1, 2), token_pattern=_WORD, sublinear_tf=True)
-    chars = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_features=30000
-    )
-    context = TfidfVectorizer(token_pattern=_WORD, sublinear_tf=True)
+    def fit(train: Sequence[Row]) -> Predictor:
+        """A multinomial logistic regression on the line's words and characters, the context's
+        words, the exit code class and the family tier; returns the most probable category and
+        its probability for each row."""
+        from scipy.sparse import hstack
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
 
-    def word_doc(r: Row) -> str:
-        return f"{r['line']} __rc_{r['rc']} __tier_{r['tier']}"
-
-    def matrix(rows: Sequence[Row], fitting: bool) -> Any:
-        parts = (
-            (words, [word_doc(r) for r in rows]),
-            (chars, [r["line"] for r in rows]),
-            (context, [r["context"] for r in rows]),
+        words = TfidfVectorizer(ngram_range=(1, 2), token_pattern=_WORD, sublinear_tf=True)
+        characters = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_features=30000
         )
-        blocks = [v.fit_transform(d) if fitting else v.transform(d) for v, d in parts]
-        blocks[2] = CONTEXT_WEIGHT * blocks[2]
-        return hstack(blocks).tocsr()
+        context = TfidfVectorizer(token_pattern=_WORD, sublinear_tf=True)
 
-    model = LogisticRegression(C=C, max_iter=2000)
-    model.fit(matrix(train, True), [r["label"] for r in train])
+        def word_doc(r: Row) -> str:
+            return f"{r['line']} __rc_{r['rc']} __tier_{r['tier']}"
 
-    def predict(rows: Sequence[Row]) -> list[tuple[str, float]]:
-        if not rows:
-            return []
-        probabilities = model.predict_proba(matrix(rows, False))
-        best = probabilities.argmax(axis=1)
-        return [(str(model.classes_[j]), float(probabilities[i, j])) for i, j in enumerate(best)]
+        def matrix(rows: Sequence[Row], fitting: bool) -> Any:
+            parts = [(words, [word_doc(r) for r in rows])]
+            if chars:
+                parts.append((characters, [r["line"] for r in rows]))
+            if context_weight:
+                parts.append((context, [r["context"] for r in rows]))
+            blocks = [v.fit_transform(d) if fitting else v.transform(d) for v, d in parts]
+            if context_weight:
+                blocks[-1] = context_weight * blocks[-1]
+            return hstack(blocks).tocsr()
 
-    return predict
+        base = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
+        # sigmoid calibration on 3 folds: the gate's threshold then reads as a probability
+        model: Any = CalibratedClassifierCV(base, method="sigmoid", cv=3) if calibrate else base
+        model.fit(matrix(train, True), [r["label"] for r in train])
+
+        def predict(rows: Sequence[Row]) -> list[tuple[str, float]]:
+            if not rows:
+                return []
+            probabilities = model.predict_proba(matrix(rows, False))
+            best = probabilities.argmax(axis=1)
+            return [
+                (str(model.classes_[j]), float(probabilities[i, j])) for i, j in enumerate(best)
+            ]
+
+        return predict
+
+    return fit
+
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "base": {},
+    "no_context": {"context_weight": 0.0},
+    "no_chars": {"chars": False},
+    "balanced": {"class_weight": "balanced"},
+    "calibrated": {"calibrate": True},
+}
+fit = make_fit()
 
 
 Gate = tuple[str, float]
@@ -301,12 +328,14 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--replay", action="store_true", help="also the first-contact replay")
+    parser.add_argument("--variant", choices=sorted(VARIANTS), default="base")
     args = parser.parse_args()
+    fitter = make_fit(**VARIANTS[args.variant])
     test_names = frozenset(load_test_names()) | frozenset(load_real_test_names())
     data = dump_rows(test_names)
-    loso_table(data["rows"], data["examples"])
+    loso_table(data["rows"], data["examples"], fitter)
     if args.replay:
-        replay(test_names)
+        replay(test_names, fitter)
 
 
 if __name__ == "__main__":
