@@ -1,10 +1,9 @@
 """The fast first pass: which lines of a big chunk might state an error.
 
-One Aho-Corasick automaton (pyahocorasick) finds all of the knowledge base's needles in a
-single pass over a chunk, whatever their number; a compiled regex alternation of the same words
-runs ~50x slower. The chunk is lowercased (ASCII) and decoded as Latin-1 so offsets in the text
-are offsets in the bytes. Needles with non-ASCII letters are written in lowercase UTF-8 for the
-same reason.
+One Aho-Corasick automaton finds all of the knowledge base's needles in a single pass over a
+chunk's ASCII-lowercased bytes, whatever their number (:mod:`.needle_hits`; a compiled regex
+alternation of the same words runs ~50x slower). Offsets are byte offsets; needles with
+non-ASCII letters are written in lowercase UTF-8 for the same reason.
 
 The needles are derived from the message families' own patterns
 (:mod:`resync_analytics.joblog.knowledge.needles`), so every line a family can match contains
@@ -16,12 +15,9 @@ level word carries a severity of its own (a wrapper relaying a tool's ``ERROR:``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import lru_cache
 
-import ahocorasick
-
-from resync_analytics.joblog.knowledge import KnowledgeBase, knowledge
+from resync_analytics.joblog.knowledge import knowledge
+from resync_analytics.joblog.needle_hits import hit_starts
 
 RELAYED_OPENING = (
     # the wrapper's separator, its thread or logger tag, the tool's own time, in any order
@@ -58,39 +54,9 @@ def needles() -> tuple[str, ...]:
     return knowledge().needles
 
 
-@lru_cache(maxsize=2)
-def _automaton(kb: KnowledgeBase) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for needle in kb.needles:
-        key = needle.strip() and needle.encode("utf-8").decode("latin-1")
-        if key:
-            automaton.add_word(key, len(key))
-    automaton.make_automaton()
-    return automaton
-
-
-def iter_hits(lowered: str) -> Iterator[tuple[int, int]]:
-    """``(last, length)`` of each needle hit in ``lowered`` (a chunk from :func:`lower_chunk`),
-    in order: the offset of its last character and its length, as the automaton yields them
-    (the scan reads them without a generator of its own in between)."""
-    hits: Iterator[tuple[int, int]] = _automaton(knowledge()).iter(lowered)
-    return hits
-
-
-def iter_hit_offsets(lowered: str) -> Iterator[int]:
-    """Start offsets of needle hits in ``lowered`` (a chunk from :func:`lower_chunk`), in order."""
-    for end, length in iter_hits(lowered):
-        yield end - length + 1
-
-
-def lower_chunk(chunk: bytes) -> str:
-    """ASCII-lowercase ``chunk`` and map it 1:1 to str so offsets stay byte offsets."""
-    return chunk.lower().decode("latin-1")
-
-
 def has_needle(text: str) -> bool:
-    """True when the prefilter would hit ``text`` (for tests and single lines)."""
-    return next(iter_hit_offsets(lower_chunk(text.encode("utf-8"))), None) is not None
+    """True when the scan's needle pass would hit ``text`` (for tests and single lines)."""
+    return bool(hit_starts(text.encode("utf-8")))
 
 
 LOUD, QUIET, WARNING = 0, 1, 2

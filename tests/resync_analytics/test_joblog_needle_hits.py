@@ -1,11 +1,25 @@
-"""The scan's needle pass finds the lines the prefilter's automaton finds, at the same first
-offset on each line, whether a chunk is read whole or in slices."""
+"""The scan's needle pass finds the lines any needle occurs in, at the first offset a needle
+starts on each line, whether a chunk is read whole or in slices."""
 
 from __future__ import annotations
 
 from resync_analytics.joblog.knowledge import knowledge
 from resync_analytics.joblog.needle_hits import hit_starts
-from resync_analytics.joblog.prefilter import iter_hit_offsets, lower_chunk
+
+
+def _first_needle_by_line(data: bytes) -> dict[int, int]:
+    """Line index -> offset of the first needle occurrence on that line, by plain substring
+    search (the needles are minimal, so the first to start is also the first to end)."""
+    keys = [needle.encode("utf-8") for needle in knowledge().needles if needle.strip()]
+    lowered = data.lower()
+    first: dict[int, int] = {}
+    offset = 0
+    for index, line in enumerate(lowered.split(b"\n")):
+        found = [at for at in (line.find(key) for key in keys) if at >= 0]
+        if found:
+            first[index] = offset + min(found)
+        offset += len(line) + 1
+    return first
 
 
 def _first_hit_by_line(data: bytes, starts: list[int]) -> dict[int, int]:
@@ -31,9 +45,9 @@ def _text() -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def test_the_lines_hit_and_their_first_hit_are_the_prefilters():
+def test_the_lines_hit_and_their_first_hit_are_those_of_a_plain_substring_search():
     data = _text()
-    expected = _first_hit_by_line(data, list(iter_hit_offsets(lower_chunk(data))))
+    expected = _first_needle_by_line(data)
     assert len(expected) > 100
     assert _first_hit_by_line(data, hit_starts(data)) == expected
 

@@ -3,7 +3,8 @@ the knowledge base occurs in."""
 
 from __future__ import annotations
 
-from resync_analytics.joblog.prefilter import iter_hit_offsets, lower_chunk, needles
+from resync_analytics.joblog.needle_hits import hit_starts
+from resync_analytics.joblog.prefilter import needles
 
 
 def test_no_needle_contains_another():
@@ -18,9 +19,9 @@ def test_the_lines_hit_are_those_any_needle_of_the_knowledge_base_occurs_in():
         "ORA-01653: unable to extend table\n"
         "nothing\n"
     )
-    lowered = lower_chunk(text.encode())
-    lines = lowered.split("\n")
+    data = text.encode()
+    lines = text.lower().split("\n")
     expected = {i for i, line in enumerate(lines) if any(n in line for n in needles() if n.strip())}
-    hit = {lowered.count("\n", 0, offset) for offset in iter_hit_offsets(lowered)}
+    hit = {data.count(b"\n", 0, offset) for offset in hit_starts(data)}
     assert hit == expected
     assert {0, 2} <= hit and 1 not in hit
