@@ -23,8 +23,12 @@ quoted word with a digit (``'<*>'``, quotes kept), a quoted word given to a key
 (``user='<*>'``), the value of a key=value pair with a digit (``Code=<*>``) and user@host
 (with an rsync path after it), a path of one component naming a file (``/post-backup.sh``)
 and a dotted name of three qualifiers in capitals (``SYSGEN.ISPF.CLIB``, a z/OS data set).
-A version keeps its ``v`` (``v<*>``). Keys stay: the tokeniser splits ``key=value``, so
-only the value is compared.
+A version keeps its ``v`` (``v<*>``). Values, too, are what mainframe job logs print in their
+standard shapes: JES job ids (``JOB00345``, ``J0012345``), the job, step or user names a z/OS
+message gives before `` - `` (``IEF125I <*> - LOGGED ON``) or a JES2 ``$HASP`` message right
+after its id, the user id after ``USERID``, abend codes (``S806``, ``U0040``) and the ASA
+carriage control ``-`` before a printed value; the message id (``IEF142I``) stays. Keys
+stay: the tokeniser splits ``key=value``, so only the value is compared.
 
 Not to be confused with ``resync_analytics.masking``, which hides secrets before storage.
 """
@@ -140,6 +144,29 @@ _ALTERNATIVES = (
     # Dotted names of three or more qualifiers in capitals (SYSGEN.ISPF.CLIB, SYS1.PARMLIB.X):
     # z/OS data set names and unquoted database objects, names of things, not words of text.
     r"(?<![\w.$#@-])[A-Z$#@][A-Z0-9$#@-]{0,7}(?:\.[A-Z$#@][A-Z0-9$#@-]{0,7}){2,}(?![\w.])",
+    # Job ids as JES and schedulers number them (JOB00345, TSU50530, STC01234, J0012345):
+    # three capitals and five to seven digits, or one capital and seven. A name of capitals
+    # keeps fewer digits (RECV370, JES2, SYSUT1, ED25519), and a message id ends in a letter
+    # (IEF142I).
+    # (Each of these rules starts with a class of characters, before its look-behind: the
+    # regular expression engine then skips the rule at once wherever that class fails.)
+    r"[A-Z](?<![\w$#@.-][A-Z])(?:[A-Z]{2}\d{5,7}|\d{7})(?![\w$#@.-])",
+    # The names a z/OS message gives before " - " (IEF125I KERCH01 - LOGGED ON, IEF142I
+    # PAYROLL STEP1 - STEP WAS EXECUTED): job, step and user names, one value; the message
+    # id (letters, three or four digits, a severity letter) is the event and stays.
+    r"((?<![\w$#@])[A-Z]{3,5}\d{3,4}[A-Z]\s+)"
+    r"[A-Z$#@][A-Z0-9$#@]{0,7}(?:\s+[A-Z$#@][A-Z0-9$#@]{0,7}){0,2}(?=\s+-\s)",
+    # JES2 names the job first in its messages ($HASP373 KERCH01 STARTED, $HASP395 PAYROLL
+    # ENDED): the word after a "$" message id is the job's name.
+    r"((?<![\w$#@])\$[A-Z]{3,4}\d{3}\s+)[A-Z$#@][A-Z0-9$#@]{0,7}(?![\w$#@])",
+    # A user id named by its key word in capitals (USERID OMVSADM IS ASSIGNED): one value.
+    r"[A-Z$#@](?<=(?<![\w$#@])USERID\s[A-Z$#@])[A-Z0-9$#@]{0,7}(?![\w$#@])",
+    # Completion codes of an abend: system (S806, SE37, S0C4) and user (U0040). They say
+    # how a run ended, not which event this is; the words around them name the event.
+    r"[SU](?<![\w$#@][SU])(?:(?<=S)(?=[0-9A-F]{0,2}\d)[0-9A-F]{3}|(?<=U)\d{4})(?![\w$#@])",
+    # ASA carriage control before a printed value ("-    3 CARDS READ" beside "0    3 CARDS
+    # READ"): a lone "-" or "+" that starts the line, then two spaces or more and a digit.
+    r"^[-+](?=\s{2,}\d)",
     # Identifiers with a digit and an underscore keep their leading words: blk_<*> for
     # blk_-1608, attempt_<*> for attempt_1445_0020_m_000002_0, DFSClient_NONMAPREDUCE_<*>.
     r"(?<![\w.-])((?:[A-Za-z][A-Za-z]*_)+)(?=[\w-]*\d)[\w-]+",
@@ -202,6 +229,12 @@ MASK_NAMES = (
     "dashed_name",
     "quoted_name",
     "dataset_name",
+    "job_id",
+    "message_names",
+    "jes_job_name",
+    "userid",
+    "abend_code",
+    "carriage_control",
     "prefixed_id",
     "underscored_id",
     "bracketed_id",
@@ -230,6 +263,9 @@ _NEEDS = {
     "user_at_host": "@",
     "relative_windows_path": "\\",
     "object_ref": "@",
+    "message_names": "-",
+    "jes_job_name": "$",
+    "carriage_control": "-+",
 }
 _GATES = tuple(sorted(set(_NEEDS.values())))
 # Masks switched off by masks_switched_off (none in the product).

@@ -219,11 +219,12 @@ def test_whole_values_of_version_4(message, masked):
 
 
 def test_names_with_digits_in_one_position_merge_into_one_template():
-    # The same event for two job ids the masks leave whole: the position is a variable.
+    # The same event for two names with digits the masks leave whole (capitals and a few
+    # digits): the position is a variable.
     miner = PatternMiner()
     keys = [
-        miner.add("23.06.03 JOB00345 ---- WEDNESDAY, 22 MAR 2023 ----"),
-        miner.add("08.39.00 TSU50530 ---- WEDNESDAY, 03 JUL 2019 ----"),
+        miner.add("23.06.03 RUN0345 ---- WEDNESDAY, 22 MAR 2023 ----"),
+        miner.add("08.39.00 BKP530 ---- WEDNESDAY, 03 JUL 2019 ----"),
     ]
     miner.compact()
     assert miner.pattern(keys[0]).pattern_id == miner.pattern(keys[1]).pattern_id
@@ -279,3 +280,38 @@ def test_a_name_after_a_preposition_and_a_kind_noun_is_a_variable_however_few():
     }
     assert miner.pattern(states[0]).pattern_id != miner.pattern(states[1]).pattern_id
     assert miner.pattern(keyed[0]).pattern_id != miner.pattern(keyed[1]).pattern_id
+
+
+@pytest.mark.parametrize(
+    ("message", "masked"),
+    [
+        # JES job ids are values; names of capitals with fewer digits and message ids stay.
+        ("23.06.03 JOB00345 IEF403I", "<*> IEF403I"),
+        ("started STC01234 and J0012345", "started <*> and <*>"),
+        ("RECV370 read ED25519 keys", "RECV370 read ED25519 keys"),
+        # Names before " - " after a message id, and the job after a JES2 $HASP id.
+        (
+            "IEF142I PAYROLL STEP1 - STEP WAS EXECUTED - COND CODE 0004",
+            "IEF142I <*> - STEP WAS EXECUTED - COND CODE <*>",
+        ),
+        ("IEF125I KERCH01 - LOGGED ON - TIME=08.39.00", "IEF125I <*> - LOGGED ON - TIME=<*>"),
+        ("$HASP395 PAYROLL  ENDED - RC=0008", "$HASP395 <*>  ENDED - RC=<*>"),
+        ("IRR010I  USERID TWSPRD   IS ASSIGNED", "IRR010I  USERID <*>   IS ASSIGNED"),
+        # Abend codes and times written with dots are values.
+        ("IEF450I PAYROLL STEP2 - ABEND=S806 U0040", "IEF450I <*> - ABEND=<*>"),
+        ("user abend SE37 at 02.13.44", "user abend <*> at <*>"),
+        ("SAFE mode", "SAFE mode"),
+        # ASA carriage control before a printed value; a dash of a list stays.
+        ("-            3 CARDS READ", "<*> CARDS READ"),
+        ("- item one", "- item one"),
+    ],
+)
+def test_mainframe_values_of_version_6(message, masked):
+    assert mask_variables(message) == masked
+
+
+def test_jes_statistics_lines_after_either_carriage_control_are_one_event():
+    miner = PatternMiner()
+    keys = [miner.add("0            3 CARDS READ"), miner.add("-          209 CARDS READ")]
+    miner.compact()
+    assert miner.pattern(keys[0]).pattern_id == miner.pattern(keys[1]).pattern_id
