@@ -41,8 +41,12 @@ _BANNER_SHAPE = re.compile(r"\s*=+\s*$|\s*= \S")
 _INDENTED = re.compile(r"^\s+\S")
 # `set -x` traces, Windows cmd echo (`D:\dir>command`), report labels with dot leaders.
 # (not a PowerShell error record's "+ CategoryInfo : PermissionDenied: ..." field, which states
-# the kind of error the record is, and is all a console shows when the record's head is cut)
-_ECHO = re.compile(r"^\s*\+{1,4} (?!CategoryInfo\s+:)\S|^[A-Za-z]:\\[^>\n]*>\s*\S|(?:\s\.){3,}\s*:")
+# the kind of error the record is, and is all a console shows when the record's head is cut,
+# nor its "+ FullyQualifiedErrorId : PathNotFound,..." field, which names the error)
+_ECHO = re.compile(
+    r"^\s*\+{1,4} (?!(?:CategoryInfo|FullyQualifiedErrorId)\s+:)\S|"
+    r"^[A-Za-z]:\\[^>\n]*>\s*\S|(?:\s\.){3,}\s*:"
+)
 _SQL_TEXT = re.compile(
     r"^(?:SQL>\s*|\s*\d+\s+)?\s*(SELECT|INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|"
     r"WHENEVER|SPOOL|SET|BEGIN|DECLARE|EXCEPTION|WHEN|RAISE|RAISE_APPLICATION_ERROR|EXEC|"
@@ -78,11 +82,13 @@ _BENIGN_LEVELS = frozenset(
 )
 _AWS_SEVERITY = re.compile(r"\bAWS[A-Z]{3}\d{3}([IWE])\b")
 _CAUSE_MARKERS = re.compile(r"Exception|Error:|ORA-|SQLSTATE|Caused by")
+# Counts of zero ("0 errors", "errors: 0"), which state no error; not a hex code ("error 0x5...")
 _ZERO_COUNTS = re.compile(
     r"\b(?:0|no|zero|none)\s+(?:[\w()-]+\s+){0,6}?(?:errors?|error\(s\)|failures?|failed|"
     r"warnings?|rejected|exceptions?|problems?|discarded)\b|"
     r"\b(?:errors?|error\(s\)|failures?|failed|rejected|exceptions?|discarded|warnings?|erros|"
-    r"fehler|erreurs|errori)\s*[:=]?\s*0(?![.,]?\d)|\bwithout (?:any )?(?:errors?|failures?)\b|"
+    r"fehler|erreurs|errori)\s*[:=]?\s*0(?![.,]?\d|x[0-9a-f])|"
+    r"\bwithout (?:any )?(?:errors?|failures?)\b|"
     r"^\s*0\s+(?:rows?|records?|files?|lines?)\b.*|\(\s*0+\s+\w+\s*\)|"
     r"\b(?:errors?|error records?|rejected|failed|failures?|discarded)\b[^:=\n]{0,60}[:=]\s*0+\s*$",
     re.IGNORECASE,
@@ -103,9 +109,11 @@ def _errno_patterns(kb: KnowledgeBase) -> tuple[re.Pattern[str], re.Pattern[str]
     return cleanup, exec_missing
 
 
-# Errors raised while a shell reads its startup files: noisy, almost never the cause.
+# Errors raised while a shell reads its startup files: noisy, almost never the cause. A dot
+# file, not a dotted name (Java's javax.security.auth.login package).
 _STARTUP_FILE = re.compile(
-    r"\.(?:kshrc|bashrc|bash_profile|profile|zshrc|cshrc|login)\b|/etc/(?:profile|bashrc)\b"
+    r"(?:^|[\s/~'\"`(])\.(?:kshrc|bashrc|bash_profile|profile|zshrc|cshrc|login)\b|"
+    r"/etc/(?:profile|bashrc)\b"
 )
 _SHARED_TOKEN = re.compile(
     r"\b(?:ORA|TNS|SP2|PLS)-\d{4,5}\b|\bSQL\d{4,5}[NC]\b|\b[A-Z]\w+(?:Exception|Error)\b|/[\w./-]+"
@@ -325,6 +333,7 @@ def find_errors(candidates: Sequence[Candidate], header: JoblogHeader) -> list[F
             python_chain_pending = False
         findings.append(finding)
 
+    superseded |= _record_fields(findings)
     for index in _failed_cleanups(findings):
         # Kept as a consequence (tier 1): the chooser still weighs it, below the error before.
         findings[index] = dataclasses.replace(findings[index], tier=1)
@@ -343,6 +352,40 @@ _CLEANUP = re.compile(
 )
 CLEANUP_WITHIN = 2
 """How many lines after a clean-up announcement its own failures may sit."""
+
+
+_PS_RECORD_FIELD = re.compile(r"^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s*:")
+_PS_RECORD_SPAN = 10
+"""How far below its head a PowerShell record's field lines may sit (wrapped message, position)."""
+
+
+def _record_fields(findings: list[Finding]) -> set[int]:
+    """Indices of a PowerShell error record's field lines ("+ CategoryInfo : ObjectNotFound:
+    ...", "+ FullyQualifiedErrorId : PathNotFound,...") whose record head ("Remove-Item :
+    Cannot find path ...") is itself a finding: the field restates the head, which is the
+    record's line. A head read only in a generic category takes the field's category, the
+    standard error category PowerShell gave the record."""
+    fields: set[int] = set()
+    for index, field in enumerate(findings):
+        if not _PS_RECORD_FIELD.match(field.line.text):
+            continue
+        for j in range(index - 1, -1, -1):
+            head = findings[j]
+            if field.line.number - head.line.number > _PS_RECORD_SPAN:
+                break
+            if not _PS_RECORD_HEAD.match(head.line.text):
+                continue
+            if head.category in GENERIC_CATEGORIES and field.category not in GENERIC_CATEGORIES:
+                findings[j] = dataclasses.replace(
+                    head,
+                    rule=field.rule,
+                    category=field.category,
+                    tier=max(head.tier, field.tier),
+                    label=field.label,
+                )
+            fields.add(index)
+            break
+    return fields
 
 
 def _failed_cleanups(findings: Sequence[Finding]) -> set[int]:
