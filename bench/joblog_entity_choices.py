@@ -16,7 +16,31 @@ option's own figures on the development parts. Choices:
 - ``exceptions``: every exception class of a tier, the first printed, or the deepest;
 - ``frames``: the source frame in every category, or only where the cause is in the code;
 - ``python frames``: a Python traceback's innermost frame only where the cause is in the code,
-  or, for the job's own code, in every category.
+  or, for the job's own code, in every category;
+- ``address shapes``, ``object shapes``, ``limit shapes``: the standard shapes of each group
+  of ``entities._STANDARD_SHAPES`` (an MTA's ``name[ip]:port``, "to host X port N", ODBC and
+  libpq connection strings, JDBC URLs; Hive's, MySQL's and Db2's missing table; "exceeds 2GB",
+  "512Mi limit") read or not;
+- ``commands not found``: a command a shell could not find named only where the cause is the
+  missing command, or in every category;
+- ``error documentation links``: a library's link to its explanation of the error ("Background
+  on this error at: <url>") named as a URL, or dropped as documentation;
+- ``java frames of own code``: the first frame under the error, or the job's own frame
+  before a widely used library's;
+- ``python frames of own code``: the innermost frame as above, or only one outside installed
+  packages, in every category;
+- ``hosts of named URLs``: the host of a named URL named too, or left out;
+- ``loopback hosts``: "localhost" and 127.0.0.1 named in every category, or only where the
+  cause is the network (network, timeout);
+- ``shell reporter``: the path of the shell that reports an error ("/bin/sh: 1: ...") named,
+  or left out;
+- ``generic exceptions``: an exception class that only names the failing layer
+  (IOException, OperationalError ...) named beside a code, file, host, object or account, or
+  left out;
+- ``heap option``: a memory error without a limit given the JVM's -Xmx from the lines above,
+  or not.
+
+Each new choice lists the behaviour before it first: a tie keeps it.
 """
 
 from __future__ import annotations
@@ -98,11 +122,80 @@ def _python_frames(option: str) -> Iterator[None]:
         role_entities.PYTHON_FRAME_ANYWHERE = saved
 
 
+@contextmanager
+def _flag(module: object, name: str, value: object) -> Iterator[None]:
+    saved = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, saved)
+
+
+def _shapes(group: str) -> Callable[[str], object]:
+    """A group of standard shapes (entities._STANDARD_SHAPES) read or not."""
+
+    def setting(option: str) -> object:
+        kept = set(entities.SHAPES_KEPT)
+        if option == "read":
+            kept.add(group)
+        else:
+            kept.discard(group)
+        return _flag(entities, "SHAPES_KEPT", frozenset(kept))
+
+    return setting
+
+
+def _switch(module: object, name: str, on: str) -> Callable[[str], object]:
+    """A boolean setting, true for the option ``on``."""
+    return lambda option: _flag(module, name, option == on)
+
+
 CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "values": (_values, ("all shapes", "named shapes", "none")),
     "exceptions": (_exceptions, ("all", "first", "deepest")),
     "frames": (_frames, ("all categories", "code categories")),
     "python frames": (_python_frames, ("code categories", "all categories")),
+    # each new choice lists the behaviour before it first, which wins a tie
+    "address shapes": (_shapes("addresses"), ("not read", "read")),
+    "object shapes": (_shapes("objects"), ("not read", "read")),
+    "limit shapes": (_shapes("limits"), ("not read", "read")),
+    "commands not found": (
+        _switch(precision, "COMMANDS_NOT_FOUND_KEPT", "every category"),
+        ("own category", "every category"),
+    ),
+    "error documentation links": (
+        _switch(entities, "REFERENCES_DROPPED", "dropped"),
+        ("kept", "dropped"),
+    ),
+    "java frames of own code": (
+        _switch(role_entities, "JAVA_OWN_CODE", "own code"),
+        ("first frame", "own code"),
+    ),
+    "python frames of own code": (
+        _switch(role_entities, "PYTHON_OWN_CODE", "own code"),
+        ("innermost", "own code"),
+    ),
+    "hosts of named URLs": (
+        _switch(precision, "URL_HOSTS_DROPPED", "dropped"),
+        ("named", "dropped"),
+    ),
+    "loopback hosts": (
+        _switch(precision, "LOOPBACK_NETWORK_ONLY", "network only"),
+        ("every category", "network only"),
+    ),
+    "shell reporter": (
+        _switch(precision, "SHELL_REPORTER_DROPPED", "dropped"),
+        ("named", "dropped"),
+    ),
+    "generic exceptions": (
+        _switch(precision, "GENERIC_EXCEPTIONS_DROPPED", "dropped"),
+        ("named", "dropped"),
+    ),
+    "heap option": (
+        _switch(role_entities, "HEAP_LIMIT_NAMED", "named"),
+        ("not named", "named"),
+    ),
 }
 
 

@@ -81,3 +81,16 @@ PYTHON_STANDARD_LIBRARY = re.compile(
     r"(?:[/\\]lib(?:64)?[/\\]python\d[\d.]*[/\\]|\\Lib\\)(?!(?:site|dist)-packages)|<frozen "
 )
 """Python's own modules: an installed library (``site-packages``) is code the job chose."""
+
+JAVA_LIBRARY = re.compile(
+    r"^(?:org\.springframework|org\.apache|org\.hibernate|org\.eclipse|org\.glassfish|"
+    r"org\.jboss|org\.quartz|org\.jsoup|org\.flowable|org\.activiti|org\.camunda|org\.slf4j|"
+    r"org\.junit|com\.amazonaws|software\.amazon|com\.google|com\.fasterxml|com\.jcraft|"
+    r"net\.schmizz|io\.netty|io\.grpc|io\.lettuce|io\.micrometer|io\.reactivex|reactor|"
+    r"okhttp3|retrofit2|feign|ch\.qos|com\.mongodb|redis\.clients|akka|play|scala)\."
+)
+"""A widely used JVM library or framework (Spring, Apache, the AWS SDK, Netty ...): code the job
+runs through, which an operator does not open when the job's own class is on the stack."""
+
+PYTHON_INSTALLED = re.compile(r"site-packages|dist-packages|\.(?:zip|egg|whl)[/\\]")
+"""An installed Python package (also one shipped in an archive, as Spark ships pyspark.zip)."""
