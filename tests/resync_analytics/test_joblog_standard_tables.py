@@ -1,6 +1,7 @@
 """Lines written from published standard tables (errno and strerror texts, SQLSTATE classes,
 HTTP status codes, Windows system error codes, PowerShell error categories, the exception
-classes of Java, .NET, Python, Go and Node, signals) are categorised by the knowledge base.
+classes of Java, .NET, Python, Go and Node, signals, documented exit statuses of systemd, rsync,
+curl and wget) are categorised by the knowledge base.
 
 Each line is written from the standard's wording, as a tool would print it, not taken from a
 collected log: a tool nobody here has seen that prints a standard code or text is named right.
@@ -1061,8 +1062,124 @@ SIGNALS = [
     ("signal 11", "extract: terminated by signal 11", "signal_or_crash"),
 ]
 
+# Published exit statuses and tool codes: systemd.exec(5) process exit codes and results,
+# rsync(1) exit values, curl and wget exit codes, TLS certificate errors (Go's crypto/x509,
+# OpenSSL's verify codes as Node names them), OpenSSH's refusals
+TOOL_CODES = [
+    (
+        "systemd 203/EXEC",
+        "etl-load.service: Main process exited, code=exited, status=203/EXEC",
+        "command_not_found",
+    ),
+    (
+        "systemd 200/CHDIR",
+        "etl-load.service: Main process exited, code=exited, status=200/CHDIR",
+        "file_not_found",
+    ),
+    (
+        "systemd 217/USER",
+        "etl-load.service: Main process exited, code=exited, status=217/USER",
+        "authentication",
+    ),
+    (
+        "systemd 9/KILL",
+        "etl-load.service: Main process exited, code=killed, status=9/KILL",
+        "out_of_memory",
+    ),
+    (
+        "systemd 11/SEGV",
+        "etl-load.service: Main process exited, code=dumped, status=11/SEGV",
+        "signal_or_crash",
+    ),
+    (
+        "systemd 6/ABRT",
+        "etl-load.service: Main process exited, code=dumped, status=6/ABRT",
+        "signal_or_crash",
+    ),
+    ("systemd oom-kill", "etl-load.service: Failed with result 'oom-kill'.", "out_of_memory"),
+    ("systemd timeout", "etl-load.service: Failed with result 'timeout'.", "timeout"),
+    ("systemd core-dump", "etl-load.service: Failed with result 'core-dump'.", "signal_or_crash"),
+    (
+        "go x509 authority",
+        'Get "https://api.example.com/v1": x509: certificate signed by unknown authority',
+        "network",
+    ),
+    ("go x509 expired", "x509: certificate has expired or is not yet valid", "network"),
+    (
+        "node SELF_SIGNED",
+        "Error: self signed certificate in certificate chain code: 'SELF_SIGNED_CERT_IN_CHAIN'",
+        "network",
+    ),
+    ("node CERT_HAS_EXPIRED", "Error: certificate has expired code: 'CERT_HAS_EXPIRED'", "network"),
+    (
+        "node UNABLE_TO_VERIFY",
+        "Error: unable to verify the first certificate code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'",
+        "network",
+    ),
+    (
+        "rsync 10",
+        "rsync error: error in socket IO (code 10) at io.c(785) [sender=3.2.7]",
+        "network",
+    ),
+    (
+        "rsync 30",
+        "rsync error: timeout in data send/receive (code 30) at io.c(197) [sender=3.2.7]",
+        "timeout",
+    ),
+    (
+        "rsync 35",
+        (
+            "rsync error: timeout waiting for daemon connection (code 35) at socket.c(278) "
+            "[sender=3.2.7]"
+        ),
+        "network",
+    ),
+    (
+        "rsync 5",
+        (
+            "rsync error: error starting client-server protocol (code 5) at main.c(1863) "
+            "[Receiver=3.2.7]"
+        ),
+        "network",
+    ),
+    (
+        "rsync 22",
+        (
+            "rsync error: error allocating core memory buffers (code 22) at util2.c(106) "
+            "[sender=3.2.7]"
+        ),
+        "out_of_memory",
+    ),
+    ("curl 37", "curl: (37) Couldn't open file /data/in/x.csv", "file_not_found"),
+    ("curl 9", "curl: (9) Server denied you to change to the given directory", "permission_denied"),
+    ("wget 6", "wget exited with status 6", "authentication"),
+    ("scp", "scp: /data/out/x.csv: Permission denied", "permission_denied"),
+    ("ssh host key", "Host key verification failed.", "authentication"),
+    ("sftp", "Couldn't stat remote file: No such file or directory", "file_not_found"),
+    ("java EOF ssl", "javax.net.ssl.SSLException: Connection reset", "network"),
+    (
+        "py ssl",
+        (
+            "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+            "failed: unable to get local issuer certificate"
+        ),
+        "network",
+    ),
+]
+
 STANDARD_LINES = (
-    ERRNO + SQLSTATE + HTTP + WINDOWS + POWERSHELL + DOTNET + JAVA + PYTHON + GO + NODE + SIGNALS
+    ERRNO
+    + SQLSTATE
+    + HTTP
+    + WINDOWS
+    + POWERSHELL
+    + DOTNET
+    + JAVA
+    + PYTHON
+    + GO
+    + NODE
+    + SIGNALS
+    + TOOL_CODES
 )
 
 
