@@ -62,6 +62,7 @@ BATCH_COMMITS = {
     "2026-12-06i": "c4b1fd9",
     "2026-12-06j": "d734259",
     "2026-12-06k": "dc50dfb",
+    "2026-12-06l": "9a3e1fc",
 }
 REPO = Path(__file__).resolve().parent.parent
 BATCH_DIR = REPO / "tests" / "data" / "joblogs" / "real" / "batches"
