@@ -26,20 +26,45 @@ to the default), each chosen on the other sources (NAB | the trace, and NAB | ho
 daily) and reported on the held-out one, beside the shipped rule; then, for the chosen
 variant and for the shipped selection, the conformal interval rule (the sample counted as
 pooled errors, as trials, as each lead's own errors, as errors scaled by the square root of
-their lead, or as trials only below five of them; offsets that may or may not narrow with
-the lead), chosen by the other sources' coverage nearest 80%, with every rule's coverage
-printed per fold. Then the same choice for each series on all the other series (its own
+their lead, as trials only below five of them, all leads pooled, or pooled errors widened
+below five trials to the default's where that is wider, the "envelope"; offsets that may or
+may not narrow with the lead), chosen by the other sources' coverage, each source's
+nearest 80% on average (pooled over sources, the hourly series' over-coverage excused the
+daily series' under-coverage), with every rule's coverage printed per fold. Then the same
+choice for each series on all the other series (its own
 source's included), reported per source with how often each value was chosen. On a tie
 the humbler variant wins, and among origins the one needing less history, so no value wins
 a tie for being the shipped one. Values chosen on no fold of the full grid are no longer
 tried (the better backtested baseline as the default, the margin growing below 5 or 20
 trials, 5 or 7 cycles of the seasonal median). ``--synthetic N`` adds N synthetic daily
 series (``bench.forecast_scale``'s generator, another seed) as a fourth source. About 5
-minutes on two cores.
+minutes on two cores. ``--more`` swaps the blends chosen on no fold, the ratio score and the
+mean default for the options measured last: the median of seasonal naive, the line, damped
+ETS and Theta as a candidate, as the default, or as the default below five trials; seasonal
+naive with drift as a candidate; and a Diebold-Mariano gate (Harvey-Leybourne-Newbold
+corrected, at 5% or 20%) on leaving the default. About 8 minutes.
 
 Measured, held out (NAB | hourly | daily; MASE, series behind their better baseline, 80%
-coverage): NAB 0.785, 1 of 4, 85%; hourly 1.966, 2 of 7, 90%; daily 1.272, 3 of 7, 68%
-(before the blend by evidence, the ratio score and the scaled and few-trials intervals were
+coverage), interval rules chosen by each source's coverage, the envelope interval shipped:
+NAB 0.785, 1 of 4, 83%; hourly 1.966, 2 of 7, 82%; daily 1.272, 3 of 7, 71%; one series at
+a time: NAB 0.809, 1 of 4, 82%; hourly 1.978, 3 of 7, 85%; daily 1.297, 3 of 7, 80% (the
+variant objective's coverage term now sees the envelope's daily coverage, and the series
+folds choose other selection variants: more blends and ratio scores); the shipped selection
+with its interval rule chosen on the other series: NAB 81%, hourly 86%, daily 81% (the
+envelope on 12 of 18 folds, few-trials on 5). The shipped rule: NAB 0.762, 0 of 4, 81%;
+hourly 1.864, 0 of 7, 86%; daily 1.292, 2 of 7, 77% (69% with pooled errors).
+With ``--more``: the significance gate is chosen on no fold (the shipped rule with it: NAB
+0.946 at 5%, 20% or even 50%, since the test is of the mean loss difference and NAB's
+challengers win by the median with the odd bad day; daily 4 of 7 behind at 5%); the median
+of four as the default gives daily 1.161 but puts a NAB and two hourly series behind, below
+five trials only daily 1.281 and 3 of 7 behind; chosen leave-one-source-out: NAB 0.785, 1 of
+4; hourly 1.915, 2 of 7 (default the median of four); daily 1.272, 3 of 7 (NAB | trace: the
+trace 1.717, 4 of 14, against 1.836, 6 of 14); one series at a time NAB 1.025, 1 of 4, hourly
+1.948, 2 of 7, daily 1.284, 3 of 7: a NAB series worse by a quarter MASE, so none of them
+ships. Seasonal naive with drift is chosen on one series fold.
+Before the envelope and the per-source interval choice (pooled errors, the rule chosen by
+the pooled coverage): NAB 0.785, 1 of 4, 85%; hourly 1.966, 2 of 7, 90%; daily 1.272, 3 of
+7, 68% (before the blend by evidence, the ratio score and the scaled and few-trials intervals were
 offered: NAB 0.762, 0 of 4, 81%, the rest alike). One series at a time: NAB 0.781, 0 of 4,
 85%; hourly 1.936, 2 of 7, 82%; daily 1.272, 3 of 7, 68%. The shipped rule: NAB 0.762, 0 of
 4, 81%; hourly 1.864, 0 of 7, 86%; daily 1.292, 2 of 7, 69%. Every new option was chosen
@@ -48,9 +73,9 @@ NAB, which it costs 0.023 MASE and a series behind; the ratio score on 2 of 18 s
 folds, and with 150 synthetic series as a fourth source (which then outvote the real ones
 in every fold) on every real fold, where NAB held out falls to 0.960; the scaled interval on
 the NAB and daily folds (daily 66-68%). The few-trials interval gives the shipped selection
-81%, 84% and 86% held out, all inside 70-90%, but no fold chooses it, its coverage on the
-other sources being 83-85% against 80-83% for the rules chosen. The mean of the two
-baselines as the default is chosen on no fold, by source or by series.
+81%, 84% and 86% held out, all inside 70-90%, but no fold chose it by the pooled coverage,
+its coverage on the other sources being 83-85% against 80-83% for the rules chosen. The mean
+of the two baselines as the default is chosen on no fold, by source or by series.
 What the daily series lose on: three held-out weeks per series, and a backtest of ten 7-day
 windows two days apart (under four separate weeks) that points the wrong way between
 comparable methods (the line chosen at 0.48 against seasonal naive's 0.74, then behind it
@@ -59,9 +84,10 @@ No generic remedy measured here helps held out: the better backtested baseline a
 default is chosen on no fold (with a margin growing below 10 trials, the rule as shipped
 otherwise gives NAB 0.789, hourly 1.992, daily 1.348); the growing margin is chosen only
 where it changes nothing held out (NAB); shrinking toward the default, by half or weighted
-by backtest error, is never chosen. Nor does any interval rule chosen on the others bring
-the daily coverage into 70-90%: the fold without the daily series keeps pooled errors
-(others 85%, daily 69%); counting trials covers the daily weeks (86%) but 98% of NAB's days;
+by backtest error, is never chosen. Nor did any interval rule chosen on the pooled coverage of
+the others bring the daily coverage into 70-90%: the fold without the daily series kept
+pooled errors (others 85%, daily 69%); counting trials covers the daily weeks (86%) but 98%
+of NAB's days;
 each lead's own errors give NAB 86%, hourly 75%, daily 71%, but is nearer 80% on no fold's
 other sources. The 14 cycles of the seasonal median are chosen on every fold, although a tie
 would go to fewer. 20 origins are chosen on every fold that holds the hourly series; the
@@ -88,6 +114,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -104,6 +131,7 @@ from resync_analytics.forecasting import (
 )
 from resync_analytics.forecasting.models import (
     DEFAULT_METHODS,
+    DRIFT,
     MEDIAN_CYCLES,
     Method,
     seasonal_median_values,
@@ -115,8 +143,10 @@ from resync_analytics.forecasting.select import (
     DEFAULT_BASELINE,
     DEFAULT_BLEND,
     DEFAULT_MARGIN,
+    DEFAULT_SIGNIFICANCE,
     DEFAULT_STATISTIC,
     DEFAULT_WIN_SHARE,
+    FEW_TRIALS,
     INTERMITTENT_MARGIN,
     INTERMITTENT_ZEROS,
     INTERVAL_SAMPLE,
@@ -135,6 +165,9 @@ from resync_analytics.forecasting.select import (
 )
 
 COVERAGE = 0.8
+# The combination of ``--variants``' "+median4" pool and "median4" default.
+MEDIAN4 = "median4"
+MEDIAN4_MEMBERS = ("seasonal_naive", "straight_line", "ets_damped", "theta")
 # The synthetic source of ``--synthetic``: days of history, days ahead, seed.
 SYNTHETIC_LENGTH, SYNTHETIC_HORIZON, SYNTHETIC_SEED = 90, 14, 1
 # (steps per forecast, calendar period of seasonal naive) per scale.
@@ -283,7 +316,13 @@ POOLS = {
     "without bare line": ("straight_line", "combination", "seasonal_median"),
     "+mean(naive, bare line)": (*SELECTABLE[1:], "naive+straight_line_no_season"),
     "+mean(naive, line)": (*SELECTABLE[1:], "naive+straight_line"),
+    # With --more only: the median of seasonal naive, the line, damped ETS and Theta (M4's
+    # robust combination, the baseline line among its members); seasonal naive moved by its
+    # mean change per cycle (snaive + drift, a strong benchmark for short weekly series).
+    "+median4": (*SELECTABLE[1:], MEDIAN4),
+    "+snaive drift": (*SELECTABLE[1:], DRIFT.name),
 }
+MORE_POOLS = ("+median4", "+snaive drift")
 MARGINS = (0.0, 0.05, 0.1, 0.2)
 WIN_SHARES = (0.5, 0.75)
 # Blend: "half", a challenger that did not win every origin is averaged with the default;
@@ -293,6 +332,9 @@ BLENDS = BLEND_RULES
 # How selection scores candidates: the median MASE over origins, or the geometric mean of
 # each origin's ratio to the default's (the product: DEFAULT_STATISTIC).
 SCORINGS = ("median", "ratio")
+# The Diebold-Mariano gate's level (the product: DEFAULT_SIGNIFICANCE; 0, no test); more
+# than none only with --more.
+SIGNIFICANCES = (0.0, 0.05, 0.2)
 # Backtest origins feeding selection and the interval, at most (the product: MAX_ORIGINS).
 ORIGINS = (20, 10, 5)
 # MASE floor in the relative score, so a series that is mostly zero (seasonal naive exactly
@@ -305,8 +347,11 @@ ZERO_SHARES = (0.1, 0.2, 0.3, 0.5, 1.01)
 # "better" was chosen on no fold of the full grid (commit 5ce6c47), so it is no longer tried;
 # "mean": the mean of seasonal naive and the bare line is the default (averaging the two
 # baselines instead of choosing between them), seasonal naive one of the challengers;
-# chosen on no fold.
-BASELINE_CHOICES = ("naive", "mean")
+# chosen on no fold. With --more instead: "median4", the median of seasonal naive, the
+# line, damped ETS and Theta as the default, or "few median4", that median only below
+# FEW_TRIALS separate backtest trials (where the evidence for choosing is weakest).
+FEW_MEDIAN4 = "few median4"
+BASELINE_CHOICES = ("naive", "mean", FEW_MEDIAN4, MEDIAN4)
 MEAN_BASELINE = "naive+straight_line_no_season"
 # Trials from which the margin stops growing (the product: MARGIN_ORIGINS; 0, never grows).
 # (5 and 20 were chosen on no fold of the full grid.)
@@ -330,6 +375,7 @@ class Variant:
     margin_origins: int
     cycles: int
     statistic: str
+    significance: float
 
     def __str__(self) -> str:
         return (
@@ -337,7 +383,7 @@ class Variant:
             f"blend {self.blend}, origins {self.origins}, "
             f"intermittent from {self.zeros:.0%} zeros, default {self.baseline}, "
             f"margin grows below {self.margin_origins} trials, median of {self.cycles} cycles, "
-            f"score {self.statistic}"
+            f"score {self.statistic}, significance {self.significance:.2f}"
         )
 
 
@@ -352,6 +398,7 @@ SHIPPED = Variant(
     MARGIN_ORIGINS,
     MEDIAN_CYCLES,
     DEFAULT_STATISTIC,
+    DEFAULT_SIGNIFICANCE,
 )
 SHIPPED_INTERVAL = (INTERVAL_SAMPLE, INTERVAL_WIDENS)
 
@@ -398,7 +445,7 @@ def _backtested(
     calendar = seasons[0] if seasons else None
     extra = [_median_method(c, calendar) for c in CYCLES if c != MEDIAN_CYCLES]
     (group,) = backtest_many(
-        [history], len(actual), methods=(*DEFAULT_METHODS, *extra), max_origins=origins
+        [history], len(actual), methods=(*DEFAULT_METHODS, DRIFT, *extra), max_origins=origins
     )
     names = list(group.names)
     per_origin, errors, point = (
@@ -421,6 +468,15 @@ def _backtested(
         )
         errors.append(mean_errors)
         point.append((point[first] + point[second]) / 2)
+    members = [names.index(n) for n in MEDIAN4_MEMBERS]
+    median_errors = np.median(np.array([errors[m] for m in members]), axis=0)
+    median_absolute = np.abs(median_errors).mean(axis=1)
+    names.append(MEDIAN4)
+    per_origin.append(
+        np.where(usable, median_absolute / np.where(usable, origin_scale, 1), median_absolute)
+    )
+    errors.append(median_errors)
+    point.append(np.median(np.array([point[m] for m in members]), axis=0))
     return Backtested(
         source,
         series,
@@ -492,15 +548,21 @@ class Outcomes:
             variant.margin_origins,
             variant.cycles,
             variant.statistic,
+            variant.significance,
         )
         if key not in self._chosen:
             names_key = (variant.origins, column, variant.pool, variant.cycles)
             if names_key not in self._eligible:
                 self._eligible[names_key] = _eligible(case.names, variant.pool, variant.cycles)
+            combined = variant.baseline == MEDIAN4 or (
+                variant.baseline == FEW_MEDIAN4 and case.trials < FEW_TRIALS
+            )
             baselines = (
-                (case.names.index(MEAN_BASELINE),)
+                (case.names.index(MEDIAN4),)
+                if combined
+                else (case.names.index(MEAN_BASELINE),)
                 if variant.baseline == "mean"
-                else baseline_positions(case.names, variant.baseline)
+                else baseline_positions(case.names, "naive")
             )
             chosen = choose_method(
                 case.per_origin,
@@ -511,6 +573,7 @@ class Outcomes:
                 baselines=baselines,
                 margin_origins=variant.margin_origins,
                 trials=case.trials,
+                significance=variant.significance,
             )
             default = default_position(origin_scores(case.per_origin), baselines)
             self._chosen[key] = (chosen, default)
@@ -532,7 +595,13 @@ class Outcomes:
                 errors = (1 - weight) * errors + weight * case.errors[default]
                 point = (1 - weight) * point + weight * case.point[default]
             low, high = interval_offsets(
-                errors[None], len(point), COVERAGE, interval[0], interval[1], case.trials
+                errors[None],
+                len(point),
+                COVERAGE,
+                interval[0],
+                interval[1],
+                case.trials,
+                case.errors[default][None],
             )
             # Both sources never go below zero, where the product floors its forecasts.
             point, lower, upper = (
@@ -625,36 +694,46 @@ def _tie_order(variant: Variant) -> tuple:
         -variant.win_share,
         BLENDS.index(variant.blend),
         variant.zeros,
-        variant.baseline != "naive",
+        BASELINE_CHOICES.index(variant.baseline),
         variant.margin_origins,
         variant.origins,
         variant.cycles,
         SCORINGS.index(variant.statistic),
+        variant.significance,
     )
 
 
-def leave_one_source_out(cases: dict[int, list[Backtested]]) -> None:
+def grid(more: bool = False) -> list[Variant]:
+    """Every variant tried, in tie order. ``more``: the options measured last and chosen
+    nowhere they helped (the median of four as a candidate or the default, seasonal naive
+    with drift, the significance gate) instead of the blends chosen on no fold and the ratio
+    score and mean default (the grid stays near 20,000 variants)."""
+    pools = [p for p in POOLS if more or p not in MORE_POOLS]
+    blends = ("off", "evidence") if more else BLENDS
+    baselines = ("naive", FEW_MEDIAN4, MEDIAN4) if more else ("naive", "mean")
+    scorings = ("median",) if more else SCORINGS
+    significances = SIGNIFICANCES if more else (DEFAULT_SIGNIFICANCE,)
+    fields: tuple[Sequence[Any], ...] = (
+        pools,
+        MARGINS,
+        WIN_SHARES,
+        blends,
+        ORIGINS,
+        ZERO_SHARES,
+        baselines,
+        MARGIN_ORIGIN_CHOICES,
+        CYCLES,
+        scorings,
+        significances,
+    )
+    return sorted((Variant(*v) for v in itertools.product(*fields)), key=_tie_order)
+
+
+def leave_one_source_out(cases: dict[int, list[Backtested]], more: bool = False) -> None:
     """Choose the selection variant on the other sources, then the interval rule for it on
     the other sources, and report both on the held-out one; then the variant chosen on all
     (in-sample)."""
-    variants = sorted(
-        (
-            Variant(*v)
-            for v in itertools.product(
-                POOLS,
-                MARGINS,
-                WIN_SHARES,
-                BLENDS,
-                ORIGINS,
-                ZERO_SHARES,
-                BASELINE_CHOICES,
-                MARGIN_ORIGIN_CHOICES,
-                CYCLES,
-                SCORINGS,
-            )
-        ),
-        key=_tie_order,
-    )
+    variants = grid(more)
     started = time.perf_counter()
     outcomes = Outcomes(cases, variants)
     print(
@@ -674,7 +753,7 @@ def leave_one_source_out(cases: dict[int, list[Backtested]]) -> None:
             best = variants[
                 int(np.argmin(outcomes.objective(outcomes.mase, outcomes.cover, ~mask)))
             ]
-            interval = _choose_interval(outcomes, best, ~mask)
+            interval = _choose_interval(outcomes, best, ~mask, of)
             print(f"  held out {held}: chosen on the others: {best}; interval {interval}")
             print(
                 "    coverage by interval rule (others | held out): "
@@ -683,7 +762,7 @@ def leave_one_source_out(cases: dict[int, list[Backtested]]) -> None:
             print("    " + summary("held out", outcomes.trials(best, interval, mask)))
             print("    " + summary("shipped ", outcomes.trials(SHIPPED, SHIPPED_INTERVAL, mask)))
             # The shipped selection with its interval rule chosen on the others alone.
-            rule = _choose_interval(outcomes, SHIPPED, ~mask)
+            rule = _choose_interval(outcomes, SHIPPED, ~mask, of)
             print(
                 f"    shipped selection, interval chosen on the others ({rule[0]}"
                 f"{'+widen' if rule[1] else ''}): coverage by rule (others | held out): "
@@ -692,7 +771,7 @@ def leave_one_source_out(cases: dict[int, list[Backtested]]) -> None:
     _leave_one_series_out(outcomes, variants)
     everywhere = np.ones(len(outcomes.sources), bool)
     best = variants[int(np.argmin(outcomes.objective(outcomes.mase, outcomes.cover, everywhere)))]
-    interval = _choose_interval(outcomes, best, everywhere)
+    interval = _choose_interval(outcomes, best, everywhere, outcomes.sources)
     print(f"== in-sample: chosen on all sources: {best}; interval {interval}")
     for held in sorted(set(outcomes.sources)):
         mask = outcomes.sources == held
@@ -707,19 +786,29 @@ def _leave_one_series_out(outcomes: Outcomes, variants: list[Variant]) -> None:
     print("== rule variants chosen leave-one-series-out (all other series, any source)")
     keys = np.array([f"{s}/{n}" for s, n in zip(outcomes.sources, outcomes.series, strict=True)])
     held_out: dict[str, list[Trial]] = {}
+    shipped_by_rule: dict[str, list[Trial]] = {}
     counts: dict[str, dict[str, int]] = {}
     for key in sorted(set(keys)):
         mask = keys == key
         best = variants[int(np.argmin(outcomes.objective(outcomes.mase, outcomes.cover, ~mask)))]
-        interval = _choose_interval(outcomes, best, ~mask)
+        interval = _choose_interval(outcomes, best, ~mask, outcomes.sources)
         source = key.split("/")[0]
         held_out.setdefault(source, []).extend(outcomes.trials(best, interval, mask))
+        # The shipped selection with the interval rule chosen on the other series.
+        rule = _choose_interval(outcomes, SHIPPED, ~mask, outcomes.sources)
+        shipped_by_rule.setdefault(source, []).extend(outcomes.trials(SHIPPED, rule, mask))
+        counts.setdefault("shipped selection's interval", {})
+        label = f"{rule[0]}{'+widen' if rule[1] else ''}"
+        chosen_rules = counts["shipped selection's interval"]
+        chosen_rules[label] = chosen_rules.get(label, 0) + 1
         fields = {**vars(best), "interval": f"{interval[0]}{'+widen' if interval[1] else ''}"}
         for field, value in fields.items():
             counts.setdefault(field, {})
             counts[field][str(value)] = counts[field].get(str(value), 0) + 1
     for source, found in sorted(held_out.items()):
         print("    " + summary(f"held out {source}", found))
+    for source, found in sorted(shipped_by_rule.items()):
+        print("    " + summary(f"shipped selection, interval held out, {source}", found))
     for source in sorted(held_out):
         mask = outcomes.sources == source
         print(
@@ -742,9 +831,14 @@ def _coverages(outcomes: Outcomes, variant: Variant, mask: np.ndarray) -> str:
     return ", ".join(parts)
 
 
-def _choose_interval(outcomes: Outcomes, variant: Variant, mask: np.ndarray) -> tuple[str, bool]:
+def _choose_interval(
+    outcomes: Outcomes, variant: Variant, mask: np.ndarray, by_source: np.ndarray | None = None
+) -> tuple[str, bool]:
     """The interval rule whose coverage on ``mask`` is nearest 80% for ``variant``'s choices
-    (the shipped rule on a tie)."""
+    (the shipped rule on a tie); with ``by_source`` (a source label per case), the rule
+    whose coverage on each source in ``mask`` is nearest 80% on average over the sources:
+    the goal is 70-90% on every source, and a pooled figure lets one source's over-coverage
+    excuse another's under-coverage (pooled, the daily series kept 66-69%)."""
     ordered = sorted(INTERVALS, key=lambda rule: rule != SHIPPED_INTERVAL)
     covers = np.array(
         [
@@ -752,7 +846,16 @@ def _choose_interval(outcomes: Outcomes, variant: Variant, mask: np.ndarray) -> 
             for rule in ordered
         ]
     )
-    distance = np.abs(covers[:, mask].mean(axis=1) - COVERAGE)
+    if by_source is None:
+        distance = np.abs(covers[:, mask].mean(axis=1) - COVERAGE)
+    else:
+        distance = np.mean(
+            [
+                np.abs(covers[:, mask & (by_source == source)].mean(axis=1) - COVERAGE)
+                for source in sorted(set(by_source[mask]))
+            ],
+            axis=0,
+        )
     return ordered[int(np.argmin(distance))]
 
 
@@ -766,6 +869,12 @@ def main() -> None:
         "--variants",
         action="store_true",
         help="also choose rule variants leave-one-source-out (NAB and the trace)",
+    )
+    parser.add_argument(
+        "--more",
+        action="store_true",
+        help="with --variants, the grid with the median of four, snaive + drift and the "
+        "significance gate",
     )
     parser.add_argument(
         "--synthetic",
@@ -796,7 +905,8 @@ def main() -> None:
                     args.synthetic,
                 )
                 for origins in ORIGINS
-            }
+            },
+            args.more,
         )
     print(f"bench time {time.perf_counter() - started:.1f} s")
 

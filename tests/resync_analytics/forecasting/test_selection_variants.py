@@ -170,3 +170,71 @@ def test_a_blended_forecast_lies_between_the_challenger_and_the_default() -> Non
     assert np.allclose(blended.value, np.maximum(expected, 0.0))
     assert any(note.startswith("averaged with seasonal_naive") for note in blended.notes)
     assert not any(note.startswith("averaged with") for note in plain.notes)
+
+
+def test_the_significance_gate_keeps_the_default_against_a_lucky_challenger() -> None:
+    from resync_analytics.forecasting.select import diebold_mariano
+
+    rng = np.random.default_rng(11)
+    default = rng.uniform(0.8, 1.2, 20)
+    # Clearly better on every origin, and better by a median 12% but erratically.
+    steady = default - 0.3 + rng.normal(0, 0.02, 20)
+    erratic = default * 0.88 + rng.normal(0, 0.6, 20)
+    per_origin = np.stack([default, steady, erratic])
+    p_values = diebold_mariano(per_origin, 0)
+    assert p_values[0] == 1.0
+    assert p_values[1] < 0.001 < 0.05 < p_values[2]
+    # Without the gate the erratic one may still win; with it, only the steady one can.
+    assert choose_method(per_origin[[0, 2]], 0.1, 0.5) in (0, 1)
+    assert choose_method(per_origin[[0, 2]], 0.0, 0.0, significance=0.05) == 0
+    assert choose_method(per_origin, 0.1, 0.5, significance=0.05) == 1
+    # Overlapping windows: neighbouring losses move together, so the test is more cautious.
+    smooth = np.repeat(rng.normal(0.1, 0.3, 5), 4)
+    pair = np.stack([default, default - smooth])
+    assert diebold_mariano(pair, 0, lag=4)[1] > diebold_mariano(pair, 0, lag=1)[1]
+
+
+def test_pooled_and_envelope_intervals() -> None:
+    rng = np.random.default_rng(9)
+    errors = rng.normal(0, 1, (1, 10, 7))
+    low, high = interval_offsets(errors, 9, 0.8, "all")
+    # One quantile pair for all tested leads, growing past them.
+    assert np.allclose(high[0, :7], high[0, 0]) and high[0, 8] > high[0, 6]
+    assert np.allclose(low[0, :7], low[0, 0]) and low[0, 0] < 0
+    level = 0.9 * 71 / 70
+    assert high[0, 0] == pytest.approx(np.quantile(errors, level))
+    wide = rng.normal(0, 3, (1, 10, 7))
+    pooled = interval_offsets(errors, 7, 0.8, "errors")
+    few = interval_offsets(errors, 7, 0.8, "envelope", trials=3.0, default_errors=wide)
+    theirs = interval_offsets(wide, 7, 0.8, "errors")
+    assert np.allclose(few[1], np.maximum(pooled[1], theirs[1]))
+    assert np.allclose(few[0], np.minimum(pooled[0], theirs[0]))
+    # Enough trials: the chosen method's own pooled errors.
+    many = interval_offsets(errors, 7, 0.8, "envelope", trials=10.0, default_errors=wide)
+    assert np.allclose(many[1], pooled[1])
+
+
+def test_a_challenger_chosen_on_few_trials_borrows_the_defaults_spread() -> None:
+    import pandas as pd
+
+    from resync_analytics.forecasting import regularise
+    from resync_analytics.forecasting.select import FEW_TRIALS, backtest_many, finish_group
+
+    # Six weeks of a rising daily series: the line wins a backtest of under five weeks.
+    rng = np.random.default_rng(2)
+    days = 42
+    values = 100 + 2.0 * np.arange(days) + rng.normal(0, 3, days)
+    index = pd.date_range("2026-01-01", periods=days, freq="D")
+    series = [regularise(index, values)]
+    (group,) = backtest_many(series, 7)
+    assert group.trials < FEW_TRIALS
+    (own,) = finish_group(group, series, 0.8, interval_sample="errors")
+    (shipped,) = finish_group(group, series, 0.8)
+    assert shipped.method == own.method != "seasonal_naive"
+    chosen = list(group.names).index(own.method)
+    low, high = interval_offsets(group.errors[:, chosen], 7, 0.8, "errors")
+    their_low, their_high = interval_offsets(group.errors[:, 0], 7, 0.8, "errors")
+    assert np.allclose(shipped.upper - shipped.value, np.maximum(high, their_high)[0])
+    assert np.allclose(shipped.value - shipped.lower, -np.minimum(low, their_low)[0])
+    assert np.all(shipped.upper - shipped.lower >= own.upper - own.lower - 1e-9)
+    assert np.any(shipped.upper - shipped.lower > own.upper - own.lower)
