@@ -1,6 +1,6 @@
 """Which entity filters to use, chosen leave-one-source-out on the development parts.
 
-    .venv/bin/python -m bench.joblog_entity_choices
+    .venv/bin/python -m bench.joblog_entity_choices ["choice name" ...]
 
 Analyses the development parts of the written and the real corpus (never a frozen test part)
 once per option of each choice, with the other choices as the analyser sets them, and records
@@ -39,6 +39,24 @@ option's own figures on the development parts. Choices:
   left out;
 - ``heap option``: a memory error without a limit given the JVM's -Xmx from the lines above,
   or not.
+- ``second tier``: the first further entity from the lines around (see ``relevance``), the
+  first that is no file, the first that is no file, host or frame, or none;
+- ``exceptions off the cause line``: exception classes read from the lines around named, or
+  only those the root-cause line prints;
+- ``nearby exception``: an error line without a class given the nearest one within five lines,
+  or not;
+- ``frames beside a subject``: a source frame named beside the code, file, host, object,
+  account or URL the cause line names, or left out;
+- ``source frame depth``: how many lines of a trace the source frame is looked for in;
+- ``entities of one role``: every entity of a role, or only the first three, two or one;
+- ``restated codes``: an errno after its message ("No space left on device (28)") and a hex
+  spelling of the decimal code before it named, or left out;
+- ``run ids``: a z/OS job's or started task's number ("JOB08812") named, or left out;
+- ``program reporting a missing command``: "bash" of "bash: airflow: command not found" named,
+  or left out.
+
+Folds choose by F2 and, apart, by F1 (precision weighted as much as recall); both are printed
+with their held-out figures. Names of choices given as arguments measure only those.
 
 Each new choice lists the behaviour before it first: a tie keeps it.
 """
@@ -47,6 +65,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -54,6 +73,7 @@ from dataclasses import dataclass
 
 import resync_analytics.joblog.entities as entities
 import resync_analytics.joblog.precision as precision
+import resync_analytics.joblog.relevance as relevance
 import resync_analytics.joblog.role_entities as role_entities
 from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.evaluation import LabelledJoblog, credited
@@ -146,6 +166,30 @@ def _shapes(group: str) -> Callable[[str], object]:
     return setting
 
 
+@contextmanager
+def _second_tier(option: str) -> Iterator[None]:
+    """The first further entity, the first that is no file (or no file, host or frame), or
+    none."""
+    saved = (relevance.MAX_KEPT, relevance.LOCATIONS_DROPPED)
+    relevance.MAX_KEPT = 0 if option == "none" else 1
+    relevance.LOCATIONS_DROPPED = {
+        "first subject": frozenset().union(*relevance.RESOURCES),
+        "first but a file": relevance.RESOURCES[0],
+    }.get(option, frozenset())
+    try:
+        yield
+    finally:
+        relevance.MAX_KEPT, relevance.LOCATIONS_DROPPED = saved
+
+
+def _source_frame_lines(option: str) -> object:
+    return _flag(role_entities, "SOURCE_FRAME_LINES", int(option.split()[0]))
+
+
+def _per_role(option: str) -> object:
+    return _flag(precision, "PER_ROLE_KEPT", None if option == "all" else int(option))
+
+
 def _switch(module: object, name: str, on: str) -> Callable[[str], object]:
     """A boolean setting, true for the option ``on``."""
     return lambda option: _flag(module, name, option == on)
@@ -196,6 +240,30 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
         _switch(role_entities, "HEAP_LIMIT_NAMED", "named"),
         ("not named", "named"),
     ),
+    "second tier": (_second_tier, ("first", "first but a file", "first subject", "none")),
+    "exceptions off the cause line": (
+        _switch(precision, "EXCEPTIONS_OFF_LINE_DROPPED", "dropped"),
+        ("named", "dropped"),
+    ),
+    "nearby exception": (
+        _switch(role_entities, "NEARBY_EXCEPTION_NAMED", "named"),
+        ("named", "not named"),
+    ),
+    "frames beside a subject": (
+        _switch(precision, "FRAMES_BESIDE_SUBJECT_DROPPED", "dropped"),
+        ("named", "dropped"),
+    ),
+    "source frame depth": (_source_frame_lines, ("40 lines", "10 lines", "3 lines")),
+    "entities of one role": (_per_role, ("all", "3", "2", "1")),
+    "restated codes": (
+        _switch(precision, "RESTATED_CODES_DROPPED", "dropped"),
+        ("named", "dropped"),
+    ),
+    "run ids": (_switch(precision, "RUN_IDS_DROPPED", "dropped"), ("named", "dropped")),
+    "program reporting a missing command": (
+        _switch(precision, "REPORTING_PROGRAM_DROPPED", "dropped"),
+        ("named", "dropped"),
+    ),
 }
 
 
@@ -233,7 +301,37 @@ def f2(counts: Sequence[Counts]) -> float:
     return 5 * recall * precision_ / (4 * precision_ + recall) if recall or precision_ else 0.0
 
 
+def f1(counts: Sequence[Counts]) -> float:
+    recall, precision_ = figures(counts)
+    return 2 * recall * precision_ / (precision_ + recall) if recall or precision_ else 0.0
+
+
+def leave_one_source_out(
+    per_option: dict[str, list[Counts]],
+    options: Sequence[str],
+    sources: Sequence[list[int]],
+    score: Callable[[Sequence[Counts]], float],
+) -> tuple[Counter[str], list[Counts]]:
+    """How many folds choose each option by ``score`` on the other sources, and the held-out
+    counts of the chosen options (the option listed first wins a tie)."""
+    chosen: Counter[str] = Counter()
+    held_out: list[Counts] = []
+    for members in sources:
+        inside = set(members)
+        best = max(
+            options,
+            key=lambda o: (
+                score([c for i, c in enumerate(per_option[o]) if i not in inside]),
+                -options.index(o),
+            ),
+        )
+        chosen[best] += 1
+        held_out += [per_option[best][i] for i in members]
+    return chosen, held_out
+
+
 def main() -> None:
+    wanted = set(sys.argv[1:])  # choice names to measure; all when none given
     samples = [
         *split_corpus(load_corpus())[1],
         *split_corpus(load_real_corpus(), load_real_test_names())[1],
@@ -245,34 +343,28 @@ def main() -> None:
         by_source[source_of(sample.name, threads)].append(index)
     print(f"development logs: {len(samples)} in {len(by_source)} sources")
     for choice, (setting, options) in CHOICES.items():
+        if wanted and choice not in wanted:
+            continue
         per_option: dict[str, list[Counts]] = {}
         for option in options:
             with setting(option):  # type: ignore[attr-defined]
                 per_option[option] = measure(samples)
-        chosen: Counter[str] = Counter()
-        held_out: list[Counts] = []
-        for members in by_source.values():
-            inside = set(members)
-            best = max(
-                options,
-                key=lambda o: (
-                    f2([c for i, c in enumerate(per_option[o]) if i not in inside]),
-                    -options.index(o),
-                ),
-            )
-            chosen[best] += 1
-            held_out += [per_option[best][i] for i in members]
+        by_f2, held_out_f2 = leave_one_source_out(per_option, options, list(by_source.values()), f2)
+        by_f1, held_out_f1 = leave_one_source_out(per_option, options, list(by_source.values()), f1)
         print(f"\n== {choice}")
         for option in options:
             recall, precision_ = figures(per_option[option])
             print(
                 f"  {option:<16} recall {recall:6.1%}  precision {precision_:6.1%}"
-                f"  F2 {f2(per_option[option]):.4f}  chosen by {chosen[option]} folds"
+                f"  F2 {f2(per_option[option]):.4f}  F1 {f1(per_option[option]):.4f}"
+                f"  chosen by {by_f2[option]} folds (F2), {by_f1[option]} (F1)"
             )
-        recall, precision_ = figures(held_out)
-        print(
-            f"  held out (leave-one-source-out): recall {recall:6.1%}, precision {precision_:6.1%}"
-        )
+        for name, held_out in (("F2", held_out_f2), ("F1", held_out_f1)):
+            recall, precision_ = figures(held_out)
+            print(
+                f"  held out, chosen by {name} (leave-one-source-out): recall {recall:6.1%},"
+                f" precision {precision_:6.1%}"
+            )
 
 
 if __name__ == "__main__":
