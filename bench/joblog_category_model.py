@@ -63,6 +63,7 @@ BATCH_COMMITS = {
     "2026-12-06j": "d734259",
     "2026-12-06k": "dc50dfb",
     "2026-12-06l": "9a3e1fc",
+    "2026-12-06m": "492a5d7",
 }
 REPO = Path(__file__).resolve().parent.parent
 BATCH_DIR = REPO / "tests" / "data" / "joblogs" / "real" / "batches"
