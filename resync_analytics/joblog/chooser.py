@@ -159,6 +159,9 @@ _CARRIED_ON = re.compile(
     r"(?:step|phase|stage)\s+\d+(?:/\d+|\s+of\s+\d+)?)(?![\w-])",
     re.IGNORECASE,
 )
+# The JVM's -XX:+HeapDumpOnOutOfMemoryError report under an OutOfMemoryError: the dump is made
+# because of the error ("Heap dump file created"), not a step of the job that carried on.
+_HEAP_DUMP = re.compile(r"^\s*(?:Dumping heap to |Heap dump file created\b)")
 _ERROR_WORDS = re.compile(
     r"error|fail|abort|exception|fatal|denied|refused|not found|unable|cannot|could not|"
     r"unsuccessful|no such|invalid|killed|terminat|\brc\s*=|status|exit",
@@ -432,6 +435,8 @@ def _carried_on(finding: Finding, stated: set[int]) -> bool:
     for line in finding.context_after:
         if line.number in stated:
             return False
+        if _HEAP_DUMP.match(line.text):
+            continue
         if _CARRIED_ON.search(line.text) and not _ERROR_WORDS.search(line.text):
             return True
     return False

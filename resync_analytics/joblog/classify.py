@@ -598,6 +598,32 @@ def _record_conclusion(root: Finding, strong: Sequence[Finding]) -> Finding | No
     )
 
 
+# A Java stack frame, indented or not (pasted traces often lose the tab).
+_JAVA_FRAME = re.compile(r"^\s*at\s+[\w$.<>/\[\]-]+\(")
+
+
+def _restated_as_cause(root: Finding, strong: Sequence[Finding]) -> Finding | None:
+    """An exception logged on its own line, then raised in a chain whose ``Caused by:`` prints
+    it again word for word: by the Java convention the chain's deepest cause is the statement,
+    the logged copy above it only announces it. An exception printed with its own frames is a
+    trace of its own, thrown first: it stays the statement."""
+    following = root.context_after[:1]
+    if following and (_FRAME.search(following[0].text) or _JAVA_FRAME.match(following[0].text)):
+        return None
+    message = root.line.text.strip()
+    return next(
+        (
+            f
+            for f in strong
+            if f.line.number > root.line.number
+            and f.java_role == "cause"
+            and f.category == root.category
+            and message in f.line.text
+        ),
+        None,
+    )
+
+
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
     head = _record_head(root)
@@ -647,6 +673,8 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
         )
         if raised is not None:
             root = raised
+    elif root.java_role == "header":
+        root = _restated_as_cause(root, strong) or root
     if root.category == "network" and _SYMPTOM.search(root.line.text):
         death = next(
             (f for f in strong if f.category in ("out_of_memory", "disk_full") and f.tier == 4),

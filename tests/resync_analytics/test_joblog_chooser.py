@@ -532,3 +532,47 @@ def test_a_postgresql_error_quoting_its_statement_failed_despite_exit_zero():
     )
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == ("database", line_of(log, ":745:"))
+
+
+def test_the_jvm_heap_dump_after_an_out_of_memory_error_is_not_the_job_carrying_on():
+    # "Heap dump file created" belongs to the error's report (HeapDumpOnOutOfMemoryError);
+    # the later threads' errors are consequences of the first.
+    log = joblog(
+        "java.lang.OutOfMemoryError: Java heap space\n"
+        "Dumping heap to /var/tmp/java_pid8597.hprof ...\n"
+        "Heap dump file created [310900719 bytes in 35.403 secs]\n"
+        'Exception in thread "DataStreamer" java.lang.OutOfMemoryError: '
+        "GC overhead limit exceeded\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "out_of_memory"
+    assert analysis.error_line == line_of(log, "Java heap space")
+
+
+def test_a_logged_exception_restated_as_the_deepest_cause_is_stated_by_the_cause():
+    log = joblog(
+        "com.ibm.db2.jcc.am.SqlException: DB2 SQL Error: SQLCODE=-1035, SQLSTATE=57019\n"
+        "com.acme.DataAccessException: com.ibm.db2.jcc.am.SqlException: DB2 SQL Error: "
+        "SQLCODE=-1035, SQLSTATE=57019\n"
+        "at com.acme.Main.connect(Main.java:692)\n"
+        "at com.acme.Main.main(Main.java:1110)\n"
+        "Caused by: com.ibm.db2.jcc.am.SqlException: DB2 SQL Error: SQLCODE=-1035, "
+        "SQLSTATE=57019\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "resource_busy"
+    assert analysis.error_line == line_of(log, "Caused by:")
+
+
+def test_an_exception_thrown_first_with_its_own_frames_stays_the_statement():
+    log = joblog(
+        "[ERROR] Job DEFAULT.test_job threw an unhandled Exception:\n"
+        "java.lang.NullPointerException: null\n"
+        "\tat com.acme.DaemonJob.execute(DaemonJob.java:169)\n"
+        "[ERROR] Job DEFAULT.test_job threw an exception.\n"
+        "org.quartz.SchedulerException: Job threw an unhandled exception.\n"
+        "\tat org.quartz.core.JobRunShell.run(JobRunShell.java:213)\n"
+        "Caused by: java.lang.NullPointerException: null\n"
+        "\tat com.acme.DaemonJob.execute(DaemonJob.java:169)\n"
+    )
+    assert analyze_joblog(log).error_line == line_of(log, "java.lang.NullPointerException")

@@ -1167,6 +1167,43 @@ TOOL_CODES = [
     ),
 ]
 
+# Client libraries' own error tables: OpenSSL's PEM reason codes, libgpg-error's codes,
+# SQLite's result codes as System.Data.SQLite words them, libpq's authentication messages,
+# SqlClient's timeout (SqlException number -2) and DFSMS's IEC020I (system abend 001)
+LIBRARY_CODES = [
+    (
+        "OpenSSL 1.1 PEM_R_NO_START_LINE",
+        "139891:error:0906D06C:PEM routines:PEM_read_bio:no start line:pem_lib.c:691:"
+        "Expecting: CERTIFICATE",
+        "invalid_input",
+    ),
+    (
+        "OpenSSL 3 PEM_R_BAD_END_LINE",
+        "40F7A1E3:error:0480006C:PEM routines::bad end line:crypto/pem/pem_lib.c:745:",
+        "invalid_input",
+    ),
+    ("GPG_ERR_NO_SECKEY", "gpg: decryption failed: No secret key", "authentication"),
+    ("GPG_ERR_BAD_PASSPHRASE", "gpg: signing failed: Bad passphrase", "authentication"),
+    (
+        "SQLITE_FULL System.Data.SQLite",
+        "System.Data.SQLite.SQLiteException: Insertion failed because database is full",
+        "disk_full",
+    ),
+    ("libpq no password", "psql: fe_sendauth: no password supplied", "authentication"),
+    (
+        "SqlClient -2",
+        "Microsoft.Data.SqlClient.SqlException (0x80131904): Execution Timeout Expired.  The "
+        "timeout period elapsed prior to completion of the operation or the server is not "
+        "responding.",
+        "timeout",
+    ),
+    (
+        "IEC020I",
+        "IEC020I 001-5,PAYJOB,STEP02,INFILE,0B42,PRD001,PAY.DAILY.INPUT",
+        "signal_or_crash",
+    ),
+]
+
 STANDARD_LINES = (
     ERRNO
     + SQLSTATE
@@ -1180,6 +1217,7 @@ STANDARD_LINES = (
     + NODE
     + SIGNALS
     + TOOL_CODES
+    + LIBRARY_CODES
 )
 
 
