@@ -263,8 +263,12 @@ def loso_table(rows: Sequence[Row], examples: Sequence[Row], fitter: Fitter = fi
     print()
 
 
-def _rows_at(commit: str, test_names: frozenset[str]) -> dict[str, list[Row]]:
-    """``dump_rows`` run on the analyser as it was at ``commit`` (its tree exported aside)."""
+def _rows_at(
+    commit: str, test_names: frozenset[str], dump: str = "bench.joblog_category_model:dump_rows"
+) -> dict[str, list[Row]]:
+    """``dump_rows`` (or another ``module:function`` of this tree's benches taking the test
+    names) run on the analyser as it was at ``commit`` (its tree exported aside)."""
+    module, function = dump.split(":")
     paths = ["resync_core", "resync_analytics", "tests/__init__.py", "tests/resync_analytics"]
     paths.append("tests/data/joblogs")
     with tempfile.TemporaryDirectory() as tree:
@@ -274,8 +278,8 @@ def _rows_at(commit: str, test_names: frozenset[str]) -> dict[str, list[Row]]:
         subprocess.run(["tar", "-x", "-C", tree], input=archive.stdout, check=True)
         code = (
             "import json, sys\n"
-            "from bench.joblog_category_model import dump_rows\n"
-            "json.dump(dump_rows(frozenset(json.load(sys.stdin))), sys.stdout)\n"
+            f"from {module} import {function} as dump\n"
+            "json.dump(dump(frozenset(json.load(sys.stdin))), sys.stdout)\n"
         )
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([tree, str(REPO)])}
         done = subprocess.run(

@@ -382,7 +382,8 @@ def test_exit_status_zero_is_success_with_line_zero():
     log = joblog("2025-03-14 INFO all good\nrows loaded: 1200, errors: 0\n", 0)
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line, analysis.steps) == ("success", 0, ())
-    assert analysis.confidence >= 0.9
+    # more likely right than not (first contacts: 8 of 13 such verdicts were right)
+    assert analysis.confidence > 0.5
 
 
 def test_rc_127_without_text_is_command_not_found_at_exit_status_line():
@@ -413,7 +414,8 @@ def test_specific_statement_is_more_confident_than_generic_one():
         joblog("ORA-01653: unable to extend table SCOTT.EMP by 8 in tablespace USERS\n")
     )
     generic = analyze_joblog(joblog("ERROR: something went wrong\n", 4))
-    assert specific.confidence > 0.85 > 0.6 > generic.confidence
+    assert specific.confidence > 0.5 > generic.confidence
+    assert specific.confidence - generic.confidence > 0.5
 
 
 def test_log_without_banner_uses_placeholder_rerun_and_caller_identity():
