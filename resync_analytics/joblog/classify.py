@@ -24,7 +24,9 @@ from typing import Literal
 from resync_analytics.joblog.banner import is_banner_line
 from resync_analytics.joblog.chooser import Scored, Weights, pick, score_findings
 from resync_analytics.joblog.exit_codes import explain_exit_code
+from resync_analytics.joblog.identifiers import read_line
 from resync_analytics.joblog.knowledge import KnowledgeBase, knowledge
+from resync_analytics.joblog.knowledge.lexicon import lexicon
 from resync_analytics.joblog.models import GENERIC_CATEGORIES, Category, Finding, JoblogHeader
 from resync_analytics.joblog.prefilter import RELAYED_OPENING
 from resync_analytics.joblog.rules import exit_line, match_rule
@@ -282,7 +284,24 @@ def judge_candidate(candidate: Candidate, header: JoblogHeader) -> Finding | Non
         return None
     if _STARTUP_FILE.search(text):
         return None
+    if rule.category in GENERIC_CATEGORIES and 2 <= rule.tier <= _IDENTIFIER_TIER:
+        reading = read_line(cleaned)
+        if reading is not None:
+            label = f"{lexicon().labels[reading.category]} (category from the identifier "
+            return _finding(
+                candidate,
+                IDENTIFIER_RULE,
+                reading.category,
+                _IDENTIFIER_TIER,
+                f"{label}'{reading.identifier}')",
+            )
     return _finding(candidate, rule.name, rule.category, rule.tier, rule.label)
+
+
+IDENTIFIER_RULE = "identifier_words"
+"""The rule of a finding whose category an identifier's words gave (see ``identifiers``)."""
+_IDENTIFIER_TIER = 3
+"""A wrapping statement's tier: a family that names the failure (tier 4) still wins."""
 
 
 def _finding(candidate: Candidate, rule: str, category: Category, tier: int, label: str) -> Finding:
@@ -376,11 +395,15 @@ def _record_fields(findings: list[Finding]) -> set[int]:
             if not _PS_RECORD_HEAD.match(head.line.text):
                 continue
             if head.category in GENERIC_CATEGORIES and field.category not in GENERIC_CATEGORIES:
+                # An exception type's words in the field (PSRemotingTransportException) give
+                # the head its category but not a wrapper's tier: a line of the record's
+                # message that a family reads still states it better.
+                lifted = field.rule != IDENTIFIER_RULE
                 findings[j] = dataclasses.replace(
                     head,
                     rule=field.rule,
                     category=field.category,
-                    tier=max(head.tier, field.tier),
+                    tier=max(head.tier, field.tier) if lifted else head.tier,
                     label=field.label,
                 )
             fields.add(index)
