@@ -64,6 +64,8 @@ BATCH_COMMITS = {
     "2026-12-06k": "dc50dfb",
     "2026-12-06l": "9a3e1fc",
     "2026-12-06m": "492a5d7",
+    "2026-12-06n": "0642c9a",
+    "2026-12-06o": "0642c9a",
 }
 REPO = Path(__file__).resolve().parent.parent
 BATCH_DIR = REPO / "tests" / "data" / "joblogs" / "real" / "batches"
