@@ -930,12 +930,116 @@ _STANDARD_SHAPES: dict[str, tuple[tuple[EntityKind, re.Pattern[str], int], ...]]
             1,
         ),
     ),
+    "codes": (
+        # a Python DB-API error's (code, message) tuple: "OperationalError: (1205, 'Lock wait
+        # timeout exceeded')"
+        ("code", re.compile(r"\b\w*(?:Error|Exception): \((\d{3,5}), [\"']"), 1),
+        # OpenSSL's packed error code: "error:0909006C:PEM routines:get_name:no start line"
+        ("code", re.compile(r"\berror:([0-9A-F]{8}):[\w ]+ routines:"), 1),
+        # a Windows error number before its HRESULT or in net's report: "ERROR 5
+        # (0x00000005) Accessing Source Directory", "System error 67 has occurred."
+        ("code", re.compile(r"\bERROR (\d{1,5}) \(0x[0-9A-Fa-f]{8}\)"), 1),
+        ("code", re.compile(r"\bSystem error (\d{1,5}) has occurred"), 1),
+        # a SQLSTATE spelt as a field by ODBC tools and migration runners: "SQLState = 08S01",
+        # "SQL State  : 23505"
+        ("code", re.compile(r"(?i)\bSQL ?State\s*[=:]\s*([0-9A-Z]{5})\b"), 1),
+        # SQL Server's message number in a localised client: "Mens 2627, Nivel 14",
+        # "Meldung 208, Ebene 16"; SQL Agent's "(Error 18456)"
+        ("code", re.compile(r"\b(?:Mens|Meldung)\s+(\d{1,6}),\s+(?:Level|Nivel|Ebene|Niveau)"), 1),
+        ("code", re.compile(r"\(Error (\d{3,6})\)"), 1),
+        # a child's exit code a runner reports: "(Exit value: 2)", "exit code [1603]"
+        ("code", re.compile(r"\(Exit value: (\d{1,5})\)"), 1),
+        ("code", re.compile(r"(?i)\bexit code \[(\d{1,5})\]"), 1),
+        # Snowflake's error number before its SQLSTATE: "250001 (08001): Failed to connect"
+        ("code", re.compile(r"(?<![\w.:/-])(\d{6}) \([0-9A-Z]{5}\):"), 1),
+        # Azure Storage's error code: "RESPONSE ERROR (ServiceCode=AuthenticationFailed)"
+        ("code", re.compile(r"\bServiceCode=([A-Za-z]+)\b"), 1),
+        # an Oracle code after a newline escaped in a quoted message: "...':\\nORA-01017: ..."
+        (
+            "code",
+            re.compile(r"(?<=\\n)(?:ORA|TNS|PLS|SP2|IMP|EXP)-\d{4,5}\b"),
+            0,
+        ),
+    ),
+    "exceptions": (
+        # Ruby's exception classes are namespaced constants: "PG::ConnectionBad: could not
+        # connect", "ActiveRecord::StatementInvalid: Mysql2::Error: ..."
+        ("exception", re.compile(r"(?<![\w:])((?:[A-Z]\w*::)+[A-Z]\w*)(?=: )"), 1),
+    ),
+    "subjects": (
+        # the command a shell reports killed: "line 12: 4021 Segmentation fault (core dumped)
+        # pg_restore -d app"
+        (
+            "program",
+            _as(
+                "command",
+                re.compile(
+                    r"\bline \d+:\s+\d+\s+(?:Segmentation fault|Killed|Aborted|Bus error|"
+                    r"Illegal instruction)(?:\s+\(core dumped\))?\s+([A-Za-z][\w.-]*)"
+                ),
+            ),
+            1,
+        ),
+        # the table psql's COPY was loading: "CONTEXT:  COPY staging_orders, line 4, column id"
+        (
+            "object",
+            _as(
+                "object",
+                re.compile(r"\bCOPY ([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?), line \d+"),
+            ),
+            1,
+        ),
+        # the task a ScheduledTasks cmdlet was given: Start-ScheduledTask "Nightly Export"
+        (
+            "object",
+            _as(
+                "object",
+                re.compile(r"\b[A-Z][a-z]+-ScheduledTask\s+(?:-TaskName\s+)?[\"']([^\"']+)[\"']"),
+            ),
+            1,
+        ),
+        # cmd.exe's missing command in German: 'Der Befehl "pgdump" ist entweder falsch
+        # geschrieben oder konnte nicht gefunden werden.'
+        (
+            "command",
+            _as("command", re.compile(r"\bDer Befehl \"{1,2}([^\"]+?)\"{1,2} ist entweder")),
+            1,
+        ),
+        # PHP's memory_limit: "Allowed memory size of 134217728 bytes exhausted"
+        ("value", _as("limit", re.compile(r"\bAllowed memory size of (\d+) bytes exhausted")), 1),
+        # a Go duration given as the timeout: "(last state: 'PENDING', timeout: 10m0s)"
+        (
+            "value",
+            _as("limit", re.compile(r"\btimeout: ((?:\d+h)?(?:\d+m)?\d+(?:\.\d+)?s)\b")),
+            1,
+        ),
+        # the table a TRUNCATE empties: psql -c "truncate staging.orders"
+        (
+            "object",
+            _as(
+                "object",
+                re.compile(r"(?i)\btruncate\s+(?:table\s+)?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)\b"),
+            ),
+            1,
+        ),
+    ),
+    "options": (
+        # the account and port a database client was given as long options: "pg_dump
+        # --host=db01 --port=5433 --username=etl", "mongodump --port 27018"
+        ("user", _as("user", re.compile(r"(?<![\w-])--username=([\w.@$-]+)")), 1),
+        ("host", _as("port", re.compile(r"(?<![\w-])--port[= ](\d{2,5})\b")), 1),
+    ),
 }
 
-SHAPES_KEPT: frozenset[str] = frozenset()
-"""The groups of standard shapes read (see _STANDARD_SHAPES). None yet: on the 346 development
-logs no group changes what is named but "addresses" (one dump's memory address, fixed since), a
-tie on all 284 folds, so none is shipped until logs in these shapes are labelled."""
+SHAPES_KEPT: frozenset[str] = frozenset({"codes", "exceptions", "options", "subjects"})
+"""The groups of standard shapes read (see _STANDARD_SHAPES). On the 393 development logs (331
+sources) "codes" takes entity recall 78.7% -> 80.1% and precision 62.1% -> 62.4%, "subjects"
+to 80.0% and 62.5%, "exceptions" to 78.8% and 62.2%, each chosen by 330 or more of the 331
+folds by F2 and by F1; with those read, "options" takes 81.6% and 62.9% to 81.9% and 63.0%,
+chosen by 330 folds (one source holds its shape, so its own fold keeps the former behaviour).
+"addresses", "objects" and "limits" change no development log but one dump's memory address
+(fixed since), a tie on every fold, so they are not read until logs in those shapes are
+labelled."""
 
 
 def _patterns() -> tuple[tuple[EntityKind, re.Pattern[str], int], ...]:

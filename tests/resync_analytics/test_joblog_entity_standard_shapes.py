@@ -1,7 +1,8 @@
 """Entity choices measured leave-one-source-out (bench/joblog_entity_choices.py): the standard
-shapes of addresses, objects and limits, missing commands, documentation links, the host of a
-named URL, the job's own frame and the JVM's heap option. Each is checked with its setting on
-and off, on lines invented in the shapes the standards and tools print."""
+shapes of addresses, objects, limits, tool codes, tool subjects and Ruby exceptions, missing
+commands, documentation links, the host of a named URL, the job's own frame and the JVM's heap
+option. Each is checked with its setting on and off, on lines invented in the shapes the
+standards and tools print."""
 
 from __future__ import annotations
 
@@ -59,6 +60,90 @@ def _lines(*texts: str, start: int) -> tuple[LogLine, ...]:
             "object",
         ),
         ("limits", "upload rejected: archive exceeds 4GB", "4GB", "limit"),
+        (
+            "options",
+            "pg_restore --host=db07 --port=5433 --username=loader -d stage",
+            "loader",
+            "user",
+        ),
+        (
+            "options",
+            "pg_restore --host=db07 --port=5433 --username=loader -d stage",
+            "5433",
+            "port",
+        ),
+        ("options", "mongorestore --port=27018 --db ledger dump/", "27018", "port"),
+        ("codes", "OperationalError: (1205, 'Lock wait timeout exceeded')", "1205", "code"),
+        ("codes", "140213:error:0909006C:PEM routines:get_name:no start line", "0909006C", "code"),
+        ("codes", "ERROR 5 (0x00000005) Accessing Source Directory D:\\exports\\", "5", "code"),
+        ("codes", "System error 67 has occurred.", "67", "code"),
+        ("codes", "SQLState = 08S01, NativeError = 10054", "08S01", "code"),
+        ("codes", "SQL State  : 23505", "23505", "code"),
+        ("codes", "Meldung 208, Ebene 16, Status 1, Zeile 3", "208", "code"),
+        ("codes", "Login failed for user 'etl'. [SQLSTATE 28000] (Error 18456)", "18456", "code"),
+        ("codes", "Process exited with an error: 3 (Exit value: 3) -> [Help 1]", "3", "code"),
+        ("codes", "[Execute-Process] :: Execution failed with exit code [1603].", "1603", "code"),
+        ("codes", "2023/04/02 01:10:11 250001 (08001): Failed to connect", "250001", "code"),
+        (
+            "codes",
+            "RESPONSE ERROR (ServiceCode=AuthenticationFailed)",
+            "AuthenticationFailed",
+            "code",
+        ),
+        (
+            "codes",
+            "failed to connect to 'dbi:Oracle:orcl':\\nORA-12154: TNS:could not",
+            "ORA-12154",
+            "code",
+        ),
+        (
+            "exceptions",
+            'PG::UndefinedTable: ERROR:  relation "users" does not exist',
+            "PG::UndefinedTable",
+            "exception",
+        ),
+        (
+            "subjects",
+            "./nightly: line 41:  9912 Segmentation fault      (core dumped) pg_restore -d app",
+            "pg_restore",
+            "command",
+        ),
+        (
+            "subjects",
+            'CONTEXT:  COPY staging_orders, line 7, column qty: "n/a"',
+            "staging_orders",
+            "object",
+        ),
+        (
+            "subjects",
+            'Start-ScheduledTask "Nightly Ledger Export"',
+            "Nightly Ledger Export",
+            "object",
+        ),
+        (
+            "subjects",
+            'Der Befehl ""pgdump"" ist entweder falsch geschrieben oder',
+            "pgdump",
+            "command",
+        ),
+        (
+            "subjects",
+            "PHP Fatal error:  Allowed memory size of 268435456 bytes exhausted (tried to allocate",
+            "268435456",
+            "limit",
+        ),
+        (
+            "subjects",
+            "timeout while waiting for state (last state: 'PENDING', timeout: 20m0s)",
+            "20m0s",
+            "limit",
+        ),
+        (
+            "subjects",
+            'psql -v ON_ERROR_STOP=1 -c "truncate ledger.entries"',
+            "ledger.entries",
+            "object",
+        ),
         ("limits", "job killed: 768MiB memory limit reached", "768MiB", "limit"),
         (
             "limits",
