@@ -56,6 +56,8 @@ _SQL_TEXT = re.compile(
     r"ROLLBACK|DBMS_OUTPUT|LOAD DATA|INFILE|BADFILE|DISCARDFILE|FIELDS|APPEND|REPLACE)(?:\s|;|$)"
 )
 """Echoed SQL text (SQL*Plus echo, control files): upper-case keywords at the line start."""
+# A level tag with nothing after it (Maven's "[ERROR]" spacer lines between its messages).
+_BARE_LEVEL = re.compile(r"^\s*\[?(?:ERROR|FATAL|SEVERE|WARN(?:ING)?|INFO)\]?:?\s*$", re.IGNORECASE)
 _LEVEL = re.compile(
     r"(?<![\w./-])(?:(TRACE|DEBUG|FINEST|FINER|FINE|CONFIG|INFO|INFORMATION|NOTICE|HINT|DETAIL|"
     r"CONTEXT|STATEMENT|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|CRIT|ALERT|EMERG|PANIC)"
@@ -207,6 +209,8 @@ def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
         return True
     if header.trailer_start_line is not None and line.number >= header.trailer_start_line:
         return True
+    if _BARE_LEVEL.match(text):
+        return True  # a tag that states nothing
     if _FRAME.search(text) or _ECHO.match(text) or _JAVA_SUPPRESSED.match(text):
         return True
     if (
@@ -275,7 +279,9 @@ def judge_candidate(candidate: Candidate, header: JoblogHeader) -> Finding | Non
     text = candidate.line.text
     cleaned = _ZERO_COUNTS.sub(" ", text)
     rule = match_rule(cleaned)
-    if rule is None or rule.tier <= 1:
+    # an exit status with a meaning of its own (127, 128+N) says more than a consequence or a
+    # bare error statement ("[ERROR] ... Process exited with an error: 139 (Exit value: 139)")
+    if rule is None or rule.tier <= 1 or (rule.name == "error_statement"):
         exit_match = exit_line().search(cleaned)
         meaning = explain_exit_code(int(exit_match.group(1))) if exit_match else None
         if meaning is not None and meaning.category != "success":
