@@ -66,6 +66,8 @@ BATCH_COMMITS = {
     "2026-12-06m": "492a5d7",
     "2026-12-06n": "0642c9a",
     "2026-12-06o": "0642c9a",
+    "2026-12-07": "7b7db7c",
+    "2026-12-07b": "8008422",
 }
 REPO = Path(__file__).resolve().parent.parent
 BATCH_DIR = REPO / "tests" / "data" / "joblogs" / "real" / "batches"
