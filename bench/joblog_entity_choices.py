@@ -20,15 +20,20 @@ option's own figures on the development parts. Choices:
 - ``address shapes``, ``object shapes``, ``limit shapes``: the standard shapes of each group
   of ``entities._STANDARD_SHAPES`` (an MTA's ``name[ip]:port``, "to host X port N", ODBC and
   libpq connection strings, JDBC URLs; Hive's, MySQL's and Db2's missing table; "exceeds 2GB",
-  "512Mi limit") read or not;
+  "512Mi limit"; PowerShell's failed TCP test's port; a Maven project, a YARN application) read
+  or not;
 - ``code shapes``, ``subject shapes``: the tool-message shapes of ``entities._STANDARD_SHAPES``
   naming a code (a DB-API error tuple, OpenSSL's packed code, a Windows error number, a
   SQLSTATE or SQL Server message field, a runner's exit code, Snowflake's and Azure
   Storage's codes, an Oracle code after an escaped newline) or a subject (the command a
   shell reports killed, psql's COPY table, a scheduled task, cmd.exe's missing command in
   German, PHP's memory limit, a Go duration timeout, a truncated table) read
-  or not; ``exception shapes``: Ruby's namespaced classes ("PG::ConnectionBad") read or not;
+  or not; ``process shapes``: the process the kernel's OOM killer chose, a command a runner
+  could not exec and the module of a z/OS abend read or not; ``exception shapes``: Ruby's
+  namespaced classes ("PG::ConnectionBad") read or not;
   ``option shapes``: a database client's ``--username=`` and ``--port=`` read or not;
+- ``programs of memory errors``: the program a memory error's line names (the process the
+  OOM killer chose) kept as its subject, or dropped as a messenger;
 - ``commands not found``: a command a shell could not find named only where the cause is the
   missing command, or in every category;
 - ``error documentation links``: a library's link to its explanation of the error ("Background
@@ -212,6 +217,7 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "address shapes": (_shapes("addresses"), ("not read", "read")),
     "object shapes": (_shapes("objects"), ("not read", "read")),
     "limit shapes": (_shapes("limits"), ("not read", "read")),
+    "process shapes": (_shapes("processes"), ("not read", "read")),
     "code shapes": (_shapes("codes"), ("not read", "read")),
     "subject shapes": (_shapes("subjects"), ("not read", "read")),
     "exception shapes": (_shapes("exceptions"), ("not read", "read")),
@@ -219,6 +225,10 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "commands not found": (
         _switch(precision, "COMMANDS_NOT_FOUND_KEPT", "every category"),
         ("own category", "every category"),
+    ),
+    "programs of memory errors": (
+        _switch(precision, "STARVED_PROGRAMS_KEPT", "kept"),
+        ("dropped", "kept"),
     ),
     "error documentation links": (
         _switch(entities, "REFERENCES_DROPPED", "dropped"),

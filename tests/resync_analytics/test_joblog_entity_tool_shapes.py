@@ -1,0 +1,83 @@
+"""Tool-message shapes of hosts, ports, objects and processes chosen leave-one-source-out
+(bench/joblog_entity_choices.py: "address shapes", "object shapes", "process shapes",
+"programs of memory errors"). Each is checked with its group read and not read, on lines
+invented in the wording the tool prints."""
+
+from __future__ import annotations
+
+import pytest
+
+import resync_analytics.joblog.entities as entities
+import resync_analytics.joblog.precision as precision
+from resync_analytics.joblog.entities import extract_entities, role_of
+from resync_analytics.joblog.precision import keep_entities
+
+
+def _roles(line: str) -> dict[str, str]:
+    return {e.text: role_of(e) for e in extract_entities(line)}
+
+
+def _read_only_with(monkeypatch: pytest.MonkeyPatch, group: str, line: str) -> dict[str, str]:
+    """The roles read with ``group`` kept, after checking what it adds is not read without."""
+    monkeypatch.setattr(entities, "SHAPES_KEPT", frozenset())
+    without = _roles(line)
+    monkeypatch.setattr(entities, "SHAPES_KEPT", frozenset({group}))
+    with_group = _roles(line)
+    assert with_group != without
+    return with_group
+
+
+def test_powershell_test_netconnection_names_the_port_it_tried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    warning = "WARNING: TCP connect to (192.0.2.44 : 25) failed"
+    assert _read_only_with(monkeypatch, "addresses", warning).get("25") == "port"
+
+
+def test_maven_names_the_project_a_goal_failed_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = (
+        "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.0.0:test"
+        " (default-test) on project ledger-batch: There are test failures."
+    )
+    assert _read_only_with(monkeypatch, "objects", line).get("ledger-batch") == "object"
+
+
+def test_yarn_names_the_application_that_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "Application application_1700000000000_0042 failed 2 times due to AM Container"
+    found = _read_only_with(monkeypatch, "objects", line)
+    assert found.get("application_1700000000000_0042") == "object"
+    # the id inside a staging path is part of the path, not a second object
+    path = "File file:/user/etl/.sparkStaging/application_1700000000000_0042/x.zip does not exist"
+    assert "application_1700000000000_0042" not in _roles(path)
+
+
+def test_linux_oom_killer_names_the_process_it_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "[812.5] Out of memory: Kill process 4410 (java) score 901 or sacrifice child"
+    assert _read_only_with(monkeypatch, "processes", line).get("java") == "command"
+    later = "[812.6] Killed process 4410 (java) total-vm:8123456kB, anon-rss:7012345kB"
+    assert _read_only_with(monkeypatch, "processes", later).get("java") == "command"
+
+
+def test_a_runner_that_cannot_exec_names_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "Unable to exec '/opt/pg/bin/pg_dump': exit status 2"
+    assert _read_only_with(monkeypatch, "processes", line).get("/opt/pg/bin/pg_dump") == "command"
+
+
+def test_zos_abend_names_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "STC 1204  ABEND S878 detected for module IZUSVR1  TCB=008FD0E8"
+    assert _read_only_with(monkeypatch, "processes", line).get("IZUSVR1") == "command"
+
+
+def test_the_process_a_memory_error_names_is_kept_when_chosen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    line = "Out of memory: Kill process 4410 (java) score 901 or sacrifice child"
+    monkeypatch.setattr(entities, "SHAPES_KEPT", frozenset({"processes"}))
+    killed = [e for e in extract_entities(line) if e.text == "java"]
+    monkeypatch.setattr(precision, "STARVED_PROGRAMS_KEPT", True)
+    assert keep_entities(killed, line, "out_of_memory") == killed
+    # elsewhere a program is still the messenger, and off the error line it is not the subject
+    assert keep_entities(killed, line, "permission_denied") == []
+    assert keep_entities(killed, "Job ended", "out_of_memory") == []
+    monkeypatch.setattr(precision, "STARVED_PROGRAMS_KEPT", False)
+    assert keep_entities(killed, line, "out_of_memory") == []
