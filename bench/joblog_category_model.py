@@ -68,6 +68,8 @@ BATCH_COMMITS = {
     "2026-12-06o": "0642c9a",
     "2026-12-07": "7b7db7c",
     "2026-12-07b": "8008422",
+    "2026-12-07c": "e37bbba",
+    "2026-12-07d": "e37bbba",
 }
 REPO = Path(__file__).resolve().parent.parent
 BATCH_DIR = REPO / "tests" / "data" / "joblogs" / "real" / "batches"
