@@ -29,7 +29,10 @@ option's own figures on the development parts. Choices:
   shell reports killed, psql's COPY table, a scheduled task, cmd.exe's missing command in
   German, PHP's memory limit, a Go duration timeout, a truncated table) read
   or not; ``process shapes``: the process the kernel's OOM killer chose, a command a runner
-  could not exec and the module of a z/OS abend read or not; ``exception shapes``: Ruby's
+  could not exec and the module of a z/OS abend read or not; ``job shapes``: Kubernetes'
+  reason and Job name, a Hadoop task attempt, an SAP transport request, Windows Installer's
+  product and status read or not; ``loader shapes``: the library Solaris' or AIX's loader could
+  not load, and AIX's loader message number, read or not; ``exception shapes``: Ruby's
   namespaced classes ("PG::ConnectionBad") read or not;
   ``option shapes``: a database client's ``--username=`` and ``--port=`` read or not;
 - ``programs of memory errors``: the program a memory error's line names (the process the
@@ -218,6 +221,8 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "object shapes": (_shapes("objects"), ("not read", "read")),
     "limit shapes": (_shapes("limits"), ("not read", "read")),
     "process shapes": (_shapes("processes"), ("not read", "read")),
+    "job shapes": (_shapes("jobs"), ("not read", "read")),
+    "loader shapes": (_shapes("loaders"), ("not read", "read")),
     "code shapes": (_shapes("codes"), ("not read", "read")),
     "subject shapes": (_shapes("subjects"), ("not read", "read")),
     "exception shapes": (_shapes("exceptions"), ("not read", "read")),

@@ -81,3 +81,57 @@ def test_the_process_a_memory_error_names_is_kept_when_chosen(
     assert keep_entities(killed, "Job ended", "out_of_memory") == []
     monkeypatch.setattr(precision, "STARVED_PROGRAMS_KEPT", False)
     assert keep_entities(killed, line, "out_of_memory") == []
+
+
+def test_kubernetes_names_the_reason_and_the_job_that_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    line = (
+        "Job nightly-load-7f9c2-1 failed: job nightly-load-7f9c2-1 failed. Reason:"
+        " DeadlineExceeded, Message: Job was active longer than specified deadline"
+    )
+    found = _read_only_with(monkeypatch, "jobs", line)
+    assert found.get("DeadlineExceeded") == "code"
+    assert found.get("nightly-load-7f9c2-1") == "object"
+    assert _read_only_with(monkeypatch, "jobs", "      Reason:       OOMKilled")["OOMKilled"] == (
+        "code"
+    )
+    # a one-capital word is prose, not a reason code
+    assert "Error" not in _roles("      Reason:       Error")
+
+
+def test_hadoop_names_the_task_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "INFO mapreduce.Job: Task Id : attempt_1700000000000_0042_m_000003_1, Status : FAILED"
+    found = _read_only_with(monkeypatch, "jobs", line)
+    assert found.get("attempt_1700000000000_0042_m_000003_1") == "object"
+
+
+def test_sap_tp_names_the_transport_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "  Command: IMPORT S4HK900123 Q01 client200 pf=/usr/sap/trans/bin/TP_DOMAIN_DEV.PFL"
+    assert _read_only_with(monkeypatch, "jobs", line).get("S4HK900123") == "object"
+
+
+def test_windows_installer_names_the_product_and_its_status(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    product = "MSI (s) (1C:20) [02:11:40:512]: Product: Backup Agent -- Installation failed."
+    assert _read_only_with(monkeypatch, "jobs", product).get("Backup Agent") == "object"
+    status = (
+        "MSI (c) (0C:4C): Windows Installer installed the product. Product Name: Backup Agent."
+        " Installation success or error status: 1603."
+    )
+    assert _read_only_with(monkeypatch, "jobs", status).get("1603") == "code"
+
+
+def test_solaris_loader_names_the_library_it_could_not_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    line = "ld.so.1: etl-agent: fatal: libssl.so.1.0.0: open failed: No such file or directory"
+    assert _read_only_with(monkeypatch, "loaders", line).get("libssl.so.1.0.0") == "path"
+
+
+def test_aix_loader_names_the_module_and_its_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "\t0509-150   Dependent module libcrypto.a(libcrypto.so.1.1) could not be loaded."
+    found = _read_only_with(monkeypatch, "loaders", line)
+    assert found.get("libcrypto.a(libcrypto.so.1.1)") == "object"
+    assert found.get("0509-150") == "code"
