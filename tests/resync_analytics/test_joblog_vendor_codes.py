@@ -2,7 +2,8 @@
 
 Each line is written from the vendor's message reference (Oracle Database Error Messages,
 SQL Server database engine events and errors, Db2 SQL messages in both the SQLnnnnN and the
-SQLCODE spelling, the MySQL Server and Client Error Message Reference, z/OS MVS System Codes)
+SQLCODE spelling, the MySQL Server and Client Error Message Reference, z/OS MVS System Codes, IBM MQ reason
+codes and AMQ messages, IBM Spectrum Protect client messages, Informix error messages)
 in the spellings clients print: a header with the code alone (SQL Server's ``Msg N, Level``),
 a JDBC driver's ``SQLCODE=-N``, Db2 for z/OS's ``DSNT408I SQLCODE = -N``, SQL Agent's
 ``(Error N)``, mysqldump's ``Got error: N:``. A translated or truncated message still names
@@ -316,7 +317,98 @@ ZOS = [
     ),
 ]
 
-VENDOR_LINES = ORACLE + SQL_SERVER + DB2 + MYSQL + ZOS
+IBM_MIDDLEWARE = [
+    (
+        "MQ 2035 JMS",
+        "MQJE001: Completion Code '2', Reason '2035'.",
+        "permission_denied",
+    ),
+    (
+        "MQ 2035 pymqi",
+        "pymqi.MQMIError: MQI Error. Comp: 2, Reason 2035: FAILED: MQRC_NOT_AUTHORIZED",
+        "permission_denied",
+    ),
+    (
+        "AMQ8077W",
+        "AMQ8077W: Entity 'etlsvc' has insufficient authority to access object PAY.IN.",
+        "permission_denied",
+    ),
+    ("AMQ5534E", "AMQ5534E: User ID 'etlsvc' authentication failed", "authentication"),
+    (
+        "MQ 2059 C",
+        "MQCONN ended with reason code 2059",
+        "network",
+    ),
+    (
+        "MQ 2538 name",
+        "com.ibm.mq.MQException: JMSCMQ0001: IBM MQ call failed with compcode '2' "
+        "('MQCC_FAILED') reason '2538' ('MQRC_HOST_NOT_AVAILABLE').",
+        "network",
+    ),
+    (
+        "AMQ9202E",
+        "AMQ9202E: Remote host 'mq01 (10.1.2.3) (1414)' not available, retry later.",
+        "network",
+    ),
+    ("AMQ7463W", "AMQ7463W: The log for queue manager PAYQM is full.", "disk_full"),
+    ("MQ 2071", "MQPUT failed: reason code 2071 (MQRC_STORAGE_NOT_AVAILABLE)", "out_of_memory"),
+    ("MQ 2042", "MQOPEN of PAY.IN ended with reason code 2042", "resource_busy"),
+    ("ANS1017E", "ANS1017E Session rejected: TCP/IP connection failure", "network"),
+    ("ANS1029E", "ANS1029E Communication with the  TSM server is lost.", "network"),
+    ("ANS1025E", "ANS1025E Session rejected: Authentication failure", "authentication"),
+    (
+        "ANS1503E",
+        "ANS1503E Valid password not available for server 'TSMSRV1'.",
+        "authentication",
+    ),
+    ("ANS1076E", "ANS1076E *** Directory path not found ***", "file_not_found"),
+    (
+        "ANS1092W",
+        "ANS1092W No files matching search criteria were found",
+        "file_not_found",
+    ),
+    (
+        "ANS4007E",
+        "ANS4007E Error processing '/data/hr/salaries.csv': access to the object is denied",
+        "permission_denied",
+    ),
+    ("ANS1329S", "ANS1329S Server out of data storage space", "disk_full"),
+    (
+        "ANS1030E",
+        "ANS1030E The operating system refused a TSM request for memory allocation.",
+        "out_of_memory",
+    ),
+    ("ANS1312E", "ANS1312E Server media mount not possible", "resource_busy"),
+    (
+        "Informix 951",
+        "  951: Incorrect password or user etl@batch01 is not known on the database server.",
+        "authentication",
+    ),
+    (
+        "Informix 908",
+        "  908: Attempt to connect to database server (ol_prod) failed.",
+        "network",
+    ),
+    ("Informix 387", "  387: No connect permission.", "permission_denied"),
+    (
+        "Informix ISAM 154",
+        "  244: Could not do a physical-order read to fetch next row.\n"
+        "  154: ISAM error: Lock Timeout Expired",
+        "resource_busy",
+    ),
+    (
+        "Informix ISAM 131",
+        "  271: Could not insert new row into the table.\n  131: ISAM error: no free disk space",
+        "disk_full",
+    ),
+    (
+        "Informix 1213",
+        " 1213: A character to numeric conversion process failed",
+        "invalid_input",
+    ),
+]
+
+VENDOR_LINES = ORACLE + SQL_SERVER + DB2 + MYSQL + ZOS + IBM_MIDDLEWARE
 
 
 @pytest.mark.parametrize(
