@@ -20,8 +20,8 @@ option's own figures on the development parts. Choices:
 - ``address shapes``, ``object shapes``, ``limit shapes``: the standard shapes of each group
   of ``entities._STANDARD_SHAPES`` (an MTA's ``name[ip]:port``, "to host X port N", ODBC and
   libpq connection strings, JDBC URLs; Hive's, MySQL's and Db2's missing table; "exceeds 2GB",
-  "512Mi limit"; PowerShell's failed TCP test's port; a Maven project, a YARN application) read
-  or not;
+  "512Mi limit", "failed to update metadata after 60000 ms"; PowerShell's failed TCP test's
+  port; a Maven project, a YARN application) read or not;
 - ``code shapes``, ``subject shapes``: the tool-message shapes of ``entities._STANDARD_SHAPES``
   naming a code (a DB-API error tuple, OpenSSL's packed code, a Windows error number, a
   SQLSTATE or SQL Server message field, a runner's exit code, Snowflake's and Azure
@@ -32,7 +32,9 @@ option's own figures on the development parts. Choices:
   could not exec and the module of a z/OS abend read or not; ``job shapes``: Kubernetes'
   reason and Job name, a Hadoop task attempt, an SAP transport request, Windows Installer's
   product and status read or not; ``loader shapes``: the library Solaris' or AIX's loader could
-  not load, and AIX's loader message number, read or not; ``exception shapes``: Ruby's
+  not load, and AIX's loader message number, read or not; ``service shapes``: a systemd unit
+  and its exit status, a Bacula client, a Kafka Connect task and the host an Ansible task
+  failed on read or not; ``exception shapes``: Ruby's
   namespaced classes ("PG::ConnectionBad") read or not;
   ``option shapes``: a database client's ``--username=`` and ``--port=`` read or not;
 - ``programs of memory errors``: the program a memory error's line names (the process the
@@ -223,6 +225,7 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "process shapes": (_shapes("processes"), ("not read", "read")),
     "job shapes": (_shapes("jobs"), ("not read", "read")),
     "loader shapes": (_shapes("loaders"), ("not read", "read")),
+    "service shapes": (_shapes("services"), ("not read", "read")),
     "code shapes": (_shapes("codes"), ("not read", "read")),
     "subject shapes": (_shapes("subjects"), ("not read", "read")),
     "exception shapes": (_shapes("exceptions"), ("not read", "read")),

@@ -370,6 +370,16 @@ def _prune(
         and not (e.kind != "user" and _is_fragment(e.text, texts, accounts))
         and not (not accounts and _host_is_named(e, texts))
     ]
+    # "180001" beside "180001 milliseconds": the bound is named once, as the number the
+    # message's own pattern reads (most labels of curl's timeout name the number alone)
+    kept = [
+        e
+        for e in kept
+        if not (
+            e.role == "limit"
+            and any(o.role == "limit" and e.text.startswith(o.text + " ") for o in kept)
+        )
+    ]
     status = _JOB_STATUS.search(text)
     if status and status.group(1).strip():
         kept = [e for e in kept if e.text not in status.group(1)]
@@ -420,6 +430,8 @@ def _is_noise(
     if entity.kind == "value":
         if re.search(r"(?i)\bpid[=: ]+" + re.escape(value) + r"\b", text):
             return category != "resource_busy"  # a process id matters when it holds a lock
+        if entity.role == "limit" and value[:1].isdigit() and " " in value:
+            return False  # "60000 ms": a bound its pattern read with its unit
         if value.isdigit():
             return len(value) < 3
         return (

@@ -135,3 +135,57 @@ def test_aix_loader_names_the_module_and_its_message(monkeypatch: pytest.MonkeyP
     found = _read_only_with(monkeypatch, "loaders", line)
     assert found.get("libcrypto.a(libcrypto.so.1.1)") == "object"
     assert found.get("0509-150") == "code"
+
+
+def test_systemd_names_the_unit_and_how_its_process_ended(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    failed = (
+        "Mar 02 01:00:09 etl01 systemd[1]: nightly-export.service: Failed with result 'timeout'."
+    )
+    assert _read_only_with(monkeypatch, "services", failed).get("nightly-export.service") == (
+        "object"
+    )
+    ended = "   Main PID: 48812 (code=exited, status=3)"
+    assert _read_only_with(monkeypatch, "services", ended).get("status=3") == "code"
+    # the unit file is a path, not a second unit
+    assert "nightly-export.service" not in _roles(
+        "Loaded: loaded (/etc/systemd/system/nightly-export.service; enabled)"
+    )
+
+
+def test_bacula_names_the_client_it_reports_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "erp01-fd JobId 812: Fatal error: bsock.c:133 Unable to connect to Storage daemon"
+    assert _read_only_with(monkeypatch, "services", line).get("erp01-fd") == "host"
+
+
+def test_kafka_connect_names_the_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = (
+        "ERROR WorkerSinkTask{id=s3-archive-2} Task threw an uncaught and unrecoverable exception"
+    )
+    assert _read_only_with(monkeypatch, "services", line).get("s3-archive-2") == "object"
+
+
+def test_ansible_names_the_host_a_task_failed_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = 'fatal: [batch-node-02]: FAILED! => {"changed": false, "msg": "rc 1"}'
+    assert _read_only_with(monkeypatch, "services", line).get("batch-node-02") == "host"
+
+
+def test_kafka_producer_names_the_time_it_waited(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "ERROR Error when sending message to topic t1: Failed to update metadata after 60000 ms."
+    assert _read_only_with(monkeypatch, "limits", line).get("60000 ms") == "limit"
+
+
+def test_curls_timeout_is_named_once_as_its_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    from resync_analytics.joblog.models import LogLine
+    from resync_analytics.joblog.salience import select_entities
+
+    line = LogLine(5, "curl: (28) Operation timed out after 45000 milliseconds with 0 bytes")
+    monkeypatch.setattr(entities, "SHAPES_KEPT", frozenset({"limits"}))
+    limits = [e.text for e in select_entities("timeout", line) if role_of(e) == "limit"]
+    assert limits == ["45000"]
+    # with no bare number read, the bound keeps its unit
+    other = LogLine(5, "Failed to update metadata after 60000 ms.")
+    assert [e.text for e in select_entities("timeout", other) if role_of(e) == "limit"] == [
+        "60000 ms"
+    ]
