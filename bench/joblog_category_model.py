@@ -70,6 +70,8 @@ BATCH_COMMITS = {
     "2026-12-07b": "8008422",
     "2026-12-07c": "e37bbba",
     "2026-12-07d": "e37bbba",
+    "2026-12-07e": "6464374",
+    "2026-12-07f": "6464374",
 }
 REPO = Path(__file__).resolve().parent.parent
 BATCH_DIR = REPO / "tests" / "data" / "joblogs" / "real" / "batches"
