@@ -34,7 +34,8 @@ option's own figures on the development parts. Choices:
   product and status read or not; ``loader shapes``: the library Solaris' or AIX's loader could
   not load, and AIX's loader message number, read or not; ``service shapes``: a systemd unit
   and its exit status, a Bacula client, a Kafka Connect task and the host an Ansible task
-  failed on read or not; ``exception shapes``: Ruby's
+  failed on read or not; ``url shapes``: a broker's, database's or socket's URL (tcp://,
+  amqps://, mongodb+srv:// ...) read or not; ``exception shapes``: Ruby's
   namespaced classes ("PG::ConnectionBad") read or not;
   ``option shapes``: a database client's ``--username=`` and ``--port=`` read or not;
 - ``programs of memory errors``: the program a memory error's line names (the process the
@@ -226,6 +227,7 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "job shapes": (_shapes("jobs"), ("not read", "read")),
     "loader shapes": (_shapes("loaders"), ("not read", "read")),
     "service shapes": (_shapes("services"), ("not read", "read")),
+    "url shapes": (_shapes("urls"), ("not read", "read")),
     "code shapes": (_shapes("codes"), ("not read", "read")),
     "subject shapes": (_shapes("subjects"), ("not read", "read")),
     "exception shapes": (_shapes("exceptions"), ("not read", "read")),

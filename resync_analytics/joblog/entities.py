@@ -1011,6 +1011,20 @@ _STANDARD_SHAPES: dict[str, tuple[tuple[EntityKind, re.Pattern[str], int], ...]]
             1,
         ),
     ),
+    "urls": (
+        # a broker's, database's or socket's URL: "brokerUrl=tcp://mq.example.org:1883",
+        # "mongodb+srv://cluster0.example.net/app", "amqps://rabbit01:5671"
+        (
+            "url",
+            re.compile(
+                r"(?<![\w+.-])(?:tcp|udp|ssl|tls|mqtts?|amqps?|rediss?|mongodb(?:\+srv)?|"
+                r"postgres(?:ql)?|mysql|mariadb|sqlserver|oracle|kafka|nats|smb|ssh|thrift|"
+                r"grpcs?|socks5h?|zk)://[^\s'\"<>`\[\]]+",
+                re.I,
+            ),
+            0,
+        ),
+    ),
     "limits": (
         # a time limit with its unit spelt out: "Operation timed out after 300000 milliseconds"
         (
@@ -1161,6 +1175,7 @@ SHAPES_KEPT: frozenset[str] = frozenset(
         "processes",
         "services",
         "subjects",
+        "urls",
     }
 )
 """The groups of standard shapes read (see _STANDARD_SHAPES). On the 393 development logs (331
@@ -1182,7 +1197,9 @@ status, a Bacula client, a Kafka Connect task, the host an Ansible task failed o
 75.0% -> 75.6%, precision 62.5% -> 62.6%, chosen by all 395 folds; "limits" (with Kafka's
 "failed to update metadata after 60000 ms") 75.4% -> 75.6% at 62.6%, by 394 (one source holds
 its shape). Where curl's "timed out after 180001 milliseconds" is read both ways, the bare
-number stays (salience), as most labels name it."""
+number stays (salience), as most labels name it. With all those read, "urls" (a broker's,
+database's or socket's URL: tcp://, amqps://, mongodb+srv:// ...) takes recall 75.6% -> 75.7%
+and precision 62.6% -> 62.7%, chosen by 394 of 395 folds (one source holds its shape)."""
 
 
 def _patterns() -> tuple[tuple[EntityKind, re.Pattern[str], int], ...]:

@@ -189,3 +189,18 @@ def test_curls_timeout_is_named_once_as_its_number(monkeypatch: pytest.MonkeyPat
     assert [e.text for e in select_entities("timeout", other) if role_of(e) == "limit"] == [
         "60000 ms"
     ]
+
+
+def test_apache_camel_names_the_brokers_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = (
+        "FailedToCreateRouteException: Failed to create route r1 at: >>> "
+        "To[paho:orders?brokerUrl=tcp://mq01.example.org:1883] <<< in route: Route(r1)"
+    )
+    found = _read_only_with(monkeypatch, "urls", line)
+    assert found.get("tcp://mq01.example.org:1883") == "url"
+
+
+def test_mongodb_driver_names_the_connection_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "MongoServerSelectionError: connection <monitor> to mongodb+srv://c0.example.net/app"
+    found = _read_only_with(monkeypatch, "urls", line)
+    assert found.get("mongodb+srv://c0.example.net/app") == "url"
