@@ -231,14 +231,19 @@ class BacktestPlan:
 
 
 def plan_backtest(
-    length: int, horizon: int, period: int | None, max_origins: int = MAX_ORIGINS
+    length: int,
+    horizon: int,
+    period: int | None,
+    max_origins: int = MAX_ORIGINS,
+    short_origins: int = SHORT_TEST_ORIGINS,
 ) -> BacktestPlan | None:
     """Origins for a rolling-origin backtest of a series of ``length``; None if too short.
 
     The test window is the horizon (half the usable history at most); origins go back one
     window at a time, at most ``max_origins``, each with at least ``MIN_TRAIN`` steps, two
     cycles of a season and one test window of history before it (a line through 10 points
-    says nothing about the next 250).
+    says nothing about the next 250). A test shorter than 8 steps takes up to
+    ``short_origins`` origins, overlapping where the history is short.
     """
     min_train = max(MIN_TRAIN, 2 * (period or 0))
     available = length - min_train
@@ -254,7 +259,7 @@ def plan_backtest(
     else:
         # Short tests get more origins (errors to estimate quantiles from), spread over at
         # least a quarter cycle each so they see different times of day.
-        count = min(SHORT_TEST_ORIGINS, spare + 1)
+        count = min(max(1, short_origins), spare + 1)
         spacing = max(1, test, (period or 0) // 4)
         stride = max(1, min(spacing, spare // max(1, count - 1)))
     origins = tuple(length - test - j * stride for j in range(count))
@@ -584,6 +589,7 @@ def backtest_many(
     methods: Sequence[Method] = DEFAULT_METHODS,
     max_origins: int = MAX_ORIGINS,
     shifts: bool = True,
+    short_origins: int = SHORT_TEST_ORIGINS,
 ) -> list[GroupBacktest]:
     """Backtest every candidate on every series, in groups of equal length, step and period.
 
@@ -604,7 +610,7 @@ def backtest_many(
                         f"{source.format_timestamp(source.index[shift.position])}: "
                         "earlier history moved to the new level"
                     )
-        plan = plan_backtest(history.shape[1], horizon, period, max_origins)
+        plan = plan_backtest(history.shape[1], horizon, period, max_origins, short_origins)
         if plan is None or not plan.origins:
             continue
         daily = _too_short_for_days(series[members[0]].step, history.shape[1])
