@@ -179,10 +179,11 @@ def _record_header(root: Finding | None, first: Scored | None) -> LogLine | None
     if root is None or first is None:
         return None
     header = first.finding
+    # the header's own category is its family's (a database error); the message under it
+    # may state any cause (an operating system error 112 when a backup's disk is full)
     if (
         root.tier < 4
         or header.tier != 3
-        or header.category != root.category
         or not 0 < root.line.number - header.line.number <= _HEADER_ABOVE
         or not _FIELDS_ONLY.match(header.line.text)
     ):
@@ -198,22 +199,35 @@ def _stated_first(root: Finding | None) -> LogLine | None:
     the error repeats ("WARNING: Access to the path 'X' is denied.", then "Copy-Item : Access
     to the path 'X' is denied."), or a line at any level that already carries the error's
     whole text ("Rollback for Error: java.lang.OutOfMemoryError: Requested array size ..."
-    logged before the exception line itself). The same statement, printed first, is the first
-    line of the cause; a shell's echo or trace of a command is not a statement."""
+    logged before the exception line itself), or a logger's line that carries the whole
+    message a wrapping exception is then thrown with ("Error starting action [X]. ... Message
+    [RuntimeException: Failed to connect ...]", then "ActionExecutorException: RuntimeException:
+    Failed to connect ..."). The same statement, printed first, is the first line of the
+    cause; a shell's echo or trace of a command is not a statement."""
     if root is None:
         return None
     text = root.line.text
     core = _LINE_PREFIX.sub("", text).strip()
+    wrapped = _THROWN_AS.sub("", core, count=1)
+    wrapped = wrapped if wrapped != core and len(wrapped) >= _WRAPPED_MESSAGE_CHARS else ""
     for line in root.context_before:
         if line.number < root.line.number - _HEADER_ABOVE or _ECHOED.match(line.text):
             continue
         warned = _WARNED_MESSAGE.match(line.text)
         message = warned.group(1).strip() if warned else ""
-        if (len(message) >= _SAME_MESSAGE_CHARS and message in text) or (
-            len(core) >= _SAME_MESSAGE_CHARS and core in line.text
+        if (
+            (len(message) >= _SAME_MESSAGE_CHARS and message in text)
+            or (len(core) >= _SAME_MESSAGE_CHARS and core in line.text)
+            or (wrapped and wrapped in line.text)
         ):
             return line
     return None
+
+
+_THROWN_AS = re.compile(r"^(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable):\s+")
+"""The qualified class of an exception a message is thrown with, before that message."""
+_WRAPPED_MESSAGE_CHARS = 40
+"""A message this long, already printed whole, is the same statement (not a common phrase)."""
 
 
 _WARNED_MESSAGE = re.compile(r"^\s*\[?(?i:warn|warning)\]?\s*[:>-]\s*(\S.*)$")

@@ -27,7 +27,13 @@ from resync_analytics.joblog.exit_codes import explain_exit_code
 from resync_analytics.joblog.identifiers import read_line
 from resync_analytics.joblog.knowledge import KnowledgeBase, knowledge
 from resync_analytics.joblog.knowledge.lexicon import lexicon
-from resync_analytics.joblog.models import GENERIC_CATEGORIES, Category, Finding, JoblogHeader
+from resync_analytics.joblog.models import (
+    GENERIC_CATEGORIES,
+    Category,
+    Finding,
+    JoblogHeader,
+    LogLine,
+)
 from resync_analytics.joblog.prefilter import RELAYED_OPENING
 from resync_analytics.joblog.rules import exit_line, match_rule
 from resync_analytics.joblog.scan import Candidate
@@ -98,6 +104,13 @@ _ZERO_COUNTS = re.compile(
     re.IGNORECASE,
 )
 
+# A field named for both outcomes ("Installation success or error status: 0", Windows
+# Installer's closing line): its name states no error, its value says which it was.
+_BOTH_OUTCOMES = re.compile(
+    r"\bsuccess(?:ful)?\s+or\s+(?:error|failure)\b|\b(?:error|failure)\s+or\s+success\b",
+    re.IGNORECASE,
+)
+
 
 @lru_cache(maxsize=2)
 def _errno_patterns(kb: KnowledgeBase) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -135,9 +148,10 @@ _ATTEMPT_OF = re.compile(
 # Spring's wrappers print the exception they wrap after their own message, on the next line
 # when the message ends in a newline: "; nested exception is java.sql.SQLException: ORA-...".
 _JAVA_CAUSE = re.compile(r"^\s*(?:Caused by:|;\s*nested exception is)\s")
+# (Hadoop prints a failed task attempt's trace under "Error: ", its diagnostics' prefix)
 _JAVA_HEADER = re.compile(
-    r"^(?:Exception in thread \"[^\"]*\"\s+)?(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|"
-    r"Throwable)\b"
+    r"^(?:Exception in thread \"[^\"]*\"\s+|Error:\s+)?(?:[a-z_][\w$]*\.)+[A-Z][\w$]*"
+    r"(?:Exception|Error|Throwable)\b"
 )
 _JAVA_SUPPRESSED = re.compile(r"^\s*Suppressed:\s")
 _PY_EXCEPTION = re.compile(
@@ -277,7 +291,7 @@ def judge_candidate(candidate: Candidate, header: JoblogHeader) -> Finding | Non
     if _is_noise(candidate, header):
         return None
     text = candidate.line.text
-    cleaned = _ZERO_COUNTS.sub(" ", text)
+    cleaned = _BOTH_OUTCOMES.sub(" ", _ZERO_COUNTS.sub(" ", text))
     rule = match_rule(cleaned)
     # an exit status with a meaning of its own (127, 128+N) says more than a consequence or a
     # bare error statement ("[ERROR] ... Process exited with an error: 139 (Exit value: 139)")
@@ -653,11 +667,70 @@ def _restated_as_cause(root: Finding, strong: Sequence[Finding]) -> Finding | No
     )
 
 
+# An error record's field for the operating system's reason ("ERRNO TEXT  Permission denied"
+# at the end of SAP's NI record under its LOCATION, ERROR, ... SYSTEM CALL and ERRNO fields).
+_ERRNO_FIELD = re.compile(r"^\s*(?:ERRNO[ _]TEXT\b|errno\s*[:=])", re.IGNORECASE)
+_ERRNO_FIELD_WITHIN = 25
+"""How far below the failure it explains a record's errno field may sit."""
+
+
+def _errno_field_reason(root: Finding, strong: Sequence[Finding]) -> Finding | None:
+    """The errno field of the record below ``root`` when it names a cause of another kind: a
+    connection the operating system refused to open ("partner not reached", then "SYSTEM CALL
+    connect", "ERRNO TEXT  Permission denied") failed because of the refusal."""
+    return next(
+        (
+            f
+            for f in strong
+            if 0 < f.line.number - root.line.number <= _ERRNO_FIELD_WITHIN
+            and _ERRNO_FIELD.match(f.line.text)
+            and f.tier >= 4
+            and f.category not in GENERIC_CATEGORIES
+            and f.category != root.category
+        ),
+        None,
+    )
+
+
+# A header that announces a list of errors indented under it (AIX's loader: "exec(): 0509-036
+# Cannot load program X because of the following errors:", then its 0509-nnn lines).
+_LISTS_ERRORS = re.compile(r"\bfollowing errors?:\s*$", re.IGNORECASE)
+_LISTED_WITHIN = 6
+"""How many indented lines of the list may come before the one a family read."""
+
+
+def _first_listed(root: Finding) -> Finding | None:
+    """The first line of the indented error list that ``root`` belongs to: the list states one
+    failure from its first line on (AIX: the dependent module that could not be loaded, then
+    the system error saying why), so the first line is its statement, the family's reading of
+    a later line its category."""
+    if not _INDENTED.match(root.line.text):
+        return None
+    first: LogLine | None = None
+    expected = root.line.number - 1
+    for line in reversed(root.context_before[-(_LISTED_WITHIN + 1) :]):
+        if line.number != expected:
+            return None
+        if _LISTS_ERRORS.search(line.text) and not _INDENTED.match(line.text):
+            return dataclasses.replace(root, line=first) if first is not None else None
+        if not _INDENTED.match(line.text):
+            return None
+        first = line
+        expected -= 1
+    return None
+
+
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
     head = _record_head(root)
     if head is not None:
         return head
+    reason = _errno_field_reason(root, strong)
+    if reason is not None:
+        return reason
+    listed = _first_listed(root)
+    if listed is not None:
+        return listed
     announced = _announced_statement(root)
     if announced is not None:
         return announced

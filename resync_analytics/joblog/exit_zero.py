@@ -45,7 +45,11 @@ def fails_despite_exit_zero(
     """
     if root is None or root.known or root.transient:
         return False
-    if root.tier >= 4 and root.category in _SILENT_FAILURES:
+    if (
+        root.tier >= 4
+        and root.category in _SILENT_FAILURES
+        and not _STATUS_LISTING.match(root.line.text)
+    ):
         return True
     stated = {f.line.number for f in findings if not f.known}
     after = _output_after(root.line.number, scan, header)
@@ -107,6 +111,12 @@ _SELF_REPORTED = re.compile(
 _CARRIED_ON = re.compile(
     r"(?i)(?<![\w-])(?:succeeded|successful(?:ly)?|completed successfully|finished successfully)"
     r"(?![\w-])"
+)
+# A listing of other objects' states, not a statement of the job's own: a row of `kubectl get
+# pods` (NAME, READY as n/m, STATUS, RESTARTS) and a state field of `kubectl describe`
+# ("Reason:  OOMKilled"), which Kubernetes also shows for a container that exited 0.
+_STATUS_LISTING = re.compile(
+    r"^\s*\S+\s+\d+/\d+\s+[A-Za-z]+\s+\d+\b|^\s*(?:Reason|State|Last State|Status):\s+\w+\s*$"
 )
 _ENDS_HARMLESSLY: frozenset[Category] = frozenset({"file_not_found", "permission_denied"})
 # Lines that belong to the error statement before them: blank, stack frames and their

@@ -389,6 +389,11 @@ WINDOWS = [
     ("ERROR_PATH_NOT_FOUND msg", "The system cannot find the path specified.", "file_not_found"),
     ("ERROR_ACCESS_DENIED msg", "Access is denied.", "permission_denied"),
     (
+        "ERROR_PRIVILEGE_NOT_HELD msg",
+        "A required privilege is not held by the client.",
+        "permission_denied",
+    ),
+    (
         "ERROR_SHARING_VIOLATION msg",
         "The process cannot access the file because it is being used by another process.",
         "resource_busy",

@@ -1,0 +1,204 @@
+"""Tool wordings and multi-line error records the rules first read as a bare error, a wrapper
+or a status: Google Cloud's anonymous caller, pg_restore relaying the server's error, robocopy's
+missing privilege, Pentaho Carte's and SAP tp's missing objects, pgloader's parse report; SQL
+Server's header over an operating system error (also localized), AIX's loader list, SAP's NI
+record with its errno field, a Hadoop task's trace under "Error: ", a logger's line before the
+exception it throws, Windows Installer's and SAS/AF's failure reports, Kubernetes' listings
+under exit 0 and a quoted exit code."""
+
+from __future__ import annotations
+
+import pytest
+
+from resync_analytics.joblog.analyzer import analyze_joblog
+from tests.resync_analytics.joblog_samples import joblog, line_of
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            "ServiceException: 401 Anonymous caller does not have storage.objects.list access "
+            "to the Google Cloud Storage bucket.",
+            "authentication",
+        ),
+        (
+            '12:00:01 4711 ERROR pg_restore: error: could not execute query: ERROR:  role "etl_ro" '
+            "does not exist",
+            "database",
+        ),
+        (
+            "2025/03/14 02:00:09 ERROR 1314 (0x00000522) Copying NTFS Security to Destination "
+            "Directory \\\\nas01\\backup\\",
+            "permission_denied",
+        ),
+        (
+            'airflow.exceptions.AirflowException: Unexpected server response: {"webresult": '
+            '{"result": "ERROR", "message": "The specified job [nightly.kjb] could not be '
+            'found", "id": null}}',
+            "file_not_found",
+        ),
+        ("  Error text: no info about transport request found", "file_not_found"),
+    ],
+)
+def test_a_tool_s_own_wording_names_its_category(line, category):
+    log = joblog(line + "\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, line[:25]))
+
+
+def test_pgloader_s_parse_report_is_invalid_input_from_its_first_line():
+    log = joblog(
+        "KABOOM!\n"
+        "FATAL error: At\n"
+        "\n"
+        "  id;name;amount\n"
+        "  ^ (Line 1, Column 0, Position 0)\n"
+        "\n"
+        "In context KW-LOAD:\n"
+        "\n"
+        "While parsing KW-LOAD. Expected:\n"
+        '  or the string "load"\n'
+        "An unhandled error condition has been signalled: At\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "invalid_input",
+        line_of(log, "FATAL error: At"),
+    )
+
+
+@pytest.mark.parametrize("header", ["Msg 3202, Level 16, State 1", "Mens 3202, Nivel 16, Estado 1"])
+def test_a_sql_server_header_over_an_os_error_is_the_line_and_the_os_error_the_category(header):
+    log = joblog(
+        "Processed 304 pages for database 'Sales', file 'Sales' on file 1.\n"
+        f"{header}, Line 1\n"
+        'Write on "e:\\backup\\Sales.bak" failed: 112(There is not enough space on the disk.)\n'
+        "Msg 3013, Level 16, State 1, Line 1\n"
+        "BACKUP DATABASE is terminating abnormally.\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("disk_full", line_of(log, header))
+
+
+def test_aix_s_loader_list_is_stated_by_its_first_listed_line():
+    log = joblog(
+        "exec(): 0509-036 Cannot load program /opt/app/bin/listener because of the following "
+        "errors:\n"
+        "        0509-150   Dependent module libssl.a(libssl.so.1.1) could not be loaded.\n"
+        "        0509-022 Cannot load module libssl.a(libssl.so.1.1).\n"
+        "        0509-026 System error: A file or directory in the path name does not exist.\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "file_not_found",
+        line_of(log, "0509-150"),
+    )
+
+
+def test_sap_s_errno_field_names_why_the_partner_was_not_reached():
+    log = joblog(
+        "Exception: Could not open connection\n"
+        "LOCATION    CPIC (TCP/IP) on local host with Unicode\n"
+        "ERROR       partner 10.1.2.3:3300 not reached\n"
+        "COMPONENT   NI (network interface)\n"
+        "RC          -10\n"
+        "SYSTEM CALL connect\n"
+        "ERRNO       13\n"
+        "ERRNO TEXT  Permission denied\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "permission_denied",
+        line_of(log, "ERRNO TEXT"),
+    )
+
+
+def test_a_hadoop_task_trace_under_error_is_stated_by_its_deepest_cause():
+    log = joblog(
+        "INFO mapreduce.Job: Task Id : attempt_1_0001_m_000000_0, Status : FAILED\n"
+        "Error: java.io.IOException: Can't export data, please check failed map task logs\n"
+        "\tat org.apache.sqoop.mapreduce.TextExportMapper.map(TextExportMapper.java:112)\n"
+        "\tat org.apache.hadoop.mapreduce.Mapper.run(Mapper.java:145)\n"
+        "\tat org.apache.hadoop.mapred.MapTask.runNewMapper(MapTask.java:764)\n"
+        "\tat org.apache.hadoop.mapred.MapTask.run(MapTask.java:340)\n"
+        "\tat org.apache.hadoop.mapred.YarnChild$2.run(YarnChild.java:167)\n"
+        "\tat java.security.AccessController.doPrivileged(Native Method)\n"
+        "\tat javax.security.auth.Subject.doAs(Subject.java:415)\n"
+        "\tat org.apache.hadoop.mapred.YarnChild.main(YarnChild.java:162)\n"
+        "Caused by: java.io.IOException: java.sql.BatchUpdateException: Data truncation: Data "
+        "too long for column 'city' at row 1\n"
+        "\tat org.apache.sqoop.mapreduce.AsyncSqlRecordWriter.write(AsyncSqlRecordWriter.java)\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "invalid_input",
+        line_of(log, "Caused by:"),
+    )
+
+
+def test_a_logger_s_line_with_the_thrown_message_is_the_first_statement():
+    message = (
+        "RuntimeException: Failed to connect to timeline server. Connection retries limit exceeded."
+    )
+    log = joblog(
+        f"2025-03-14 02:00:07,729  WARN ActionStartXCommand:523 - Error starting action [sh]. "
+        f"ErrorType [ERROR], Message [{message}]\n"
+        f"org.apache.oozie.action.ActionExecutorException: {message}\n"
+        "        at org.apache.oozie.action.ActionExecutor.convert(ActionExecutor.java:445)\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("network", line_of(log, "ErrorType"))
+
+
+def test_windows_installer_s_failed_action_is_reported_without_a_cause():
+    log = joblog(
+        "Action ended 02:00:09: ExecuteAction. Return value 3.\n"
+        "Action ended 02:00:09: INSTALL. Return value 3.\n"
+        "MSI (c) (0C:4C) [02:00:09:143]: Product: exporter -- Installation failed.\n"
+        "MSI (c) (0C:4C) [02:00:09:143]: Windows Installer installed the product. Product Name: "
+        "exporter. Installation success or error status: 1603.\n",
+        exit_status=1603,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "unknown",
+        line_of(log, "ExecuteAction. Return value 3"),
+    )
+
+
+def test_sas_af_returning_prematurely_reports_a_failure_without_a_cause():
+    log = joblog(
+        "NOTE: Entry LOAD.SCL has been imported.\n"
+        "Program returning prematurely at line 179\n"
+        "AF Program: WORK.APP.LOAD.SCL\n",
+        exit_status=2,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "unknown",
+        line_of(log, "returning prematurely"),
+    )
+
+
+def test_kubernetes_listings_of_oomkilled_pods_do_not_fail_a_job_that_ended_0():
+    log = joblog(
+        "$ kubectl get pods\n"
+        "job1-2k5bx   0/1     OOMKilled          0                143m\n"
+        "$ kubectl describe pod job1-2k5bx\n"
+        "Status:       Succeeded\n"
+        "    State:          Terminated\n"
+        "      Reason:       OOMKilled\n"
+        "      Exit Code:    0\n",
+        exit_status=0,
+    )
+    assert analyze_joblog(log).category == "success"
+
+
+def test_a_quoted_exit_code_is_read_on_the_line_that_states_it():
+    log = joblog("Pods terminated with status 'Failed', exitcode '139' & message 'null'\n", 139)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "signal_or_crash",
+        line_of(log, "exitcode '139'"),
+    )
