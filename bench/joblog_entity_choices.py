@@ -40,6 +40,8 @@ option's own figures on the development parts. Choices:
   ``option shapes``: a database client's ``--username=`` and ``--port=`` read or not;
 - ``programs of memory errors``: the program a memory error's line names (the process the
   OOM killer chose) kept as its subject, or dropped as a messenger;
+- ``limit spelling``: a bound read both bare and with its unit ("180001" and "180001
+  milliseconds") named as the bare number or with its unit;
 - ``commands not found``: a command a shell could not find named only where the cause is the
   missing command, or in every category;
 - ``error documentation links``: a library's link to its explanation of the error ("Background
@@ -94,6 +96,7 @@ import resync_analytics.joblog.entities as entities
 import resync_analytics.joblog.precision as precision
 import resync_analytics.joblog.relevance as relevance
 import resync_analytics.joblog.role_entities as role_entities
+import resync_analytics.joblog.salience as salience
 from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.evaluation import LabelledJoblog, credited
 from resync_analytics.joblog.models import Category
@@ -228,6 +231,10 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "loader shapes": (_shapes("loaders"), ("not read", "read")),
     "service shapes": (_shapes("services"), ("not read", "read")),
     "url shapes": (_shapes("urls"), ("not read", "read")),
+    "limit spelling": (
+        _switch(salience, "LIMIT_UNIT_KEPT", "with its unit"),
+        ("bare number", "with its unit"),
+    ),
     "code shapes": (_shapes("codes"), ("not read", "read")),
     "subject shapes": (_shapes("subjects"), ("not read", "read")),
     "exception shapes": (_shapes("exceptions"), ("not read", "read")),

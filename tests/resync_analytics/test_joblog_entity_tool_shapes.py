@@ -204,3 +204,14 @@ def test_mongodb_driver_names_the_connection_url(monkeypatch: pytest.MonkeyPatch
     line = "MongoServerSelectionError: connection <monitor> to mongodb+srv://c0.example.net/app"
     found = _read_only_with(monkeypatch, "urls", line)
     assert found.get("mongodb+srv://c0.example.net/app") == "url"
+
+
+def test_a_bound_read_both_ways_can_keep_its_unit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import resync_analytics.joblog.salience as salience
+    from resync_analytics.joblog.models import LogLine
+
+    line = LogLine(5, "curl: (28) Operation timed out after 45000 milliseconds with 0 bytes")
+    monkeypatch.setattr(entities, "SHAPES_KEPT", frozenset({"limits"}))
+    monkeypatch.setattr(salience, "LIMIT_UNIT_KEPT", True)
+    limits = [e.text for e in salience.select_entities("timeout", line) if role_of(e) == "limit"]
+    assert limits == ["45000 milliseconds"]
