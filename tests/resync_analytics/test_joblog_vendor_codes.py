@@ -2,8 +2,9 @@
 
 Each line is written from the vendor's message reference (Oracle Database Error Messages,
 SQL Server database engine events and errors, Db2 SQL messages in both the SQLnnnnN and the
-SQLCODE spelling, the MySQL Server and Client Error Message Reference, z/OS MVS System Codes, IBM MQ reason
-codes and AMQ messages, IBM Spectrum Protect client messages, Informix error messages)
+SQLCODE spelling, the MySQL Server and Client Error Message Reference, z/OS MVS System Codes,
+IBM MQ reason codes and AMQ messages, IBM Spectrum Protect client messages, Informix error
+messages)
 in the spellings clients print: a header with the code alone (SQL Server's ``Msg N, Level``),
 a JDBC driver's ``SQLCODE=-N``, Db2 for z/OS's ``DSNT408I SQLCODE = -N``, SQL Agent's
 ``(Error N)``, mysqldump's ``Got error: N:``. A translated or truncated message still names
