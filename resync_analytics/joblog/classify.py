@@ -51,8 +51,10 @@ _INDENTED = re.compile(r"^\s+\S")
 # (not a PowerShell error record's "+ CategoryInfo : PermissionDenied: ..." field, which states
 # the kind of error the record is, and is all a console shows when the record's head is cut,
 # nor its "+ FullyQualifiedErrorId : PathNotFound,..." field, which names the error)
+# (nor Sqitch's per-change progress line "  + change_name .. ok", a name, a dot leader and
+# the outcome, which is the tool's output)
 _ECHO = re.compile(
-    r"^\s*\+{1,4} (?!(?:CategoryInfo|FullyQualifiedErrorId)\s+:)\S|"
+    r"^\s*\+{1,4} (?!(?:CategoryInfo|FullyQualifiedErrorId)\s+:)(?![\w@:/.-]+ \.\. )\S|"
     r"^[A-Za-z]:\\[^>\n]*>\s*\S|(?:\s\.){3,}\s*:"
 )
 _SQL_TEXT = re.compile(
@@ -102,6 +104,17 @@ _ZERO_COUNTS = re.compile(
     r"^\s*0\s+(?:rows?|records?|files?|lines?)\b.*|\(\s*0+\s+\w+\s*\)|"
     r"\b(?:errors?|error records?|rejected|failed|failures?|discarded)\b[^:=\n]{0,60}[:=]\s*0+\s*$",
     re.IGNORECASE,
+)
+
+# A line break escaped inside a JSON string ("msg": "...\n\nANS1076E The specified ...",
+# ansible's or a container log's record): the message after it starts a line of its own, so a
+# code there is a word of its own ("\nANS1076E" is no word "nANS1076E"). Not a Windows path's
+# "\new" or "\temp": the escape is followed by a capital, a digit, another escape or the end.
+_ESCAPED_BREAK = re.compile(r"\\[nrt](?=[A-Z0-9\\\"]|$)")
+
+# An error field whose value is empty (Go's "err=<nil>", "error: null"): it states no error.
+_NO_ERROR_VALUE = re.compile(
+    r"\b(?:err|error)\s*[:=]\s*(?:<nil>|nil|null|none)(?![\w-])", re.IGNORECASE
 )
 
 # A field named for both outcomes ("Installation success or error status: 0", Windows
@@ -291,7 +304,8 @@ def judge_candidate(candidate: Candidate, header: JoblogHeader) -> Finding | Non
     if _is_noise(candidate, header):
         return None
     text = candidate.line.text
-    cleaned = _BOTH_OUTCOMES.sub(" ", _ZERO_COUNTS.sub(" ", text))
+    cleaned = _ESCAPED_BREAK.sub(" ", _NO_ERROR_VALUE.sub(" ", text))
+    cleaned = _BOTH_OUTCOMES.sub(" ", _ZERO_COUNTS.sub(" ", cleaned))
     rule = match_rule(cleaned)
     # an exit status with a meaning of its own (127, 128+N) says more than a consequence or a
     # bare error statement ("[ERROR] ... Process exited with an error: 139 (Exit value: 139)")
@@ -377,8 +391,20 @@ def find_errors(candidates: Sequence[Candidate], header: JoblogHeader) -> list[F
         # Kept as a consequence (tier 1): the chooser still weighs it, below the error before.
         findings[index] = dataclasses.replace(findings[index], tier=1)
     superseded |= _java_chain_members(findings)
-    superseded |= _recovered_retries(findings)
+    recovered = _recovered_retries(findings)
+    if not _failed_unrecovered(findings, superseded | recovered, header):
+        superseded |= recovered
     return [f for i, f in enumerate(findings) if i not in superseded]
+
+
+def _failed_unrecovered(
+    findings: Sequence[Finding], dropped: set[int], header: JoblogHeader
+) -> bool:
+    """A job that ended failing whose only error lines are retries (InfluxDB's "Download shard
+    2 failed ... Retrying (7)..." up to the end): no retry succeeded, so they report the failure."""
+    if header.exit_status in (None, 0) or not findings:
+        return False
+    return all(i in dropped for i in range(len(findings)))
 
 
 # A script announcing that it undoes its work after an error: "rolling back staging load",

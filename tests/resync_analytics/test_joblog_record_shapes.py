@@ -4,7 +4,9 @@ missing privilege, Pentaho Carte's and SAP tp's missing objects, pgloader's pars
 Server's header over an operating system error (also localized), AIX's loader list, SAP's NI
 record with its errno field, a Hadoop task's trace under "Error: ", a logger's line before the
 exception it throws, Windows Installer's and SAS/AF's failure reports, Kubernetes' listings
-under exit 0 and a quoted exit code."""
+under exit 0 and a quoted exit code; Sqitch's progress line with an empty password, Kafka's
+metadata wait, Redis's crash report, Camel's unsupported route definition, a code after a JSON
+string's escaped line break, and retries that never succeed before a job fails."""
 
 from __future__ import annotations
 
@@ -202,3 +204,67 @@ def test_a_quoted_exit_code_is_read_on_the_line_that_states_it():
         "signal_or_crash",
         line_of(log, "exitcode '139'"),
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("  + AddVindexDb .. 251006 (n/a): Password is empty", "authentication"),
+        (
+            "[2016-07-29 11:13:11,428] ERROR Error when sending message to topic log_rolereg "
+            "with key: null, value: 5 bytes with error: Failed to update metadata after 60000 "
+            "ms. (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)",
+            "network",
+        ),
+        ("[9701] 18 Jul 02:21:30.542 #     Redis 2.9.7 crashed by signal: 11", "signal_or_crash"),
+        (
+            "Caused by: org.apache.camel.FailedToCreateRouteException: Failed to create route "
+            "route1 at: >>> Route(toRoute) <<< because of Unsupported definition: Route",
+            "invalid_input",
+        ),
+    ],
+)
+def test_more_tools_own_wording_names_its_category(line, category):
+    log = joblog(line + "\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, line[:25]))
+
+
+def test_a_set_x_trace_is_still_no_statement():
+    # a shell trace that echoes the message is not the message (Sqitch's '+ name .. ' is)
+    log = joblog("+ echo 'Password is empty'\nPassword is empty\n")
+    assert analyze_joblog(log).error_line == line_of(log, "Password is empty") + 1
+
+
+def test_a_code_after_an_escaped_line_break_in_a_json_record_is_read():
+    line = (
+        'fatal: [vm98]: FAILED! => {"changed": false, "msg": "Selective Backup function '
+        "invoked.\\n\\nANS1076E The specified directory path '/root/backup/*' could not be "
+        'found.\\n", "rc": 12}'
+    )
+    log = joblog(line + "\n", 2)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("file_not_found", line_of(log, "FAILED!"))
+
+
+def test_retries_that_never_succeed_in_a_failed_job_report_the_failure():
+    log = joblog(
+        "".join(
+            f"2017/08/23 20:24:1{n} Download shard 2 failed copy backup to file: err=<nil>, "
+            f"n=0.  Retrying ({n})...\n"
+            for n in range(4)
+        )
+    )
+    analysis = analyze_joblog(log)
+    # the first report; an error field whose value is nil names no cause
+    assert (analysis.category, analysis.error_line) == ("unknown", line_of(log, "Retrying (0)"))
+
+
+def test_a_retry_that_succeeded_is_still_no_cause():
+    log = joblog(
+        "Download shard 2 failed: connection reset. Retrying (0)...\n"
+        "Download shard 2 done\n"
+        "ERROR: no space left on device\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.error_line == line_of(log, "no space left")

@@ -1,14 +1,14 @@
 """A database or z/OS message is categorised by its vendor code, whatever its words.
 
-Each line is written from the vendor's message reference (Oracle Database Error Messages,
-SQL Server database engine events and errors, Db2 SQL messages in both the SQLnnnnN and the
-SQLCODE spelling, the MySQL Server and Client Error Message Reference, z/OS MVS System Codes,
-IBM MQ reason codes and AMQ messages, IBM Spectrum Protect client messages, Informix error
-messages)
-in the spellings clients print: a header with the code alone (SQL Server's ``Msg N, Level``),
-a JDBC driver's ``SQLCODE=-N``, Db2 for z/OS's ``DSNT408I SQLCODE = -N``, SQL Agent's
-``(Error N)``, mysqldump's ``Got error: N:``. A translated or truncated message still names
-its code, so the code is what a site's unseen tool is read by.
+Each line is written from the vendor's message reference (Oracle Database Error Messages, SQL
+Server database engine events and errors, Db2 SQL messages in both the SQLnnnnN and the SQLCODE
+spelling, the MySQL Server and Client Error Message Reference, z/OS MVS System Codes, IBM MQ
+reason codes, AMQ messages and strmqm's return codes, IBM Spectrum Protect client messages,
+Informix error messages and oninit's, LDAP result codes, Snowflake's error number with its
+SQLSTATE) in the spellings clients print: a header with the code alone (SQL Server's ``Msg N,
+Level``), a JDBC driver's ``SQLCODE=-N``, Db2 for z/OS's ``DSNT408I SQLCODE = -N``, SQL Agent's
+``(Error N)``, mysqldump's ``Got error: N:``. A translated or truncated message still names its
+code, so the code is what a site's unseen tool is read by.
 """
 
 from __future__ import annotations
@@ -407,6 +407,27 @@ IBM_MIDDLEWARE = [
         " 1213: A character to numeric conversion process failed",
         "invalid_input",
     ),
+    (
+        "strmqm 3",
+        "Error starting queue manager: the 'strmqm' command returned with code: 3. "
+        "Reason: IBM MQ queue manager being created.",
+        "resource_busy",
+    ),
+    ("strmqm 49", "strmqm PAYQM ended with exit status 49", "resource_busy"),
+    ("oninit", "oninit: Fatal error in shared memory creation", "out_of_memory"),
+    (
+        "LDAP 50 AD",
+        "res_errno: 50, res_error: <00002098: SecErr: DSID-03150F94, problem 4003 "
+        "(INSUFF_ACCESS_RIGHTS), data 0",
+        "permission_denied",
+    ),
+    ("LDAP 50 ldapmodify", "ldap_modify: Insufficient access (50)", "permission_denied"),
+    (
+        "Snowflake 100038",
+        "snowflake.connector.errors.ProgrammingError: 100038 (22018): Numeric value "
+        "'2021-01-16 09:03:43' is not recognized",
+        "invalid_input",
+    ),
 ]
 
 VENDOR_LINES = ORACLE + SQL_SERVER + DB2 + MYSQL + ZOS + IBM_MIDDLEWARE
@@ -434,3 +455,16 @@ def test_a_vendor_code_names_the_category(code, line, category):
 )
 def test_a_bare_number_is_no_vendor_code(line):
     assert analyze_joblog(line + "\n").category not in {"permission_denied", "invalid_input"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # strmqm's successful start, whatever number follows its status
+        "strmqm PAYQM ended with exit status 0 after 3 seconds",
+        # onstat on a server that is down: no shared memory was asked for
+        "shared memory not initialized for INFORMIXSERVER 'dev'",
+    ],
+)
+def test_a_status_near_a_middleware_code_is_no_such_failure(line):
+    assert analyze_joblog(line + "\n").category not in {"resource_busy", "out_of_memory"}
