@@ -1,10 +1,11 @@
-"""The short-test origins of the backtest plan, and the fallback and shrinkage options that
-bench/forecast_fallback.py chooses among leave-one-source-out."""
+"""The short-test origins of the backtest plan, the fallback and shrinkage options that
+bench/forecast_fallback.py chooses among leave-one-source-out, and the tolerant choice of
+bench/forecast_outside.py --tolerance."""
 
 import numpy as np
 
 from bench.forecast_fallback import OFF, Fallback, apply, options, weighted_scores
-from bench.forecast_outside import Backtested
+from bench.forecast_outside import Backtested, _first_within
 from resync_analytics.forecasting.select import SHORT_TEST_ORIGINS, plan_backtest
 
 NAMES = ["seasonal_naive", "straight_line", "straight_line_no_season", "combination"]
@@ -53,3 +54,10 @@ def test_off_comes_first_and_every_option_once() -> None:
     found = options()
     assert found[0] == OFF and sum(f.off for f in found) == 1
     assert len(set(found)) == len(found)
+
+
+def test_the_humblest_variant_within_the_tolerance_is_chosen() -> None:
+    objective = np.array([1.03, 1.0, 1.01, 0.99])
+    assert _first_within(objective, 0.0) == 3
+    assert _first_within(objective, 0.015) == 1
+    assert _first_within(objective, 0.05) == 0
