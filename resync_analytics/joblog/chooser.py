@@ -267,7 +267,12 @@ def _is_consequence(finding: Finding) -> bool:
     if finding.tier <= 1 or _in_clean_up(finding):
         return True
     text = finding.line.text
-    words = [m.group(0) for m in _CONSEQUENCE.finditer(text) if not _relays_cause(m, text, finding)]
+    stated = _stated_before(finding)
+    words = [
+        m.group(0)
+        for m in _CONSEQUENCE.finditer(text)
+        if not _relays_cause(m, text, finding) and not (stated and m.start() >= stated)
+    ]
     if finding.giving_up and finding.tier >= 3:
         # "Giving up after 5 attempts. IOError: [Errno 13] Permission denied": the retries
         # are exhausted, and the error they retried is the cause
@@ -279,6 +284,23 @@ def _is_consequence(finding: Finding) -> bool:
         # evidence (128 + SIGTERM), not a report of the failure it caused
         words = [w for w in words if not _signal_exit_code(w)]
     return bool(words)
+
+
+_SENTENCE_END = re.compile(r"[.!]\s+(?=[A-Z])")
+
+
+def _stated_before(finding: Finding) -> int | None:
+    """Where the sentence after a specific family's match begins on the finding's line: a
+    tool that states the cause and then what it does about it ("log-convert.service: Start
+    operation timed out. Terminating.") reports its own action, not a failure it follows."""
+    if finding.tier < 3:
+        return None
+    family = match_rule(finding.line.text)
+    if family is None or family.tier < 3 or family.category != finding.category:
+        return None
+    match = family.regex.search(finding.line.text)
+    end = _SENTENCE_END.search(finding.line.text, match.end()) if match else None
+    return end.end() if end else None
 
 
 def _relays_cause(word: re.Match[str], text: str, finding: Finding) -> bool:

@@ -718,6 +718,35 @@ def _errno_field_reason(root: Finding, strong: Sequence[Finding]) -> Finding | N
     )
 
 
+# A host name that did not resolve: a connection to it could not even be attempted.
+_NAME_RESOLUTION = re.compile(
+    r"name resolution|Name or service not known|could not resolve|NXDOMAIN|no such host|"
+    r"gethostbyname|getaddrinfo",
+    re.IGNORECASE,
+)
+_RESOLUTION_WITHIN = 2
+
+
+def _name_resolution_below(root: Finding, strong: Sequence[Finding]) -> Finding | None:
+    """A name-resolution failure right below a failed connection (Bacula's "Failed to connect
+    to Storage daemon: bacula-sd:9103", then "gethostbyname() for host "bacula-sd" failed:
+    ERR=Temporary failure in name resolution"): the name is resolved before any connection is
+    tried, so its failure is the cause and the connection's the consequence."""
+    if root.category != "network" or _NAME_RESOLUTION.search(root.line.text):
+        return None
+    return next(
+        (
+            f
+            for f in strong
+            if 0 < f.line.number - root.line.number <= _RESOLUTION_WITHIN
+            and f.category == "network"
+            and f.tier >= 4
+            and _NAME_RESOLUTION.search(f.line.text)
+        ),
+        None,
+    )
+
+
 # A header that announces a list of errors indented under it (AIX's loader: "exec(): 0509-036
 # Cannot load program X because of the following errors:", then its 0509-nnn lines).
 _LISTS_ERRORS = re.compile(r"\bfollowing errors?:\s*$", re.IGNORECASE)
@@ -757,6 +786,9 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     listed = _first_listed(root)
     if listed is not None:
         return listed
+    resolution = _name_resolution_below(root, strong)
+    if resolution is not None:
+        return resolution
     announced = _announced_statement(root)
     if announced is not None:
         return announced

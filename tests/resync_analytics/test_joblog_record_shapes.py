@@ -6,7 +6,10 @@ record with its errno field, a Hadoop task's trace under "Error: ", a logger's l
 exception it throws, Windows Installer's and SAS/AF's failure reports, Kubernetes' listings
 under exit 0 and a quoted exit code; Sqitch's progress line with an empty password, Kafka's
 metadata wait, Redis's crash report, Camel's unsupported route definition, a code after a JSON
-string's escaped line break, and retries that never succeed before a job fails."""
+string's escaped line break, retries that never succeed before a job fails; Amanda's security
+file, a relayed usage text, PHP PDO's SQLSTATE before a syntax error or a client error, a cause
+stated before the tool's own action on its line, and a name that did not resolve under a failed
+connection."""
 
 from __future__ import annotations
 
@@ -268,3 +271,64 @@ def test_a_retry_that_succeeded_is_still_no_cause():
     )
     analysis = analyze_joblog(log)
     assert analysis.error_line == line_of(log, "no space left")
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            "HOST openhab ERROR: security file '/etc/amanda-security.conf' do not allow to run "
+            "'/usr/bin/tar' as root for 'amgtar:gnutar_path'",
+            "permission_denied",
+        ),
+        (
+            "application stderr: /sbin/xfsrestore: usage: xfsrestore [ -a <alt. workspace dir> ]",
+            "invalid_input",
+        ),
+        (
+            "Fatal error: Uncaught exception 'PDOException' with message 'SQLSTATE[42000]: Syntax "
+            "error or access violation: 1064 You have an error in your SQL syntax'",
+            "database",
+        ),
+        (
+            "PDOException: SQLSTATE[HY000] [2002] No such file or directory in "
+            "drupal_is_denied() (line 1921 of includes/bootstrap.inc).",
+            "network",
+        ),
+    ],
+)
+def test_a_relayed_or_prefixed_wording_names_its_category(line, category):
+    log = joblog(line + "\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, line[:25]))
+
+
+def test_a_ksh_script_line_s_syntax_error_is_still_the_script_s():
+    log = joblog("ksh: /opt/batch/load.ksh[41]: syntax error: `then' unexpected\n")
+    assert analyze_joblog(log).category == "application_error"
+
+
+def test_a_cause_stated_before_the_tool_s_own_action_is_no_consequence():
+    log = joblog(
+        "systemd[1]: log-convert.service: Start operation timed out. Terminating.\n"
+        "systemd[1]: log-convert.service: Control process exited, code=killed, status=15/TERM\n"
+        "systemd[1]: log-convert.service: Failed with result 'timeout'.\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("timeout", line_of(log, "timed out."))
+
+
+def test_a_name_that_did_not_resolve_is_the_cause_of_the_failed_connection_above_it():
+    log = joblog(
+        "client-fd JobId 3: Fatal error: job.c:2720 Failed to connect to Storage daemon: "
+        "bacula-sd:9103\n"
+        'client-fd JobId 3: Error: bsockcore.c:341 gethostbyname() for host "bacula-sd" failed: '
+        "ERR=Temporary failure in name resolution\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("network", line_of(log, "gethostbyname"))
+
+
+def test_a_refused_connection_stays_the_cause_without_a_resolution_failure():
+    log = joblog("ssh: connect to host sftp01 port 22: Connection refused\nlost connection\n")
+    assert analyze_joblog(log).error_line == line_of(log, "Connection refused")
