@@ -58,6 +58,11 @@ option's own figures on the development parts. Choices:
 - ``generic exceptions``: an exception class that only names the failing layer
   (IOException, OperationalError ...) named beside a code, file, host, object or account, or
   left out;
+- ``operations``: the call that failed (an AWS SDK's operation, a PowerShell cmdlet) read and
+  named in every category, or not read;
+- ``connection targets``: the command line a logon, network, database or permission error's
+  host and account are read from: only a shell prompt or xtrace line, or any line that gives a
+  client its server ("Running: pg_dumpall -h db01", "sqlcmd -S SQL01");
 - ``heap option``: a memory error without a limit given the JVM's -Xmx from the lines above,
   or not.
 - ``second tier``: the first further entity from the lines around (see ``relevance``), the
@@ -189,6 +194,18 @@ def _shapes(group: str) -> Callable[[str], object]:
 
 
 @contextmanager
+def _operations(option: str) -> Iterator[None]:
+    """The "operations" shapes read and named in every category, or not read."""
+    read = option != "not read"
+    kept = set(entities.SHAPES_KEPT) - {"operations"}
+    with (
+        _flag(entities, "SHAPES_KEPT", frozenset(kept | ({"operations"} if read else set()))),
+        _flag(precision, "OPERATIONS_KEPT", read),
+    ):
+        yield
+
+
+@contextmanager
 def _second_tier(option: str) -> Iterator[None]:
     """The first further entity, the first that is no file (or no file, host or frame), or
     none."""
@@ -236,6 +253,7 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
         ("bare number", "with its unit"),
     ),
     "code shapes": (_shapes("codes"), ("not read", "read")),
+    "operations": (_operations, ("not read", "read and named")),
     "subject shapes": (_shapes("subjects"), ("not read", "read")),
     "exception shapes": (_shapes("exceptions"), ("not read", "read")),
     "option shapes": (_shapes("options"), ("not read", "read")),
@@ -274,6 +292,10 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "generic exceptions": (
         _switch(precision, "GENERIC_EXCEPTIONS_DROPPED", "dropped"),
         ("named", "dropped"),
+    ),
+    "connection targets": (
+        _switch(role_entities, "COMMAND_TARGETS_READ", "any line"),
+        ("prompt lines", "any line"),
     ),
     "heap option": (
         _switch(role_entities, "HEAP_LIMIT_NAMED", "named"),

@@ -1154,6 +1154,32 @@ _STANDARD_SHAPES: dict[str, tuple[tuple[EntityKind, re.Pattern[str], int], ...]]
             1,
         ),
     ),
+    "operations": (
+        # the call that failed, named whatever the category: an AWS SDK's operation ("when
+        # calling the PutObject operation: Access Denied") and a PowerShell cmdlet with an
+        # approved verb ("Connect-VIServer  A connection attempt failed"); a cmdlet in brackets
+        # is CategoryInfo's target, cut at a width ("[Register-Schedul"), and one before a
+        # capitalised word part of a product's name ("Backup-Archive Client")
+        (
+            "command",
+            _as("command", re.compile(r"\bwhen calling the ([A-Z][A-Za-z0-9]+) operation\b")),
+            1,
+        ),
+        (
+            "command",
+            _as(
+                "command",
+                re.compile(
+                    r"(?<![\w\[/\\.-])((?:Get|Set|New|Remove|Add|Clear|Copy|Move|Rename|"
+                    r"Connect|Disconnect|Register|Unregister|Invoke|Start|Stop|Restart|Test|"
+                    r"Import|Export|Send|Enable|Disable|Install|Uninstall|Update|Backup|Restore|"
+                    r"Mount|Dismount|Publish|Expand|Compress|Resume|Suspend|Wait)-"
+                    r"[A-Z][A-Za-z0-9]+)(?![\w-])(?! [A-Z][a-z])"
+                ),
+            ),
+            1,
+        ),
+    ),
     "options": (
         # the account and port a database client was given as long options: "pg_dump
         # --host=db01 --port=5433 --username=etl", "mongodump --port 27018"
@@ -1171,6 +1197,7 @@ SHAPES_KEPT: frozenset[str] = frozenset(
         "limits",
         "loaders",
         "objects",
+        "operations",
         "options",
         "processes",
         "services",
@@ -1199,7 +1226,10 @@ status, a Bacula client, a Kafka Connect task, the host an Ansible task failed o
 its shape). Where curl's "timed out after 180001 milliseconds" is read both ways, the bare
 number stays (salience), as most labels name it. With all those read, "urls" (a broker's,
 database's or socket's URL: tcp://, amqps://, mongodb+srv:// ...) takes recall 75.6% -> 75.7%
-and precision 62.6% -> 62.7%, chosen by 394 of 395 folds (one source holds its shape)."""
+and precision 62.6% -> 62.7%, chosen by 394 of 395 folds (one source holds its shape).
+"operations" (an AWS SDK's operation, a PowerShell cmdlet), named in every category where the
+error names no resource (precision.OPERATIONS_KEPT), takes the 494 development logs' recall
+74.2% -> 74.4% at precision 62.7%, chosen by all 432 folds by F2 and 430 by F1."""
 
 
 def _patterns() -> tuple[tuple[EntityKind, re.Pattern[str], int], ...]:
