@@ -332,3 +332,18 @@ def test_a_name_that_did_not_resolve_is_the_cause_of_the_failed_connection_above
 def test_a_refused_connection_stays_the_cause_without_a_resolution_failure():
     log = joblog("ssh: connect to host sftp01 port 22: Connection refused\nlost connection\n")
     assert analyze_joblog(log).error_line == line_of(log, "Connection refused")
+
+
+def test_a_template_variable_left_undefined_fails_a_render_that_ended_0():
+    log = joblog(
+        "local:\n"
+        "    Data failed to compile:\n"
+        "----------\n"
+        "    Rendering SLS 'base:app.deploy' failed: Jinja variable 'release' is undefined\n",
+        exit_status=0,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "invalid_input",
+        line_of(log, "Jinja variable"),
+    )
