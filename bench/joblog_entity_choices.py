@@ -63,6 +63,8 @@ option's own figures on the development parts. Choices:
 - ``connection targets``: the command line a logon, network, database or permission error's
   host and account are read from: only a shell prompt or xtrace line, or any line that gives a
   client its server ("Running: pg_dumpall -h db01", "sqlcmd -S SQL01");
+- ``echoed statements``: the call and URL of the statement a PowerShell error record echoes
+  ("+ Register-ScheduledTask ...") named where the error names none, or not read;
 - ``heap option``: a memory error without a limit given the JVM's -Xmx from the lines above,
   or not.
 - ``second tier``: the first further entity from the lines around (see ``relevance``), the
@@ -296,6 +298,10 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "connection targets": (
         _switch(role_entities, "COMMAND_TARGETS_READ", "any line"),
         ("prompt lines", "any line"),
+    ),
+    "echoed statements": (
+        _switch(role_entities, "RECORD_STATEMENT_READ", "read"),
+        ("not read", "read"),
     ),
     "heap option": (
         _switch(role_entities, "HEAP_LIMIT_NAMED", "named"),

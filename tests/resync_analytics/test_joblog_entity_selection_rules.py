@@ -94,3 +94,30 @@ def test_a_product_name_with_a_verb_is_no_cmdlet(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(entities, "SHAPES_KEPT", entities.SHAPES_KEPT | {"operations"})
     line = "IBM Spectrum Protect Command Line Backup-Archive Client Interface"
     assert "Backup-Archive" not in [e.text for e in extract_entities(line)]
+
+
+_RECORD = [
+    "At line:12 char:1",
+    "+ Register-ScheduledTask -Action $action -TaskName nightly ...",
+    "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+]
+
+
+def _record_roles(monkeypatch: pytest.MonkeyPatch, on: bool, before: list[str]) -> list[str]:
+    monkeypatch.setattr(role_entities, "RECORD_STATEMENT_READ", on)
+    lines = [LogLine(number, text) for number, text in enumerate(before, start=1)]
+    error = "    + CategoryInfo          : PermissionDenied: (MSFT_ScheduledTask) [], CimException"
+    line = LogLine(len(lines) + 1, error)
+    found = complete_roles("permission_denied", line, lines, [], [])
+    return [e.text for e in found]
+
+
+def test_a_powershell_record_names_the_statement_it_echoes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert "Register-ScheduledTask" not in _record_roles(monkeypatch, False, _RECORD)
+    assert "Register-ScheduledTask" in _record_roles(monkeypatch, True, _RECORD)
+
+
+def test_an_echo_without_its_location_is_no_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _record_roles(monkeypatch, True, _RECORD[1:]) == []
