@@ -65,6 +65,8 @@ option's own figures on the development parts. Choices:
   client its server ("Running: pg_dumpall -h db01", "sqlcmd -S SQL01");
 - ``echoed statements``: the call and URL of the statement a PowerShell error record echoes
   ("+ Register-ScheduledTask ...") named where the error names none, or not read;
+- ``connected hosts``: a logon, network, database or permission error that names no host given
+  the one the job last reported connecting to ("Connected to ftp.example.org:21"), or not;
 - ``heap option``: a memory error without a limit given the JVM's -Xmx from the lines above,
   or not.
 - ``second tier``: the first further entity from the lines around (see ``relevance``), the
@@ -302,6 +304,10 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "echoed statements": (
         _switch(role_entities, "RECORD_STATEMENT_READ", "read"),
         ("not read", "read"),
+    ),
+    "connected hosts": (
+        _switch(role_entities, "CONNECTED_HOST_NAMED", "named"),
+        ("not named", "named"),
     ),
     "heap option": (
         _switch(role_entities, "HEAP_LIMIT_NAMED", "named"),

@@ -121,3 +121,14 @@ def test_a_powershell_record_names_the_statement_it_echoes(
 
 def test_an_echo_without_its_location_is_no_record(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _record_roles(monkeypatch, True, _RECORD[1:]) == []
+
+
+def test_a_refused_logon_names_the_server_the_job_connected_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = ["Connected to ftp.example.org:21 (No encryption)", "> USER loader"]
+    error = "< 530 Login incorrect."
+    monkeypatch.setattr(role_entities, "CONNECTED_HOST_NAMED", False)
+    assert _hosts_added(before, error, "authentication") == []
+    monkeypatch.setattr(role_entities, "CONNECTED_HOST_NAMED", True)
+    assert _hosts_added(before, error, "authentication") == ["ftp.example.org:21"]
