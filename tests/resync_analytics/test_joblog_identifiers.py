@@ -57,6 +57,10 @@ def test_identifiers_split_into_words(identifier: str, words: tuple[str, ...]) -
         ("GizmoPayloadMalformedException", "invalid_input"),
         ("FrobDateParseError", "invalid_input"),
         ("ZorbDuplicateRowException", "database"),
+        # a transaction's serialisation refused, against data that does not (de)serialise
+        ("GlimSerializationFailure", "resource_busy"),
+        ("FrobCannotSerializeTransactionException", "resource_busy"),
+        ("ZorbSerializationException", "invalid_input"),
         # pairs the lexicon resolves
         ("QuuxTableNotFoundError", "database"),
         ("FOOBAR_LOCK_TIMEOUT", "resource_busy"),
