@@ -72,6 +72,8 @@ BATCH_COMMITS = {
     "2026-12-07d": "e37bbba",
     "2026-12-07e": "6464374",
     "2026-12-07f": "6464374",
+    "2026-12-07g": "071e12c",
+    "2026-12-07h": "071e12c",
 }
 REPO = Path(__file__).resolve().parent.parent
 BATCH_DIR = REPO / "tests" / "data" / "joblogs" / "real" / "batches"
