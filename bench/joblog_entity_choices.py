@@ -42,6 +42,8 @@ option's own figures on the development parts. Choices:
   OOM killer chose) kept as its subject, or dropped as a messenger;
 - ``limit spelling``: a bound read both bare and with its unit ("180001" and "180001
   milliseconds") named as the bare number or with its unit;
+- ``code spelling``: a code read both bare and with its field ("SQLCODE=-964" and "-964")
+  named as the bare code or with its field;
 - ``commands not found``: a command a shell could not find named only where the cause is the
   missing command, or in every category;
 - ``error documentation links``: a library's link to its explanation of the error ("Background
@@ -257,6 +259,10 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
         ("bare number", "with its unit"),
     ),
     "code shapes": (_shapes("codes"), ("not read", "read")),
+    "code spelling": (
+        _switch(salience, "CODE_FIELDS_KEPT", "with its field"),
+        ("bare code", "with its field"),
+    ),
     "operations": (_operations, ("not read", "read and named")),
     "subject shapes": (_shapes("subjects"), ("not read", "read")),
     "exception shapes": (_shapes("exceptions"), ("not read", "read")),

@@ -132,3 +132,14 @@ def test_a_refused_logon_names_the_server_the_job_connected_to(
     assert _hosts_added(before, error, "authentication") == []
     monkeypatch.setattr(role_entities, "CONNECTED_HOST_NAMED", True)
     assert _hosts_added(before, error, "authentication") == ["ftp.example.org:21"]
+
+
+def test_a_code_read_both_ways_is_named_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import resync_analytics.joblog.salience as salience
+
+    line = LogLine(3, "DB2 SQL Error: SQLCODE=-964, SQLSTATE=57011, SQLERRMC=null")
+    codes = [e.text for e in salience.select_entities("disk_full", line) if role_of(e) == "code"]
+    assert "-964" in codes and "SQLCODE=-964" not in codes
+    monkeypatch.setattr(salience, "CODE_FIELDS_KEPT", True)
+    codes = [e.text for e in salience.select_entities("disk_full", line) if role_of(e) == "code"]
+    assert "SQLCODE=-964" in codes and "-964" not in codes
