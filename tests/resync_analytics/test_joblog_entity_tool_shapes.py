@@ -177,11 +177,13 @@ def test_kafka_producer_names_the_time_it_waited(monkeypatch: pytest.MonkeyPatch
 
 
 def test_curls_timeout_is_named_once_as_its_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    import resync_analytics.joblog.salience as salience
     from resync_analytics.joblog.models import LogLine
     from resync_analytics.joblog.salience import select_entities
 
     line = LogLine(5, "curl: (28) Operation timed out after 45000 milliseconds with 0 bytes")
     monkeypatch.setattr(entities, "SHAPES_KEPT", frozenset({"limits"}))
+    monkeypatch.setattr(salience, "LIMIT_UNIT_KEPT", False)  # the bare spelling, when chosen
     limits = [e.text for e in select_entities("timeout", line) if role_of(e) == "limit"]
     assert limits == ["45000"]
     # with no bare number read, the bound keeps its unit
