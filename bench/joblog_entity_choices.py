@@ -70,7 +70,10 @@ option's own figures on the development parts. Choices:
 - ``connected hosts``: a logon, network, database or permission error that names no host given
   the one the job last reported connecting to ("Connected to ftp.example.org:21"), or not;
 - ``heap option``: a memory error without a limit given the JVM's -Xmx from the lines above,
-  or not.
+  or not;
+- ``hosts of local causes``: a host named where the cause is local to the job (bad input, a
+  full disk, memory, a crash, a lock ...) in every category, only where the root-cause line
+  prints it, or never.
 - ``second tier``: the first further entity from the lines around (see ``relevance``), the
   first that is no file, the first that is no file, host or frame, or none;
 - ``exceptions off the cause line``: exception classes read from the lines around named, or
@@ -318,6 +321,10 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "heap option": (
         _switch(role_entities, "HEAP_LIMIT_NAMED", "named"),
         ("not named", "named"),
+    ),
+    "hosts of local causes": (
+        lambda option: _flag(precision, "HOSTS_AWAY_FROM_LOCAL_CAUSES", option),
+        ("every category", "on the line", "never"),
     ),
     "second tier": (_second_tier, ("first", "first but a file", "first subject", "none")),
     "exceptions off the cause line": (

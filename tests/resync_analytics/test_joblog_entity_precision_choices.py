@@ -127,3 +127,19 @@ def test_the_source_frame_is_looked_for_within_its_depth(monkeypatch: pytest.Mon
     assert "Step0.java:10" in _texts(found)
     monkeypatch.setattr(role_entities, "SOURCE_FRAME_LINES", 0)
     assert complete_roles("application_error", line, (), after, []) == []
+
+
+def test_a_host_off_the_line_of_a_local_cause_can_be_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    line = "java.lang.OutOfMemoryError: Java heap space"
+    banner_host = [Entity("host", "worker07.example.org")]
+    monkeypatch.setattr(precision, "HOSTS_AWAY_FROM_LOCAL_CAUSES", "on the line")
+    assert keep_entities(banner_host, line, "out_of_memory") == []
+    assert keep_entities(banner_host, line, "network") == banner_host
+    crashed_on = "Container on worker07.example.org exited with code 143"
+    assert keep_entities(banner_host, crashed_on, "signal_or_crash") == banner_host
+    monkeypatch.setattr(precision, "HOSTS_AWAY_FROM_LOCAL_CAUSES", "never")
+    assert keep_entities(banner_host, crashed_on, "signal_or_crash") == []
+    monkeypatch.setattr(precision, "HOSTS_AWAY_FROM_LOCAL_CAUSES", "every category")
+    assert keep_entities(banner_host, line, "out_of_memory") == banner_host
