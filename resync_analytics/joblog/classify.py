@@ -34,7 +34,7 @@ from resync_analytics.joblog.models import (
     JoblogHeader,
     LogLine,
 )
-from resync_analytics.joblog.prefilter import RELAYED_OPENING
+from resync_analytics.joblog.prefilter import CHILD_KILLED, RELAYED_OPENING
 from resync_analytics.joblog.rules import exit_line, match_rule
 from resync_analytics.joblog.scan import Candidate
 
@@ -255,8 +255,10 @@ def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
         or knowledge().informational.search(text)
     ):
         return True
-    return _effective_level(text) in _BENIGN_LEVELS
+    return _effective_level(text) in _BENIGN_LEVELS and not _CHILD_KILLED.search(text)
 
+
+_CHILD_KILLED = re.compile(CHILD_KILLED)
 
 _RELAY_PREFIX_MIN = 12
 """How long a prefix two lines must share to be a relay's (a journal's or cron's stamp)."""
@@ -329,7 +331,24 @@ def judge_candidate(candidate: Candidate, header: JoblogHeader) -> Finding | Non
                 _IDENTIFIER_TIER,
                 f"{label}'{reading.identifier}')",
             )
+    if rule.name == _KILL_FAMILY and _memory_named_near(candidate):
+        return _finding(candidate, rule.name, "out_of_memory", rule.tier, _OOM_KILL_LABEL)
     return _finding(candidate, rule.name, rule.category, rule.tier, rule.label)
+
+
+_KILL_FAMILY = "killed"
+_OOM_KILL_LABEL = "Process killed (SIGKILL, likely the out-of-memory killer)"
+_MEMORY_WORDS = re.compile(r"(?i)\b(?:out of memory|oom\w*|memory|heap|swap|cgroup|rss)\b")
+"""Words that make a SIGKILL the out-of-memory killer's: the job's memory, its limit, the
+kernel's OOM report."""
+
+
+def _memory_named_near(candidate: Candidate) -> bool:
+    """Whether the job's output around a bare kill ("line 10:  93 Killed", SIGKILL) speaks of
+    memory. Without it the kill is only a signal: an operator, a scheduler's timeout or a
+    container runtime sends SIGKILL too, and the job's memory is a guess."""
+    lines = (*candidate.before, candidate.line, *candidate.after)
+    return any(_MEMORY_WORDS.search(ln.text) for ln in lines if not is_banner_line(ln.text))
 
 
 IDENTIFIER_RULE = "identifier_words"

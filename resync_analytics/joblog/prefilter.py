@@ -45,6 +45,11 @@ QUIET_LINE = re.compile(
 )
 """A line logged at a benign level: the level word sits in the first 80 bytes, and the message
 after it does not open with a severity of its own."""
+CHILD_KILLED = r"\b(?:died|exited|terminated)\b.{0,30}\bexit ?code:? -\d{1,2}\b"
+"""A scheduler's report, at its own INFO level, of a child a signal ended ("INFO: Task X died
+unexpectedly with exit code -9", Python's -N for signal N): the death is no information.
+Shared by the prefilter and the classifier."""
+_CHILD_KILLED = re.compile(CHILD_KILLED.encode("ascii"))
 CAUSE_MARKER = re.compile(rb"Exception|Error:|ORA-|SQLSTATE|Caused by")
 """Words that, before the level word, show it is part of a message ("...Exception: INFO")."""
 
@@ -71,7 +76,7 @@ def quiet_level(buf: bytes, start: int, end: int) -> int:
     if match is None:
         return LOUD
     level_end = match.end()
-    if CAUSE_MARKER.search(buf, start, level_end):
+    if CAUSE_MARKER.search(buf, start, level_end) or _CHILD_KILLED.search(buf, level_end, end):
         return LOUD
     # the level word ends the match: WARN ends in "N", WARNING in "NG" (DEBUG and CONFIG end
     # in "G" too), so a byte or two tell a warning from the other benign levels

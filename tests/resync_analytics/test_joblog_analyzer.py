@@ -276,7 +276,8 @@ CASES = [
         "Processing batch 1\n/opt/app/bin/load_emp.sh: line 8: 4711 Killed                  java "
         "-Xmx8g -jar etl.jar\n",
         137,
-        "out_of_memory",
+        # no line speaks of memory: a SIGKILL, not the out-of-memory killer's by default
+        "signal_or_crash",
         "Killed",
         [],
     ),

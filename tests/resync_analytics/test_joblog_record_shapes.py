@@ -347,3 +347,36 @@ def test_a_template_variable_left_undefined_fails_a_render_that_ended_0():
         "invalid_input",
         line_of(log, "Jinja variable"),
     )
+
+
+def test_a_child_ended_by_a_signal_and_logged_at_info_is_the_cause_above_the_summary():
+    log = joblog(
+        "INFO: Task BuildIndex__3a7f01 died unexpectedly with exit code -9\n"
+        "\n"
+        "===== Execution Summary =====\n"
+        "* 1 failed:\n"
+        "    - 1 BuildIndex()\n"
+        "This progress looks bad because there were failed tasks\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "signal_or_crash",
+        line_of(log, "died unexpectedly"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "killed_category"),
+    [
+        # nothing says memory: SIGKILL is sent by operators, timeouts and runtimes too
+        ("step 2: scoring batch 14\n", "signal_or_crash"),
+        ("container memory limit 16G\nstep 2: scoring batch 14\n", "out_of_memory"),
+    ],
+)
+def test_a_bare_kill_is_out_of_memory_only_where_the_job_speaks_of_memory(body, killed_category):
+    log = joblog(
+        body + '/workdir/run.sh: line 7:   211 Killed                  python score.py "$@"\n',
+        exit_status=137,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (killed_category, line_of(log, "Killed"))

@@ -1089,7 +1089,8 @@ TOOL_CODES = [
     (
         "systemd 9/KILL",
         "etl-load.service: Main process exited, code=killed, status=9/KILL",
-        "out_of_memory",
+        # systemd says "Failed with result 'oom-kill'" when the kernel's killer sent it
+        "signal_or_crash",
     ),
     (
         "systemd 11/SEGV",
