@@ -185,10 +185,21 @@ def _record_header(root: Finding | None, first: Scored | None) -> LogLine | None
         root.tier < 4
         or header.tier != 3
         or not 0 < root.line.number - header.line.number <= _HEADER_ABOVE
-        or not _FIELDS_ONLY.match(header.line.text)
+        or not (_FIELDS_ONLY.match(header.line.text) or _titles_indented(header, root))
     ):
         return None
     return header.line
+
+
+def _titles_indented(header: Finding, root: Finding) -> bool:
+    """A record's title of the same kind right above its message indented under it (dbt's
+    "Database Error in model x (models/x.sql)", then "  syntax error at or near ...")."""
+    return (
+        header.category == root.category
+        and root.line.number - header.line.number == 1
+        and not header.line.text[:1].isspace()
+        and root.line.text[:1] in (" ", "\t")
+    )
 
 
 _HEADER_ABOVE = 2

@@ -380,3 +380,99 @@ def test_a_bare_kill_is_out_of_memory_only_where_the_job_speaks_of_memory(body, 
     )
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == (killed_category, line_of(log, "Killed"))
+
+
+def test_a_class_kept_in_an_exceptions_module_is_an_exception_whatever_its_name():
+    log = joblog(
+        "Traceback (most recent call last):\n"
+        '  File "/srv/flows/engine.py", line 88, in propose\n'
+        "    raise orchestra.exceptions.Halt(reason)\n"
+        "orchestra.exceptions.Halt: The run was already cancelled.\n"
+        "Crash detected! Execution was interrupted by an unexpected exception.\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "application_error",
+        line_of(log, "orchestra.exceptions.Halt: The run"),
+    )
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a client relays the server's parser message after its own words
+        ['Error: query error: ERROR: syntax error at or near ")"'],
+        # a model runner prints it bare under its own report of the model
+        [
+            "4 of 6 -- ERROR creating relation analytics.orders_daily",
+            "Error executing target/run/orders_daily.sql",
+            'syntax error at or near "sortkey"',
+        ],
+    ],
+)
+def test_a_sql_syntax_error_from_the_server_is_a_database_error(lines):
+    log = joblog("".join(f"{line}\n" for line in lines))
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "database",
+        line_of(log, "syntax error at or near"),
+    )
+
+
+def test_a_database_error_title_over_its_indented_message_is_the_record_s_first_line():
+    log = joblog(
+        "Database Error in model orders (models/orders.sql)\n"
+        '  syntax error at or near "2"\n'
+        "  compiled SQL at target/compiled/shop/orders.sql\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "database",
+        line_of(log, "Database Error in model"),
+    )
+
+
+def test_sqlplus_unknown_commands_are_the_script_s_input_not_the_database():
+    log = joblog(
+        'SP2-0734: unknown command beginning "FOREIGN KE..." - rest of line ignored.\n'
+        'SP2-0042: unknown command ")" - rest of line ignored.\n'
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "invalid_input",
+        line_of(log, "SP2-0734"),
+    )
+
+
+def test_an_ole_db_record_s_communication_link_failure_is_the_network_cause():
+    log = joblog(
+        "Error: 2024-11-02 01:10:31.07\n"
+        "   Code: 0xC0202009\n"
+        "   Description: SSIS Error Code DTS_E_OLEDBERROR.  An OLE DB error has occurred. "
+        "Error code: 0x80004005.\n"
+        'An OLE DB record is available.  Source: "Microsoft OLE DB Driver for SQL Server"  '
+        'Hresult: 0x80004005  Description: "Communication link failure".\n'
+        'An OLE DB record is available.  Source: "Microsoft OLE DB Driver for SQL Server"  '
+        'Hresult: 0x80004005  Description: "TCP Provider: An existing connection was '
+        "forcibly closed by the remote host.\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "network",
+        line_of(log, '"Communication link failure"'),
+    )
+
+
+def test_a_load_s_row_error_under_its_too_many_errors_sum_is_the_cause():
+    log = joblog(
+        "Errors:\n"
+        "Error while reading data, error message: CSV table encountered too many errors, "
+        "giving up. Rows: 2; errors: 1. Please look into the errors[] collection.\n"
+        "Error while reading data, error message: CSV table references column position 6, "
+        "but line starting at position:411 contains only 5 columns. (error code: invalid)\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "invalid_input",
+        line_of(log, "references column position"),
+    )
