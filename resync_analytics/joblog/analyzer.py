@@ -235,8 +235,13 @@ def _stated_first(root: Finding | None) -> LogLine | None:
     return None
 
 
-_THROWN_AS = re.compile(r"^(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable):\s+")
-"""The qualified class of an exception a message is thrown with, before that message."""
+_THROWN_AS = re.compile(
+    r"^(?:---> )?(?:[A-Za-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)"
+    r"(?: \(0x[0-9A-Fa-f]{8}\))?:\s+"
+)
+"""The qualified class of an exception a message is thrown with, before that message (.NET
+marks an inner exception "---> " and may give its HRESULT: "---> X.SqlException (0x80131904):
+")."""
 _WRAPPED_MESSAGE_CHARS = 40
 """A message this long, already printed whole, is the same statement (not a common phrase)."""
 

@@ -854,6 +854,7 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
             root = raised
     elif root.java_role == "header":
         root = _restated_as_cause(root, strong) or root
+    root = _wrapped_reason_start(root)
     if root.category == "network" and _SYMPTOM.search(root.line.text):
         death = next(
             (f for f in strong if f.category in ("out_of_memory", "disk_full") and f.tier == 4),
@@ -862,6 +863,24 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
         if death is not None:
             root = death
     return root
+
+
+def _wrapped_reason_start(root: Finding) -> Finding:
+    """The path a wrapped "path (reason)" message starts with: a console or a paste broke
+    Java's "/data/x.index (reason)" before the parenthesised errno text, which then stands
+    alone on the next line; the statement starts at the path."""
+    if not _BARE_REASON.match(root.line.text) or not root.context_before:
+        return root
+    above = root.context_before[-1]
+    if above.number != root.line.number - 1 or not _PATH_ONLY.match(above.text):
+        return root
+    return dataclasses.replace(root, line=above)
+
+
+_BARE_REASON = re.compile(r"^\s*\([A-Z][\w ,'-]{3,60}\)\s*$")
+"""A reason in parentheses and nothing else (an errno text in parentheses)."""
+_PATH_ONLY = re.compile(r"^\s*(?:[A-Za-z]:)?[/\\][^\s:]+\s*$")
+"""A line that is one absolute path and nothing else."""
 
 
 __all__ = ["choose_root", "find_errors", "judge_candidate", "score_root_candidates"]

@@ -476,3 +476,40 @@ def test_a_load_s_row_error_under_its_too_many_errors_sum_is_the_cause():
         "invalid_input",
         line_of(log, "references column position"),
     )
+
+
+def test_a_dotnet_inner_exception_restating_the_record_s_message_is_stated_by_the_record():
+    message = (
+        "A connection was successfully established with the server, but then an error "
+        "occurred during the pre-login handshake. (provider: TCP Provider, error: 0 - "
+        "The wait operation timed out.)"
+    )
+    log = joblog(
+        "PSMessageDetails      : \n"
+        f"Exception             : System.Exception: {message}\n"
+        "                         ---> Microsoft.Data.SqlClient.SqlException (0x80131904): "
+        f"{message[:150]}\n"
+        "                           at Microsoft.Data.SqlClient.SqlInternalConnection."
+        "OnError(SqlException exception)\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("network", line_of(log, "Exception   "))
+
+
+def test_a_reason_wrapped_onto_its_own_line_is_stated_from_the_path_before_it():
+    log = joblog(
+        "24/05/02 03:12:40 WARN TaskSetManager: Lost task 3.0 in stage 7.0 (TID 41, "
+        "10.0.4.7, executor 2): FetchFailed(BlockManagerId(2,\n"
+        "10.0.4.7, 41877, None), shuffleId=7, mapId=3, reduceId=1, message=\n"
+        "org.apache.spark.shuffle.FetchFailedException:\n"
+        "/mnt/disk1/spark/blockmgr-77aa/0c/shuffle_7_3_0.index\n"
+        "(No such file or directory)\n"
+        "        at\n"
+        "org.apache.spark.storage.ShuffleBlockFetcherIterator.next(ShuffleBlockFetcherIterator"
+        ".scala:332)\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "file_not_found",
+        line_of(log, "/mnt/disk1/spark/blockmgr-77aa"),
+    )
