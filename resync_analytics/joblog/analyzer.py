@@ -342,10 +342,16 @@ def _verdict(
             category, label, rule = "unknown", "No error statement found", "none"
     elif root.tier <= 1:
         # Only consequences ("step 3 failed"): the failure is reported, its cause is not.
+        # the first of its reports ("failed 4 times; aborting job", then "Job aborted ...")
+        first = min(
+            (f.line for f in findings if f.rule == root.rule and not f.known),
+            key=lambda ln: ln.number,
+            default=root.line,
+        )
         category, label, line, rule = (
             "unknown",
             "Failure without a stated cause",
-            root.line,
+            first,
             root.rule,
         )
     else:

@@ -39,6 +39,8 @@ def fails_despite_exit_zero(
       it but its trace and further errors. A missing file or a refused permission is left
       out there: good runs end on them too (a probe for an optional file, "find: '/proc/1/fd':
       Permission denied").
+    - The error line is a transfer tool's own report of a failed operation with its reason
+      ("upload failed: ... An error occurred (AccessDenied)") and no success followed it.
     - A Python traceback's exception line is the last the job printed, but for one short,
       generic completion word ("[*] done"): the script stopped on the exception and its
       top-level handler only said it ended, whatever the error's kind.
@@ -57,7 +59,9 @@ def fails_despite_exit_zero(
         return False
     if _traceback_ends_job(root, after, stated, scan):
         return True
-    summary = next(
+    own_report = root.tier >= 4 and bool(_OPERATION_FAILED.match(root.line.text))
+    summary = root.line if own_report else None
+    summary = summary or next(
         (ln for ln in after if ln.number in stated and _SELF_REPORTED.search(ln.text)), None
     )
     if summary is not None:
@@ -108,6 +112,12 @@ _SELF_REPORTED = re.compile(
     r"ended (?:abnormally|in error|with errors?)|completed with errors?)(?![\w-])"
 )
 """A job's own report of its failure: what makes an exit status of 0 a lie."""
+_OPERATION_FAILED = re.compile(
+    r"^(?:upload|download|copy|move|delete|remove|transfer|put|get|sync) failed: \S"
+)
+"""A transfer tool's own report that one of its operations failed, with the reason on the
+same line (aws s3's "upload failed: a to s3://b An error occurred (AccessDenied) ..."): no
+probe prints it, so it is the job's failure unless the job reported success after it."""
 _CARRIED_ON = re.compile(
     r"(?i)(?<![\w-])(?:succeeded|successful(?:ly)?|completed successfully|finished successfully)"
     r"(?![\w-])"

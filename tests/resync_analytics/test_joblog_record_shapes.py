@@ -513,3 +513,62 @@ def test_a_reason_wrapped_onto_its_own_line_is_stated_from_the_path_before_it():
         "file_not_found",
         line_of(log, "/mnt/disk1/spark/blockmgr-77aa"),
     )
+
+
+def test_a_transfer_tool_s_failed_upload_is_a_failure_under_exit_zero():
+    log = joblog(
+        "+ aws s3 cp build/app.tgz s3://releases-example/app.tgz\n"
+        "upload failed: build/app.tgz to s3://releases-example/app.tgz An error occurred "
+        "(AccessDenied) when calling the PutObject operation: Access Denied\n"
+        "+ echo s3://releases-example/app.tgz\n",
+        exit_status=0,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "permission_denied",
+        line_of(log, "upload failed:"),
+    )
+
+
+def test_a_which_probe_that_finds_nothing_is_not_the_cause():
+    log = joblog(
+        "which: no gawk in (/usr/local/bin:/usr/bin:/bin)\n"
+        "upload failed: dist/index.html to s3://site-example/index.html An error occurred "
+        "(AccessDenied) when calling the PutObject operation: Access Denied\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "permission_denied",
+        line_of(log, "upload failed:"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "reported"),
+    [
+        (
+            [
+                "sending incremental file list",
+                "rsync error: some files/attrs were not transferred (see previous errors) "
+                "(code 23) at main.c(1207) [sender=3.1.3]",
+            ],
+            "rsync error",
+        ),
+        (
+            [
+                "24/05/02 03:12:40 ERROR TaskSetManager: Task 1 in stage 3.0 failed 4 times; "
+                "aborting job",
+                'Exception in thread "main" org.apache.spark.SparkException: Job aborted due to '
+                "stage failure: Task 1 in stage 3.0 failed 4 times, most recent failure: Lost "
+                "task 1.3 in stage 3.0 (TID 12, node4): ExecutorLostFailure (executor 5 exited "
+                "caused by one of the running tasks) Reason: Remote RPC client disassociated. "
+                "Likely due to containers exceeding thresholds, or network issues.",
+            ],
+            "aborting job",
+        ),
+    ],
+)
+def test_a_failure_reported_without_its_cause_is_unknown_from_its_first_report(lines, reported):
+    log = joblog("".join(f"{line}\n" for line in lines), exit_status=23)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("unknown", line_of(log, reported))
