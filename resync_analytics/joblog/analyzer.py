@@ -38,6 +38,7 @@ from resync_analytics.joblog.models import (
 )
 from resync_analytics.joblog.pattern import error_pattern
 from resync_analytics.joblog.precision import keep_entities, without_pieces
+from resync_analytics.joblog.prose import PROSE_RULE, read_verdict_line
 from resync_analytics.joblog.relevance import relevant_related
 from resync_analytics.joblog.role_entities import complete_roles
 from resync_analytics.joblog.rules import exit_line
@@ -356,6 +357,11 @@ def _verdict(
         )
     else:
         category, label, line, rule = root.category, root.label, root.line, root.rule
+    if category in GENERIC_CATEGORIES and line is not None:
+        # a line no family names the failure of may still say it in plain words
+        reading = read_verdict_line(rule, line, root)
+        if reading is not None:
+            category, label, rule = reading.category, reading.label, PROSE_RULE
 
     entities, related = _entities_around(
         category, line, root, header, findings, exit_code, rc_only, (*scan.head, *scan.tail)
