@@ -160,3 +160,36 @@ def test_sudo_without_a_terminal_is_stated_before_its_password_refusal():
     )
     log = joblog(body)
     assert _verdict(body) == ("authentication", line_of(log, "a terminal is required"))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "CWWKZ0013E: It is not possible to start two applications called ledger.",
+        "[ERROR   ] SRVE0777E: Exception thrown by application class 'org.acme.Ledger.init:42'",
+        "[3/14/25 2:00:01:123 CET] 00000022 com.ibm.ws.app.manager.AppMessageHelper E "
+        "CWWKZ0002E: An exception occurred while starting the application ledger.",
+        "J2CA0045E: Connection not available while invoking method createOrWaitForConnection "
+        "for resource jdbc/ledger.",
+    ],
+)
+def test_a_websphere_error_id_states_an_error_whatever_its_words(line):
+    assert has_needle(line), "the prefilter would never show this line to the rules"
+    log = joblog(line + "\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("application_error", line_of(log, line))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # the I and W severities of the same convention state no error
+        "ADMA5016I: Installation of ledger started.",
+        "CWWKF0012I: The server installed the following features: [servlet-4.0].",
+        "CWWKG0011W: The configuration validation did not succeed.",
+        # an id-shaped token that is no WebSphere component's
+        "Wrote ABCD1234E to the archive",
+    ],
+)
+def test_an_information_or_warning_id_is_no_error(line):
+    assert analyze_joblog(joblog(line + "\n")).category == "unknown"
