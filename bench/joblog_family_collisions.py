@@ -45,6 +45,7 @@ CATCH_ALL = frozenset(
         "business_check",
         "http_server_error",
         "tws_error_message",
+        "ibm_error_message",
         "sap_job_log_error",
         # a product's whole code range ("ORA-nnnnn", "SQLnnnnN", "ERROR nnnn (xxxxx)") whose
         # specific codes earlier families name
