@@ -2,7 +2,8 @@
 Storage's ServiceCode in a RESPONSE ERROR, pgBackRest's bracketed error codes, SQL Server's
 message header in Russian, mysqlbinlog on a binary log that does not parse, Neo4j's offline
 tools on a store in use or not recovered, picocli's usage errors, Perl DBI's failed driver call,
-an invalid access token; and identifiers whose words name a busy resource."""
+an invalid access token, a 403 naming an unknown user, the reason below a bare HTTP status line;
+and identifiers whose words name a busy resource."""
 
 from __future__ import annotations
 
@@ -103,4 +104,33 @@ def test_an_azure_storage_service_code_is_the_line_over_its_description():
     assert (analysis.category, analysis.error_line) == (
         "permission_denied",
         line_of(log, "ServiceCode="),
+    )
+
+
+def test_a_forbidden_response_naming_an_unknown_user_is_an_authentication_failure():
+    log = joblog('Error: Response from server (403 Forbidden) {"message":"user not found"}\n')
+    assert analyze_joblog(log).category == "authentication"
+
+
+def test_the_reason_below_a_bare_http_status_line_names_the_failure():
+    log = joblog(
+        "GET /api/2.0/clusters/list\n"
+        "< HTTP/1.1 403 Forbidden\n"
+        "< * Content-Type: application/json\n"
+        "< * Server: gateway\n"
+        '<   "message": "Token has expired."\n'
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "authentication",
+        line_of(log, "Token has expired"),
+    )
+
+
+def test_a_bare_http_status_line_stays_the_statement_without_a_reason_below():
+    log = joblog("< HTTP/1.1 403 Forbidden\n< * Content-Length: 0\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "permission_denied",
+        line_of(log, "403 Forbidden"),
     )
