@@ -2,8 +2,8 @@
 Storage's ServiceCode in a RESPONSE ERROR, pgBackRest's bracketed error codes, SQL Server's
 message header in Russian, mysqlbinlog on a binary log that does not parse, Neo4j's offline
 tools on a store in use or not recovered, picocli's usage errors, Perl DBI's failed driver call,
-an invalid access token, a 403 naming an unknown user, the reason below a bare HTTP status line;
-and identifiers whose words name a busy resource."""
+an invalid access token, a 403 naming an unknown user, the reason below a bare HTTP status line,
+a required field left empty; and identifiers whose words name a busy resource."""
 
 from __future__ import annotations
 
@@ -134,3 +134,23 @@ def test_a_bare_http_status_line_stays_the_statement_without_a_reason_below():
         "permission_denied",
         line_of(log, "403 Forbidden"),
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            "  error: creating urn:pulumi:dev::web::kubernetes:core/v1:Service::api: "
+            "metadata.namespace may not be empty",
+            "invalid_input",
+        ),
+        ("javax.validation: field must not be empty", "invalid_input"),
+    ],
+)
+def test_a_required_field_left_empty_is_invalid_input(line, category):
+    assert analyze_joblog(joblog(line + "\n")).category == category
+
+
+def test_a_field_that_may_be_empty_is_no_error():
+    log = joblog("note: the label value may be empty for system pods\n", exit_status=0)
+    assert analyze_joblog(log).category == "success"
