@@ -252,7 +252,8 @@ _WARNED_MESSAGE = re.compile(r"^\s*\[?(?i:warn|warning)\]?\s*[:>-]\s*(\S.*)$")
 _SAME_MESSAGE_CHARS = 20
 _ECHOED = re.compile(r"^\s*(?:\+{1,3}\s|\S*>\s*echo\s|echo\s)", re.IGNORECASE)
 """A shell's trace of a command ("+ cp ...") or an echo of it: not the statement itself."""
-_FIELDS_ONLY = re.compile(r"^\s*[A-Z][a-z]*\s+[^\s,]+(?:,\s*[A-Z][a-z]*\s+[^\s,]+)+\s*$")
+# any script's letters: a localized header spells its keys in lower case ("уровень 16")
+_FIELDS_ONLY = re.compile(r"^\s*[^\W\d_]+\s+[^\s,]+(?:,\s*[^\W\d_]+\s+[^\s,]+)+\s*$")
 """A header of "Key value" fields and nothing else: the error's code and where it was raised."""
 
 

@@ -794,11 +794,40 @@ def _first_listed(root: Finding) -> Finding | None:
     return None
 
 
+# A response's bare status line as an HTTP trace prints it ("< HTTP/2.0 403 Forbidden"): the
+# code only; the reason the service gives in the response below says which failure it is.
+_HTTP_STATUS_LINE = re.compile(r"^[<\s*]*HTTP/[\d.]+\s+[45]\d\d(?:\s+[A-Za-z][\w ]*)?\s*$")
+_RESPONSE_LINES = 20
+"""How far below its status line a response's reason may sit (the headers come first)."""
+
+
+def _status_reason(root: Finding, strong: Sequence[Finding]) -> Finding | None:
+    """The reason a service gives below a bare HTTP status line ("403 Forbidden", then
+    "Invalid access token."): a specific statement of another category names the failure the
+    status code only classes."""
+    if not _HTTP_STATUS_LINE.match(root.line.text):
+        return None
+    return next(
+        (
+            f
+            for f in strong
+            if 0 < f.line.number - root.line.number <= _RESPONSE_LINES
+            and f.tier == 4
+            and f.category != root.category
+            and f.category not in GENERIC_CATEGORIES
+        ),
+        None,
+    )
+
+
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
     head = _record_head(root)
     if head is not None:
         return head
+    status_reason = _status_reason(root, strong)
+    if status_reason is not None:
+        return status_reason
     reason = _errno_field_reason(root, strong)
     if reason is not None:
         return reason

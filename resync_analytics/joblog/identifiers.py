@@ -58,6 +58,8 @@ def _lookup(run: str, single: bool, lex: Lexicon) -> str | None:
     """The lexicon word ``run`` is (exactly, or by a prefix entry when it is a single word)."""
     if run in lex.words:
         return run
+    if f"{run}*" in lex.words:
+        return f"{run}*"  # a prefix entry spelled whole ("Provisioned"+"Throughput")
     if single:
         prefixes = [w for w in lex.words if w.endswith("*") and run.startswith(w[:-1])]
         if prefixes:

@@ -53,6 +53,9 @@ def test_identifiers_split_into_words(identifier: str, words: tuple[str, ...]) -
         ("SprocketDiskFull", "disk_full"),
         ("QuuxQuotaExceeded", "disk_full"),
         ("ZapThrottledFault", "resource_busy"),
+        # a prefix entry ("provisionedthroughput*") spelled whole across two words
+        ("GizmoProvisionedThroughputExceeded", "resource_busy"),
+        ("WidgetNoResourceAvailableException", "resource_busy"),
         ("GizmoRowDeadlockError", "resource_busy"),
         ("GizmoPayloadMalformedException", "invalid_input"),
         ("FrobDateParseError", "invalid_input"),
