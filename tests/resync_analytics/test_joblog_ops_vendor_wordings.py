@@ -1,0 +1,110 @@
+"""Operations tools' own wordings, written from their message references: z/OS operator
+command authority (IEE345I), DFSORT and the MVS sort/merge's action messages (ICExxxA,
+IERxxxA) and their capacity message, the z/OS FTP server's empty LIST, an FTP client's refused
+PASS, Sybase Open Client and FreeTDS/DB-Library connection failures, bcp's short data file,
+xcopy's initialisation errors, DISM's missing source, PowerShell remoting's WinRM failures,
+logrotate's insecure parent directory and a downloader's HTTP 403."""
+
+from __future__ import annotations
+
+import pytest
+
+from resync_analytics.joblog.analyzer import analyze_joblog
+from resync_analytics.joblog.prefilter import has_needle
+from tests.resync_analytics.joblog_samples import joblog, line_of
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            " 02.11.07 STC04711  IEE345I CANCEL   AUTHORITY INVALID, FAILED BY SECURITY PRODUCT",
+            "permission_denied",
+        ),
+        ("ICE046A 0 SORT CAPACITY EXCEEDED - RECORD COUNT 2204113", "disk_full"),
+        ("IER046A - SORT CAPACITY EXCEEDED", "disk_full"),
+        ("ICE007A 1 SYNTAX ERROR", "invalid_input"),
+        (
+            "ICE218A 6 1256 BYTE VARIABLE RECORD IS SHORTER THAN 1300 BYTE MINIMUM FOR FIELDS",
+            "invalid_input",
+        ),
+        ("IER019A - SORT FIELD ERROR", "invalid_input"),
+        ("Response: 550 No data sets found.", "file_not_found"),
+        ("Error: USER command failed", "authentication"),
+        ("error { Error: PASS command failed", "authentication"),
+        (
+            "\tct_connect(): network packet layer: internal net library error: Net-Lib protocol "
+            "driver call to connect two endpoints failed",
+            "network",
+        ),
+        ("Msg 20009 (severity 9): Unable to connect: Adaptive Server is unavailable", "network"),
+        (
+            "Error = [Microsoft][ODBC Driver 18 for SQL Server]Unexpected EOF encountered in BCP "
+            "data-file",
+            "invalid_input",
+        ),
+        ("Invalid drive specification", "invalid_input"),
+        ("Package_for_DotNetRollup: The source files could not be found.", "file_not_found"),
+        (
+            'error: skipping "/srv/app/log/app.log" because parent directory has insecure '
+            'permissions (It\'s world writable or writable by group which is not "root")',
+            "permission_denied",
+        ),
+        ("Updater received error code 403 from the mirror.", "permission_denied"),
+    ],
+)
+def test_an_operations_tool_s_wording_names_its_category(line, category):
+    assert has_needle(line), "the prefilter would never show this line to the rules"
+    assert analyze_joblog(joblog(line + "\n")).category == category
+
+
+def test_a_sort_s_action_message_fails_a_log_without_a_trailer():
+    log = (
+        "PAYSORT    SORT                SORT      RC= 0016\n"
+        "IER038I - NMAX = 88120\n"
+        "IER046A - SORT CAPACITY EXCEEDED\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("disk_full", 3)
+
+
+def test_an_empty_z_os_ftp_listing_is_the_missing_file():
+    log = joblog(
+        "Command:  USER PAYOPS\n"
+        "Response: 230 PAYOPS is logged on.\n"
+        "Command:  LIST ['PAYOPS.DAILY.*']\n"
+        "Response: 550 No data sets found.\n"
+        "Command:  PWD\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "file_not_found",
+        line_of(log, "550 No data sets"),
+    )
+
+
+def test_a_winrm_message_cut_at_the_console_width_is_read_on_its_record_s_first_line():
+    log = joblog(
+        "Enter-PSSession : Connecting to remote server app07 failed with the following error "
+        "message : WinRM\n"
+        "cannot complete the operation. Verify that the specified computer name is valid, that "
+        "the computer is\n"
+        "accessible over the network, and that a firewall exception for the WinRM service is "
+        "enabled.\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "network",
+        line_of(log, "Enter-PSSession"),
+    )
+
+
+def test_a_host_outside_trustedhosts_is_an_authentication_failure():
+    log = joblog(
+        "New-PSSession : The WinRM client cannot process the request. If the authentication "
+        "scheme is different from Kerberos, or if the client computer is not joined\n"
+        "to a domain, then HTTPS transport must be used or the destination machine must be "
+        "added to the TrustedHosts\n"
+        "    + FullyQualifiedErrorId : ServerNotTrusted,PSSessionOpenFailed\n"
+    )
+    assert analyze_joblog(log).category == "authentication"
