@@ -621,7 +621,13 @@ def _cause_in_message(root: Finding, strong: Sequence[Finding]) -> Finding | Non
 
 # PowerShell prints an error record as "Verb-Noun : message", wrapped at the console's width
 # over the next lines, then "At line:1 char:1" / "At C:\x.ps1:12 char:5" and "+ ..." lines.
-_PS_RECORD_HEAD = re.compile(r"^[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+ : \S")
+# A remoting record shown without its cmdlet starts with the connection it reports
+# ("Connecting to remote server X failed with the following error message : ...").
+_PS_RECORD_HEAD = re.compile(
+    r"^(?:[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+ : \S"
+    r"|(?:\[\S+\] )?Connecting to remote (?:server )?\S+ (?:server )?failed with the following"
+    r" error message :)"
+)
 _PS_RECORD_END = re.compile(r"^(?:At (?:line:\d+|\S.*:\d+ char:\d+)|\s*\+ )")
 _PS_RECORD_LINES = 4
 """How many wrapped lines a record's message may run on before the line a family matched."""

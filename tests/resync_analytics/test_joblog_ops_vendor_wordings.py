@@ -108,3 +108,56 @@ def test_a_host_outside_trustedhosts_is_an_authentication_failure():
         "    + FullyQualifiedErrorId : ServerNotTrusted,PSSessionOpenFailed\n"
     )
     assert analyze_joblog(log).category == "authentication"
+
+
+def test_an_odbc_general_error_record_is_the_line_and_its_message_the_category():
+    log = joblog(
+        "Starting copy...\n"
+        "SQLState = S1000, NativeError = 0\n"
+        "Error = [Microsoft][ODBC Driver 18 for SQL Server]Unexpected EOF encountered in BCP "
+        "data-file\n"
+        "\n"
+        "0 rows copied.\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "invalid_input",
+        line_of(log, "SQLState = S1000"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            "Error 20009 (severity 9):",
+            "\tUnable to connect: Adaptive Server is unavailable or does not exist",
+        ),
+        (
+            "CT-LIBRARY error:",
+            "\tct_connect(): network packet layer: internal net library "
+            "error: Net-Lib protocol driver call to connect two endpoints failed",
+        ),
+    ],
+)
+def test_a_sybase_client_library_header_is_the_line_and_its_message_the_category(header, message):
+    log = joblog(f"{header}\n{message}\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("network", line_of(log, header))
+
+
+def test_a_remoting_record_without_its_cmdlet_starts_at_the_connection_it_reports():
+    log = joblog(
+        "Connecting to remote server app07 failed with the following error message : The WinRM "
+        "client cannot\n"
+        "process the request. If the authentication scheme is different from Kerberos, or if "
+        "the client computer is not joined\n"
+        "to a domain, then HTTPS transport must be used or the destination machine must be "
+        "added to the TrustedHosts\n"
+        "    + FullyQualifiedErrorId : ServerNotTrusted,PSSessionStateBroken\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "authentication",
+        line_of(log, "Connecting to remote server"),
+    )
