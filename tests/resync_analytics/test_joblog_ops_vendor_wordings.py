@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from resync_analytics.joblog.analyzer import analyze_joblog
+from resync_analytics.joblog.identifiers import read_line
 from resync_analytics.joblog.prefilter import has_needle
 from tests.resync_analytics.joblog_samples import joblog, line_of
 
@@ -161,3 +162,21 @@ def test_a_remoting_record_without_its_cmdlet_starts_at_the_connection_it_report
         "authentication",
         line_of(log, "Connecting to remote server"),
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "FAILED: Execution Error, return code 2 from org.apache.hadoop.hive.ql.exec.mr.MapRedTask",
+        "Error: Error while processing statement: FAILED: Execution Error, return code 1 from "
+        "org.apache.hadoop.hive.ql.exec.tez.TezTask (state=08S01,code=1)",
+    ],
+)
+def test_hive_s_bare_task_return_code_names_no_cause(line):
+    assert analyze_joblog(joblog(line + "\n")).category == "unknown"
+
+
+def test_a_setting_s_value_in_a_connection_string_is_no_error_name():
+    line = "Error opening connection to 'Server=db07;Integrated Security=true;Mode=ReadOnly'"
+    assert read_line(line) is None
+    assert read_line("Pod stopped: reason=OOMKilled") is not None
