@@ -180,3 +180,20 @@ def test_a_setting_s_value_in_a_connection_string_is_no_error_name():
     line = "Error opening connection to 'Server=db07;Integrated Security=true;Mode=ReadOnly'"
     assert read_line(line) is None
     assert read_line("Pod stopped: reason=OOMKilled") is not None
+
+
+def test_an_http_api_s_error_document_fails_a_job_that_ended_0():
+    log = joblog(
+        '{"error":{"root_cause":[{"type":"repository_verification_exception","reason":"[bak] '
+        "store location [/srv/es_bak] is not accessible on the node; nested: "
+        'access_denied_exception: /srv/es_bak/tests-1/data.dat"}],"type":"repository_'
+        'verification_exception","reason":"[bak] verification failed"},"status":500}\n',
+        exit_status=0,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("permission_denied", line_of(log, "{"))
+
+
+def test_a_json_reply_without_an_error_status_does_not_fail_a_job_that_ended_0():
+    log = joblog('{"acknowledged":true,"status":200}\n', exit_status=0)
+    assert analyze_joblog(log).category == "success"
