@@ -64,6 +64,12 @@ _SQL_TEXT = re.compile(
     r"ROLLBACK|DBMS_OUTPUT|LOAD DATA|INFILE|BADFILE|DISCARDFILE|FIELDS|APPEND|REPLACE)(?:\s|;|$)"
 )
 """Echoed SQL text (SQL*Plus echo, control files): upper-case keywords at the line start."""
+_SQL_STATEMENT = re.compile(
+    r"(?i)^\s*(?:copy\s+\S+.*\bfrom\b|insert\s+into\s|select\s.*\bfrom\b|delete\s+from\s|"
+    r"update\s+\S+\s+set\s).*;\s*$"
+)
+"""A whole SQL statement with its terminator, in any case, as a client echoes it (vsql -e,
+psql -e): its words ("abort on error", "reject") are the statement's options, not an error."""
 # A level tag with nothing after it (Maven's "[ERROR]" spacer lines between its messages).
 _BARE_LEVEL = re.compile(r"^\s*\[?(?:ERROR|FATAL|SEVERE|WARN(?:ING)?|INFO)\]?:?\s*$", re.IGNORECASE)
 _LEVEL = re.compile(
@@ -251,6 +257,7 @@ def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
     benign_cleanup = _errno_patterns(knowledge())[0]
     if (
         _SQL_TEXT.match(text)
+        or _SQL_STATEMENT.match(text)
         or benign_cleanup.search(text)
         or knowledge().informational.search(text)
     ):

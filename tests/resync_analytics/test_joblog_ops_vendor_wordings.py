@@ -197,3 +197,12 @@ def test_an_http_api_s_error_document_fails_a_job_that_ended_0():
 def test_a_json_reply_without_an_error_status_does_not_fail_a_job_that_ended_0():
     log = joblog('{"acknowledged":true,"status":200}\n', exit_status=0)
     assert analyze_joblog(log).category == "success"
+
+
+def test_an_echoed_sql_statement_s_options_are_no_error_statement():
+    log = joblog(
+        "copy stage.orders (id, placed_at) from local '/data/in/orders.csv' delimiter ',' "
+        "abort on error rejected data as table stage.orders_rej;\n"
+        'ERROR 4856:  Syntax error at or near "rejected"\n'
+    )
+    assert analyze_joblog(log).error_line == line_of(log, "ERROR 4856")
