@@ -206,3 +206,41 @@ def test_an_echoed_sql_statement_s_options_are_no_error_statement():
         'ERROR 4856:  Syntax error at or near "rejected"\n'
     )
     assert analyze_joblog(log).error_line == line_of(log, "ERROR 4856")
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            "2025/03/14 04:15:01 ERROR 123 (0x0000007B) Accessing Source Directory "
+            "\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy4\\data\\",
+            "invalid_input",
+        ),
+        (
+            "Copy-Item : Es wurde kein Positionsparameter gefunden, der das Argument "
+            '"Recurse" akzeptiert.',
+            "invalid_input",
+        ),
+        (
+            "Get-ChildItem : A positional parameter cannot be found that accepts argument '*.log'.",
+            "invalid_input",
+        ),
+        (
+            "LibClamAV Error: cli_loaddbdir: No supported database files found in /var/lib/clamav",
+            "file_not_found",
+        ),
+        ("        - Returned HRESULT: 8004230f", "application_error"),
+    ],
+)
+def test_a_windows_or_scanner_wording_names_its_category(line, category):
+    assert has_needle(line), "the prefilter would never show this line to the rules"
+    assert analyze_joblog(joblog(line + "\n")).category == category
+
+
+def test_a_vss_hresult_is_the_line_before_its_error_text():
+    log = joblog(
+        "The last operation failed.\n"
+        "        - Returned HRESULT: 80042306\n"
+        "        - Error text: VSS_E_PROVIDER_VETO\n"
+    )
+    assert analyze_joblog(log).error_line == line_of(log, "HRESULT")
