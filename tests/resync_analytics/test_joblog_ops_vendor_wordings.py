@@ -244,3 +244,20 @@ def test_a_vss_hresult_is_the_line_before_its_error_text():
         "        - Error text: VSS_E_PROVIDER_VETO\n"
     )
     assert analyze_joblog(log).error_line == line_of(log, "HRESULT")
+
+
+def test_an_operation_refused_with_its_alternative_named_is_a_usage_error():
+    log = joblog(
+        "{\n"
+        '  "success": false,\n'
+        '  "message": "Retrieval of a whole partitioned data set is not supported. Use MGET '
+        'for this purpose.",\n'
+        '  "stderr": "Command Error: Retrieval of a whole partitioned data set is not '
+        'supported."\n'
+        "}\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "invalid_input",
+        line_of(log, '"message"'),
+    )
