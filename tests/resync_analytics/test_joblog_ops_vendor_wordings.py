@@ -261,3 +261,8 @@ def test_an_operation_refused_with_its_alternative_named_is_a_usage_error():
         "invalid_input",
         line_of(log, '"message"'),
     )
+
+
+def test_a_failed_read_from_an_open_dd_is_no_missing_file():
+    line = "Error: could not read from dd: 'PAYOPS.PAYJOB.JOB04711.D0000102.?' rc: '-1'"
+    assert analyze_joblog(joblog(line + "\n")).category != "file_not_found"
