@@ -186,7 +186,11 @@ def _record_header(root: Finding | None, first: Scored | None) -> LogLine | None
         root.tier < 4
         or header.tier != 3
         or not 0 < root.line.number - header.line.number <= _HEADER_ABOVE
-        or not (_FIELDS_ONLY.match(header.line.text) or _titles_indented(header, root))
+        or not (
+            _FIELDS_ONLY.match(header.line.text)
+            or _titles_indented(header, root)
+            or _LIBRARY_HEADER.match(header.line.text)
+        )
     ):
         return None
     return header.line
@@ -253,8 +257,16 @@ _SAME_MESSAGE_CHARS = 20
 _ECHOED = re.compile(r"^\s*(?:\+{1,3}\s|\S*>\s*echo\s|echo\s)", re.IGNORECASE)
 """A shell's trace of a command ("+ cp ...") or an echo of it: not the statement itself."""
 # any script's letters: a localized header spells its keys in lower case ("уровень 16")
-_FIELDS_ONLY = re.compile(r"^\s*[^\W\d_]+\s+[^\s,]+(?:,\s*[^\W\d_]+\s+[^\s,]+)+\s*$")
-"""A header of "Key value" fields and nothing else: the error's code and where it was raised."""
+_FIELDS_ONLY = re.compile(
+    r"^\s*[^\W\d_]+(?:\s+|\s*=\s*)[^\s,=]+"
+    r"(?:,\s*[^\W\d_]+(?:\s+|\s*=\s*)[^\s,=]+)+\s*$"
+)
+"""A header of "Key value" (or "Key = value") fields and nothing else: the error's code and
+where it was raised ("Msg 208, Level 16, State 1, Line 1", ODBC's "SQLState = S1000,
+NativeError = 0")."""
+_LIBRARY_HEADER = re.compile(r"^\s*(?:Error \d+ \(severity \d+\)|(?:CT|CS)-LIBRARY error):\s*$")
+"""A client library's header that names only its message number or itself (FreeTDS and
+DB-Library's "Error 20009 (severity 9):", Sybase Open Client's "CT-LIBRARY error:")."""
 
 
 def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogLine | None]:

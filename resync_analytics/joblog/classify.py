@@ -64,6 +64,12 @@ _SQL_TEXT = re.compile(
     r"ROLLBACK|DBMS_OUTPUT|LOAD DATA|INFILE|BADFILE|DISCARDFILE|FIELDS|APPEND|REPLACE)(?:\s|;|$)"
 )
 """Echoed SQL text (SQL*Plus echo, control files): upper-case keywords at the line start."""
+_SQL_STATEMENT = re.compile(
+    r"(?i)^\s*(?:copy\s+\S+.*\bfrom\b|insert\s+into\s|select\s.*\bfrom\b|delete\s+from\s|"
+    r"update\s+\S+\s+set\s).*;\s*$"
+)
+"""A whole SQL statement with its terminator, in any case, as a client echoes it (vsql -e,
+psql -e): its words ("abort on error", "reject") are the statement's options, not an error."""
 # A level tag with nothing after it (Maven's "[ERROR]" spacer lines between its messages).
 _BARE_LEVEL = re.compile(r"^\s*\[?(?:ERROR|FATAL|SEVERE|WARN(?:ING)?|INFO)\]?:?\s*$", re.IGNORECASE)
 _LEVEL = re.compile(
@@ -251,6 +257,7 @@ def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
     benign_cleanup = _errno_patterns(knowledge())[0]
     if (
         _SQL_TEXT.match(text)
+        or _SQL_STATEMENT.match(text)
         or benign_cleanup.search(text)
         or knowledge().informational.search(text)
     ):
@@ -640,7 +647,13 @@ def _cause_in_message(root: Finding, strong: Sequence[Finding]) -> Finding | Non
 
 # PowerShell prints an error record as "Verb-Noun : message", wrapped at the console's width
 # over the next lines, then "At line:1 char:1" / "At C:\x.ps1:12 char:5" and "+ ..." lines.
-_PS_RECORD_HEAD = re.compile(r"^[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+ : \S")
+# A remoting record shown without its cmdlet starts with the connection it reports
+# ("Connecting to remote server X failed with the following error message : ...").
+_PS_RECORD_HEAD = re.compile(
+    r"^(?:[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+ : \S"
+    r"|(?:\[\S+\] )?Connecting to remote (?:server )?\S+ (?:server )?failed with the following"
+    r" error message :)"
+)
 _PS_RECORD_END = re.compile(r"^(?:At (?:line:\d+|\S.*:\d+ char:\d+)|\s*\+ )")
 _PS_RECORD_LINES = 4
 """How many wrapped lines a record's message may run on before the line a family matched."""

@@ -41,6 +41,10 @@ def fails_despite_exit_zero(
       Permission denied").
     - The error line is a transfer tool's own report of a failed operation with its reason
       ("upload failed: ... An error occurred (AccessDenied)") and no success followed it.
+    - An HTTP API's error document is the last the job printed (Elasticsearch's
+      ``{"error":{"root_cause":[...]},"status":500}``): the reply to the job's request, which
+      curl and most clients print and then end 0 whatever the HTTP status, whatever the
+      error's kind.
     - A Python traceback's exception line is the last the job printed, but for one short,
       generic completion word ("[*] done"): the script stopped on the exception and its
       top-level handler only said it ended, whatever the error's kind.
@@ -58,6 +62,10 @@ def fails_despite_exit_zero(
     if after is None:
         return False
     if _traceback_ends_job(root, after, stated, scan):
+        return True
+    if _ERROR_DOCUMENT.match(root.line.text) and all(
+        ln.number in stated or _PART_OF_ERROR.match(ln.text) for ln in after
+    ):
         return True
     own_report = root.tier >= 4 and bool(_OPERATION_FAILED.match(root.line.text))
     summary = root.line if own_report else None
@@ -98,6 +106,8 @@ def _opens_traceback(root: Finding, scan: ScanResult) -> bool:
     )
 
 
+_ERROR_DOCUMENT = re.compile(r'^\s*\{\s*"error"\s*:.*"status"\s*:\s*[45]\d\d\s*\}\s*$')
+"""A JSON error reply with its HTTP status at its end, as a REST API returns it."""
 _TRACEBACK_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
 _FRAME_LINE = re.compile(r"^\s+\S")
 _COMPLETION_ONLY = re.compile(

@@ -111,12 +111,33 @@ def identifiers(text: str) -> list[str]:
     ]
 
 
+# A setting written "Key=Value" (a connection string's "ApplicationIntent=ReadOnly", a URL's
+# "mode=ReadOnly"): its value is what was configured, not an error's name, unless the key
+# says it holds one ("reason=OOMKilled", "errorCode=ThrottlingException").
+_SETTING = re.compile(
+    r"(?<![\w.])([A-Za-z][A-Za-z0-9_]*)\s*=\s*([A-Za-z][A-Za-z0-9_]*)(?=[;&,'\"\s)]|$)"
+)
+_ERROR_KEYS = _ERROR_WORDS | {"code", "reason", "status", "cause", "state", "result", "type"}
+
+
+def _setting_values(text: str) -> set[str]:
+    """The values of ``text``'s settings whose keys name no error."""
+    return {
+        value
+        for key, value in _SETTING.findall(text)
+        if not _ERROR_KEYS & set(split_identifier(key))
+    }
+
+
 def read_line(text: str, lex: Lexicon | None = None) -> IdentifierReading | None:
     """The one category the identifiers of ``text`` name, with the identifier that named it;
     ``None`` when none names one or two name different ones."""
     lex = lex or lexicon()
     readings: dict[Category, str] = {}
+    settings = _setting_values(text) if "=" in text else set()
     for token in identifiers(text):
+        if token in settings:
+            continue
         category = read_identifier(token, lex)
         if category is not None:
             readings.setdefault(category, token)

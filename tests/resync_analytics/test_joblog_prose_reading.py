@@ -54,15 +54,19 @@ def _joblog(*lines: str) -> bytes:
 
 
 def test_a_generic_verdict_takes_the_category_of_its_words() -> None:
-    analysis = analyze_joblog(_joblog("starting nightly export", "ERROR: PASS command failed"))
-    assert analysis.category == "authentication"
+    analysis = analyze_joblog(
+        _joblog("starting nightly export", "ERROR: connecting to remote ledger gw07 failed")
+    )
+    assert analysis.category == "network"
     assert analysis.rule == PROSE_RULE
-    assert "pass command failed" in analysis.root_cause
+    assert "connecting to remote ledger gw07 failed" in analysis.root_cause
 
 
 def test_the_switch_turns_the_reading_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SWITCH_VARIABLE, "0")
-    analysis = analyze_joblog(_joblog("starting nightly export", "ERROR: PASS command failed"))
+    analysis = analyze_joblog(
+        _joblog("starting nightly export", "ERROR: connecting to remote ledger gw07 failed")
+    )
     assert analysis.category in {"application_error", "unknown"}
 
 
