@@ -16,6 +16,14 @@ each batch scored by weights fitted on the others: Brier score 0.213 -> 0.167, l
 The hand-set weights put 221 of the 292 in [0.8, 1.0) at mean 0.91 with 76% right.
 The former fit (13 batches) held on the four batches that came after it: their [0.8, 1.0)
 bins held 8, 5, 11 and 9 logs at 0.80 with 88%, 80%, 64% and 78% right.
+These weights held on the 14 batches that came after them (2026-12-07c to 2026-12-07p, 213
+rows, 52% right): Brier 0.182, log loss 0.546, ECE 0.068; on the last eight (2026-12-07i to
+2026-12-07p, 120 rows, 52% right) Brier 0.187, ECE 0.065, [0.6, 0.8) 75 logs at 0.78 with 71%
+right, [0.0, 0.2) 30 at 0.12 with 13%. Refitting on all 31 batches (505 rows) did not beat
+them: leave-one-batch-out Brier 0.173 against their 0.170 (292 of the rows are their own
+training rows), ECE 0.012 against 0.031; on the 120 rows held out for both, 0.189 / 0.059
+against 0.187 / 0.065. Its penalty (0.3, the weakest) also turned rc_conflict positive on the
+3 rows that show it, so the weights stay.
 Features the first contacts seldom show keep about their former weight (``rc_only`` appeared
 once, ``rc_conflict`` twice, ``rc_consistent`` seven times, ``success_no_errors`` twice).
 
