@@ -38,6 +38,20 @@ from tests.resync_analytics.joblog_samples import joblog, line_of
             "file_not_found",
         ),
         (
+            "P00  ERROR: [049]: unable to get address for 'backup-host': [-2] Name or service "
+            "not known",
+            "network",
+        ),
+        ("P00  ERROR: [038]: unable to restore while PostgreSQL is running", "resource_busy"),
+        (
+            "P00  ERROR: [073]: unable to list file info for missing path '/var/lib/pgbackrest'",
+            "file_not_found",
+        ),
+        (
+            "P00  ERROR: [032]: 'maybe' is not valid for 'archive-async' option",
+            "invalid_input",
+        ),
+        (
             "ERROR: Error in Log_event::read_log_event(): 'Found invalid event in binary log', "
             "data_len: 57, event_type: -12",
             "invalid_input",
