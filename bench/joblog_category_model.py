@@ -82,6 +82,9 @@ BATCH_COMMITS = {
     "2026-12-07n": "f04c839",
     "2026-12-07o": "adb9d2f",
     "2026-12-07p": "8a94a8f",
+    "2026-12-07q": "1c094a3",
+    "2026-12-07r": "1c094a3",
+    "2026-12-07s": "1c094a3",
 }
 REPO = Path(__file__).resolve().parent.parent
 BATCH_DIR = REPO / "tests" / "data" / "joblogs" / "real" / "batches"
