@@ -22,6 +22,8 @@ ALLOWED = {
     ("os_file_not_found", "exec_program_missing"): "a missing program is ENOENT too",
     ("generic_auth", "operation_not_authorized"): "'Unauthorized' names both; AWS's operation",
     ("data_format", "shell_syntax_error"): "a shell script's syntax error is unexpected input",
+    ("generic_auth", "server_unreachable"): "kinit's prefix; a KDC not reached tried no password",
+    ("data_format", "db2_syntax_error"): "Db2's 'unexpected token' is SQL the server refused",
     ("usage_error", "shell_syntax_error"): "'unexpected end of file' is also a bad input file",
 }
 """(family, owner of the example it matches): collisions the file's order settles, with why."""

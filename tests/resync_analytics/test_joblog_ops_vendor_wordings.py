@@ -266,3 +266,51 @@ def test_an_operation_refused_with_its_alternative_named_is_a_usage_error():
 def test_a_failed_read_from_an_open_dd_is_no_missing_file():
     line = "Error: could not read from dd: 'PAYOPS.PAYJOB.JOB04711.D0000102.?' rc: '-1'"
     assert analyze_joblog(joblog(line + "\n")).category != "file_not_found"
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        # a peer not reached names no credentials, whatever the tool's prefix says
+        (
+            "kinit: krb5_get_init_creds: unable to reach any KDC in realm CORP.EXAMPLE",
+            "network",
+        ),
+        ("ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)", "network"),
+        (
+            "Get-ADUser : Unable to contact the server. Perhaps this server does not exist",
+            "network",
+        ),
+        ("Net::OpenTimeout: execution expired", "network"),
+        (
+            "mc: <ERROR> Unable to mirror. Overwrite not allowed for 's3/bkt/a.csv'.",
+            "invalid_input",
+        ),
+        (
+            "cannot receive incremental stream: destination pool/data has been modified",
+            "application_error",
+        ),
+        ("govc: Cannot complete file creation operation.", "application_error"),
+        ("error 2 at 1 depth lookup: unable to get issuer certificate", "invalid_input"),
+        (
+            'SQL0104N  An unexpected token "SELEC" was found following "BEGIN-OF-STATEMENT".',
+            "database",
+        ),
+        ('Error in run_all(x) : could not find function "is_valid"', "application_error"),
+    ],
+)
+def test_a_storage_or_directory_tool_s_wording_names_its_category(line, category):
+    log = joblog(line + "\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, line[:25]))
+
+
+def test_a_ruby_exception_under_rake_aborted_is_the_cause():
+    log = joblog(
+        "rake aborted!\n"
+        "Net::OpenTimeout: execution expired\n"
+        "/srv/app/lib/tasks/poll.rake:11:in `block in <main>'\n"
+        "Tasks: TOP => poll\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("network", line_of(log, "Net::Open"))

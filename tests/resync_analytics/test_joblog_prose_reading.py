@@ -24,6 +24,9 @@ from resync_analytics.joblog.prose import PROSE_RULE, SWITCH_VARIABLE, read_pros
         ("ERROR: relation staging.orders does not exist", "database"),
         ("backup aborted: no space left on device", "disk_full"),
         ("query timed out against the database", "timeout"),
+        # a server not reached at all, whatever the rest of the sentence supposes
+        ("Unable to contact the server. Perhaps this server does not exist", "network"),
+        ("worker: could not reach the broker on its port", "network"),
     ],
 )
 def test_plain_words_name_a_category(line: str, category: str) -> None:
