@@ -675,6 +675,25 @@ def _record_head(root: Finding) -> Finding | None:
     return None
 
 
+_COLON_HEAD = re.compile(
+    r"^(?=\S)(?!.*\b\d+ errors?\b)"
+    r".*\b(?:[Ee]rror|ERROR|[Ee]xception|[Ff]atal|FATAL|[Ff]ailed|FAILED)\b.*:\s*$"
+)
+"""An error's head that ends with a colon: its message goes on, indented, on the next line.
+A head that counts errors ("* 1 error occurred:") opens a list whose items are the errors."""
+
+
+def _colon_head(root: Finding) -> Finding | None:
+    """The head of an error whose message continues indented under it: R prints "Error in
+    f(x) :" and the message on the next line, indented; the record starts at its head."""
+    if not root.line.text[:1].isspace() or not root.context_before:
+        return None
+    above = root.context_before[-1]
+    if above.number != root.line.number - 1 or not _COLON_HEAD.match(above.text.rstrip("\r")):
+        return None
+    return dataclasses.replace(root, line=above)
+
+
 # The kernel's out-of-memory record opens with "invoked oom-killer:", lists the tasks it
 # weighed (a line each, dozens on a busy host) and concludes "Out of memory: Killed process".
 _RECORD_OPENERS = frozenset({"kernel_oom_record"})
@@ -835,7 +854,7 @@ def _status_reason(root: Finding, strong: Sequence[Finding]) -> Finding | None:
 
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
-    head = _record_head(root)
+    head = _record_head(root) or _colon_head(root)
     if head is not None:
         return head
     status_reason = _status_reason(root, strong)

@@ -572,3 +572,22 @@ def test_a_failure_reported_without_its_cause_is_unknown_from_its_first_report(l
     log = joblog("".join(f"{line}\n" for line in lines), exit_status=23)
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == ("unknown", line_of(log, reported))
+
+
+@pytest.mark.parametrize(
+    ("message", "category"),
+    [
+        ("  trying to use CRAN without setting a mirror", "invalid_input"),
+        ("  there is no package called 'argparser'", "command_not_found"),
+    ],
+)
+def test_an_error_head_ending_with_a_colon_is_the_line_of_its_indented_message(message, category):
+    log = joblog('Error in setup(repos, "source") : \n' + message + "\nExecution halted\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, "Error in setup"))
+
+
+def test_a_head_that_counts_errors_leaves_the_line_to_its_listed_item():
+    log = joblog("Error: request failed\n* 1 error occurred:\n\t* permission denied\n")
+    analysis = analyze_joblog(log)
+    assert analysis.error_line == line_of(log, "\t* permission denied")
