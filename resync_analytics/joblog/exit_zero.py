@@ -48,6 +48,11 @@ def fails_despite_exit_zero(
     - A Python traceback's exception line is the last the job printed, but for one short,
       generic completion word ("[*] done"): the script stopped on the exception and its
       top-level handler only said it ended, whatever the error's kind.
+    - Node.js before version 15 only warned of a promise rejected with no handler
+      ("(node:PID) UnhandledPromiseRejectionWarning: Error: connect ECONNREFUSED ...") and
+      exited 0 (its DEP0018 note says a later Node ends such a process non-zero): the work the
+      promise carried was dropped. A failure when the job printed nothing after it but the
+      error's own lines and Node's notes about it, whatever the error's kind.
     """
     if root is None or root.known or root.transient:
         return False
@@ -62,6 +67,11 @@ def fails_despite_exit_zero(
     if after is None:
         return False
     if _traceback_ends_job(root, after, stated, scan):
+        return True
+    if _UNHANDLED_REJECTION.search(root.line.text) and all(
+        ln.number in stated or _PART_OF_ERROR.match(ln.text) or _NODE_NOTE.match(ln.text)
+        for ln in after
+    ):
         return True
     if _ERROR_DOCUMENT.match(root.line.text) and all(
         ln.number in stated or _PART_OF_ERROR.match(ln.text) for ln in after
@@ -106,6 +116,13 @@ def _opens_traceback(root: Finding, scan: ScanResult) -> bool:
     )
 
 
+_UNHANDLED_REJECTION = re.compile(
+    r"\bUnhandledPromiseRejectionWarning: (?!Unhandled promise rejection\.)\S"
+)
+"""Node's warning for a promise rejected with no handler, with the error it was rejected with
+(not its follow-up note "Unhandled promise rejection. This error originated ...")."""
+_NODE_NOTE = re.compile(r"^\(node:\d+\) |^\(Use `node --trace-")
+"""Node's own notes under a warning: the follow-up warnings of the process, the hint to trace."""
 _ERROR_DOCUMENT = re.compile(r'^\s*\{\s*"error"\s*:.*"status"\s*:\s*[45]\d\d\s*\}\s*$')
 """A JSON error reply with its HTTP status at its end, as a REST API returns it."""
 _TRACEBACK_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")

@@ -591,3 +591,25 @@ def test_a_head_that_counts_errors_leaves_the_line_to_its_listed_item():
     log = joblog("Error: request failed\n* 1 error occurred:\n\t* permission denied\n")
     analysis = analyze_joblog(log)
     assert analysis.error_line == line_of(log, "\t* permission denied")
+
+
+def test_node_s_unhandled_rejection_fails_a_job_that_ended_0():
+    log = joblog(
+        "(node:812) UnhandledPromiseRejectionWarning: Error: connect ECONNREFUSED 10.0.0.9:443\n"
+        "    at TCPConnectWrap.afterConnect [as oncomplete] (net.js:1146:16)\n"
+        "(Use `node --trace-warnings ...` to show where the warning was created)\n"
+        "(node:812) UnhandledPromiseRejectionWarning: Unhandled promise rejection.\n",
+        exit_status=0,
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("network", line_of(log, "(node:812) Un"))
+
+
+def test_node_s_unhandled_rejection_followed_by_more_work_stays_a_success():
+    log = joblog(
+        "(node:812) UnhandledPromiseRejectionWarning: Error: connect ECONNREFUSED 10.0.0.9:443\n"
+        "    at TCPConnectWrap.afterConnect [as oncomplete] (net.js:1146:16)\n"
+        "Wrote 120 recipes to out/index.json\n",
+        exit_status=0,
+    )
+    assert analyze_joblog(log).category == "success"
