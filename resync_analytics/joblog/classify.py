@@ -675,6 +675,37 @@ def _record_head(root: Finding) -> Finding | None:
     return None
 
 
+_PS_FIELD = re.compile(r"^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s*:")
+
+
+def _fields_record_start(root: Finding) -> Finding | None:
+    """The first line of the PowerShell error record whose "+ CategoryInfo" field won: the
+    record's message comes first (without its cmdlet when a remote session relays it: "A
+    parameter cannot be found that matches parameter name 'X'."), then its "At ..." and "+ ..."
+    lines; the record starts after the blank line above its message."""
+    if not _PS_FIELD.match(root.line.text):
+        return None
+    expected = root.line.number - 1
+    start = None
+    for line in reversed(root.context_before[-(_PS_RECORD_LINES + 4) :]):
+        text = line.text.rstrip("\r")
+        if line.number != expected:
+            return None
+        if not text.strip():
+            break
+        if _PS_RECORD_END.match(text):
+            if start is not None:
+                return None  # another record's fields above this one's message
+        else:
+            start = line
+            if _PS_RECORD_HEAD.match(text):
+                break
+        expected -= 1
+    else:
+        return None
+    return dataclasses.replace(root, line=start) if start is not None else None
+
+
 _COLON_HEAD = re.compile(
     r"^(?=\S)(?!.*\b\d+ errors?\b)"
     r".*\b(?:[Ee]rror|ERROR|[Ee]xception|[Ff]atal|FATAL|[Ff]ailed|FAILED)\b.*:\s*$"
@@ -854,7 +885,7 @@ def _status_reason(root: Finding, strong: Sequence[Finding]) -> Finding | None:
 
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
-    head = _record_head(root) or _colon_head(root)
+    head = _record_head(root) or _fields_record_start(root) or _colon_head(root)
     if head is not None:
         return head
     status_reason = _status_reason(root, strong)

@@ -613,3 +613,18 @@ def test_node_s_unhandled_rejection_followed_by_more_work_stays_a_success():
         exit_status=0,
     )
     assert analyze_joblog(log).category == "success"
+
+
+def test_a_powershell_record_without_its_cmdlet_starts_at_its_message():
+    log = joblog(
+        "Connected to the remote session.\n"
+        "\n"
+        "A parameter cannot be found that matches parameter name 'Identity'.\n"
+        "    + CategoryInfo          : InvalidArgument: (:) [Get-X], ParameterBindingException\n"
+        "    + FullyQualifiedErrorId : NamedParameterNotFound,Get-X\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "invalid_input",
+        line_of(log, "A parameter cannot"),
+    )
