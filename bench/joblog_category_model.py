@@ -85,6 +85,8 @@ BATCH_COMMITS = {
     "2026-12-07q": "1c094a3",
     "2026-12-07r": "1c094a3",
     "2026-12-07s": "1c094a3",
+    "2026-12-07t": "4279aba",
+    "2026-12-07u": "4279aba",
 }
 REPO = Path(__file__).resolve().parent.parent
 BATCH_DIR = REPO / "tests" / "data" / "joblogs" / "real" / "batches"
