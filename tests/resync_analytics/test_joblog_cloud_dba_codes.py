@@ -106,21 +106,6 @@ def test_a_russian_sql_server_header_is_the_line_of_its_record():
     assert (analysis.category, analysis.error_line) == ("database", line_of(log, "Сообщение 8921"))
 
 
-def test_an_azure_storage_service_code_is_the_line_over_its_description():
-    log = joblog(
-        "Cannot perform sync due to error: cannot list files due to reason -> "
-        "azblob.newStorageError\n"
-        "===== RESPONSE ERROR (ServiceCode=AuthorizationPermissionMismatch) =====\n"
-        "Description=This request is not authorized to perform this operation using this "
-        "permission.\n"
-    )
-    analysis = analyze_joblog(log)
-    assert (analysis.category, analysis.error_line) == (
-        "permission_denied",
-        line_of(log, "ServiceCode="),
-    )
-
-
 def test_a_forbidden_response_naming_an_unknown_user_is_an_authentication_failure():
     log = joblog('Error: Response from server (403 Forbidden) {"message":"user not found"}\n')
     assert analyze_joblog(log).category == "authentication"

@@ -57,10 +57,18 @@ def test_a_command_timeout_cut_by_the_console_is_a_time_limit():
     assert analyze_joblog(log).category == "timeout"
 
 
-def test_azcopy_s_wrapper_yields_to_the_service_code_below_it():
-    log = joblog(
+@pytest.mark.parametrize(
+    "wrapper",
+    [
         "Authentication failed, it is either not correct, or expired, or does not have the "
-        "correct permission -> github.com/Azure/azure-storage-blob-go/azblob.newStorageError\n"
+        "correct permission -> github.com/Azure/azure-storage-blob-go/azblob.newStorageError",
+        "Cannot perform sync due to error: cannot list files due to reason -> "
+        "azblob.newStorageError",
+    ],
+)
+def test_azcopy_s_wrapper_yields_to_the_service_code_below_it(wrapper: str) -> None:
+    log = joblog(
+        f"{wrapper}\n"
         "===== RESPONSE ERROR (ServiceCode=AuthorizationPermissionMismatch) =====\n"
         "Description=This request is not authorized to perform this operation using this "
         "permission.\n"
