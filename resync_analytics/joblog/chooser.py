@@ -436,7 +436,10 @@ def _exception_follows(finding: Finding, findings: Sequence[Finding]) -> bool:
     HttpRequestException: ..."), the deeper cause as a Java chain's ``Caused by:`` is."""
     here = finding.line.number
     following = [f for f in findings if 0 < f.line.number - here <= _ANNOUNCED_WITHIN]
-    if any(_INNER_EXCEPTION.match(f.line.text) for f in following):
+    if any(
+        _INNER_EXCEPTION.match(f.line.text) and not _restates(f.line.text, finding.line.text)
+        for f in following
+    ):
         return True
     if finding.tier != 2 or finding.java_role or finding.python_exception:
         return False
@@ -445,6 +448,23 @@ def _exception_follows(finding: Finding, findings: Sequence[Finding]) -> bool:
 
 _INNER_EXCEPTION = re.compile(r"^\s*(?:\S*\d\S*\s+)?--->\s+[\w.`]+(?:Exception|Error)\b")
 """A .NET inner exception on a line of its own, maybe after a timestamp."""
+
+
+def _restates(inner: str, outer: str) -> bool:
+    """Whether the outer exception already states its inner one's message and adds to it, as
+    .NET's HttpRequestException repeats the SocketException's text and adds the address: the
+    outer line is then the first to state the cause, and the fuller one. An outer message no
+    longer than the inner one's leaves the inner, deeper exception the cause."""
+    inner_message = _EXCEPTION_MESSAGE.search(inner)
+    outer_message = _EXCEPTION_MESSAGE.search(outer)
+    if not inner_message or not outer_message:
+        return False
+    said, fuller = inner_message.group(1), outer_message.group(1)
+    return len(said) >= 20 and said in fuller and len(fuller) - len(said) >= 3
+
+
+_EXCEPTION_MESSAGE = re.compile(r"(?:Exception|Error)\b(?: \([^)]*\))?:\s*(.*?)\s*$")
+"""The message after an exception's name and its optional code ("(10061)")."""
 
 
 def _explained_later(finding: Finding, causes: Sequence[_Cause]) -> bool:

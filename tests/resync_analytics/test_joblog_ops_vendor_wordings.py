@@ -314,3 +314,26 @@ def test_a_ruby_exception_under_rake_aborted_is_the_cause():
     )
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == ("network", line_of(log, "Net::Open"))
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("系统找不到指定的路径。", "file_not_found"),
+        ("系統找不到指定的檔案。", "file_not_found"),
+        ("指定されたパスが見つかりません。", "file_not_found"),
+        ("no named pipe instance matching 'SALES02' returned from host 'dbhost'.", "network"),
+        (
+            "System.Net.Http.HttpRequestException: No se puede establecer una conexión ya que el "
+            "equipo de destino denegó expresamente dicha conexión. (api7:8443)",
+            "network",
+        ),
+        (
+            "Es konnte keine Verbindung hergestellt werden, da der Zielcomputer die Verbindung "
+            "verweigerte 10.0.0.9:1433",
+            "network",
+        ),
+    ],
+)
+def test_a_windows_message_in_another_language_names_its_category(line, category):
+    assert analyze_joblog(joblog(line + "\n", exit_status=1)).category == category

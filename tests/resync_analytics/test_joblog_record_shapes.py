@@ -628,3 +628,16 @@ def test_a_powershell_record_without_its_cmdlet_starts_at_its_message():
         "invalid_input",
         line_of(log, "A parameter cannot"),
     )
+
+
+def test_a_net_exception_whose_inner_exception_repeats_it_is_the_line():
+    refused = "No se puede establecer una conexión ya que el equipo de destino denegó expresamente"
+    log = joblog(
+        f"System.Net.Http.HttpRequestException: {refused} dicha conexión. (api7:8443)\n"
+        f" ---> System.Net.Sockets.SocketException (10061): {refused} dicha conexión.\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "network",
+        line_of(log, "System.Net.Http.HttpRequestException"),
+    )

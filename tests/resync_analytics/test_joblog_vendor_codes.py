@@ -17,6 +17,7 @@ import pytest
 
 from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.prefilter import has_needle
+from tests.resync_analytics.joblog_samples import joblog, line_of
 
 ORACLE = [
     ("ORA-28040", "ORA-28040: No matching authentication protocol", "authentication"),
@@ -468,3 +469,35 @@ def test_a_bare_number_is_no_vendor_code(line):
 )
 def test_a_status_near_a_middleware_code_is_no_such_failure(line):
     assert analyze_joblog(line + "\n").category not in {"resource_busy", "out_of_memory"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "java.sql.SQLException: Accès refusé pour l'utilisateur: 'etl'@'@db7' (mot de passe: OUI)",
+        "ERROR 1045 (28000): Acceso negado para usuario: 'etl'@'10.1.2.3' (Usando clave: SI)",
+        "mysql: Benutzer 'etl'@'db7' hat keine Zugriffsberechtigung (verwendetes Passwort: JA)",
+        "Доступ закрыт для пользователя 'etl'@'db7' (был использован пароль: YES)",
+        "Tilgang nektet for bruker: 'etl'@'db7' (Bruker passord: JA)",
+    ],
+)
+def test_mysql_s_localized_access_denied_is_authentication(line):
+    assert analyze_joblog(joblog(line + "\n")).category == "authentication"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "psql:load.sql:12: FEIL:  relasjonen «stage_orders» eksisterer ikke",
+        "psql:load.sql:12: FEHLER:  Relation »stage_orders« existiert nicht",
+        "psql:load.sql:12: ERREUR:  la relation « stage_orders » n'existe pas",
+        'psql:load.sql:12: ERRO:  relação "stage_orders" não existe',
+        'psql:load.sql:12: ОШИБКА:  отношение "stage_orders" не существует',
+        'psql:load.sql:12: 错误:  关系 "stage_orders" 不存在',
+        "pg_restore: error: could not execute query: FEHLER:  Spalte »region« existiert nicht",
+    ],
+)
+def test_postgresql_s_localized_message_level_is_a_database_error(line):
+    log = joblog("loading stage tables\n" + line + "\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("database", line_of(log, line[:20]))
