@@ -3,9 +3,11 @@
     .venv/bin/python -m bench.joblog_quality [--misses | --entity-misses]
     .venv/bin/python -m bench.joblog_quality --names-from tests/data/joblogs/real/batches/DATE.txt
 
-Two labelled sources: ``written`` (tests/data/joblogs, written by this project) and ``real``
+Three labelled sources: ``written`` (tests/data/joblogs, written by this project), ``real``
 (tests/data/joblogs/real, transcripts printed by other people's tools and found in public issue
-threads, Q&A pages and vendor docs, wrapped in TWS stdlists). Each has its own frozen split
+threads, Q&A pages and vendor docs, wrapped in TWS stdlists) and ``blind``
+(tests/data/joblogs/blind, whole joblogs written by authors who never saw the analyser, its
+knowledge base or the other corpora, as a customer's joblogs are). Each has its own frozen split
 (``split.json`` in its directory, same hash rule): the test parts are frozen and no rule,
 pattern or parameter may be tuned by looking at their failures, so their figures are the honest
 estimate. The real test part is the one the rules were never written from. Simulator
@@ -24,7 +26,8 @@ entities, grouped by their labelled role, and the unlabelled entities named, gro
 the analyser gives them: the kinds of entity not extracted and the kinds of noise output.
 
 ``--names-from FILE`` measures only the real transcripts named in FILE (one file name a line):
-a batch collected and labelled together. Measured before any rule is changed for it, that is
+a batch collected and labelled together; a FILE under ``blind/batches`` names blind-written
+joblogs. Measured before any rule is changed for it, that is
 an honest figure on logs the rules have not seen; the README of the corpus lists each batch
 with that first figure. Its misses are listed (with ``--misses``) for the batch's development
 files only.
@@ -34,15 +37,22 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
+from pathlib import Path
 
 from resync_analytics.joblog.evaluation import Outcome, QualityReport, evaluate, role_figures
 from tests.resync_analytics.joblog_corpora import (
+    BLIND_PREFIX,
     REAL_PREFIX,
+    load_blind_corpus,
     load_corpus,
     load_real_corpus,
     render_simulated,
 )
-from tests.resync_analytics.joblog_split import load_real_test_names, split_corpus
+from tests.resync_analytics.joblog_split import (
+    load_blind_test_names,
+    load_real_test_names,
+    split_corpus,
+)
 
 NEAR_LINES = 3
 
@@ -168,20 +178,30 @@ def print_entity_misses(title: str, report: QualityReport) -> None:
     print()
 
 
+def is_blind_batch(path: str) -> bool:
+    """A batch file under ``blind/batches`` lists blind-written joblogs, any other real ones."""
+    return "blind" in Path(path).resolve().parts
+
+
 def read_batch_names(path: str) -> frozenset[str]:
-    """Sample names (``real/`` prefixed) of the transcripts a batch file lists."""
+    """Sample names (``real/`` or ``blind/`` prefixed) of the joblogs a batch file lists."""
+    prefix = BLIND_PREFIX if is_blind_batch(path) else REAL_PREFIX
     with open(path, encoding="utf-8") as lines:
-        return frozenset(REAL_PREFIX + line.strip() for line in lines if line.strip())
+        return frozenset(prefix + line.strip() for line in lines if line.strip())
 
 
 def report_batch(path: str, show_misses: bool) -> None:
-    """Figures on one batch of real transcripts, whole and per split part."""
+    """Figures on one batch of real transcripts or blind-written joblogs, whole and per part."""
     names = read_batch_names(path)
-    samples = [s for s in load_real_corpus() if s.name in names]
+    blind = is_blind_batch(path)
+    corpus = load_blind_corpus() if blind else load_real_corpus()
+    samples = [s for s in corpus if s.name in names]
     missing = names - {s.name for s in samples}
     if missing:
-        raise SystemExit(f"not in the real corpus: {sorted(missing)}")
-    test, development = split_corpus(samples, load_real_test_names())
+        raise SystemExit(f"not in the {'blind' if blind else 'real'} corpus: {sorted(missing)}")
+    test, development = split_corpus(
+        samples, load_blind_test_names() if blind else load_real_test_names()
+    )
     whole = evaluate(samples)
     print_report(f"batch {path} (all of it)", whole, False)
     print_per_category(whole)
@@ -222,13 +242,19 @@ def main() -> None:
         return
     written_test, written_dev = split_corpus(load_corpus())
     real_test, real_dev = split_corpus(load_real_corpus(), load_real_test_names())
+    blind_test, blind_dev = split_corpus(load_blind_corpus(), load_blind_test_names())
     parts = {
         ("real", "test"): evaluate(real_test),
+        ("blind", "test"): evaluate(blind_test),
         ("written", "test"): evaluate(written_test),
         ("real", "dev"): evaluate(real_dev),
+        ("blind", "dev"): evaluate(blind_dev),
         ("written", "dev"): evaluate(written_dev),
     }
     # the test parts' misses are never listed: reading them is how a frozen part gets tuned on
+    if blind_test:
+        print_report("blind-written FROZEN TEST part (held out)", parts["blind", "test"], False)
+        print_per_category(parts["blind", "test"])
     if real_test:
         print_report("real transcripts FROZEN TEST part (held out)", parts["real", "test"], False)
         print_per_category(parts["real", "test"])
@@ -244,6 +270,8 @@ def main() -> None:
     if real_dev:
         print_per_role("real development part", parts["real", "dev"])
         print_report("real transcripts development part", parts["real", "dev"], args.misses)
+    if blind_dev:
+        print_report("blind-written development part", parts["blind", "dev"], args.misses)
     print_report("written corpus development part", parts["written", "dev"], args.misses)
     print_report(
         "simulator (not evidence of generalisation)",

@@ -1,5 +1,6 @@
 """Labelled joblogs: the hand-written corpus in tests/data/joblogs, the real transcripts in
-tests/data/joblogs/real and simulator renderings."""
+tests/data/joblogs/real, the blind-written joblogs in tests/data/joblogs/blind and simulator
+renderings."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "joblogs"
 # in a TWS stdlist; sources.json names where each came from
 REAL_DIR = CORPUS_DIR / "real"
 REAL_PREFIX = "real/"
+# joblogs written by authors who never saw the analyser, its knowledge base or the corpora
+# above, as a customer's own joblogs would be; sources.json says what each was meant to test
+BLIND_DIR = CORPUS_DIR / "blind"
+BLIND_PREFIX = "blind/"
 
 
 def _load(directory: Path, prefix: str = "") -> list[LabelledJoblog]:
@@ -44,6 +49,13 @@ def load_real_corpus() -> list[LabelledJoblog]:
     if not (REAL_DIR / "labels.json").exists():
         return []
     return _load(REAL_DIR, REAL_PREFIX)
+
+
+def load_blind_corpus() -> list[LabelledJoblog]:
+    """Blind-written joblogs; sample names carry the ``blind/`` prefix."""
+    if not (BLIND_DIR / "labels.json").exists():
+        return []
+    return _load(BLIND_DIR, BLIND_PREFIX)
 
 
 def render_simulated(seeds_per_template: int = 3) -> list[LabelledJoblog]:

@@ -14,12 +14,19 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from resync_analytics.joblog.evaluation import LabelledJoblog
-from tests.resync_analytics.joblog_corpora import CORPUS_DIR, REAL_DIR, REAL_PREFIX
+from tests.resync_analytics.joblog_corpora import (
+    BLIND_DIR,
+    BLIND_PREFIX,
+    CORPUS_DIR,
+    REAL_DIR,
+    REAL_PREFIX,
+)
 
 SPLIT_MANIFEST = CORPUS_DIR / "split.json"
 # the real transcripts have a manifest of their own drawn by the same rule, so adding them did
 # not move any file of the written corpus
 REAL_SPLIT_MANIFEST = REAL_DIR / "split.json"
+BLIND_SPLIT_MANIFEST = BLIND_DIR / "split.json"
 TEST_SHARE = 0.30
 MIN_CATEGORY_SIZE_FOR_TEST = 3
 
@@ -64,6 +71,13 @@ def load_real_test_names(manifest: Path = REAL_SPLIT_MANIFEST) -> frozenset[str]
     return frozenset(REAL_PREFIX + name for name in load_test_names(manifest))
 
 
+def load_blind_test_names(manifest: Path = BLIND_SPLIT_MANIFEST) -> frozenset[str]:
+    """The frozen test part of the blind-written joblogs, as sample names (``blind/`` prefixed)."""
+    if not manifest.exists():
+        return frozenset()
+    return frozenset(BLIND_PREFIX + name for name in load_test_names(manifest))
+
+
 def split_corpus(
     samples: Iterable[LabelledJoblog], test_names: frozenset[str] | None = None
 ) -> tuple[list[LabelledJoblog], list[LabelledJoblog]]:
@@ -83,6 +97,12 @@ WRITTEN_HISTORY = (
 REAL_HISTORY = (
     "These transcripts were collected and labelled after the rules had been written, without "
     "running the analyser on them, so the test part is unseen by the rules."
+)
+
+BLIND_HISTORY = (
+    "These joblogs were written and labelled by authors who never saw the analyser, its "
+    "knowledge base or the other corpora; each batch was measured before any rule changed for "
+    "it, so the test part is unseen by the rules."
 )
 
 
@@ -122,12 +142,15 @@ def write_manifest(
 if __name__ == "__main__":
     import sys
 
-    # ``--real`` draws the manifest of the real transcripts; without it, the written corpus
-    real = "--real" in sys.argv[1:]
-    directory, manifest = (REAL_DIR, REAL_SPLIT_MANIFEST) if real else (CORPUS_DIR, SPLIT_MANIFEST)
-    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
-    write_manifest(
-        {name: label["category"] for name, label in labels.items()},
-        manifest,
-        REAL_HISTORY if real else WRITTEN_HISTORY,
+    # ``--real`` draws the manifest of the real transcripts, ``--blind`` that of the
+    # blind-written joblogs; without either, the written corpus
+    arguments = sys.argv[1:]
+    directory, manifest, history = (
+        (REAL_DIR, REAL_SPLIT_MANIFEST, REAL_HISTORY)
+        if "--real" in arguments
+        else (BLIND_DIR, BLIND_SPLIT_MANIFEST, BLIND_HISTORY)
+        if "--blind" in arguments
+        else (CORPUS_DIR, SPLIT_MANIFEST, WRITTEN_HISTORY)
     )
+    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
+    write_manifest({name: label["category"] for name, label in labels.items()}, manifest, history)

@@ -6,17 +6,22 @@ import json
 from collections import Counter
 
 from tests.resync_analytics.joblog_corpora import (
+    BLIND_DIR,
+    BLIND_PREFIX,
     CORPUS_DIR,
     REAL_DIR,
     REAL_PREFIX,
+    load_blind_corpus,
     load_corpus,
     load_real_corpus,
 )
 from tests.resync_analytics.joblog_split import (
+    BLIND_SPLIT_MANIFEST,
     MIN_CATEGORY_SIZE_FOR_TEST,
     REAL_SPLIT_MANIFEST,
     TEST_SHARE,
     assign_test_part,
+    load_blind_test_names,
     load_kept_names,
     load_real_test_names,
     load_test_names,
@@ -31,6 +36,11 @@ CATEGORIES: dict[str, str] = {
 REAL_CATEGORIES: dict[str, str] = {
     name: label["category"]
     for name, label in json.loads((REAL_DIR / "labels.json").read_text("utf-8")).items()
+}
+
+BLIND_CATEGORIES: dict[str, str] = {
+    name: label["category"]
+    for name, label in json.loads((BLIND_DIR / "labels.json").read_text("utf-8")).items()
 }
 
 
@@ -101,3 +111,15 @@ def test_every_real_category_with_three_transcripts_has_one_in_the_test_part() -
     for category, size in sizes.items():
         if size >= MIN_CATEGORY_SIZE_FOR_TEST:
             assert in_test[category] >= 1, category
+
+
+def test_the_blind_manifest_is_the_hash_rule_and_its_parts_stay_apart_from_the_others() -> None:
+    kept = load_kept_names(BLIND_SPLIT_MANIFEST)
+    assert load_test_names(BLIND_SPLIT_MANIFEST) == assign_test_part(BLIND_CATEGORIES) | kept
+    samples = load_blind_corpus()
+    test, development = split_corpus(samples, load_blind_test_names())
+    names = {s.name for s in samples}
+    assert {s.name for s in test} | {s.name for s in development} == names
+    assert test and development and not {s.name for s in test} & {s.name for s in development}
+    assert all(name.startswith(BLIND_PREFIX) for name in names)
+    assert not load_blind_test_names() & (load_real_test_names() | load_test_names())

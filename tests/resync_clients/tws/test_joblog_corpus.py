@@ -19,6 +19,11 @@ REAL = CORPUS / "real"
 REAL_LABELS: dict[str, dict] = json.loads((REAL / "labels.json").read_text(encoding="utf-8"))
 REAL_SOURCES: dict[str, dict] = json.loads((REAL / "sources.json").read_text(encoding="utf-8"))
 REAL_FILES = sorted(p.name for p in REAL.glob("*.log"))
+# whole joblogs by authors who never saw the analyser: same label schema, plus what each tests
+BLIND = CORPUS / "blind"
+BLIND_LABELS: dict[str, dict] = json.loads((BLIND / "labels.json").read_text(encoding="utf-8"))
+BLIND_SOURCES: dict[str, dict] = json.loads((BLIND / "sources.json").read_text(encoding="utf-8"))
+BLIND_FILES = sorted(p.name for p in BLIND.glob("*.log"))
 
 
 def test_corpus_has_at_least_seventy_logs() -> None:
@@ -51,6 +56,19 @@ def test_real_transcripts_are_labelled_and_sourced() -> None:
 @pytest.mark.parametrize("name", REAL_FILES)
 def test_real_label_is_consistent_with_its_file(name: str) -> None:
     _check_label(REAL_LABELS[name], (REAL / name).read_bytes())
+
+
+def test_blind_joblogs_are_labelled_and_described() -> None:
+    assert len(BLIND_FILES) >= 40
+    assert set(BLIND_LABELS) == set(BLIND_FILES) == set(BLIND_SOURCES)
+    for name, source in BLIND_SOURCES.items():
+        assert source["wrapper"] in {"unix", "windows", "dynamic", "bare"}, name
+        assert source["tools"] and source["notes"], name
+
+
+@pytest.mark.parametrize("name", BLIND_FILES)
+def test_blind_label_is_consistent_with_its_file(name: str) -> None:
+    _check_label(BLIND_LABELS[name], (BLIND / name).read_bytes())
 
 
 def _check_label(label: dict, data: bytes) -> None:
