@@ -151,7 +151,9 @@ _FOLLOWS_FROM: dict[Category, frozenset[Category]] = {
 # A job that carries on after a line says the line did not stop it: the next step starts or
 # ends well, a default is used instead, the line is ignored.
 _CARRIED_ON = re.compile(
-    r"(?<![\w-])(?:done|ok|completed?(?! with (?:errors?|failures?|warnings?))|"
+    # (not negated: "did not complete within 7200 s", "wasn't loaded", "never started")
+    r"(?<![\w-])(?<!not )(?<!n't )(?<!never )"
+    r"(?:done|ok|completed?(?! with (?:errors?|failures?|warnings?))|"
     r"succeeded|successful(?:ly)?|finished(?! with (?:errors?|failures?))|passed|"
     r"continuing|proceeding|ignor(?:ed|ing)|using (?:the )?defaults?|"
     r"created|dropped|altered|loaded|inserted|updated|deleted|committed|copied|exported|"

@@ -161,6 +161,8 @@ _GIVE_UP = re.compile(
     r"all \d+ (?:attempts|retries)|failed after",
     re.IGNORECASE,
 )
+_RECORD_FIELD = re.compile(r"^\s+\S")
+"""An indented line: a field or continuation of the record above it."""
 _ATTEMPT_OF = re.compile(
     r"(?:attempt|try|retry)\s*#?\s*(\d+)\s*(?:of|/)\s*(\d+)|\((\d+)/(\d+)\)", re.I
 )
@@ -290,9 +292,13 @@ def _relayed_source_line(candidate: Candidate) -> bool:
 
 
 def _is_transient(candidate: Candidate) -> tuple[bool, bool]:
-    """(retried, gave up) for an error line and the line right after it."""
+    """(retried, gave up) for an error line and the line that follows it and its record (the
+    indented fields an error record prints under its head, SAP's "LOCATION ... ERRNO TEXT")."""
     text = candidate.line.text
-    following = candidate.after[0].text if candidate.after else ""
+    following = next(
+        (ln.text for ln in candidate.after if ln.text.strip() and not _RECORD_FIELD.match(ln.text)),
+        "",
+    )
     for source in (text, following):
         attempt = _ATTEMPT_OF.search(source)
         if attempt:

@@ -54,8 +54,17 @@ def fails_despite_exit_zero(
       promise carried was dropped. A failure when the job printed nothing after it but the
       error's own lines and Node's notes about it, whatever the error's kind.
     """
-    if root is None or root.known or root.transient:
+    if root is None or root.known:
         return False
+    if root.transient:
+        # a transient error is retried; only the job's own report that its retries ran out
+        # ("upload ... failed after 5 attempts") makes it the job's failure
+        after = _output_after(root.line.number, scan, header)
+        return (
+            after is not None
+            and any(_RETRIES_RAN_OUT.search(ln.text) for ln in after)
+            and _reported_failure(root, after, findings)
+        )
     if (
         root.tier >= 4
         and root.category in _SILENT_FAILURES
@@ -78,16 +87,31 @@ def fails_despite_exit_zero(
     ):
         return True
     own_report = root.tier >= 4 and bool(_OPERATION_FAILED.match(root.line.text))
-    summary = root.line if own_report else None
-    summary = summary or next(
-        (ln for ln in after if ln.number in stated and _SELF_REPORTED.search(ln.text)), None
-    )
-    if summary is not None:
-        later = [ln for ln in after if ln.number > summary.number]
-        return not any(_CARRIED_ON.search(ln.text) for ln in later if ln.number not in stated)
+    if own_report or _self_report(after, stated) is not None:
+        return _reported_failure(root, after, findings)
     if root.tier < 3 or root.category in GENERIC_CATEGORIES or root.category in _ENDS_HARMLESSLY:
         return False
     return all(ln.number in stated or _PART_OF_ERROR.match(ln.text) for ln in after)
+
+
+def _self_report(after: list[LogLine], stated: set[int]) -> LogLine | None:
+    """The first error statement after the root in which the job reports its own failure."""
+    return next(
+        (ln for ln in after if ln.number in stated and _SELF_REPORTED.search(ln.text)), None
+    )
+
+
+def _reported_failure(root: Finding, after: list[LogLine], findings: list[Finding]) -> bool:
+    """Whether the job reported its failure (the root itself, a transfer tool's own "upload
+    failed: ...", or a later error statement saying "failed") and did not report success after
+    that report."""
+    stated = {f.line.number for f in findings if not f.known}
+    own_report = root.tier >= 4 and bool(_OPERATION_FAILED.match(root.line.text))
+    summary = root.line if own_report else _self_report(after, stated)
+    if summary is None:
+        return False
+    later = [ln for ln in after if ln.number > summary.number]
+    return not any(_CARRIED_ON.search(ln.text) for ln in later if ln.number not in stated)
 
 
 def _traceback_ends_job(
@@ -145,6 +169,12 @@ _OPERATION_FAILED = re.compile(
 """A transfer tool's own report that one of its operations failed, with the reason on the
 same line (aws s3's "upload failed: a to s3://b An error occurred (AccessDenied) ..."): no
 probe prints it, so it is the job's failure unless the job reported success after it."""
+_RETRIES_RAN_OUT = re.compile(
+    r"(?i)\bfailed after \d+ (?:attempts|retries|tries)\b|\bgiving up\b|\bgave up\b|"
+    r"\b(?:retries|attempts|retry limit) (?:exhausted|exceeded|reached)\b|"
+    r"\bno more (?:retries|attempts)\b"
+)
+"""A retry loop's report that it stopped retrying."""
 _CARRIED_ON = re.compile(
     r"(?i)(?<![\w-])(?:succeeded|successful(?:ly)?|completed successfully|finished successfully)"
     r"(?![\w-])"

@@ -105,10 +105,21 @@ def read_identifier(identifier: str, lex: Lexicon | None = None) -> Category | N
 
 def identifiers(text: str) -> list[str]:
     """The identifier-shaped tokens of ``text``: CamelCase, snake_case or SCREAMING_CASE ones
-    of two words or more."""
+    of two words or more, but not the name of a script or program ("Invoke-WithTimeout.ps1",
+    "load_timeout_check.sh") or the noun of a PowerShell command ("Invoke-WithTimeout"): a
+    command's name says what it does, not what went wrong."""
     return [
-        token for token in _TOKEN.findall(text) if "_" in token.strip("_") or _CAMEL.search(token)
+        match.group()
+        for match in _TOKEN.finditer(text)
+        if ("_" in match.group().strip("_") or _CAMEL.search(match.group()))
+        and not _SCRIPT_EXTENSION.match(text, match.end())
+        and not _COMMAND_VERB.search(text, 0, match.start())
     ]
+
+
+_SCRIPT_EXTENSION = re.compile(r"\.(?:ps1|psm1|sh|ksh|bash|py|pl|cmd|bat|exe)\b", re.I)
+_COMMAND_VERB = re.compile(r"(?<![\w-])[A-Z][a-z]+-$")
+"""The verb of a PowerShell command right before a noun ("Invoke-", "Get-")."""
 
 
 # A setting written "Key=Value" (a connection string's "ApplicationIntent=ReadOnly", a URL's

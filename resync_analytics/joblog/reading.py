@@ -234,10 +234,14 @@ def implied_causes(findings: Sequence[Finding]) -> list[Finding]:
     implied: dict[int, Finding] = {}
     for finding in findings:
         stop = _is_stop(finding)
-        if not stop and finding.category not in _NETWORK_READABLE:
+        if not stop and (finding.category not in _NETWORK_READABLE or finding.transient):
+            # (a retry loop's "attempt 1 of 3 failed, retrying" reports no failure whose cause
+            # the lines above it could state)
             continue
+        # not above another statement of an error: that one is nearer to this failure
+        previous = max((n for n in stated if n < finding.line.number), default=0)
         near: tuple[LogLine, ...] = (
-            *finding.context_before[-IMPLIED_BEFORE:],
+            *(ln for ln in finding.context_before[-IMPLIED_BEFORE:] if ln.number > previous),
             *(finding.context_after[:IMPLIED_AFTER] if stop else ()),
         )
         for line in near:

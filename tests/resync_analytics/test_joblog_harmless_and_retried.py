@@ -1,0 +1,132 @@
+"""Harmless lines that look like errors, and retries read across the record they follow: a
+connect-timeout option on a command line, cmd.exe's del finding nothing to delete, a shell's
+ulimit refused, a watchdog's kill the job "did not complete" after, a script or command name
+that contains an error word, a retry announced under an error record's indented fields, an
+exit 0 after retries that ran out, and z/OS's converter notes."""
+
+from __future__ import annotations
+
+from resync_analytics.joblog.analyzer import analyze_joblog
+from resync_analytics.joblog.identifiers import read_line
+from tests.resync_analytics.joblog_samples import joblog, line_of
+
+
+def test_a_connect_timeout_option_on_a_command_line_is_no_network_error():
+    log = joblog(
+        "03:30:04 send: scp -q -P 2222 -o ConnectTimeout=60 /out/f.dat xfer@gw01.example:/in/\n"
+        "ssh: connect to host gw01.example port 2222: Connection timed out\n"
+        "lost connection\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "network"
+    assert analysis.error_line == line_of(log, "ssh: connect to host")
+
+
+def test_del_finding_nothing_to_delete_is_a_clean_up_not_the_cause():
+    log = joblog(
+        "D:\\Batch>del /q D:\\Batch\\work\\*.tmp\n"
+        "Could Not Find D:\\Batch\\work\\*.tmp\n"
+        "D:\\Batch>net use \\\\fs07\\out /user:CORP\\svc_x ********\n"
+        "System error 1326 has occurred.\n"
+        "\n"
+        "The user name or password is incorrect.\n",
+        exit_status=2,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "authentication"
+    assert analysis.error_line == line_of(log, "System error 1326")
+
+
+def test_a_refused_ulimit_is_a_warning_the_shell_runs_on_after():
+    log = joblog(
+        "/opt/app/bin/run_calc.sh: line 12: ulimit: core file size: cannot modify limit: "
+        "Operation not permitted\n"
+        "calc: 100000 records processed\n"
+        "calc: 200000 records processed\n"
+        "/opt/app/bin/run_calc.sh: line 40: 4711 Segmentation fault      $BIN/calc -p 06\n",
+        exit_status=139,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "signal_or_crash"
+    assert analysis.error_line == line_of(log, "Segmentation fault")
+
+
+def test_a_watchdog_s_limit_stays_the_cause_when_the_job_did_not_complete_after_it():
+    log = joblog(
+        "02:55:00 INFO heartbeat: 14/48 books done\n"
+        "[03:00:03] Invoke-Guard: ERROR: calc.exe (PID 9132) still running after 7200 s - "
+        "maximum run time of 7200 s exceeded, killing process tree\n"
+        "[03:00:04] Invoke-Guard: partial results left in stage, not published\n"
+        "D:\\Batch\\Invoke-Guard.ps1 : calc.exe did not complete within 7200 s\n"
+        "    + CategoryInfo          : NotSpecified: (:) [Write-Error], WriteErrorException\n"
+        "    + FullyQualifiedErrorId : Microsoft.PowerShell.Commands.WriteErrorException,"
+        "Invoke-WithTimeout.ps1\n",
+        exit_status=1460,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "timeout"
+    assert analysis.error_line == line_of(log, "maximum run time")
+
+
+def test_a_script_or_command_name_is_not_read_as_an_error_s_name():
+    assert read_line("FullyQualifiedErrorId : WriteErrorException,Invoke-WithTimeout.ps1") is None
+    assert read_line("running load_timeout_check.sh for TradeBooks") is None
+    reading = read_line("Exception: SocketTimeoutException while reading the reply")
+    assert reading is not None and reading.category == "timeout"
+
+
+def test_a_retry_announced_under_an_error_record_s_fields_recovers_the_record():
+    log = joblog(
+        "RFC error: RFC_COMMUNICATION_FAILURE\n"
+        "  ERROR       partner 'sapci01:3300' not reached\n"
+        "  ERRNO TEXT  Connection refused\n"
+        "  COUNTER     1\n"
+        "Connection attempt 1 of 3 failed, retrying in 30 seconds\n"
+        "Connected. SAP release 754\n"
+        "12.06.2026 02:01:33 Cannot open file /interface/out/GL_1000.dat: Permission denied\n"
+        "Job ZFI_EXTRACT (02004215) ended abnormally\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "permission_denied"
+    assert analysis.error_line == line_of(log, "Cannot open file")
+
+
+def test_retries_that_ran_out_fail_the_job_under_exit_zero():
+    attempts = "".join(
+        f"05:1{n}:02 INFO  upload attempt {n}/3: POST https://gw.example.net/upload\n"
+        "curl: (6) Could not resolve host: gw.example.net\n"
+        f"05:1{n}:02 WARN  upload attempt {n} failed, curl rc=6, retrying in 60s\n"
+        for n in (1, 2, 3)
+    )
+    log = joblog(
+        attempts + "05:19:03 ERROR upload of SETTLE.csv failed after 3 attempts (last curl rc=6)\n"
+        "05:19:04 INFO  push.sh finished\n",
+        exit_status=0,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "network"
+    assert analysis.error_line == line_of(log, "Could not resolve host")
+
+
+def test_retries_that_recovered_under_exit_zero_are_a_success():
+    log = joblog(
+        "05:11:02 INFO  upload attempt 1/3: POST https://gw.example.net/upload\n"
+        "curl: (6) Could not resolve host: gw.example.net\n"
+        "05:11:02 WARN  upload attempt 1 failed, curl rc=6, retrying in 60s\n"
+        "05:12:02 INFO  upload attempt 2/3: POST https://gw.example.net/upload\n"
+        "05:12:03 INFO  upload succeeded (HTTP 201)\n",
+        exit_status=0,
+    )
+    assert analyze_joblog(log).category == "success"
+
+
+def test_the_jcl_converter_s_notes_are_no_jcl_error():
+    log = joblog(
+        "          IEFC653I SUBSTITUTION JCL - (PAY,0100),'PAYROLL',CLASS=B,MSGCLASS=X\n"
+        "          IEFC001I PROCEDURE SORTPRC WAS EXPANDED USING SYSTEM LIBRARY SYS1.PROCLIB\n"
+        " IEF212I PAYD010 STEP030 SORTIN - DATA SET NOT FOUND\n",
+        exit_status=4,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "file_not_found"
+    assert analysis.error_line == line_of(log, "IEF212I")
