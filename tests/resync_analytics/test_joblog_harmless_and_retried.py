@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.identifiers import read_line
+from resync_analytics.joblog.knowledge import knowledge
 from tests.resync_analytics.joblog_samples import joblog, line_of
 
 
@@ -121,12 +122,45 @@ def test_retries_that_recovered_under_exit_zero_are_a_success():
 
 
 def test_the_jcl_converter_s_notes_are_no_jcl_error():
+    family = next(f for f in knowledge().families if f.name == "zos_jcl_error")
+    assert family.regex.search(" IEFC452I LOADJOB - JOB NOT RUN - JCL ERROR  353")
+    assert family.regex.search(" IEFC605I UNIDENTIFIED OPERATION FIELD")
+    for note in (
+        "          IEFC653I SUBSTITUTION JCL - (PAY,0100),'PAYROLL',CLASS=B,MSGCLASS=X",
+        "          IEFC001I PROCEDURE SORTPRC WAS EXPANDED USING SYSTEM LIBRARY SYS1.PROCLIB",
+        "          IEFC002I INCLUDE GROUP PAYLIBS WAS EXPANDED USING PRIVATE LIBRARY X.JCL",
+    ):
+        assert not family.regex.search(note)
+
+
+def test_a_jvm_option_naming_out_of_memory_is_no_memory_error():
     log = joblog(
-        "          IEFC653I SUBSTITUTION JCL - (PAY,0100),'PAYROLL',CLASS=B,MSGCLASS=X\n"
-        "          IEFC001I PROCEDURE SORTPRC WAS EXPANDED USING SYSTEM LIBRARY SYS1.PROCLIB\n"
-        " IEF212I PAYD010 STEP030 SORTIN - DATA SET NOT FOUND\n",
-        exit_status=4,
+        "run.sh: JAVA_OPTS=-Xms512m -Xmx2g -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/tmp\n"
+        "2026-03-18 23:40:11 ERROR c.a.dedup.Step - chunk failed\n"
+        'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n'
+        "\tat java.util.Arrays.copyOf(Arrays.java:3236)\n"
     )
     analysis = analyze_joblog(log)
-    assert analysis.category == "file_not_found"
-    assert analysis.error_line == line_of(log, "IEF212I")
+    assert analysis.category == "out_of_memory"
+    assert analysis.error_line == line_of(log, "Java heap space")
+
+
+def test_hive_s_lock_not_acquired_in_time_is_a_busy_resource():
+    log = joblog(
+        "ERROR : FAILED: Error in acquiring locks: Lock acquisition for LockRequest(component:"
+        "[LockComponent(type:EXCL_WRITE, level:TABLE, dbname:dwh, tablename:fact_orders)]) "
+        "timed out after 300518ms.  LockResponse(lockid:924117, state:WAITING)\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "resource_busy"
+    assert analysis.error_line == line_of(log, "Error in acquiring locks")
+
+
+def test_an_exception_named_for_an_incorrect_record_is_invalid_input():
+    reading = read_line(
+        "Caused by: org.springframework.batch.item.file.transform.IncorrectTokenCountException: "
+        "Incorrect number of tokens found in record"
+    )
+    assert reading is not None and reading.category == "invalid_input"
+    credentials = read_line("Caused by: IncorrectCredentialsException: bad secret")
+    assert credentials is not None and credentials.category == "authentication"
