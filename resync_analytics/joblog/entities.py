@@ -1051,6 +1051,21 @@ _STANDARD_SHAPES: dict[str, tuple[tuple[EntityKind, re.Pattern[str], int], ...]]
             ),
             1,
         ),
+        # a watchdog's run-time limit: "max runtime 2700s exceeded", "maximum run time of
+        # 7200 s", "still running after 7200 s"
+        (
+            "value",
+            _as(
+                "limit",
+                re.compile(
+                    r"(?i)\b(?:(?:max(?:imum)?|allowed)\s+(?:run\s?time|elapsed(?:\s+time)?|"
+                    r"duration|wall\s?(?:clock\s+)?time)\s+(?:of\s+)?|still running after\s+)"
+                    r"(\d+(?:\.\d+)?\s?(?:milliseconds?|seconds?|minutes?|hours?|secs?|mins?|"
+                    r"ms|s|m|h))\b"
+                ),
+            ),
+            1,
+        ),
         # "2GB limit", "a 512 MiB memory limit": the bound before its noun
         (
             "value",

@@ -453,7 +453,8 @@ def _is_noise(
         return bool(_SWITCH_LIKE_PATH.match(value))
     if entity.kind == "value":
         if re.search(r"(?i)\bpid[=: ]+" + re.escape(value) + r"\b", text):
-            return category != "resource_busy"  # a process id matters when it holds a lock
+            # a process id matters when it holds a lock, or is what a watchdog killed
+            return category not in ("resource_busy", "timeout")
         if entity.role == "limit" and value[:1].isdigit() and " " in value:
             return False  # "60000 ms": a bound its pattern read with its unit
         if value.isdigit():

@@ -164,3 +164,21 @@ def test_an_exception_named_for_an_incorrect_record_is_invalid_input():
     assert reading is not None and reading.category == "invalid_input"
     credentials = read_line("Caused by: IncorrectCredentialsException: bad secret")
     assert credentials is not None and credentials.category == "authentication"
+
+
+def test_a_watchdog_s_line_names_its_limit_and_the_process_it_killed():
+    log = joblog(
+        "[03:45:02] offload.sh: WATCHDOG: max runtime 2700s exceeded for java pid 48213 "
+        "(topic orders.v1), sending SIGTERM\n"
+        "Terminated\n",
+        exit_status=143,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "timeout"
+    assert {"2700s", "48213"} <= set(analysis.entities)
+    other = joblog(
+        "06:00:02 backup.sh: WATCHDOG: maximum runtime of 7200 seconds exceeded, sending "
+        "SIGTERM to bpbackup pid 51301\n",
+        exit_status=143,
+    )
+    assert "7200 seconds" in analyze_joblog(other).entities
