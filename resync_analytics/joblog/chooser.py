@@ -163,6 +163,11 @@ _CARRIED_ON = re.compile(
 )
 # The JVM's -XX:+HeapDumpOnOutOfMemoryError report under an OutOfMemoryError: the dump is made
 # because of the error ("Heap dump file created"), not a step of the job that carried on.
+_NOTHING_DONE = re.compile(
+    r"(?i)(?<![\w.,])0\s+(?:[\w()]+\s+){1,2}(?:copied|moved|loaded|inserted|updated|deleted|"
+    r"exported|imported|processed|transferred|created)\b"
+)
+"""A count of nothing done: "0 file(s) copied.", "0 rows loaded"."""
 _HEAP_DUMP = re.compile(r"^\s*(?:Dumping heap to |Heap dump file created\b)")
 _ERROR_WORDS = re.compile(
     r"error|fail|abort|exception|fatal|denied|refused|not found|unable|cannot|could not|"
@@ -475,11 +480,12 @@ def _explained_later(finding: Finding, causes: Sequence[_Cause]) -> bool:
 
 def _carried_on(finding: Finding, stated: set[int]) -> bool:
     """Whether a line after ``finding`` (before the next error statement) says the job went
-    on: a step done or started, a default used, the error ignored."""
+    on: a step done or started, a default used, the error ignored. A count of nothing done
+    ("0 file(s) copied.") is the error's own result, not a step done."""
     for line in finding.context_after:
         if line.number in stated:
             return False
-        if _HEAP_DUMP.match(line.text):
+        if _HEAP_DUMP.match(line.text) or _NOTHING_DONE.search(line.text):
             continue
         if _CARRIED_ON.search(line.text) and not _ERROR_WORDS.search(line.text):
             return True

@@ -16,6 +16,7 @@ header, the exception that raised a logged error).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -926,7 +927,14 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
         # A wrapper ("Msg 208, Level 16", "SQL*Loader-128: unable to begin a session", a crash
         # banner) whose specific cause is printed right after it.
         follower = next(
-            (f for f in strong if 0 < f.line.number - root.line.number <= 2 and f.tier == 4), None
+            (
+                f
+                for f in strong
+                if 0 < f.line.number - root.line.number <= 2
+                and f.tier == 4
+                and not _continues_message(root, f)
+            ),
+            None,
         )
         if follower is None:
             follower = _relayed_detail(root)
@@ -961,6 +969,24 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
         if death is not None:
             root = death
     return root
+
+
+def _continues_message(root: Finding, follower: Finding) -> bool:
+    """Whether ``follower`` only continues ``root``'s own message, wrapped at the console's
+    width: every line from the root's to the follower's goes on in lower case where the line
+    above it stopped mid-sentence (Db2's "SQL0803N  One or more values in the INSERT
+    statement, UPDATE statement, or" / "foreign key update caused by ...")."""
+    lines = [root.line, *(ln for ln in root.context_after if ln.number <= follower.line.number)]
+    if lines[-1].number != follower.line.number:
+        return False
+    return all(
+        _WRAPPED_ON.match(below.text) and not _SENTENCE_END.search(above.text)
+        for above, below in itertools.pairwise(lines)
+    )
+
+
+_WRAPPED_ON = re.compile(r"^[a-z(\"']")
+_SENTENCE_END = re.compile(r"[.!?:]\s*$")
 
 
 def _wrapped_reason_start(root: Finding) -> Finding:

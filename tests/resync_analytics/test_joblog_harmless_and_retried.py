@@ -182,3 +182,47 @@ def test_a_watchdog_s_line_names_its_limit_and_the_process_it_killed():
         exit_status=143,
     )
     assert "7200 seconds" in analyze_joblog(other).entities
+
+
+def test_oracle_s_expiry_warnings_at_a_good_logon_are_no_logon_failure():
+    log = joblog(
+        "Ora_DIM_CUST,0: OCISessionBegin returned status 1. Error code: 28,002, Error message: "
+        "ORA-28002: the password will expire within 5 days\n"
+        "ORA-28011: the account will expire soon; change your password now\n"
+        'Ora_SALES_FACT,0: ORA-00904: "LOAD_BATCH_ID": invalid identifier\n'
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "database"
+    assert analysis.error_line == line_of(log, "ORA-00904")
+
+
+def test_a_count_of_nothing_done_is_no_sign_the_job_carried_on():
+    log = joblog(
+        'D:\\Batch>copy /Y "\\\\FS01\\in\\POS_0611.dat" "D:\\Batch\\work\\"\n'
+        "The system cannot find the file specified.\n"
+        "        0 file(s) copied.\n"
+        'D:\\Batch>bcp STG.dbo.PosSales in "D:\\Batch\\work\\POS_0611.dat" -S SQL01 -T\n'
+        "SQLState = S1000, NativeError = 0\n"
+        "Error = [Microsoft][ODBC Driver 17 for SQL Server]Unable to open BCP host data-file\n",
+        exit_status=8,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "file_not_found"
+    assert analysis.error_line == line_of(log, "The system cannot find")
+
+
+def test_a_completion_s_sqlstate_is_no_error_and_a_wrapped_message_is_read_at_its_head():
+    log = joblog(
+        "SQL0100W  No row was found for FETCH, UPDATE or DELETE; or the result of a \n"
+        "query is an empty table.  SQLSTATE=02000\n"
+        "load.ksh: [4/5] insert delta into DWH.ORDERS_FACT\n"
+        "SQL0803N  One or more values in the INSERT statement, UPDATE statement, or \n"
+        "foreign key update caused by a DELETE statement are not valid because the \n"
+        'primary key, unique constraint or unique index identified by "1" constrains \n'
+        'table "DWH.ORDERS_FACT" from having duplicate values for the index key.  \n'
+        "SQLSTATE=23505\n",
+        exit_status=4,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "database"
+    assert analysis.error_line == line_of(log, "SQL0803N")
