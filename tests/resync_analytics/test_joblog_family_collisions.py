@@ -25,6 +25,8 @@ ALLOWED = {
     ("generic_auth", "server_unreachable"): "kinit's prefix; a KDC not reached tried no password",
     ("data_format", "db2_syntax_error"): "Db2's 'unexpected token' is SQL the server refused",
     ("usage_error", "shell_syntax_error"): "'unexpected end of file' is also a bad input file",
+    ("os_file_not_found", "microfocus_rts_program"): "a called program's file not found",
+    ("os_network", "sqlstate_in_parens_logon"): "'Failed to connect' to a server refusing it",
 }
 """(family, owner of the example it matches): collisions the file's order settles, with why."""
 

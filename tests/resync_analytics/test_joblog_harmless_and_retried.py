@@ -6,6 +6,8 @@ exit 0 after retries that ran out, and z/OS's converter notes."""
 
 from __future__ import annotations
 
+import pytest
+
 from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.identifiers import read_line
 from resync_analytics.joblog.knowledge import knowledge
@@ -226,3 +228,34 @@ def test_a_completion_s_sqlstate_is_no_error_and_a_wrapped_message_is_read_at_it
     analysis = analyze_joblog(log)
     assert analysis.category == "database"
     assert analysis.error_line == line_of(log, "SQL0803N")
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            "AADSTS700016: Application with identifier 'x' was not found in the directory.",
+            "authentication",
+        ),
+        (" *** Failure 2646 No more spool space in ETL_USER.", "disk_full"),
+        (" *** Failure 2631 Transaction ABORTed due to deadlock.", "resource_busy"),
+        (
+            " *** Failure 3524 The user does not have CREATE TABLE access to database STG.",
+            "permission_denied",
+        ),
+        (" *** Failure 8017 The UserId, Password or Account is invalid.", "authentication"),
+        ("163     Illegal character in numeric field", "invalid_input"),
+        ("114     Attempt to access item beyond bounds of memory (Signal 11)", "signal_or_crash"),
+        ("173     Called program file not found in drive/directory", "command_not_found"),
+        ("002003 (42S02): SQL compilation error: Object 'STG.ORDERS' does not exist.", "database"),
+        ("100072 (22000): NULL result in a non-nullable column", "invalid_input"),
+        (
+            "250001 (28000): Failed to connect to DB: Incorrect username or password.",
+            "authentication",
+        ),
+    ],
+)
+def test_a_vendor_s_code_names_its_category(line, category):
+    log = joblog(line + "\n")
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, line[:20]))
