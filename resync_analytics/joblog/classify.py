@@ -423,6 +423,8 @@ def find_errors(candidates: Sequence[Candidate], header: JoblogHeader) -> list[F
     for index in _failed_cleanups(findings):
         # Kept as a consequence (tier 1): the chooser still weighs it, below the error before.
         findings[index] = dataclasses.replace(findings[index], tier=1)
+    for index in _outlived_probes(findings):
+        findings[index] = dataclasses.replace(findings[index], tier=1)
     superseded |= _java_chain_members(findings)
     recovered = _recovered_retries(findings)
     if not _failed_unrecovered(findings, superseded | recovered, header):
@@ -511,6 +513,34 @@ def _failed_cleanups(findings: Sequence[Finding]) -> set[int]:
         ):
             failed.add(index)
     return failed
+
+
+_PROBE = re.compile(
+    r"^\s*(?:[efz]?grep|cat|head|tail|wc|ls|stat|find|diff|cmp|more|type|findstr)(?:\.exe)?: ",
+    re.IGNORECASE,
+)
+"""A read-only tool's own complaint ("grep: /x/state: " and ENOENT's text, "cat: ...",
+"FINDSTR: Cannot open ..."): it looked at a file, which may be one the job can do without."""
+
+
+def _outlived_probes(findings: Sequence[Finding]) -> set[int]:
+    """Indices of a read-only tool's missing-file complaint that a later specific failure of
+    another kind outlived: a script probing for a marker, a state file or an old log finds
+    none and goes on, and what then fails is the job's cause. Without such a later failure, or
+    when the later one is a missing file too, the probe may be the cause and stays."""
+    probes: set[int] = set()
+    for index, finding in enumerate(findings):
+        if finding.category != "file_not_found" or not _PROBE.match(finding.line.text):
+            continue
+        if any(
+            later.tier >= 3
+            and not later.known
+            and later.category not in GENERIC_CATEGORIES
+            and later.category != finding.category
+            for later in findings[index + 1 :]
+        ):
+            probes.add(index)
+    return probes
 
 
 def _java_chain_members(findings: Sequence[Finding]) -> set[int]:

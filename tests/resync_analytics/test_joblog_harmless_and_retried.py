@@ -259,3 +259,60 @@ def test_a_vendor_s_code_names_its_category(line, category):
     log = joblog(line + "\n")
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == (category, line_of(log, line[:20]))
+
+
+def test_a_probe_that_found_no_file_yields_to_a_later_failure_of_another_kind():
+    log = joblog(
+        "cat: /srv/etl/state/last_loaded: No such file or directory\n"
+        "load.sh: no previous state, loading from scratch\n"
+        "load.sh: attempt 1 of 3: mysql -h db07 -e 'LOAD DATA ...'\n"
+        "ERROR 2003 (HY000): Can't connect to MySQL server on 'db07:3306' (110)\n"
+        "load.sh: ERROR: giving up after 3 attempts\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "network"
+    assert analysis.error_line == line_of(log, "ERROR 2003")
+
+
+def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
+    log = joblog(
+        "grep: /data/in/orders_0611.csv: No such file or directory\n"
+        "load.sh: ERROR: order count check failed\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "file_not_found"
+    assert analysis.error_line == line_of(log, "grep:")
+
+
+@pytest.mark.parametrize(
+    ("body", "category", "needle"),
+    [
+        (
+            "20:30:05 wait.sh: ERROR: process 30417 not complete after 5400 seconds (maxwait) "
+            "- transfer still running\n",
+            "timeout",
+            "not complete after",
+        ),
+        ("AMQ8148E: IBM MQ object in use.\n", "resource_busy", "AMQ8148E"),
+        (
+            '   Description: Data conversion failed. The data conversion for column "AMOUNT" '
+            'returned status value 2 and status text "The value could not be converted because '
+            'of a potential loss of data.".\n',
+            "invalid_input",
+            "Data conversion failed",
+        ),
+        (
+            "RMAN-00571: ===========================================================\n"
+            "RMAN-00569: =============== ERROR MESSAGE STACK FOLLOWS ===============\n"
+            "RMAN-00571: ===========================================================\n"
+            "RMAN-04004: error from recovery catalog database: ORA-01017: invalid "
+            "username/password; logon denied\n",
+            "authentication",
+            "RMAN-04004",
+        ),
+    ],
+)
+def test_a_tool_s_wording_names_its_category(body, category, needle):
+    log = joblog(body)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, needle))

@@ -63,7 +63,7 @@ def test_summary_puts_the_test_split_first_and_counts_hits_per_provenance() -> N
 def test_the_baseline_moves_the_choice_off_a_line_good_runs_print(tmp_path: Path) -> None:
     failing = tmp_path / "fail.log"
     good = tmp_path / "good.log"
-    harmless = "cat: /etc/etl/optional_overrides.conf: No such file or directory\n"
+    harmless = "cp: cannot stat '/etc/etl/optional_overrides.conf': No such file or directory\n"
     failing.write_text("start 1\n" + harmless + "ORA-01017: invalid username/password\n")
     good.write_text("start 2\n" + harmless + "loaded 10 rows\n")
     outcome = run_pair(Pair(failing, (good,), "real", 3, 3, "development"))
