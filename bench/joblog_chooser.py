@@ -3,9 +3,11 @@
     .venv/bin/python -m bench.joblog_chooser [--grid small|full]
 
 Only the development parts are used (the frozen test parts are never read here): the written
-corpus and the real transcripts by other authors. A real transcript's source is the platform
-``sources.json`` records for it (python, spark, powershell, db2...), a written log's its file
-name's first word (``net_``, ``db_``, ``auth_``...: the family of logs written together).
+corpus, the real transcripts by other authors and the blind-written joblogs. A real
+transcript's source is the platform ``sources.json`` records for it (python, spark,
+powershell, db2...), a written log's its file name's first word (``net_``, ``db_``,
+``auth_``...: the family of logs written together), a blind-written log's its author's batch
+(``bw3``: one author, one platform family).
 For each source, the weights that maximise exact error-line and category accuracy on the
 other sources are scored on it; the held-out figure is reported first, then the weights chosen
 on all of development, which :data:`resync_analytics.joblog.chooser.DEFAULT_WEIGHTS` should
@@ -31,12 +33,18 @@ from resync_analytics.joblog.chooser import DEFAULT_WEIGHTS, FEATURES
 from resync_analytics.joblog.classify import score_root_candidates
 from resync_analytics.joblog.evaluation import LabelledJoblog
 from tests.resync_analytics.joblog_corpora import (
+    BLIND_PREFIX,
     REAL_DIR,
     REAL_PREFIX,
+    load_blind_corpus,
     load_corpus,
     load_real_corpus,
 )
-from tests.resync_analytics.joblog_split import load_real_test_names, split_corpus
+from tests.resync_analytics.joblog_split import (
+    load_blind_test_names,
+    load_real_test_names,
+    split_corpus,
+)
 
 # Written out, not derived from DEFAULT_WEIGHTS: the prior stays fixed while the defaults
 # follow what this benchmark chooses.
@@ -93,6 +101,8 @@ def source_of(name: str, platforms: dict[str, str]) -> str:
     if name.startswith(REAL_PREFIX):
         platform = platforms.get(name[len(REAL_PREFIX) :], "")
         return "real:" + (platform.split()[0] if platform else "other")
+    if name.startswith(BLIND_PREFIX):
+        return "blind:" + name[len(BLIND_PREFIX) :].split("_", 1)[0]
     return "written:" + name.split("_", 1)[0]
 
 
@@ -202,7 +212,8 @@ def main() -> None:
     platforms = load_platforms()
     _, written_dev = split_corpus(load_corpus())
     _, real_dev = split_corpus(load_real_corpus(), load_real_test_names())
-    development = [*written_dev, *real_dev]
+    _, blind_dev = split_corpus(load_blind_corpus(), load_blind_test_names())
+    development = [*written_dev, *real_dev, *blind_dev]
     judge = Judge(development)
     vectors = candidates(GRIDS[args.grid])
     table = judge.table(vectors)
