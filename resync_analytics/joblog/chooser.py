@@ -155,7 +155,8 @@ _CARRIED_ON = re.compile(
     r"(?<![\w-])(?<!not )(?<!n't )(?<!never )"
     r"(?:done|ok|completed?(?! with (?:errors?|failures?|warnings?))|"
     r"succeeded|successful(?:ly)?|finished(?! with (?:errors?|failures?))|passed|"
-    r"continuing|proceeding|ignor(?:ed|ing)|using (?:the )?defaults?|"
+    r"continuing|proceeding|ignor(?:ed|ing)|using (?:the )?defaults?|skipped|"
+    r"processed(?! with (?:errors?|failures?))|"
     r"created|dropped|altered|loaded|inserted|updated|deleted|committed|copied|exported|"
     r"imported|granted|truncated|selected|started|starting|"
     r"(?:step|phase|stage)\s+\d+(?:/\d+|\s+of\s+\d+)?)(?![\w-])",

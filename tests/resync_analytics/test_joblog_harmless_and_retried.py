@@ -316,3 +316,20 @@ def test_a_tool_s_wording_names_its_category(body, category, needle):
     log = joblog(body)
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == (category, line_of(log, needle))
+
+
+def test_an_error_the_job_processed_on_after_explains_no_later_crash():
+    log = joblog(
+        "[ERROR] 23:46:02 load - POL_481305.pdf: page 3 could not be rendered (Could not read "
+        "embedded TTF for font ArialMT), page skipped\n"
+        "[INFO ] 23:49:18 load - processed 400/1284 documents\n"
+        "#\n"
+        "# A fatal error has been detected by the Java Runtime Environment:\n"
+        "#\n"
+        "#  SIGSEGV (0xb) at pc=0x00007f3c2a1d3e2a, pid=41277, tid=0x00007f3c0e7fc700\n"
+        "#\n",
+        exit_status=134,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "signal_or_crash"
+    assert analysis.error_line == line_of(log, "SIGSEGV (0xb)")
