@@ -2,13 +2,14 @@
 
     .venv/bin/python -m bench.joblog_entity_choices ["choice name" ...]
 
-Analyses the development parts of the written and the real corpus (never a frozen test part)
-once per option of each choice, with the other choices as the analyser sets them, and records
-per log the labelled, found, named and correct entities (the scoring of ``evaluate``). A source
-is a real transcript's thread (its URL in ``real/sources.json``) or a written log's family (the
-category prefix of its name). For each source, the option with the best F2 (recall weighted:
-the goal is 90% recall against 70% precision) on all the other sources is scored on it; the
-table gives how many folds chose each option, the held-out recall and precision, and each
+Analyses the development parts of the written, the real and the blind-written corpus (never a
+frozen test part) once per option of each choice, with the other choices as the analyser sets
+them, and records per log the labelled, found, named and correct entities (the scoring of
+``evaluate``). A source is a real transcript's thread (its URL in ``real/sources.json``), a
+written log's family (the category prefix of its name) or a blind-written log's author's batch
+(``bw3``). For each source, the option with the best F2 (recall weighted: the goal is 90%
+recall against 70% precision) on all the other sources is scored on it; the table gives how
+many folds chose each option, the held-out recall and precision, and each
 option's own figures on the development parts. Choices:
 
 - ``values``: quoted values of every shape, without the two shapes that name no value (a
@@ -48,6 +49,8 @@ option's own figures on the development parts. Choices:
   missing command, or in every category;
 - ``error documentation links``: a library's link to its explanation of the error ("Background
   on this error at: <url>") named as a URL, or dropped as documentation;
+- ``.NET frames``: a .NET stack's frame named by its method only, or also as its file and
+  line ("KeyIndex.cs:line 64");
 - ``java frames of own code``: the first frame under the error, or the job's own frame
   before a widely used library's;
 - ``python frames of own code``: the innermost frame as above, or only one outside installed
@@ -115,12 +118,18 @@ from resync_analytics.joblog.analyzer import analyze_joblog
 from resync_analytics.joblog.evaluation import LabelledJoblog, credited
 from resync_analytics.joblog.models import Category
 from tests.resync_analytics.joblog_corpora import (
+    BLIND_PREFIX,
     REAL_DIR,
     REAL_PREFIX,
+    load_blind_corpus,
     load_corpus,
     load_real_corpus,
 )
-from tests.resync_analytics.joblog_split import load_real_test_names, split_corpus
+from tests.resync_analytics.joblog_split import (
+    load_blind_test_names,
+    load_real_test_names,
+    split_corpus,
+)
 
 _NEVER = re.compile(r"(?!)")
 _CODE_CATEGORIES: frozenset[Category] = frozenset(
@@ -248,6 +257,10 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
     "exceptions": (_exceptions, ("all", "first", "deepest")),
     "frames": (_frames, ("all categories", "code categories")),
     "python frames": (_python_frames, ("code categories", "all categories")),
+    ".NET frames": (
+        _switch(role_entities, "DOTNET_FRAMES_READ", "file and line"),
+        ("method only", "file and line"),
+    ),
     # each new choice lists the behaviour before it first, which wins a tie
     "address shapes": (_shapes("addresses"), ("not read", "read")),
     "object shapes": (_shapes("objects"), ("not read", "read")),
@@ -356,6 +369,8 @@ CHOICES: dict[str, tuple[Callable[[str], object], tuple[str, ...]]] = {
 def source_of(name: str, threads: dict[str, str]) -> str:
     if name.startswith(REAL_PREFIX):
         return "real:" + threads.get(name[len(REAL_PREFIX) :], name)
+    if name.startswith(BLIND_PREFIX):
+        return "blind:" + name[len(BLIND_PREFIX) :].split("_", 1)[0]
     return "written:" + name.split("_", 1)[0]
 
 
@@ -421,6 +436,7 @@ def main() -> None:
     samples = [
         *split_corpus(load_corpus())[1],
         *split_corpus(load_real_corpus(), load_real_test_names())[1],
+        *split_corpus(load_blind_corpus(), load_blind_test_names())[1],
     ]
     sources_json = json.loads((REAL_DIR / "sources.json").read_text(encoding="utf-8"))
     threads = {name: str(entry.get("url") or name) for name, entry in sources_json.items()}

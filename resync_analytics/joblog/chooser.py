@@ -164,6 +164,12 @@ _CARRIED_ON = re.compile(
 )
 # The JVM's -XX:+HeapDumpOnOutOfMemoryError report under an OutOfMemoryError: the dump is made
 # because of the error ("Heap dump file created"), not a step of the job that carried on.
+_HANDLED_HERE = re.compile(
+    r"(?i)[-,;:(]\s*(?:treating (?:it |this )?as|assuming|using (?:the )?defaults?\b|"
+    r"(?:will be |is )?ignored\b|continuing (?:anyway|without|with)\b|"
+    r"(?:will )?create (?:it|a new)\b)"
+)
+"""An error line that goes on to say how the job handles it, after a dash, comma or colon."""
 _NOTHING_DONE = re.compile(
     r"(?i)(?<![\w.,])0\s+(?:[\w()]+\s+){1,2}(?:copied|moved|loaded|inserted|updated|deleted|"
     r"exported|imported|processed|transferred|created)\b"
@@ -482,7 +488,10 @@ def _explained_later(finding: Finding, causes: Sequence[_Cause]) -> bool:
 def _carried_on(finding: Finding, stated: set[int]) -> bool:
     """Whether a line after ``finding`` (before the next error statement) says the job went
     on: a step done or started, a default used, the error ignored. A count of nothing done
-    ("0 file(s) copied.") is the error's own result, not a step done."""
+    ("0 file(s) copied.") is the error's own result, not a step done. The line itself may say
+    how the job handles it ("state file ... not found - treating as first run")."""
+    if _HANDLED_HERE.search(finding.line.text):
+        return True
     for line in finding.context_after:
         if line.number in stated:
             return False

@@ -423,7 +423,7 @@ def find_errors(candidates: Sequence[Candidate], header: JoblogHeader) -> list[F
     for index in _failed_cleanups(findings):
         # Kept as a consequence (tier 1): the chooser still weighs it, below the error before.
         findings[index] = dataclasses.replace(findings[index], tier=1)
-    for index in _outlived_probes(findings):
+    for index in _outlived_probes(findings) | _missing_objects_dropped(findings):
         findings[index] = dataclasses.replace(findings[index], tier=1)
     superseded |= _java_chain_members(findings)
     recovered = _recovered_retries(findings)
@@ -541,6 +541,39 @@ def _outlived_probes(findings: Sequence[Finding]) -> set[int]:
         ):
             probes.add(index)
     return probes
+
+
+_DROP_STATEMENT = re.compile(
+    r"(?i)\bDROP\s+(?:TABLE|VIEW|INDEX|SEQUENCE|SYNONYM|PROCEDURE|FUNCTION|PACKAGE|TRIGGER|"
+    r"TYPE|MATERIALIZED\s+VIEW)\b"
+)
+_OBJECT_MISSING = re.compile(
+    r"(?i)does not exist|\bORA-(?:00942|04043|02289|01418|01432|01434)\b|\bSQL0204N\b|"
+    r"\bUnknown table\b|\bFailure 3807\b"
+)
+_DROP_ECHOED_WITHIN = 4
+"""How far above its error the echo of a DROP statement may sit (the statement, the caret
+line, "ERROR at line 1:")."""
+
+
+def _missing_objects_dropped(findings: Sequence[Finding]) -> set[int]:
+    """Indices of a DROP statement's complaint that its object does not exist, when a later
+    specific failure follows: a script clearing the way ("DROP TABLE X" before creating it)
+    finds nothing to drop and goes on, whatever the database's wording (ORA-00942, SQL0204N,
+    "Cannot drop the table 'X', because it does not exist")."""
+    dropped: set[int] = set()
+    for index, finding in enumerate(findings):
+        if not _OBJECT_MISSING.search(finding.line.text):
+            continue
+        echoed = (finding.line, *finding.context_before[-_DROP_ECHOED_WITHIN:])
+        if not any(_DROP_STATEMENT.search(ln.text) for ln in echoed):
+            continue
+        if any(
+            later.tier >= 3 and not later.known and later.category not in GENERIC_CATEGORIES
+            for later in findings[index + 1 :]
+        ):
+            dropped.add(index)
+    return dropped
 
 
 def _java_chain_members(findings: Sequence[Finding]) -> set[int]:

@@ -40,6 +40,11 @@ JS_FRAME = re.compile(r"^\s*at\s+(?:(\S.*?)\s*\()?([^()\s]+\.(?:js|mjs|cjs|ts):\
 # PHP: "#1 /var/www/app/vendor/x/src/TemporaryDirectory.php(44): mkdir(...)" (a frame may
 # follow a literal "\n" where the trace was printed as one string); group 1 is left empty
 PHP_FRAME = re.compile(r"^\s*(?:\\n)?#\d+ ()(?:[^\s(]*[/\\])?([\w.-]+\.php\(\d+\)): ")
+# .NET: "at Gl.Post.Repository.Insert(Int32 n) in D:\src\Gl.Post\Repository.cs:line 118";
+# group 2 is the file and line as operators name them ("Repository.cs:line 118")
+DOTNET_FRAME = re.compile(
+    r"^\s*at\s+(\S.*?)\(.*\)\s+in\s+(?:.*[\\/])?([^\\/\s]+\.(?:cs|vb|fs):line \d+)\s*$"
+)
 # Go: a frame's file line under its function, "\t/app/main.go:69 +0x1af"; group 1 is left empty
 GO_FRAME = re.compile(r"^\s*()((?:[A-Za-z]:)?[^\s:()]+\.go:\d+)(?:\s+\+0x[0-9a-f]+)?\s*$")
 # Go's own packages under GOROOT ("/usr/local/go/src/runtime/proc.go"), not the job's code

@@ -333,3 +333,63 @@ def test_an_error_the_job_processed_on_after_explains_no_later_crash():
     analysis = analyze_joblog(log)
     assert analysis.category == "signal_or_crash"
     assert analysis.error_line == line_of(log, "SIGSEGV (0xb)")
+
+
+def test_a_dotnet_stack_names_the_job_s_frame_as_file_and_line():
+    log = joblog(
+        "Unhandled exception. System.OutOfMemoryException: Exception of type "
+        "'System.OutOfMemoryException' was thrown.\n"
+        "   at System.Collections.Generic.Dictionary`2.Resize(Int32 newSize, Boolean forceNew)\n"
+        "   at Recon.Matching.KeyIndex.Add(String key, Int64 row) in "
+        "D:\\src\\Recon\\Matching\\KeyIndex.cs:line 64\n"
+        "   at Recon.Program.Main(String[] args) in D:\\src\\Recon\\Program.cs:line 31\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "out_of_memory"
+    assert "KeyIndex.cs:line 64" in analysis.entities
+    assert "Program.cs:line 31" not in analysis.entities
+
+
+def test_a_drop_of_a_missing_object_yields_to_the_next_failure():
+    log = joblog(
+        "SQL> DROP TABLE BILL.STG_USAGE_BAK PURGE\n"
+        "                *\n"
+        "ERROR at line 1:\n"
+        "ORA-00942: table or view does not exist\n"
+        "\n"
+        "SQL> TRUNCATE TABLE BILL.STG_USAGE REUSE STORAGE\n"
+        "                    *\n"
+        "ERROR at line 1:\n"
+        "ORA-00054: resource busy and acquire with NOWAIT specified or timeout expired\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "resource_busy"
+    assert analysis.error_line == line_of(log, "ORA-00054")
+
+
+def test_remove_item_finding_nothing_to_remove_is_a_clean_up():
+    log = joblog(
+        "Remove-Item : Cannot find path 'D:\\Batch\\work\\gl.lock' because it does not exist.\n"
+        "At D:\\Batch\\gl.ps1:12 char:1\n"
+        "    + CategoryInfo          : ObjectNotFound: (D:\\Batch\\work\\gl.lock:String) "
+        "[Remove-Item], ItemNotFoundException\n"
+        "    + FullyQualifiedErrorId : PathNotFound,"
+        "Microsoft.PowerShell.Commands.RemoveItemCommand\n"
+        "Copy-Item : Access to the path '\\\\fs01\\out\\GL.csv' is denied.\n",
+        exit_status=12,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "permission_denied"
+    assert analysis.error_line == line_of(log, "Copy-Item")
+
+
+def test_an_error_line_that_says_how_it_is_handled_is_no_cause():
+    log = joblog(
+        "pull.sh: state file /var/xfr/state/STMT.last not found - treating as first run\n"
+        "pull.sh: connecting to sftp.bank.example as stmtxfr\n"
+        "stmtxfr@sftp.bank.example: Permission denied (publickey).\n"
+        "Connection closed\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "authentication"
+    assert analysis.error_line == line_of(log, "Permission denied (publickey)")
