@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import BinaryIO
@@ -43,7 +43,7 @@ from resync_analytics.joblog.relevance import relevant_related
 from resync_analytics.joblog.role_entities import complete_roles
 from resync_analytics.joblog.rules import exit_line
 from resync_analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
-from resync_analytics.joblog.scan import ScanResult, scan_joblog
+from resync_analytics.joblog.scan import Candidate, ScanResult, scan_joblog
 from resync_analytics.joblog.steps import suggest_steps
 from resync_analytics.joblog.warned import with_warned_causes
 from resync_analytics.masking import mask_secrets
@@ -154,7 +154,11 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
     analysis = _verdict(
         scan, prepared.header, exit_code, prepared.exit_line, prepared.findings, root
     )
-    header_line = _record_header(root, pick(scored)) or _stated_first(root)
+    header_line = (
+        _record_header(root, pick(scored))
+        or _stated_first(root)
+        or _first_failed_attempt(root, scan.warnings)
+    )
     if header_line is not None and root is not None and analysis.error_line == root.line.number:
         analysis = dataclasses.replace(
             analysis,
@@ -238,6 +242,38 @@ def _stated_first(root: Finding | None) -> LogLine | None:
         ):
             return line
     return None
+
+
+def _first_failed_attempt(root: Finding | None, warnings: Sequence[Candidate]) -> LogLine | None:
+    """The first of the failed attempts a retry loop logged at WARN level with the message the
+    final error repeats ("WARN attempt 1/3 for 'x.pdf' failed: Access denied. You do not have
+    permission ...", then "Add-PnPFile : Access denied. You do not have permission ..."): the
+    retries never succeeded, and the first attempt is the first statement of the cause."""
+    if root is None:
+        return None
+    message = _COMMAND_HEAD.sub("", _LINE_PREFIX.sub("", root.line.text)).strip()
+    if len(message) < _WRAPPED_MESSAGE_CHARS:
+        return None
+    lines = sorted(
+        {ln.number: ln for ln in (*(c.line for c in warnings), *root.context_before)}.values(),
+        key=lambda ln: ln.number,
+    )
+    return next(
+        (
+            ln
+            for ln in lines
+            if ln.number < root.line.number
+            and message in ln.text
+            and _FAILED_ATTEMPT.search(ln.text)
+        ),
+        None,
+    )
+
+
+_COMMAND_HEAD = re.compile(r"^[A-Za-z][\w.]*(?:-[\w.]+)* : ")
+"""A PowerShell error record's command before its message ("Add-PnPFile : ")."""
+_FAILED_ATTEMPT = re.compile(r"(?i)\b(?:attempt|try|retry)\s*#?\d+\s*(?:/|of)\s*\d+\b|\bretrying\b")
+"""A retry loop's report of one attempt ("attempt 1/3", "try 2 of 5", "retrying")."""
 
 
 _THROWN_AS = re.compile(

@@ -720,7 +720,11 @@ def _cause_in_message(root: Finding, strong: Sequence[Finding]) -> Finding | Non
 # A remoting record shown without its cmdlet starts with the connection it reports
 # ("Connecting to remote server X failed with the following error message : ...").
 _PS_RECORD_HEAD = re.compile(
+    # (a .NET method's exception as PowerShell words it: 'Exception calling "ParseExact" with
+    # "3" argument(s): "..."')
     r"^(?:[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+ : \S"
+    r'|Exception calling "[^"]+" with "\d+" argument\(s\): '
+    r"|Exception setting \"[^\"]+\": "
     r"|(?:\[\S+\] )?Connecting to remote (?:server )?\S+ (?:server )?failed with the following"
     r" error message :)"
 )

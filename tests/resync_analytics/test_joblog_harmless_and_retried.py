@@ -393,3 +393,49 @@ def test_an_error_line_that_says_how_it_is_handled_is_no_cause():
     analysis = analyze_joblog(log)
     assert analysis.category == "authentication"
     assert analysis.error_line == line_of(log, "Permission denied (publickey)")
+
+
+def test_retries_that_never_succeeded_are_reported_at_the_first_attempt():
+    message = "Access denied. You do not have permission to perform this action."
+    log = joblog(
+        f"[06:31:00] WARN attempt 1/3 for 'pack.pdf' failed: {message} - retrying in 30 s\n"
+        f"[06:31:31] WARN attempt 2/3 for 'pack.pdf' failed: {message} - retrying in 60 s\n"
+        f"[06:32:32] WARN attempt 3/3 for 'pack.pdf' failed: {message}\n"
+        "[06:32:32] ERROR giving up on 'pack.pdf' after 3 attempts\n"
+        f"Add-PnPFile : {message}\n"
+        "At E:\\Jobs\\Publish.ps1:88 char:21\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "permission_denied"
+    assert analysis.error_line == line_of(log, "attempt 1/3")
+
+
+def test_a_method_s_exception_in_a_powershell_record_is_reported_at_the_record_s_head():
+    log = joblog(
+        "06:15:35 INFO  row 1000/2314 - 118 updated\n"
+        "WARNING: row 1102: Title longer than 64 characters, truncated\n"
+        'Exception calling "ParseExact" with "3" argument(s): "String was not recognized as a '
+        'valid DateTime."\n'
+        "At D:\\Ops\\Sync.ps1:88 char:13\n"
+        "+             $expiry = [datetime]::ParseExact($row.End, 'dd/MM/yyyy', $null)\n"
+        "+             ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+        "    + CategoryInfo          : NotSpecified: (:) [], MethodInvocationException\n"
+        "    + FullyQualifiedErrorId : FormatException\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "invalid_input"
+    assert analysis.error_line == line_of(log, "Exception calling")
+
+
+def test_forfiles_finding_nothing_to_purge_is_no_error():
+    log = joblog(
+        'E:\\Jobs>forfiles /P E:\\logs /D -30 /C "cmd /c del @path"\n'
+        "ERROR: No files found with the specified search criteria.\n"
+        "2026/06/12 04:00:41 ERROR 53 (0x00000035) Getting File System Type of Destination "
+        "\\\\nas07\\iis-archive\\\n"
+        "The network path was not found.\n",
+        exit_status=16,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "network"
+    assert analysis.error_line == line_of(log, "ERROR 53")
