@@ -109,7 +109,9 @@ _ZERO_COUNTS = re.compile(
     r"fehler|erreurs|errori)\s*[:=]?\s*0(?![.,]?\d|x[0-9a-f])|"
     r"\bwithout (?:any )?(?:errors?|failures?)\b|"
     r"^\s*0\s+(?:rows?|records?|files?|lines?)\b.*|\(\s*0+\s+\w+\s*\)|"
-    r"\b(?:errors?|error records?|rejected|failed|failures?|discarded)\b[^:=\n]{0,60}[:=]\s*0+\s*$",
+    r"\b(?:errors?|error records?|rejected|failed|failures?|discarded)\b[^:=\n]{0,60}[:=]\s*0+\s*$|"
+    # a report's row with a dot leader: "ERRORS ..................         0"
+    r"\b(?:errors?|rejected|failed|failures?|discarded|warnings?)\s*\.{2,}\s*0+\s*$",
     re.IGNORECASE,
 )
 

@@ -439,3 +439,20 @@ def test_forfiles_finding_nothing_to_purge_is_no_error():
     analysis = analyze_joblog(log)
     assert analysis.category == "network"
     assert analysis.error_line == line_of(log, "ERROR 53")
+
+
+def test_jes2_s_job_ended_notice_is_no_cause_and_a_dot_leader_zero_count_no_error():
+    # the notice heads the job log; the messages that say why come many lines below it
+    allocations = "".join(
+        f" 05.30.03 JOB60214  IEF236I ALLOC. FOR INVD120 STEP010 SYS{n:05d}\n" for n in range(30)
+    )
+    log = (
+        " 05.30.03 JOB60214  $HASP395 INVD120  ENDED - JCL ERROR\n"
+        + allocations
+        + " IEF212I INVD120 STEP010 RECEIPTS - DATA SET NOT FOUND\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "file_not_found"
+    assert analysis.error_line == line_of(log, "IEF212I")
+    report = " ACCT610P  ERRORS ..................         0\n"
+    assert analyze_joblog(joblog(report, exit_status=0)).category == "success"
