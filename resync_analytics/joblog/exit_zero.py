@@ -56,22 +56,21 @@ def fails_despite_exit_zero(
     """
     if root is None or root.known:
         return False
+    stated = {f.line.number for f in findings if not f.known}
     if root.transient:
         # a transient error is retried; only the job's own report that its retries ran out
         # ("upload ... failed after 5 attempts") makes it the job's failure
         after = _output_after(root.line.number, scan, header)
-        return (
-            after is not None
-            and any(_RETRIES_RAN_OUT.search(ln.text) for ln in after)
-            and _reported_failure(root, after, findings)
-        )
+        if after is None or not any(_RETRIES_RAN_OUT.search(ln.text) for ln in after):
+            return False
+        report = _failure_report(root, after, stated)
+        return report is not None and not _carried_on_after(report, after, stated)
     if (
         root.tier >= 4
         and root.category in _SILENT_FAILURES
         and not _STATUS_LISTING.match(root.line.text)
     ):
         return True
-    stated = {f.line.number for f in findings if not f.known}
     after = _output_after(root.line.number, scan, header)
     if after is None:
         return False
@@ -86,32 +85,32 @@ def fails_despite_exit_zero(
         ln.number in stated or _PART_OF_ERROR.match(ln.text) for ln in after
     ):
         return True
-    own_report = root.tier >= 4 and bool(_OPERATION_FAILED.match(root.line.text))
-    if own_report or _self_report(after, stated) is not None:
-        return _reported_failure(root, after, findings)
+    report = _failure_report(root, after, stated)
+    if report is not None:
+        return not _carried_on_after(report, after, stated)
     if root.tier < 3 or root.category in GENERIC_CATEGORIES or root.category in _ENDS_HARMLESSLY:
         return False
     return all(ln.number in stated or _PART_OF_ERROR.match(ln.text) for ln in after)
 
 
-def _self_report(after: list[LogLine], stated: set[int]) -> LogLine | None:
-    """The first error statement after the root in which the job reports its own failure."""
+def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> LogLine | None:
+    """The job's own report of its failure: the root itself when it is a transfer tool's
+    report of a failed operation ("upload failed: ..."), else the first error statement after
+    it that says the job failed."""
+    if root.tier >= 4 and _OPERATION_FAILED.match(root.line.text):
+        return root.line
     return next(
         (ln for ln in after if ln.number in stated and _SELF_REPORTED.search(ln.text)), None
     )
 
 
-def _reported_failure(root: Finding, after: list[LogLine], findings: list[Finding]) -> bool:
-    """Whether the job reported its failure (the root itself, a transfer tool's own "upload
-    failed: ...", or a later error statement saying "failed") and did not report success after
-    that report."""
-    stated = {f.line.number for f in findings if not f.known}
-    own_report = root.tier >= 4 and bool(_OPERATION_FAILED.match(root.line.text))
-    summary = root.line if own_report else _self_report(after, stated)
-    if summary is None:
-        return False
-    later = [ln for ln in after if ln.number > summary.number]
-    return not any(_CARRIED_ON.search(ln.text) for ln in later if ln.number not in stated)
+def _carried_on_after(report: LogLine, after: list[LogLine], stated: set[int]) -> bool:
+    """Whether the job reported success after its failure report (it carried on)."""
+    return any(
+        _CARRIED_ON.search(ln.text)
+        for ln in after
+        if ln.number > report.number and ln.number not in stated
+    )
 
 
 def _traceback_ends_job(
