@@ -156,8 +156,8 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
     )
     header_line = (
         _record_header(root, pick(scored))
-        or _stated_first(root)
         or _first_failed_attempt(root, scan.warnings)
+        or _stated_first(root)
     )
     if header_line is not None and root is not None and analysis.error_line == root.line.number:
         analysis = dataclasses.replace(
@@ -230,6 +230,13 @@ def _stated_first(root: Finding | None) -> LogLine | None:
     core = _LINE_PREFIX.sub("", text).strip()
     wrapped = _THROWN_AS.sub("", core, count=1)
     wrapped = wrapped if wrapped != core and len(wrapped) >= _WRAPPED_MESSAGE_CHARS else ""
+    # the message after the logger's and the component's prefixes ("ERROR YarnScheduler: Lost
+    # executor 7 on node: Container killed by YARN ..."), which a warning may give first
+    clauses = [
+        clause[:_WRAPPED_MESSAGE_CHARS]
+        for clause in text.split(": ")[1:]
+        if len(clause) >= _WRAPPED_MESSAGE_CHARS
+    ]
     for line in root.context_before:
         if line.number < root.line.number - _HEADER_ABOVE or _ECHOED.match(line.text):
             continue
@@ -239,9 +246,14 @@ def _stated_first(root: Finding | None) -> LogLine | None:
             (len(message) >= _SAME_MESSAGE_CHARS and message in text)
             or (len(core) >= _SAME_MESSAGE_CHARS and core in line.text)
             or (wrapped and wrapped in line.text)
+            or (_WARN_LEVEL.search(line.text) and any(c in line.text for c in clauses))
         ):
             return line
     return None
+
+
+_WARN_LEVEL = re.compile(r"(?<![\w-])(?:WARN|WARNING|Warning|warning)(?![\w-])")
+"""A line logged at warning level, wherever its logger puts the level."""
 
 
 def _first_failed_attempt(root: Finding | None, warnings: Sequence[Candidate]) -> LogLine | None:

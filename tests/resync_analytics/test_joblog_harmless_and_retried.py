@@ -456,3 +456,51 @@ def test_jes2_s_job_ended_notice_is_no_cause_and_a_dot_leader_zero_count_no_erro
     assert analysis.error_line == line_of(log, "IEF212I")
     report = " ACCT610P  ERRORS ..................         0\n"
     assert analyze_joblog(joblog(report, exit_status=0)).category == "success"
+
+
+@pytest.mark.parametrize(
+    ("body", "exit_status", "category", "needle"),
+    [
+        (
+            "[02:40:33] score.R: chunk 1/6\n"
+            "\n"
+            " *** caught segfault ***\n"
+            "address 0x7f3a10000028, cause 'memory not mapped'\n"
+            "An irrecoverable exception occurred. R is aborting now ...\n"
+            "/opt/ltv/run.sh: line 27: 91544 Segmentation fault      (core dumped) Rscript x.R\n",
+            139,
+            "signal_or_crash",
+            "caught segfault",
+        ),
+        (
+            "26/06/11 22:23:15 WARN YarnSchedulerBackend$YarnSchedulerEndpoint: Requesting driver "
+            "to remove executor 7 for reason Container killed by YARN for exceeding physical "
+            "memory limits. 12.4 GB of 12 GB physical memory used. Consider boosting spark.exec\n"
+            "26/06/11 22:23:15 ERROR YarnScheduler: Lost executor 7 on wrk-dn11: Container killed "
+            "by YARN for exceeding physical memory limits. 12.4 GB of 12 GB physical memory "
+            "used. Consider boosting spark.executor.memoryOverhead.\n",
+            1,
+            "out_of_memory",
+            "WARN YarnSchedulerBackend",
+        ),
+        (
+            "ERROR: Insufficient authorization to access /sasdata/mart/gl_summary.sas7bdat.\n"
+            "ERROR: File MART.GL_SUMMARY.DATA does not exist.\n",
+            2,
+            "permission_denied",
+            "Insufficient authorization",
+        ),
+        (
+            "run_sim.sh[38211]: WATCHDOG: var_sim (pid 38244) has run 14400s and reached "
+            "MAX_RUNTIME=14400, sending SIGTERM\n"
+            "Terminated\n",
+            143,
+            "timeout",
+            "WATCHDOG",
+        ),
+    ],
+)
+def test_a_runtime_s_or_watchdog_s_own_statement_is_read_first(body, exit_status, category, needle):
+    log = joblog(body, exit_status=exit_status)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, needle))
