@@ -504,3 +504,48 @@ def test_a_runtime_s_or_watchdog_s_own_statement_is_read_first(body, exit_status
     log = joblog(body, exit_status=exit_status)
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == (category, line_of(log, needle))
+
+
+@pytest.mark.parametrize(
+    ("body", "exit_status", "category", "needle"),
+    [
+        (
+            "04:30:22 ERROR mllp_send[51207] attempt 1/5: connect to lisgw02.lab.net:6661 "
+            "failed: timed out\n"
+            "04:31:22 ERROR mllp_send[51207] giving up after 5 attempts\n",
+            1,
+            "network",
+            "attempt 1/5",
+        ),
+        (
+            "ERROR! Syntax Error while loading YAML.\n  did not find expected key\n",
+            4,
+            "invalid_input",
+            "Syntax Error while loading YAML",
+        ),
+        (
+            "intaccr.ksh[42]: 3318274 Memory fault(coredump)\n"
+            "intaccr.ksh: ERROR accrual run failed rc=139\n",
+            139,
+            "signal_or_crash",
+            "Memory fault",
+        ),
+        (
+            "[2026-06-12T01:05:41.730Z] [Pipeline] timeout\n"
+            "[2026-06-12T01:05:41.731Z] Timeout set to expire in 45 min\n"
+            "poll: build #412 still running (elapsed 15m)\n"
+            "poll: build #412 still running (elapsed 30m)\n"
+            "[2026-06-12T01:50:41.735Z] Cancelling nested steps due to timeout\n"
+            "[2026-06-12T01:50:51.801Z] script returned exit code 143\n",
+            2,
+            "timeout",
+            "Cancelling nested steps",
+        ),
+    ],
+)
+def test_a_setting_or_a_poll_is_no_event_and_a_connect_that_timed_out_is_the_network(
+    body, exit_status, category, needle
+):
+    log = joblog(body, exit_status=exit_status)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, needle))
