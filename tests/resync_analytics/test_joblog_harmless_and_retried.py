@@ -14,15 +14,19 @@ from resync_analytics.joblog.knowledge import knowledge
 from tests.resync_analytics.joblog_samples import joblog, line_of
 
 
+def assert_reads(log: str, category: str, needle: str) -> None:
+    """The analysis of ``log`` names ``category`` at the first line that holds ``needle``."""
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, needle))
+
+
 def test_a_connect_timeout_option_on_a_command_line_is_no_network_error():
     log = joblog(
         "03:30:04 send: scp -q -P 2222 -o ConnectTimeout=60 /out/f.dat xfer@gw01.example:/in/\n"
         "ssh: connect to host gw01.example port 2222: Connection timed out\n"
         "lost connection\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "network"
-    assert analysis.error_line == line_of(log, "ssh: connect to host")
+    assert_reads(log, "network", "ssh: connect to host")
 
 
 def test_del_finding_nothing_to_delete_is_a_clean_up_not_the_cause():
@@ -35,9 +39,7 @@ def test_del_finding_nothing_to_delete_is_a_clean_up_not_the_cause():
         "The user name or password is incorrect.\n",
         exit_status=2,
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "authentication"
-    assert analysis.error_line == line_of(log, "System error 1326")
+    assert_reads(log, "authentication", "System error 1326")
 
 
 def test_a_refused_ulimit_is_a_warning_the_shell_runs_on_after():
@@ -49,9 +51,7 @@ def test_a_refused_ulimit_is_a_warning_the_shell_runs_on_after():
         "/opt/app/bin/run_calc.sh: line 40: 4711 Segmentation fault      $BIN/calc -p 06\n",
         exit_status=139,
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "signal_or_crash"
-    assert analysis.error_line == line_of(log, "Segmentation fault")
+    assert_reads(log, "signal_or_crash", "Segmentation fault")
 
 
 def test_a_watchdog_s_limit_stays_the_cause_when_the_job_did_not_complete_after_it():
@@ -66,9 +66,7 @@ def test_a_watchdog_s_limit_stays_the_cause_when_the_job_did_not_complete_after_
         "Invoke-WithTimeout.ps1\n",
         exit_status=1460,
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "timeout"
-    assert analysis.error_line == line_of(log, "maximum run time")
+    assert_reads(log, "timeout", "maximum run time")
 
 
 def test_a_script_or_command_name_is_not_read_as_an_error_s_name():
@@ -89,9 +87,7 @@ def test_a_retry_announced_under_an_error_record_s_fields_recovers_the_record():
         "12.06.2026 02:01:33 Cannot open file /interface/out/GL_1000.dat: Permission denied\n"
         "Job ZFI_EXTRACT (02004215) ended abnormally\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "permission_denied"
-    assert analysis.error_line == line_of(log, "Cannot open file")
+    assert_reads(log, "permission_denied", "Cannot open file")
 
 
 def test_retries_that_ran_out_fail_the_job_under_exit_zero():
@@ -106,9 +102,7 @@ def test_retries_that_ran_out_fail_the_job_under_exit_zero():
         "05:19:04 INFO  push.sh finished\n",
         exit_status=0,
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "network"
-    assert analysis.error_line == line_of(log, "Could not resolve host")
+    assert_reads(log, "network", "Could not resolve host")
 
 
 def test_retries_that_recovered_under_exit_zero_are_a_success():
@@ -142,9 +136,7 @@ def test_a_jvm_option_naming_out_of_memory_is_no_memory_error():
         'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n'
         "\tat java.util.Arrays.copyOf(Arrays.java:3236)\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "out_of_memory"
-    assert analysis.error_line == line_of(log, "Java heap space")
+    assert_reads(log, "out_of_memory", "Java heap space")
 
 
 def test_hive_s_lock_not_acquired_in_time_is_a_busy_resource():
@@ -153,9 +145,7 @@ def test_hive_s_lock_not_acquired_in_time_is_a_busy_resource():
         "[LockComponent(type:EXCL_WRITE, level:TABLE, dbname:dwh, tablename:fact_orders)]) "
         "timed out after 300518ms.  LockResponse(lockid:924117, state:WAITING)\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "resource_busy"
-    assert analysis.error_line == line_of(log, "Error in acquiring locks")
+    assert_reads(log, "resource_busy", "Error in acquiring locks")
 
 
 def test_an_exception_named_for_an_incorrect_record_is_invalid_input():
@@ -193,9 +183,7 @@ def test_oracle_s_expiry_warnings_at_a_good_logon_are_no_logon_failure():
         "ORA-28011: the account will expire soon; change your password now\n"
         'Ora_SALES_FACT,0: ORA-00904: "LOAD_BATCH_ID": invalid identifier\n'
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "database"
-    assert analysis.error_line == line_of(log, "ORA-00904")
+    assert_reads(log, "database", "ORA-00904")
 
 
 def test_a_count_of_nothing_done_is_no_sign_the_job_carried_on():
@@ -208,9 +196,7 @@ def test_a_count_of_nothing_done_is_no_sign_the_job_carried_on():
         "Error = [Microsoft][ODBC Driver 17 for SQL Server]Unable to open BCP host data-file\n",
         exit_status=8,
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "file_not_found"
-    assert analysis.error_line == line_of(log, "The system cannot find")
+    assert_reads(log, "file_not_found", "The system cannot find")
 
 
 def test_a_completion_s_sqlstate_is_no_error_and_a_wrapped_message_is_read_at_its_head():
@@ -225,9 +211,7 @@ def test_a_completion_s_sqlstate_is_no_error_and_a_wrapped_message_is_read_at_it
         "SQLSTATE=23505\n",
         exit_status=4,
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "database"
-    assert analysis.error_line == line_of(log, "SQL0803N")
+    assert_reads(log, "database", "SQL0803N")
 
 
 @pytest.mark.parametrize(
@@ -257,8 +241,7 @@ def test_a_completion_s_sqlstate_is_no_error_and_a_wrapped_message_is_read_at_it
 )
 def test_a_vendor_s_code_names_its_category(line, category):
     log = joblog(line + "\n")
-    analysis = analyze_joblog(log)
-    assert (analysis.category, analysis.error_line) == (category, line_of(log, line[:20]))
+    assert_reads(log, category, line[:20])
 
 
 def test_a_probe_that_found_no_file_yields_to_a_later_failure_of_another_kind():
@@ -269,9 +252,7 @@ def test_a_probe_that_found_no_file_yields_to_a_later_failure_of_another_kind():
         "ERROR 2003 (HY000): Can't connect to MySQL server on 'db07:3306' (110)\n"
         "load.sh: ERROR: giving up after 3 attempts\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "network"
-    assert analysis.error_line == line_of(log, "ERROR 2003")
+    assert_reads(log, "network", "ERROR 2003")
 
 
 def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
@@ -279,9 +260,7 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
         "grep: /data/in/orders_0611.csv: No such file or directory\n"
         "load.sh: ERROR: order count check failed\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "file_not_found"
-    assert analysis.error_line == line_of(log, "grep:")
+    assert_reads(log, "file_not_found", "grep:")
 
 
 @pytest.mark.parametrize(
@@ -314,8 +293,7 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
 )
 def test_a_tool_s_wording_names_its_category(body, category, needle):
     log = joblog(body)
-    analysis = analyze_joblog(log)
-    assert (analysis.category, analysis.error_line) == (category, line_of(log, needle))
+    assert_reads(log, category, needle)
 
 
 def test_an_error_the_job_processed_on_after_explains_no_later_crash():
@@ -330,9 +308,7 @@ def test_an_error_the_job_processed_on_after_explains_no_later_crash():
         "#\n",
         exit_status=134,
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "signal_or_crash"
-    assert analysis.error_line == line_of(log, "SIGSEGV (0xb)")
+    assert_reads(log, "signal_or_crash", "SIGSEGV (0xb)")
 
 
 def test_a_dotnet_stack_names_the_job_s_frame_as_file_and_line():
@@ -362,9 +338,7 @@ def test_a_drop_of_a_missing_object_yields_to_the_next_failure():
         "ERROR at line 1:\n"
         "ORA-00054: resource busy and acquire with NOWAIT specified or timeout expired\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "resource_busy"
-    assert analysis.error_line == line_of(log, "ORA-00054")
+    assert_reads(log, "resource_busy", "ORA-00054")
 
 
 def test_remove_item_finding_nothing_to_remove_is_a_clean_up():
@@ -378,9 +352,7 @@ def test_remove_item_finding_nothing_to_remove_is_a_clean_up():
         "Copy-Item : Access to the path '\\\\fs01\\out\\GL.csv' is denied.\n",
         exit_status=12,
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "permission_denied"
-    assert analysis.error_line == line_of(log, "Copy-Item")
+    assert_reads(log, "permission_denied", "Copy-Item")
 
 
 def test_an_error_line_that_says_how_it_is_handled_is_no_cause():
@@ -390,9 +362,7 @@ def test_an_error_line_that_says_how_it_is_handled_is_no_cause():
         "stmtxfr@sftp.bank.example: Permission denied (publickey).\n"
         "Connection closed\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "authentication"
-    assert analysis.error_line == line_of(log, "Permission denied (publickey)")
+    assert_reads(log, "authentication", "Permission denied (publickey)")
 
 
 def test_retries_that_never_succeeded_are_reported_at_the_first_attempt():
@@ -405,9 +375,7 @@ def test_retries_that_never_succeeded_are_reported_at_the_first_attempt():
         f"Add-PnPFile : {message}\n"
         "At E:\\Jobs\\Publish.ps1:88 char:21\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "permission_denied"
-    assert analysis.error_line == line_of(log, "attempt 1/3")
+    assert_reads(log, "permission_denied", "attempt 1/3")
 
 
 def test_a_method_s_exception_in_a_powershell_record_is_reported_at_the_record_s_head():
@@ -422,9 +390,7 @@ def test_a_method_s_exception_in_a_powershell_record_is_reported_at_the_record_s
         "    + CategoryInfo          : NotSpecified: (:) [], MethodInvocationException\n"
         "    + FullyQualifiedErrorId : FormatException\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "invalid_input"
-    assert analysis.error_line == line_of(log, "Exception calling")
+    assert_reads(log, "invalid_input", "Exception calling")
 
 
 def test_forfiles_finding_nothing_to_purge_is_no_error():
@@ -436,9 +402,7 @@ def test_forfiles_finding_nothing_to_purge_is_no_error():
         "The network path was not found.\n",
         exit_status=16,
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "network"
-    assert analysis.error_line == line_of(log, "ERROR 53")
+    assert_reads(log, "network", "ERROR 53")
 
 
 def test_jes2_s_job_ended_notice_is_no_cause_and_a_dot_leader_zero_count_no_error():
@@ -451,9 +415,7 @@ def test_jes2_s_job_ended_notice_is_no_cause_and_a_dot_leader_zero_count_no_erro
         + allocations
         + " IEF212I INVD120 STEP010 RECEIPTS - DATA SET NOT FOUND\n"
     )
-    analysis = analyze_joblog(log)
-    assert analysis.category == "file_not_found"
-    assert analysis.error_line == line_of(log, "IEF212I")
+    assert_reads(log, "file_not_found", "IEF212I")
     report = " ACCT610P  ERRORS ..................         0\n"
     assert analyze_joblog(joblog(report, exit_status=0)).category == "success"
 
@@ -498,17 +460,6 @@ def test_jes2_s_job_ended_notice_is_no_cause_and_a_dot_leader_zero_count_no_erro
             "timeout",
             "WATCHDOG",
         ),
-    ],
-)
-def test_a_runtime_s_or_watchdog_s_own_statement_is_read_first(body, exit_status, category, needle):
-    log = joblog(body, exit_status=exit_status)
-    analysis = analyze_joblog(log)
-    assert (analysis.category, analysis.error_line) == (category, line_of(log, needle))
-
-
-@pytest.mark.parametrize(
-    ("body", "exit_status", "category", "needle"),
-    [
         (
             "04:30:22 ERROR mllp_send[51207] attempt 1/5: connect to lisgw02.lab.net:6661 "
             "failed: timed out\n"
@@ -543,9 +494,7 @@ def test_a_runtime_s_or_watchdog_s_own_statement_is_read_first(body, exit_status
         ),
     ],
 )
-def test_a_setting_or_a_poll_is_no_event_and_a_connect_that_timed_out_is_the_network(
+def test_a_tool_s_own_statement_is_read_and_settings_polls_and_echoes_are_not(
     body, exit_status, category, needle
 ):
-    log = joblog(body, exit_status=exit_status)
-    analysis = analyze_joblog(log)
-    assert (analysis.category, analysis.error_line) == (category, line_of(log, needle))
+    assert_reads(joblog(body, exit_status=exit_status), category, needle)
