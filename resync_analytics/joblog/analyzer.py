@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from resync_analytics.joblog.banner import parse_banner
 from resync_analytics.joblog.baseline import Baseline, learn_baseline
+from resync_analytics.joblog.benign_exit import BenignExit, benign_exit
 from resync_analytics.joblog.chooser import (
     Scored,
     Weights,
@@ -44,7 +45,7 @@ from resync_analytics.joblog.role_entities import complete_roles
 from resync_analytics.joblog.rules import exit_line
 from resync_analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
 from resync_analytics.joblog.scan import Candidate, ScanResult, scan_joblog
-from resync_analytics.joblog.steps import suggest_steps
+from resync_analytics.joblog.steps import benign_exit_steps, suggest_steps
 from resync_analytics.joblog.warned import with_warned_causes
 from resync_analytics.masking import mask_secrets
 
@@ -370,12 +371,25 @@ def _verdict(
     rc_meaning = explain_exit_code(exit_code)
     special = is_special_exit_code(exit_code)
 
-    if (exit_code == 0 and not fails_despite_exit_zero(root, findings, scan, header)) or (
-        exit_code is None and root is None and scan.total_lines > 0
+    benign = benign_exit(exit_code, scan, header)
+    if (
+        (exit_code == 0 and not fails_despite_exit_zero(root, findings, scan, header))
+        or (benign is not None and not _fails_after(benign, findings, scan, header))
+        or (exit_code is None and root is None and scan.total_lines > 0)
     ):
         features = ConfidenceFeatures(
-            0, False, False, False, 0, False, has_banner, exit_code == 0, exit_code is None
+            0,
+            False,
+            False,
+            False,
+            0,
+            False,
+            has_banner,
+            exit_code == 0 or benign is not None,
+            exit_code is None,
         )
+        if benign is not None and exit_code:
+            return _benign_success(scan, header, exit_code, benign, features)
         return _analysis(
             scan,
             header,
@@ -675,6 +689,48 @@ def _shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
+
+
+def _fails_after(
+    benign: BenignExit, findings: list[Finding], scan: ScanResult, header: JoblogHeader
+) -> bool:
+    """Whether an error outside the lines the tool's convention answers for failed the job,
+    judged as under an exit status of 0 (the status is the tool's, which succeeded)."""
+    outside = [
+        f for f in findings if not benign.answers_from <= f.line.number <= benign.answers_through
+    ]
+    root = choose_root(outside, 0, scan.total_lines) if outside else None
+    return root is not None and fails_despite_exit_zero(root, outside, scan, header)
+
+
+def _benign_success(
+    scan: ScanResult,
+    header: JoblogHeader,
+    exit_code: int,
+    benign: BenignExit,
+    features: ConfidenceFeatures,
+) -> JoblogAnalysis:
+    """A run that did its work although its status is not 0: the tool's convention says so."""
+    analysis = _analysis(
+        scan,
+        header,
+        exit_code,
+        "success",
+        f"Job ended successfully: exit status {exit_code} is {benign.tool}'s convention for "
+        f"success ({benign.meaning}); TWS counts it a failure unless the job's success "
+        f"condition allows it ({benign.condition})",
+        None,
+        (),
+        features,
+        rule="benign_exit",
+    )
+    return dataclasses.replace(
+        analysis,
+        steps=benign_exit_steps(header.job, exit_code, benign.condition),
+        context=(LogLine(benign.line.number, mask_secrets(benign.line.text)),)
+        if benign.line is not None
+        else (),
+    )
 
 
 def _analysis(

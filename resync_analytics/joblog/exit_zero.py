@@ -60,7 +60,7 @@ def fails_despite_exit_zero(
     if root.transient:
         # a transient error is retried; only the job's own report that its retries ran out
         # ("upload ... failed after 5 attempts") makes it the job's failure
-        after = _output_after(root.line.number, scan, header)
+        after = output_after(root.line.number, scan, header)
         if after is None or not any(_RETRIES_RAN_OUT.search(ln.text) for ln in after):
             return False
         report = _failure_report(root, after, stated)
@@ -71,7 +71,7 @@ def fails_despite_exit_zero(
         and not _STATUS_LISTING.match(root.line.text)
     ):
         return True
-    after = _output_after(root.line.number, scan, header)
+    after = output_after(root.line.number, scan, header)
     if after is None:
         return False
     if _traceback_ends_job(root, after, stated, scan):
@@ -195,7 +195,7 @@ _PART_OF_ERROR = re.compile(
 _TWS_INFO = re.compile(r"\bAWS[A-Z]{3}\d{3}I\b")
 
 
-def _output_after(number: int, scan: ScanResult, header: JoblogHeader) -> list[LogLine] | None:
+def output_after(number: int, scan: ScanResult, header: JoblogHeader) -> list[LogLine] | None:
     """The job's output lines after line ``number`` (without the banners and TWS's own
     informational messages), or ``None`` when they do not all sit in the scan's tail."""
     end = header.trailer_start_line or scan.total_lines + 1

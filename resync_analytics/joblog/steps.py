@@ -42,6 +42,21 @@ def conman_stdlist(job: JobIdentity | None) -> str:
     return f'conman "sj {safe_selector(job)};stdlist"'
 
 
+def conman_confirm_success(job: JobIdentity | None) -> str:
+    """``conman "confirm WS#JS.JOB;succ;noask"``: mark an ABEND run that did its work SUCC."""
+    return f'conman "confirm {safe_selector(job)};succ;noask"'
+
+
+def benign_exit_steps(job: JobIdentity | None, exit_code: int, condition: str) -> tuple[str, ...]:
+    """What to do when a run did its work but its tool's exit status made TWS count it a
+    failure: give the job the success condition, and confirm this run."""
+    return (
+        f"Nothing failed: so that TWS stops counting exit status {exit_code} as a failure, add "
+        f"`{condition}` to the job's definition (composer) and replace the plan's copy.",
+        f"If TWS marked this run ABEND, confirm it: `{conman_confirm_success(job)}`.",
+    )
+
+
 def _directory(path: str) -> str:
     if "\\" in path and "/" not in path:
         return path.rsplit("\\", 1)[0] or path
