@@ -28,6 +28,7 @@ from resync_analytics.joblog.confidence import ConfidenceFeatures, score_confide
 from resync_analytics.joblog.entities import Entity, EntityRole, role_of
 from resync_analytics.joblog.exit_codes import explain_exit_code, is_special_exit_code
 from resync_analytics.joblog.exit_zero import fails_despite_exit_zero
+from resync_analytics.joblog.knowledge import knowledge
 from resync_analytics.joblog.models import (
     GENERIC_CATEGORIES,
     Category,
@@ -158,6 +159,7 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
     header_line = (
         _record_header(root, pick(scored))
         or _first_failed_attempt(root, scan.warnings)
+        or _first_retried_repeat(root, prepared.findings)
         or _stated_first(root)
     )
     if header_line is not None and root is not None and analysis.error_line == root.line.number:
@@ -283,6 +285,34 @@ def _first_failed_attempt(root: Finding | None, warnings: Sequence[Candidate]) -
     )
 
 
+def _first_retried_repeat(root: Finding | None, findings: Sequence[Finding]) -> LogLine | None:
+    """The first of the errors of the root's family before it that were retried (marked so,
+    or a retry announced between it and the root: "Memory limit (for query) exceeded: would
+    use 9.31 GiB", "retrying with ...", then the same with 9.32 GiB): the retries never got
+    past that error, so its first statement is the cause's."""
+    if root is None or root.transient:
+        return None
+    retry = knowledge().retry
+    return next(
+        (
+            f.line
+            for f in findings
+            if f.line.number < root.line.number
+            and not f.known
+            and f.rule == root.rule
+            and f.category == root.category
+            and (
+                f.transient
+                or any(
+                    f.line.number < ln.number and retry.search(ln.text)
+                    for ln in root.context_before
+                )
+            )
+        ),
+        None,
+    )
+
+
 _COMMAND_HEAD = re.compile(r"^[A-Za-z][\w.]*(?:-[\w.]+)* : ")
 """A PowerShell error record's command before its message ("Add-PnPFile : ")."""
 _FAILED_ATTEMPT = re.compile(r"(?i)\b(?:attempt|try|retry)\s*#?\d+\s*(?:/|of)\s*\d+\b|\bretrying\b")
@@ -323,6 +353,11 @@ def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogL
     if header.exit_status is not None:
         line = next((ln for ln in reversed(scan.tail) if "exit status" in ln.text.lower()), None)
         return header.exit_status, line
+    # JES2's job-ended notice is the z/OS job's own status, whatever a program printed in
+    # the SYSOUT listed after it ("GLRATE ENDED RC=0"); an abend has no return code
+    for line in (*scan.head, *scan.tail):
+        if _JES_JOB_ABEND.search(line.text):
+            return None, line
     for line in reversed(scan.tail):
         match = _JES_JOB_END.search(line.text) or exit_line().search(line.text)
         if match:
@@ -333,6 +368,8 @@ def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogL
 _JES_JOB_END = re.compile(r"\$HASP395\s+\S+\s+ENDED\s+-\s+(?:MAXCC|RC)=(\d{1,4})\b")
 """JES2's end of a z/OS job with the highest completion code of its steps
 ("$HASP395 CRDB0110 ENDED - MAXCC=0012"): the job's exit status."""
+_JES_JOB_ABEND = re.compile(r"\$HASP395\s+\S+\s+ENDED\s+-\s+ABEND=")
+"""JES2's end of a z/OS job that abended ("$HASP395 PRDGLP20 ENDED - ABEND=S913")."""
 _JES_STEP = re.compile(r"^\s*[\d.]+\s+(?:JOB|TSU|STC)\d+\s+-(?!JOBNAME\s)\S+\s+\S+\s+(.*)$")
 """A row of JES2's step table ("-CRDB0110 STEP030   12   991 ..."): after the job and step
 names, an optional procedure step, then the step's completion code."""

@@ -238,6 +238,13 @@ def _effective_level(text: str) -> str | None:
     return level
 
 
+_RACF_VIOLATION = re.compile(r"\bICH408I\b")
+_RACF_WARNING_MODE = re.compile(r"\bWARNING: INSUFFICIENT AUTHORITY - TEMPORARY ACCESS ALLOWED\b")
+_RACF_RECORD_LINES = 4
+"""RACF's violation record (ICH408I, then the resource, then the reason) is this long at most
+before the line saying the profile is in warning mode."""
+
+
 def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
     line = candidate.line
     text = line.text
@@ -259,6 +266,10 @@ def _is_noise(candidate: Candidate, header: JoblogHeader) -> bool:
         return True  # the source line a traceback prints under each frame
     if _relayed_source_line(candidate):
         return True
+    if _RACF_VIOLATION.search(text) and any(
+        _RACF_WARNING_MODE.search(ln.text) for ln in candidate.after[:_RACF_RECORD_LINES]
+    ):
+        return True  # a profile in warning mode logs the violation and grants the access
     benign_cleanup = _errno_patterns(knowledge())[0]
     if (
         _SQL_TEXT.match(text)

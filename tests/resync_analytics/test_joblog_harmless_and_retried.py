@@ -498,3 +498,50 @@ def test_a_tool_s_own_statement_is_read_and_settings_polls_and_echoes_are_not(
     body, exit_status, category, needle
 ):
     assert_reads(joblog(body, exit_status=exit_status), category, needle)
+
+
+def test_a_racf_violation_in_warning_mode_is_no_failure_the_next_one_is():
+    log = (
+        " 02.41.02 JOB08812  ICH408I USER(PRDGLB1 ) GROUP(PRDBATCH) NAME(GL BATCH ID  )\n"
+        "   PRD.GL.RATES.TABLE CL(DATASET ) VOL(PRD009)\n"
+        "   WARNING: INSUFFICIENT AUTHORITY - TEMPORARY ACCESS ALLOWED\n"
+        "   FROM PRD.GL.RATES.** (G)\n"
+        " 02.41.16 JOB08812  -PRDGLP20 STEP020              00    214\n"
+        " 02.41.17 JOB08812  ICH408I USER(PRDGLB1 ) GROUP(PRDBATCH) NAME(GL BATCH ID  )\n"
+        "   PRD.GL.LEDGER.MASTER CL(DATASET ) VOL(PRD017)\n"
+        "   INSUFFICIENT ACCESS AUTHORITY\n"
+        " 02.41.17 JOB08812  IEF450I PRDGLP20 STEP030 - ABEND=S913 U0000 REASON=00000038\n"
+        " 02.41.18 JOB08812  $HASP395 PRDGLP20 ENDED - ABEND=S913\n"
+        "GLR190I GLRATE ENDED RC=0\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.exit_code is None  # the abend, not the program's own "RC=0" after it
+    assert (analysis.category, analysis.error_line) == ("permission_denied", 6)
+
+
+def test_an_error_retried_and_repeated_is_reported_at_its_first_statement():
+    failure = (
+        "Code: 241. DB::Exception: Received from ch01:9000. DB::Exception: Memory limit "
+        "(for query) exceeded: would use {size} GiB, maximum: 9.31 GiB. (MEMORY_LIMIT_EXCEEDED)\n"
+    )
+    log = joblog(
+        "02:40:02 step 4/5: aggregate into staging (attempt 1/2)\n"
+        + failure.format(size="9.31")
+        + "02:46:37 step 4 attempt 1 rc=241\n"
+        "02:46:37 retrying with max_threads=8\n"
+        "02:46:37 step 4/5: aggregate into staging (attempt 2/2)\n"
+        + failure.format(size="9.32")
+        + "03:01:12 step 4 attempt 2 rc=241\n",
+        exit_status=241,
+    )
+    assert_reads(log, "out_of_memory", "9.31 GiB, maximum")
+
+
+def test_a_clickhouse_server_error_is_a_database_error():
+    log = joblog(
+        "Received exception from server (version 23.8.9):\n"
+        "Code: 60. DB::Exception: Received from ch01:9000. DB::Exception: Table s.t doesn't "
+        "exist. (UNKNOWN_TABLE)\n",
+        exit_status=60,
+    )
+    assert_reads(log, "database", "Code: 60.")
