@@ -43,7 +43,7 @@ from resync_analytics.joblog.precision import keep_entities, without_pieces
 from resync_analytics.joblog.prose import PROSE_RULE, read_verdict_line
 from resync_analytics.joblog.relevance import relevant_related
 from resync_analytics.joblog.role_entities import complete_roles
-from resync_analytics.joblog.rules import exit_line
+from resync_analytics.joblog.rules import exit_line, match_rule
 from resync_analytics.joblog.salience import SUBJECT_KINDS, related_entities, select_entities
 from resync_analytics.joblog.scan import Candidate, ScanResult, scan_joblog
 from resync_analytics.joblog.steps import benign_exit_steps, suggest_steps
@@ -262,12 +262,16 @@ _WARN_LEVEL = re.compile(r"(?<![\w-])(?:WARN|WARNING|Warning|warning)(?![\w-])")
 def _first_failed_attempt(root: Finding | None, warnings: Sequence[Candidate]) -> LogLine | None:
     """The first of the failed attempts a retry loop logged at WARN level with the message the
     final error repeats ("WARN attempt 1/3 for 'x.pdf' failed: Access denied. You do not have
-    permission ...", then "Add-PnPFile : Access denied. You do not have permission ..."): the
-    retries never succeeded, and the first attempt is the first statement of the cause."""
+    permission ...", then "Add-PnPFile : Access denied. You do not have permission ..."), or,
+    when the final error is the loop's giving up ("could not connect to db02 after 3
+    attempts"), with an error of the same kind ("connect attempt 1/3 failed: ... TCP
+    Provider: ..."): the retries never succeeded, and the first attempt is the first statement
+    of the cause."""
     if root is None:
         return None
     message = _COMMAND_HEAD.sub("", _LINE_PREFIX.sub("", root.line.text)).strip()
-    if len(message) < _WRAPPED_MESSAGE_CHARS:
+    repeats = len(message) >= _WRAPPED_MESSAGE_CHARS
+    if not repeats and not root.giving_up:
         return None
     lines = sorted(
         {ln.number: ln for ln in (*(c.line for c in warnings), *root.context_before)}.values(),
@@ -278,11 +282,20 @@ def _first_failed_attempt(root: Finding | None, warnings: Sequence[Candidate]) -
             ln
             for ln in lines
             if ln.number < root.line.number
-            and message in ln.text
             and _FAILED_ATTEMPT.search(ln.text)
+            and (
+                (repeats and message in ln.text)
+                or (root.giving_up and _same_kind(ln.text, root.category))
+            )
         ),
         None,
     )
+
+
+def _same_kind(text: str, category: Category) -> bool:
+    """Whether a message family reads ``text`` as an error of ``category`` (not a generic one)."""
+    rule = match_rule(text)
+    return rule is not None and rule.category == category and category not in GENERIC_CATEGORIES
 
 
 def _first_retried_repeat(root: Finding | None, findings: Sequence[Finding]) -> LogLine | None:

@@ -167,9 +167,12 @@ _CARRIED_ON = re.compile(
 _HANDLED_HERE = re.compile(
     r"(?i)[-,;:(]\s*(?:treating (?:it |this )?as|assuming|using (?:the )?defaults?\b|"
     r"(?:will be |is )?ignored\b|continuing (?:anyway|without|with)\b|"
-    r"(?:will )?create (?:it|a new)\b)"
+    r"(?:will )?create (?:it|a new)\b|"
+    r"(?:[\w/.]+\s+){0,3}(?:will be |to be )?(?:re-?built|re-?generated|re-?created)\b|"
+    r"(?:re-?building|re-?generating|re-?creating)\b)"
 )
 """An error line that goes on to say how the job handles it, after a dash, comma or colon."""
+_FELL_BACK = re.compile(r"(?i)\b(?:falling|fell|fall) back (?:to|on)\b")
 _NOTHING_DONE = re.compile(
     r"(?i)(?<![\w.,])0\s+(?:[\w()]+\s+){1,2}(?:copied|moved|loaded|inserted|updated|deleted|"
     r"exported|imported|processed|transferred|created)\b"
@@ -493,6 +496,8 @@ def _carried_on(finding: Finding, stated: set[int]) -> bool:
     if _HANDLED_HERE.search(finding.line.text):
         return True
     for line in finding.context_after:
+        if _FELL_BACK.search(line.text):
+            return True  # the job took another way ("... Falling back to Newton.")
         if line.number in stated:
             return False
         if _HEAP_DUMP.match(line.text) or _NOTHING_DONE.search(line.text):

@@ -238,6 +238,9 @@ def _effective_level(text: str) -> str | None:
     return level
 
 
+_ASA_CONTROL = re.compile(r"^[01+-](?=[A-Z]{3,5}\d{3,5}[IEWSAD]\b)")
+"""The carriage-control character a z/OS SYSPRINT line starts with ("0IDC3203I ITEM ..."),
+glued to the message id it precedes."""
 _RACF_VIOLATION = re.compile(r"\bICH408I\b")
 _RACF_WARNING_MODE = re.compile(r"\bWARNING: INSUFFICIENT AUTHORITY - TEMPORARY ACCESS ALLOWED\b")
 _RACF_RECORD_LINES = 4
@@ -333,7 +336,7 @@ def judge_candidate(candidate: Candidate, header: JoblogHeader) -> Finding | Non
     if _is_noise(candidate, header):
         return None
     text = candidate.line.text
-    cleaned = _ESCAPED_BREAK.sub(" ", _NO_ERROR_VALUE.sub(" ", text))
+    cleaned = _ESCAPED_BREAK.sub(" ", _NO_ERROR_VALUE.sub(" ", _ASA_CONTROL.sub(" ", text)))
     cleaned = _BOTH_OUTCOMES.sub(" ", _ZERO_COUNTS.sub(" ", cleaned))
     rule = match_rule(cleaned)
     # an exit status with a meaning of its own (127, 128+N) says more than a consequence or a
@@ -561,8 +564,8 @@ _DROP_STATEMENT = re.compile(
     r"TYPE|MATERIALIZED\s+VIEW)\b"
 )
 _OBJECT_MISSING = re.compile(
-    r"(?i)does not exist|\bORA-(?:00942|04043|02289|01418|01432|01434)\b|\bSQL0204N\b|"
-    r"\bUnknown table\b|\bFailure 3807\b"
+    r"(?i)does(?: not|n't) exist|\bORA-(?:00942|04043|02289|01418|01432|01434)\b|\bSQL0204N\b|"
+    r"\bSQLCODE\s*=?\s*-0*204\b|\bIS AN UNDEFINED NAME\b|\bUnknown table\b|\bFailure 3807\b"
 )
 _DROP_ECHOED_WITHIN = 4
 """How far above its error the echo of a DROP statement may sit (the statement, the caret

@@ -545,3 +545,106 @@ def test_a_clickhouse_server_error_is_a_database_error():
         exit_status=60,
     )
     assert_reads(log, "database", "Code: 60.")
+
+
+def test_a_loop_giving_up_is_reported_at_its_first_failed_attempt_of_the_same_kind():
+    attempt = (
+        "2025-03-14 01:4{n}:40,012 WARNING load: connect attempt {n}/3 failed: ('08001', "
+        "'[Microsoft][ODBC Driver 17 for SQL Server]TCP Provider: A connection attempt failed "
+        "because the connected party did not properly respond after a period of time (10060)')\n"
+    )
+    log = joblog(
+        "2025-03-14 01:45:09,880 INFO load: control file OK\n"
+        + "".join(attempt.format(n=n) + "2025-03-14 INFO load: retrying in 30s\n" for n in (1, 2))
+        + attempt.format(n=3)
+        + "2025-03-14 01:47:40,241 ERROR load: could not connect to db02,1433 after 3 attempts\n",
+        exit_status=2,
+    )
+    assert_reads(log, "network", "attempt 1/3 failed")
+
+
+@pytest.mark.parametrize(
+    ("handled", "failure", "category", "needle"),
+    [
+        (
+            "04:02:21 - cmdstanpy - ERROR - Chain [1] error: error during processing Operation "
+            "not permitted\nOptimization terminated abnormally. Falling back to Newton.\n",
+            "nbclient.exceptions.CellTimeoutError: A cell timed out while it was being "
+            "executed, after 1800 seconds.\n",
+            "timeout",
+            "CellTimeoutError",
+        ),
+        (
+            " BLDCTL  LISTDSI PRD.GL.WORK RC=16 REASON=5 (NOT CATALOGED) - WORK FILE WILL BE "
+            "REBUILT\n",
+            "0IDC3203I ITEM 'PRD.GL.TXN.D20250519' DOES NOT ADHERE TO RESTRICTIONS\n"
+            " IDC3202I ABOVE TEXT BYPASSED UNTIL NEXT COMMAND. CONDITION CODE IS 12\n",
+            "invalid_input",
+            "IDC3203I",
+        ),
+        (
+            "run_nb.sh 2025-03-14 04:00:03 cell timeout  1800 s\n",
+            "Traceback (most recent call last):\n"
+            '  File "/opt/nb/run.py", line 4, in <module>\n'
+            "MemoryError: Unable to allocate 2.71 GiB for an array\n",
+            "out_of_memory",
+            "MemoryError",
+        ),
+    ],
+    ids=["falls-back", "will-be-rebuilt", "a-timeout-setting"],
+)
+def test_an_error_the_job_handles_or_a_setting_yields_to_the_failure(
+    handled: str, failure: str, category: str, needle: str
+):
+    log = joblog(handled + "INFO next step\n" + failure, exit_status=1)
+    assert_reads(log, category, needle)
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            "2025-03-18 ERROR Failed to complete action: snapshot. Snapshot already in progress.",
+            "resource_busy",
+        ),
+        (
+            " 03.48.09 JOB11207  IEA705I ERROR DURING GETMAIN SYS CODE = 878-10  PRDRSK30 STEP030",
+            "out_of_memory",
+        ),
+        (
+            " DSNU1122I -DB2P 133 02:38:55.70 DSNURDRN - JOB PRDREORG PERFORMING REORG WITH UTILID "
+            "REORG.GLPST UNABLE TO DRAIN",
+            "resource_busy",
+        ),
+    ],
+)
+def test_vendor_statements_of_a_busy_object_or_exhausted_memory(line: str, category: str):
+    assert_reads(joblog(line + "\n", exit_status=8), category, line[:30])
+
+
+def test_a_dsntep2_drop_of_a_missing_table_yields_to_the_insert_that_failed():
+    record = (
+        " SQLERROR ON   {verb}      COMMAND, EXECUTE   FUNCTION\n"
+        " RESULT OF SQL STATEMENT:\n"
+        " DSNT408I SQLCODE = {code}, ERROR:  {text}\n"
+        " DSNT418I SQLSTATE   = {state} SQLSTATE RETURN CODE\n"
+        " DSNT415I SQLERRP    = DSNXODBT SQL PROCEDURE DETECTING ERROR\n"
+    )
+    log = (
+        " ***INPUT STATEMENT:\n   DROP TABLE PRDGL.GL_POST_WRK;\n"
+        + record.format(
+            verb="DROP",
+            code="-204",
+            text="PRDGL.GL_POST_WRK IS AN UNDEFINED NAME",
+            state="42704",
+        )
+        + " ***INPUT STATEMENT:\n   INSERT INTO PRDGL.GL_POSTING_HIST SELECT * FROM X;\n"
+        + record.format(
+            verb="INSERT",
+            code="-803",
+            text="AN INSERTED OR UPDATED VALUE IS INVALID BECAUSE THE INDEX IN INDEX SPACE",
+            state="23505",
+        )
+        + " 03.11.34 JOB35012  $HASP395 PRDGLP20 ENDED - RC=0008\n"
+    )
+    assert_reads(log, "database", "SQLCODE = -803")
