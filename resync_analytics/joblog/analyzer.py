@@ -160,6 +160,7 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
         _record_header(root, pick(scored))
         or _first_failed_attempt(root, scan.warnings)
         or _first_retried_repeat(root, prepared.findings)
+        or _first_of_summarised(root, prepared.findings)
         or _stated_first(root)
     )
     if header_line is not None and root is not None and analysis.error_line == root.line.number:
@@ -296,6 +297,36 @@ def _same_kind(text: str, category: Category) -> bool:
     """Whether a message family reads ``text`` as an error of ``category`` (not a generic one)."""
     rule = match_rule(text)
     return rule is not None and rule.category == category and category not in GENERIC_CATEGORIES
+
+
+def _first_of_summarised(root: Finding | None, findings: Sequence[Finding]) -> LogLine | None:
+    """The first of the errors of the root's kind that a count in the root sums up
+    ("reconciliation FAILED: 1 of 14 ledgers out of balance" after "ledger 4010 ... diff=200.00
+    MISMATCH"): the summary reports what those lines stated first."""
+    if root is None or root.java_role or not _SUMMARY_COUNT.search(root.line.text):
+        return None  # a chain's deepest cause is its own statement, whatever it counts
+    return next(
+        (
+            f.line
+            for f in findings
+            if root.line.number - _SUMMARISED_WITHIN <= f.line.number < root.line.number
+            and not f.known
+            and not f.transient
+            and f.tier >= 2
+            and f.category == root.category
+        ),
+        None,
+    )
+
+
+_SUMMARY_COUNT = re.compile(
+    r"(?i)\b[1-9]\d* (?:of|out of) \d+\b|\b[1-9]\d* (?:errors?|failures?|mismatch(?:es)?|"
+    r"differences?|discrepanc(?:y|ies)|day\(s\)|records?|rows?) (?:failed|rejected|found|"
+    r"out of|not)\b|\bon [1-9]\d* (?:day|record|row|item)s?\b"
+)
+"""A count of the failed items a summary line reports ("1 of 14 ledgers", "on 3 day(s)")."""
+_SUMMARISED_WITHIN = 40
+"""How far above a summary the lines it counts may sit."""
 
 
 def _first_retried_repeat(root: Finding | None, findings: Sequence[Finding]) -> LogLine | None:

@@ -648,3 +648,27 @@ def test_a_dsntep2_drop_of_a_missing_table_yields_to_the_insert_that_failed():
         + " 03.11.34 JOB35012  $HASP395 PRDGLP20 ENDED - RC=0008\n"
     )
     assert_reads(log, "database", "SQLCODE = -803")
+
+
+def test_a_summary_that_counts_the_failed_items_is_reported_at_the_first_it_counts():
+    log = joblog(
+        "06:40:19,663 ERROR gl_recon: ledger 4010 EUR source=1284331.07 target=1284131.07 "
+        "diff=200.00 MISMATCH (tolerance 0.00)\n"
+        "06:40:19,664 INFO gl_recon: ledger 4020 EUR diff=0.00 OK\n"
+        "06:40:22,920 ERROR gl_recon: reconciliation FAILED: 1 of 14 ledgers out of balance\n",
+        exit_status=3,
+    )
+    assert_reads(log, "application_error", "ledger 4010")
+
+
+def test_a_java_chain_s_deepest_cause_stays_the_cause_whatever_it_counts():
+    log = joblog(
+        "05:14:52,772 ERROR [main] c.a.recon.ReconApp - Job RECON_GL_AP run 20260914 failed\n"
+        "com.acme.batch.JobExecutionException: Step COMPARE failed for run 20260914\n"
+        "\tat com.acme.batch.StepRunner.run(StepRunner.java:131)\n"
+        "Caused by: com.acme.recon.ReconciliationException: Control total mismatch: 1 of 14 "
+        "pairs out of tolerance (0100/EUR diff=36.00)\n"
+        "\tat com.acme.recon.ControlTotalCheck.verify(ControlTotalCheck.java:212)\n",
+        exit_status=4,
+    )
+    assert_reads(log, "application_error", "Caused by:")
