@@ -219,15 +219,17 @@ _HEADER_ABOVE = 2
 
 
 def _stated_first(root: Finding | None) -> LogLine | None:
-    """The line right before ``root`` that states its message first: a warning whose message
-    the error repeats ("WARNING: Access to the path 'X' is denied.", then "Copy-Item : Access
-    to the path 'X' is denied."), or a line at any level that already carries the error's
-    whole text ("Rollback for Error: java.lang.OutOfMemoryError: Requested array size ..."
-    logged before the exception line itself), or a logger's line that carries the whole
-    message a wrapping exception is then thrown with ("Error starting action [X]. ... Message
-    [RuntimeException: Failed to connect ...]", then "ActionExecutorException: RuntimeException:
-    Failed to connect ..."). The same statement, printed first, is the first line of the
-    cause; a shell's echo or trace of a command is not a statement."""
+    """The line right before ``root`` that states its message first: a warning or a tool's
+    message under its name ("ascp: Client unable to connect to server ..., exiting.") whose
+    message the error repeats ("WARNING: Access to the path 'X' is denied.", then
+    "Copy-Item : Access to the path 'X' is denied."), or a line at any level that already
+    carries the error's whole text ("Rollback for Error: java.lang.OutOfMemoryError:
+    Requested array size ..." logged before the exception line itself), or a logger's line
+    that carries the whole message a wrapping exception is then thrown with ("Error starting
+    action [X]. ... Message [RuntimeException: Failed to connect ...]", then
+    "ActionExecutorException: RuntimeException: Failed to connect ..."). The same statement,
+    printed first, is the first line of the cause; a shell's echo or trace of a command is not
+    a statement."""
     if root is None:
         return None
     text = root.line.text
@@ -244,7 +246,7 @@ def _stated_first(root: Finding | None) -> LogLine | None:
     for line in root.context_before:
         if line.number < root.line.number - _HEADER_ABOVE or _ECHOED.match(line.text):
             continue
-        warned = _WARNED_MESSAGE.match(line.text)
+        warned = _WARNED_MESSAGE.match(line.text) or _TOOL_SAID.match(line.text)
         message = warned.group(1).strip() if warned else ""
         if (
             (len(message) >= _SAME_MESSAGE_CHARS and message in text)
@@ -377,6 +379,9 @@ _WRAPPED_MESSAGE_CHARS = 40
 _WARNED_MESSAGE = re.compile(r"^\s*\[?(?i:warn|warning)\]?\s*[:>-]\s*(\S.*)$")
 """A line that is a warning and nothing else: the level first, then the message."""
 _SAME_MESSAGE_CHARS = 20
+_TOOL_SAID = re.compile(r"^[\w.-]+: (\S.*?)(?:,? (?:exiting|aborting|giving up))?\.?\s*$")
+"""A tool's message under its name ("ascp: Client unable to connect ..., exiting."), which
+its session summary may then repeat inside its own wording."""
 _ECHOED = re.compile(r"^\s*(?:\+{1,3}\s|\S*>\s*echo\s|echo\s)", re.IGNORECASE)
 """A shell's trace of a command ("+ cp ...") or an echo of it: not the statement itself."""
 # any script's letters: a localized header spells its keys in lower case ("уровень 16")

@@ -156,6 +156,7 @@ _CARRIED_ON = re.compile(
     r"(?:done|ok|completed?(?! with (?:errors?|failures?|warnings?))|"
     r"succeeded|successful(?:ly)?|finished(?! with (?:errors?|failures?))|passed|"
     r"continuing|proceeding|ignor(?:ed|ing)|using (?:the )?defaults?|skipped|"
+    r"using [\w./-]+ (?:only|instead)|"
     r"processed(?! with (?:errors?|failures?))|"
     r"created|dropped|altered|loaded|inserted|updated|deleted|committed|copied|exported|"
     r"imported|granted|truncated|selected|started|starting|"
