@@ -321,10 +321,22 @@ def _first_of_summarised(root: Finding | None, findings: Sequence[Finding]) -> L
     )
 
 
+def _same_statement(template: str, other: str) -> bool:
+    """Whether two line templates (variable parts masked) state the same error: they agree on
+    their first words (a retried statement may end differently: "...: While executing X")."""
+    shorter = min(len(template), len(other))
+    common = next(
+        (i for i, (a, b) in enumerate(zip(template, other, strict=False)) if a != b), shorter
+    )
+    return shorter > 0 and common >= min(_SAME_STATEMENT_CHARS, int(shorter * 0.6))
+
+
+_SAME_STATEMENT_CHARS = 60
 _SUMMARY_COUNT = re.compile(
     r"(?i)\b[1-9]\d* (?:of|out of) \d+\b|\b[1-9]\d* (?:errors?|failures?|mismatch(?:es)?|"
     r"differences?|discrepanc(?:y|ies)|day\(s\)|records?|rows?) (?:failed|rejected|found|"
-    r"out of|not)\b|\bon [1-9]\d* (?:day|record|row|item)s?\b"
+    r"out of|not)\b|\bon [1-9]\d* (?:day|record|row|item)s?\b|"
+    r"\b[1-9]\d* (?:[\w-]+ ){1,3}(?:out of balance|mismatch(?:es|ed)?|in error)\b"
 )
 """A count of the failed items a summary line reports ("1 of 14 ledgers", "on 3 day(s)")."""
 _SUMMARISED_WITHIN = 40
@@ -339,14 +351,17 @@ def _first_retried_repeat(root: Finding | None, findings: Sequence[Finding]) -> 
     if root is None or root.transient:
         return None
     retry = knowledge().retry
+    template = error_pattern(root.line.text)
     return next(
         (
             f.line
             for f in findings
             if f.line.number < root.line.number
             and not f.known
+            and f.tier >= 3
             and f.rule == root.rule
             and f.category == root.category
+            and _same_statement(error_pattern(f.line.text), template)
             and (
                 f.transient
                 or any(

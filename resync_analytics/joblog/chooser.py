@@ -170,7 +170,8 @@ _HANDLED_HERE = re.compile(
     r"(?:will be |is )?ignored\b|continuing (?:anyway|without|with)\b|"
     r"(?:will )?create (?:it|a new)\b|"
     r"(?:[\w/.]+\s+){0,3}(?:will be |to be )?(?:re-?built|re-?generated|re-?created)\b|"
-    r"(?:re-?building|re-?generating|re-?creating)\b)"
+    r"(?:re-?building|re-?generating|re-?creating)\b|"
+    r"(?:using|defaulting to|substituting) [\w./:-]+\s*$)"
 )
 """An error line that goes on to say how the job handles it, after a dash, comma or colon."""
 _FELL_BACK = re.compile(r"(?i)\b(?:falling|fell|fall) back (?:to|on)\b")

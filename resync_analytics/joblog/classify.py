@@ -104,7 +104,7 @@ _CAUSE_MARKERS = re.compile(r"Exception|Error:|ORA-|SQLSTATE|Caused by")
 # Counts of zero ("0 errors", "errors: 0"), which state no error; not a hex code ("error 0x5...")
 _ZERO_COUNTS = re.compile(
     r"\b(?:0|no|zero|none)\s+(?:[\w()-]+\s+){0,6}?(?:errors?|error\(s\)|failures?|failed|"
-    r"warnings?|rejected|exceptions?|problems?|discarded)\b|"
+    r"warnings?|rejected|exceptions?|problems?|discarded|out of balance|mismatch(?:es)?)\b|"
     r"\b(?:errors?|error\(s\)|failures?|failed|rejected|exceptions?|discarded|warnings?|erros|"
     r"fehler|erreurs|errori)\s*[:=]?\s*0(?![.,]?\d|x[0-9a-f])|"
     r"\bwithout (?:any )?(?:errors?|failures?)\b|"
@@ -196,6 +196,15 @@ _PY_CHAIN = re.compile(
 
 
 def _level(text: str) -> str | None:
+    structured = _STRUCTURED_LEVEL.search(text[:_STRUCTURED_HEAD])
+    if structured is not None:
+        word, number, logfmt = structured.groups()
+        level = _PINO_LEVELS.get(int(number)) if number else (word or logfmt).lower()
+        # a record below warning level is the program's account of its work, unless a field
+        # carries an error; at warning level and above it is read as the line's words say (a
+        # retry's warning may hold the cause)
+        if level in _QUIET_STRUCTURED and not _ERROR_FIELD.search(text):
+            return level
     head = text[:100]
     aws = _AWS_SEVERITY.search(head)
     if aws:
@@ -206,6 +215,22 @@ def _level(text: str) -> str | None:
     if _CAUSE_MARKERS.search(head[: match.start()]):
         return None  # "IllegalStateException: INFO missing": the word is message, not level
     return next(g for g in match.groups() if g).lower()
+
+
+# A structured log record's level field: JSON ("level":"info", pino's and bunyan's numbers
+# "level":30) and logfmt (level=info), which zap, zerolog, slog, logrus, pino, structlog and
+# Serilog's JSON formatter print before or after the message
+_STRUCTURED_LEVEL = re.compile(
+    r'^\s*\{.*?"(?:level|severity|lvl|@l|log\.level)"\s*:\s*(?:"(\w+)"|(\d{2})\b)|'
+    r"^(?:\S+\s+){0,2}?(?:level|lvl)=\"?(\w+)"
+)
+_STRUCTURED_HEAD = 300
+_PINO_LEVELS = {10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal"}
+_QUIET_STRUCTURED = frozenset({"trace", "debug", "info", "information", "notice"})
+_ERROR_FIELD = re.compile(
+    r'\b(?:err|error|stderr|exception)="?\S|"(?:err|error|stderr|exception)"\s*:'
+)
+"""A record's field carrying an error (a command's stderr logged at debug level)."""
 
 
 # A wrapper that relays another tool's output (a scheduler's task log, a CI runner, a journal)
@@ -565,7 +590,8 @@ _DROP_STATEMENT = re.compile(
 )
 _OBJECT_MISSING = re.compile(
     r"(?i)does(?: not|n't) exist|\bORA-(?:00942|04043|02289|01418|01432|01434)\b|\bSQL0204N\b|"
-    r"\bSQLCODE\s*=?\s*-0*204\b|\bIS AN UNDEFINED NAME\b|\bUnknown table\b|\bFailure 3807\b"
+    r"\bSQLCODE\s*=?\s*-0*204\b|\bIS AN UNDEFINED NAME\b|\bUnknown table\b|\bFailure 3807\b|"
+    r"\bis not in the database\b"
 )
 _DROP_ECHOED_WITHIN = 4
 """How far above its error the echo of a DROP statement may sit (the statement, the caret
@@ -919,6 +945,39 @@ def _name_resolution_below(root: Finding, strong: Sequence[Finding]) -> Finding 
     )
 
 
+def _login_refused_below(root: Finding, strong: Sequence[Finding]) -> Finding | None:
+    """A refused login right below a connection that failed for no stated reason ("REP-0501:
+    Unable to connect to the specified database.", then "ORA-01017: invalid username/password;
+    logon denied"): the server was reached and turned the credentials down, so the login's
+    refusal is the cause and the failed connection its consequence."""
+    if root.category != "network" or not _CONNECT_FAILED.search(root.line.text):
+        return None
+    if _NETWORK_REASON.search(root.line.text):
+        return None
+    return next(
+        (
+            f
+            for f in strong
+            if 0 < f.line.number - root.line.number <= _LOGIN_REFUSED_WITHIN
+            and f.category == "authentication"
+            and f.tier >= 3
+        ),
+        None,
+    )
+
+
+_CONNECT_FAILED = re.compile(
+    r"(?i)\b(?:unable to|could not|cannot|can't|failed to) (?:open (?:a |the )?)?connect(?:ion)?\b|"
+    r"\bconnection (?:attempt )?failed\b"
+)
+_NETWORK_REASON = re.compile(
+    r"(?i)refused|timed? ?out|unreachable|no route|resolv|unknown host|reset|not known|"
+    r"getaddrinfo|\berrno\b|\b(?:10060|10061|110|111|113)\b"
+)
+_LOGIN_REFUSED_WITHIN = 2
+"""How far below the failed connection the server's refusal of the login may sit."""
+
+
 # A header that announces a list of errors indented under it (AIX's loader: "exec(): 0509-036
 # Cannot load program X because of the following errors:", then its 0509-nnn lines).
 _LISTS_ERRORS = re.compile(r"\bfollowing errors?:\s*$", re.IGNORECASE)
@@ -990,6 +1049,9 @@ def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     resolution = _name_resolution_below(root, strong)
     if resolution is not None:
         return resolution
+    refused = _login_refused_below(root, strong)
+    if refused is not None:
+        return refused
     announced = _announced_statement(root)
     if announced is not None:
         return announced

@@ -134,6 +134,9 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
         return dataclasses.replace(
             finding, category="timeout", label="Time limit exceeded (timeout stopped the job)"
         )
+    numbered = _errno_number_category(text)
+    if numbered is not None and numbered[0] != finding.category:
+        return _as(finding, *numbered)
     fatal = relayed_fatal(text)
     if fatal is not None and fatal.category != finding.category:
         return dataclasses.replace(
@@ -166,6 +169,29 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
     if finding.category in _MEMORY_READABLE and _MEMORY.search(text):
         return _as(finding, "out_of_memory", "Out of memory")
     return finding
+
+
+def _errno_number_category(text: str) -> tuple[Category, str] | None:
+    """The category an errno number on the line names ("Errno=13", "[Errno 28]", "errno: 2"),
+    for the numbers every UNIX and the C runtime of Windows share."""
+    match = _ERRNO_NUMBER.search(text)
+    if match is None:
+        return None
+    return _ERRNO_CATEGORIES.get(int(next(g for g in match.groups() if g)))
+
+
+_ERRNO_NUMBER = re.compile(r"(?i)\[Errno (\d+)\]|\berrno\s*[=:]?\s*(\d+)\b|\(errno[ =:]?(\d+)\)")
+_ERRNO_CATEGORIES: dict[int, tuple[Category, str]] = {
+    1: ("permission_denied", "Permission denied (EPERM)"),
+    2: ("file_not_found", "File not found (ENOENT)"),
+    12: ("out_of_memory", "Out of memory (ENOMEM)"),
+    13: ("permission_denied", "Permission denied (EACCES)"),
+    16: ("resource_busy", "Resource busy (EBUSY)"),
+    26: ("resource_busy", "Text file busy (ETXTBSY)"),
+    28: ("disk_full", "No space left on device (ENOSPC)"),
+}
+"""Errno numbers below 35 are the same on Linux, AIX, HP-UX, Solaris and Windows's C
+runtime; higher ones (ETIMEDOUT, ECONNREFUSED) differ between them and are not read."""
 
 
 def _category_of_exception_class(text: str) -> tuple[Category, str] | None:

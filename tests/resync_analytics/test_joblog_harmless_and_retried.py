@@ -672,3 +672,90 @@ def test_a_java_chain_s_deepest_cause_stays_the_cause_whatever_it_counts():
         exit_status=4,
     )
     assert_reads(log, "application_error", "Caused by:")
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            "** Unable to open file: /interface/out/ORD_20250320.dat. Errno=13. (98)",
+            "permission_denied",
+        ),
+        ("open /data/x.csv failed [Errno 28]", "disk_full"),
+        (
+            "bkioWrite:Insufficient disk space during write, fd 9, file /pbackup/s.bck. (9450)",
+            "disk_full",
+        ),
+        ("SYSTEM ERROR: Memory violation. (49)", "signal_or_crash"),
+        (
+            "  239: Could not insert new row - duplicate value in a UNIQUE INDEX column (Unique "
+            "Index:ix_cust_taxid).",
+            "database",
+        ),
+        ("/apps/ar/bin/ar_aging.ksh[61]: 5243018 Killed", "signal_or_crash"),
+    ],
+)
+def test_errno_numbers_and_runtime_wordings(line: str, category: str):
+    assert_reads(joblog(line + "\n", exit_status=8), category, line[:30])
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ["\trequest.timeout.ms = 30000", "Timeout: 60.0 seconds ...", "cell timeout  1800 s"],
+)
+def test_a_timeout_setting_echoed_with_its_value_is_no_event(setting: str):
+    log = joblog(setting + "\nERROR: ORA-00001: unique constraint (GL.PK) violated\n", 1)
+    assert_reads(log, "database", "ORA-00001")
+
+
+def test_a_connection_that_failed_for_no_stated_reason_yields_to_the_login_refused_below():
+    log = joblog(
+        "REP-0501: Unable to connect to the specified database.\n"
+        "ORA-01017: invalid username/password; logon denied\n"
+        "REP-0069: Internal error\n",
+        exit_status=1,
+    )
+    assert_reads(log, "authentication", "ORA-01017")
+
+
+def test_a_connection_refused_stays_the_network_s_whatever_follows():
+    log = joblog(
+        "Could not connect to db01:1521: Connection refused\n"
+        "ORA-01017: invalid username/password; logon denied\n",
+        exit_status=1,
+    )
+    assert_reads(log, "network", "Connection refused")
+
+
+def test_a_zero_count_of_a_business_check_is_no_failure_and_a_count_sums_up_its_first():
+    log = joblog(
+        "Balancing check by BU/journal: 37 journals balanced, 0 out of balance (0,0)\n"
+        "05:45:11 [ERR] Control total mismatch for SETTLE_20250313.csv: difference 433.50 EUR "
+        "exceeds tolerance 0.01 EUR\n"
+        "05:45:11 [ERR] 3 settlement batches out of balance: B017, B022, B031\n",
+        exit_status=2,
+    )
+    assert_reads(log, "application_error", "Control total mismatch")
+
+
+def test_a_warning_that_says_what_the_job_uses_instead_is_handled():
+    log = joblog(
+        "ARAGE    W001 NO FX RATE FOR USD ON 2025-03-31 (ORA-01403), USING 2025-03-28\n"
+        "ARAGE    ITEMS FETCHED     5500000\n"
+        "/apps/ar/bin/ar_aging.ksh[61]: 5243018 Killed\n",
+        exit_status=137,
+    )
+    assert_reads(log, "signal_or_crash", "Killed")
+
+
+def test_a_structured_record_below_warning_level_is_no_error_unless_a_field_carries_one():
+    info = (
+        '{"level":"info","ts":"2025-03-14T05:10:00Z","msg":"cache warm-up: connect to '
+        'redis01:6379: connection refused"}\n'
+    )
+    debug_with_stderr = (
+        'time="2019-10-01T18:15:13Z" level=debug msg="Ran restic command" stderr="unable to '
+        'create lock in backend: repository is already locked by PID 1234"\n'
+    )
+    log = joblog(info + debug_with_stderr, exit_status=1)
+    assert_reads(log, "resource_busy", "repository is already locked")
