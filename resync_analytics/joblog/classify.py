@@ -165,6 +165,7 @@ _GIVE_UP = re.compile(
     re.IGNORECASE,
 )
 _RECORD_FIELD = re.compile(r"^\s+\S")
+_SHELL_TRACE = re.compile(r"^\+{1,3} ")
 """An indented line: a field or continuation of the record above it."""
 _ATTEMPT_OF = re.compile(
     r"(?:attempt|try|retry)\s*#?\s*(\d+)\s*(?:of|/)\s*(\d+)|\((\d+)/(\d+)\)", re.I
@@ -337,8 +338,16 @@ def _is_transient(candidate: Candidate) -> tuple[bool, bool]:
     """(retried, gave up) for an error line and the line that follows it and its record (the
     indented fields an error record prints under its head, SAP's "LOCATION ... ERRNO TEXT")."""
     text = candidate.line.text
+    # the next line the job printed, past blank lines, its record's fields and a shell's trace
+    # of the commands that handle the status ("+ prc=54")
     following = next(
-        (ln.text for ln in candidate.after if ln.text.strip() and not _RECORD_FIELD.match(ln.text)),
+        (
+            ln.text
+            for ln in candidate.after
+            if ln.text.strip()
+            and not _RECORD_FIELD.match(ln.text)
+            and not _SHELL_TRACE.match(ln.text)
+        ),
         "",
     )
     for source in (text, following):

@@ -759,3 +759,20 @@ def test_a_structured_record_below_warning_level_is_no_error_unless_a_field_carr
     )
     log = joblog(info + debug_with_stderr, exit_status=1)
     assert_reads(log, "resource_busy", "repository is already locked")
+
+
+def test_a_retry_announced_past_the_shell_s_trace_of_its_handling_recovers():
+    log = joblog(
+        "TRUNCATE TABLE SYSADM.PS_JGEN_ACCT_TAO\n"
+        "ERROR at line 1:\n"
+        "ORA-00054: resource busy and acquire with NOWAIT specified or timeout expired\n"
+        "\n"
+        "+ prc=54\n"
+        "+ echo 'WARN: jgen_prep attempt 1 failed (ORA-00054), sleeping 60s'\n"
+        "WARN: jgen_prep attempt 1 failed (ORA-00054), sleeping 60s\n"
+        "+ sleep 60\n"
+        "Table truncated.\n"
+        "INFO: jgen_prep ok on attempt 2\n",
+        exit_status=0,
+    )
+    assert analyze_joblog(log).category == "success"
