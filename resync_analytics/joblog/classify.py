@@ -75,7 +75,7 @@ psql -e): its words ("abort on error", "reject") are the statement's options, no
 _BARE_LEVEL = re.compile(r"^\s*\[?(?:ERROR|FATAL|SEVERE|WARN(?:ING)?|INFO)\]?:?\s*$", re.IGNORECASE)
 _LEVEL = re.compile(
     r"(?<![\w./-])(?:(TRACE|DEBUG|FINEST|FINER|FINE|CONFIG|INFO|INFORMATION|NOTICE|HINT|DETAIL|"
-    r"CONTEXT|STATEMENT|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|CRIT|ALERT|EMERG|PANIC)"
+    r"CONTEXT|STATEMENT|VERBOSE|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|CRIT|ALERT|EMERG|PANIC)"
     r"(?![\w./-])|\[(trace|debug|info|notice|warn|warning|error|err|fatal|critical)\]|"
     r"(?i:(?<![\w-])(warning|warn|info|notice|note|hint|detail|debug)\s*:))"
 )
@@ -83,6 +83,7 @@ _BENIGN_LEVELS = frozenset(
     [
         "trace",
         "debug",
+        "verbose",
         "finest",
         "finer",
         "fine",

@@ -776,3 +776,36 @@ def test_a_retry_announced_past_the_shell_s_trace_of_its_handling_recovers():
         exit_status=0,
     )
     assert analyze_joblog(log).category == "success"
+
+
+@pytest.mark.parametrize(
+    "harmless",
+    [
+        "[hive_run] 02:15:04 launching: timeout --kill-after=60 7200 beeline -u jdbc:hive2://zk01",
+        "VERBOSE: Msg 1222, Lock request time out period exceeded.",
+        "RMAN-06208:          to mismatched status.  Use CROSSCHECK command to fix status",
+        "java.io.IOException: Could not locate executable D:\\hadoop\\bin\\winutils.exe in the "
+        "Hadoop binaries.",
+        "The local device name is already in use.",
+        "                                      Recovery  . . . :   See the previously listed "
+        "messages, correct the error and",
+    ],
+    ids=["timeout-command", "verbose-stream", "rman-crosscheck", "winutils", "net-use-85", "ibmi"],
+)
+def test_lines_that_only_look_like_the_cause_yield_to_it(harmless: str):
+    log = joblog(harmless + "\nORA-01653: unable to extend table GL.JE_LINES by 1024\n", 1)
+    assert_reads(log, "disk_full", "ORA-01653")
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            "  Message . . . . :   Unable to allocate a record in file CUSTMAST (R C G D F).",
+            "resource_busy",
+        ),
+        ("  Message . . . . :   Pointer not set for location referenced.", "signal_or_crash"),
+    ],
+)
+def test_ibm_i_record_locks_and_pointer_checks(line: str, category: str):
+    assert_reads(joblog(line + "\n", exit_status=1), category, line[:30])
