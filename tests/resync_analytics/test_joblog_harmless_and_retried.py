@@ -809,3 +809,14 @@ def test_lines_that_only_look_like_the_cause_yield_to_it(harmless: str):
 )
 def test_ibm_i_record_locks_and_pointer_checks(line: str, category: str):
     assert_reads(joblog(line + "\n", exit_status=1), category, line[:30])
+
+
+def test_the_job_s_own_check_for_a_run_still_running_is_no_busy_resource():
+    log = joblog(
+        "06:00:02 checking for executions of Load_GL_Journal.dtsx still running in SSISDB\n"
+        "06:00:02 none found, starting execution\n"
+        "06:12:40 Package execution on IS Server failed. Execution ID: 418227, Execution "
+        "Status:4.\n",
+        exit_status=1,
+    )
+    assert analyze_joblog(log).category != "resource_busy"
