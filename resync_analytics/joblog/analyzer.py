@@ -158,6 +158,7 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
     )
     header_line = (
         _record_header(root, pick(scored))
+        or _ibm_i_message_text(root)
         or _first_failed_attempt(root, scan.warnings)
         or _first_retried_repeat(root, prepared.findings)
         or _first_of_summarised(root, prepared.findings)
@@ -299,6 +300,30 @@ def _same_kind(text: str, category: Category) -> bool:
     """Whether a message family reads ``text`` as an error of ``category`` (not a generic one)."""
     rule = match_rule(text)
     return rule is not None and rule.category == category and category not in GENERIC_CATEGORIES
+
+
+def _ibm_i_message_text(root: Finding | None) -> LogLine | None:
+    """The "Message . . . . :" line under an IBM i job log entry's header ("MCH3601 Escape 40
+    05/06/25 01:32:10 PRCR500 ..."): the header gives the message id, type and severity, the
+    text below it states the error."""
+    if root is None or not _IBM_I_ENTRY.match(root.line.text):
+        return None
+    for line in root.context_after[:_IBM_I_TEXT_WITHIN]:
+        if _IBM_I_ENTRY.match(line.text):
+            return None  # the next entry: this one printed no text
+        if _IBM_I_TEXT.match(line.text):
+            return line
+    return None
+
+
+_IBM_I_ENTRY = re.compile(
+    r"^\s*[A-Z]{3}[0-9A-F]{4}\s+(?:Escape|Diagnostic|Information|Completion|Notify|Inquiry)"
+    r"\s+\d+\s"
+)
+_IBM_I_TEXT = re.compile(r"^\s*Message\s+(?:\.\s+)+:\s+\S")
+_IBM_I_TEXT_WITHIN = 9
+"""How far below its header an entry's text may sit (after its "From" and "To" module,
+procedure and statement lines)."""
 
 
 def _first_of_summarised(root: Finding | None, findings: Sequence[Finding]) -> LogLine | None:

@@ -820,3 +820,17 @@ def test_the_job_s_own_check_for_a_run_still_running_is_no_busy_resource():
         exit_status=1,
     )
     assert analyze_joblog(log).category != "resource_busy"
+
+
+def test_an_ibm_i_job_log_entry_is_reported_at_its_message_text():
+    log = (
+        " MCH3601    Escape                  40   05/06/25  01:32:10.551872  PRCR500      PRCLIB\n"
+        "                                      From module . . . . . . . . :   PRCR500\n"
+        "                                      From procedure  . . . . . . :   APPLYDISC\n"
+        "                                      Statement . . . . . . . . . :   1412\n"
+        "                                      Message . . . . :   Pointer not set for location "
+        "referenced.\n"
+        "                                      Cause . . . . . :   A pointer was used, either "
+        "directly or as a basing\n"
+    )
+    assert_reads(log, "signal_or_crash", "Message . . . . :")
