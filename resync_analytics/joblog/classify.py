@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -942,16 +942,13 @@ def _name_resolution_below(root: Finding, strong: Sequence[Finding]) -> Finding 
     tried, so its failure is the cause and the connection's the consequence."""
     if root.category != "network" or _NAME_RESOLUTION.search(root.line.text):
         return None
-    return next(
-        (
-            f
-            for f in strong
-            if 0 < f.line.number - root.line.number <= _RESOLUTION_WITHIN
-            and f.category == "network"
-            and f.tier >= 4
-            and _NAME_RESOLUTION.search(f.line.text)
+    return _statement_below(
+        root,
+        strong,
+        _RESOLUTION_WITHIN,
+        lambda f: (
+            f.category == "network" and f.tier >= 4 and bool(_NAME_RESOLUTION.search(f.line.text))
         ),
-        None,
     )
 
 
@@ -964,14 +961,21 @@ def _login_refused_below(root: Finding, strong: Sequence[Finding]) -> Finding | 
         return None
     if _NETWORK_REASON.search(root.line.text):
         return None
+    return _statement_below(
+        root,
+        strong,
+        _LOGIN_REFUSED_WITHIN,
+        lambda f: f.category == "authentication" and f.tier >= 3,
+    )
+
+
+def _statement_below(
+    root: Finding, strong: Sequence[Finding], within: int, states: Callable[[Finding], bool]
+) -> Finding | None:
+    """The first of ``strong`` at most ``within`` lines below ``root`` for which ``states``
+    holds: the cause a failed connection's next lines give."""
     return next(
-        (
-            f
-            for f in strong
-            if 0 < f.line.number - root.line.number <= _LOGIN_REFUSED_WITHIN
-            and f.category == "authentication"
-            and f.tier >= 3
-        ),
+        (f for f in strong if 0 < f.line.number - root.line.number <= within and states(f)),
         None,
     )
 

@@ -600,28 +600,6 @@ def test_an_error_the_job_handles_or_a_setting_yields_to_the_failure(
     assert_reads(log, category, needle)
 
 
-@pytest.mark.parametrize(
-    ("line", "category"),
-    [
-        (
-            "2025-03-18 ERROR Failed to complete action: snapshot. Snapshot already in progress.",
-            "resource_busy",
-        ),
-        (
-            " 03.48.09 JOB11207  IEA705I ERROR DURING GETMAIN SYS CODE = 878-10  PRDRSK30 STEP030",
-            "out_of_memory",
-        ),
-        (
-            " DSNU1122I -DB2P 133 02:38:55.70 DSNURDRN - JOB PRDREORG PERFORMING REORG WITH UTILID "
-            "REORG.GLPST UNABLE TO DRAIN",
-            "resource_busy",
-        ),
-    ],
-)
-def test_vendor_statements_of_a_busy_object_or_exhausted_memory(line: str, category: str):
-    assert_reads(joblog(line + "\n", exit_status=8), category, line[:30])
-
-
 def test_a_dsntep2_drop_of_a_missing_table_yields_to_the_insert_that_failed():
     record = (
         " SQLERROR ON   {verb}      COMMAND, EXECUTE   FUNCTION\n"
@@ -672,31 +650,6 @@ def test_a_java_chain_s_deepest_cause_stays_the_cause_whatever_it_counts():
         exit_status=4,
     )
     assert_reads(log, "application_error", "Caused by:")
-
-
-@pytest.mark.parametrize(
-    ("line", "category"),
-    [
-        (
-            "** Unable to open file: /interface/out/ORD_20250320.dat. Errno=13. (98)",
-            "permission_denied",
-        ),
-        ("open /data/x.csv failed [Errno 28]", "disk_full"),
-        (
-            "bkioWrite:Insufficient disk space during write, fd 9, file /pbackup/s.bck. (9450)",
-            "disk_full",
-        ),
-        ("SYSTEM ERROR: Memory violation. (49)", "signal_or_crash"),
-        (
-            "  239: Could not insert new row - duplicate value in a UNIQUE INDEX column (Unique "
-            "Index:ix_cust_taxid).",
-            "database",
-        ),
-        ("/apps/ar/bin/ar_aging.ksh[61]: 5243018 Killed", "signal_or_crash"),
-    ],
-)
-def test_errno_numbers_and_runtime_wordings(line: str, category: str):
-    assert_reads(joblog(line + "\n", exit_status=8), category, line[:30])
 
 
 @pytest.mark.parametrize(
@@ -797,20 +750,6 @@ def test_lines_that_only_look_like_the_cause_yield_to_it(harmless: str):
     assert_reads(log, "disk_full", "ORA-01653")
 
 
-@pytest.mark.parametrize(
-    ("line", "category"),
-    [
-        (
-            "  Message . . . . :   Unable to allocate a record in file CUSTMAST (R C G D F).",
-            "resource_busy",
-        ),
-        ("  Message . . . . :   Pointer not set for location referenced.", "signal_or_crash"),
-    ],
-)
-def test_ibm_i_record_locks_and_pointer_checks(line: str, category: str):
-    assert_reads(joblog(line + "\n", exit_status=1), category, line[:30])
-
-
 def test_the_job_s_own_check_for_a_run_still_running_is_no_busy_resource():
     log = joblog(
         "06:00:02 checking for executions of Load_GL_Journal.dtsx still running in SSISDB\n"
@@ -834,3 +773,48 @@ def test_an_ibm_i_job_log_entry_is_reported_at_its_message_text():
         "directly or as a basing\n"
     )
     assert_reads(log, "signal_or_crash", "Message . . . . :")
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        (
+            "2025-03-18 ERROR Failed to complete action: snapshot. Snapshot already in progress.",
+            "resource_busy",
+        ),
+        (
+            " 03.48.09 JOB11207  IEA705I ERROR DURING GETMAIN SYS CODE = 878-10  PRDRSK30 STEP030",
+            "out_of_memory",
+        ),
+        (
+            " DSNU1122I -DB2P 133 02:38:55.70 DSNURDRN - JOB PRDREORG PERFORMING REORG WITH UTILID "
+            "REORG.GLPST UNABLE TO DRAIN",
+            "resource_busy",
+        ),
+        (
+            "** Unable to open file: /interface/out/ORD_20250320.dat. Errno=13. (98)",
+            "permission_denied",
+        ),
+        ("open /data/x.csv failed [Errno 28]", "disk_full"),
+        (
+            "bkioWrite:Insufficient disk space during write, fd 9, file /pbackup/s.bck. (9450)",
+            "disk_full",
+        ),
+        ("SYSTEM ERROR: Memory violation. (49)", "signal_or_crash"),
+        (
+            "  239: Could not insert new row - duplicate value in a UNIQUE INDEX column (Unique "
+            "Index:ix_cust_taxid).",
+            "database",
+        ),
+        ("/apps/ar/bin/ar_aging.ksh[61]: 5243018 Killed", "signal_or_crash"),
+        (
+            "  Message . . . . :   Unable to allocate a record in file CUSTMAST (R C G D F).",
+            "resource_busy",
+        ),
+        ("  Message . . . . :   Pointer not set for location referenced.", "signal_or_crash"),
+    ],
+)
+def test_vendor_and_runtime_wordings_name_their_category(line: str, category: str):
+    """Busy objects, exhausted memory, errno numbers, runtime wordings and IBM i's record
+    locks and pointer checks, each on a line of its own."""
+    assert_reads(joblog(line + "\n", exit_status=8), category, line[:30])
