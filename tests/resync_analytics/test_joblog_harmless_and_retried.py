@@ -652,15 +652,6 @@ def test_a_java_chain_s_deepest_cause_stays_the_cause_whatever_it_counts():
     assert_reads(log, "application_error", "Caused by:")
 
 
-@pytest.mark.parametrize(
-    "setting",
-    ["\trequest.timeout.ms = 30000", "Timeout: 60.0 seconds ...", "cell timeout  1800 s"],
-)
-def test_a_timeout_setting_echoed_with_its_value_is_no_event(setting: str):
-    log = joblog(setting + "\nERROR: ORA-00001: unique constraint (GL.PK) violated\n", 1)
-    assert_reads(log, "database", "ORA-00001")
-
-
 def test_a_connection_that_failed_for_no_stated_reason_yields_to_the_login_refused_below():
     log = joblog(
         "REP-0501: Unable to connect to the specified database.\n"
@@ -742,8 +733,21 @@ def test_a_retry_announced_past_the_shell_s_trace_of_its_handling_recovers():
         "The local device name is already in use.",
         "                                      Recovery  . . . :   See the previously listed "
         "messages, correct the error and",
+        "\trequest.timeout.ms = 30000",
+        "Timeout: 60.0 seconds ...",
+        "cell timeout  1800 s",
     ],
-    ids=["timeout-command", "verbose-stream", "rman-crosscheck", "winutils", "net-use-85", "ibmi"],
+    ids=[
+        "timeout-command",
+        "verbose-stream",
+        "rman-crosscheck",
+        "winutils",
+        "net-use-85",
+        "ibmi",
+        "timeout-setting-ms",
+        "timeout-setting-header",
+        "timeout-setting-value",
+    ],
 )
 def test_lines_that_only_look_like_the_cause_yield_to_it(harmless: str):
     log = joblog(harmless + "\nORA-01653: unable to extend table GL.JE_LINES by 1024\n", 1)
