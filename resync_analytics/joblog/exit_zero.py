@@ -39,6 +39,9 @@ def fails_despite_exit_zero(
       it but its trace and further errors. A missing file or a refused permission is left
       out there: good runs end on them too (a probe for an optional file, "find: '/proc/1/fd':
       Permission denied").
+    - A command was not found and the job echoed the shell's status for it right after
+      ("mysqldump finished, errorlevel=9009", "rc=127"): the script saw the step fail and
+      went on without what it should have made.
     - The error line is a transfer tool's own report of a failed operation with its reason
       ("upload failed: ... An error occurred (AccessDenied)") and no success followed it.
     - An HTTP API's error document is the last the job printed (Elasticsearch's
@@ -48,6 +51,9 @@ def fails_despite_exit_zero(
     - A Python traceback's exception line is the last the job printed, but for one short,
       generic completion word ("[*] done"): the script stopped on the exception and its
       top-level handler only said it ended, whatever the error's kind.
+    - A Python traceback reached the interpreter's top (a frame "in <module>") and the
+      wrapper went on without retrying it or reporting success: the program ended there with
+      status 1 and the wrapper ignored it.
     - Node.js before version 15 only warned of a promise rejected with no handler
       ("(node:PID) UnhandledPromiseRejectionWarning: Error: connect ECONNREFUSED ...") and
       exited 0 (its DEP0018 note says a later Node ends such a process non-zero): the work the
@@ -74,7 +80,11 @@ def fails_despite_exit_zero(
     after = output_after(root.line.number, scan, header)
     if after is None:
         return False
-    if _traceback_ends_job(root, after, stated, scan):
+    if _traceback_ends_job(root, after, stated, scan) or _uncaught_and_ignored(
+        root, after, stated, scan
+    ):
+        return True
+    if root.category == "command_not_found" and _not_found_status_echoed(after):
         return True
     if _UNHANDLED_REJECTION.search(root.line.text) and all(
         ln.number in stated or _PART_OF_ERROR.match(ln.text) or _NODE_NOTE.match(ln.text)
@@ -91,6 +101,13 @@ def fails_despite_exit_zero(
     if root.tier < 3 or root.category in GENERIC_CATEGORIES or root.category in _ENDS_HARMLESSLY:
         return False
     return all(ln.number in stated or _PART_OF_ERROR.match(ln.text) for ln in after)
+
+
+def _not_found_status_echoed(after: list[LogLine]) -> bool:
+    """Whether the job echoed the shell's status for a command it could not find (127, or
+    cmd.exe's 9009) right after the error: the script saw the step fail and went on, so what
+    the step should have made is missing whatever the job's own status says."""
+    return any(_NOT_FOUND_STATUS.search(ln.text) for ln in after[:_STATUS_ECHO_WITHIN])
 
 
 def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> LogLine | None:
@@ -125,6 +142,27 @@ def _traceback_ends_job(
     return len(rest) <= 1 and all(_COMPLETION_ONLY.match(ln.text) for ln in rest)
 
 
+def _uncaught_and_ignored(
+    root: Finding, after: list[LogLine], stated: set[int], scan: ScanResult
+) -> bool:
+    """Whether ``root`` is the exception of a Python traceback that reached the interpreter's
+    top (a frame "in <module>": nothing caught it, so the program ended there with status 1)
+    and the wrapper that went on after it neither retried nor reported success: it ignored
+    the status, and the work the program carried was not done."""
+    if not _opens_traceback(root, scan):
+        return False
+    if not any(_TOP_FRAME.match(ln.text) for ln in (*root.context_before, *after)):
+        return False
+    rest = [
+        ln
+        for ln in after
+        if ln.number not in stated
+        and not _PART_OF_ERROR.match(ln.text)
+        and not _TRACEBACK_PART.match(ln.text)
+    ]
+    return not any(_CARRIED_ON.search(ln.text) or _RETRIED.search(ln.text) for ln in rest)
+
+
 def _opens_traceback(root: Finding, scan: ScanResult) -> bool:
     """Whether the lines right above ``root`` are a traceback's frames under its header."""
     lines = {ln.number: ln for ln in (*scan.head, *scan.tail, *root.context_before)}
@@ -150,6 +188,15 @@ _ERROR_DOCUMENT = re.compile(r'^\s*\{\s*"error"\s*:.*"status"\s*:\s*[45]\d\d\s*\
 """A JSON error reply with its HTTP status at its end, as a REST API returns it."""
 _TRACEBACK_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
 _FRAME_LINE = re.compile(r"^\s+\S")
+_TOP_FRAME = re.compile(r'^\s*File "[^"]+", line \d+, in <module>\s*$')
+"""The outermost frame of a traceback that nothing caught."""
+_TRACEBACK_PART = re.compile(
+    r"^\s*(?:Traceback \(most recent call last\):|The above exception was the direct cause|"
+    r"During handling of the above exception|\[SQL: |\[parameters: |\(Background on this error)"
+)
+"""A traceback's header, the link between chained exceptions, and the statement and
+parameters SQLAlchemy prints under its error: parts of one error report."""
+_RETRIED = re.compile(r"(?i)\bretr(?:y|ying|ies)\b|\battempt \d")
 _COMPLETION_ONLY = re.compile(
     r"(?i)^\W*(?:all\s+)?(?:done|finished|complete[d]?|end(?:ed)?|exit(?:ing)?|bye)\W*$"
 )
@@ -157,6 +204,12 @@ _COMPLETION_ONLY = re.compile(
 ended, not that its work was done."""
 
 
+_NOT_FOUND_STATUS = re.compile(
+    r"(?i)\b(?:errorlevel|exit(?:\s*code|\s*status)?|rc|status|return\s*code)\s*[=:]?\s*(?:127|9009)\b"
+)
+"""A script's echo of the status a shell gives a command it could not find."""
+_STATUS_ECHO_WITHIN = 3
+"""Output lines after the error in which a wrapper echoes the step's status."""
 _SELF_REPORTED = re.compile(
     r"(?<![\w-])(?:failed|FAILED|failure|FAILURE|abended|ABEND(?:ED)?|unsuccessful|"
     r"ended (?:abnormally|in error|with errors?)|completed with errors?)(?![\w-])"

@@ -132,3 +132,19 @@ def test_sas_s_status_1_with_an_error_line_is_a_failure():
     extra = "ERROR: File WORK.REGIONS.DATA does not exist.\n"
     analysis = analyze_joblog(joblog(SAS_LOG.format(extra=extra), exit_status=1))
     assert analysis.category == "file_not_found"
+
+
+def test_a_command_not_found_before_robocopy_fails_when_the_job_echoed_its_status():
+    # the script saw mysqldump's 9009 and went on to copy an empty archive
+    missing = (
+        "'mysqldump' is not recognized as an internal or external command,\n"
+        "operable program or batch file.\n"
+    )
+    log = joblog(missing + "mysqldump finished, errorlevel=9009\n" + robocopy_run(), 1)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "command_not_found",
+        line_of(log, "'mysqldump' is not"),
+    )
+    # without the status echo the same line is not enough to overrule robocopy's success
+    assert analyze_joblog(joblog(missing + robocopy_run(), 1)).category == "success"

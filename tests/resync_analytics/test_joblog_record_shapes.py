@@ -641,3 +641,49 @@ def test_a_net_exception_whose_inner_exception_repeats_it_is_the_line():
         "network",
         line_of(log, "System.Net.Http.HttpRequestException"),
     )
+
+
+def test_a_wrapper_s_last_exit_announcement_is_the_job_s_status():
+    # bare output: the tool's own "Exit Status: 0" for its last run comes before the
+    # wrapper's own status for the whole job
+    log = (
+        "*** Error: Could not find a part of the path '\\\\SQLPRD02\\LSBackup\\Claims\\'. ***\n"
+        "Exit Status: 1 (Error)\n"
+        "The copy operation was successful. Number of log backup files copied: 1\n"
+        "Exit Status: 0 (Success)\n"
+        "summary: 2 ok, 1 failed (Claims)\n"
+        "Invoke-LSCopy.ps1 : exiting with code 1\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.exit_code == 1
+    assert (analysis.category, analysis.error_line) == ("file_not_found", 1)
+
+
+UNCAUGHT = (
+    "Traceback (most recent call last):\n"
+    '  File "D:\\batch\\score_loader.py", line 118, in <module>\n'
+    "    main()\n"
+    '  File "D:\\venv\\Lib\\sqlalchemy\\engine\\default.py", line 924, in do_execute\n'
+    "    cursor.execute(statement, parameters)\n"
+    "psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "
+    '"scores_pkey"\n'
+    "[SQL: INSERT INTO mart.scores (id, score) VALUES (%(id)s, %(score)s)]\n"
+    "(Background on this error at: https://sqlalche.me/e/20/gkpj)\n"
+    "[04:31:03] score_loader.py finished\n"
+    "[04:31:03] archiving log to \\\\fs01\\batchlogs\\load_scores.log\n"
+    "        1 file(s) copied.\n"
+)
+
+
+def test_an_uncaught_traceback_the_wrapper_ignored_fails_the_job_under_exit_0():
+    log = joblog(UNCAUGHT, exit_status=0)
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (
+        "database",
+        line_of(log, "psycopg2.errors.UniqueViolation"),
+    )
+
+
+def test_an_uncaught_traceback_retried_to_success_stays_a_success():
+    log = joblog(UNCAUGHT + "retrying score_loader.py\nscore_loader.py completed successfully\n", 0)
+    assert analyze_joblog(log).category == "success"
