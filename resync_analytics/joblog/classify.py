@@ -77,8 +77,9 @@ _LEVEL = re.compile(
     r"(?<![\w./-])(?:(TRACE|DEBUG|FINEST|FINER|FINE|CONFIG|INFO|INFORMATION|NOTICE|HINT|DETAIL|"
     r"CONTEXT|STATEMENT|VERBOSE|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|CRIT|ALERT|EMERG|PANIC)"
     r"(?![\w./-])|\[(trace|debug|info|notice|warn|warning|error|err|fatal|critical)\]|"
-    r"(?i:(?<![\w-])(warning|warn|info|notice|note|hint|detail|debug)\s*:))"
+    r"(?i:(?<![\w-])(warning|warn|info|notice|note|hint|detail|debug)[1-3]?\s*:))"
 )
+"""A line's level word (OpenSSH numbers its debug levels: "debug1: read_passphrase: ...")."""
 _BENIGN_LEVELS = frozenset(
     [
         "trace",

@@ -113,11 +113,18 @@ def _not_found_status_echoed(after: list[LogLine]) -> bool:
 def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> LogLine | None:
     """The job's own report of its failure: the root itself when it is a transfer tool's
     report of a failed operation ("upload failed: ..."), else the first error statement after
-    it that says the job failed."""
+    it that says the job failed, or that its retries of the step ran out ("could not reach
+    the mailbox after 3 attempts": whatever level the job logs it at)."""
     if root.tier >= 4 and _OPERATION_FAILED.match(root.line.text):
         return root.line
     return next(
-        (ln for ln in after if ln.number in stated and _SELF_REPORTED.search(ln.text)), None
+        (
+            ln
+            for ln in after
+            if (ln.number in stated and _SELF_REPORTED.search(ln.text))
+            or (_RETRIES_RAN_OUT.search(ln.text) and not _CARRIED_ON.search(ln.text))
+        ),
+        None,
     )
 
 
@@ -224,7 +231,8 @@ probe prints it, so it is the job's failure unless the job reported success afte
 _RETRIES_RAN_OUT = re.compile(
     r"(?i)\bfailed after \d+ (?:attempts|retries|tries)\b|\bgiving up\b|\bgave up\b|"
     r"\b(?:retries|attempts|retry limit) (?:exhausted|exceeded|reached)\b|"
-    r"\bno more (?:retries|attempts)\b"
+    r"\bno more (?:retries|attempts)\b|"
+    r"\b(?:could not|couldn't|unable to|cannot|can't)\b.*\bafter \d+ (?:attempts|retries|tries)\b"
 )
 """A retry loop's report that it stopped retrying."""
 _CARRIED_ON = re.compile(

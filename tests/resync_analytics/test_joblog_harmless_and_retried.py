@@ -105,6 +105,24 @@ def test_retries_that_ran_out_fail_the_job_under_exit_zero():
     assert_reads(log, "network", "Could not resolve host")
 
 
+def test_a_refusal_retried_until_the_job_gave_up_fails_it_under_exit_zero():
+    # ssh's numbered debug lines are its own account of the attempt, not the cause
+    attempt = (
+        "debug1: read_passphrase: can't open /dev/tty: No such device or address\n"
+        "acme01@sftp.van.example: Permission denied (publickey,keyboard-interactive).\n"
+        "Connection closed\n"
+    )
+    log = joblog(
+        attempt
+        + "sftp rc=255, retrying in 120s\n"
+        + attempt
+        + "WARNING: could not reach VAN mailbox ACME01 after 2 attempts (connection closed)\n"
+        "0 file(s) retrieved\nnothing to translate, exiting\n",
+        exit_status=0,
+    )
+    assert_reads(log, "authentication", "acme01@sftp.van.example: Permission denied")
+
+
 def test_retries_that_recovered_under_exit_zero_are_a_success():
     log = joblog(
         "05:11:02 INFO  upload attempt 1/3: POST https://gw.example.net/upload\n"
