@@ -1030,21 +1030,45 @@ _RESPONSE_LINES = 20
 
 def _status_reason(root: Finding, strong: Sequence[Finding]) -> Finding | None:
     """The reason a service gives below a bare HTTP status line ("403 Forbidden", then
-    "Invalid access token."): a specific statement of another category names the failure the
-    status code only classes."""
-    if not _HTTP_STATUS_LINE.match(root.line.text):
+    "Invalid access token."): a specific statement names the failure the status code only
+    classes. A line that reports the status among other words ("Refresh request rejected:
+    HTTP 400 (Bad Request)") yields only to the reply printed right under it when the reply
+    says a failure of another category."""
+    if _HTTP_STATUS_LINE.match(root.line.text):
+        return next(
+            (
+                f
+                for f in strong
+                if 0 < f.line.number - root.line.number <= _RESPONSE_LINES
+                and f.tier == 4
+                and f.category not in GENERIC_CATEGORIES
+            ),
+            None,
+        )
+    if not _HTTP_STATUS_NAMED.search(root.line.text):
         return None
     return next(
         (
             f
             for f in strong
-            if 0 < f.line.number - root.line.number <= _RESPONSE_LINES
+            if 0 < f.line.number - root.line.number <= _REPLY_BELOW
+            and _REPLY_DOCUMENT.search(f.line.text)
             and f.tier == 4
             and f.category != root.category
             and f.category not in GENERIC_CATEGORIES
         ),
         None,
     )
+
+
+_HTTP_STATUS_NAMED = re.compile(
+    r"\bHTTP(?:/[\d.]+)?[ :]*[45]\d\d\b|\bstatus(?: code)?[ =:]+[45]\d\d\b"
+)
+_REPLY_DOCUMENT = re.compile(
+    r'\{\s*"(?:error|message|code)"|<(?:message|error)>|\bResponse(?: body)?\s*:'
+)
+"""A service's reply printed by a client: a JSON or XML error document, or a "Response:" dump."""
+_REPLY_BELOW = 2
 
 
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:

@@ -291,6 +291,24 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
             "not complete after",
         ),
         ("AMQ8148E: IBM MQ object in use.\n", "resource_busy", "AMQ8148E"),
+        # a curl trace's bare status yields to the reason in the reply, whatever its category
+        (
+            "< HTTP/1.1 401\n< Content-Type: application/xml\n<\n"
+            "* Connection #0 to host bip01.example.net left intact\n<error>\n"
+            "    <error_code>FWM 00006</error_code>\n"
+            "    <message>Enter a valid user name and password. (FWM 00006)</message>\n</error>\n",
+            "authentication",
+            "    <message>Enter a valid",
+        ),
+        # a status reported among other words yields to the reply right under it
+        (
+            "[ERROR] Refresh request rejected: HTTP 400 (Bad Request) RequestId=a81e4f02\n"
+            '[ERROR] Response: {"error":{"code":"InvalidRequest","message":"Invalid dataset '
+            'refresh request. Another refresh request is already executing"}}\n',
+            "resource_busy",
+            "[ERROR] Response:",
+        ),
+        ("ERROR: invalid datetime format: '2025-13-01 00:00'\n", "invalid_input", "ERROR:"),
         (
             '   Description: Data conversion failed. The data conversion for column "AMOUNT" '
             'returned status value 2 and status text "The value could not be converted because '
