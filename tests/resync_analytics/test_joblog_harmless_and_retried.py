@@ -309,6 +309,24 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
             "[ERROR] Response:",
         ),
         ("ERROR: invalid datetime format: '2025-13-01 00:00'\n", "invalid_input", "ERROR:"),
+        # a purge's race with its own deletions yields to the failure that follows it
+        (
+            "removing old outputs older than 10 days in /opt/mstr/logs\n"
+            "find: '/opt/mstr/logs/cube_20250314.out': No such file or directory\n"
+            '[5:12:32 AM]  Syntax error at line 4, column 50: "2025-03-25" is not a valid '
+            "date. Dates must be specified as MM/DD/YYYY.\n"
+            "[5:12:32 AM]  Execution has been aborted because of syntax errors (-break).\n",
+            "invalid_input",
+            "[5:12:32 AM]  Syntax error",
+        ),
+        (
+            "ERROR Load failed (attempt 1/3)\n"
+            "CrystalDecisions.CrystalReports.Engine.LoadSaveReportException: Invalid report "
+            "file path.\n"
+            "   at CrystalDecisions.CrystalReports.Engine.ReportDocument.Load(String filename)\n",
+            "file_not_found",
+            "CrystalDecisions",
+        ),
         (
             '   Description: Data conversion failed. The data conversion for column "AMOUNT" '
             'returned status value 2 and status text "The value could not be converted because '
