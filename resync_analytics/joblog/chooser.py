@@ -143,6 +143,10 @@ _WRAPPER = re.compile(
 # Categories a finding's category typically follows from: a process killed or crashed after it
 # ran out of time or memory; a generic or unknown failure after any specific one.
 _SPECIFIC = SPECIFIC_CATEGORIES
+_MAKES_FILES_MISSING: frozenset[Category] = frozenset({"permission_denied", "disk_full"})
+"""Failures on a directory after which the files meant to be under it are missing."""
+_PATH = re.compile(r"(?<![\w.~$-])/(?:[\w.$-]+/)*[\w.$-]+")
+"""An absolute UNIX path."""
 _FOLLOWS_FROM: dict[Category, frozenset[Category]] = {
     "signal_or_crash": frozenset({"timeout", "out_of_memory"}),
     "application_error": _SPECIFIC,
@@ -242,7 +246,15 @@ def finding_features(
     ]
     # Statements of a cause: specific, and not a line good runs print too.
     causes = [
-        _Cause(f.line.number, f.category, f.tier, after, consequence, _is_sentence(f))
+        _Cause(
+            f.line.number,
+            f.category,
+            f.tier,
+            after,
+            consequence,
+            _is_sentence(f),
+            frozenset(_PATH.findall(f.line.text)),
+        )
         for f, after, consequence in zip(findings, survived, consequences, strict=True)
         if f.tier >= 3 and not f.known
     ]
@@ -361,6 +373,7 @@ class _Cause:
     harmless: bool  # the job carried on after it
     consequence: bool  # it reports a failure (or a clean-up's) rather than states a cause
     sentence: bool = False  # it says what happened in words, not only by a name or code
+    paths: frozenset[str] = frozenset()  # the absolute paths it names
 
 
 def _is_stop(finding: Finding) -> bool:
@@ -379,7 +392,7 @@ def _explains(cause: _Cause, finding: Finding) -> bool:
     kernel's "Out of memory: Killed process").
     """
     here = finding.line.number
-    if _title_stated_below(cause, finding):
+    if _title_stated_below(cause, finding) or _missing_under(cause, finding):
         return True
     stop = _is_stop(finding)
     if cause.line == here or cause.line > here + (
@@ -397,6 +410,19 @@ def _explains(cause: _Cause, finding: Finding) -> bool:
     if _crash_after_failure(cause, finding):
         return True
     return stop and cause.category in _STOP_CAUSES and cause.tier > finding.tier
+
+
+def _missing_under(cause: _Cause, finding: Finding) -> bool:
+    """A file missing under a directory an earlier line failed to make or write ("mkdir:
+    cannot create directory '/u01/exp/0615': Permission denied", then "FileNotFoundException:
+    /u01/exp/0615/HP/resource/a.xml"): whatever the job did after, the file is missing because
+    of that failure, which is the cause."""
+    if finding.category != "file_not_found" or cause.line >= finding.line.number:
+        return False
+    if cause.category not in _MAKES_FILES_MISSING or not cause.paths:
+        return False
+    named = _PATH.findall(finding.line.text)
+    return any(p.startswith(d.rstrip("/") + "/") for p in named for d in cause.paths)
 
 
 def _crash_after_failure(cause: _Cause, finding: Finding) -> bool:

@@ -114,7 +114,8 @@ def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> Lo
     """The job's own report of its failure: the root itself when it is a transfer tool's
     report of a failed operation ("upload failed: ..."), else the first error statement after
     it that says the job failed, or that its retries of the step ran out ("could not reach
-    the mailbox after 3 attempts": whatever level the job logs it at)."""
+    the mailbox after 3 attempts"), or a status it set to failed ("Process ID 48211 status
+    updated: IMPORT FAILED"): whatever level the job logs the last two at."""
     if root.tier >= 4 and _OPERATION_FAILED.match(root.line.text):
         return root.line
     return next(
@@ -123,6 +124,7 @@ def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> Lo
             for ln in after
             if (ln.number in stated and _SELF_REPORTED.search(ln.text))
             or (_RETRIES_RAN_OUT.search(ln.text) and not _CARRIED_ON.search(ln.text))
+            or _STATUS_FAILED.search(ln.text)
         ),
         None,
     )
@@ -235,6 +237,12 @@ _RETRIES_RAN_OUT = re.compile(
     r"\b(?:could not|couldn't|unable to|cannot|can't)\b.*\bafter \d+ (?:attempts|retries|tries)\b"
 )
 """A retry loop's report that it stopped retrying."""
+_STATUS_FAILED = re.compile(
+    r"\bstatus\b(?: (?:updated|set|changed))?(?: to)?\s*[:=]?\s*(?:[A-Z]+ )?"
+    r"(?:FAILED|FAILURE|ABENDED|Failed)(?![\w-])"
+)
+"""A status the job sets or reports as failed ("status updated: IMPORT FAILED", "Status =
+FAILED"): its own verdict, at whatever level it logs it."""
 _CARRIED_ON = re.compile(
     r"(?i)(?<![\w-])(?:succeeded|successful(?:ly)?|completed successfully|finished successfully)"
     r"(?![\w-])"

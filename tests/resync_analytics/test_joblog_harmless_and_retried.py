@@ -123,6 +123,30 @@ def test_a_refusal_retried_until_the_job_gave_up_fails_it_under_exit_zero():
     assert_reads(log, "authentication", "acme01@sftp.van.example: Permission denied")
 
 
+def test_a_status_the_job_set_to_failed_fails_it_under_exit_zero():
+    body = (
+        "Caused by: java.sql.SQLSyntaxErrorException: ORA-00942: table or view does not exist\n"
+        "\tat oracle.jdbc.driver.T4CTTIoer.processError(T4CTTIoer.java:462)\n"
+        "03:01:45,118 INFO  [AIF]: Rollback of TDATASEG_T for LOADID 48211 complete\n"
+        "03:01:45,402 INFO  [AIF]: Process ID 48211 status updated: {status}\n"
+        "[03:01:48] data rule DLR_US_GL_ACT submitted, see process 48211\n"
+    )
+    log = joblog(body.format(status="IMPORT FAILED"), exit_status=0)
+    assert_reads(log, "database", "Caused by:")
+    done = joblog(body.format(status="IMPORT COMPLETE"), exit_status=0)
+    assert analyze_joblog(done).category == "success"
+
+
+def test_a_tool_s_deletion_of_what_is_not_there_is_a_clean_up():
+    log = joblog(
+        "epmautomate deletefile inbox/EU_GL/TB_May25.csv\n"
+        'EPMAT-1:Failed to delete file. File "inbox/EU_GL/TB_May25.csv" does not exist.\n'
+        "epmautomate uploadfile \\\\hypfs02\\GL\\TB_May25.csv inbox/EU_GL\n"
+        'EPMAT-1:Failed to upload file. File "\\\\hypfs02\\GL\\TB_May25.csv" does not exist.\n'
+    )
+    assert_reads(log, "file_not_found", "EPMAT-1:Failed to upload")
+
+
 def test_retries_that_recovered_under_exit_zero_are_a_success():
     log = joblog(
         "05:11:02 INFO  upload attempt 1/3: POST https://gw.example.net/upload\n"
@@ -309,6 +333,21 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
             "[ERROR] Response:",
         ),
         ("ERROR: invalid datetime format: '2025-13-01 00:00'\n", "invalid_input", "ERROR:"),
+        # a directory not made explains the files missing under it
+        (
+            "mkdir: cannot create directory '/u01/exp/0615': Permission denied\n"
+            "export.sh: writing migration definition /u01/lcm/Export.xml\n"
+            "01:00:19,513 INFO  - Executing package file - /u01/lcm/Export.xml\n"
+            "01:00:27,902 INFO  - Audit Client has been created for the server http://hyp01\n"
+            '01:00:44,771 ERROR - Error occurred while exporting artifact "Properties"\n'
+            "java.io.FileNotFoundException: /u01/exp/0615/HP/resource/a.xml (No such file or "
+            "directory)\n"
+            "\tat java.io.FileOutputStream.open0(Native Method)\n"
+            "\tat java.io.FileOutputStream.open(FileOutputStream.java:270)\n"
+            "01:00:45,010 ERROR - 1412 of 1412 artifacts could not be exported, aborting task\n",
+            "permission_denied",
+            "mkdir:",
+        ),
         # a purge's race with its own deletions yields to the failure that follows it
         (
             "removing old outputs older than 10 days in /opt/mstr/logs\n"
