@@ -1071,11 +1071,43 @@ _REPLY_DOCUMENT = re.compile(
 _REPLY_BELOW = 2
 
 
+def _deepest_in_stack(root: Finding, strong: Sequence[Finding]) -> Finding | None:
+    """The deepest specific entry of a numbered error stack that ``root`` is an entry of
+    (HDF5's "#000: H5F.c line 532 in H5Fcreate(): unable to create file" down to "#006: ...
+    MPI_File_open failed: MPI_ERR_ACCESS: permission denied"): each entry is the failure of
+    the call the entry above made, so the last one states the cause, as a Java chain's
+    deepest "Caused by:" does. The stack ends where a new one starts at "#000"."""
+    entry = _STACK_ENTRY.match(root.line.text)
+    if entry is None:
+        return None
+    deepest: Finding | None = None
+    depth = int(entry.group(1))
+    for f in strong:
+        if f.line.number <= root.line.number:
+            continue
+        below = _STACK_ENTRY.match(f.line.text)
+        if below is None:
+            continue
+        if int(below.group(1)) <= depth:
+            break
+        depth = int(below.group(1))
+        if f.tier >= 4 and f.category not in GENERIC_CATEGORIES:
+            deepest = f
+    return deepest
+
+
+_STACK_ENTRY = re.compile(r"^\s+#(\d{3}): \S+ line \d+ in ")
+"""An entry of a numbered error stack: its depth, the source file and line, the function."""
+
+
 def _refine(root: Finding, strong: Sequence[Finding]) -> Finding:
     """Move from a first statement to the line that states the same cause better."""
     head = _record_head(root) or _fields_record_start(root) or _colon_head(root)
     if head is not None:
         return head
+    deepest = _deepest_in_stack(root, strong)
+    if deepest is not None:
+        return deepest
     status_reason = _status_reason(root, strong)
     if status_reason is not None:
         return status_reason

@@ -348,6 +348,34 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
             "permission_denied",
             "mkdir:",
         ),
+        (
+            "OSError: No file or directory found at /models/defect_cnn/v23\n",
+            "file_not_found",
+            "OSError",
+        ),
+        (
+            "At line 214 of file ice_init.F90 (unit = 21, file = 'ice_in')\n"
+            "Fortran runtime error: Cannot match namelist object name ndt_therm\n",
+            "invalid_input",
+            "Fortran runtime error",
+        ),
+        # a numbered error stack is read down to its deepest entry; its class fields are no
+        # statements
+        (
+            "HDF5-DIAG: Error detected in HDF5 (1.12.2) MPI-process 0:\n"
+            "  #000: H5F.c line 532 in H5Fcreate(): unable to create file\n"
+            "    major: File accessibility\n"
+            "    minor: Unable to open file\n"
+            "  #001: H5Fint.c line 1898 in H5F_open(): unable to open file: name = '/gpfs/r/f.h5'\n"
+            "    major: File accessibility\n"
+            "    minor: Unable to open file\n"
+            "  #002: H5FDmpio.c line 997 in H5FD__mpio_open(): MPI_File_open failed: "
+            "MPI_ERR_ACCESS: permission denied\n"
+            "    major: Internal error (too specific to document in detail)\n"
+            "    minor: Some MPI function failed\n",
+            "permission_denied",
+            "  #002:",
+        ),
         # a purge's race with its own deletions yields to the failure that follows it
         (
             "removing old outputs older than 10 days in /opt/mstr/logs\n"
