@@ -658,8 +658,12 @@ def _java_chain_members(findings: Sequence[Finding]) -> set[int]:
 
 
 def _recovered_retries(findings: Sequence[Finding]) -> set[int]:
-    """Retried errors with no later failure of the same kind (the retry succeeded)."""
+    """Retried errors with no later failure of the same kind (the retry succeeded), or whose
+    own retry reported success before the next error: a job that retries each item of a list
+    ("attempt 1 failed (rc=1), retrying in 20s", "attempt 2", "INV-120413 ok") recovered that
+    item, whatever later items did."""
     recovered: set[int] = set()
+    stated = {f.line.number for f in findings if f.tier >= 2}
     for index, finding in enumerate(findings):
         if not finding.transient:
             continue
@@ -667,9 +671,31 @@ def _recovered_retries(findings: Sequence[Finding]) -> set[int]:
         still_failing = any(
             f.giving_up or (not f.transient and f.category == finding.category) for f in later
         )
-        if not still_failing:
+        if not still_failing or _retried_to_success(finding, stated):
             recovered.add(index)
     return recovered
+
+
+def _retried_to_success(finding: Finding, stated: set[int]) -> bool:
+    """Whether a retry announced after ``finding`` reported success before any other error
+    statement."""
+    retry = knowledge().retry
+    retried = False
+    for line in finding.context_after:
+        if not retried:
+            retried = bool(retry.search(line.text))
+            continue
+        if line.number in stated:
+            return False
+        if _RETRY_SUCCEEDED.search(line.text) and not retry.search(line.text):
+            return True
+    return False
+
+
+_RETRY_SUCCEEDED = re.compile(
+    r"(?i)(?<![\w-])(?:ok|okay|succeeded|successful(?:ly)?|completed successfully)\W*$"
+)
+"""A line that ends saying the step it reports succeeded ("[05:01:04] INV-2025-120413 ok")."""
 
 
 def choose_root(

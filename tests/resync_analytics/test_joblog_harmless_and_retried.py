@@ -147,6 +147,24 @@ def test_a_tool_s_deletion_of_what_is_not_there_is_a_clean_up():
     assert_reads(log, "file_not_found", "EPMAT-1:Failed to upload")
 
 
+def test_an_item_whose_retry_succeeded_is_recovered_whatever_later_items_did():
+    log = joblog(
+        "[05:00:09] INV-13 attempt 1\n"
+        "Exit with code 1 due to network error: RemoteHostClosedError\n"
+        "[05:00:40] INV-13 attempt 1 failed (rc=1), retrying in 20s\n"
+        "[05:01:00] INV-13 attempt 2\n"
+        "Printing pages (6/6)\n"
+        "[05:01:04] INV-13 ok\n"
+        "[05:01:04] INV-14 attempt 1\n"
+        "Exit with code 1 due to network error: ConnectionRefusedError\n"
+        "[05:01:05] INV-14 attempt 1 failed (rc=1), retrying in 20s\n"
+        "[05:01:25] INV-14 attempt 2\n"
+        "Exit with code 1 due to network error: ConnectionRefusedError\n"
+        "[05:01:26] INV-14 FAILED after 2 attempts\n"
+    )
+    assert_reads(log, "network", "Exit with code 1 due to network error: ConnectionRefused")
+
+
 def test_retries_that_recovered_under_exit_zero_are_a_success():
     log = joblog(
         "05:11:02 INFO  upload attempt 1/3: POST https://gw.example.net/upload\n"
