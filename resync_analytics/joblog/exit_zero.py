@@ -115,7 +115,8 @@ def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> Lo
     report of a failed operation ("upload failed: ..."), else the first error statement after
     it that says the job failed, or that its retries of the step ran out ("could not reach
     the mailbox after 3 attempts"), or a status it set to failed ("Process ID 48211 status
-    updated: IMPORT FAILED"): whatever level the job logs the last two at."""
+    updated: IMPORT FAILED"), or a count of its items that failed all of them ("3 of 3 files
+    not copied"): whatever level the job logs the last three at."""
     if root.tier >= 4 and _OPERATION_FAILED.match(root.line.text):
         return root.line
     return next(
@@ -125,9 +126,17 @@ def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> Lo
             if (ln.number in stated and _SELF_REPORTED.search(ln.text))
             or (_RETRIES_RAN_OUT.search(ln.text) and not _CARRIED_ON.search(ln.text))
             or _STATUS_FAILED.search(ln.text)
+            or _all_failed(ln.text)
         ),
         None,
     )
+
+
+def _all_failed(text: str) -> bool:
+    """Whether ``text`` counts the step's items as all failed ("hand-off incomplete (3 of 3
+    files not copied)", "1412 of 1412 artifacts could not be exported")."""
+    match = _COUNT_FAILED.search(text)
+    return match is not None and match.group(1) == match.group(2) and int(match.group(1)) > 0
 
 
 def _carried_on_after(report: LogLine, after: list[LogLine], stated: set[int]) -> bool:
@@ -243,6 +252,11 @@ _STATUS_FAILED = re.compile(
 )
 """A status the job sets or reports as failed ("status updated: IMPORT FAILED", "Status =
 FAILED"): its own verdict, at whatever level it logs it."""
+_COUNT_FAILED = re.compile(
+    r"(?i)\b(\d+) (?:of|out of) (\d+) (?:[\w()-]+ ){0,3}?(?:were |was )?"
+    r"(?:not \w+|could not be \w+|failed|rejected)\b"
+)
+"""A count of a step's items that failed ("3 of 3 files not copied")."""
 _CARRIED_ON = re.compile(
     r"(?i)(?<![\w-])(?:succeeded|successful(?:ly)?|completed successfully|finished successfully)"
     r"(?![\w-])"

@@ -165,6 +165,21 @@ def test_an_item_whose_retry_succeeded_is_recovered_whatever_later_items_did():
     assert_reads(log, "network", "Exit with code 1 due to network error: ConnectionRefused")
 
 
+@pytest.mark.parametrize(
+    ("count", "category"), [("2 of 2", "permission_denied"), ("0 of 2", "success")]
+)
+def test_a_count_of_items_that_all_failed_fails_the_job_under_exit_zero(count, category):
+    log = joblog(
+        "--- step 3: hand-off to hot folder /prtsvc/hot/IPM01\n"
+        "cp: cannot create regular file '/prtsvc/hot/IPM01/S_01.afp': Permission denied\n"
+        "cp: cannot create regular file '/prtsvc/hot/IPM01/S_02.afp': Permission denied\n"
+        f"WARN: hand-off incomplete ({count} files not copied) - files stay for the next cycle\n"
+        "mail sent to print-ops@bank.example\ncompose.ksh finished\n",
+        exit_status=0,
+    )
+    assert analyze_joblog(log).category == category
+
+
 def test_retries_that_recovered_under_exit_zero_are_a_success():
     log = joblog(
         "05:11:02 INFO  upload attempt 1/3: POST https://gw.example.net/upload\n"
