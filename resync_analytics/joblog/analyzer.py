@@ -184,7 +184,30 @@ def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogL
         match = _JES_JOB_END.search(line.text) or exit_line().search(line.text)
         if match:
             return int(match.group(1)), line
-    return None, None
+    return _ansible_recap_status(scan)
+
+
+def _ansible_recap_status(scan: ScanResult) -> tuple[int | None, LogLine | None]:
+    """The status ansible-playbook exits with, read from its PLAY RECAP when the log shows no
+    exit status: 4 when a host was unreachable, 2 when a task failed on one, else 0 (a
+    failure the play ignored, "...ignoring", counts as ignored, not failed)."""
+    rows = [(line, _ANSIBLE_RECAP.match(line.text)) for line in scan.tail]
+    counted = [(line, m) for line, m in rows if m is not None]
+    if not counted:
+        return None, None
+    first = counted[0][0]
+    if any(int(m.group("unreachable")) for _, m in counted):
+        return 4, first
+    if any(int(m.group("failed")) for _, m in counted):
+        return 2, first
+    return 0, first
+
+
+_ANSIBLE_RECAP = re.compile(
+    r"^\S+\s+:\s+ok=\d+\s+changed=\d+\s+unreachable=(?P<unreachable>\d+)\s+"
+    r"failed=(?P<failed>\d+)\b"
+)
+"""A host's row of ansible-playbook's PLAY RECAP."""
 
 
 _JES_JOB_END = re.compile(r"\$HASP395\s+\S+\s+ENDED\s+-\s+(?:MAXCC|RC)=(\d{1,4})\b")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from resync_analytics.joblog.banner import is_banner_line
+from resync_analytics.joblog.knowledge import knowledge
 from resync_analytics.joblog.models import (
     GENERIC_CATEGORIES,
     Category,
@@ -123,7 +124,11 @@ def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> Lo
         (
             ln
             for ln in after
-            if (ln.number in stated and _SELF_REPORTED.search(ln.text))
+            if (
+                ln.number in stated
+                and _SELF_REPORTED.search(ln.text)
+                and not knowledge().retry.search(ln.text)  # "FAILED - RETRYING: ..."
+            )
             or (_RETRIES_RAN_OUT.search(ln.text) and not _CARRIED_ON.search(ln.text))
             or _STATUS_FAILED.search(ln.text)
             or _all_failed(ln.text)

@@ -687,3 +687,26 @@ def test_an_uncaught_traceback_the_wrapper_ignored_fails_the_job_under_exit_0():
 def test_an_uncaught_traceback_retried_to_success_stays_a_success():
     log = joblog(UNCAUGHT + "retrying score_loader.py\nscore_loader.py completed successfully\n", 0)
     assert analyze_joblog(log).category == "success"
+
+
+def ansible_run(failed: int) -> str:
+    """A bare ansible-playbook run: a failure it ignored, a retried wait, then its recap."""
+    return (
+        "TASK [patch : Check for ERROR entries in nginx error log] *******\n"
+        'fatal: [ngx01]: FAILED! => {"changed": false, "cmd": "grep -c error '
+        '/var/log/nginx/error.log.1", "msg": "non-zero return code", "rc": 2, "stderr": '
+        '"grep: /var/log/nginx/error.log.1: No such file or directory"}\n'
+        "...ignoring\n"
+        "TASK [patch : Wait for nginx to answer on 443] *****\n"
+        "FAILED - RETRYING: [ngx01]: patch : Wait for nginx to answer on 443 (6 retries left).\n"
+        "ok: [ngx01]\n"
+        "PLAY RECAP *********************************************************************\n"
+        f"ngx01  : ok=7    changed=4    unreachable=0    failed={failed}    skipped=0    "
+        "rescued=0    ignored=1\n"
+    )
+
+
+def test_ansible_s_recap_is_the_play_s_status_when_the_log_shows_none():
+    assert analyze_joblog(ansible_run(failed=0)).category == "success"
+    failed = analyze_joblog(ansible_run(failed=1))
+    assert (failed.exit_code, failed.category) == (2, "file_not_found")
