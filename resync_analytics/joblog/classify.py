@@ -568,11 +568,13 @@ def _failed_cleanups(findings: Sequence[Finding]) -> set[int]:
 
 
 _PROBE = re.compile(
-    r"^\s*(?:[efz]?grep|cat|head|tail|wc|ls|stat|find|diff|cmp|more|type|findstr)(?:\.exe)?: ",
+    r"^\s*(?:[efz]?grep|cat|head|tail|wc|ls|stat|find|diff|cmp|more|type|findstr)(?:\.exe)?: |"
+    r"^\s*(?:Get-[A-Za-z]+|Select-String) : ",
     re.IGNORECASE,
 )
 """A read-only tool's own complaint ("grep: /x/state: " and ENOENT's text, "cat: ...",
-"FINDSTR: Cannot open ..."): it looked at a file, which may be one the job can do without."""
+"FINDSTR: Cannot open ...", PowerShell's "Get-Service : Cannot find any service with service
+name 'CcmExec'."): it looked for something the job may do without."""
 
 
 def _outlived_probes(findings: Sequence[Finding]) -> set[int]:
@@ -814,13 +816,20 @@ _PS_RECORD_LINES = 4
 
 def _record_head(root: Finding) -> Finding | None:
     """The first line of the PowerShell error record whose wrapped message the root's line
-    continues: the console cut the message at its width, the record starts at the cmdlet."""
-    if _PS_RECORD_HEAD.match(root.line.text) or _PS_RECORD_END.match(root.line.text):
+    continues: the console cut the message at its width, the record starts at the cmdlet. A
+    line that opens a log record of its own (a timestamp, a bracketed level) continues none."""
+    text = root.line.text
+    if _PS_RECORD_HEAD.match(text) or _PS_RECORD_END.match(text) or _LOG_RECORD.match(text):
         return None
     expected = root.line.number - 1
     for line in reversed(root.context_before[-_PS_RECORD_LINES:]):
         text = line.text.rstrip("\r")
-        if line.number != expected or not text.strip() or _PS_RECORD_END.match(text):
+        if (
+            line.number != expected
+            or not text.strip()
+            or _PS_RECORD_END.match(text)
+            or _LOG_RECORD.match(text)
+        ):
             return None
         if _PS_RECORD_HEAD.match(text):
             return dataclasses.replace(root, line=line)
@@ -829,6 +838,11 @@ def _record_head(root: Finding) -> Finding | None:
 
 
 _PS_FIELD = re.compile(r"^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s*:")
+_LOG_RECORD = re.compile(
+    r"^\s*(?:\[?\d{4}-\d\d-\d\d[ T]\d|\[?\d\d:\d\d:\d\d\b|"
+    r"\[\s*(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL)\s*\])"
+)
+"""The opening of a log record: a date and time, a time, or a bracketed level."""
 
 
 def _fields_record_start(root: Finding) -> Finding | None:

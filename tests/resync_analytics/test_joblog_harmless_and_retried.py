@@ -409,6 +409,16 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
             "permission_denied",
             "  #002:",
         ),
+        # a PowerShell probe that found nothing yields to a later failure of another kind
+        (
+            "[INFO ] Probing for SCCM client\n"
+            "Get-Service : Cannot find any service with service name 'CcmExec'.\n"
+            "[INFO ] SCCM client not present - using PSWindowsUpdate against WSUS\n"
+            "[ERROR] Install-WindowsUpdate job Id=3 exceeded MaxRuntimeMinutes (120 minutes) "
+            "while installing KB5052000 - stopping job\n",
+            "timeout",
+            "[ERROR] Install-WindowsUpdate",
+        ),
         # a purge's race with its own deletions yields to the failure that follows it
         (
             "removing old outputs older than 10 days in /opt/mstr/logs\n"
