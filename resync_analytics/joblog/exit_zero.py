@@ -117,7 +117,8 @@ def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> Lo
     it that says the job failed, or that its retries of the step ran out ("could not reach
     the mailbox after 3 attempts"), or a status it set to failed ("Process ID 48211 status
     updated: IMPORT FAILED"), or a count of its items that failed all of them ("3 of 3 files
-    not copied"): whatever level the job logs the last three at."""
+    not copied"), or a tool's report that its process ended with a failing code ("ended with
+    completion code 8"): whatever level the job logs the last four at."""
     if root.tier >= 4 and _OPERATION_FAILED.match(root.line.text):
         return root.line
     return next(
@@ -132,6 +133,7 @@ def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> Lo
             or (_RETRIES_RAN_OUT.search(ln.text) and not _CARRIED_ON.search(ln.text))
             or _STATUS_FAILED.search(ln.text)
             or _all_failed(ln.text)
+            or _ended_with_failing_code(ln.text)
         ),
         None,
     )
@@ -142,6 +144,14 @@ def _all_failed(text: str) -> bool:
     files not copied)", "1412 of 1412 artifacts could not be exported")."""
     match = _COUNT_FAILED.search(text)
     return match is not None and match.group(1) == match.group(2) and int(match.group(1)) > 0
+
+
+def _ended_with_failing_code(text: str) -> bool:
+    """Whether ``text`` is a tool's report that its process or step ended with a failing code
+    ("SENDGL process 41873 ended with completion code 8"); 4 is a warning by the convention of
+    the tools that print such codes (z/OS, Connect:Direct)."""
+    match = _ENDED_WITH_CODE.search(text)
+    return match is not None and int(match.group(1)) not in (0, _WARNING_CODE)
 
 
 def _carried_on_after(report: LogLine, after: list[LogLine], stated: set[int]) -> bool:
@@ -262,6 +272,10 @@ _COUNT_FAILED = re.compile(
     r"(?:not \w+|could not be \w+|failed|rejected)\b"
 )
 """A count of a step's items that failed ("3 of 3 files not copied")."""
+_ENDED_WITH_CODE = re.compile(
+    r"(?i)\bended with (?:a )?(?:completion|return|condition|exit) code (?:of )?(\d{1,4})\b"
+)
+_WARNING_CODE = 4
 _CARRIED_ON = re.compile(
     r"(?i)(?<![\w-])(?:succeeded|successful(?:ly)?|completed successfully|finished successfully)"
     r"(?![\w-])"

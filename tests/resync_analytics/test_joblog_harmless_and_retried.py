@@ -180,6 +180,21 @@ def test_a_count_of_items_that_all_failed_fails_the_job_under_exit_zero(count, c
     assert analyze_joblog(log).category == category
 
 
+@pytest.mark.parametrize(("code", "category"), [(8, "file_not_found"), (4, "success")])
+def test_a_tool_s_process_ending_with_a_failing_code_fails_the_job_under_exit_zero(code, category):
+    log = joblog(
+        "Completion Code  => 8\n"
+        "Message Id       => LCCA014I\n"
+        "Short Text       => Open failed for source file \\\\fs07\\out\\GL_0611.dat: The "
+        "system cannot find the file specified.\n"
+        "Direct> quit;\n"
+        f"SENDGL process 41873 ended with completion code {code}\n"
+        "Listing source folder for diagnostics:\n",
+        exit_status=0,
+    )
+    assert analyze_joblog(log).category == category
+
+
 def test_retries_that_recovered_under_exit_zero_are_a_success():
     log = joblog(
         "05:11:02 INFO  upload attempt 1/3: POST https://gw.example.net/upload\n"
