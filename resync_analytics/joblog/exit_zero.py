@@ -258,7 +258,9 @@ _RETRIES_RAN_OUT = re.compile(
     r"(?i)\bfailed after \d+ (?:attempts|retries|tries)\b|\bgiving up\b|\bgave up\b|"
     r"\b(?:retries|attempts|retry limit) (?:exhausted|exceeded|reached)\b|"
     r"\bno more (?:retries|attempts)\b|"
-    r"\b(?:could not|couldn't|unable to|cannot|can't)\b.*\bafter \d+ (?:attempts|retries|tries)\b"
+    r"\b(?:could not|couldn't|unable to|cannot|can't)\b.*\bafter \d+ (?:attempts|retries|tries)\b|"
+    # a readiness wait that ran out: "reporting-ui not healthy after 60s"
+    r"\bnot (?:healthy|ready|available|up|reachable|running) (?:after|within) \d+"
 )
 """A retry loop's report that it stopped retrying."""
 _STATUS_FAILED = re.compile(

@@ -195,6 +195,20 @@ def test_a_tool_s_process_ending_with_a_failing_code_fails_the_job_under_exit_ze
     assert analyze_joblog(log).category == category
 
 
+def test_a_readiness_wait_that_ran_out_fails_the_job_under_exit_zero():
+    polls = "".join(
+        "curl: (7) Failed to connect to localhost port 8088 after 0 ms: Connection refused\n"
+        f"deploy.sh: health check {n}/3 not ready\n"
+        for n in (1, 2, 3)
+    )
+    log = joblog(
+        polls + "deploy.sh: WARNING: reporting-ui not healthy after 30s, check containers\n"
+        "deploy.sh: done\n",
+        exit_status=0,
+    )
+    assert_reads(log, "network", "curl: (7)")
+
+
 def test_retries_that_recovered_under_exit_zero_are_a_success():
     log = joblog(
         "05:11:02 INFO  upload attempt 1/3: POST https://gw.example.net/upload\n"
