@@ -404,9 +404,11 @@ def judge_candidate(candidate: Candidate, header: JoblogHeader) -> Finding | Non
 
 _KILL_FAMILY = "killed"
 _OOM_KILL_LABEL = "Process killed (SIGKILL, likely the out-of-memory killer)"
-_MEMORY_WORDS = re.compile(r"(?i)\b(?:out of memory|oom\w*|memory|heap|swap|cgroup|rss)\b")
-"""Words that make a SIGKILL the out-of-memory killer's: the job's memory, its limit, the
-kernel's OOM report."""
+_MEMORY_WORDS = re.compile(
+    r"(?i)\b(?:out of memory|oom\w*|memory|heap|swap|cgroup|(?:max)?rss|pag(?:ing|e) space)\b"
+)
+"""Words that make a SIGKILL the out-of-memory killer's: the job's memory ("maxrss 112.3
+GiB"), its limit, the kernel's OOM report, AIX's paging space."""
 
 
 def _memory_named_near(candidate: Candidate) -> bool:

@@ -209,6 +209,18 @@ def test_a_readiness_wait_that_ran_out_fails_the_job_under_exit_zero():
     assert_reads(log, "network", "curl: (7)")
 
 
+@pytest.mark.parametrize(
+    ("around", "category"),
+    [
+        ("[ Info: simulating paths 60000/100000  gc 12.9%  maxrss 112.3 GiB\n", "out_of_memory"),
+        ("ARAGE    ITEMS FETCHED     5500000\n", "signal_or_crash"),
+    ],
+)
+def test_a_bare_kill_is_out_of_memory_only_when_the_job_spoke_of_its_memory(around, category):
+    log = joblog(around + "/opt/jobs/bin/run.sh: line 31: 231874 Killed    julia var_sim.jl\n")
+    assert_reads(log, category, "/opt/jobs/bin/run.sh: line 31")
+
+
 def test_retries_that_recovered_under_exit_zero_are_a_success():
     log = joblog(
         "05:11:02 INFO  upload attempt 1/3: POST https://gw.example.net/upload\n"
