@@ -570,7 +570,8 @@ def _failed_cleanups(findings: Sequence[Finding]) -> set[int]:
 
 
 _PROBE = re.compile(
-    r"^\s*(?:[efz]?grep|cat|head|tail|wc|ls|stat|find|diff|cmp|more|type|findstr)(?:\.exe)?: |"
+    r"^\s*(?:[efz]?grep|cat|head|tail|wc|ls|stat|find|diff|cmp|more|type|findstr|df|du|"
+    r"readlink|realpath|file|(?:md5|sha\d+|ck)sum)(?:\.exe)?: |"
     r"^\s*(?:Get-[A-Za-z]+|Select-String) : ",
     re.IGNORECASE,
 )

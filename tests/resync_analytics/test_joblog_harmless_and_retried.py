@@ -450,6 +450,15 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
             "permission_denied",
             "  #002:",
         ),
+        # df on a mount that is not there is a probe too
+        (
+            "recon: free space check\n"
+            "df: /mnt/recon_archive: No such file or directory\n"
+            "recon: archive mount not present, old extracts will not be archived\n"
+            "sort: write failed: /data/recon/tmp/sortQ2b7Vx: No space left on device\n",
+            "disk_full",
+            "sort: write failed",
+        ),
         # a PowerShell probe that found nothing yields to a later failure of another kind
         (
             "[INFO ] Probing for SCCM client\n"
