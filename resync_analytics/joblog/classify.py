@@ -670,37 +670,51 @@ def _recovered_retries(findings: Sequence[Finding]) -> set[int]:
     recovered: set[int] = set()
     stated = {f.line.number for f in findings if f.tier >= 2}
     for index, finding in enumerate(findings):
+        if _retried_to_success(finding, stated):
+            recovered.add(index)
+            continue
         if not finding.transient:
             continue
         later = findings[index + 1 :]
         still_failing = any(
             f.giving_up or (not f.transient and f.category == finding.category) for f in later
         )
-        if not still_failing or _retried_to_success(finding, stated):
+        if not still_failing:
             recovered.add(index)
     return recovered
 
 
 def _retried_to_success(finding: Finding, stated: set[int]) -> bool:
-    """Whether a retry announced after ``finding`` reported success before any other error
-    statement."""
+    """Whether a retry announced right after ``finding`` (within a few lines: its record's
+    fields and a "Connection closed" may come first) reported success before any other error
+    statement ("sftp attempt 1 failed rc=255, retrying in 60s", ..., "sftp attempt 2 ok")."""
     retry = knowledge().retry
     retried = False
-    for line in finding.context_after:
+    for offset, line in enumerate(finding.context_after):
         if not retried:
+            if offset >= _RETRY_ANNOUNCED_WITHIN:
+                return False
             retried = bool(retry.search(line.text))
             continue
         if line.number in stated:
             return False
-        if _RETRY_SUCCEEDED.search(line.text) and not retry.search(line.text):
+        if (
+            _RETRY_SUCCEEDED.search(line.text)
+            and not retry.search(line.text)
+            and not _FAILURE_WORDS.search(line.text)
+        ):
             return True
     return False
 
 
+_RETRY_ANNOUNCED_WITHIN = 2
+"""How many lines under an error its retry may be announced."""
 _RETRY_SUCCEEDED = re.compile(
-    r"(?i)(?<![\w-])(?:ok|okay|succeeded|successful(?:ly)?|completed successfully)\W*$"
+    r"(?i)(?<![\w-])(?:ok|okay|succeeded|successful(?:ly)?|completed successfully)(?![\w-])"
 )
-"""A line that ends saying the step it reports succeeded ("[05:01:04] INV-2025-120413 ok")."""
+"""A line that says the step it reports succeeded ("[05:01:04] INV-2025-120413 ok", "sftp
+attempt 2 ok (92274688 bytes)")."""
+_FAILURE_WORDS = re.compile(r"(?i)\b(?:fail\w*|error\w*|not ok|abort\w*|denied|refused)\b")
 
 
 def choose_root(

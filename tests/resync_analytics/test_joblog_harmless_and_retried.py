@@ -221,6 +221,21 @@ def test_a_bare_kill_is_out_of_memory_only_when_the_job_spoke_of_its_memory(arou
     assert_reads(log, category, "/opt/jobs/bin/run.sh: line 31")
 
 
+def test_an_error_whose_retry_right_under_it_went_through_is_recovered():
+    log = joblog(
+        "Fetching /outbound/AROPEN.csv to /data/ar/in/AROPEN.csv\n"
+        "client_loop: send disconnect: Connection reset by peer\n"
+        "Connection closed\n"
+        "ar_nightly.sh: sftp attempt 1 failed rc=255, retrying in 60s\n"
+        "Fetching /outbound/AROPEN.csv to /data/ar/in/AROPEN.csv\n"
+        "ar_nightly.sh: sftp attempt 2 ok (92274688 bytes)\n"
+        "libcob: arsumm.cob:145: error: permission denied (status = 37) for file RPTFILE "
+        "('RPTFILE' => /srv/reports/ar/ARSUMM.txt) on OPEN\n"
+        "ar_nightly.sh: ERROR: step SUMMARY failed rc=1\n"
+    )
+    assert_reads(log, "permission_denied", "libcob:")
+
+
 def test_retries_that_recovered_under_exit_zero_are_a_success():
     log = joblog(
         "05:11:02 INFO  upload attempt 1/3: POST https://gw.example.net/upload\n"
@@ -449,6 +464,19 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
             "    minor: Some MPI function failed\n",
             "permission_denied",
             "  #002:",
+        ),
+        # COBOL's I-O status of a failed OPEN, as run-time systems print it
+        (
+            "JMP0310I-U [PID:00001F4C TID:000021B8] I-O ERROR. 'STAT=35' FILE=INFILE "
+            "'D:\\batch\\ar\\in\\AR_OPEN.txt'. PGM=ARAGING ADR=00401A3E\n",
+            "file_not_found",
+            "JMP0310I-U",
+        ),
+        (
+            "Execution error : file 'GLEXTR'\nerror code: 28, pc=0, call=1, seg=0\n"
+            "28      Disk space exhausted (/data/gl/extract/GLEXT.dat)\n",
+            "disk_full",
+            "28      Disk space",
         ),
         # df on a mount that is not there is a probe too
         (
