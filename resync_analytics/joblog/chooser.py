@@ -175,7 +175,9 @@ _HANDLED_HERE = re.compile(
     r"(?:will )?create (?:it|a new)\b|"
     r"(?:[\w/.]+\s+){0,3}(?:will be |to be )?(?:re-?built|re-?generated|re-?created)\b|"
     r"(?:re-?building|re-?generating|re-?creating)\b|"
-    r"(?:using|defaulting to|substituting) [\w./:-]+\s*$)"
+    r"(?:using|defaulting to|substituting) [\w./:-]+\s*$)|"
+    # a sentence of its own at the end: "... locked by another reindex process. Skipping."
+    r"[.;]\s+(?:skipping|continuing|proceeding|carrying on)(?: it| this)?\W*$"
 )
 """An error line that goes on to say how the job handles it, after a dash, comma or colon."""
 _FELL_BACK = re.compile(r"(?i)\b(?:falling|fell|fall) back (?:to|on)\b")

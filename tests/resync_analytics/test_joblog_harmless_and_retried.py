@@ -465,6 +465,15 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
             "permission_denied",
             "  #002:",
         ),
+        # an error line that ends saying the job skips it
+        (
+            "Price index has been rebuilt successfully in 00:03:51\n"
+            "Sales Rule index is locked by another reindex process. Skipping.\n"
+            "PHP Fatal error:  Allowed memory size of 2147483648 bytes exhausted (tried to "
+            "allocate 20480 bytes) in /var/www/vendor/Mysql.php on line 91\n",
+            "out_of_memory",
+            "PHP Fatal error",
+        ),
         # COBOL's I-O status of a failed OPEN, as run-time systems print it
         (
             "JMP0310I-U [PID:00001F4C TID:000021B8] I-O ERROR. 'STAT=35' FILE=INFILE "
