@@ -180,7 +180,10 @@ _HANDLED_HERE = re.compile(
     r"[.;]\s+(?:skipping|continuing|proceeding|carrying on)(?: it| this)?\W*$"
 )
 """An error line that goes on to say how the job handles it, after a dash, comma or colon."""
-_FELL_BACK = re.compile(r"(?i)\b(?:falling|fell|fall) back (?:to|on)\b")
+_FELL_BACK = re.compile(
+    r"(?i)\b(?:falling|fell|fall) back (?:to|on)\b|\b(?:failing|failed|fail) ?over\b(?! failed)"
+)
+"""The job took another way: a fallback, or a failover to another server."""
 _NOTHING_DONE = re.compile(
     r"(?i)(?<![\w.,])0\s+(?:[\w()]+\s+){1,2}(?:copied|moved|loaded|inserted|updated|deleted|"
     r"exported|imported|processed|transferred|created)\b"

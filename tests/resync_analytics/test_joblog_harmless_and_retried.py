@@ -465,6 +465,16 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
             "permission_denied",
             "  #002:",
         ),
+        # a server the job failed over from is no cause
+        (
+            "grpsync INFO  probing ldaps://ldap-m2.example.de\n"
+            "ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)\n"
+            "grpsync WARN  ldap-m2.example.de unreachable, failing over\n"
+            "grpsync INFO  probing ldaps://ldap-m1.example.de\n"
+            "ldap_modify: Insufficient access (50)\n",
+            "permission_denied",
+            "ldap_modify:",
+        ),
         # an error line that ends saying the job skips it
         (
             "Price index has been rebuilt successfully in 00:03:51\n"
