@@ -477,7 +477,11 @@ def find_errors(candidates: Sequence[Candidate], header: JoblogHeader) -> list[F
     for index in _failed_cleanups(findings):
         # Kept as a consequence (tier 1): the chooser still weighs it, below the error before.
         findings[index] = dataclasses.replace(findings[index], tier=1)
-    for index in _outlived_probes(findings) | _missing_objects_dropped(findings):
+    for index in (
+        _outlived_probes(findings)
+        | _missing_objects_dropped(findings)
+        | _outlived_rejects(findings)
+    ):
         findings[index] = dataclasses.replace(findings[index], tier=1)
     superseded |= _java_chain_members(findings)
     recovered = _recovered_retries(findings)
@@ -589,15 +593,51 @@ def _outlived_probes(findings: Sequence[Finding]) -> set[int]:
     for index, finding in enumerate(findings):
         if finding.category != "file_not_found" or not _PROBE.match(finding.line.text):
             continue
-        if any(
-            later.tier >= 3
-            and not later.known
-            and later.category not in GENERIC_CATEGORIES
-            and later.category != finding.category
-            for later in findings[index + 1 :]
-        ):
+        if _outlived(finding, findings[index + 1 :]):
             probes.add(index)
     return probes
+
+
+def _outlived(finding: Finding, later: Sequence[Finding]) -> bool:
+    """Whether a specific failure of another kind, not one good runs also print, comes
+    after ``finding``."""
+    return any(
+        f.tier >= 3
+        and not f.known
+        and f.category not in GENERIC_CATEGORIES
+        and f.category != finding.category
+        for f in later
+    )
+
+
+def _outlived_rejects(findings: Sequence[Finding]) -> set[int]:
+    """Indices of a rejected record's report ("Record 1207: Rejected - Error on table ...",
+    "REJ 0019877 CLAIM 8812102290 ERROR: SERVICE DATE ... IS NOT A VALID DATE") that a later
+    specific failure of another kind outlived: a loader or validator sets bad records aside
+    and goes on, and what then stops the job is its cause."""
+    rejects: set[int] = set()
+    for index, finding in enumerate(findings):
+        above = finding.context_before[-1:] if finding.context_before else []
+        reason_under = (
+            bool(above)
+            and _REJECTED_RECORD.search(above[0].text) is not None
+            and finding.category == "invalid_input"
+        )
+        if not _REJECTED_RECORD.search(finding.line.text) and not reason_under:
+            # the record's report, or the bad value printed under it (ORA-01841); not a full
+            # tablespace under it (ORA-01653), which stops the load
+            continue
+        later = [f for f in findings[index + 1 :] if not _REJECTED_RECORD.search(f.line.text)]
+        if _outlived(finding, later):
+            rejects.add(index)
+    return rejects
+
+
+_REJECTED_RECORD = re.compile(
+    r"(?i)\b(?:record|row|line|claim|message|item)\s*#?\s*\d+\s*[:,]?\s*rejected\b|"
+    r"\bREJ\s+\d+\b|\brejected record\b"
+)
+"""A loader's or validator's report of one record it set aside."""
 
 
 _DROP_STATEMENT = re.compile(
@@ -1040,7 +1080,7 @@ def _statement_below(
 
 _CONNECT_FAILED = re.compile(
     r"(?i)\b(?:unable to|could not|cannot|can't|failed to) (?:open (?:a |the )?)?connect(?:ion)?\b|"
-    r"\bconnection (?:attempt )?failed\b"
+    r"\bconnection (?:attempt )?failed\b|\berror on connect\b"
 )
 _NETWORK_REASON = re.compile(
     r"(?i)refused|timed? ?out|unreachable|no route|resolv|unknown host|reset|not known|"

@@ -465,6 +465,26 @@ def test_a_probe_that_found_no_file_stays_the_cause_when_nothing_else_is_said():
             "permission_denied",
             "  #002:",
         ),
+        # records a loader set aside yield to what then stopped it
+        (
+            "Record 1207: Rejected - Error on table WMS.SHIP_STG, column SHIP_DATE.\n"
+            "ORA-01841: (full) year must be between -4713 and +9999, and not be 0\n"
+            "Record 41873: Rejected - Error on table WMS.SHIP_STG.\n"
+            "ORA-01653: unable to extend table WMS.SHIP_STG by 1024 in tablespace WMS_DATA\n"
+            "SQL*Loader-2026: the load was aborted because SQL Loader cannot continue.\n",
+            "disk_full",
+            "ORA-01653",
+        ),
+        (
+            "CLMVAL  REJ 0019877  CLAIM 8812102290  ERROR: SERVICE DATE 20250231 IS NOT A "
+            "VALID DATE\n"
+            "CLMLOAD CONNECT claimsdw@pgclm02:5432 USER clm_loader - ATTEMPT 1 OF 1\n"
+            "CLMLOAD *** SQL ERROR ON CONNECT: SQLCODE=-402 SQLSTATE=08001\n"
+            'CLMLOAD *** SQLERRMC: FATAL:  password authentication failed for user "clm_loader"\n'
+            "CLMLOAD *** LOAD ABORTED\n",
+            "authentication",
+            "CLMLOAD *** SQLERRMC",
+        ),
         # a server the job failed over from is no cause
         (
             "grpsync INFO  probing ldaps://ldap-m2.example.de\n"
