@@ -122,20 +122,24 @@ def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> Lo
     if root.tier >= 4 and _OPERATION_FAILED.match(root.line.text):
         return root.line
     return next(
-        (
-            ln
-            for ln in after
-            if (
-                ln.number in stated
-                and _SELF_REPORTED.search(ln.text)
-                and not knowledge().retry.search(ln.text)  # "FAILED - RETRYING: ..."
-            )
-            or (_RETRIES_RAN_OUT.search(ln.text) and not _CARRIED_ON.search(ln.text))
-            or _STATUS_FAILED.search(ln.text)
-            or _all_failed(ln.text)
-            or _ended_with_failing_code(ln.text)
-        ),
+        (ln for ln in after if _reports_failure(ln, stated)),
         None,
+    )
+
+
+def _reports_failure(line: LogLine, stated: set[int]) -> bool:
+    """Whether ``line`` is the job's own report that it failed (see :func:`_failure_report`)."""
+    text = line.text
+    return (
+        (
+            line.number in stated
+            and _SELF_REPORTED.search(text) is not None
+            and not knowledge().retry.search(text)  # not "FAILED - RETRYING: ..."
+        )
+        or (_RETRIES_RAN_OUT.search(text) is not None and not _CARRIED_ON.search(text))
+        or _STATUS_FAILED.search(text) is not None
+        or _all_failed(text)
+        or _ended_with_failing_code(text)
     )
 
 
@@ -221,6 +225,9 @@ _ERROR_DOCUMENT = re.compile(r'^\s*\{\s*"error"\s*:.*"status"\s*:\s*[45]\d\d\s*\
 """A JSON error reply with its HTTP status at its end, as a REST API returns it."""
 _TRACEBACK_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
 _FRAME_LINE = re.compile(r"^\s+\S")
+_RETRIED = re.compile(r"(?i)\bretr(?:y|ying|ies)\b|\battempt \d")
+"""Any word of a retry or an attempt: wider than the knowledge base's retry wording, since
+here it only keeps a traceback from being read as the job's end."""
 _TOP_FRAME = re.compile(r'^\s*File "[^"]+", line \d+, in <module>\s*$')
 """The outermost frame of a traceback that nothing caught."""
 _TRACEBACK_PART = re.compile(
@@ -229,7 +236,6 @@ _TRACEBACK_PART = re.compile(
 )
 """A traceback's header, the link between chained exceptions, and the statement and
 parameters SQLAlchemy prints under its error: parts of one error report."""
-_RETRIED = re.compile(r"(?i)\bretr(?:y|ying|ies)\b|\battempt \d")
 _COMPLETION_ONLY = re.compile(
     r"(?i)^\W*(?:all\s+)?(?:done|finished|complete[d]?|end(?:ed)?|exit(?:ing)?|bye)\W*$"
 )

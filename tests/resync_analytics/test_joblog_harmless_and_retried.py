@@ -90,19 +90,39 @@ def test_a_retry_announced_under_an_error_record_s_fields_recovers_the_record():
     assert_reads(log, "permission_denied", "Cannot open file")
 
 
-def test_retries_that_ran_out_fail_the_job_under_exit_zero():
-    attempts = "".join(
-        f"05:1{n}:02 INFO  upload attempt {n}/3: POST https://gw.example.net/upload\n"
-        "curl: (6) Could not resolve host: gw.example.net\n"
-        f"05:1{n}:02 WARN  upload attempt {n} failed, curl rc=6, retrying in 60s\n"
-        for n in (1, 2, 3)
-    )
-    log = joblog(
-        attempts + "05:19:03 ERROR upload of SETTLE.csv failed after 3 attempts (last curl rc=6)\n"
-        "05:19:04 INFO  push.sh finished\n",
-        exit_status=0,
-    )
-    assert_reads(log, "network", "Could not resolve host")
+UPLOAD_ATTEMPTS = "".join(
+    f"05:1{n}:02 INFO  upload attempt {n}/3: POST https://gw.example.net/upload\n"
+    "curl: (6) Could not resolve host: gw.example.net\n"
+    f"05:1{n}:02 WARN  upload attempt {n} failed, curl rc=6, retrying in 60s\n"
+    for n in (1, 2, 3)
+)
+HEALTH_POLLS = "".join(
+    "curl: (7) Failed to connect to localhost port 8088 after 0 ms: Connection refused\n"
+    f"deploy.sh: health check {n}/3 not ready\n"
+    for n in (1, 2, 3)
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (
+            UPLOAD_ATTEMPTS
+            + "05:19:03 ERROR upload of SETTLE.csv failed after 3 attempts (last curl rc=6)\n"
+            "05:19:04 INFO  push.sh finished\n",
+            "Could not resolve host",
+        ),
+        # a readiness wait that ran out
+        (
+            HEALTH_POLLS
+            + "deploy.sh: WARNING: reporting-ui not healthy after 30s, check containers\n"
+            "deploy.sh: done\n",
+            "curl: (7)",
+        ),
+    ],
+)
+def test_retries_that_ran_out_fail_the_job_under_exit_zero(body, needle):
+    assert_reads(joblog(body, exit_status=0), "network", needle)
 
 
 def test_a_refusal_retried_until_the_job_gave_up_fails_it_under_exit_zero():
@@ -193,20 +213,6 @@ def test_a_tool_s_process_ending_with_a_failing_code_fails_the_job_under_exit_ze
         exit_status=0,
     )
     assert analyze_joblog(log).category == category
-
-
-def test_a_readiness_wait_that_ran_out_fails_the_job_under_exit_zero():
-    polls = "".join(
-        "curl: (7) Failed to connect to localhost port 8088 after 0 ms: Connection refused\n"
-        f"deploy.sh: health check {n}/3 not ready\n"
-        for n in (1, 2, 3)
-    )
-    log = joblog(
-        polls + "deploy.sh: WARNING: reporting-ui not healthy after 30s, check containers\n"
-        "deploy.sh: done\n",
-        exit_status=0,
-    )
-    assert_reads(log, "network", "curl: (7)")
 
 
 @pytest.mark.parametrize(
