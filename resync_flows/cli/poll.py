@@ -11,7 +11,6 @@ import asyncio
 import logging
 import math
 import os
-import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,11 +22,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from resync_core.settings import load_settings
+from resync_flows.cli.stop_signals import graceful_stop, stop_exceptions
 
 console = Console(stderr=True)
 # Longer than a day between cycles is no longer "following the plan" (and time.sleep
 # rejects what does not fit a C timeout).
 MAX_INTERVAL_SECONDS = 86_400.0
+# From a stop signal to the process's end at most, whatever still waits on TWS: inside
+# Kubernetes' default 30 s grace period and systemd's 90 s.
+STOP_GRACE_SECONDS = 15.0
 # How long the last logs and events may take to reach a temporary Prefect server at exit.
 DRAIN_SECONDS = 5.0
 # Prefect loggers whose error records repeat, with a traceback, what "cycle failed" says.
@@ -75,23 +78,6 @@ def _quiet_run_failures() -> Iterator[None]:
     finally:
         for handler in handlers:
             handler.removeFilter(quiet)
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[list[int]]:
-    """Turn SIGTERM into SIGINT for the block: the same clean stop as Ctrl-C. Yields a list
-    that receives the signal number, so the exit code can say which one ended the run."""
-    received: list[int] = []
-
-    def interrupt(signum: int, _frame: object) -> None:
-        received.append(signum)
-        signal.raise_signal(signal.SIGINT)
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield received
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -150,13 +136,13 @@ def poll(
             os.environ[f"RESYNC_{name.upper()}"] = str(value)
     get_settings.cache_clear()
 
-    with _sigterm_as_interrupt() as signals:
+    with graceful_stop(STOP_GRACE_SECONDS) as stop:
         try:
             with _prefect_api(), _quiet_run_failures():
                 _loop(once=once, full=full, interval=settings.poll_interval_seconds)
-        except KeyboardInterrupt:
+        except stop_exceptions() as error:
             console.print("[yellow]stopped[/]: the cycle in progress was not committed")
-            raise typer.Exit(143 if signal.SIGTERM in signals else 130) from None
+            raise typer.Exit(stop.exit_code(error)) from None
 
 
 def _loop(*, once: bool, full: bool, interval: float) -> None:

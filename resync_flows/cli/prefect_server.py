@@ -41,6 +41,7 @@ class PrefectServer:
         self.startup_timeout_seconds = startup_timeout_seconds
         self.process: subprocess.Popen[bytes] | None = None
         self.api_url = ""
+        self.ready = False
 
     def __enter__(self) -> PrefectServer:
         import prefect
@@ -63,6 +64,7 @@ class PrefectServer:
         )
         try:
             self._wait_ready()
+            self.ready = True
         except BaseException:
             self.stop()
             raise
@@ -88,9 +90,14 @@ class PrefectServer:
         )
 
     def stop(self) -> None:
-        """Terminate the server and wait for it (idempotent)."""
+        """Terminate the server and wait for it (idempotent). One still starting (a stop
+        signal during start-up) holds nothing yet and would not stop before it is up: killed."""
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
+            return
+        if not self.ready:
+            process.kill()
+            process.wait()
             return
         process.terminate()
         try:
