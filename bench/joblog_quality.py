@@ -238,6 +238,8 @@ def main() -> None:
     if args.entity_misses:
         # development parts only: the frozen test parts' misses are never listed
         print_entity_misses("real development part", evaluate(_real_dev()))
+        blind_dev = split_corpus(load_blind_corpus(), load_blind_test_names())[1]
+        print_entity_misses("blind-written development part", evaluate(blind_dev))
         print_entity_misses("written development part", evaluate(split_corpus(load_corpus())[1]))
         return
     written_test, written_dev = split_corpus(load_corpus())
