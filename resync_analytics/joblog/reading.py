@@ -135,7 +135,11 @@ def reread(finding: Finding, exit_code: int | None = None) -> Finding:
             finding, category="timeout", label="Time limit exceeded (timeout stopped the job)"
         )
     numbered = _errno_number_category(text)
-    if numbered is not None and numbered[0] != finding.category:
+    if (
+        numbered is not None
+        and numbered[0] != finding.category
+        and (numbered[0], finding.category) not in _ERRNO_SAYS_LESS
+    ):
         return _as(finding, *numbered)
     fatal = relayed_fatal(text)
     if fatal is not None and fatal.category != finding.category:
@@ -192,6 +196,13 @@ _ERRNO_CATEGORIES: dict[int, tuple[Category, str]] = {
 }
 """Errno numbers below 35 are the same on Linux, AIX, HP-UX, Solaris and Windows's C
 runtime; higher ones (ETIMEDOUT, ECONNREFUSED) differ between them and are not read."""
+_ERRNO_SAYS_LESS: frozenset[tuple[Category, Category]] = frozenset(
+    {
+        # a program that is not there is a file that is not there: ENOENT says no more
+        ("file_not_found", "command_not_found"),
+    }
+)
+"""(errno's category, the family's) pairs where the family already says what errno does."""
 
 
 def _category_of_exception_class(text: str) -> tuple[Category, str] | None:

@@ -20,6 +20,7 @@ KB = load_knowledge()
 ALLOWED = {
     ("os_file_not_found", "shell_command_not_found"): "a missing program is ENOENT too",
     ("os_file_not_found", "exec_program_missing"): "a missing program is ENOENT too",
+    ("os_file_not_found", "script_module_missing"): "a shared library ld.so cannot find too",
     ("generic_auth", "operation_not_authorized"): "'Unauthorized' names both; AWS's operation",
     ("data_format", "shell_syntax_error"): "a shell script's syntax error is unexpected input",
     ("generic_auth", "server_unreachable"): "kinit's prefix; a KDC not reached tried no password",

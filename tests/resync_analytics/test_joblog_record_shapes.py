@@ -8,8 +8,8 @@ under exit 0 and a quoted exit code; Sqitch's progress line with an empty passwo
 metadata wait, Redis's crash report, Camel's unsupported route definition, a code after a JSON
 string's escaped line break, retries that never succeed before a job fails; Amanda's security
 file, a relayed usage text, PHP PDO's SQLSTATE before a syntax error or a client error, a cause
-stated before the tool's own action on its line, and a name that did not resolve under a failed
-connection."""
+stated before the tool's own action on its line, a name that did not resolve under a failed
+connection; Python's ENOENT on a bare program name, and a shared library ld.so cannot find."""
 
 from __future__ import annotations
 
@@ -710,3 +710,38 @@ def test_ansible_s_recap_is_the_play_s_status_when_the_log_shows_none():
     assert analyze_joblog(ansible_run(failed=0)).category == "success"
     failed = analyze_joblog(ansible_run(failed=1))
     assert (failed.exit_code, failed.category) == (2, "file_not_found")
+
+
+@pytest.mark.parametrize(
+    ("missing", "category"),
+    [
+        # subprocess could not find a program on PATH: a bare name
+        ("'Rscript'", "command_not_found"),
+        ("'sqlldr'", "command_not_found"),
+        # a data file has a path or an extension: ENOENT's file not found
+        ("'positions.csv'", "file_not_found"),
+        ("'/data/in/positions'", "file_not_found"),
+    ],
+)
+def test_python_s_enoent_on_a_bare_program_name_is_a_missing_command(missing, category):
+    log = joblog(
+        "Traceback (most recent call last):\n"
+        '  File "/opt/val/run.py", line 41, in <module>\n'
+        "    subprocess.run([prog, script], check=True)\n"
+        f"FileNotFoundError: [Errno 2] No such file or directory: {missing}\n"
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == category
+    assert analysis.error_line == line_of(log, "FileNotFoundError")
+
+
+def test_a_shared_library_the_loader_cannot_find_is_a_missing_module():
+    log = joblog(
+        "rm: cannot remove '/tmp/feed.lck': No such file or directory\n"
+        "/u01/app/bin/tgrfeed: error while loading shared libraries: libclntsh.so.19.1: "
+        "cannot open shared object file: No such file or directory\n",
+        exit_status=127,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.category == "command_not_found"
+    assert analysis.error_line == line_of(log, "shared libraries")
