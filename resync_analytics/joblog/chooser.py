@@ -161,6 +161,8 @@ _CARRIED_ON = re.compile(
     r"succeeded|successful(?:ly)?|finished(?! with (?:errors?|failures?))|passed|"
     r"continuing|proceeding|ignor(?:ed|ing)|using (?:the )?defaults?|skipped|"
     r"using [\w./-]+ (?:only|instead)|"
+    # the job read the error as a setting left out: "no proxy override set, using direct ..."
+    r"(?:set|found|configured|defined|given|specified)\s*[,;:-]\s*(?:using|assuming)|"
     r"processed(?! with (?:errors?|failures?))|"
     r"created|dropped|altered|loaded|inserted|updated|deleted|committed|copied|exported|"
     r"imported|granted|truncated|selected|started|starting|"

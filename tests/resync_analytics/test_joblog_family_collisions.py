@@ -28,6 +28,7 @@ ALLOWED = {
     ("usage_error", "shell_syntax_error"): "'unexpected end of file' is also a bad input file",
     ("os_file_not_found", "microfocus_rts_program"): "a called program's file not found",
     ("os_network", "sqlstate_in_parens_logon"): "'Failed to connect' to a server refusing it",
+    ("os_network", "generic_auth"): "'Failed to connect' and the refusal's reason after it",
     ("timeout", "db2_zos_unavailable"): "Db2's DSNT376I 'IS TIMED OUT' is a lock waited for",
 }
 """(family, owner of the example it matches): collisions the file's order settles, with why."""

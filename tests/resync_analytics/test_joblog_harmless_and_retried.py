@@ -42,6 +42,20 @@ def test_del_finding_nothing_to_delete_is_a_clean_up_not_the_cause():
     assert_reads(log, "authentication", "System error 1326")
 
 
+def test_a_setting_looked_up_and_not_found_is_read_as_left_out_when_the_job_says_so():
+    log = joblog(
+        "[06:00:02.47] checking for proxy override\n"
+        "ERROR: The system was unable to find the specified registry key or value.\n"
+        "[06:00:02.52] no proxy override set, using direct connection\n"
+        "[06:00:02.84] upload attempt 1 of 3\n"
+        "Searching for host...\n"
+        'Network error: Connection to "mftpi.example.com" timed out.\n'
+        "Connection failed.\n",
+        exit_status=1,
+    )
+    assert_reads(log, "network", "Network error")
+
+
 def test_a_refused_ulimit_is_a_warning_the_shell_runs_on_after():
     log = joblog(
         "/opt/app/bin/run_calc.sh: line 12: ulimit: core file size: cannot modify limit: "
