@@ -405,10 +405,12 @@ def judge_candidate(candidate: Candidate, header: JoblogHeader) -> Finding | Non
 _KILL_FAMILY = "killed"
 _OOM_KILL_LABEL = "Process killed (SIGKILL, likely the out-of-memory killer)"
 _MEMORY_WORDS = re.compile(
-    r"(?i)\b(?:out of memory|oom\w*|memory|heap|swap|cgroup|(?:max)?rss|pag(?:ing|e) space)\b"
+    r"(?i)\b(?:out of memory|oom\w*|memory|heap|swap|cgroup|(?:max)?rss|pag(?:ing|e) space)\b|"
+    # gigabytes of data the job says it holds or reads in one piece ("lb.xpt is 2.61 GB")
+    r"\b\d+(?:[.,]\d+)?\s?Gi?B\b"
 )
 """Words that make a SIGKILL the out-of-memory killer's: the job's memory ("maxrss 112.3
-GiB"), its limit, the kernel's OOM report, AIX's paging space."""
+GiB"), its limit, the kernel's OOM report, AIX's paging space, gigabytes of data in play."""
 
 
 def _memory_named_near(candidate: Candidate) -> bool:

@@ -234,6 +234,13 @@ def test_a_tool_s_process_ending_with_a_failing_code_fails_the_job_under_exit_ze
     [
         ("[ Info: simulating paths 60000/100000  gc 12.9%  maxrss 112.3 GiB\n", "out_of_memory"),
         ("ARAGE    ITEMS FETCHED     5500000\n", "signal_or_crash"),
+        # gigabytes read in one piece just before the kill
+        (
+            "run.sh: lb.xpt is 2.61 GB (9814226 rows x 44 cols), converting in one pass\n",
+            "out_of_memory",
+        ),
+        ("download complete: 7.38 GiB (7924416512 bytes)\n", "out_of_memory"),
+        ("download complete: 738 MiB (773849088 bytes)\n", "signal_or_crash"),
     ],
 )
 def test_a_bare_kill_is_out_of_memory_only_when_the_job_spoke_of_its_memory(around, category):
