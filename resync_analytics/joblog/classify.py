@@ -651,6 +651,11 @@ _OBJECT_MISSING = re.compile(
     r"\bSQLCODE\s*=?\s*-0*204\b|\bIS AN UNDEFINED NAME\b|\bUnknown table\b|\bFailure 3807\b|"
     r"\bis not in the database\b"
 )
+# A message that is itself a drop's complaint: SQL Server's Msg 3701 "Cannot drop the table
+# '#work', because it does not exist or you do not have permission." (no statement echoed)
+_DROP_OF_NOTHING = re.compile(
+    r"(?i)\bMsg 3701\b|\bcannot drop (?:the )?\w+ .{0,200}?\bdoes(?: not|n't) exist\b"
+)
 _DROP_ECHOED_WITHIN = 4
 """How far above its error the echo of a DROP statement may sit (the statement, the caret
 line, "ERROR at line 1:")."""
@@ -663,11 +668,13 @@ def _missing_objects_dropped(findings: Sequence[Finding]) -> set[int]:
     "Cannot drop the table 'X', because it does not exist")."""
     dropped: set[int] = set()
     for index, finding in enumerate(findings):
-        if not _OBJECT_MISSING.search(finding.line.text):
-            continue
-        echoed = (finding.line, *finding.context_before[-_DROP_ECHOED_WITHIN:])
-        if not any(_DROP_STATEMENT.search(ln.text) for ln in echoed):
-            continue
+        said = " ".join(ln.text for ln in (finding.line, *finding.context_after[:1]))
+        if not _DROP_OF_NOTHING.search(said):
+            if not _OBJECT_MISSING.search(finding.line.text):
+                continue
+            echoed = (finding.line, *finding.context_before[-_DROP_ECHOED_WITHIN:])
+            if not any(_DROP_STATEMENT.search(ln.text) for ln in echoed):
+                continue
         if any(
             later.tier >= 3 and not later.known and later.category not in GENERIC_CATEGORIES
             for later in findings[index + 1 :]

@@ -56,6 +56,22 @@ def test_a_setting_looked_up_and_not_found_is_read_as_left_out_when_the_job_says
     assert_reads(log, "network", "Network error")
 
 
+def test_sql_server_s_drop_of_a_table_that_is_not_there_yields_to_the_later_failure():
+    # Msg 3701 is the drop's own complaint: sqlcmd echoes no DROP statement above it
+    log = joblog(
+        "Changed database context to 'TMS_FreightAudit'.\n"
+        "Msg 3701, Level 11, State 5, Server SQLTMS01\\TMS, Line 4\n"
+        "Cannot drop the table '#inv_work', because it does not exist or you do not have "
+        "permission.\n"
+        "\n"
+        "(4310 rows affected)\n"
+        "Msg 208, Level 16, State 1, Server SQLTMS01\\TMS, Procedure usp_Merge, Line 41\n"
+        "Invalid object name 'audit.CarrierRateCard_v3'.\n",
+        exit_status=1,
+    )
+    assert_reads(log, "database", "Msg 208")
+
+
 def test_a_refused_ulimit_is_a_warning_the_shell_runs_on_after():
     log = joblog(
         "/opt/app/bin/run_calc.sh: line 12: ulimit: core file size: cannot modify limit: "
