@@ -745,3 +745,18 @@ def test_a_shared_library_the_loader_cannot_find_is_a_missing_module():
     analysis = analyze_joblog(log)
     assert analysis.category == "command_not_found"
     assert analysis.error_line == line_of(log, "shared libraries")
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        # a connection of a named kind is no file ("TCP connection", "SSH connection")
+        ("ascp: Failed to open TCP connection for SSH, exiting.", "network"),
+        ("Unable to establish SSH connection to host mft01", "network"),
+        # what is opened with such a word before it is still a file
+        ("failed to open remote file /outbound/AR.csv", "file_not_found"),
+        ("Failed to open data file /data/in/a.csv", "file_not_found"),
+    ],
+)
+def test_what_failed_to_open_decides_between_a_connection_and_a_file(line, category):
+    assert analyze_joblog(joblog(line + "\n")).category == category
