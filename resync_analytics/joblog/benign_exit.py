@@ -68,6 +68,9 @@ def _visible_lines(scan: ScanResult) -> list[LogLine]:
 
 
 _ROBOCOPY_BANNER = re.compile(r"^\s*ROBOCOPY\s+::\s+Robust File Copy for Windows")
+# The command that started it, echoed by cmd.exe or a wrapper: the start when /NJH left out
+# the banner ("D:\\jobs>robocopy "D:\\out" "\\\\fs01\\in" *.xml /R:5 /W:10 /NJH")
+_ROBOCOPY_COMMAND = re.compile(r"(?i)(?:^|[\s>\"'\\/])robocopy(?:\.exe)?\"?\s+[\"'\w\\.]")
 _ROBOCOPY_COLUMNS = re.compile(r"^\s*Total\s+Copied\s+Skipped\s+Mismatch\s+FAILED\s+Extras\s*$")
 _ROBOCOPY_ROW = re.compile(
     r"^\s*(?P<what>Dirs|Files)\s*:\s+(?P<counts>(?:\S+(?:\s[kmgt])?\s+){4})(?P<failed>\d+)\s"
@@ -89,7 +92,12 @@ def _robocopy(exit_code: int, lines: list[LogLine]) -> BenignExit | None:
     }.get(exit_code, "files copied, extras or mismatches found, none failed")
     last = rows[-1][0]
     start = max(
-        (ln.number for ln in lines if _ROBOCOPY_BANNER.match(ln.text) and ln.number < last.number),
+        (
+            ln.number
+            for ln in lines
+            if ln.number < last.number
+            and (_ROBOCOPY_BANNER.match(ln.text) or _ROBOCOPY_COMMAND.search(ln.text))
+        ),
         default=last.number,
     )
     return BenignExit("robocopy", meaning, 'rccondsucc "RC<8"', last, start, last.number)

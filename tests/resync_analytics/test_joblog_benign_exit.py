@@ -4,20 +4,26 @@ the errors those conventions do and do not answer for."""
 
 from __future__ import annotations
 
+import pytest
+
 from resync_analytics.joblog.analyzer import analyze_joblog
 from tests.resync_analytics.joblog_samples import joblog, line_of
 
+ROBOCOPY_BANNER = (
+    "-------------------------------------------------------------------------------\n"
+    "   ROBOCOPY     ::     Robust File Copy for Windows\n"
+    "-------------------------------------------------------------------------------\n"
+    "  Source : D:\\out\\\n"
+    "    Dest : \\\\fs03\\drop\\\n"
+)
+# What cmd.exe echoes when the job header is left out (/NJH): the command is the run's start.
+ROBOCOPY_ECHOED = 'D:\\jobs>robocopy "D:\\out" "\\\\fs03\\drop" *.pdf /R:5 /W:30 /NP /NJH\n\n'
 
-def robocopy_run(failed_files: int = 0, before: str = "") -> str:
+
+def robocopy_run(failed_files: int = 0, before: str = "", opening: str = ROBOCOPY_BANNER) -> str:
     """A robocopy run with a sharing violation it retried, and its summary."""
     return (
-        "-------------------------------------------------------------------------------\n"
-        "   ROBOCOPY     ::     Robust File Copy for Windows\n"
-        "-------------------------------------------------------------------------------\n"
-        "  Source : D:\\out\\\n"
-        "    Dest : \\\\fs03\\drop\\\n"
-        + before
-        + "2026/06/12 06:00:41 ERROR 32 (0x00000020) Copying File D:\\out\\a.pdf\n"
+        opening + before + "2026/06/12 06:00:41 ERROR 32 (0x00000020) Copying File D:\\out\\a.pdf\n"
         "The process cannot access the file because it is being used by another process.\n"
         "Waiting 30 seconds... Retrying...\n"
         "\t    New File  \t\t  1.2 m\ta.pdf\n"
@@ -40,6 +46,21 @@ def test_robocopy_copying_files_with_none_failed_is_a_success_whatever_it_retrie
     assert any('rccondsucc "RC<8"' in step for step in analysis.steps)
     assert any("confirm" in step and ";succ" in step for step in analysis.steps)
     assert analysis.context and "Files :" in analysis.context[0].text
+
+
+@pytest.mark.parametrize("opening", [ROBOCOPY_BANNER, ROBOCOPY_ECHOED])
+def test_robocopy_answers_for_its_retried_error_from_its_banner_or_its_echoed_command(opening):
+    log = joblog("Could Not Find D:\\out\\old.lck\n" + robocopy_run(opening=opening), exit_status=1)
+    assert analyze_joblog(log).category == "success"
+
+
+def test_an_error_before_an_echoed_robocopy_command_is_still_judged():
+    log = joblog(
+        'pg_dump: error: could not write to file "/backup/x.dmp": No space left on device\n'
+        + robocopy_run(opening=ROBOCOPY_ECHOED),
+        exit_status=1,
+    )
+    assert analyze_joblog(log).category == "disk_full"
 
 
 def test_robocopy_with_a_failed_file_stays_a_failure():
