@@ -72,6 +72,27 @@ def test_sql_server_s_drop_of_a_table_that_is_not_there_yields_to_the_later_fail
     assert_reads(log, "database", "Msg 208")
 
 
+@pytest.mark.parametrize(
+    "cleanup",
+    [
+        "Remove-Item : Cannot find path 'E:\\Render\\_temp' because it does not exist.",
+        'Remove-Item : Der Pfad "E:\\Render\\_temp" kann nicht gefunden werden, da er nicht '
+        "vorhanden ist.",
+        "Remove-Item : Impossible de trouver le chemin d'accès « E:\\Render\\_temp », car il "
+        "n'existe pas.",
+    ],
+)
+def test_powershell_s_clean_up_of_a_path_not_there_is_harmless_in_any_language(cleanup):
+    log = joblog(
+        cleanup + "\n"
+        "At D:\\jobs\\push.ps1:14 char:5\n"
+        "[06:10:02] copying 14 clips to \\\\nexis01\\NEWS\\in\n"
+        "Copy-Item : Access to the path '\\\\nexis01\\NEWS\\in\\clip01.mxf' is denied.\n",
+        exit_status=1,
+    )
+    assert_reads(log, "permission_denied", "Copy-Item")
+
+
 def test_a_refused_ulimit_is_a_warning_the_shell_runs_on_after():
     log = joblog(
         "/opt/app/bin/run_calc.sh: line 12: ulimit: core file size: cannot modify limit: "
