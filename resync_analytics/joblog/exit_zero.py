@@ -118,7 +118,8 @@ def _failure_report(root: Finding, after: list[LogLine], stated: set[int]) -> Lo
     the mailbox after 3 attempts"), or a status it set to failed ("Process ID 48211 status
     updated: IMPORT FAILED"), or a count of its items that failed all of them ("3 of 3 files
     not copied"), or a tool's report that its process ended with a failing code ("ended with
-    completion code 8"): whatever level the job logs the last four at."""
+    completion code 8", "master.exe returned -1073741819", an NTSTATUS crash code): whatever
+    level the job logs the last five at."""
     if root.tier >= 4 and _OPERATION_FAILED.match(root.line.text):
         return root.line
     return next(
@@ -140,6 +141,7 @@ def _reports_failure(line: LogLine, stated: set[int]) -> bool:
         or _STATUS_FAILED.search(text) is not None
         or _all_failed(text)
         or _ended_with_failing_code(text)
+        or _CRASH_STATUS.search(text) is not None
     )
 
 
@@ -284,6 +286,13 @@ _ENDED_WITH_CODE = re.compile(
     r"(?i)\bended with (?:a )?(?:completion|return|condition|exit) code (?:of )?(\d{1,4})\b"
 )
 _WARNING_CODE = 4
+# A Windows process ended by an exception has an NTSTATUS code for its exit status
+# (-1073741819 = 0xC0000005 access violation, -1073740791 = 0xC0000409): a wrapper's echo of
+# it ("master.exe returned -1073741819") reports a crash, whatever errorlevel the script tests.
+_CRASH_STATUS = re.compile(
+    r"(?i)\b(?:returned|exit(?:ed)?|code|status|rc|errorlevel)\W{1,12}"
+    r"(?:-107374\d{4}|32212\d{5}|0xC0000[0-9A-F]{3})(?!\w)"
+)
 _CARRIED_ON = re.compile(
     r"(?i)(?<![\w-])(?:succeeded|successful(?:ly)?|completed successfully|finished successfully)"
     r"(?![\w-])"

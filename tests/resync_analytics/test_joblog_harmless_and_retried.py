@@ -1167,3 +1167,25 @@ def test_vendor_and_runtime_wordings_name_their_category(line: str, category: st
     """Busy objects, exhausted memory, errno numbers, runtime wordings and IBM i's record
     locks and pointer checks, each on a line of its own."""
     assert_reads(joblog(line + "\n", exit_status=8), category, line[:30])
+
+
+@pytest.mark.parametrize(
+    ("returned", "category"),
+    [
+        ("-1073741819", "signal_or_crash"),  # 0xC0000005, an access violation
+        ("3221226505", "signal_or_crash"),  # 0xC0000409 read unsigned
+        ("0", "success"),
+    ],
+)
+def test_a_wrapper_s_echo_of_a_windows_crash_status_fails_the_job_under_exit_zero(
+    returned, category
+):
+    log = joblog(
+        "[22:41:17] [FATAL] Unhandled exception 0xC0000005 (EXCEPTION_ACCESS_VIOLATION) reading "
+        "address 0x18 in olf_simres.dll+0x2c4e1f\n"
+        f"[22:41:18] master.exe returned {returned}\n"
+        "D:\\Batch>if errorlevel 1 goto :failed\n"
+        "D:\\Batch>exit 0\n",
+        exit_status=0,
+    )
+    assert analyze_joblog(log).category == category
