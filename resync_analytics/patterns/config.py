@@ -55,8 +55,11 @@ class MinerConfig:
     words it saw; 6: JES job ids (``JOB00345``, ``J0012345``), the names a z/OS message
     gives before `` - `` or after a JES2 ``$HASP`` id, the user id after ``USERID``, abend
     codes (``S806``, ``U0040``) and an ASA carriage control ``-`` before a printed value
-    are values), so a state saved under other masks counts as saved with other settings
-    and is rebuilt from its templates, ids kept (``persistence.restore_miner``).
+    are values; 7: a quoted word after a noun naming a kind of thing or after ``named``
+    and a thread's quoted name are values, while a function or class name ending in digits,
+    a generic's arity and a quoted error type stay), so a state saved under other masks
+    counts as saved with other settings and is rebuilt from its templates, ids kept
+    (``persistence.restore_miner``).
     Not a setting to tune: a state must say which masks wrote its templates.
     """
 
@@ -66,7 +69,7 @@ class MinerConfig:
     cache_size: int = 100_000
     max_tokens: int = 256
     min_variants: int = 10
-    masks_version: int = 6
+    masks_version: int = 7
 
     def __post_init__(self) -> None:
         if not 0.0 < self.similarity_threshold <= 1.0:

@@ -27,8 +27,14 @@ A version keeps its ``v`` (``v<*>``). Values, too, are what mainframe job logs p
 standard shapes: JES job ids (``JOB00345``, ``J0012345``), the job, step or user names a z/OS
 message gives before `` - `` (``IEF125I <*> - LOGGED ON``) or a JES2 ``$HASP`` message right
 after its id, the user id after ``USERID``, abend codes (``S806``, ``U0040``) and the ASA
-carriage control ``-`` before a printed value; the message id (``IEF142I``) stays. Keys
-stay: the tokeniser splits ``key=value``, so only the value is compared.
+carriage control ``-`` before a printed value; the message id (``IEF142I``) stays. A quoted
+word after a noun naming a kind of thing (``for user "postgres"``, ``table 'tweets'``) or
+after ``named`` is a name, and a thread's quoted name one value whatever its words; other
+quoted words stay, as they are as often the event's own. Code stays code: a function or
+class whose name ends in digits (``readI32(``, ``HttpServer2$``), a generic's arity
+(``Action`1``) and an error type quoted as code prints it (``'System.OutOfMemoryException'``,
+``<class 'x.FailedExecution'>``). Keys stay: the tokeniser splits ``key=value``, so only the
+value is compared.
 
 Not to be confused with ``resync_analytics.masking``, which hides secrets before storage.
 """
@@ -52,6 +58,23 @@ _MONTH = (
     "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
     "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
 )
+
+# Nouns naming a kind of thing: the word after one is the name of such a thing (``user
+# cyrus``, ``table 'tweets'``, ``thread "main"``). The masks make a quoted word after one a
+# value ("named_quote"); the miner merges templates that differ only in the word after a
+# preposition and one of them (miner._names_a_thing).
+KIND_NOUNS = frozenset(
+    {
+        "user", "host", "job", "table", "database", "schema", "file", "model", "pod", "node",
+        "member", "dataset", "server", "account", "client", "service", "container", "image",
+        "namespace", "task", "step", "queue", "topic", "bucket", "volume", "device", "machine",
+        "thread", "column", "relation", "index", "collection", "repository", "role", "group",
+        "process", "session", "directory", "folder", "package",
+    }
+)  # fmt: skip
+# A quoted word after one of these is a name, too: "No module named 'pandas'".
+_NAMING_WORDS = ("host name", "named", "called")
+_QUOTED_AFTER = "|".join(sorted(KIND_NOUNS) + list(_NAMING_WORDS))
 
 # Not right after a name ending in a source or text file's extension and its colon (one
 # look-behind per extension length, as look-behinds need a fixed width).
@@ -79,6 +102,16 @@ _ALTERNATIVES = (
     # A quoted word given to a key (user='etl', passwd="x!"): a string literal, one value.
     # Not a text of several words (logfmt's msg="Skipping uid change"): the event itself.
     r"(?<==')[^'\s]+(?=')|(?<==\")[^\"\s]+(?=\")",
+    # A quoted word right after a noun naming a kind of thing (user "postgres", database
+    # 'sales', thread "main", column »Name«) or after "named"/"called": the thing's name, one
+    # value; the noun and the quotes stay. Quoted words elsewhere are as often the event's
+    # own words (a keyword, an error key, an option) and stay.
+    r"((?<![\w-])(?:" + _QUOTED_AFTER + r")s?\s+(?:['\"`\u00bb]))"
+    r"(?![A-Za-z]+_\d[\w-]*['\"`])"
+    r"(?:(?<=')[^\s']+(?=')|(?<=\")[^\s\"]+(?=\")|(?<=`)[^\s`]+(?=`)|(?<=\u00bb)[^\s\u00ab]+(?=\u00ab))"
+    # A thread's name is one value whatever its words (Exception in thread "DataStreamer
+    # for file x block y").
+    r"|((?<![\w-])thread\s+\")[^\"]+(?=\")",
     r"(?<![\w+.-])([a-zA-Z][\w+.-]*://)[^\s,;'\"()<>\[\]{}]+",  # URLs: http://, hdfs://, jdbc:x://
     # A message id before its text (SQL*Loader-500:, SP2-0306:, ORA-00942:) names the event:
     # kept as it is (the named group tells the replacement so).
@@ -138,8 +171,11 @@ _ALTERNATIVES = (
     # one with a digit: Kubernetes pods (app-6857d79bd6-tqg4p), hosts, releases (sape-qa-5).
     r"(?<![\w.-])(?=[a-z0-9-]*\d)[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}(?![\w.-])",
     # Dotted names in quotes ('SCHEMA.TABLE', "model.shop.orders"), and each quoted part of
-    # "SCHEMA"."TABLE"."COLUMN": names of database objects, models, packages.
-    r"(?<=['\"`])(?:(?<=\"\.\")[A-Za-z_][\w$#]*(?=\")"
+    # "SCHEMA"."TABLE"."COLUMN": names of database objects, models, packages. Not a class
+    # quoted as code prints one (<class 'curator.exceptions.FailedExecution'>, type
+    # 'System.OutOfMemoryException'): the type of an error is the event, not a value.
+    r"(?<=['\"`])(?<!<class ')(?![\w$#.]*(?:Exception|Error)['\"`])"
+    r"(?:(?<=\"\.\")[A-Za-z_][\w$#]*(?=\")"
     r"|[A-Za-z_][\w$#]*(?:(?:\.[A-Za-z_][\w$#]*)+(?=['\"`])|(?=\"\.\")))",
     # Dotted names of three or more qualifiers in capitals (SYSGEN.ISPF.CLIB, SYS1.PARMLIB.X):
     # z/OS data set names and unquoted database objects, names of things, not words of text.
@@ -173,7 +209,8 @@ _ALTERNATIVES = (
     r"(?<![\w.-])(?=[\w-]*_)(?=[\w-]*\d)[A-Za-z][\w-]*",
     # Bracketed ids ([a1b2c3], [Thread-5], [0:1]): one bracketed word with a digit.
     # A key=value in brackets keeps its key ([generator=3.1.3] -> [generator=<*>]).
-    r"(?<=\[)(?=[^\]\s]*\d)[^\]\s\[,;()=]+(?=\])",
+    # A quoted word in brackets (["http-nio-8080"]) keeps its quotes, as a quoted value does.
+    r"(?<=\[)(?=[^\]\s]*\d)[^\]\s\[,;()='\"]+(?=\])",
     # Bare hex of 8+ digits with at least one digit (ids, addresses, hashes), with its sign
     # when it is an offset (+0000000000D2AC92, -E62DD9A0). Not a message id of capitals,
     # digits and a severity letter that happens to be hex (CEE3250C, like IEF125I).
@@ -193,19 +230,22 @@ _ALTERNATIVES = (
     r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*\s?(?:[KMGTPE]i?B|B|[KMGTP])\b",
     # Numbers, signed, with decimals (12, -3, 4.5); a unit glued on stays (40000ms -> <*>ms,
     # 47C -> <*>C). Not the digits of an error code such as ORA-01653, which names the error.
-    r"(?<![\w.])(?<![A-Z]-)[-+]?\d+(?:[.,]\d+)*(?=[a-zA-Z%]{0,3}(?!\w))",
+    # Nor a generic type's arity after a backtick (.NET's Action`1, Dictionary`2): code.
+    r"(?<![\w.`])(?<![A-Z]-)[-+]?\d+(?:[.,]\d+)*(?=[a-zA-Z%]{0,3}(?!\w))",
     # Digits that end a word (eth0, node17, core.3111, Thread-5, "instruction......0"): the
     # word names the kind of thing, the digits which one. Not after a capital and a dash,
     # where they name an error (ORA-01653), nor after a single letter (a table T1), nor in
     # a key (PSR0=...), nor in a word of capitals (JES2, SYSUT1, RECV370, DB2): such a word
     # is a name of a program, a product or a DD as a whole; if it varies, the tree finds so.
-    r"(?:(?<=[a-z][A-Za-z])|(?<=[A-Za-z][a-z])|(?<=[a-z]-|[A-Za-z.][._]))\d+(?![\w=]|:\d)",
+    # Nor before "(" or "$": the name of a function or class (readI32(), HttpServer2$Conn).
+    r"(?:(?<=[a-z][A-Za-z])|(?<=[A-Za-z][a-z])|(?<=[a-z]-|[A-Za-z.][._]))\d+(?![\w=$(]|:\d)",
 )
 # One name per alternative, in order: bench/patterns.py switches masks off by name to check,
 # leaving one log source out at a time, that each one helps on sources it was not made on.
 MASK_NAMES = (
     "quoted_value",
     "quoted_assignment",
+    "named_quote",
     "url",
     "message_id",
     "uuid",
@@ -259,6 +299,7 @@ _NEEDS = {
     "quoted_name": "'\"`",
     "key_value": "=",
     "quoted_value": "'\"`",
+    "named_quote": "'\"`\u00bb",
     "quoted_assignment": "=",
     "user_at_host": "@",
     "relative_windows_path": "\\",

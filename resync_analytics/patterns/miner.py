@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from resync_analytics.patterns.config import MinerConfig
 from resync_analytics.patterns.ids import ID_ENDS as _ID_ENDS
 from resync_analytics.patterns.ids import canonical_form, template_id
-from resync_analytics.patterns.masking import WILDCARD, mask_variables
+from resync_analytics.patterns.masking import KIND_NOUNS, WILDCARD, mask_variables
 
 # Separators between tokens: spaces and the punctuation that glues keys to values
 # ("size=12", "user:bob", "[main]"). They are kept for rendering the template readably,
@@ -35,6 +35,9 @@ _DIGIT = re.compile(r"\d")
 # Error and message codes: capitals, a dash and a number (ORA-00942, SP2-0751), or capitals,
 # a number and a severity letter (SQL0964C, IEF125I).
 _CODE = re.compile(r"[A-Z][A-Z0-9]*-\d+[A-Z]?|[A-Z]{2,}\d+[A-Z]")
+# The name of an exception or error class, qualified or not (java.io.IOException,
+# System.TimeoutException, KeyError, OSError).
+_ERROR_TYPE = re.compile(r"(?:[A-Za-z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error)")
 # Quotes the tokeniser leaves on a word (a double quote separates tokens).
 _QUOTES = ("'", "`")
 # Words two templates must share, beyond the one they differ in, to be merged as neighbours.
@@ -289,6 +292,10 @@ class PatternMiner:
         values = {stored[key][index] for key in members}
         if len(members) < 2:
             return 0
+        if all(_ERROR_TYPE.fullmatch(value) for value in values):
+            # Error types (TimeoutException, TaskCanceledException) name different events,
+            # however alike the rest of their messages.
+            return 0
         if (
             len(values) < self.config.min_variants
             and not any(value == WILDCARD or value.endswith(_ID_ENDS) for value in values)
@@ -394,6 +401,11 @@ class PatternMiner:
             template = self._templates[key]
             same = wild = 0
             for mine, theirs in zip(template.tokens, tokens):  # noqa: B905 (same length)
+                if mine != theirs and _ERROR_TYPE.fullmatch(mine) and _ERROR_TYPE.fullmatch(theirs):
+                    # Two error types (TimeoutException, TaskCanceledException) are two
+                    # events, however alike their messages: the type is the event's name.
+                    same = -1
+                    break
                 if mine == theirs:
                     if mine == WILDCARD:
                         wild += 1
@@ -557,23 +569,16 @@ def _neighbour_probes(tokens: list[str]) -> list[tuple[int, int, int, int]]:
 # preposition is followed by the name of one, a variable however few names a log shows. As
 # a sentence's subject ("job STARTED", "node down") the noun is followed by what happened.
 _PREPOSITIONS = frozenset({"for", "in", "of", "on", "to", "from", "by", "at", "with", "into"})
-_KIND_NOUNS = frozenset(
-    {
-        "user", "host", "job", "table", "database", "schema", "file", "model", "pod", "node",
-        "member", "dataset", "server", "account", "client", "service", "container", "image",
-        "namespace", "task", "step", "queue", "topic", "bucket", "volume", "device", "machine",
-    }
-)  # fmt: skip
 
 
 def _names_a_thing(parts: Sequence[str], index: int) -> bool:
-    """Whether the token at ``index`` follows a preposition and a noun of ``_KIND_NOUNS``,
+    """Whether the token at ``index`` follows a preposition and a noun of ``KIND_NOUNS``,
     spaced as prose. Not after ``key=`` (``user=root`` and ``user=guest`` are as often told
     apart as states are)."""
     if index < 2 or 2 * index >= len(parts):
         return False
     return (
-        parts[2 * index - 2].lower() in _KIND_NOUNS
+        parts[2 * index - 2].lower() in KIND_NOUNS
         and parts[2 * index - 4].lower() in _PREPOSITIONS
         and parts[2 * index - 1].isspace()
         and parts[2 * index - 3].isspace()

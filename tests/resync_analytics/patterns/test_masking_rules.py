@@ -315,3 +315,72 @@ def test_jes_statistics_lines_after_either_carriage_control_are_one_event():
     keys = [miner.add("0            3 CARDS READ"), miner.add("-          209 CARDS READ")]
     miner.compact()
     assert miner.pattern(keys[0]).pattern_id == miner.pattern(keys[1]).pattern_id
+
+
+@pytest.mark.parametrize(
+    ("message", "masked"),
+    [
+        # A quoted name after a noun naming a kind of thing, or after "named", is a value.
+        (
+            'password authentication failed for user "postgres"',
+            'password authentication failed for user "<*>"',
+        ),
+        ("No module named 'pandas'", "No module named '<*>'"),
+        (
+            'could not translate host name "db" to address',
+            'could not translate host name "<*>" to address',
+        ),
+        # A thread's name is one value, whatever its words.
+        (
+            'Exception in thread "DataStreamer for file x" java.lang.OutOfMemoryError: GC',
+            'Exception in thread "<*>" java.lang.OutOfMemoryError: GC',
+        ),
+        # An identifier with a prefix word keeps it, quoted or not.
+        (
+            "Saved output of task 'attempt_2015_0001_m_000002_0'",
+            "Saved output of task 'attempt_<*>'",
+        ),
+        # A quoted word elsewhere is the event's own word.
+        ('Operation ("deploy") failed', 'Operation ("deploy") failed'),
+        ("key: 'RFC_COMMUNICATION_FAILURE'", "key: 'RFC_COMMUNICATION_FAILURE'"),
+        # Code stays code: a function or nested class with digits, a generic's arity, an
+        # error type quoted as code prints it.
+        (
+            "at TBinaryProtocol.readI32(TBinaryProtocol.java:60)",
+            "at TBinaryProtocol.readI32(TBinaryProtocol.java:<*>)",
+        ),
+        ("Started HttpServer2$Connector@0.0.0.0:50060", "Started HttpServer2$Connector@<*>"),
+        (
+            "at Pool.OnError(Action`1 wrapCloseInAction)",
+            "at Pool.OnError(Action`1 wrapCloseInAction)",
+        ),
+        (
+            "Exception of type 'System.OutOfMemoryException' was thrown.",
+            "Exception of type 'System.OutOfMemoryException' was thrown.",
+        ),
+        (
+            "<class 'curator.exceptions.FailedExecution'>",
+            "<class 'curator.exceptions.FailedExecution'>",
+        ),
+        ("insert into 'SALES.ORDERS' failed", "insert into '<*>' failed"),
+        ("link eth3 is down", "link eth<*> is down"),
+        # A quoted value in brackets keeps its quotes.
+        ('Initializing ProtocolHandler ["http-nio-8080"]', 'Initializing ProtocolHandler ["<*>"]'),
+    ],
+)
+def test_names_and_code_of_version_7(message, masked):
+    assert mask_variables(message) == masked
+
+
+def test_lines_that_differ_only_in_their_error_type_are_different_events():
+    miner = PatternMiner()
+    lines = [
+        "---> System.TimeoutException: A task was canceled.",
+        "---> System.Threading.Tasks.TaskCanceledException: A task was canceled.",
+        'Exception in thread "main" java.lang.OutOfMemoryError: GC overhead limit exceeded',
+        'Exception in thread "main" java.lang.StackOverflowError: GC overhead limit exceeded',
+    ]
+    keys = [miner.add(line) for line in lines]
+    miner.compact()
+    assert len({miner.pattern(key).pattern_id for key in keys}) == 4
+    assert miner.pattern(keys[1]).template == lines[1]
