@@ -92,6 +92,11 @@ WRAP_WIDTH = 100
 """The shortest line a console is taken to have cut at its width (consoles and mail
 clients wrap at 80 to 250 columns); shorter lines that end mid-word are left alone."""
 _JOINED = 240  # how much of each side of the cut is read together
+# A line that starts with a date or a time is a new record of a log, not the rest of a cut
+# one ("2026-12-07 05:04:55,437 [ERROR] ...", "[06:30:04 WRN] ...").
+_NEW_RECORD = re.compile(
+    r"\[?(?:\d{4}[-/.]\d{2}[-/.]\d{2}|\d{2}[-/.]\d{2}[-/.]\d{2,4}[ T]|\d{2}:\d{2}:\d{2})"
+)
 # An exception class a library names its failure by ("LogonError", "ConnectTimeoutException",
 # "UnauthorizedAccessException"): the words of its name say the kind of failure when no
 # message family does. Tried in order: a timeout of a connection is a timeout, an access a
@@ -248,6 +253,8 @@ def wrapped_statement(finding: Finding) -> Family | None:
         return None
     following = after[0].text.rstrip("\r")
     if not following or not (text[-1].isalnum() and following[0].isalnum()):
+        return None
+    if _NEW_RECORD.match(following):
         return None
     head, tail = text[-_JOINED:], following[:_JOINED]
     joined = head + tail

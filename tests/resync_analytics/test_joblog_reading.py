@@ -223,3 +223,27 @@ def test_a_generic_error_under_a_shell_s_launch_exit_code_is_that_launch_s_failu
     log = joblog("ERROR: step 3 (archive_orders) failed, see the step log\n", exit_status)
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.error_line) == (category, line_of(log, "ERROR: step"))
+
+
+def test_a_line_cut_at_the_console_width_is_read_with_its_rest():
+    head = (
+        "2026-12-07 02:00:01 ERROR nightly extract of the ledger tables stopped: FATAL: "
+        "password authenticatio"
+    )
+    log = joblog(head + "\n" + 'n failed for user "demo"\n')
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == ("authentication", line_of(log, head))
+
+
+def test_a_new_log_record_is_not_the_rest_of_the_line_before_it():
+    # The first record ends in a file name and the next starts with its date: joined, they
+    # would read "file SHOP_02.dat2026-12-07 ... missing", a missing file neither states.
+    first = (
+        "2026-12-07 05:04:55,436 [ERROR] loyalty.recon: RECON CHECK FAILED run LR-01: ledger "
+        "total 48211950 != control total 48214450; partner SHOP, file SHOP_20261206_02.dat"
+    )
+    second = "2026-12-07 05:04:55,437 [ERROR] loyalty.recon: missing ledger postings for SHOP"
+    log = joblog(first + "\n" + second + "\n", exit_status=3)
+    analysis = analyze_joblog(log)
+    assert analysis.category != "file_not_found"
+    assert analysis.error_line == line_of(log, first[:40])
