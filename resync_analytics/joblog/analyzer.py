@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import BinaryIO
@@ -21,6 +21,7 @@ from resync_analytics.joblog.chooser import (
     describe_runner_up,
     explain_choice,
     pick,
+    reports_failure_only,
 )
 from resync_analytics.joblog.classify import choose_root, find_errors, score_root_candidates
 from resync_analytics.joblog.confidence import ConfidenceFeatures, score_confidence
@@ -170,6 +171,27 @@ def conclude(prepared: PreparedJoblog, weights: Weights | None = None) -> Joblog
     return dataclasses.replace(analysis, reasons=reasons, runner_up=second)
 
 
+def _reports_only(root: Finding, findings: Sequence[Finding]) -> bool:
+    """Whether every error line of the run, the root among them, only reports the failure:
+    a bare "ERROR: tfcli.exe ended with errorlevel 3" names no cause, however loud."""
+    return root.category in GENERIC_CATEGORIES and all(
+        f.tier <= 1
+        or (
+            f.category in GENERIC_CATEGORIES
+            and f.tier == 2
+            and not (f.python_exception or f.java_role or _RAISED.search(f.line.text))
+            and reports_failure_only(f)
+        )
+        for f in findings
+        if not f.known
+    )
+
+
+# An exception a program raised ("prefect.exceptions.Abort: This run has already terminated.",
+# "ZOAUException('...')"): the program's own statement of what went wrong, however it words it.
+_RAISED = re.compile(r"(?:^|[\s.])[A-Z]\w*(?:Exception|Error|Abort)\b\s*[:(]|\.exceptions?\.\w+:")
+
+
 def _exit_code(header: JoblogHeader, scan: ScanResult) -> tuple[int | None, LogLine | None]:
     """The exit status and the line stating it: the trailer's, else the last one the job printed."""
     if header.exit_status is not None:
@@ -298,7 +320,7 @@ def _verdict(
         else:
             line = _failure_report_line(scan, header, exit_code) or exit_line
             category, label, rule = "unknown", "No error statement found", "none"
-    elif root.tier <= 1:
+    elif root.tier <= 1 or _reports_only(root, findings):
         # Only consequences ("step 3 failed"): the failure is reported, its cause is not.
         # the first of its reports ("failed 4 times; aborting job", then "Job aborted ...")
         first = min(

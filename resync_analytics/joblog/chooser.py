@@ -115,7 +115,7 @@ _CONSEQUENCE = re.compile(
     r"(?<![\w-])(?:terminat(?:ed|ing)|exiting|aborting|abended|job (?:has )?failed|"
     r"(?:step|task|job|script|process|program|command|run|stage|session|workflow)\s+"
     r"(?:\S+\s+)?(?:failed|ended (?:abnormally|in error|with errors?))|"
-    r"(?:rc|return code|exit code|exit status|exit value|cond code)\s*[=:]?\s*-?\d+|"
+    r"(?:rc|return code|exit code|exit status|exit value|cond code|errorlevel)\s*[=:]?\s*-?\d+|"
     r"exited (?:with|on)(?: (?:code|status|rc|return code|exit code))?\s*['\"]?-?\d+|"
     r"non-?zero (?:exit|return)|giving up|gave up|shutting down|stopping|"
     r"summary|clean-?up|cleaning up|rolling back|rollback|"
@@ -126,7 +126,8 @@ _CONSEQUENCE = re.compile(
 )
 """Words of a line that reports a failure rather than states why it happened."""
 _RC_PHRASE = re.compile(
-    r"(?:rc|return code|exit code|exit status|exit value|cond code)\s*[=:]?\s*-?\d+", re.I
+    r"(?:rc|return code|exit code|exit status|exit value|cond code|errorlevel)\s*[=:]?\s*-?\d+",
+    re.I,
 )
 _GAVE_UP = re.compile(r"giving up|gave up", re.IGNORECASE)
 _WRAPPER = re.compile(
@@ -178,6 +179,9 @@ _HANDLED_HERE = re.compile(
     r"(?:[\w/.]+\s+){0,3}(?:will be |to be )?(?:re-?built|re-?generated|re-?created)\b|"
     r"(?:re-?building|re-?generating|re-?creating)\b|"
     r"(?:using|defaulting to|substituting) [\w./:-]+\s*$)|"
+    # what is missing was optional: "OPTIONAL FILE HOLDLIST NOT PRESENT (FILE STATUS 35)"
+    r"\boptional\b(?:\s+[\w.$#-]+){0,3}\s+(?:not (?:present|found|there|available)|"
+    r"(?:is |was )?missing|absent|does not exist)\b|"
     # a sentence of its own at the end: "... locked by another reindex process. Skipping."
     r"[.;]\s+(?:skipping|continuing|proceeding|carrying on)(?: it| this)?\W*$"
 )
@@ -296,6 +300,12 @@ def finding_features(
         if finding.tier >= 2 and not (carried_on or finding.known or explained):
             failed_before.add(pattern)
     return rows
+
+
+def reports_failure_only(finding: Finding) -> bool:
+    """Whether ``finding`` reports the failure rather than states why it happened (a
+    consequence: "tfcli.exe ended with errorlevel 3", "Export finished with errors")."""
+    return _is_consequence(finding)
 
 
 def _is_consequence(finding: Finding) -> bool:

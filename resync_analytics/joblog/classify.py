@@ -75,11 +75,14 @@ psql -e): its words ("abort on error", "reject") are the statement's options, no
 _BARE_LEVEL = re.compile(r"^\s*\[?(?:ERROR|FATAL|SEVERE|WARN(?:ING)?|INFO)\]?:?\s*$", re.IGNORECASE)
 _LEVEL = re.compile(
     r"(?<![\w./-])(?:(TRACE|DEBUG|FINEST|FINER|FINE|CONFIG|INFO|INFORMATION|NOTICE|HINT|DETAIL|"
-    r"CONTEXT|STATEMENT|VERBOSE|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|CRIT|ALERT|EMERG|PANIC)"
+    r"CONTEXT|STATEMENT|VERBOSE|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|CRIT|ALERT|EMERG|PANIC|"
+    r"VRB|DBG|INF|WRN|FTL)"
     r"(?![\w./-])|\[(trace|debug|info|notice|warn|warning|error|err|fatal|critical)\]|"
     r"(?i:(?<![\w-])(warning|warn|info|notice|note|hint|detail|debug)[1-3]?\s*:))"
 )
 """A line's level word (OpenSSH numbers its debug levels: "debug1: read_passphrase: ...")."""
+# Serilog's three-capital levels ("[06:30:04 WRN] ..."), as the long words they stand for.
+_SHORT_LEVELS = {"vrb": "verbose", "dbg": "debug", "inf": "info", "wrn": "warn", "ftl": "fatal"}
 _BENIGN_LEVELS = frozenset(
     [
         "trace",
@@ -217,7 +220,8 @@ def _level(text: str) -> str | None:
         return None
     if _CAUSE_MARKERS.search(head[: match.start()]):
         return None  # "IllegalStateException: INFO missing": the word is message, not level
-    return next(g for g in match.groups() if g).lower()
+    word = next(g for g in match.groups() if g).lower()
+    return _SHORT_LEVELS.get(word, word)
 
 
 # A structured log record's level field: JSON ("level":"info", pino's and bunyan's numbers
@@ -586,6 +590,18 @@ _PROBE = re.compile(
 name 'CcmExec'."): it looked for something the job may do without."""
 
 
+# A Windows prompt echoing a listing command ("D:\\jobs>dir /b E:\\work\\*.xml"): cmd.exe's bare
+# "File Not Found" under it is that listing's answer, a probe's.
+_LISTING_ECHO = re.compile(r"^\s*[A-Za-z]:\\[^>]*>\s*(?:@\s*)?(?:dir|where)(?:\.exe)?\b", re.I)
+
+
+def _is_probe(finding: Finding) -> bool:
+    if _PROBE.match(finding.line.text):
+        return True
+    before = [ln for ln in finding.context_before if ln.text.strip()]
+    return bool(before) and _LISTING_ECHO.match(before[-1].text) is not None
+
+
 def _outlived_probes(findings: Sequence[Finding]) -> set[int]:
     """Indices of a read-only tool's missing-file complaint that a later specific failure of
     another kind outlived: a script probing for a marker, a state file or an old log finds
@@ -593,7 +609,7 @@ def _outlived_probes(findings: Sequence[Finding]) -> set[int]:
     when the later one is a missing file too, the probe may be the cause and stays."""
     probes: set[int] = set()
     for index, finding in enumerate(findings):
-        if finding.category != "file_not_found" or not _PROBE.match(finding.line.text):
+        if finding.category != "file_not_found" or not _is_probe(finding):
             continue
         if _outlived(finding, findings[index + 1 :]):
             probes.add(index)

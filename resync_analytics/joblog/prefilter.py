@@ -39,8 +39,10 @@ prefilter (inside ``QUIET_LINE``) and the classifier, so the two cannot disagree
 QUIET_LINE = re.compile(
     # The first capital that can start a level word is tried first (possessive, no
     # backtracking); the lazy scan is the fallback for lines with capitals before the level.
-    rb"(?:[^\nTDFCINW]{0,80}+|[^\n]{0,80}?)(?<![\w./-])"
-    rb"(?:TRACE|DEBUG|FINEST|FINER|FINE|CONFIG|INFO|NOTICE|WARN|WARNING)(?![\w./-])"
+    rb"(?:[^\nTDFCINWV]{0,80}+|[^\n]{0,80}?)(?<![\w./-])"
+    # Serilog and other .NET loggers write the level in three capitals ("[06:30:04 WRN]")
+    rb"(?:TRACE|DEBUG|FINEST|FINER|FINE|CONFIG|INFO|NOTICE|WARN|WARNING|VRB|DBG|INF|WRN)"
+    rb"(?![\w./-])"
     rb"(?!" + RELAYED_OPENING.encode("ascii") + rb")"
 )
 """A line logged at a benign level: the level word sits in the first 80 bytes, and the message
