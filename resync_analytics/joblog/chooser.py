@@ -208,6 +208,15 @@ CLOSE_GAP = 3.0
 """A runner-up within this much of the winner's score is named beside the verdict: less than
 the exit code's convention or a specific statement adds, so one weak feature decided (one
 consequence word, one position), and the two lines are worth reading together."""
+# An open that failed with no reason of its own, and the lines that state one
+_OPEN_FAILED = re.compile(r"(?i)\b(?:unable to|cannot|can't|could not|couldn't|failed to) open\b")
+_SAYS_MISSING = re.compile(
+    r"(?i)no such file|not found|does not exist|doesn't exist|cannot find|missing|ENOENT"
+)
+_REASONS_OF_OPEN: frozenset[Category] = frozenset(
+    {"invalid_input", "permission_denied", "resource_busy", "network"}
+)
+_REASON_WITHIN = 2
 _EXPLAINS_AFTER = 5
 _ANNOUNCED_WITHIN = 2
 _POINTS_BELOW = re.compile(r"(?i)\b(?:see|as follows|following|below|details?)\b")
@@ -409,7 +418,11 @@ def _explains(cause: _Cause, finding: Finding) -> bool:
     kernel's "Out of memory: Killed process").
     """
     here = finding.line.number
-    if _title_stated_below(cause, finding) or _missing_under(cause, finding):
+    if (
+        _title_stated_below(cause, finding)
+        or _missing_under(cause, finding)
+        or _reason_of_open(cause, finding)
+    ):
         return True
     stop = _is_stop(finding)
     if cause.line == here or cause.line > here + (
@@ -427,6 +440,21 @@ def _explains(cause: _Cause, finding: Finding) -> bool:
     if _crash_after_failure(cause, finding):
         return True
     return stop and cause.category in _STOP_CAUSES and cause.tier > finding.tier
+
+
+def _reason_of_open(cause: _Cause, finding: Finding) -> bool:
+    """An open that failed without saying why ('ncks: ERROR nco_open() unable to open file
+    "x.nc"'), with the reason on the next line ("NC_ENOTNC Unknown file format", "Permission
+    denied"): the reason is the cause, the file was there."""
+    return (
+        finding.category == "file_not_found"
+        and 0 < cause.line - finding.line.number <= _REASON_WITHIN
+        and cause.category in _REASONS_OF_OPEN
+        and cause.tier >= 3
+        and not cause.consequence
+        and bool(_OPEN_FAILED.search(finding.line.text))
+        and not _SAYS_MISSING.search(finding.line.text)
+    )
 
 
 def _missing_under(cause: _Cause, finding: Finding) -> bool:

@@ -247,3 +247,36 @@ def test_a_new_log_record_is_not_the_rest_of_the_line_before_it():
     analysis = analyze_joblog(log)
     assert analysis.category != "file_not_found"
     assert analysis.error_line == line_of(log, first[:40])
+
+
+@pytest.mark.parametrize(
+    ("reason", "category"),
+    [
+        ("ERROR NC_ENOTNC Unknown file format", "invalid_input"),
+        ("open: Permission denied (errno 13)", "permission_denied"),
+    ],
+)
+def test_an_open_that_failed_is_explained_by_the_reason_on_the_next_line(reason, category):
+    log = joblog(
+        'ncks: ERROR nco_open() unable to open file "/data/in/SST_20261206.nc"\n'
+        + reason
+        + "\n"
+        + "[subset] ERROR ncks failed rc=1\n"
+    )
+    analysis = analyze_joblog(log)
+    assert (analysis.category, analysis.error_line) == (category, line_of(log, reason))
+
+
+def test_the_title_of_an_hdf5_error_stack_is_not_the_cause():
+    log = joblog(
+        "HDF5-DIAG: Error detected in HDF5 (1.14.3) thread 1:\n"
+        "  #000: H5A.c line 528 in H5Aopen_by_name(): can't open attribute\n"
+        "    major: Attribute\n"
+        "    minor: Can't open object\n"
+        "2026-12-07 05:10:41,337 INFO  opened dataset: t2m, u10 (24 steps)\n"
+        "2026-12-07 05:10:45,121 ERROR append: refusing to append 2026-12-06T00:00: archive "
+        "ends at 2026-12-04T23:00, gap of 24 steps\n",
+        exit_status=3,
+    )
+    analysis = analyze_joblog(log)
+    assert analysis.error_line == line_of(log, "ERROR append")
