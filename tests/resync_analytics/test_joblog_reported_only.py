@@ -75,3 +75,12 @@ def test_control_totals_that_do_not_match_are_a_failed_business_check():
     log = joblog("ERROR recon: control totals do not match: file 18442 rows, ledger 18440\n")
     analysis = analyze_joblog(log)
     assert (analysis.category, analysis.rule) == ("application_error", "business_check")
+
+
+def test_a_condition_code_or_a_command_finished_with_errors_reports_the_failure_only():
+    for line in (
+        "[2025-03-17 02:18:11] ERROR: GLRECON JOB07733 ended CC 0016, allowed maximum is CC 0004",
+        "[2025-03-15 02:12:09,375] Repair command #7 finished with error",
+    ):
+        log = joblog(line + "\n", exit_status=2)
+        assert reads(log) == ("unknown", line_of(log, line[:30])), line
