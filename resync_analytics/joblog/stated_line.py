@@ -141,6 +141,9 @@ def _first_failed_attempt(root: Finding | None, warnings: Sequence[Candidate]) -
     if root is None:
         return None
     message = _COMMAND_HEAD.sub("", LINE_PREFIX.sub("", root.line.text)).strip()
+    # the message an exception is thrown with, which the attempts logged without its class
+    # ("System.IO.IOException: The process cannot access the file ...")
+    message = _THROWN_AS.sub("", message, count=1)
     repeats = len(message) >= _WRAPPED_MESSAGE_CHARS
     if not repeats and not root.giving_up:
         return None

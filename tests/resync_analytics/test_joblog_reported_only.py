@@ -84,3 +84,27 @@ def test_a_condition_code_or_a_command_finished_with_errors_reports_the_failure_
     ):
         log = joblog(line + "\n", exit_status=2)
         assert reads(log) == ("unknown", line_of(log, line[:30])), line
+
+
+def test_an_application_s_aborted_batch_is_no_crash_but_bash_s_aborted_child_is():
+    log = joblog("[04:15:54 ERR] Label batch for wave 20261207-0415 aborted\n", exit_status=3)
+    assert reads(log)[0] != "signal_or_crash"
+    log = joblog("/opt/calc/run.sh: line 12:  4711 Aborted                 ./calc\n", 134)
+    assert reads(log)[0] == "signal_or_crash"
+
+
+def test_retries_logged_as_warnings_state_the_cause_the_exception_repeats():
+    message = (
+        "The process cannot access the file '\\\\prtsrv02\\zpl$\\DOCK7\\wave_0415.zpl' because it "
+        "is being used by another process."
+    )
+    log = joblog(
+        f"[04:15:09 WRN] Spool write failed (attempt 1/3): {message} Retrying in 00:00:15\n"
+        f"[04:15:24 WRN] Spool write failed (attempt 2/3): {message} Retrying in 00:00:15\n"
+        "[04:15:39 ERR] Spool write failed (attempt 3/3), giving up\n"
+        "[04:15:39 ERR] Label batch for wave 20261207-0415 aborted\n"
+        f"System.IO.IOException: {message}\n"
+        "   at LabelBatch.ZplSpoolWriter.Write(String path) in ZplSpoolWriter.cs:line 48\n",
+        exit_status=3,
+    )
+    assert reads(log) == ("resource_busy", line_of(log, "(attempt 1/3)"))
