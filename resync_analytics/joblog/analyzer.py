@@ -20,8 +20,8 @@ from resync_analytics.joblog.chooser import (
     Weights,
     describe_runner_up,
     explain_choice,
+    is_consequence,
     pick,
-    reports_failure_only,
 )
 from resync_analytics.joblog.classify import choose_root, find_errors, score_root_candidates
 from resync_analytics.joblog.confidence import ConfidenceFeatures, score_confidence
@@ -180,7 +180,7 @@ def _reports_only(root: Finding, findings: Sequence[Finding]) -> bool:
             f.category in GENERIC_CATEGORIES
             and f.tier == 2
             and not (f.python_exception or f.java_role or _RAISED.search(f.line.text))
-            and reports_failure_only(f)
+            and is_consequence(f)
         )
         for f in findings
         if not f.known

@@ -257,7 +257,7 @@ def finding_features(
     report_line: int | None = None
     rows: list[dict[str, float]] = []
     span = max(total_lines, max((f.line.number for f in findings), default=1), 1)
-    consequences = [_is_consequence(f) for f in findings]
+    consequences = [is_consequence(f) for f in findings]
     stated = {f.line.number for f in findings}
     # The job carried on after the line, and did not fail again with the same message.
     last_of = {pattern: f.line.number for f, pattern in zip(findings, patterns, strict=True)}
@@ -312,13 +312,7 @@ def finding_features(
     return rows
 
 
-def reports_failure_only(finding: Finding) -> bool:
-    """Whether ``finding`` reports the failure rather than states why it happened (a
-    consequence: "tfcli.exe ended with errorlevel 3", "Export finished with errors")."""
-    return _is_consequence(finding)
-
-
-def _is_consequence(finding: Finding) -> bool:
+def is_consequence(finding: Finding) -> bool:
     """A line that reports the failure rather than states why it happened. An exception's
     own message may carry the return code of the call that raised it ("CommunicationError:
     1 (rc=1): key=RFC_COMMUNICATION_FAILURE"): that code is the library's, not the job's."""

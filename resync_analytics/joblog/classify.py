@@ -596,6 +596,7 @@ _LISTING_ECHO = re.compile(r"^\s*[A-Za-z]:\\[^>]*>\s*(?:@\s*)?(?:dir|where)(?:\.
 
 
 def _is_probe(finding: Finding) -> bool:
+    """A read-only tool's complaint, by the tool's prefix or the listing echoed above it."""
     if _PROBE.match(finding.line.text):
         return True
     before = [ln for ln in finding.context_before if ln.text.strip()]
